@@ -1,0 +1,68 @@
+#pragma once
+//! What a run produces, before any formatting: per-path values of every KPI, per variant
+//! and segment. Writers (HDF5, JSON, console) take `const Results&` and nothing else;
+//! statistics across paths are computed from these per-path values (engine/stats).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace clvsim {
+
+//! KPIs of one variant (or of one segment of it). Row-major per-period matrices:
+//! value of path p at period t is `periods.at(kpi)[p * horizon + t]`.
+struct KpiTable {
+  std::map<std::string, std::vector<double>> periods;  //!< kpi -> [paths * horizon]
+  std::map<std::string, std::vector<double>> paths;    //!< kpi -> [paths]
+};
+
+//! Histogram with `edges.size() == counts.size() + 1`.
+struct Histogram {
+  std::vector<double> edges;
+  std::vector<double> counts;
+};
+
+struct VariantResults {
+  std::string name;                             //!< "baseline", an investment, "portfolio", "sweep_0000"
+  KpiTable kpis;
+  std::map<std::string, KpiTable> segments;     //!< segment name -> its KPIs
+  Histogram clv_histogram;                      //!< customer CLV (discounted to acquisition)
+  //! Revenue concentration: share of revenue from the top `concentration_x` share of customers.
+  std::vector<double> concentration_x, concentration_share;
+  std::map<std::string, double> sweep_values;   //!< key -> value for sweep variants
+};
+
+//! Paired comparison of one investment (or the portfolio) against the baseline, per path.
+struct Comparison {
+  std::string name;
+  std::map<std::string, std::vector<double>> paths;  //!< delta_npv, cost_npv, net_npv, roi, payback_period, revenue_uplift, ...
+};
+
+//! Sensitivity of one output to each uncertain input.
+struct Sensitivity {
+  std::string output;                           //!< e.g. "baseline.npv_profit"
+  std::vector<std::string> parameter;
+  std::vector<double> spearman, tornado_low, tornado_high;
+};
+
+struct Results {
+  // provenance (root attributes of the HDF5 file)
+  std::string clvsim_version;
+  std::string created_utc;                      //!< ISO 8601, e.g. 2026-11-23T12:00:00Z
+  std::uint64_t seed = 0;
+  int paths = 0;
+  int horizon = 0;
+  std::string period;                           //!< "week" | "month"
+  std::string currency;
+  std::string scenario_name;
+  std::string scenario_path;
+  std::string scenario_toml;                    //!< verbatim
+  std::string command_line;
+  std::vector<std::string> segment_names;
+
+  std::vector<VariantResults> variants;         //!< variants[0] is "baseline"
+  std::vector<Comparison> comparisons;
+  std::vector<Sensitivity> sensitivity;
+};
+
+}  // namespace clvsim

@@ -1,0 +1,218 @@
+#pragma once
+//! The validated, plain-struct form of a scenario file (SPEC §2–§7). Only
+//! scenarios/loader.cpp sees raw TOML; everything downstream reads these structs, which
+//! it may assert on but never re-validates. Units are in the names; money is in
+//! `economics.currency`; rates are per `purchase.time_unit` unless the name says otherwise.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clvsim::scenarios {
+
+enum class Period { week, month };
+enum class TimeUnit { day, week, month, year };
+enum class PurchaseModel { bg_nbd, pareto_nbd, sbg_poisson, sbg };
+enum class SpendModel { gamma_gamma, lognormal, fixed };
+
+//! Length in days: week = 7, month = 365.25/12, year = 365.25 (SPEC §2).
+double days_in(TimeUnit unit);
+double days_in(Period period);
+const char* to_string(Period period);
+const char* to_string(TimeUnit unit);
+const char* to_string(PurchaseModel model);
+const char* to_string(SpendModel model);
+
+//! [simulation]
+struct Simulation {
+  Period period = Period::month;
+  int horizon_periods = 36;       //!< key `simulation.horizon`, >= 1
+  int paths = 200;                //!< >= 1
+  std::uint64_t seed = 20240601;
+  int block_size = 4096;          //!< customers per work block; fixed by the scenario, never by threads
+  int threads = 0;                //!< 0 = all cores; not part of the results
+  std::string name;               //!< free label printed with the results
+};
+
+//! [purchase] (SPEC §3.2). Parameter meaning depends on the model:
+//! bg_nbd {r, alpha, a, b}; pareto_nbd {r, alpha, s, beta}; sbg_poisson {a, b, r, alpha};
+//! sbg {alpha, beta, fee}. Gamma(k, rate) everywhere.
+struct Purchase {
+  PurchaseModel model = PurchaseModel::sbg_poisson;
+  TimeUnit time_unit = TimeUnit::month;  //!< defaults to simulation.period
+  double r = 0.8, alpha = 1.6, a = 2.0, b = 60.0, s = 0.6, beta = 11.7;
+  double fee = 0.0;
+};
+
+//! [spend] (SPEC §3.3)
+struct Spend {
+  SpendModel model = SpendModel::gamma_gamma;
+  double p = 6.25, q = 3.74, gamma = 15.44;               //!< gamma_gamma
+  double median = 100.0, sigma = 0.5, customer_sigma = 0.3; //!< lognormal
+  double value = 100.0;                                   //!< fixed
+  double growth_per_year_of_tenure = 0.0;                 //!< basket grows by this per year since acquisition
+};
+
+//! [economics] (SPEC §2, §3.4)
+struct Economics {
+  std::string currency = "PLN";
+  double discount_rate_annual = 0.10;
+  double gross_margin = 0.3;
+  double return_rate = 0.0;
+  double return_cost = 0.0;
+  double fulfilment_cost_per_order = 0.0;
+  double shipping_cost_per_order = 0.0;   //!< paid by the shop only with policies.free_shipping
+  double fixed_cost_per_period = 0.0;
+};
+
+//! [population] (SPEC §3.1, §3.6)
+struct Population {
+  std::int64_t initial_customers = 0;
+  std::string history;                    //!< resolved absolute path, empty = none
+  TimeUnit history_time_unit = TimeUnit::week;
+};
+
+//! [service] (SPEC §5.1–§5.2)
+struct Experience {
+  double base = 0.5, per_extra_contact = 1.5, per_log_wait = 1.0, per_impolite_contact = 2.0,
+         per_compensation_ratio = 2.0;
+};
+struct Service {
+  double incident_probability = 0.0;
+  double first_contact_resolution = 0.7;
+  double later_contact_resolution = 0.7;  //!< defaults to first_contact_resolution
+  int max_contacts = 4;
+  double response_time_hours = 24.0;
+  double courtesy = 1.0;
+  double cost_per_contact = 0.0;
+  double compensation_ratio = 0.0;
+  Experience experience;
+};
+
+//! [satisfaction] (SPEC §5.3)
+struct Satisfaction {
+  double initial_mean = 7.5, initial_sd = 1.0, decay = 0.1, order_delta = 0.2;
+  double churn_sensitivity = 0.0, frequency_sensitivity = 0.0;
+  double reference = 7.5;                 //!< defaults to initial_mean
+};
+
+//! [reviews] and [reputation] (SPEC §6.1)
+struct Reviews {
+  double probability = 0.0, detractor_multiplier = 3.0, promoter_multiplier = 1.5,
+         solicitation_multiplier = 1.0;
+};
+struct Reputation {
+  double initial_rating = 4.5, memory_reviews = 200.0, share_reading_reviews = 0.54,
+         rating_sensitivity = 0.0, reference_rating = 4.5;
+};
+
+//! [referrals] (SPEC §6.2)
+struct Referrals {
+  double promoter_rate = 0.0, passive_rate = 0.0, reward = 0.0;
+};
+
+//! [policies] (SPEC §6.3)
+struct FreeReturns {
+  bool enabled = false;
+  double extra_return_rate = 0.03, conversion_multiplier = 1.05, hazard_multiplier = 0.95;
+};
+struct FreeShipping {
+  bool enabled = false;
+  double frequency_multiplier = 1.05, conversion_multiplier = 1.05;
+};
+struct SameDayShipping {
+  bool enabled = false;
+  double cost_per_order = 5.0, satisfaction_delta = 0.2, incident_multiplier = 0.8;
+};
+struct Policies {
+  FreeReturns free_returns;
+  FreeShipping free_shipping;
+  SameDayShipping same_day_shipping;
+};
+
+//! [marketing] (SPEC §6.4)
+struct Marketing {
+  double emails_per_period = 0.0, personalization = 0.0, cost_per_email = 0.0,
+         uplift_per_email = 0.02, saturation_emails = 4.0, fatigue_per_email = 0.03,
+         fatigue_threshold = 4.0;
+};
+
+//! [loyalty] (SPEC §7)
+struct Loyalty {
+  bool enabled = false;
+  int start_period = 0;
+  int eligible_after_orders = 2;
+  double enrollment_probability = 0.3;
+  double reward_rate = 0.03, breakage = 0.3;
+  double cost_per_member_per_period = 0.5, fixed_cost_per_period = 0.0;
+  double hazard_multiplier = 0.8, frequency_multiplier = 1.1, basket_multiplier = 1.05,
+         satisfaction_bonus = 0.5, referral_multiplier = 1.2;
+};
+
+//! [kpi]
+struct Kpi {
+  int loyal_min_orders = 3;
+};
+
+//! Everything a segment may override: how its customers behave and what they cost.
+struct Behaviour {
+  Purchase purchase;
+  Spend spend;
+  Economics economics;
+  Service service;
+  Satisfaction satisfaction;
+  Reviews reviews;
+  Referrals referrals;
+  Policies policies;
+  Marketing marketing;
+  Loyalty loyalty;
+};
+
+//! A dotted key and its value, as written in the file (e.g. "purchase.r" = 0.5).
+struct Override {
+  std::string key;
+  double number = 0.0;      //!< numeric and boolean (0/1) values
+  std::string text;         //!< string values (e.g. a model name)
+  bool is_text = false;
+};
+
+//! [[segment]] (SPEC §3.7): the loader resolves `behaviour` = base + overrides.
+struct Segment {
+  std::string name = "all";
+  double share = 1.0;
+  std::vector<Override> overrides;
+  Behaviour behaviour;
+};
+
+//! [[acquisition.channel]] (SPEC §4). Exactly one of budget_per_period and
+//! customers_per_period is set.
+struct Channel {
+  std::string name;
+  std::optional<double> budget_per_period;
+  std::optional<double> customers_per_period;
+  double cac = 0.0;
+  double cac_inflation_annual = 0.0;
+  double saturation = 0.0;
+  int start_period = 0;
+  int end_period = -1;      //!< inclusive; -1 = until the end of the horizon
+};
+
+//! [market]
+struct Market {
+  double addressable_customers = 0.0;  //!< 0 = unlimited
+};
+
+struct Scenario {
+  std::string source_path;   //!< the file it came from ("<default>" for the built-in one)
+  std::string source_toml;   //!< verbatim text, stored in the results for provenance
+  Simulation simulation;
+  Population population;
+  Behaviour base;            //!< behaviour before segment overrides
+  std::vector<Segment> segments;  //!< never empty after loading (default: one "all")
+  std::vector<Channel> channels;
+  Market market;
+  Reputation reputation;
+  Kpi kpi;
+};
+
+}  // namespace clvsim::scenarios
