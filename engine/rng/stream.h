@@ -35,17 +35,20 @@ enum class Purpose : std::uint32_t {
 
 //! A stream of 32-bit random words for one (seed, path, customer, period, purpose).
 //! Cheap to construct (no generator call until the first draw); 16 bytes of buffer.
-//! Counter layout: ctr = {draw block, customer id, period | purpose << 24, path},
-//! key = {seed low 32 bits, seed high 32 bits}. Periods must be < 2^24.
+//! Counter layout: ctr = {draw block, customer id bits 0-31,
+//! period (16 bits) | purpose (8 bits) << 16 | customer id bits 32-39 << 24, path},
+//! key = {seed low 32 bits, seed high 32 bits}. Customer ids must be < 2^40, periods < 2^16.
 class Stream {
 public:
   using Philox = r123::Philox4x32_R<10>;
 
-  Stream(std::uint64_t seed, std::uint32_t path, std::uint32_t customer, std::uint32_t period,
+  Stream(std::uint64_t seed, std::uint32_t path, std::uint64_t customer, std::uint32_t period,
          Purpose purpose)
   {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    ctr_ = {{0u, customer, (period & 0x00FFFFFFu) | (static_cast<std::uint32_t>(purpose) << 24),
+    ctr_ = {{0u, static_cast<std::uint32_t>(customer),
+             (period & 0xFFFFu) | ((static_cast<std::uint32_t>(purpose) & 0xFFu) << 16) |
+                 (static_cast<std::uint32_t>((customer >> 32) & 0xFFu) << 24),
              path}};
   }
 

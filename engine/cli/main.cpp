@@ -1,0 +1,252 @@
+//! clvsim command line (SPEC §12): parse -> load -> run -> write. The one place that
+//! catches exceptions and maps them to exit codes: 0 ok, 1 internal error, 2 bad usage or
+//! invalid input, 3 I/O error, 130/143 interrupted.
+#include "engine/errors.h"
+#include "engine/io/console_summary.h"
+#include "engine/io/hdf5_results.h"
+#include "engine/io/json_summary.h"
+#include "engine/run/driver.h"
+#include "models/fit/fit_command.h"
+#include "scenarios/loader.h"
+
+#include <boost/program_options.hpp>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace po = boost::program_options;
+using namespace clvsim;
+
+namespace {
+
+#ifndef CLVSIM_VERSION
+#define CLVSIM_VERSION "0.0.0"
+#endif
+constexpr const char* VERSION = CLVSIM_VERSION;
+
+const char* MAIN_USAGE =
+    "clvsim " CLVSIM_VERSION " - Monte Carlo forecasts of customer lifetime value, churn and the ROI\n"
+    "of customer-service and loyalty investments.\n\n"
+    "usage: clvsim <command> [options]\n\n"
+    "commands:\n"
+    "  run [SCENARIO]     simulate a scenario (the built-in default when none is given)\n"
+    "  validate SCENARIO  check a scenario and print it resolved; runs nothing\n"
+    "  show RESULTS.h5    print the summary of an existing results file\n"
+    "  fit LOG.csv        calibrate purchase and spend models from a transaction log\n\n"
+    "options:\n"
+    "  -h [ --help ]      this help; 'clvsim <command> --help' for a command's options\n"
+    "  --version          print the version\n\n"
+    "exit codes: 0 ok, 1 internal error, 2 bad usage or invalid input, 3 I/O error,\n"
+    "            130/143 interrupted\n";
+
+std::string join_command_line(int argc, char** argv)
+{
+  std::string s;
+  for (int i = 0; i < argc; ++i) {
+    if (i) s += ' ';
+    s += argv[i];
+  }
+  return s;
+}
+
+//! Parse a command's options; unknown options and bad values become InputError (exit 2).
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
+                        const po::positional_options_description& pos, const std::string& command)
+{
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(std::string("error: clvsim ") + command + ": " + e.what() +
+                     " (see 'clvsim " + command + " --help')");
+  }
+  return vm;
+}
+
+scenarios::Scenario load(const std::string& path, const std::vector<std::string>& sets)
+{
+  return path.empty() ? scenarios::load_default(sets) : scenarios::load_file(path, sets);
+}
+
+class Progress {
+public:
+  explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(fileno(stderr)) != 0) {}
+  void operator()(int done, int total)
+  {
+    if (quiet_) return;
+    if (tty_) {
+      const int width = 40;
+      const int filled = total > 0 ? done * width / total : width;
+      std::fprintf(stderr, "\r[%.*s%*s] %d/%d paths", filled,
+                   "########################################", width - filled, "", done, total);
+      if (done == total) std::fputc('\n', stderr);
+      std::fflush(stderr);
+    } else {
+      // plain lines: every 10% (and the last path)
+      const int step = total >= 10 ? total / 10 : 1;
+      if (done % step == 0 || done == total)
+        std::fprintf(stderr, "progress: %d/%d paths\n", done, total);
+    }
+  }
+
+private:
+  bool quiet_, tty_;
+};
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command_line)
+{
+  po::options_description opts("clvsim run [SCENARIO] [options]");
+  std::vector<std::string> sets;
+  opts.add_options()
+      ("help,h", "this help")
+      ("scenario", po::value<std::string>()->default_value(""), "scenario file (default: the built-in scenario)")
+      ("output,o", po::value<std::string>(), "write the results to this HDF5 file")
+      ("paths", po::value<std::string>(), "number of Monte Carlo paths (simulation.paths)")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0 = all cores); results do not depend on it")
+      ("seed", po::value<std::string>(), "random seed (simulation.seed)")
+      ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE: override any scenario key (repeatable)")
+      ("json", "print one JSON document instead of the summary table")
+      ("quiet,q", "no progress on stderr")
+      ("force", "overwrite an existing results file");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const auto vm = parse(args, opts, pos, "run");
+  if (vm.count("help")) {
+    std::cout << opts << "\nExamples:\n  clvsim run\n  clvsim run shop.toml -o results.h5 --paths 1000 --set service.courtesy=0.95\n";
+    return 0;
+  }
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) throw InputError("error: --threads = " + std::to_string(threads) + " is out of range [0, 1024]");
+  // --paths and --seed are scenario keys: validated like the file.
+  if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
+  if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
+  const auto scenario = load(vm["scenario"].as<std::string>(), sets);
+
+  std::string output;
+  const bool force = vm.count("force") > 0;
+  if (vm.count("output")) {
+    output = vm["output"].as<std::string>();
+    // Refuse before simulating rather than after.
+    if (std::filesystem::exists(output) && !force)
+      throw InputError("error: results file '" + output + "' exists; use --force to overwrite");
+  }
+
+  RunOptions options;
+  options.threads = threads;
+  options.command_line = command_line;
+  options.clvsim_version = VERSION;
+  Progress progress(vm.count("quiet") > 0);
+  options.on_progress = [&](int done, int total) { progress(done, total); };
+  const Results results = run(scenario, options);
+
+  if (!output.empty()) io::write_results(results, output, force);
+  if (vm.count("json")) std::cout << io::to_json(results) << '\n';
+  else {
+    io::print_summary(results, std::cout);
+    if (!output.empty()) std::cout << "\nresults written to " << output << '\n';
+  }
+  return 0;
+}
+
+int cmd_validate(const std::vector<std::string>& args)
+{
+  po::options_description opts("clvsim validate SCENARIO [options]");
+  std::vector<std::string> sets;
+  opts.add_options()
+      ("help,h", "this help")
+      ("scenario", po::value<std::string>(), "scenario file")
+      ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE: override any scenario key");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const auto vm = parse(args, opts, pos, "validate");
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (!vm.count("scenario")) throw InputError("error: clvsim validate: missing SCENARIO (see 'clvsim validate --help')");
+  const auto scenario = scenarios::load_file(vm["scenario"].as<std::string>(), sets);
+  std::cout << scenarios::describe(scenario);
+  std::cerr << vm["scenario"].as<std::string>() << ": ok\n";
+  return 0;
+}
+
+int cmd_show(const std::vector<std::string>& args)
+{
+  po::options_description opts("clvsim show RESULTS.h5 [options]");
+  opts.add_options()
+      ("help,h", "this help")
+      ("results", po::value<std::string>(), "results file written by 'clvsim run -o'")
+      ("json", "print one JSON document instead of the summary table");
+  po::positional_options_description pos;
+  pos.add("results", 1);
+  const auto vm = parse(args, opts, pos, "show");
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (!vm.count("results")) throw InputError("error: clvsim show: missing RESULTS.h5 (see 'clvsim show --help')");
+  const std::string path = vm["results"].as<std::string>();
+  if (!std::filesystem::exists(path)) throw IoError("error: cannot read results file '" + path + "': No such file or directory");
+  const Results results = io::read_results(path);
+  if (vm.count("json")) std::cout << io::to_json(results) << '\n';
+  else io::print_summary(results, std::cout);
+  return 0;
+}
+
+extern "C" void on_signal(int sig)
+{
+  // Nothing is half-written outside the temporary results file, which the writer creates
+  // last; leave at once with the conventional code.
+  _exit(sig == SIGINT ? 130 : 143);
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  try {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+      std::cerr << MAIN_USAGE;
+      return 2;
+    }
+    const std::string command = args.front();
+    args.erase(args.begin());
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << MAIN_USAGE;
+      return 0;
+    }
+    if (command == "--version") {
+      std::cout << "clvsim " << VERSION << '\n';
+      return 0;
+    }
+    if (command == "run") return cmd_run(args, join_command_line(argc, argv));
+    if (command == "validate") return cmd_validate(args);
+    if (command == "show") return cmd_show(args);
+    if (command == "fit") return fit::run_fit_command(args, std::cout, std::cerr);
+    std::cerr << "error: unknown command '" << command << "' (commands: run, validate, show, fit; see 'clvsim --help')\n";
+    return 2;
+  } catch (const InputError& e) {
+    std::cerr << e.what() << '\n';
+    return 2;
+  } catch (const IoError& e) {
+    std::cerr << e.what() << '\n';
+    return 3;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: internal error: " << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,510 @@
+#include "engine/run/driver.h"
+
+#include "engine/errors.h"
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "engine/run/kpis.h"
+#include "models/sim/block.h"
+#include "models/sim/kernel.h"
+#include "models/sim/segment_model.h"
+
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <sstream>
+
+namespace clvsim {
+
+using scenarios::Scenario;
+using sim::Block;
+using sim::SegmentModel;
+using sim::TallyRow;
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int HISTOGRAM_PATHS = 5;   //!< per-customer CLVs are kept for the first paths only
+constexpr int HISTOGRAM_BINS = 40;
+
+//! Ids of acquired customers encode (period, channel slot, index), so a customer keeps its id
+//! (and so its random numbers) in every variant where it is acquired: 2^39 | t << 26 | slot << 20 | k.
+constexpr std::uint64_t ACQUIRED_ID_BASE = std::uint64_t{1} << 39;
+constexpr std::uint64_t MAX_PER_CHANNEL_PERIOD = std::uint64_t{1} << 20;
+constexpr int MAX_CHANNEL_SLOTS = 64;
+
+//! The immutable work plan shared by all paths.
+struct Plan {
+  const Scenario* scenario = nullptr;
+  int horizon = 0;
+  std::size_t block_size = 4096;
+  std::vector<SegmentModel> segments;
+  std::vector<double> segment_cumulative_share;
+  std::vector<double> discount;  //!< delta^k, k = 0..horizon
+  double period_years = 0;
+};
+
+Plan make_plan(const Scenario& sc)
+{
+  Plan plan;
+  plan.scenario = &sc;
+  plan.horizon = sc.simulation.horizon_periods;
+  plan.block_size = static_cast<std::size_t>(sc.simulation.block_size);
+  const double period_days = scenarios::days_in(sc.simulation.period);
+  plan.period_years = period_days / 365.25;
+  double cum = 0;
+  for (const auto& seg : sc.segments) {
+    plan.segments.push_back(SegmentModel::from(seg.behaviour, sc.simulation.period));
+    cum += seg.share;
+    plan.segment_cumulative_share.push_back(cum);
+    if (seg.behaviour.purchase.model != sc.segments.front().behaviour.purchase.model)
+      throw InputError("error: " + sc.source_path + ": segment '" + seg.name +
+                       "' changes purchase.model; all segments must share one purchase model");
+  }
+  // SPEC §2: delta = (1+d)^(-L/365.25), period 0 undiscounted.
+  const double delta =
+      std::pow(1.0 + sc.base.economics.discount_rate_annual, -period_days / 365.25);
+  plan.discount.resize(static_cast<std::size_t>(plan.horizon) + 1);
+  for (std::size_t k = 0; k < plan.discount.size(); ++k)
+    plan.discount[k] = std::pow(delta, static_cast<double>(k));
+  if (sc.channels.size() + 1 > MAX_CHANNEL_SLOTS)
+    throw InputError("error: " + sc.source_path + ": at most " +
+                     std::to_string(MAX_CHANNEL_SLOTS - 1) + " acquisition channels are supported");
+  return plan;
+}
+
+//! Per-path output before it is copied into the results.
+struct PathOutput {
+  std::vector<std::vector<double>> periods;                  //!< [kpi][t], overall
+  std::vector<std::vector<std::vector<double>>> seg_periods; //!< [segment][kpi][t]
+  std::map<std::string, double> path_kpis;
+  std::vector<std::map<std::string, double>> seg_path_kpis;
+  std::vector<float> clv_sample, revenue_sample;             //!< customers of histogram paths
+};
+
+//! All customers of one path, in fixed-capacity blocks filled in creation order.
+class Population {
+public:
+  explicit Population(std::size_t block_size) : block_size_(block_size) {}
+  Block& next_slot()
+  {
+    if (blocks_.empty() || blocks_.back().size() == block_size_) {
+      blocks_.emplace_back();
+      blocks_.back().reserve(block_size_);
+    }
+    return blocks_.back();
+  }
+  std::vector<Block>& blocks() { return blocks_; }
+
+private:
+  std::size_t block_size_;
+  std::vector<Block> blocks_;
+};
+
+std::uint8_t draw_segment(const Plan& plan, std::uint64_t seed, std::uint32_t path, std::uint64_t id)
+{
+  if (plan.segments.size() == 1) return 0;
+  rng::Stream s(seed, path, id, 0, rng::Purpose::segment);
+  const double u = s.uniform();
+  for (std::size_t k = 0; k + 1 < plan.segment_cumulative_share.size(); ++k)
+    if (u < plan.segment_cumulative_share[k]) return static_cast<std::uint8_t>(k);
+  return static_cast<std::uint8_t>(plan.segments.size() - 1);
+}
+
+void add_customer(Population& pop, const Plan& plan, std::uint64_t seed, std::uint32_t path,
+                  std::uint64_t id, int period, std::uint8_t flags)
+{
+  const std::uint8_t seg = draw_segment(plan, seed, path, id);
+  float lambda, churn, nu, sat;
+  sim::draw_traits(plan.segments[seg], seed, path, id, lambda, churn, nu, sat);
+  pop.next_slot().push_back(id, static_cast<std::uint16_t>(period), seg,
+                            static_cast<std::uint8_t>(flags | sim::ALIVE), 0, lambda, churn, nu, sat);
+}
+
+void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
+{
+  const Scenario& sc = *plan.scenario;
+  const std::uint64_t seed = sc.simulation.seed;
+  const int H = plan.horizon;
+  const std::size_t S = plan.segments.size();
+  const std::size_t K = PERIOD_KPI_COUNT;
+  out.periods.assign(K, std::vector<double>(static_cast<std::size_t>(H), 0.0));
+  out.seg_periods.assign(S, std::vector<std::vector<double>>(K, std::vector<double>(static_cast<std::size_t>(H), 0.0)));
+
+  Population pop(plan.block_size);
+  std::vector<double> seg_new(S), seg_new_ref(S), seg_cac(S);
+  auto count_new = [&](std::size_t seg_index, double cac, bool referral) {
+    seg_new[seg_index] += 1;
+    seg_cac[seg_index] += cac;
+    if (referral) seg_new_ref[seg_index] += 1;
+  };
+
+  // The initial cohort: ids 0 .. N0-1, acquired at the start of period 0.
+  const std::uint64_t n0 = static_cast<std::uint64_t>(sc.population.initial_customers);
+  for (std::uint64_t id = 0; id < n0; ++id) {
+    add_customer(pop, plan, seed, path, id, 0, sim::INITIAL);
+    count_new(pop.blocks().back().segment.back(), 0.0, false);
+  }
+
+  std::vector<double> channel_cost(sc.channels.size(), 0.0), channel_count(sc.channels.size(), 0.0);
+  double acquired_total = static_cast<double>(n0);
+  double referral_rate_prev = 0.0;  // expected referrals brought by last period's promoters/passives
+  double rating = sc.reputation.initial_rating;
+  double cumulative_discounted = 0, npv = 0;
+  std::vector<TallyRow> tallies;
+  double loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
+
+  for (int t = 0; t < H; ++t) {
+    const auto ut = static_cast<std::size_t>(t);
+    // Acquisition for period t (SPEC §4): Poisson(budget * M_t / CAC_t) per channel, where
+    // M_t is the conversion multiplier from the rating at the end of the last period and
+    // the post-sale policies (SPEC §6.1, §6.3).
+    const auto& rep = sc.reputation;
+    const auto& pol = sc.base.policies;
+    double conversion = std::max(0.05, 1.0 + rep.share_reading_reviews * rep.rating_sensitivity *
+                                                 (rating - rep.reference_rating));
+    if (pol.free_returns.enabled) conversion *= pol.free_returns.conversion_multiplier;
+    if (pol.free_shipping.enabled) conversion *= pol.free_shipping.conversion_multiplier;
+    double market = 1.0;
+    if (sc.market.addressable_customers > 0)
+      market = std::max(0.0, 1.0 - acquired_total / sc.market.addressable_customers);
+    double cost_acquisition_shop = 0;
+    auto acquire = [&](std::size_t slot, double mean, double cac, const std::string& name,
+                       std::uint8_t flags) {
+      rng::Stream s(seed, path, slot, static_cast<std::uint32_t>(t), rng::Purpose::acquisition);
+      const std::uint64_t count = rng::poisson(s, mean);
+      if (count >= MAX_PER_CHANNEL_PERIOD)
+        throw InputError("error: " + sc.source_path + ": channel '" + name + "' acquires " +
+                         std::to_string(count) + " customers in one period; at most " +
+                         std::to_string(MAX_PER_CHANNEL_PERIOD - 1) + " are supported");
+      for (std::uint64_t k = 0; k < count; ++k) {
+        const std::uint64_t id = ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) |
+                                 (static_cast<std::uint64_t>(slot) << 20) | k;
+        add_customer(pop, plan, seed, path, id, t, flags);
+        count_new(pop.blocks().back().segment.back(), cac, (flags & sim::REFERRED) != 0);
+      }
+      cost_acquisition_shop += static_cast<double>(count) * cac;
+      acquired_total += static_cast<double>(count);
+      return static_cast<double>(count);
+    };
+    // Slot 0 is the referral channel: last period's promoters and passives bring
+    // Poisson(sum of their rates) customers, each costing the reward.
+    if (referral_rate_prev > 0) acquire(0, referral_rate_prev * market, sc.base.referrals.reward, "referral", sim::REFERRED);
+    for (std::size_t c = 0; c < sc.channels.size(); ++c) {
+      const auto& ch = sc.channels[c];
+      const int end = ch.end_period < 0 ? H - 1 : ch.end_period;
+      if (t < ch.start_period || t > end) continue;
+      // CAC grows with inflation and with (budget / initial budget)^saturation.
+      const double inflation = std::pow(1.0 + ch.cac_inflation_annual, t * plan.period_years);
+      const double cac_t = ch.cac * inflation;
+      const double mean = ch.budget_per_period
+                              ? (cac_t > 0 ? *ch.budget_per_period * conversion * market / cac_t : 0.0)
+                              : *ch.customers_per_period * conversion * market;
+      const double count = acquire(c + 1, mean, cac_t, ch.name, 0);
+      channel_cost[c] += count * cac_t;
+      channel_count[c] += count;
+    }
+
+    // Simulate the period: blocks in parallel, each filling its own tally rows.
+    auto& blocks = pop.blocks();
+    tallies.assign(blocks.size() * S, TallyRow{});
+    sim::PeriodContext ctx;
+    ctx.seed = seed;
+    ctx.path = path;
+    ctx.period = static_cast<std::uint32_t>(t);
+    ctx.segments = plan.segments;
+    ctx.discount = plan.discount;
+    ctx.loyal_min_orders = sc.kpi.loyal_min_orders;
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t bi) {
+        sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[bi * S], S));
+      });
+    });
+    // Ordered merge: block 0, 1, 2, ... per segment.
+    std::vector<TallyRow> seg_sum(S, TallyRow{});
+    for (std::size_t bi = 0; bi < blocks.size(); ++bi)
+      for (std::size_t g = 0; g < S; ++g)
+        for (std::size_t k = 0; k < sim::T_COUNT; ++k) seg_sum[g][k] += tallies[bi * S + g][k];
+
+    TallyRow total{};
+    for (std::size_t g = 0; g < S; ++g)
+      for (std::size_t k = 0; k < sim::T_COUNT; ++k) total[k] += seg_sum[g][k];
+    // End of period: the rating absorbs this period's reviews (SPEC §6.1), and promoters
+    // and passives set next period's referrals (§6.2).
+    if (total[sim::T_REVIEWS] > 0) {
+      const double n = total[sim::T_REVIEWS];
+      const double w = n / (n + rep.memory_reviews);
+      rating = (1.0 - w) * rating + w * total[sim::T_STARS] / n;
+    }
+    referral_rate_prev = total[sim::T_REFERRAL_RATE];
+    loyal_risk += total[sim::T_LOYAL_AT_RISK];
+    loyal_ord += total[sim::T_LOYAL_ORDERED];
+    one_risk += total[sim::T_ONETIME_AT_RISK];
+    one_ord += total[sim::T_ONETIME_ORDERED];
+
+    const double fixed = sc.base.economics.fixed_cost_per_period;
+    const double loyalty_fixed =
+        sc.base.loyalty.enabled && t >= sc.base.loyalty.start_period ? sc.base.loyalty.fixed_cost_per_period : 0.0;
+    auto fill = [&](std::vector<std::vector<double>>& kp, const TallyRow& x, double new_c,
+                    double new_ref, double acq_cost, double fixed_cost, double loyalty_fixed_cost) {
+      auto set = [&](PeriodKpi k, double v) { kp[idx(k)][ut] = v; };
+      set(PeriodKpi::customers_active, x[sim::T_ACTIVE]);
+      set(PeriodKpi::customers_new, new_c);
+      set(PeriodKpi::customers_new_referral, new_ref);
+      set(PeriodKpi::customers_churned, x[sim::T_CHURNED]);
+      set(PeriodKpi::orders, x[sim::T_ORDERS]);
+      set(PeriodKpi::orders_repeat, x[sim::T_ORDERS_REPEAT]);
+      set(PeriodKpi::revenue, x[sim::T_REVENUE]);
+      set(PeriodKpi::revenue_repeat, x[sim::T_REVENUE_REPEAT]);
+      set(PeriodKpi::gross_margin, x[sim::T_GROSS_MARGIN]);
+      set(PeriodKpi::cost_acquisition, acq_cost);
+      set(PeriodKpi::cost_service, x[sim::T_COST_SERVICE]);
+      set(PeriodKpi::cost_fulfilment, x[sim::T_COST_FULFILMENT]);
+      set(PeriodKpi::cost_loyalty, x[sim::T_COST_LOYALTY] + loyalty_fixed_cost);
+      set(PeriodKpi::cost_marketing, x[sim::T_COST_MARKETING]);
+      set(PeriodKpi::cost_investment, 0.0);
+      set(PeriodKpi::cost_fixed, fixed_cost);
+      const double profit = x[sim::T_GROSS_MARGIN] - x[sim::T_COST_SERVICE] -
+                            x[sim::T_COST_FULFILMENT] - x[sim::T_COST_LOYALTY] - loyalty_fixed_cost -
+                            x[sim::T_COST_MARKETING] - acq_cost - fixed_cost;
+      set(PeriodKpi::profit, profit);
+      const double alive = x[sim::T_ALIVE_END];
+      set(PeriodKpi::nps, alive > 0 ? 100.0 * (x[sim::T_PROMOTERS] - x[sim::T_DETRACTORS]) / alive : NaN);
+      set(PeriodKpi::promoters_share, alive > 0 ? x[sim::T_PROMOTERS] / alive : NaN);
+      set(PeriodKpi::detractors_share, alive > 0 ? x[sim::T_DETRACTORS] / alive : NaN);
+      set(PeriodKpi::rating, rating);
+      set(PeriodKpi::reviews_new, x[sim::T_REVIEWS]);
+      set(PeriodKpi::reviews_negative_new, x[sim::T_REVIEWS_NEGATIVE]);
+      set(PeriodKpi::loyalty_members, x[sim::T_MEMBERS]);
+      set(PeriodKpi::incidents, x[sim::T_INCIDENTS]);
+      set(PeriodKpi::contacts, x[sim::T_CONTACTS]);
+      return profit;
+    };
+    double new_all = 0, new_ref_all = 0;
+    for (std::size_t g = 0; g < S; ++g) {
+      new_all += seg_new[g];
+      new_ref_all += seg_new_ref[g];
+      const double seg_profit = fill(out.seg_periods[g], seg_sum[g], seg_new[g], seg_new_ref[g], seg_cac[g], 0.0, 0.0);
+      double& seg_cum = out.seg_periods[g][idx(PeriodKpi::profit_cumulative_discounted)][ut];
+      seg_cum = (t > 0 ? out.seg_periods[g][idx(PeriodKpi::profit_cumulative_discounted)][ut - 1] : 0.0) +
+                plan.discount[ut] * seg_profit;
+    }
+    const double profit = fill(out.periods, total, new_all, new_ref_all, cost_acquisition_shop, fixed, loyalty_fixed);
+    npv += plan.discount[ut] * profit;
+    cumulative_discounted += plan.discount[ut] * profit;
+    out.periods[idx(PeriodKpi::profit_cumulative_discounted)][ut] = cumulative_discounted;
+    std::fill(seg_new.begin(), seg_new.end(), 0.0);
+    std::fill(seg_new_ref.begin(), seg_new_ref.end(), 0.0);
+    std::fill(seg_cac.begin(), seg_cac.end(), 0.0);
+  }
+
+  // Per-customer CLV accounting at the end of the path, in creation order.
+  struct ClvSums { double sum = 0, n = 0, sum_initial = 0, n_initial = 0, sum_acquired = 0, n_acquired = 0, rev = 0; };
+  std::vector<ClvSums> clv(S);
+  const bool keep_sample = static_cast<int>(path) < HISTOGRAM_PATHS;
+  for (const Block& b : pop.blocks()) {
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      if (b.flags[i] & sim::EXISTING) continue;
+      ClvSums& c = clv[b.segment[i]];
+      c.sum += b.clv[i];
+      c.n += 1;
+      if (b.flags[i] & sim::INITIAL) { c.sum_initial += b.clv[i]; c.n_initial += 1; }
+      else { c.sum_acquired += b.clv[i]; c.n_acquired += 1; }
+      if (keep_sample) {
+        out.clv_sample.push_back(b.clv[i]);
+        out.revenue_sample.push_back(b.revenue[i]);
+      }
+    }
+  }
+
+  auto path_kpis = [&](const std::vector<std::vector<double>>& kp, const ClvSums& c,
+                       std::map<std::string, double>& m) {
+    auto total = [&](PeriodKpi k) { return std::accumulate(kp[idx(k)].begin(), kp[idx(k)].end(), 0.0); };
+    double seg_npv = 0;
+    for (int t = 0; t < H; ++t) seg_npv += plan.discount[static_cast<std::size_t>(t)] * kp[idx(PeriodKpi::profit)][static_cast<std::size_t>(t)];
+    m["npv_profit"] = seg_npv;
+    const double revenue = total(PeriodKpi::revenue);
+    m["revenue_total"] = revenue;
+    m["customers_acquired"] = total(PeriodKpi::customers_new);
+    m["clv_mean"] = c.n > 0 ? c.sum / c.n : NaN;
+    m["clv_initial_cohort_mean"] = c.n_initial > 0 ? c.sum_initial / c.n_initial : NaN;
+    const double paid_customers = c.n_acquired;
+    const double acq_cost = total(PeriodKpi::cost_acquisition);
+    m["cac_mean"] = paid_customers > 0 ? acq_cost / paid_customers : NaN;
+    const double clv_acquired = c.n_acquired > 0 ? c.sum_acquired / c.n_acquired : NaN;
+    m["clv_to_cac"] = (paid_customers > 0 && acq_cost > 0) ? clv_acquired / m["cac_mean"] : NaN;
+    m["repeat_revenue_share"] = revenue > 0 ? total(PeriodKpi::revenue_repeat) / revenue : NaN;
+    m["nps_final"] = kp[idx(PeriodKpi::nps)][static_cast<std::size_t>(H - 1)];
+    m["rating_final"] = kp[idx(PeriodKpi::rating)][static_cast<std::size_t>(H - 1)];
+  };
+  ClvSums all;
+  for (const auto& c : clv) {
+    all.sum += c.sum; all.n += c.n; all.sum_initial += c.sum_initial; all.n_initial += c.n_initial;
+    all.sum_acquired += c.sum_acquired; all.n_acquired += c.n_acquired;
+  }
+  path_kpis(out.periods, all, out.path_kpis);
+  out.path_kpis["npv_profit"] = npv;
+  out.path_kpis["return_ratio_loyal_vs_onetime"] =
+      (loyal_risk > 0 && one_risk > 0 && one_ord > 0) ? (loyal_ord / loyal_risk) / (one_ord / one_risk) : NaN;
+  for (std::size_t c = 0; c < sc.channels.size(); ++c)
+    out.path_kpis["cac_paid_" + sc.channels[c].name] =
+        channel_count[c] > 0 ? channel_cost[c] / channel_count[c] : NaN;
+  out.seg_path_kpis.resize(S);
+  for (std::size_t g = 0; g < S; ++g) path_kpis(out.seg_periods[g], clv[g], out.seg_path_kpis[g]);
+}
+
+void store(const PathOutput& po, int path, int paths, int H, const std::vector<std::string>& seg_names,
+           VariantResults& v)
+{
+  const auto row = static_cast<std::size_t>(path) * static_cast<std::size_t>(H);
+  auto put_table = [&](KpiTable& table, const std::vector<std::vector<double>>& periods,
+                       const std::map<std::string, double>& path_kpis) {
+    for (std::size_t k = 0; k < PERIOD_KPI_COUNT; ++k) {
+      auto& dst = table.periods.at(std::string(PERIOD_KPI_NAMES[k]));
+      std::copy(periods[k].begin(), periods[k].end(), dst.begin() + static_cast<std::ptrdiff_t>(row));
+    }
+    for (const auto& [name, value] : path_kpis) table.paths.at(name)[static_cast<std::size_t>(path)] = value;
+  };
+  (void)paths;
+  put_table(v.kpis, po.periods, po.path_kpis);
+  for (std::size_t g = 0; g < seg_names.size(); ++g)
+    put_table(v.segments.at(seg_names[g]), po.seg_periods[g], po.seg_path_kpis[g]);
+}
+
+void prepare_table(KpiTable& table, int paths, int H, const std::vector<std::string>& path_kpi_names)
+{
+  for (auto name : PERIOD_KPI_NAMES)
+    table.periods[std::string(name)].assign(static_cast<std::size_t>(paths) * static_cast<std::size_t>(H), NaN);
+  for (const auto& name : path_kpi_names) table.paths[name].assign(static_cast<std::size_t>(paths), NaN);
+}
+
+std::vector<std::string> path_kpi_names(const Scenario& sc, bool segment)
+{
+  std::vector<std::string> names = {"npv_profit", "revenue_total", "customers_acquired", "clv_mean",
+                                    "clv_initial_cohort_mean", "cac_mean", "clv_to_cac",
+                                    "repeat_revenue_share", "nps_final", "rating_final"};
+  if (!segment) {
+    names.push_back("return_ratio_loyal_vs_onetime");
+    for (const auto& ch : sc.channels) names.push_back("cac_paid_" + ch.name);
+  }
+  return names;
+}
+
+void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vector<float>& revenue)
+{
+  if (!clv.empty()) {
+    std::vector<float> sorted = clv;
+    std::sort(sorted.begin(), sorted.end());
+    auto q = [&](double p) { return static_cast<double>(sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))]); };
+    double lo = q(0.005), hi = q(0.995);
+    if (!(hi > lo)) { lo = sorted.front(); hi = sorted.back() > lo ? sorted.back() : lo + 1.0; }
+    v.clv_histogram.edges.resize(HISTOGRAM_BINS + 1);
+    v.clv_histogram.counts.assign(HISTOGRAM_BINS, 0.0);
+    for (int k = 0; k <= HISTOGRAM_BINS; ++k) v.clv_histogram.edges[static_cast<std::size_t>(k)] = lo + (hi - lo) * k / HISTOGRAM_BINS;
+    // Values beyond the 0.5% tails fall into the first and last bins.
+    for (float c : clv) {
+      int k = static_cast<int>((c - lo) / (hi - lo) * HISTOGRAM_BINS);
+      k = std::clamp(k, 0, HISTOGRAM_BINS - 1);
+      v.clv_histogram.counts[static_cast<std::size_t>(k)] += 1;
+    }
+  }
+  if (!revenue.empty()) {
+    std::sort(revenue.begin(), revenue.end(), std::greater<float>());
+    const double total = std::accumulate(revenue.begin(), revenue.end(), 0.0);
+    const std::vector<double> xs = {0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0};
+    double cum = 0;
+    std::size_t taken = 0;
+    for (double x : xs) {
+      const auto upto = static_cast<std::size_t>(std::ceil(x * static_cast<double>(revenue.size())));
+      for (; taken < upto && taken < revenue.size(); ++taken) cum += revenue[taken];
+      v.concentration_x.push_back(x);
+      v.concentration_share.push_back(total > 0 ? cum / total : NaN);
+    }
+  }
+}
+
+std::string utc_now()
+{
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+void run_paths(const Scenario& sc, int first_path, int count, VariantResults& v,
+               const std::function<void()>& path_done)
+{
+  const Plan plan = make_plan(sc);
+  const int paths = sc.simulation.paths;
+  const int H = plan.horizon;
+  std::vector<std::string> seg_names;
+  for (const auto& s : sc.segments) seg_names.push_back(s.name);
+  if (v.kpis.periods.empty()) {
+    prepare_table(v.kpis, paths, H, path_kpi_names(sc, false));
+    for (const auto& name : seg_names) prepare_table(v.segments[name], paths, H, path_kpi_names(sc, true));
+  }
+  std::vector<std::vector<float>> clv(HISTOGRAM_PATHS), revenue(HISTOGRAM_PATHS);
+  tbb::parallel_for(first_path, first_path + count, [&](int p) {
+    PathOutput po;
+    simulate_path(plan, static_cast<std::uint32_t>(p), po);
+    store(po, p, paths, H, seg_names, v);
+    if (p < HISTOGRAM_PATHS) {
+      clv[static_cast<std::size_t>(p)] = std::move(po.clv_sample);
+      revenue[static_cast<std::size_t>(p)] = std::move(po.revenue_sample);
+    }
+    if (path_done) path_done();
+  });
+  std::vector<float> all_clv, all_rev;
+  for (int p = 0; p < HISTOGRAM_PATHS; ++p) {
+    all_clv.insert(all_clv.end(), clv[static_cast<std::size_t>(p)].begin(), clv[static_cast<std::size_t>(p)].end());
+    all_rev.insert(all_rev.end(), revenue[static_cast<std::size_t>(p)].begin(), revenue[static_cast<std::size_t>(p)].end());
+  }
+  if (first_path == 0) finish_distributions(v, all_clv, all_rev);
+}
+
+Results run(const Scenario& sc, const RunOptions& options)
+{
+  std::unique_ptr<tbb::global_control> limit;
+  if (options.threads > 0)
+    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                  static_cast<std::size_t>(options.threads));
+  Results r;
+  r.clvsim_version = options.clvsim_version;
+  r.created_utc = utc_now();
+  r.seed = sc.simulation.seed;
+  r.paths = sc.simulation.paths;
+  r.horizon = sc.simulation.horizon_periods;
+  r.period = scenarios::to_string(sc.simulation.period);
+  r.currency = sc.base.economics.currency;
+  r.scenario_name = sc.simulation.name;
+  r.scenario_path = sc.source_path;
+  r.scenario_toml = sc.source_toml;
+  r.command_line = options.command_line;
+  for (const auto& s : sc.segments) r.segment_names.push_back(s.name);
+
+  VariantResults baseline;
+  baseline.name = "baseline";
+  std::mutex progress_mutex;
+  int done = 0;
+  run_paths(sc, 0, sc.simulation.paths, baseline, [&] {
+    if (!options.on_progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    options.on_progress(++done, sc.simulation.paths);
+  });
+  r.variants.push_back(std::move(baseline));
+  return r;
+}
+
+}  // namespace clvsim

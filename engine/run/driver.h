@@ -1,0 +1,34 @@
+#pragma once
+//! The run driver (SPEC §10): paths x fixed-size customer blocks on oneTBB, partial results
+//! merged in a fixed order, so results are bitwise identical for any thread count. The
+//! unit of work is (variant, path); an MPI driver can split the same list of units across
+//! ranks and gather the per-path rows, which are independent of where they were computed.
+#include "engine/run/results.h"
+#include "scenarios/scenario.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace clvsim {
+
+struct RunOptions {
+  int threads = 0;                 //!< 0 = all cores
+  std::string command_line;        //!< recorded in the results
+  std::string clvsim_version;
+  //! Called after each finished path with (paths done, paths total); may be called from
+  //! any worker thread, one call at a time.
+  std::function<void(int, int)> on_progress;
+};
+
+//! Simulate a validated scenario. Throws InputError for a scenario the engine cannot run
+//! (e.g. a history file with bad rows).
+Results run(const scenarios::Scenario& scenario, const RunOptions& options);
+
+//! Simulate paths [first_path, first_path + count) of the baseline only, writing per-path
+//! rows into `out` (sized for `scenario.simulation.paths` paths). Used by run() and by tests
+//! that check that path p's results do not depend on which other paths run.
+void run_paths(const scenarios::Scenario& scenario, int first_path, int count,
+               VariantResults& out, const std::function<void()>& path_done = {});
+
+}  // namespace clvsim
