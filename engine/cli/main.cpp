@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -76,6 +77,67 @@ scenarios::Scenario load(const std::string& path, const std::vector<std::string>
   return path.empty() ? scenarios::load_default(sets) : scenarios::load_file(path, sets);
 }
 
+double parse_size(const std::string& text)
+{
+  std::size_t used = 0;
+  double v = -1;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+  }
+  const std::string unit = text.substr(used);
+  const double mult = unit.empty() || unit == "B" ? 1.0
+                      : unit == "K" || unit == "KB" ? 1024.0
+                      : unit == "M" || unit == "MB" ? 1024.0 * 1024
+                      : unit == "G" || unit == "GB" ? 1024.0 * 1024 * 1024
+                      : unit == "T" || unit == "TB" ? 1024.0 * 1024 * 1024 * 1024 : -1.0;
+  if (v <= 0 || mult < 0)
+    throw InputError("error: --max-memory = '" + text + "' is not a size (examples: 8G, 500M, 1048576)");
+  return v * mult;
+}
+
+double physical_memory_bytes()
+{
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0.0;
+}
+
+std::string human_bytes(double b)
+{
+  char buf[32];
+  if (b >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f GiB", b / (1024.0 * 1024 * 1024));
+  else std::snprintf(buf, sizeof buf, "%.0f MiB", b / (1024.0 * 1024));
+  return buf;
+}
+
+//! The per-customer forecast as CSV, written to a temporary file and renamed when complete.
+void write_forecast(const CustomerForecast& f, const std::string& path)
+{
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  {
+    std::ofstream out(tmp);
+    if (!out) throw IoError("error: cannot write forecast file '" + path + "'");
+    out << "customer_id,p_alive,expected_orders,expected_orders_se,expected_orders_closed_form,"
+           "expected_clv,expected_clv_se\n";
+    out.precision(10);
+    for (std::size_t j = 0; j < f.customer_id.size(); ++j)
+      out << f.customer_id[j] << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
+          << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ','
+          << f.expected_clv[j] << ',' << f.expected_clv_se[j] << '\n';
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw IoError("error: cannot write forecast file '" + path + "'");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw IoError("error: cannot write forecast file '" + path + "': " + ec.message());
+  }
+}
+
 class Progress {
 public:
   explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(fileno(stderr)) != 0) {}
@@ -115,7 +177,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE: override any scenario key (repeatable)")
       ("json", "print one JSON document instead of the summary table")
       ("quiet,q", "no progress on stderr")
-      ("force", "overwrite an existing results file");
+      ("customer-forecast", po::value<std::string>(), "write the per-customer forecast of population.history customers to this CSV")
+      ("max-memory", po::value<std::string>(), "refuse runs estimated to need more memory (e.g. 8G, 500M; default: the machine's memory)")
+      ("force", "overwrite existing output files");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   const auto vm = parse(args, opts, pos, "run");
@@ -139,6 +203,22 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       throw InputError("error: results file '" + output + "' exists; use --force to overwrite");
   }
 
+  std::string forecast_path;
+  if (vm.count("customer-forecast")) {
+    forecast_path = vm["customer-forecast"].as<std::string>();
+    if (scenario.population.history.empty())
+      throw InputError("error: --customer-forecast needs existing customers: set population.history in the scenario");
+    if (std::filesystem::exists(forecast_path) && !force)
+      throw InputError("error: forecast file '" + forecast_path + "' exists; use --force to overwrite");
+  }
+  const double limit = vm.count("max-memory") ? parse_size(vm["max-memory"].as<std::string>())
+                                              : physical_memory_bytes();
+  const double need = estimate_memory_bytes(scenario, threads);
+  if (limit > 0 && need > limit)
+    throw InputError("error: this run is estimated to need " + human_bytes(need) + " of memory, more than " +
+                     (vm.count("max-memory") ? "--max-memory = " : "the machine's ") + human_bytes(limit) +
+                     "; use fewer paths, customers or threads");
+
   RunOptions options;
   options.threads = threads;
   options.command_line = command_line;
@@ -148,6 +228,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   const Results results = run(scenario, options);
 
   if (!output.empty()) io::write_results(results, output, force);
+  if (!forecast_path.empty()) write_forecast(results.forecast, forecast_path);
   if (vm.count("json")) std::cout << io::to_json(results) << '\n';
   else {
     io::print_summary(results, std::cout);

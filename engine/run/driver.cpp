@@ -3,7 +3,11 @@
 #include "engine/errors.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
+#include "engine/run/history.h"
 #include "engine/run/kpis.h"
+#include "models/purchase/bg_nbd.h"
+#include "models/purchase/pareto_nbd.h"
+#include "models/purchase/sbg.h"
 #include "models/sim/block.h"
 #include "models/sim/kernel.h"
 #include "models/sim/segment_model.h"
@@ -21,6 +25,7 @@
 #include <mutex>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 namespace clvsim {
 
@@ -50,7 +55,46 @@ struct Plan {
   std::vector<double> segment_cumulative_share;
   std::vector<double> discount;  //!< delta^k, k = 0..horizon
   double period_years = 0;
+  // existing customers (SPEC §3.6), their history converted to purchase.time_unit
+  std::vector<ExistingCustomer> existing;
+  std::vector<std::vector<double>> existing_p_alive;      //!< [segment][customer]
+  std::vector<double> existing_p_alive_mix, existing_closed_orders;  //!< mixed over segment shares
 };
+
+//! Closed forms for one existing customer of one segment: P(alive now) and the expected
+//! number of orders in the horizon (FHL 2005 eq. 10; Schmittlein et al. 1987; F&H 2007).
+void existing_closed_forms(const scenarios::Behaviour& be, const ExistingCustomer& c, double to_unit,
+                           double horizon_units, int horizon, double& p_alive, double& orders)
+{
+  const auto& pu = be.purchase;
+  const double t_x = c.t_x * to_unit, T = c.T * to_unit;
+  switch (pu.model) {
+  case scenarios::PurchaseModel::bg_nbd: {
+    const models::bg_nbd::Params prm{pu.r, pu.alpha, pu.a, pu.b};
+    p_alive = models::bg_nbd::p_alive(prm, c.x, t_x, T);
+    orders = models::bg_nbd::conditional_expected(prm, horizon_units, c.x, t_x, T);
+    break;
+  }
+  case scenarios::PurchaseModel::pareto_nbd: {
+    const models::pareto_nbd::Params prm{pu.r, pu.alpha, pu.s, pu.beta};
+    p_alive = models::pareto_nbd::p_alive(prm, c.x, t_x, T);
+    orders = models::pareto_nbd::conditional_expected(prm, horizon_units, c.x, t_x, T);
+    break;
+  }
+  case scenarios::PurchaseModel::sbg: {
+    // A current subscriber with n renewals: theta ~ Beta(alpha, beta + n); it renews at the
+    // start of each period of the horizon with probability 1 - theta and then pays.
+    const models::sbg::Params prm{pu.alpha, pu.beta + c.renewals};
+    p_alive = 1.0;
+    orders = 0;
+    for (int t = 1; t <= horizon; ++t) orders += models::sbg::survival(prm, t);
+    break;
+  }
+  case scenarios::PurchaseModel::sbg_poisson:
+    p_alive = orders = std::numeric_limits<double>::quiet_NaN();
+    break;
+  }
+}
 
 Plan make_plan(const Scenario& sc)
 {
@@ -75,6 +119,30 @@ Plan make_plan(const Scenario& sc)
   plan.discount.resize(static_cast<std::size_t>(plan.horizon) + 1);
   for (std::size_t k = 0; k < plan.discount.size(); ++k)
     plan.discount[k] = std::pow(delta, static_cast<double>(k));
+  if (!sc.population.history.empty()) {
+    const auto model = sc.base.purchase.model;
+    plan.existing = read_history(sc.population.history, model);
+    const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
+                           scenarios::days_in(sc.base.purchase.time_unit);
+    const double horizon_units =
+        plan.horizon * period_days / scenarios::days_in(sc.base.purchase.time_unit);
+    const std::size_t E = plan.existing.size();
+    plan.existing_p_alive.assign(sc.segments.size(), std::vector<double>(E));
+    plan.existing_p_alive_mix.assign(E, 0.0);
+    plan.existing_closed_orders.assign(E, 0.0);
+    for (std::size_t g = 0; g < sc.segments.size(); ++g) {
+      const auto& seg = sc.segments[g];
+      std::vector<double> orders(E);
+      tbb::parallel_for(std::size_t{0}, E, [&](std::size_t j) {
+        existing_closed_forms(seg.behaviour, plan.existing[j], to_unit, horizon_units, plan.horizon,
+                              plan.existing_p_alive[g][j], orders[j]);
+      });
+      for (std::size_t j = 0; j < E; ++j) {
+        plan.existing_p_alive_mix[j] += seg.share * plan.existing_p_alive[g][j];
+        plan.existing_closed_orders[j] += seg.share * orders[j];
+      }
+    }
+  }
   if (sc.channels.size() + 1 > MAX_CHANNEL_SLOTS)
     throw InputError("error: " + sc.source_path + ": at most " +
                      std::to_string(MAX_CHANNEL_SLOTS - 1) + " acquisition channels are supported");
@@ -88,6 +156,7 @@ struct PathOutput {
   std::map<std::string, double> path_kpis;
   std::vector<std::map<std::string, double>> seg_path_kpis;
   std::vector<float> clv_sample, revenue_sample;             //!< customers of histogram paths
+  std::vector<double> existing_orders, existing_clv;         //!< per existing customer
 };
 
 //! All customers of one path, in fixed-capacity blocks filled in creation order.
@@ -152,6 +221,46 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
   for (std::uint64_t id = 0; id < n0; ++id) {
     add_customer(pop, plan, seed, path, id, 0, sim::INITIAL);
     count_new(pop.blocks().back().segment.back(), 0.0, false);
+  }
+
+  // Existing customers: ids N0 .., traits from the exact posterior given their history.
+  const std::uint64_t first_existing_id = n0;
+  {
+    const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
+                           scenarios::days_in(sc.base.purchase.time_unit);
+    for (std::size_t j = 0; j < plan.existing.size(); ++j) {
+      const std::uint64_t id = first_existing_id + j;
+      const auto& c = plan.existing[j];
+      const std::uint8_t seg = draw_segment(plan, seed, path, id);
+      const SegmentModel& m = plan.segments[seg];
+      rng::Stream hs(seed, path, id, 0, rng::Purpose::history);
+      const bool alive = hs.uniform() < plan.existing_p_alive[seg][j];
+      float lambda = 0, churn = 0, nu = 0, sat = 0;
+      sim::draw_traits(m, seed, path, id, lambda, churn, nu, sat);  // prior draws, then the posterior:
+      rng::Stream& ts = hs;  // the posterior draws continue the history stream
+      const double T_units = c.T * to_unit;
+      // Posterior rates are per purchase.time_unit; per period they divide by the units per period.
+      switch (m.model) {
+      case scenarios::PurchaseModel::bg_nbd:
+        lambda = static_cast<float>(rng::gamma(ts, m.r + c.x, (m.lambda_rate * m.period_in_units + T_units) / m.period_in_units));
+        churn = static_cast<float>(rng::beta(ts, m.a, m.b + c.x));
+        break;
+      case scenarios::PurchaseModel::pareto_nbd:
+        lambda = static_cast<float>(rng::gamma(ts, m.r + c.x, (m.lambda_rate * m.period_in_units + T_units) / m.period_in_units));
+        churn = static_cast<float>(rng::gamma(ts, m.s, (m.mu_rate * m.period_in_units + T_units) / m.period_in_units));
+        break;
+      case scenarios::PurchaseModel::sbg:
+        churn = static_cast<float>(std::log1p(-rng::beta(ts, m.a, m.b + c.renewals)));
+        break;
+      case scenarios::PurchaseModel::sbg_poisson:
+        break;
+      }
+      // Gamma-gamma posterior of the spend trait: nu ~ Gamma(q + p x, gamma + x m_x).
+      if (m.spend == scenarios::SpendModel::gamma_gamma && c.has_m_x)
+        nu = static_cast<float>(rng::gamma(ts, m.q + m.p * c.x, m.gamma + c.x * c.m_x));
+      const auto flags = static_cast<std::uint8_t>(sim::EXISTING | (alive ? sim::ALIVE : 0));
+      pop.next_slot().push_back(id, 0, seg, flags, static_cast<std::uint32_t>(c.x) + 1, lambda, churn, nu, sat);
+    }
   }
 
   std::vector<double> channel_cost(sc.channels.size(), 0.0), channel_count(sc.channels.size(), 0.0);
@@ -310,9 +419,17 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
   struct ClvSums { double sum = 0, n = 0, sum_initial = 0, n_initial = 0, sum_acquired = 0, n_acquired = 0, rev = 0; };
   std::vector<ClvSums> clv(S);
   const bool keep_sample = static_cast<int>(path) < HISTOGRAM_PATHS;
+  out.existing_orders.reserve(plan.existing.size());
+  out.existing_clv.reserve(plan.existing.size());
   for (const Block& b : pop.blocks()) {
     for (std::size_t i = 0; i < b.size(); ++i) {
-      if (b.flags[i] & sim::EXISTING) continue;
+      if (b.flags[i] & sim::EXISTING) {
+        const std::size_t j = b.id[i] - first_existing_id;
+        // orders placed in the horizon: the count started at x + 1 (first purchase + x repeats)
+        out.existing_orders.push_back(static_cast<double>(b.n_orders[i]) - (plan.existing[j].x + 1.0));
+        out.existing_clv.push_back(b.clv[i]);
+        continue;
+      }
       ClvSums& c = clv[b.segment[i]];
       c.sum += b.clv[i];
       c.n += 1;
@@ -444,7 +561,7 @@ std::string utc_now()
 }  // namespace
 
 void run_paths(const Scenario& sc, int first_path, int count, VariantResults& v,
-               const std::function<void()>& path_done)
+               const std::function<void()>& path_done, CustomerForecast* forecast)
 {
   const Plan plan = make_plan(sc);
   const int paths = sc.simulation.paths;
@@ -455,23 +572,89 @@ void run_paths(const Scenario& sc, int first_path, int count, VariantResults& v,
     prepare_table(v.kpis, paths, H, path_kpi_names(sc, false));
     for (const auto& name : seg_names) prepare_table(v.segments[name], paths, H, path_kpi_names(sc, true));
   }
+  const std::size_t E = plan.existing.size();
+  std::vector<double> sum_orders(E, 0.0), sum_orders2(E, 0.0), sum_clv(E, 0.0), sum_clv2(E, 0.0);
   std::vector<std::vector<float>> clv(HISTOGRAM_PATHS), revenue(HISTOGRAM_PATHS);
-  tbb::parallel_for(first_path, first_path + count, [&](int p) {
-    PathOutput po;
-    simulate_path(plan, static_cast<std::uint32_t>(p), po);
-    store(po, p, paths, H, seg_names, v);
-    if (p < HISTOGRAM_PATHS) {
-      clv[static_cast<std::size_t>(p)] = std::move(po.clv_sample);
-      revenue[static_cast<std::size_t>(p)] = std::move(po.revenue_sample);
-    }
-    if (path_done) path_done();
-  });
+  // Paths run in parallel in batches; per-customer forecast sums are added in path order
+  // after each batch, so they too are independent of the thread count.
+  constexpr int BATCH = 64;
+  for (int batch = first_path; batch < first_path + count; batch += BATCH) {
+    const int batch_end = std::min(first_path + count, batch + BATCH);
+    std::vector<PathOutput> outs(static_cast<std::size_t>(batch_end - batch));
+    tbb::parallel_for(batch, batch_end, [&](int p) {
+      PathOutput& po = outs[static_cast<std::size_t>(p - batch)];
+      simulate_path(plan, static_cast<std::uint32_t>(p), po);
+      store(po, p, paths, H, seg_names, v);
+      po.periods.clear();
+      po.seg_periods.clear();
+      if (p < HISTOGRAM_PATHS) {
+        clv[static_cast<std::size_t>(p)] = std::move(po.clv_sample);
+        revenue[static_cast<std::size_t>(p)] = std::move(po.revenue_sample);
+      }
+      if (path_done) path_done();
+    });
+    for (const auto& po : outs)
+      for (std::size_t j = 0; j < E; ++j) {
+        sum_orders[j] += po.existing_orders[j];
+        sum_orders2[j] += po.existing_orders[j] * po.existing_orders[j];
+        sum_clv[j] += po.existing_clv[j];
+        sum_clv2[j] += po.existing_clv[j] * po.existing_clv[j];
+      }
+  }
   std::vector<float> all_clv, all_rev;
   for (int p = 0; p < HISTOGRAM_PATHS; ++p) {
     all_clv.insert(all_clv.end(), clv[static_cast<std::size_t>(p)].begin(), clv[static_cast<std::size_t>(p)].end());
     all_rev.insert(all_rev.end(), revenue[static_cast<std::size_t>(p)].begin(), revenue[static_cast<std::size_t>(p)].end());
   }
   if (first_path == 0) finish_distributions(v, all_clv, all_rev);
+
+  if (forecast && E > 0) {
+    const double n = count;
+    auto se = [&](double sum, double sum2) {
+      if (count < 2) return NaN;
+      const double mean = sum / n;
+      return std::sqrt(std::max(0.0, (sum2 - n * mean * mean) / (n - 1)) / n);
+    };
+    forecast->customer_id.resize(E);
+    forecast->p_alive = plan.existing_p_alive_mix;
+    forecast->expected_orders_closed_form = plan.existing_closed_orders;
+    forecast->expected_orders.resize(E);
+    forecast->expected_orders_se.resize(E);
+    forecast->expected_clv.resize(E);
+    forecast->expected_clv_se.resize(E);
+    for (std::size_t j = 0; j < E; ++j) {
+      forecast->customer_id[j] = plan.existing[j].id;
+      forecast->expected_orders[j] = sum_orders[j] / n;
+      forecast->expected_orders_se[j] = se(sum_orders[j], sum_orders2[j]);
+      forecast->expected_clv[j] = sum_clv[j] / n;
+      forecast->expected_clv_se[j] = se(sum_clv[j], sum_clv2[j]);
+    }
+  }
+}
+
+double estimate_memory_bytes(const Scenario& sc, int threads)
+{
+  const int H = sc.simulation.horizon_periods;
+  const double period_days = scenarios::days_in(sc.simulation.period);
+  double customers = static_cast<double>(sc.population.initial_customers);
+  if (!sc.population.history.empty()) customers += 1e5;  // not read yet: assume a large file
+  for (const auto& ch : sc.channels) {
+    const int end = ch.end_period < 0 ? H - 1 : std::min(ch.end_period, H - 1);
+    const int periods = std::max(0, end - ch.start_period + 1);
+    const double per_period = ch.budget_per_period
+                                  ? (ch.cac > 0 ? *ch.budget_per_period / ch.cac : 0.0)
+                                  : *ch.customers_per_period;
+    customers += per_period * periods * 1.5;  // headroom for reputation and referrals
+  }
+  if (sc.market.addressable_customers > 0) customers = std::min(customers, sc.market.addressable_customers);
+  (void)period_days;
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const double in_flight = std::min<double>(sc.simulation.paths, threads > 0 ? threads : hw);
+  const double state = customers * 48.0 * in_flight;
+  const double results = static_cast<double>(sc.simulation.paths) * H * 8.0 *
+                         (PERIOD_KPI_COUNT + 12) * (1.0 + static_cast<double>(sc.segments.size()));
+  const double histogram = customers * 8.0 * std::min(sc.simulation.paths, HISTOGRAM_PATHS);
+  return state + results + histogram;
 }
 
 Results run(const Scenario& sc, const RunOptions& options)
@@ -502,7 +685,7 @@ Results run(const Scenario& sc, const RunOptions& options)
     if (!options.on_progress) return;
     std::lock_guard<std::mutex> lock(progress_mutex);
     options.on_progress(++done, sc.simulation.paths);
-  });
+  }, &r.forecast);
   r.variants.push_back(std::move(baseline));
   return r;
 }

@@ -21,6 +21,10 @@ struct RunOptions {
   std::function<void(int, int)> on_progress;
 };
 
+//! Estimated peak memory of a run in bytes: customer state (40 bytes per customer, for the
+//! paths in flight) plus the per-path results kept for the summary.
+double estimate_memory_bytes(const scenarios::Scenario& scenario, int threads);
+
 //! Simulate a validated scenario. Throws InputError for a scenario the engine cannot run
 //! (e.g. a history file with bad rows).
 Results run(const scenarios::Scenario& scenario, const RunOptions& options);
@@ -29,6 +33,7 @@ Results run(const scenarios::Scenario& scenario, const RunOptions& options);
 //! rows into `out` (sized for `scenario.simulation.paths` paths). Used by run() and by tests
 //! that check that path p's results do not depend on which other paths run.
 void run_paths(const scenarios::Scenario& scenario, int first_path, int count,
-               VariantResults& out, const std::function<void()>& path_done = {});
+               VariantResults& out, const std::function<void()>& path_done = {},
+               CustomerForecast* forecast = nullptr);
 
 }  // namespace clvsim

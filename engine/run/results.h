@@ -45,6 +45,18 @@ struct Sensitivity {
   std::vector<double> spearman, tornado_low, tornado_high;
 };
 
+//! Per existing customer (population.history) forecast over the horizon: Monte Carlo means
+//! across paths with their standard errors, beside the closed forms where the model has them.
+struct CustomerForecast {
+  std::vector<std::string> customer_id;
+  std::vector<double> p_alive;                       //!< closed form at the start of the horizon
+  std::vector<double> expected_orders;               //!< Monte Carlo mean over paths
+  std::vector<double> expected_orders_se;
+  std::vector<double> expected_orders_closed_form;
+  std::vector<double> expected_clv;                  //!< discounted to the start of the horizon
+  std::vector<double> expected_clv_se;
+};
+
 struct Results {
   // provenance (root attributes of the HDF5 file)
   std::string clvsim_version;
@@ -63,6 +75,7 @@ struct Results {
   std::vector<VariantResults> variants;         //!< variants[0] is "baseline"
   std::vector<Comparison> comparisons;
   std::vector<Sensitivity> sensitivity;
+  CustomerForecast forecast;                    //!< baseline, existing customers only
 };
 
 }  // namespace clvsim
