@@ -213,6 +213,11 @@ struct Scenario {
   Market market;
   Reputation reputation;
   Kpi kpi;
+  //! Keys the file did not set whose value was derived from another key
+  //! (service.later_contact_resolution, satisfaction.reference, purchase.time_unit,
+  //! population.history_time_unit): changing the source key through scenarios/keys.h
+  //! moves them along, and segments derive them from their own overridden source.
+  std::vector<std::string> defaulted_keys;
 };
 
 }  // namespace clvsim::scenarios

@@ -1,0 +1,416 @@
+#include "engine/io/console_summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/io/json_summary.h"
+#include "engine/stats/summary.h"
+
+namespace clvsim::io {
+
+namespace {
+
+constexpr int INDENT = 2;
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool ends_with(std::string_view s, std::string_view p)
+{
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+//! printf into a std::string.
+template <class... Args>
+std::string fmt(const char* format, Args... args)
+{
+  char buf[128];
+  const int n = std::snprintf(buf, sizeof buf, format, args...);
+  return std::string(buf, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof buf) - 1)));
+}
+
+//! "%.*f" with thousands separators in the integer part: 1234567.5 -> "1,234,567.50".
+std::string grouped(double x, int decimals)
+{
+  const std::string s = fmt("%.*f", decimals, x);
+  const std::size_t start = (s[0] == '-') ? 1 : 0;
+  std::size_t end = s.find('.');
+  if (end == std::string::npos) end = s.size();
+  std::string out = s.substr(0, start);
+  for (std::size_t i = start; i < end; ++i) {
+    if (i > start && (end - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  out += s.substr(end);
+  return out;
+}
+
+//! Control characters (newlines, tabs in scenario or variant names) as spaces: one
+//! table row stays one line.
+std::string printable(std::string s)
+{
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return s;
+}
+
+std::string cell(const std::string& s, int width)
+{
+  if (static_cast<int>(s.size()) >= width) return " " + s;
+  return std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ') + s;
+}
+
+std::string left(std::string s, int width)
+{
+  s = printable(std::move(s));
+  if (static_cast<int>(s.size()) > width)
+    return s.substr(0, static_cast<std::size_t>(width - 1)) + "~";
+  return s + std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ');
+}
+
+std::string plural_period(const std::string& period)
+{
+  if (period.empty()) return "periods";
+  return period + "s";
+}
+
+double mean_of(std::span<const double> v) { return stats::summarize(v).mean; }
+
+//! The KPIs of `wanted` present in `table` (in `wanted`'s order); the first `max` of the
+//! table's own keys when none of them is.
+std::vector<std::string> pick(const std::map<std::string, std::vector<double>>& table,
+                              const std::vector<std::string>& wanted, std::size_t max)
+{
+  std::vector<std::string> out;
+  for (const auto& k : wanted)
+    if (table.count(k) && out.size() < max) out.push_back(k);
+  if (out.empty())
+    for (const auto& [k, v] : table)
+      if (out.size() < max) out.push_back(k);
+  return out;
+}
+
+const std::vector<std::string> HEADLINE = {"npv_profit", "revenue_total", "customers_acquired",
+                                           "clv_mean",   "clv_to_cac",    "nps_final"};
+
+//! Per-path KPIs in the order of SPEC §11.1; others follow alphabetically.
+const std::vector<std::string> PATH_KPI_ORDER = {
+    "npv_profit",           "revenue_total",   "customers_acquired",
+    "clv_mean",             "clv_initial_cohort_mean", "cac_mean",
+    "clv_to_cac",           "repeat_revenue_share",    "return_ratio_loyal_vs_onetime",
+    "nps_final",            "rating_final"};
+
+std::vector<std::string> ordered_keys(const std::map<std::string, std::vector<double>>& table)
+{
+  std::vector<std::string> out;
+  for (const auto& k : PATH_KPI_ORDER)
+    if (table.count(k)) out.push_back(k);
+  for (const auto& [k, v] : table)
+    if (std::find(PATH_KPI_ORDER.begin(), PATH_KPI_ORDER.end(), k) == PATH_KPI_ORDER.end())
+      out.push_back(k);
+  return out;
+}
+
+//! Column header of a KPI in the narrow tables.
+std::string short_label(const std::string& kpi, std::size_t width)
+{
+  static const std::map<std::string, std::string> SHORT = {
+      {"customers_acquired", "acquired"}, {"revenue_total", "revenue"},
+      {"customers_active", "active"},     {"clv_to_cac", "clv/cac"},
+      {"profit_cumulative_discounted", "cum_profit"}};
+  const auto it = SHORT.find(kpi);
+  std::string s = it != SHORT.end() && kpi.size() > width ? it->second : kpi;
+  if (s.size() > width) s = s.substr(0, width - 1) + "~";
+  return s;
+}
+
+void title(std::ostream& out, const std::string& text)
+{
+  out << '\n' << printable(text) << '\n';
+}
+
+//! Per-path KPIs of one variant: one row per KPI, mean/sd/se/p05/p50/p95 across paths.
+void per_path_table(std::ostream& out, const VariantResults& v, const Results& r)
+{
+  if (v.kpis.paths.empty()) return;
+  std::string t = v.name + ": per-path KPIs";
+  if (!r.currency.empty()) t += " (money in " + r.currency + ")";
+  title(out, t);
+  constexpr int NAME = 30, COL = 11;
+  out << std::string(INDENT, ' ') << left("KPI", NAME);
+  for (const char* h : {"mean", "sd", "se", "p05", "p50", "p95"}) out << cell(h, COL);
+  out << '\n';
+  for (const auto& kpi : ordered_keys(v.kpis.paths)) {
+    const std::vector<double>& values = v.kpis.paths.at(kpi);
+    const KpiKind kind = kpi_kind(kpi);
+    std::string name = kpi;
+    if (kind == KpiKind::money && !r.currency.empty() &&
+        name.size() + r.currency.size() + 3 <= static_cast<std::size_t>(NAME))
+      name += " [" + r.currency + "]";
+    else if (kind == KpiKind::share && name.size() + 4 <= static_cast<std::size_t>(NAME))
+      name += " [%]";
+    const stats::Summary s = stats::summarize(values);
+    out << std::string(INDENT, ' ') << left(name, NAME);
+    for (double x : {s.mean, s.sd, s.se, s.p05, s.p50, s.p95}) out << cell(format_value(x, kind), COL);
+    out << '\n';
+  }
+  if (!v.sweep_values.empty()) {
+    out << std::string(INDENT, ' ') << "sweep values:";
+    for (const auto& [k, x] : v.sweep_values) out << ' ' << k << " = " << fmt("%g", x);
+    out << '\n';
+  }
+}
+
+//! Mean of headline KPIs per segment of one variant (only with 2+ segments).
+void segment_table(std::ostream& out, const VariantResults& v)
+{
+  if (v.segments.size() < 2) return;
+  std::map<std::string, std::vector<double>> any;
+  for (const auto& [seg, t] : v.segments)
+    for (const auto& [k, x] : t.paths) any[k];
+  const auto cols = pick(any, HEADLINE, 6);
+  if (cols.empty()) return;
+  title(out, v.name + ": by segment (mean across paths)");
+  constexpr int NAME = 20, COL = 13;
+  out << std::string(INDENT, ' ') << left("segment", NAME);
+  for (const auto& c : cols) out << cell(short_label(c, COL - 1), COL);
+  out << '\n';
+  for (const auto& [seg, t] : v.segments) {
+    out << std::string(INDENT, ' ') << left(seg, NAME);
+    for (const auto& c : cols) {
+      const auto it = t.paths.find(c);
+      out << cell(it == t.paths.end() ? "-" : format_value(mean_of(it->second), kpi_kind(c)), COL);
+    }
+    out << '\n';
+  }
+}
+
+//! One line per variant with the means of headline KPIs (for runs with many variants).
+void variants_table(std::ostream& out, const Results& r)
+{
+  std::map<std::string, std::vector<double>> any;
+  for (const auto& v : r.variants)
+    for (const auto& [k, x] : v.kpis.paths) any[k];
+  const auto cols = pick(any, HEADLINE, 6);
+  if (cols.empty()) return;
+  title(out, "All variants (mean across paths)");
+  constexpr int NAME = 20, COL = 13;
+  out << std::string(INDENT, ' ') << left("variant", NAME);
+  for (const auto& c : cols) out << cell(short_label(c, COL - 1), COL);
+  out << '\n';
+  for (const auto& v : r.variants) {
+    out << std::string(INDENT, ' ') << left(v.name, NAME);
+    for (const auto& c : cols) {
+      const auto it = v.kpis.paths.find(c);
+      out << cell(it == v.kpis.paths.end() ? "-" : format_value(mean_of(it->second), kpi_kind(c)), COL);
+    }
+    out << '\n';
+  }
+  bool any_sweep = false;
+  for (const auto& v : r.variants) any_sweep = any_sweep || !v.sweep_values.empty();
+  if (!any_sweep) return;
+  out << '\n';
+  for (const auto& v : r.variants) {
+    if (v.sweep_values.empty()) continue;
+    std::string line = std::string(INDENT, ' ') + left(v.name, NAME);
+    bool first = true;
+    for (const auto& [k, x] : v.sweep_values) {
+      line += (first ? "" : ", ") + k + " = " + fmt("%g", x);
+      first = false;
+    }
+    out << line << '\n';
+  }
+}
+
+//! Means per period of a few KPIs of one variant; every period while short, else a
+//! regular selection (quarters, half-years, years ...) plus the last period.
+void period_table(std::ostream& out, const VariantResults& v, const Results& r)
+{
+  const int h = r.horizon;
+  if (h <= 0 || v.kpis.periods.empty()) return;
+  const auto cols =
+      pick(v.kpis.periods, {"customers_active", "orders", "revenue", "profit", "nps"}, 5);
+  std::vector<int> steps;
+  if (r.period == "week") steps = {1, 4, 13, 26, 52, 104, 260};
+  else if (r.period == "month") steps = {1, 3, 6, 12, 24, 60};
+  else steps = {1, 2, 5, 10, 20, 50, 100};
+  constexpr int MAX_ROWS = 24;
+  int step = steps.back();
+  for (int s : steps)
+    if ((h + s - 1) / s <= MAX_ROWS) {
+      step = s;
+      break;
+    }
+  while ((h + step - 1) / step > MAX_ROWS) step *= 2;
+  std::vector<int> rows;
+  for (int t = 0; t < h; t += step) rows.push_back(t);
+  if (rows.back() != h - 1) rows.push_back(h - 1);
+
+  std::string t = v.name + " by " + (r.period.empty() ? "period" : r.period) +
+                  " (mean across paths; t = 0 is the first " +
+                  (r.period.empty() ? "period" : r.period) + ")";
+  title(out, t);
+  constexpr int TCOL = 6, COL = 17;
+  out << std::string(INDENT, ' ') << cell("t", TCOL);
+  for (const auto& c : cols) out << cell(short_label(c, COL - 1), COL);
+  out << '\n';
+  for (int row : rows) {
+    out << std::string(INDENT, ' ') << cell(std::to_string(row), TCOL);
+    for (const auto& c : cols) {
+      const std::vector<double>& x = v.kpis.periods.at(c);
+      std::vector<double> column;
+      for (std::size_t p = static_cast<std::size_t>(row); p < x.size(); p += static_cast<std::size_t>(h))
+        column.push_back(x[p]);
+      out << cell(format_value(mean_of(column), kpi_kind(c)), COL);
+    }
+    out << '\n';
+  }
+}
+
+std::string format_period(double t)
+{
+  if (std::isnan(t)) return "n/a";
+  if (std::isinf(t)) return "never";
+  return t == std::floor(t) ? fmt("%.0f", t) : fmt("%.1f", t);
+}
+
+void comparisons_table(std::ostream& out, const Results& r)
+{
+  if (r.comparisons.empty()) return;
+  std::string t = "Investments vs baseline (per path, paired)";
+  if (!r.currency.empty()) t += "; money in " + r.currency;
+  title(out, t);
+  constexpr int NAME = 22, COL = 12;
+  out << std::string(INDENT, ' ') << left("investment", NAME);
+  for (const char* h : {"net_npv mean", "roi p05", "roi p50", "roi p95", "P(roi>0)", "payback p50"})
+    out << cell(h, COL);
+  out << '\n';
+  const auto get = [](const Comparison& c, const char* k) -> const std::vector<double>* {
+    const auto it = c.paths.find(k);
+    return it == c.paths.end() ? nullptr : &it->second;
+  };
+  for (const Comparison& c : r.comparisons) {
+    out << std::string(INDENT, ' ') << left(c.name, NAME);
+    const auto* net = get(c, "net_npv");
+    const auto* roi = get(c, "roi");
+    const auto* payback = get(c, "payback_period");
+    out << cell(net ? format_value(mean_of(*net), KpiKind::money) : "-", COL);
+    if (roi) {
+      const stats::Summary s = stats::summarize(*roi);
+      out << cell(format_value(s.p05, KpiKind::share), COL)
+          << cell(format_value(s.p50, KpiKind::share), COL)
+          << cell(format_value(s.p95, KpiKind::share), COL)
+          << cell(format_value(share_positive(*roi), KpiKind::share), COL);
+    } else {
+      for (int i = 0; i < 4; ++i) out << cell("-", COL);
+    }
+    out << cell(payback ? format_period(payback_median(*payback)) : "-", COL) << '\n';
+  }
+  out << std::string(INDENT, ' ') << "payback: " << (r.period.empty() ? "period" : r.period)
+      << " index t at which the cumulative discounted net gain turns non-negative\n";
+}
+
+void sensitivity_table(std::ostream& out, const Results& r)
+{
+  constexpr std::size_t TOP = 8;
+  for (const Sensitivity& s : r.sensitivity) {
+    if (s.parameter.empty()) continue;
+    std::vector<std::size_t> order(s.parameter.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const auto rho = [&](std::size_t i) {
+      const double x = i < s.spearman.size() ? std::abs(s.spearman[i]) : 0.0;
+      return std::isnan(x) ? -1.0 : x;
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return rho(a) > rho(b); });
+    title(out, "Sensitivity of " + s.output + ": inputs by |Spearman| rank correlation");
+    out << std::string(INDENT, ' ')
+        << "tornado = mean output when the input is in its lowest / highest decile\n";
+    const KpiKind kind = kpi_kind(s.output);
+    constexpr int NAME = 44, COL = 13;
+    out << std::string(INDENT, ' ') << left("input", NAME) << cell("spearman", COL)
+        << cell("tornado low", COL) << cell("tornado high", COL) << '\n';
+    const auto at = [](const std::vector<double>& v, std::size_t i) {
+      return i < v.size() ? v[i] : std::nan("");
+    };
+    for (std::size_t k = 0; k < order.size() && k < TOP; ++k) {
+      const std::size_t i = order[k];
+      const double sp = at(s.spearman, i);
+      out << std::string(INDENT, ' ') << left(s.parameter[i], NAME)
+          << cell(std::isnan(sp) ? "n/a" : fmt("%+.3f", sp), COL)
+          << cell(format_value(at(s.tornado_low, i), kind), COL)
+          << cell(format_value(at(s.tornado_high, i), kind), COL) << '\n';
+    }
+    if (order.size() > TOP)
+      out << std::string(INDENT, ' ') << "... and " << order.size() - TOP << " more\n";
+  }
+}
+
+}  // namespace
+
+KpiKind kpi_kind(const std::string& name)
+{
+  const std::size_t dot = name.rfind('.');
+  const std::string_view k = dot == std::string::npos ? std::string_view(name)
+                                                      : std::string_view(name).substr(dot + 1);
+  if (ends_with(k, "_share") || k == "roi" || k == "revenue_uplift") return KpiKind::share;
+  if (k == "clv_to_cac") return KpiKind::count;
+  if (starts_with(k, "revenue") || k == "gross_margin" || starts_with(k, "cost_") ||
+      starts_with(k, "profit") || k == "npv_profit" || starts_with(k, "clv") ||
+      starts_with(k, "cac") || k == "delta_npv" || k == "cost_npv" || k == "net_npv")
+    return KpiKind::money;
+  return KpiKind::count;
+}
+
+std::string format_value(double x, KpiKind kind)
+{
+  if (std::isnan(x)) return "n/a";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  if (x == 0) x = 0;  // no "-0"
+  const double a = std::abs(x);
+  switch (kind) {
+    case KpiKind::share:
+      if (a >= 1000) return fmt("%.3g%%", 100.0 * x);  // absurd shares stay narrow
+      return fmt("%.1f%%", 100.0 * x);
+    case KpiKind::money:
+    case KpiKind::count:
+      if (a >= 1e10) return fmt("%.2fbn", x / 1e9);
+      if (a >= 1e7) return grouped(x / 1e6, 2) + "M";
+      if (a >= 1000) return grouped(x, 0);
+      if (a >= 1 || a == 0) return fmt("%.2f", x);
+      return fmt("%.3g", x);
+  }
+  return fmt("%g", x);
+}
+
+void print_summary(const Results& r, std::ostream& out)
+{
+  std::string head = "clvsim";
+  if (!r.clvsim_version.empty()) head += " " + r.clvsim_version;
+  head += " - scenario \"" + r.scenario_name + "\"";
+  if (!r.scenario_path.empty()) head += " (" + r.scenario_path + ")";
+  out << printable(head) << '\n';
+  out << grouped(r.paths, 0) << (r.paths == 1 ? " path" : " paths") << ", horizon " << r.horizon
+      << ' ' << (r.horizon == 1 && !r.period.empty() ? r.period : plural_period(r.period))
+      << ", seed " << r.seed;
+  if (!r.currency.empty()) out << ", currency " << r.currency;
+  out << '\n';
+  if (!r.created_utc.empty()) out << "created " << printable(r.created_utc) << '\n';
+
+  const bool full = r.variants.size() <= 4;
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    if (i > 0 && !full) break;
+    per_path_table(out, r.variants[i], r);
+    segment_table(out, r.variants[i]);
+  }
+  if (!full) variants_table(out, r);
+  if (!r.variants.empty()) period_table(out, r.variants.front(), r);
+  comparisons_table(out, r);
+  sensitivity_table(out, r);
+}
+
+}  // namespace clvsim::io

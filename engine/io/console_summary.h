@@ -1,0 +1,30 @@
+#pragma once
+//! The human summary printed by `clvsim run` and `clvsim show` (SPEC §11.3): fits in
+//! 100 columns; money with thousands separators and the currency, shares in percent.
+#include <ostream>
+#include <string>
+
+#include "engine/run/results.h"
+
+namespace clvsim::io {
+
+//! How a KPI's values are formatted.
+enum class KpiKind { money, share, count };
+
+//! Money: revenue*, gross_margin, cost_*, profit*, npv_profit, clv* (not clv_to_cac),
+//! cac*, delta_npv, cost_npv, net_npv. Share: *_share, roi, revenue_uplift. A dotted
+//! name ("baseline.npv_profit") is classified by its last part.
+KpiKind kpi_kind(const std::string& kpi);
+
+//! `value` for a table cell: money as "1,234,567" (no decimals from 1,000 on, "12.35M" /
+//! "1.23bn" when very large), shares as "12.3%", counts with thousands separators;
+//! "n/a" for NaN, "inf"/"-inf" for infinities.
+std::string format_value(double value, KpiKind kind);
+
+//! Prints the summary: header (scenario, paths, horizon, seed, currency), per-path KPIs
+//! of each variant (mean, sd, se, p05, p50, p95), a per-period table of the baseline,
+//! segments (when 2+), investments (net NPV, ROI quantiles, P(roi>0), payback) and the
+//! inputs that matter most (|Spearman|). Empty sections are skipped.
+void print_summary(const Results& results, std::ostream& out);
+
+}  // namespace clvsim::io

@@ -1,0 +1,292 @@
+#include "engine/io/json_summary.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <span>
+
+#include "engine/stats/summary.h"
+
+namespace clvsim::io {
+
+double payback_median(const std::vector<double>& payback_period)
+{
+  if (payback_period.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> s;
+  s.reserve(payback_period.size());
+  for (double v : payback_period) s.push_back(std::isnan(v) ? inf : v);
+  std::sort(s.begin(), s.end());
+  // Type 7 at q = 0.5, written out so that "never" (inf) stays inf instead of the
+  // inf - inf = NaN a plain interpolation would give.
+  const double h = (static_cast<double>(s.size()) - 1.0) * 0.5;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const auto hi = std::min(lo + 1, s.size() - 1);
+  const double frac = h - static_cast<double>(lo);
+  if (frac == 0.0 || s[lo] == s[hi]) return s[lo];
+  if (std::isinf(s[hi])) return inf;
+  return s[lo] + frac * (s[hi] - s[lo]);
+}
+
+double share_positive(const std::vector<double>& roi)
+{
+  if (roi.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::size_t n = 0;
+  for (double v : roi)
+    if (v > 0) ++n;  // false for NaN
+  return static_cast<double>(n) / static_cast<double>(roi.size());
+}
+
+namespace {
+
+//! Minimal streaming JSON writer: tracks whether a separator is due at each depth.
+class Json {
+public:
+  std::string take() { return std::move(out_); }
+
+  void begin_object()
+  {
+    out_ += '{';
+    first_.push_back(true);
+  }
+  void end_object()
+  {
+    const bool empty = first_.back();
+    first_.pop_back();
+    if (!empty) {
+      out_ += '\n';
+      indent();
+    }
+    out_ += '}';
+  }
+  void key(const std::string& k)
+  {
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+    out_ += '\n';
+    indent();
+    string_literal(k);
+    out_ += ": ";
+  }
+  void string(const std::string& s)
+  {
+    string_literal(s);
+  }
+  void number(double v)
+  {
+    if (!std::isfinite(v)) {
+      out_ += "null";
+      return;
+    }
+    if (v == 0) v = 0;  // no "-0"
+    char buf[32];
+    // Shortest representation that reads back to the same double.
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, res.ptr);
+  }
+  void integer(long long v)
+  {
+    out_ += std::to_string(v);
+  }
+  void unsigned_integer(unsigned long long v)
+  {
+    out_ += std::to_string(v);
+  }
+
+private:
+  void indent() { out_.append(2 * first_.size(), ' '); }
+
+  //! JSON string: escapes quotes, backslashes and control characters; passes valid UTF-8
+  //! through and replaces invalid bytes with U+FFFD so the document always parses.
+  void string_literal(const std::string& s)
+  {
+    out_ += '"';
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    for (std::size_t i = 0; i < n;) {
+      const unsigned char c = p[i];
+      if (c < 0x80) {
+        switch (c) {
+          case '"': out_ += "\\\""; break;
+          case '\\': out_ += "\\\\"; break;
+          case '\b': out_ += "\\b"; break;
+          case '\f': out_ += "\\f"; break;
+          case '\n': out_ += "\\n"; break;
+          case '\r': out_ += "\\r"; break;
+          case '\t': out_ += "\\t"; break;
+          default:
+            if (c < 0x20 || c == 0x7f) {
+              char buf[8];
+              std::snprintf(buf, sizeof buf, "\\u%04x", c);
+              out_ += buf;
+            } else {
+              out_ += static_cast<char>(c);
+            }
+        }
+        ++i;
+        continue;
+      }
+      const std::size_t len = utf8_length(p + i, n - i);
+      if (len == 0) {
+        out_ += "\\ufffd";
+        ++i;
+      } else {
+        out_.append(s, i, len);
+        i += len;
+      }
+    }
+    out_ += '"';
+  }
+
+  //! Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates,
+  //! nothing above U+10FFFF), 0 if invalid.
+  static std::size_t utf8_length(const unsigned char* p, std::size_t avail)
+  {
+    const unsigned char c = p[0];
+    std::size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) { len = 3; lo = 0xA0; }
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) { len = 3; hi = 0x9F; }
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) { len = 4; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) { len = 4; hi = 0x8F; }
+    else return 0;
+    if (avail < len) return 0;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (std::size_t k = 2; k < len; ++k)
+      if (p[k] < 0x80 || p[k] > 0xBF) return 0;
+    return len;
+  }
+
+  std::string out_;
+  std::vector<bool> first_;
+};
+
+void summary(Json& j, const std::vector<double>& v)
+{
+  const stats::Summary s = stats::summarize(std::span<const double>(v));
+  j.begin_object();
+  j.key("mean"); j.number(s.mean);
+  j.key("sd"); j.number(s.sd);
+  j.key("se"); j.number(s.se);
+  j.key("p05"); j.number(s.p05);
+  j.key("p50"); j.number(s.p50);
+  j.key("p95"); j.number(s.p95);
+  j.end_object();
+}
+
+void kpis(Json& j, const KpiTable& t)
+{
+  for (const auto& [kpi, v] : t.paths) {
+    j.key(kpi);
+    summary(j, v);
+  }
+}
+
+}  // namespace
+
+std::string to_json(const Results& r)
+{
+  Json j;
+  j.begin_object();
+  j.key("clvsim_version"); j.string(r.clvsim_version);
+  j.key("scenario"); j.string(r.scenario_name);
+  j.key("scenario_path"); j.string(r.scenario_path);
+  j.key("seed"); j.unsigned_integer(r.seed);
+  j.key("paths"); j.integer(r.paths);
+  j.key("horizon"); j.integer(r.horizon);
+  j.key("period"); j.string(r.period);
+  j.key("currency"); j.string(r.currency);
+
+  j.key("variants");
+  j.begin_object();
+  for (const VariantResults& v : r.variants) {
+    j.key(v.name);
+    j.begin_object();
+    kpis(j, v.kpis);
+    if (!v.segments.empty()) {
+      j.key("segments");
+      j.begin_object();
+      for (const auto& [seg, table] : v.segments) {
+        j.key(seg);
+        j.begin_object();
+        kpis(j, table);
+        j.end_object();
+      }
+      j.end_object();
+    }
+    if (!v.sweep_values.empty()) {
+      j.key("sweep");
+      j.begin_object();
+      for (const auto& [key, value] : v.sweep_values) {
+        j.key(key);
+        j.number(value);
+      }
+      j.end_object();
+    }
+    j.end_object();
+  }
+  j.end_object();
+
+  j.key("comparisons");
+  j.begin_object();
+  for (const Comparison& c : r.comparisons) {
+    j.key(c.name);
+    j.begin_object();
+    for (const auto& [metric, v] : c.paths) {
+      if (metric == "payback_period") continue;
+      j.key(metric);
+      summary(j, v);
+    }
+    if (const auto it = c.paths.find("roi"); it != c.paths.end()) {
+      j.key("p_roi_positive");
+      j.number(share_positive(it->second));
+    }
+    if (const auto it = c.paths.find("payback_period"); it != c.paths.end()) {
+      j.key("payback_period");
+      j.begin_object();
+      j.key("p50");
+      j.number(payback_median(it->second));  // inf (never) -> null
+      std::size_t never = 0;
+      for (double p : it->second)
+        if (std::isnan(p)) ++never;
+      j.key("p_never");
+      j.number(it->second.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                  : static_cast<double>(never) /
+                                        static_cast<double>(it->second.size()));
+      j.end_object();
+    }
+    j.end_object();
+  }
+  j.end_object();
+
+  j.key("sensitivity");
+  j.begin_object();
+  for (const Sensitivity& s : r.sensitivity) {
+    j.key(s.output);
+    j.begin_object();
+    const auto at = [](const std::vector<double>& v, std::size_t i) {
+      return i < v.size() ? v[i] : std::numeric_limits<double>::quiet_NaN();
+    };
+    for (std::size_t i = 0; i < s.parameter.size(); ++i) {
+      j.key(s.parameter[i]);
+      j.begin_object();
+      j.key("spearman"); j.number(at(s.spearman, i));
+      j.key("tornado_low"); j.number(at(s.tornado_low, i));
+      j.key("tornado_high"); j.number(at(s.tornado_high, i));
+      j.end_object();
+    }
+    j.end_object();
+  }
+  j.end_object();
+
+  j.end_object();
+  return j.take();
+}
+
+}  // namespace clvsim::io

@@ -1,0 +1,27 @@
+#pragma once
+//! The `--json` summary (SPEC §11.3): one JSON document with statistics across paths.
+#include <string>
+#include <vector>
+
+#include "engine/run/results.h"
+
+namespace clvsim::io {
+
+//! One JSON document (UTF-8, pretty-printed, no trailing newline):
+//!   clvsim_version, scenario, scenario_path, seed, paths, horizon, period, currency,
+//!   variants.<v>.<per-path kpi>.{mean,sd,se,p05,p50,p95} (+ .sweep.<key> for sweeps),
+//!   variants.<v>.segments.<s>.<per-path kpi>.{...},
+//!   comparisons.<c>.<metric>.{mean,sd,se,p05,p50,p95} for every per-path metric but
+//!   payback_period, comparisons.<c>.p_roi_positive, comparisons.<c>.payback_period.{p50,
+//!   p_never}, sensitivity.<output>.<parameter>.{spearman,tornado_low,tornado_high}.
+//! Numbers are shortest round-trip decimals; NaN and infinities are null.
+std::string to_json(const Results& results);
+
+//! Median of payback periods where NaN means "never" and counts as +inf (type-7
+//! quantile, like stats::summarize); +inf when the median is never, NaN when empty.
+double payback_median(const std::vector<double>& payback_period);
+
+//! Share of all paths with roi > 0 (NaN roi counts as not positive); NaN when empty.
+double share_positive(const std::vector<double>& roi);
+
+}  // namespace clvsim::io

@@ -1,0 +1,1124 @@
+//! Scenario files: TOML -> validated Scenario (scenarios/loader.h). The only file that
+//! includes toml++. Every key is read through the registry of scenarios/keys.h; every
+//! problem is collected with its position and reported together in one InputError.
+#include "scenarios/loader.h"
+
+#include "engine/errors.h"
+#include "scenarios/keys.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+namespace clvsim::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+
+//! Where a value came from: a position in the file, or a --set argument.
+struct Where {
+  int line = 0, column = 0;
+  int set_index = -1;      //!< index of the --set argument, -1 = the file
+  std::string set_text;    //!< "service.courtesy=1.3"
+};
+
+struct Problem {
+  int rank;                //!< 0 at a file position, 1 file level, 2 --set
+  int line, column, set_index;
+  std::string text;
+};
+
+//! A value read and type-checked against its KeyInfo.
+struct Value {
+  double number = 0.0;
+  std::int64_t integer = 0;
+  std::string text;
+  bool is_text = false;
+};
+
+struct Found {
+  const toml::node* node;
+  Where where;
+};
+
+std::string quote(const std::string& s)
+{
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\t': out += "\\t"; break;
+    case '\r': out += "\\r"; break;
+    default:
+      if (u < 0x20 || u == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", u);
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out + "\"";
+}
+
+std::string join(const std::string& path, const std::string& name)
+{
+  return path.empty() ? name : path + "." + name;
+}
+
+std::string got(const toml::node& n)
+{
+  switch (n.type()) {
+  case toml::node_type::string: return "string " + quote(n.as_string()->get());
+  case toml::node_type::integer: return "integer " + std::to_string(n.as_integer()->get());
+  case toml::node_type::floating_point: return "float " + format_number(n.as_floating_point()->get());
+  case toml::node_type::boolean: return std::string("boolean ") + (n.as_boolean()->get() ? "true" : "false");
+  case toml::node_type::table: return "table";
+  case toml::node_type::array: return "array";
+  case toml::node_type::date: return "date";
+  case toml::node_type::time: return "time";
+  case toml::node_type::date_time: return "date-time";
+  default: return "nothing";
+  }
+}
+
+std::string expected(const KeyInfo& k)
+{
+  switch (k.type) {
+  case KeyType::number: return "a number";
+  case KeyType::integer: return "an integer";
+  case KeyType::boolean: return "a boolean (true or false)";
+  case KeyType::string: return "a string";
+  case KeyType::word: return "a string (one of " + words_text(k) + ")";
+  }
+  return "?";
+}
+
+//! What a missing key should be, for "missing required key 'K' (...)".
+std::string wanted(const KeyInfo& k)
+{
+  switch (k.type) {
+  case KeyType::number: return "a number in " + range_text(k);
+  case KeyType::integer: return "an integer in " + range_text(k);
+  case KeyType::boolean: return "true or false";
+  case KeyType::string: return "a string";
+  case KeyType::word: return "one of " + words_text(k);
+  }
+  return "?";
+}
+
+//! Segment and channel names become HDF5 groups and --set addresses.
+bool valid_name(const std::string& s)
+{
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+std::string list_params(const std::vector<std::string>& keys)
+{
+  std::string out;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i) out += ", ";
+    out += keys[i].substr(keys[i].find('.') + 1);
+  }
+  return out;
+}
+
+//! The shape of the file: which tables exist and what each may contain.
+struct Schema {
+  std::map<std::string, std::vector<std::string>> children;  //!< table path -> names
+  std::set<std::string> tables;                               //!< plain tables
+  std::set<std::string> arrays = {"segment", "acquisition.channel"};
+
+  Schema()
+  {
+    auto add = [&](const std::string& path, const std::string& name) {
+      auto& c = children[path];
+      if (std::find(c.begin(), c.end(), name) == c.end()) c.push_back(name);
+    };
+    for (const auto& k : all_keys()) {
+      std::string path;
+      std::size_t start = 0, dot;
+      while ((dot = k.name.find('.', start)) != std::string::npos) {
+        const std::string part = k.name.substr(start, dot - start);
+        add(path, part);
+        path = join(path, part);
+        tables.insert(path);
+        start = dot + 1;
+      }
+      add(path, k.name.substr(start));
+    }
+    add("", "acquisition");
+    add("acquisition", "channel");
+    tables.insert("acquisition");
+    add("", "segment");
+  }
+};
+
+const Schema& schema()
+{
+  static const Schema s;
+  return s;
+}
+
+class Loader {
+public:
+  Loader(std::string source_name, std::string base_dir)
+      : source_(std::move(source_name)), base_dir_(std::move(base_dir))
+  {
+  }
+
+  Scenario load(std::string_view text, const std::vector<std::string>& sets);
+
+private:
+  // --- problems
+  void error(const Where& w, const std::string& message)
+  {
+    Problem p{w.set_index >= 0 ? 2 : (w.line > 0 ? 0 : 1), w.line, w.column, w.set_index, ""};
+    if (w.set_index >= 0)
+      p.text = "error: --set " + w.set_text + ": " + message;
+    else if (w.line > 0)
+      p.text = "error: " + source_ + ":" + std::to_string(w.line) + ":" + std::to_string(w.column) +
+               ": " + message;
+    else
+      p.text = "error: " + source_ + ": " + message;
+    problems_.push_back(std::move(p));
+  }
+  void file_error(const std::string& message) { error(Where{}, message); }
+  [[noreturn]] void throw_problems();
+
+  Where where_of(const toml::key& key, const toml::node& node) const
+  {
+    if (auto it = origin_.find(&node); it != origin_.end()) return it->second;
+    // Whichever starts first: the key of `key = value`, the '[' of a `[table]` header.
+    const auto& k = key.source().begin;
+    const auto& n = node.source().begin;
+    const bool use_key = k.line > 0 && (k.line < n.line || (k.line == n.line && k.column <= n.column));
+    const auto& p = use_key ? k : n;
+    return Where{static_cast<int>(p.line), static_cast<int>(p.column), -1, {}};
+  }
+  Where where_of(const toml::node& node) const
+  {
+    if (auto it = origin_.find(&node); it != origin_.end()) return it->second;
+    return Where{static_cast<int>(node.source().begin.line),
+                 static_cast<int>(node.source().begin.column), -1, {}};
+  }
+
+  // --- --set
+  void apply_set(toml::table& root, int index, const std::string& arg);
+  void unknown_set_key(const toml::table& root, const Where& w, const std::string& key);
+
+  // --- reading
+  std::optional<Value> read_value(const KeyInfo& info, const std::string& name,
+                                  const toml::node& node, const Where& w,
+                                  const std::string& prefix = "");
+  void walk(const toml::table& table, const std::string& path);
+  void unknown_key(const Where& w, const std::string& path, const std::string& name);
+  void read_base(Scenario& s);
+  void check_model_parameters(const std::string& model_key, const std::string& model);
+  void read_segments(Scenario& s);
+  void read_channels(Scenario& s);
+  void read_history(Scenario& s);
+
+  std::string source_;
+  std::string base_dir_;
+  std::vector<Problem> problems_;
+  std::unordered_map<const toml::node*, Where> origin_;  //!< nodes inserted by --set
+  std::map<std::string, Found> found_;                   //!< static key -> its node
+  std::map<std::string, Where> table_where_;             //!< table path -> position
+  std::map<std::string, Value> values_;                  //!< static key -> valid value
+  const toml::node* segments_ = nullptr;
+  Where segments_where_;
+  const toml::node* channels_ = nullptr;
+  Where channels_where_;
+  std::optional<std::string> purchase_model_;  //!< valid purchase.model, when known
+};
+
+void Loader::throw_problems()
+{
+  std::stable_sort(problems_.begin(), problems_.end(), [](const Problem& a, const Problem& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    if (a.rank == 0 && a.line != b.line) return a.line < b.line;
+    if (a.rank == 0) return a.column < b.column;
+    if (a.rank == 2) return a.set_index < b.set_index;
+    return false;
+  });
+  std::string message;
+  std::set<std::string> seen;
+  for (const auto& p : problems_) {
+    if (!seen.insert(p.text).second) continue;
+    if (!message.empty()) message += '\n';
+    message += p.text;
+  }
+  throw InputError(message);
+}
+
+// ---------------------------------------------------------------------------------------
+// --set KEY=VALUE
+
+//! Insert a copy of `value` at table[name] (replacing any value there).
+const toml::node* put(toml::table& table, const std::string& name, const toml::node& value)
+{
+  value.visit([&](const auto& v) { table.insert_or_assign(name, v); });
+  return table.get(name);
+}
+
+const toml::table* find_entry(const toml::node* array, const std::string& name)
+{
+  if (!array || !array->is_array()) return nullptr;
+  for (const auto& e : *array->as_array())
+    if (const auto* t = e.as_table())
+      if (const auto* n = t->get("name"); n && n->is_string() && n->as_string()->get() == name)
+        return t;
+  return nullptr;
+}
+
+std::vector<std::string> entry_names(const toml::node* array)
+{
+  std::vector<std::string> names;
+  if (array && array->is_array())
+    for (const auto& e : *array->as_array())
+      if (const auto* t = e.as_table())
+        if (const auto* n = t->get("name"); n && n->is_string()) names.push_back(n->as_string()->get());
+  return names;
+}
+
+std::string trim(const std::string& s)
+{
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+void Loader::unknown_set_key(const toml::table& root, const Where& w, const std::string& key)
+{
+  // An existing entry's field: suggest among that entry's fields.
+  std::string prefix, field = key;
+  std::vector<std::string> candidates;
+  for (const auto& name : entry_names(root.at_path("segment").node()))
+    if (key.rfind("segment." + name + ".", 0) == 0) {
+      prefix = "segment." + name + ".";
+      candidates.push_back("share");
+      for (const auto& k : all_keys())
+        if (k.segment_ok) candidates.push_back(k.name);
+    }
+  for (const auto& name : entry_names(root.at_path("acquisition.channel").node()))
+    if (key.rfind("acquisition.channel." + name + ".", 0) == 0) {
+      prefix = "acquisition.channel." + name + ".";
+      for (const auto& k : channel_keys())
+        if (k.name != "name") candidates.push_back(k.name);
+    }
+  if (prefix.empty()) {
+    for (const auto& k : all_keys()) candidates.push_back(k.name);
+  } else {
+    field = key.substr(prefix.size());
+  }
+  std::string message = "unknown key '" + key + "'";
+  if (auto s = did_you_mean(field, candidates)) message += "; did you mean '" + prefix + *s + "'?";
+  error(w, message);
+}
+
+void Loader::apply_set(toml::table& root, int index, const std::string& arg)
+{
+  Where w{0, 0, index, arg};
+  const auto eq = arg.find('=');
+  const std::string key = eq == std::string::npos ? "" : trim(arg.substr(0, eq));
+  if (key.empty()) {
+    error(w, "expected KEY=VALUE (e.g. --set service.courtesy=0.9)");
+    return;
+  }
+  const std::string raw = trim(arg.substr(eq + 1));
+
+  // The value is TOML (0.9, 12, true, "text", { ... }); anything else is a bare string.
+  toml::table parsed;
+  bool is_toml = false;
+  try {
+    parsed = toml::parse("v = " + raw);
+    is_toml = parsed.size() == 1 && parsed.contains("v");
+  } catch (const toml::parse_error&) {
+  }
+  toml::value<std::string> bare(raw);
+  auto value_for = [&](const KeyInfo* info) -> const toml::node& {
+    // String keys take the text as written even when it looks like TOML (--set simulation.name=2024).
+    const bool wants_text = info && (info->type == KeyType::string || info->type == KeyType::word);
+    if (!is_toml || (wants_text && !parsed.get("v")->is_string())) return bare;
+    return *parsed.get("v");
+  };
+
+  // Static key: create the tables on the way.
+  if (const KeyInfo* info = find_key(key)) {
+    toml::table* table = &root;
+    std::string path;
+    std::size_t start = 0, dot;
+    while ((dot = key.find('.', start)) != std::string::npos) {
+      const std::string part = key.substr(start, dot - start);
+      path = join(path, part);
+      toml::node* n = table->get(part);
+      if (!n) {
+        table->insert(part, toml::table{});
+        n = table->get(part);
+      }
+      if (!n->is_table()) {
+        error(w, "cannot set " + key + ": '" + path + "' in the scenario is not a table");
+        return;
+      }
+      table = n->as_table();
+      start = dot + 1;
+    }
+    origin_[put(*table, key.substr(start), value_for(info))] = w;
+    return;
+  }
+
+  // Array entries by name: segment.<name>.<field>, acquisition.channel.<name>.<field>.
+  const bool is_segment = key.rfind("segment.", 0) == 0;
+  const bool is_channel = key.rfind("acquisition.channel.", 0) == 0;
+  if (is_segment || is_channel) {
+    const std::string rest = key.substr(is_segment ? 8 : 20);
+    const auto dot = rest.find('.');
+    if (dot != std::string::npos && dot > 0) {
+      const std::string name = rest.substr(0, dot), field = rest.substr(dot + 1);
+      const char* array_path = is_segment ? "segment" : "acquisition.channel";
+      const KeyInfo* info = nullptr;
+      if (is_segment && field == "share")
+        info = &segment_keys()[1];
+      else if (is_segment)
+        info = is_behaviour_key(field) ? find_key(field) : nullptr;
+      else if (field != "name")
+        info = find_channel_key(field);
+      if (info) {
+        auto* entry = const_cast<toml::table*>(find_entry(root.at_path(array_path).node(), name));
+        if (!entry) {
+          const auto names = entry_names(root.at_path(array_path).node());
+          std::string have;
+          for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
+          error(w, std::string("no ") + (is_segment ? "segment" : "acquisition channel") +
+                       " named '" + name + "' (" +
+                       (names.empty() ? std::string("the scenario has none") : "the scenario has: " + have) +
+                       ")");
+          return;
+        }
+        if (is_segment && field != "share") {
+          toml::node* o = entry->get("overrides");
+          if (!o) {
+            entry->insert("overrides", toml::table{});
+            o = entry->get("overrides");
+          }
+          if (!o->is_table()) {
+            error(w, "cannot set " + key + ": segment '" + name + "' has overrides that are not a table");
+            return;
+          }
+          origin_[put(*o->as_table(), field, value_for(info))] = w;
+        } else {
+          origin_[put(*entry, field, value_for(info))] = w;
+        }
+        return;
+      }
+    }
+  }
+  unknown_set_key(root, w, key);
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading values
+
+std::optional<Value> Loader::read_value(const KeyInfo& info, const std::string& name,
+                                        const toml::node& node, const Where& w,
+                                        const std::string& prefix)
+{
+  auto wrong_type = [&] {
+    error(w, prefix + name + " has the wrong type: expected " + expected(info) + ", got " + got(node));
+    return std::nullopt;
+  };
+  Value v;
+  switch (info.type) {
+  case KeyType::number:
+  case KeyType::integer: {
+    if (const auto* t = node.as_table(); t && t->contains("dist") && info.uncertain_ok) {
+      // Extension point for SPEC §9: a KeyInfo with uncertain_ok accepts a distribution.
+      error(w, prefix + name + ": uncertain values (tables with 'dist') are not supported yet");
+      return std::nullopt;
+    }
+    if (const auto* i = node.as_integer()) {
+      v.integer = i->get();
+      v.number = static_cast<double>(v.integer);
+    } else if (const auto* f = node.as_floating_point(); f && info.type == KeyType::number) {
+      v.number = f->get();
+    } else {
+      return wrong_type();
+    }
+    if (auto message = check_number(info, name, v.number)) {
+      error(w, prefix + *message);
+      return std::nullopt;
+    }
+    return v;
+  }
+  case KeyType::boolean:
+    if (!node.is_boolean()) return wrong_type();
+    v.number = node.as_boolean()->get() ? 1.0 : 0.0;
+    return v;
+  case KeyType::string:
+  case KeyType::word:
+    if (!node.is_string()) return wrong_type();
+    v.text = node.as_string()->get();
+    v.is_text = true;
+    if (info.type == KeyType::word &&
+        std::find(info.words.begin(), info.words.end(), v.text) == info.words.end()) {
+      error(w, prefix + name + " = " + quote(v.text) + " is not one of " + words_text(info));
+      return std::nullopt;
+    }
+    return v;
+  }
+  return std::nullopt;
+}
+
+void Loader::unknown_key(const Where& w, const std::string& path, const std::string& name)
+{
+  const std::string full = join(path, name);
+  std::string message = "unknown key '" + full + "'";
+  auto it = schema().children.find(path);
+  std::optional<std::string> suggestion;
+  if (it != schema().children.end()) {
+    if (auto s = did_you_mean(name, it->second)) suggestion = join(path, *s);
+  }
+  if (!suggestion) {
+    // The right name in the wrong table ([service] decay = ...): suggest where it lives.
+    for (const auto& k : all_keys())
+      if (k.name.size() > name.size() && k.name.compare(k.name.size() - name.size(), name.size(), name) == 0 &&
+          k.name[k.name.size() - name.size() - 1] == '.') {
+        suggestion = k.name;
+        break;
+      }
+  }
+  if (suggestion) message += "; did you mean '" + *suggestion + "'?";
+  error(w, message);
+}
+
+void Loader::walk(const toml::table& table, const std::string& path)
+{
+  for (auto&& [key, node] : table) {
+    const std::string name(key.str());
+    const std::string full = join(path, name);
+    const Where w = where_of(key, node);
+    if (find_key(full)) {
+      found_[full] = Found{&node, w};
+    } else if (full == "segment") {
+      segments_ = &node;
+      segments_where_ = w;
+    } else if (full == "acquisition.channel") {
+      channels_ = &node;
+      channels_where_ = w;
+    } else if (schema().tables.count(full)) {
+      if (!node.is_table()) {
+        error(w, full + " has the wrong type: expected a table, got " + got(node));
+        continue;
+      }
+      table_where_[full] = w;
+      walk(*node.as_table(), full);
+    } else if (path.empty() && (name == "investment" || name == "sweep")) {
+      error(w, "'" + name + "' is not supported yet (a later version adds it)");
+    } else {
+      unknown_key(w, path, name);
+    }
+  }
+}
+
+void Loader::check_model_parameters(const std::string& model_key, const std::string& model)
+{
+  const auto params = model_parameters(model_key, model);
+  for (const auto& k : all_keys()) {
+    if (k.model_key != model_key) continue;
+    const bool used = std::find(params.begin(), params.end(), k.name) != params.end();
+    auto f = found_.find(k.name);
+    if (f != found_.end() && !used) {
+      error(f->second.where, k.name + " is not a parameter of " + model_key + " = " + quote(model) +
+                                 " (its parameters are " + list_params(params) + ")");
+      values_.erase(k.name);
+    }
+  }
+  for (const auto& p : params)
+    if (!found_.count(p))
+      file_error("missing required key '" + p + "' (" + wanted(*find_key(p)) + "; " + model_key +
+                 " = " + quote(model) + " needs " + list_params(params) + ")");
+}
+
+void Loader::read_base(Scenario& s)
+{
+  for (const auto& info : all_keys()) {
+    auto f = found_.find(info.name);
+    if (f == found_.end()) continue;
+    if (auto v = read_value(info, info.name, *f->second.node, f->second.where)) values_[info.name] = *v;
+  }
+
+  // Required keys and model parameters.
+  for (const auto& info : all_keys())
+    if (info.required && info.model_key.empty() && info.name != "spend.model" && !found_.count(info.name))
+      file_error("missing required key '" + info.name + "' (" + wanted(info) + ")");
+  if (values_.count("purchase.model")) purchase_model_ = values_["purchase.model"].text;
+  if (purchase_model_) check_model_parameters("purchase.model", *purchase_model_);
+
+  bool has_spend = false;
+  for (const auto& [name, f] : found_)
+    if (name.rfind("spend.", 0) == 0) has_spend = true;
+  if (purchase_model_ == "sbg") {
+    if (has_spend) {
+      auto tw = table_where_.find("spend");
+      Where w = tw != table_where_.end() ? tw->second : found_.lower_bound("spend.")->second.where;
+      error(w, "[spend] is not used with purchase.model = \"sbg\" (a subscription pays "
+               "purchase.fee per period and has no orders); remove it");
+      for (auto it = values_.begin(); it != values_.end();)
+        it = it->first.rfind("spend.", 0) == 0 ? values_.erase(it) : std::next(it);
+    }
+  } else if (purchase_model_) {
+    if (!found_.count("spend.model"))
+      file_error("missing required key 'spend.model' (" + wanted(*find_key("spend.model")) + ")");
+    else if (values_.count("spend.model"))
+      check_model_parameters("spend.model", values_["spend.model"].text);
+  }
+
+  // Store every valid value.
+  for (const auto& [name, v] : values_) {
+    if (name == "simulation.seed")
+      s.simulation.seed = static_cast<std::uint64_t>(v.integer);
+    else if (v.is_text)
+      set_text(s, name, v.text);
+    else
+      set_number(s, name, v.number);
+  }
+
+  // Derived defaults (SPEC §3.2, §5.1, §5.3).
+  auto derive = [&](const std::string& key, auto apply) {
+    if (!found_.count(key)) {
+      apply();
+      s.defaulted_keys.push_back(key);
+    }
+  };
+  derive("purchase.time_unit", [&] {
+    s.base.purchase.time_unit = s.simulation.period == Period::week ? TimeUnit::week : TimeUnit::month;
+  });
+  derive("service.later_contact_resolution", [&] {
+    s.base.service.later_contact_resolution = s.base.service.first_contact_resolution;
+  });
+  derive("satisfaction.reference",
+         [&] { s.base.satisfaction.reference = s.base.satisfaction.initial_mean; });
+
+  // Discrete-time models step once per period.
+  if (purchase_model_ && (*purchase_model_ == "sbg_poisson" || *purchase_model_ == "sbg") &&
+      values_.count("purchase.time_unit")) {
+    const std::string unit = values_["purchase.time_unit"].text;
+    const std::string period = to_string(s.simulation.period);
+    if (unit != period)
+      error(found_["purchase.time_unit"].where,
+            "purchase.time_unit = " + quote(unit) + " must equal simulation.period = " + quote(period) +
+                " for purchase.model = " + quote(*purchase_model_) + " (a discrete-time model)");
+  }
+}
+
+void Loader::read_history(Scenario& s)
+{
+  const bool has_history = values_.count("population.history") && !values_["population.history"].text.empty();
+  if (found_.count("population.history_time_unit") && !found_.count("population.history"))
+    error(found_["population.history_time_unit"].where,
+          "population.history_time_unit is set but population.history is not");
+  if (!has_history) {
+    s.population.history.clear();
+    return;
+  }
+  if (!found_.count("population.history_time_unit")) {
+    s.population.history_time_unit = s.base.purchase.time_unit;
+    s.defaulted_keys.push_back("population.history_time_unit");
+  }
+  const std::string given = values_["population.history"].text;
+  fs::path path(given);
+  if (path.is_relative()) path = fs::path(base_dir_.empty() ? "." : base_dir_) / path;
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  if (ec) absolute = path;
+  absolute = absolute.lexically_normal();
+  s.population.history = absolute.string();
+  const Where& w = found_["population.history"].where;
+  if (fs::is_directory(absolute, ec)) {
+    error(w, "population.history = " + quote(given) + ": cannot read '" + absolute.string() +
+                 "': Is a directory");
+    return;
+  }
+  std::ifstream in(absolute);
+  if (!in) {
+    const int e = errno;
+    error(w, "population.history = " + quote(given) + ": cannot read '" + absolute.string() +
+                 "': " + std::strerror(e ? e : ENOENT));
+  }
+}
+
+//! Overrides written as { "purchase.r" = 0.5 } or { purchase.r = 0.5 } (nested tables).
+struct FlatOverride {
+  std::string key;
+  const toml::node* node;
+  Where where;
+};
+
+void Loader::read_segments(Scenario& s)
+{
+  if (!segments_) {
+    s.segments.push_back(Segment{});  // one segment "all", share 1
+    return;
+  }
+  const auto* array = segments_->as_array();
+  if (!array || !array->is_array_of_tables()) {
+    error(segments_where_, "segment has the wrong type: expected an array of tables ([[segment]]), got " +
+                               got(*segments_));
+    return;
+  }
+  std::vector<std::string> behaviour_keys;
+  for (const auto& k : all_keys())
+    if (k.segment_ok) behaviour_keys.push_back(k.name);
+  const std::string base_model = purchase_model_.value_or("");
+
+  bool shares_valid = true;
+  double share_sum = 0.0;
+  std::set<std::string> names;
+  int index = 0;
+  for (const auto& element : *array) {
+    ++index;
+    const auto& table = *element.as_table();
+    const Where entry_where = where_of(element);
+    Segment segment;
+    // Label used in messages before the name is known to be valid.
+    std::string label = "segment #" + std::to_string(index);
+    if (const auto* n = table.get("name"); n && n->is_string() && valid_name(n->as_string()->get()))
+      label = "segment." + n->as_string()->get();
+
+    bool has_name = false, has_share = false;
+    const toml::table* overrides = nullptr;
+    Where overrides_where;
+    for (auto&& [key, node] : table) {
+      const std::string name(key.str());
+      const Where w = where_of(key, node);
+      if (name == "name") {
+        has_name = true;
+        if (auto v = read_value(segment_keys()[0], label + ".name", node, w)) {
+          if (!valid_name(v->text))
+            error(w, label + ".name = " + quote(v->text) +
+                         " must be letters, digits, '_' or '-' (it names results and --set keys)");
+          else if (!names.insert(v->text).second)
+            error(w, "segment name " + quote(v->text) + " is used twice");
+          segment.name = v->text;
+        }
+      } else if (name == "share") {
+        has_share = true;
+        if (auto v = read_value(segment_keys()[1], label + ".share", node, w))
+          segment.share = v->number;
+        else
+          shares_valid = false;
+      } else if (name == "overrides") {
+        if (!node.is_table())
+          error(w, label + ".overrides has the wrong type: expected a table, got " + got(node));
+        else
+          overrides = node.as_table(), overrides_where = w;
+      } else {
+        std::string message = "unknown key '" + label + "." + name + "'";
+        if (auto s2 = did_you_mean(name, {"name", "share", "overrides"}))
+          message += "; did you mean '" + label + "." + *s2 + "'?";
+        error(w, message);
+      }
+    }
+    if (!has_name)
+      error(entry_where, label + ": missing required key 'name' (a string)");
+    if (!has_share) {
+      error(entry_where, label + ": missing required key 'share' (" + wanted(segment_keys()[1]) + ")");
+      shares_valid = false;
+    }
+    share_sum += segment.share;
+
+    // Overrides: behaviour keys only, validated like the file.
+    const std::string prefix = "segment '" + segment.name + "': ";
+    std::vector<FlatOverride> flat;
+    std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& t,
+                                                                             const std::string& p) {
+      for (auto&& [key, node] : t) {
+        const std::string k = p + std::string(key.str());
+        if (node.is_table() && !node.as_table()->contains("dist") && !find_key(k))
+          flatten(*node.as_table(), k + ".");
+        else
+          flat.push_back(FlatOverride{k, &node, where_of(key, node)});
+      }
+    };
+    if (overrides) flatten(*overrides, "");
+    std::map<std::string, std::size_t> by_key;
+    std::vector<FlatOverride> unique;
+    for (auto& o : flat) {
+      auto it = by_key.find(o.key);
+      if (it == by_key.end()) {
+        by_key[o.key] = unique.size();
+        unique.push_back(o);
+      } else if (o.where.set_index >= 0) {
+        unique[it->second] = o;  // --set wins over the file
+      } else if (unique[it->second].where.set_index < 0) {
+        error(o.where, prefix + "override '" + o.key + "' is given twice");
+      }
+    }
+    std::map<std::string, Value> seg_values;
+    std::map<std::string, Where> seg_where;
+    for (const auto& o : unique) {
+      const KeyInfo* info = find_key(o.key);
+      if (!info) {
+        std::string message = prefix + "unknown key '" + o.key + "' in overrides";
+        if (auto s2 = did_you_mean(o.key, behaviour_keys)) message += "; did you mean '" + *s2 + "'?";
+        error(o.where, message);
+        continue;
+      }
+      if (!info->segment_ok) {
+        error(o.where, prefix + o.key +
+                           " cannot be overridden by a segment (only customer behaviour: purchase, "
+                           "spend, economics, service, satisfaction, reviews, referrals, policies, "
+                           "marketing, loyalty)");
+        continue;
+      }
+      if (auto v = read_value(*info, o.key, *o.node, o.where, prefix)) {
+        seg_values[o.key] = *v;
+        seg_where[o.key] = o.where;
+      }
+    }
+
+    // Model consistency within the segment.
+    std::string model = base_model;
+    if (auto it = seg_values.find("purchase.model"); it != seg_values.end()) {
+      model = it->second.text;
+      if (!base_model.empty() && model != base_model && (model == "sbg" || base_model == "sbg")) {
+        error(seg_where["purchase.model"], prefix + "purchase.model cannot switch between \"sbg\" "
+                                                    "(contractual) and the other models");
+        seg_values.erase(it);
+        model = base_model;
+      }
+    }
+    auto check_params = [&](const std::string& model_key, const std::string& m, const std::string& base_m) {
+      const auto params = model_parameters(model_key, m);
+      for (auto it = seg_values.begin(); it != seg_values.end();) {
+        const KeyInfo* info = find_key(it->first);
+        if (info->model_key == model_key &&
+            std::find(params.begin(), params.end(), it->first) == params.end()) {
+          error(seg_where[it->first], prefix + it->first + " is not a parameter of " + model_key +
+                                          " = " + quote(m) + " (its parameters are " +
+                                          list_params(params) + ")");
+          it = seg_values.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      if (m != base_m)
+        for (const auto& p : params)
+          if (!seg_values.count(p))
+            error(seg_where[model_key], prefix + "missing override '" + p + "' (" + model_key +
+                                            " = " + quote(m) + " needs " + list_params(params) + ")");
+    };
+    if (!model.empty()) check_params("purchase.model", model, base_model);
+    if (model == "sbg") {
+      for (auto it = seg_values.begin(); it != seg_values.end();) {
+        if (it->first.rfind("spend.", 0) == 0) {
+          error(seg_where[it->first], prefix + it->first + " is not used with purchase.model = \"sbg\"");
+          it = seg_values.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    } else if (values_.count("spend.model")) {
+      std::string spend = values_["spend.model"].text;
+      if (seg_values.count("spend.model")) spend = seg_values["spend.model"].text;
+      check_params("spend.model", spend, values_["spend.model"].text);
+    }
+    if (model == "sbg_poisson" || model == "sbg") {
+      std::string unit = to_string(s.base.purchase.time_unit);
+      if (seg_values.count("purchase.time_unit")) unit = seg_values["purchase.time_unit"].text;
+      const std::string period = to_string(s.simulation.period);
+      if (unit != period && (seg_values.count("purchase.time_unit") || seg_values.count("purchase.model"))) {
+        const Where& w = seg_values.count("purchase.time_unit") ? seg_where["purchase.time_unit"]
+                                                                : seg_where["purchase.model"];
+        error(w, prefix + "purchase.time_unit = " + quote(unit) + " must equal simulation.period = " +
+                     quote(period) + " for purchase.model = " + quote(model) + " (a discrete-time model)");
+      }
+    }
+
+    for (const auto& [key, v] : seg_values) {
+      Override o;
+      o.key = key;
+      o.number = v.number;
+      o.text = v.text;
+      o.is_text = v.is_text;
+      segment.overrides.push_back(std::move(o));
+    }
+    s.segments.push_back(std::move(segment));
+  }
+  if (shares_valid && std::fabs(share_sum - 1.0) > 1e-9) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.12g", share_sum);
+    error(segments_where_, std::string("segment shares sum to ") + buf + ", not 1");
+  }
+}
+
+void Loader::read_channels(Scenario& s)
+{
+  if (!channels_) return;
+  const auto* array = channels_->as_array();
+  if (!array || !array->is_array_of_tables()) {
+    error(channels_where_, "acquisition.channel has the wrong type: expected an array of tables "
+                           "([[acquisition.channel]]), got " + got(*channels_));
+    return;
+  }
+  std::vector<std::string> fields;
+  for (const auto& k : channel_keys()) fields.push_back(k.name);
+  const bool horizon_known = values_.count("simulation.horizon") > 0;
+  std::set<std::string> names;
+  int index = 0;
+  for (const auto& element : *array) {
+    ++index;
+    const auto& table = *element.as_table();
+    const Where entry_where = where_of(element);
+    std::string label = "acquisition.channel #" + std::to_string(index);
+    if (const auto* n = table.get("name"); n && n->is_string() && valid_name(n->as_string()->get()))
+      label = "acquisition.channel." + n->as_string()->get();
+
+    Channel channel;
+    std::map<std::string, Where> where;
+    std::set<std::string> present;
+    for (auto&& [key, node] : table) {
+      const std::string name(key.str());
+      const Where w = where_of(key, node);
+      const KeyInfo* info = find_channel_key(name);
+      if (!info) {
+        std::string message = "unknown key '" + label + "." + name + "'";
+        if (auto s2 = did_you_mean(name, fields)) message += "; did you mean '" + label + "." + *s2 + "'?";
+        error(w, message);
+        continue;
+      }
+      present.insert(name);
+      where[name] = w;
+      auto v = read_value(*info, label + "." + name, node, w);
+      if (!v) continue;
+      if (name == "name") {
+        if (!valid_name(v->text))
+          error(w, label + ".name = " + quote(v->text) +
+                       " must be letters, digits, '_' or '-' (it names results and --set keys)");
+        else if (v->text == "referral")
+          error(w, label + ".name = \"referral\" is reserved for referred customers (SPEC 6.2)");
+        else if (!names.insert(v->text).second)
+          error(w, "acquisition channel name " + quote(v->text) + " is used twice");
+        channel.name = v->text;
+      } else if (name == "budget_per_period") {
+        channel.budget_per_period = v->number;
+      } else if (name == "customers_per_period") {
+        channel.customers_per_period = v->number;
+      } else if (name == "cac") {
+        channel.cac = v->number;
+      } else if (name == "cac_inflation_annual") {
+        channel.cac_inflation_annual = v->number;
+      } else if (name == "saturation") {
+        channel.saturation = v->number;
+      } else if (name == "start_period") {
+        channel.start_period = static_cast<int>(v->integer);
+      } else if (name == "end_period") {
+        channel.end_period = static_cast<int>(v->integer);
+      }
+    }
+    if (!present.count("name")) {
+      error(entry_where, label + ": missing required key 'name' (a string)");
+    }
+    const bool budget = present.count("budget_per_period"), customers = present.count("customers_per_period");
+    if (budget && customers)
+      error(entry_where, label + " sets both budget_per_period and customers_per_period; set exactly one");
+    else if (!budget && !customers)
+      error(entry_where, label + " sets neither budget_per_period nor customers_per_period; set exactly one");
+    if (budget && !customers) {
+      if (!present.count("cac"))
+        file_error("missing required key '" + label + ".cac' (a number in (0, inf) with budget_per_period)");
+      else if (channel.cac <= 0.0 && where.count("cac"))
+        error(where["cac"], label + ".cac = " + format_number(channel.cac) +
+                                " is out of range (0, inf) with budget_per_period");
+    }
+    if (channel.end_period != -1 && channel.end_period < channel.start_period && present.count("end_period"))
+      error(where["end_period"], label + ".end_period = " + std::to_string(channel.end_period) +
+                                     " is before start_period = " + std::to_string(channel.start_period) +
+                                     " (-1 = to the end)");
+    if (horizon_known && channel.start_period >= s.simulation.horizon_periods)
+      error(where["start_period"], label + ".start_period = " + std::to_string(channel.start_period) +
+                                       " is not before the end of the horizon (simulation.horizon = " +
+                                       std::to_string(s.simulation.horizon_periods) + ")");
+    s.channels.push_back(std::move(channel));
+  }
+}
+
+Scenario Loader::load(std::string_view text, const std::vector<std::string>& sets)
+{
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(source_));
+  } catch (const toml::parse_error& e) {
+    error(Where{static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), -1, {}},
+          "TOML syntax error: " + std::string(e.description()));
+    throw_problems();
+  }
+  for (std::size_t i = 0; i < sets.size(); ++i) apply_set(root, static_cast<int>(i), sets[i]);
+
+  Scenario s;
+  s.source_path = source_;
+  s.source_toml = std::string(text);
+  walk(root, "");
+  read_base(s);
+  read_history(s);
+  read_segments(s);
+  read_channels(s);
+
+  // Someone must buy: initial customers, a history or a channel (invalid ones were reported).
+  const bool bad_n0 = found_.count("population.initial_customers") && !values_.count("population.initial_customers");
+  if (!channels_ && !found_.count("population.history") && !bad_n0 && s.population.initial_customers == 0) {
+    const std::string message = "the scenario has no customers: set population.initial_customers > 0, "
+                                "population.history or an [[acquisition.channel]]";
+    if (found_.count("population.initial_customers"))
+      error(found_["population.initial_customers"].where, message);
+    else
+      file_error(message);
+  }
+
+  if (!problems_.empty()) throw_problems();
+  resolve_segments(s);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------
+// describe
+
+std::string value_text(const KeyInfo& info, const Scenario& s)
+{
+  if (info.name == "simulation.seed") return std::to_string(s.simulation.seed);
+  switch (info.type) {
+  case KeyType::number: return format_number(get_number(s, info.name));
+  case KeyType::integer: return std::to_string(std::llround(get_number(s, info.name)));
+  case KeyType::boolean: return get_number(s, info.name) != 0.0 ? "true" : "false";
+  case KeyType::string:
+  case KeyType::word: return quote(get_text(s, info.name));
+  }
+  return "";
+}
+
+std::string override_text(const Override& o)
+{
+  if (o.is_text) return quote(o.text);
+  const KeyInfo* info = find_key(o.key);
+  if (info && info->type == KeyType::boolean) return o.number != 0.0 ? "true" : "false";
+  return format_number(o.number);
+}
+
+void line(std::ostringstream& out, const std::string& assignment, const std::string& doc)
+{
+  out << assignment;
+  if (!doc.empty()) {
+    const std::size_t column = 44;
+    out << std::string(assignment.size() < column ? column - assignment.size() : 1, ' ') << "# " << doc;
+  }
+  out << '\n';
+}
+
+}  // namespace
+
+Scenario load_string(std::string_view toml_text, const std::string& source_name,
+                     const std::string& base_dir, const std::vector<std::string>& sets)
+{
+  return Loader(source_name, base_dir).load(toml_text, sets);
+}
+
+Scenario load_file(const std::string& path, const std::vector<std::string>& sets)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  if (!in || fs::is_directory(path, ec)) {
+    const int e = errno;
+    throw InputError("error: cannot read scenario file '" + path + "': " +
+                     (fs::is_directory(path, ec) ? "Is a directory" : std::strerror(e ? e : ENOENT)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  fs::path dir = fs::absolute(fs::path(path), ec).parent_path();
+  return load_string(text.str(), path, dir.string(), sets);
+}
+
+Scenario load_default(const std::vector<std::string>& sets)
+{
+  std::error_code ec;
+  return load_string(default_scenario_toml(), "<default>", fs::current_path(ec).string(), sets);
+}
+
+std::string describe(const Scenario& s)
+{
+  std::ostringstream out;
+  out << "# clvsim scenario '" << s.source_path << "' as resolved: every key with its effective value.\n"
+      << "# Commented keys were not set and follow the key named in the comment.\n";
+  const std::string purchase_model = to_string(s.base.purchase.model);
+  const std::string spend_model = to_string(s.base.spend.model);
+  std::string section = "-";
+  for (const auto& info : all_keys()) {
+    if (info.name.rfind("spend.", 0) == 0 && s.base.purchase.model == PurchaseModel::sbg) continue;
+    if (info.model_key == "purchase.model" &&
+        std::find(info.models.begin(), info.models.end(), purchase_model) == info.models.end())
+      continue;
+    if (info.model_key == "spend.model" &&
+        std::find(info.models.begin(), info.models.end(), spend_model) == info.models.end())
+      continue;
+    if (info.name.rfind("population.history", 0) == 0 && s.population.history.empty()) continue;
+    const auto dot = info.name.rfind('.');
+    const std::string table = info.name.substr(0, dot), name = info.name.substr(dot + 1);
+    if (table != section) {
+      out << (section == "-" ? "" : "\n") << '[' << table << "]\n";
+      section = table;
+    }
+    const std::string assignment = name + " = " + value_text(info, s);
+    static const std::map<std::string, std::string> sources = {
+        {"purchase.time_unit", "simulation.period"},
+        {"service.later_contact_resolution", "service.first_contact_resolution"},
+        {"satisfaction.reference", "satisfaction.initial_mean"},
+        {"population.history_time_unit", "purchase.time_unit"}};
+    if (std::find(s.defaulted_keys.begin(), s.defaulted_keys.end(), info.name) != s.defaulted_keys.end())
+      line(out, "# " + assignment, "default: as " + sources.at(info.name));
+    else
+      line(out, assignment, info.doc);
+  }
+  for (const auto& segment : s.segments) {
+    out << "\n[[segment]]\n";
+    line(out, "name = " + quote(segment.name), "");
+    line(out, "share = " + format_number(segment.share), "");
+    if (!segment.overrides.empty()) {
+      std::string o = "overrides = { ";
+      for (std::size_t i = 0; i < segment.overrides.size(); ++i)
+        o += (i ? ", " : "") + quote(segment.overrides[i].key) + " = " + override_text(segment.overrides[i]);
+      line(out, o + " }", "");
+    }
+  }
+  for (const auto& c : s.channels) {
+    out << "\n[[acquisition.channel]]\n";
+    line(out, "name = " + quote(c.name), "");
+    if (c.budget_per_period) line(out, "budget_per_period = " + format_number(*c.budget_per_period), "money per period");
+    if (c.customers_per_period)
+      line(out, "customers_per_period = " + format_number(*c.customers_per_period), "expected new customers per period");
+    line(out, "cac = " + format_number(c.cac), "cost per acquired customer at the start");
+    line(out, "cac_inflation_annual = " + format_number(c.cac_inflation_annual), "CAC growth per year");
+    line(out, "saturation = " + format_number(c.saturation), "CAC ~ (budget / initial budget)^saturation");
+    line(out, "start_period = " + std::to_string(c.start_period), "");
+    line(out, "end_period = " + std::to_string(c.end_period), "-1 = to the end");
+  }
+  return out.str();
+}
+
+}  // namespace clvsim::scenarios

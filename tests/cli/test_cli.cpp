@@ -1,0 +1,264 @@
+// CLI tests: run the real binary on real files and check exit codes, messages and files
+// (SPEC §12, §14): 0 ok, 2 bad usage or input, 3 I/O error; nothing written on error;
+// no overwrite without --force; results appear complete or not at all.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p)
+{
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Cli : public ::testing::Test {
+protected:
+  void SetUp() override
+  {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("clvsim_cli_" + std::to_string(getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Outcome clvsim(const std::string& args)
+  {
+    const auto out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    const std::string cmd = "cd '" + dir_.string() + "' && '" CLVSIM_BIN "' " + args + " >'" +
+                            out.string() + "' 2>'" + err.string() + "' </dev/null";
+    const int status = std::system(cmd.c_str());
+    Outcome o;
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    o.out = slurp(out);
+    o.err = slurp(err);
+    fs::remove(out);
+    fs::remove(err);
+    return o;
+  }
+
+  fs::path write(const std::string& name, const std::string& text)
+  {
+    const auto p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  //! Files in the test directory other than the given ones (e.g. left-over temporaries).
+  std::vector<std::string> other_files(std::initializer_list<std::string> allowed)
+  {
+    std::vector<std::string> extra;
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      const auto name = e.path().filename().string();
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) extra.push_back(name);
+    }
+    return extra;
+  }
+
+  fs::path dir_;
+};
+
+const char* SMALL = R"(# a small shop
+[simulation]
+horizon = 6
+paths = 4
+seed = 3
+[population]
+initial_customers = 300
+[purchase]
+model = "sbg_poisson"
+a = 1.0
+b = 6.0
+r = 0.9
+alpha = 2.0
+[spend]
+model = "gamma_gamma"
+p = 6.25
+q = 3.74
+gamma = 80.0
+[service]
+incident_probability = 0.1
+cost_per_contact = 10.0
+)";
+
+TEST_F(Cli, VersionAndHelp)
+{
+  auto o = clvsim("--version");
+  EXPECT_EQ(o.code, 0);
+  EXPECT_NE(o.out.find("clvsim "), std::string::npos);
+  o = clvsim("--help");
+  EXPECT_EQ(o.code, 0);
+  EXPECT_NE(o.out.find("validate"), std::string::npos);
+  for (const char* cmd : {"run", "validate", "show", "fit"}) {
+    o = clvsim(std::string(cmd) + " --help");
+    EXPECT_EQ(o.code, 0) << cmd << ": " << o.err;
+    EXPECT_FALSE(o.out.empty()) << cmd;
+  }
+}
+
+TEST_F(Cli, BadUsageExits2)
+{
+  EXPECT_EQ(clvsim("").code, 2);
+  auto o = clvsim("frobnicate");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("unknown command 'frobnicate'"), std::string::npos) << o.err;
+  o = clvsim("run --pths 3");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("pths"), std::string::npos) << o.err;
+  o = clvsim("run --threads -1");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--threads"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, InvalidScenarioExits2WithPositionAndWritesNothing)
+{
+  std::string bad = SMALL;
+  bad += "courtesy = 1.3\n";
+  write("bad.toml", bad);
+  const auto o = clvsim("run bad.toml -o out.h5");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("error: bad.toml:22:1:"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("service.courtesy = 1.3 is out of range [0, 1]"), std::string::npos) << o.err;
+  EXPECT_EQ(other_files({"bad.toml"}), std::vector<std::string>{});
+  EXPECT_EQ(clvsim("validate bad.toml").code, 2);
+}
+
+TEST_F(Cli, MissingScenarioFileExits2)
+{
+  const auto o = clvsim("run nowhere.toml");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("nowhere.toml"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, BadSetExits2)
+{
+  write("s.toml", SMALL);
+  auto o = clvsim("run s.toml --set service.courtesy=1.3");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("service.courtesy = 1.3 is out of range [0, 1]"), std::string::npos) << o.err;
+  o = clvsim("run s.toml --set servce.courtesy=0.5");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("did you mean"), std::string::npos) << o.err;
+  o = clvsim("run s.toml --paths 0");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("simulation.paths"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, RunWritesCompleteFileAndRefusesOverwriteWithoutForce)
+{
+  write("s.toml", SMALL);
+  auto o = clvsim("run s.toml -o out.h5 --quiet");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("npv_profit"), std::string::npos);
+  EXPECT_TRUE(o.err.empty()) << "--quiet printed: " << o.err;
+  EXPECT_EQ(other_files({"s.toml", "out.h5"}), std::vector<std::string>{});
+  const std::string before = slurp(dir_ / "out.h5");
+
+  o = clvsim("run s.toml -o out.h5 --quiet");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("exists; use --force"), std::string::npos) << o.err;
+  EXPECT_EQ(slurp(dir_ / "out.h5"), before) << "the existing file was modified";
+
+  o = clvsim("run s.toml -o out.h5 --quiet --force --seed 4");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(slurp(dir_ / "out.h5"), before);
+  EXPECT_EQ(other_files({"s.toml", "out.h5"}), std::vector<std::string>{});
+}
+
+TEST_F(Cli, ProgressGoesToStderr)
+{
+  write("s.toml", SMALL);
+  const auto o = clvsim("run s.toml");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find("progress: 4/4 paths"), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("progress"), std::string::npos);
+}
+
+TEST_F(Cli, UnwritableOutputExits3AndLeavesNothing)
+{
+  write("s.toml", SMALL);
+  const auto o = clvsim("run s.toml -o no/such/dir/out.h5 --quiet");
+  EXPECT_EQ(o.code, 3) << o.err;
+  EXPECT_EQ(other_files({"s.toml"}), std::vector<std::string>{});
+}
+
+TEST_F(Cli, ShowPrintsTheSummaryOfAResultsFile)
+{
+  write("s.toml", SMALL);
+  ASSERT_EQ(clvsim("run s.toml -o out.h5 --quiet").code, 0);
+  auto o = clvsim("show out.h5");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("npv_profit"), std::string::npos);
+  o = clvsim("show missing.h5");
+  EXPECT_EQ(o.code, 3) << o.err;
+  write("notes.txt", "not hdf5");
+  o = clvsim("show notes.txt");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("not a clvsim results file"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, JsonHasTheDocumentedFields)
+{
+  write("s.toml", SMALL);
+  const auto o = clvsim("run s.toml --json --quiet");
+  ASSERT_EQ(o.code, 0) << o.err;
+  for (const char* field : {"\"clvsim_version\"", "\"paths\"", "\"horizon\"", "\"period\"", "\"currency\"",
+                            "\"variants\"", "\"baseline\"", "\"npv_profit\"", "\"clv_mean\"", "\"se\"", "\"p05\""})
+    EXPECT_NE(o.out.find(field), std::string::npos) << field;
+  if (std::system("/usr/bin/python3 -c 'import json' >/dev/null 2>&1") == 0) {
+    write("out.json", o.out);
+    EXPECT_EQ(std::system(("/usr/bin/python3 -m json.tool '" + (dir_ / "out.json").string() + "' >/dev/null").c_str()), 0);
+  }
+}
+
+TEST_F(Cli, ValidatePrintsTheResolvedScenario)
+{
+  write("s.toml", SMALL);
+  const auto o = clvsim("validate s.toml");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("initial_customers"), std::string::npos);
+  EXPECT_NE(o.out.find("courtesy"), std::string::npos) << "defaults are printed too";
+}
+
+TEST_F(Cli, MemoryEstimateAboveTheLimitIsRefused)
+{
+  write("s.toml", SMALL);
+  const auto o = clvsim("run s.toml --max-memory 1K -o out.h5");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("estimated to need"), std::string::npos) << o.err;
+  EXPECT_EQ(other_files({"s.toml"}), std::vector<std::string>{});
+}
+
+TEST_F(Cli, DefaultScenarioRuns)
+{
+  const auto o = clvsim("run --paths 2 --quiet --set simulation.horizon=6");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("PLN"), std::string::npos);
+}
+
+TEST_F(Cli, CustomerForecastNeedsHistory)
+{
+  write("s.toml", SMALL);
+  const auto o = clvsim("run s.toml --customer-forecast f.csv");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("population.history"), std::string::npos) << o.err;
+}
+
+}  // namespace

@@ -1,0 +1,914 @@
+//! Tests of engine/io: the HDF5 results file (layout, round trip, overwrite and failure
+//! rules, readability by h5dump and h5py), the JSON summary and the console summary.
+//! Reference statistics are computed here, independently of engine/stats.
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "engine/errors.h"
+#include "engine/io/console_summary.h"
+#include "engine/io/hdf5_results.h"
+#include "engine/io/json_summary.h"
+#include "engine/stats/summary.h"
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/run/results.h"
+
+namespace clvsim::io::test {
+
+inline constexpr int PATHS = 7;
+inline constexpr int H = 5;
+inline const double NaN = std::numeric_limits<double>::quiet_NaN();
+
+//! Deterministic, irregular values (not sorted, with ties avoided): value k of series `salt`.
+inline double value(int salt, int k)
+{
+  return std::sin(1.7 * k + 0.37 * salt) * (100.0 + salt) + 3.0 * salt + 0.125 * k;
+}
+
+inline KpiTable make_table(int salt)
+{
+  KpiTable t;
+  int s = salt;
+  for (const char* kpi : {"customers_active", "revenue", "profit", "nps", "promoters_share"}) {
+    std::vector<double> v(PATHS * H);
+    for (int i = 0; i < PATHS * H; ++i) v[i] = value(s, i);
+    t.periods[kpi] = v;
+    ++s;
+  }
+  for (const char* kpi : {"npv_profit", "clv_mean", "repeat_revenue_share", "customers_acquired"}) {
+    std::vector<double> v(PATHS);
+    const bool share = std::string(kpi).find("_share") != std::string::npos;
+    for (int i = 0; i < PATHS; ++i)
+      v[i] = share ? 0.5 + 0.004 * value(s, i) : value(s, i) * 1000.0;
+    t.paths[kpi] = v;
+    ++s;
+  }
+  return t;
+}
+
+inline Results make_results(const std::string& scenario_name = "Shop \"Żółw\"\nline 2")
+{
+  Results r;
+  r.clvsim_version = "0.1.0";
+  r.created_utc = "2026-11-23T12:00:00Z";
+  r.seed = 18446744073709551557ull;  // needs all 64 bits
+  r.paths = PATHS;
+  r.horizon = H;
+  r.period = "month";
+  r.currency = "PLN";
+  r.scenario_name = scenario_name;
+  r.scenario_path = "scenarios/shop.toml";
+  r.scenario_toml = "[simulation]\nhorizon = 5 # \"quoted\" ünïcödé\n\ttab\n";
+  r.command_line = "clvsim run scenarios/shop.toml --paths 7 -o out.h5";
+  r.segment_names = {"loyal", "new"};
+
+  for (int vi = 0; vi < 2; ++vi) {
+    VariantResults v;
+    v.name = vi == 0 ? "baseline" : "faster_response";
+    v.kpis = make_table(10 * vi);
+    v.kpis.periods["nps"][3] = NaN;  // a non-finite value: skipped by the statistics
+    v.segments["loyal"] = make_table(100 + 10 * vi);
+    v.segments["new"] = make_table(200 + 10 * vi);
+    v.clv_histogram.edges = {0, 50, 100, 150};
+    v.clv_histogram.counts = {10.0 + vi, 5, 1};
+    v.concentration_x = {0.01, 0.1, 0.2, 0.5};
+    v.concentration_share = {0.08, 0.35, 0.55, 0.85};
+    if (vi == 1) v.sweep_values = {{"service.response_time_hours", 4.0}, {"service.courtesy", 0.95}};
+    r.variants.push_back(v);
+  }
+
+  Comparison c;
+  c.name = "faster_response";
+  c.paths["delta_npv"] = {120, 80, -10, 300, 55, 90, 140};
+  c.paths["cost_npv"] = {100, 100, 100, 100, 100, 100, 0};
+  c.paths["net_npv"] = {20, -20, -110, 200, -45, -10, 140};
+  c.paths["roi"] = {0.2, -0.2, -1.1, 2.0, -0.45, -0.1, NaN};  // zero cost: no roi
+  c.paths["payback_period"] = {3, NaN, NaN, 1, NaN, 4, 0};
+  c.paths["revenue_uplift"] = {0.01, 0.02, -0.005, 0.05, 0.0, 0.015, 0.03};
+  r.comparisons.push_back(c);
+
+  Sensitivity s;
+  s.output = "baseline.npv_profit";
+  s.parameter = {"service.courtesy", "purchase.r", "spend.p \"odd\""};
+  s.spearman = {0.12, -0.74, 0.4};
+  s.tornado_low = {1000, 2000, 1500};
+  s.tornado_high = {1100, 900, 1700};
+  r.sensitivity.push_back(s);
+  return r;
+}
+
+//! A fresh, empty directory for one test, removed afterwards.
+class ScratchDir : public ::testing::Test {
+protected:
+  void SetUp() override
+  {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("clvsim_io_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" +
+            info->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string file(const std::string& name) const { return (dir_ / name).string(); }
+  std::vector<std::string> listing() const
+  {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir_))
+      out.push_back(e.path().filename().string());
+    return out;
+  }
+
+  std::filesystem::path dir_;
+};
+
+inline bool have_python() { return std::filesystem::exists("/usr/bin/python3"); }
+
+inline bool have_h5py()
+{
+  return have_python() &&
+         std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0;
+}
+
+//! Runs a shell command and returns its stdout and exit status.
+inline std::string run_capture(const std::string& cmd, int* status)
+{
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) {
+    *status = -1;
+    return out;
+  }
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  *status = ::pclose(p);
+  return out;
+}
+
+inline std::string read_text(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_text(const std::string& path, const std::string& text)
+{
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+//! Type-7 quantile (Hyndman & Fan 1996) written independently of engine/stats.
+inline double ref_quantile(std::vector<double> v, double q)
+{
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const std::size_t i = static_cast<std::size_t>(pos);
+  if (i + 1 >= v.size()) return v.back();
+  return v[i] + (pos - static_cast<double>(i)) * (v[i + 1] - v[i]);
+}
+
+}  // namespace clvsim::io::test
+
+namespace clvsim::io::test {
+namespace {
+
+// ----------------------------------------------------------------------------------------
+// Small HDF5 readers for the tests (C API, independent of engine/io's reader)
+// ----------------------------------------------------------------------------------------
+
+//! Does every component of an absolute path exist?
+bool h5_exists(hid_t file, const std::string& path)
+{
+  std::string prefix;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    const std::size_t next = std::min(path.find('/', pos), path.size());
+    prefix = path.substr(0, next);
+    if (H5Lexists(file, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    pos = next + 1;
+  }
+  return true;
+}
+
+std::vector<double> h5_doubles(hid_t file, const std::string& path, std::vector<hsize_t>* dims)
+{
+  const hid_t ds = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
+  EXPECT_GE(ds, 0) << path;
+  if (ds < 0) return {};
+  const hid_t space = H5Dget_space(ds);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  dims->assign(static_cast<std::size_t>(rank), 0);
+  H5Sget_simple_extent_dims(space, dims->data(), nullptr);
+  std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+  if (!v.empty()) H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Sclose(space);
+  H5Dclose(ds);
+  return v;
+}
+
+std::string h5_string_attr(hid_t obj, const char* name)
+{
+  const hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  EXPECT_GE(a, 0) << name;
+  if (a < 0) return {};
+  const hid_t ftype = H5Aget_type(a);
+  EXPECT_EQ(H5Tget_class(ftype), H5T_STRING);
+  EXPECT_GT(H5Tis_variable_str(ftype), 0) << name << " is not a variable-length string";
+  EXPECT_EQ(H5Tget_cset(ftype), H5T_CSET_UTF8) << name;
+  const hid_t mem = H5Tcopy(H5T_C_S1);
+  H5Tset_size(mem, H5T_VARIABLE);
+  H5Tset_cset(mem, H5T_CSET_UTF8);
+  char* p = nullptr;
+  H5Aread(a, mem, &p);
+  std::string s = p ? p : "";
+  H5free_memory(p);
+  H5Tclose(mem);
+  H5Tclose(ftype);
+  H5Aclose(a);
+  return s;
+}
+
+//! Compares doubles bitwise-equal or both NaN.
+void expect_same(const std::vector<double>& a, const std::vector<double>& b, const std::string& what)
+{
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::isnan(a[i]) && std::isnan(b[i])) continue;
+    EXPECT_EQ(a[i], b[i]) << what << "[" << i << "]";
+  }
+}
+
+void expect_same(const KpiTable& a, const KpiTable& b, const std::string& what)
+{
+  ASSERT_EQ(a.periods.size(), b.periods.size()) << what;
+  for (const auto& [k, v] : a.periods) {
+    ASSERT_TRUE(b.periods.count(k)) << what << " periods " << k;
+    expect_same(v, b.periods.at(k), what + " periods " + k);
+  }
+  ASSERT_EQ(a.paths.size(), b.paths.size()) << what;
+  for (const auto& [k, v] : a.paths) {
+    ASSERT_TRUE(b.paths.count(k)) << what << " paths " << k;
+    expect_same(v, b.paths.at(k), what + " paths " + k);
+  }
+}
+
+void expect_same(const Results& a, const Results& b)
+{
+  EXPECT_EQ(a.clvsim_version, b.clvsim_version);
+  EXPECT_EQ(a.created_utc, b.created_utc);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.paths, b.paths);
+  EXPECT_EQ(a.horizon, b.horizon);
+  EXPECT_EQ(a.period, b.period);
+  EXPECT_EQ(a.currency, b.currency);
+  EXPECT_EQ(a.scenario_name, b.scenario_name);
+  EXPECT_EQ(a.scenario_path, b.scenario_path);
+  EXPECT_EQ(a.scenario_toml, b.scenario_toml);
+  EXPECT_EQ(a.command_line, b.command_line);
+  EXPECT_EQ(a.segment_names, b.segment_names);
+  ASSERT_EQ(a.variants.size(), b.variants.size());
+  for (std::size_t i = 0; i < a.variants.size(); ++i) {
+    const VariantResults& x = a.variants[i];
+    const VariantResults& y = b.variants[i];
+    EXPECT_EQ(x.name, y.name) << "variant order must be kept";
+    expect_same(x.kpis, y.kpis, x.name);
+    ASSERT_EQ(x.segments.size(), y.segments.size());
+    for (const auto& [s, t] : x.segments) {
+      ASSERT_TRUE(y.segments.count(s)) << s;
+      expect_same(t, y.segments.at(s), x.name + "/" + s);
+    }
+    expect_same(x.clv_histogram.edges, y.clv_histogram.edges, "edges");
+    expect_same(x.clv_histogram.counts, y.clv_histogram.counts, "counts");
+    expect_same(x.concentration_x, y.concentration_x, "concentration_x");
+    expect_same(x.concentration_share, y.concentration_share, "concentration_share");
+    EXPECT_EQ(x.sweep_values, y.sweep_values);
+  }
+  ASSERT_EQ(a.comparisons.size(), b.comparisons.size());
+  for (std::size_t i = 0; i < a.comparisons.size(); ++i) {
+    EXPECT_EQ(a.comparisons[i].name, b.comparisons[i].name);
+    ASSERT_EQ(a.comparisons[i].paths.size(), b.comparisons[i].paths.size());
+    for (const auto& [k, v] : a.comparisons[i].paths)
+      expect_same(v, b.comparisons[i].paths.at(k), "comparison " + k);
+  }
+  ASSERT_EQ(a.sensitivity.size(), b.sensitivity.size());
+  for (std::size_t i = 0; i < a.sensitivity.size(); ++i) {
+    EXPECT_EQ(a.sensitivity[i].output, b.sensitivity[i].output);
+    EXPECT_EQ(a.sensitivity[i].parameter, b.sensitivity[i].parameter);
+    expect_same(a.sensitivity[i].spearman, b.sensitivity[i].spearman, "spearman");
+    expect_same(a.sensitivity[i].tornado_low, b.sensitivity[i].tornado_low, "tornado_low");
+    expect_same(a.sensitivity[i].tornado_high, b.sensitivity[i].tornado_high, "tornado_high");
+  }
+}
+
+// ----------------------------------------------------------------------------------------
+// HDF5 results file
+// ----------------------------------------------------------------------------------------
+
+using Hdf5Results = ScratchDir;
+
+TEST_F(Hdf5Results, WriteThenReadGivesBackEverything)
+{
+  const Results r = make_results();
+  const std::string path = file("out.h5");
+  write_results(r, path, false);
+  const Results back = read_results(path);
+  expect_same(r, back);
+}
+
+TEST_F(Hdf5Results, VariantOrderIsKeptEvenWhenNotAlphabetical)
+{
+  Results r = make_results();
+  r.variants.push_back(r.variants[1]);
+  r.variants[1].name = "zeta";
+  r.variants[2].name = "alpha";
+  const std::string path = file("out.h5");
+  write_results(r, path, false);
+  const Results back = read_results(path);
+  ASSERT_EQ(back.variants.size(), 3u);
+  EXPECT_EQ(back.variants[0].name, "baseline");
+  EXPECT_EQ(back.variants[1].name, "zeta");
+  EXPECT_EQ(back.variants[2].name, "alpha");
+}
+
+TEST_F(Hdf5Results, EmptyResultsRoundTrip)
+{
+  Results r;
+  r.paths = 0;
+  r.horizon = 3;
+  VariantResults v;
+  v.name = "baseline";
+  v.kpis.periods["revenue"] = {};
+  v.kpis.paths["npv_profit"] = {};
+  r.variants.push_back(v);
+  const std::string path = file("empty.h5");
+  write_results(r, path, false);
+  expect_same(r, read_results(path));
+}
+
+TEST_F(Hdf5Results, LayoutUsesTheDocumentedPaths)
+{
+  const Results r = make_results();
+  const std::string path = file("out.h5");
+  write_results(r, path, false);
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  for (const char* p : {
+           "/variants/baseline/periods/revenue",
+           "/variants/baseline/path_periods/revenue",
+           "/variants/baseline/paths/npv_profit",
+           "/variants/baseline/segments/loyal/periods/revenue",
+           "/variants/baseline/segments/new/path_periods/profit",
+           "/variants/baseline/segments/new/paths/clv_mean",
+           "/variants/faster_response/clv_histogram/edges",
+           "/variants/faster_response/clv_histogram/counts",
+           "/variants/baseline/concentration/top_share_of_customers",
+           "/variants/baseline/concentration/share_of_revenue",
+           "/comparisons/faster_response/paths/delta_npv",
+           "/comparisons/faster_response/paths/cost_npv",
+           "/comparisons/faster_response/paths/net_npv",
+           "/comparisons/faster_response/paths/roi",
+           "/comparisons/faster_response/paths/payback_period",
+           "/comparisons/faster_response/paths/revenue_uplift",
+           "/sensitivity/baseline.npv_profit/parameter",
+           "/sensitivity/baseline.npv_profit/spearman",
+           "/sensitivity/baseline.npv_profit/tornado_low",
+           "/sensitivity/baseline.npv_profit/tornado_high",
+       })
+    EXPECT_TRUE(h5_exists(f, p)) << p;
+
+  std::vector<hsize_t> dims;
+  h5_doubles(f, "/variants/baseline/periods/revenue", &dims);
+  EXPECT_EQ(dims, (std::vector<hsize_t>{7, H}));
+  h5_doubles(f, "/variants/baseline/path_periods/revenue", &dims);
+  EXPECT_EQ(dims, (std::vector<hsize_t>{PATHS, H}));
+  h5_doubles(f, "/variants/baseline/paths/npv_profit", &dims);
+  EXPECT_EQ(dims, (std::vector<hsize_t>{PATHS}));
+
+  // path_periods are chunked and deflated
+  {
+    const hid_t ds = H5Dopen2(f, "/variants/baseline/path_periods/revenue", H5P_DEFAULT);
+    const hid_t dcpl = H5Dget_create_plist(ds);
+    EXPECT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
+    bool deflate = false;
+    for (int i = 0; i < H5Pget_nfilters(dcpl); ++i) {
+      unsigned flags = 0;
+      unsigned n = 0;
+      char name[64];
+      unsigned cd[8];
+      std::size_t ncd = 8;
+      const H5Z_filter_t id = H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &ncd, cd,
+                                             sizeof name, name, &n);
+      if (id == H5Z_FILTER_DEFLATE) {
+        deflate = true;
+        ASSERT_GE(ncd, 1u);
+        EXPECT_EQ(cd[0], 4u);
+      }
+    }
+    EXPECT_TRUE(deflate);
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+  }
+
+  // root attributes
+  const hid_t root = H5Gopen2(f, "/", H5P_DEFAULT);
+  EXPECT_EQ(h5_string_attr(root, "format"), "clvsim-results");
+  EXPECT_EQ(h5_string_attr(root, "clvsim_version"), "0.1.0");
+  EXPECT_EQ(h5_string_attr(root, "created_utc"), r.created_utc);
+  EXPECT_EQ(h5_string_attr(root, "scenario_toml"), r.scenario_toml);
+  EXPECT_EQ(h5_string_attr(root, "scenario_name"), r.scenario_name);
+  EXPECT_EQ(h5_string_attr(root, "scenario_path"), r.scenario_path);
+  EXPECT_EQ(h5_string_attr(root, "command_line"), r.command_line);
+  EXPECT_EQ(h5_string_attr(root, "period"), "month");
+  EXPECT_EQ(h5_string_attr(root, "currency"), "PLN");
+  for (const char* name : {"format_version", "paths", "horizon", "seed"}) {
+    const hid_t a = H5Aopen(root, name, H5P_DEFAULT);
+    ASSERT_GE(a, 0) << name;
+    const hid_t t = H5Aget_type(a);
+    EXPECT_EQ(H5Tget_class(t), H5T_INTEGER) << name;
+    if (std::strcmp(name, "seed") == 0) {
+      EXPECT_EQ(H5Tget_sign(t), H5T_SGN_NONE);
+      EXPECT_EQ(H5Tget_size(t), 8u);
+      std::uint64_t seed = 0;
+      H5Aread(a, H5T_NATIVE_UINT64, &seed);
+      EXPECT_EQ(seed, r.seed);
+    } else {
+      int x = 0;
+      H5Aread(a, H5T_NATIVE_INT, &x);
+      EXPECT_EQ(x, std::strcmp(name, "format_version") == 0 ? 1
+                   : std::strcmp(name, "paths") == 0      ? PATHS
+                                                          : H);
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+  }
+  // sweep values as attributes "sweep.<key>" of the variant group
+  const hid_t vg = H5Gopen2(f, "/variants/faster_response", H5P_DEFAULT);
+  double courtesy = 0;
+  const hid_t a = H5Aopen(vg, "sweep.service.courtesy", H5P_DEFAULT);
+  ASSERT_GE(a, 0);
+  H5Aread(a, H5T_NATIVE_DOUBLE, &courtesy);
+  EXPECT_EQ(courtesy, 0.95);
+  H5Aclose(a);
+  H5Gclose(vg);
+  const hid_t ds = H5Dopen2(f, "/variants/baseline/periods/nps", H5P_DEFAULT);
+  EXPECT_EQ(h5_string_attr(ds, "stats"), "mean,sd,p05,p25,p50,p75,p95");
+  H5Dclose(ds);
+  H5Gclose(root);
+  H5Fclose(f);
+}
+
+TEST_F(Hdf5Results, PeriodsHoldStatisticsOfPathPeriods)
+{
+  const Results r = make_results();
+  const std::string path = file("out.h5");
+  write_results(r, path, false);
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  const std::vector<std::string> groups = {"/variants/baseline", "/variants/faster_response",
+                                           "/variants/baseline/segments/new"};
+  for (const auto& g : groups) {
+    for (const char* kpi : {"revenue", "nps", "promoters_share"}) {
+      std::vector<hsize_t> dims;
+      const auto raw = h5_doubles(f, g + "/path_periods/" + kpi, &dims);
+      const auto sum = h5_doubles(f, g + "/periods/" + kpi, &dims);
+      ASSERT_EQ(sum.size(), 7u * H);
+      for (int t = 0; t < H; ++t) {
+        std::vector<double> col;
+        for (int p = 0; p < PATHS; ++p)
+          if (std::isfinite(raw[p * H + t])) col.push_back(raw[p * H + t]);
+        double mean = 0;
+        for (double x : col) mean += x;
+        mean /= static_cast<double>(col.size());
+        double ss = 0;
+        for (double x : col) ss += (x - mean) * (x - mean);
+        const double sd = std::sqrt(ss / static_cast<double>(col.size() - 1));
+        const double expected[7] = {mean,
+                                    sd,
+                                    ref_quantile(col, 0.05),
+                                    ref_quantile(col, 0.25),
+                                    ref_quantile(col, 0.50),
+                                    ref_quantile(col, 0.75),
+                                    ref_quantile(col, 0.95)};
+        for (int k = 0; k < 7; ++k)
+          EXPECT_NEAR(sum[k * H + t], expected[k], 1e-9 * (1 + std::abs(expected[k])))
+              << g << " " << kpi << " stat " << k << " t " << t;
+      }
+    }
+  }
+  H5Fclose(f);
+}
+
+TEST_F(Hdf5Results, RefusesToOverwriteWithoutForce)
+{
+  const std::string path = file("out.h5");
+  write_text(path, "precious");
+  try {
+    write_results(make_results(), path, false);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("results file '" + path +
+                                         "' exists; use --force to overwrite"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(read_text(path), "precious");
+  EXPECT_EQ(listing(), std::vector<std::string>{"out.h5"});
+
+  write_results(make_results(), path, true);
+  EXPECT_EQ(read_results(path).paths, PATHS);
+  EXPECT_EQ(listing(), std::vector<std::string>{"out.h5"});
+}
+
+TEST_F(Hdf5Results, NothingLeftWhenTheDirectoryDoesNotExist)
+{
+  const std::string path = file("missing_dir/out.h5");
+  try {
+    write_results(make_results(), path, false);
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("H5Fcreate"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(listing().empty());
+}
+
+TEST_F(Hdf5Results, TemporaryFileRemovedWhenWritingFailsHalfway)
+{
+  Results r = make_results();
+  r.comparisons[0].name = "bad/name";  // fails after the file has been created
+  const std::string path = file("out.h5");
+  EXPECT_THROW(write_results(r, path, false), IoError);
+  EXPECT_TRUE(listing().empty());
+
+  // ... and an existing file survives a failed forced overwrite
+  write_text(path, "precious");
+  EXPECT_THROW(write_results(r, path, true), IoError);
+  EXPECT_EQ(read_text(path), "precious");
+  EXPECT_EQ(listing(), std::vector<std::string>{"out.h5"});
+}
+
+TEST_F(Hdf5Results, ReadingSomethingElseIsAnInputError)
+{
+  const std::string text = file("notes.h5");
+  write_text(text, "this is not HDF5\n");
+  try {
+    read_results(text);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'" + text + "' is not a clvsim results file"),
+              std::string::npos)
+        << e.what();
+  }
+
+  // an HDF5 file without the format attribute
+  const std::string other = file("other.h5");
+  const hid_t f = H5Fcreate(other.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  H5Fclose(f);
+  EXPECT_THROW(read_results(other), InputError);
+
+  EXPECT_THROW(read_results(file("does_not_exist.h5")), IoError);
+}
+
+TEST_F(Hdf5Results, H5dumpCanListTheFile)
+{
+  if (std::system("command -v h5dump >/dev/null 2>&1") != 0) GTEST_SKIP() << "no h5dump";
+  const std::string path = file("out.h5");
+  write_results(make_results(), path, false);
+  int status = 0;
+  const std::string out = run_capture("h5dump -n '" + path + "' 2>&1", &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("/variants/baseline/paths/npv_profit"), std::string::npos) << out;
+  EXPECT_EQ(std::system(("h5dump '" + path + "' >/dev/null 2>&1").c_str()), 0);
+}
+
+TEST_F(Hdf5Results, H5pyReadsPathsAndAttributes)
+{
+  if (!have_h5py()) GTEST_SKIP() << "no /usr/bin/python3 with h5py";
+  const Results r = make_results();
+  const std::string path = file("out.h5");
+  write_results(r, path, false);
+  const std::string script = file("read.py");
+  write_text(script,
+             "import sys, h5py\n"
+             "with h5py.File(sys.argv[1], 'r') as f:\n"
+             "    fmt = f.attrs['format']\n"
+             "    print(fmt if isinstance(fmt, str) else fmt.decode())\n"
+             "    print(int(f.attrs['format_version']), int(f.attrs['seed']))\n"
+             "    print(' '.join(repr(float(x)) for x in f['/variants/baseline/paths/npv_profit'][()]))\n"
+             "    print(f['/variants/baseline/periods/revenue'].shape)\n"
+             "    print(f['/variants/baseline/periods/revenue'].attrs['stats'])\n"
+             "    print(list(f['/variants'].keys()))\n"
+             "    p = f['/sensitivity/baseline.npv_profit/parameter'].asstr()[()]\n"
+             "    print('|'.join(p))\n"
+             "    print(f.attrs['scenario_name'] == " "'Shop \"\\u017b\\u00f3\\u0142w\"\\nline 2')\n");
+  int status = 0;
+  const std::string out = run_capture("/usr/bin/python3 '" + script + "' '" + path + "' 2>&1", &status);
+  ASSERT_EQ(status, 0) << out;
+  std::istringstream lines(out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "clvsim-results");
+  std::getline(lines, line);
+  EXPECT_EQ(line, "1 " + std::to_string(r.seed));
+  std::getline(lines, line);
+  std::istringstream values(line);
+  std::vector<double> npv;
+  std::string tok;
+  while (values >> tok) npv.push_back(std::strtod(tok.c_str(), nullptr));
+  expect_same(npv, r.variants[0].kpis.paths.at("npv_profit"), "h5py npv_profit");
+  std::getline(lines, line);
+  EXPECT_EQ(line, "(7, 5)");
+  std::getline(lines, line);
+  EXPECT_EQ(line, "mean,sd,p05,p25,p50,p75,p95");
+  std::getline(lines, line);
+  EXPECT_EQ(line, "['baseline', 'faster_response']");
+  std::getline(lines, line);
+  EXPECT_EQ(line, "service.courtesy|purchase.r|spend.p \"odd\"");
+  std::getline(lines, line);
+  EXPECT_EQ(line, "True");
+}
+
+// ----------------------------------------------------------------------------------------
+// JSON summary
+// ----------------------------------------------------------------------------------------
+
+using JsonSummary = ScratchDir;
+
+TEST(PaybackMedian, NeverCountsAsInfinity)
+{
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(payback_median({1, 2, NaN}), 2);
+  EXPECT_EQ(payback_median({1, 2, 3, NaN}), 2.5);
+  EXPECT_EQ(payback_median({1, NaN}), inf);
+  EXPECT_EQ(payback_median({NaN, NaN, NaN}), inf);
+  EXPECT_EQ(payback_median({4}), 4);
+  EXPECT_TRUE(std::isnan(payback_median({})));
+  EXPECT_EQ(share_positive({0.2, -0.1, NaN, 0.0}), 0.25);
+}
+
+TEST_F(JsonSummary, ContainsTheDocumentedKeysAndNumbers)
+{
+  const Results r = make_results();
+  const std::string json = to_json(r);
+  for (const char* key :
+       {"\"clvsim_version\": \"0.1.0\"", "\"scenario\": ", "\"scenario_path\": ",
+        "\"seed\": 18446744073709551557", "\"paths\": 7", "\"horizon\": 5",
+        "\"period\": \"month\"", "\"currency\": \"PLN\"", "\"variants\": ", "\"baseline\": ",
+        "\"npv_profit\": ", "\"segments\": ", "\"loyal\": ", "\"comparisons\": ",
+        "\"faster_response\": ", "\"delta_npv\": ", "\"cost_npv\": ", "\"net_npv\": ",
+        "\"roi\": ", "\"revenue_uplift\": ", "\"p_roi_positive\": ", "\"payback_period\": ",
+        "\"p50\": ", "\"sensitivity\": ", "\"baseline.npv_profit\": ", "\"spearman\": ",
+        "\"tornado_low\": ", "\"se\": ", "\"p05\": ", "\"p95\": "})
+    EXPECT_NE(json.find(key), std::string::npos) << key;
+  EXPECT_EQ(json.find("nan"), std::string::npos);
+  EXPECT_EQ(json.find("inf"), std::string::npos);
+
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  const std::string path = file("summary.json");
+  write_text(path, json);
+  EXPECT_EQ(std::system(("/usr/bin/python3 -m json.tool '" + path + "' >/dev/null").c_str()), 0)
+      << json;
+
+  // Values, read back by Python and compared with references computed here.
+  const std::string script = file("check.py");
+  write_text(script,
+             "import json, sys\n"
+             "d = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+             "b = d['variants']['baseline']['npv_profit']\n"
+             "print(repr(b['mean']), repr(b['p50']))\n"
+             "c = d['comparisons']['faster_response']\n"
+             "print(repr(c['p_roi_positive']), repr(c['payback_period']['p50']))\n"
+             "print(repr(c['roi']['mean']))\n"
+             "print(repr(d['variants']['faster_response']['segments']['new']['clv_mean']['sd']))\n"
+             "print(d['sensitivity']['baseline.npv_profit']['purchase.r']['spearman'])\n"
+             "print(d['seed'], d['paths'], d['horizon'], d['period'], d['currency'])\n");
+  int status = 0;
+  const std::string out =
+      run_capture("/usr/bin/python3 '" + script + "' '" + path + "' 2>&1", &status);
+  ASSERT_EQ(status, 0) << out;
+  std::istringstream lines(out);
+
+  const auto& npv = r.variants[0].kpis.paths.at("npv_profit");
+  double mean = 0;
+  for (double x : npv) mean += x;
+  mean /= PATHS;
+  double m, p50;
+  lines >> m >> p50;
+  EXPECT_NEAR(m, mean, 1e-9 * std::abs(mean));
+  EXPECT_EQ(p50, ref_quantile(npv, 0.5));  // an order statistic (n = 7): exact
+
+  double p_roi, payback;
+  lines >> p_roi >> payback;
+  EXPECT_EQ(p_roi, 2.0 / 7.0);  // roi > 0 on 2 of 7 paths (NaN is not positive)
+  EXPECT_EQ(payback, 4.0);      // {0, 1, 3, 4, never x3}: the 4th of 7 is 4
+
+  double roi_mean;
+  lines >> roi_mean;
+  EXPECT_NEAR(roi_mean, (0.2 - 0.2 - 1.1 + 2.0 - 0.45 - 0.1) / 6.0, 1e-12);  // NaN skipped
+
+  const auto& clv = r.variants[1].segments.at("new").paths.at("clv_mean");
+  double cm = 0;
+  for (double x : clv) cm += x;
+  cm /= PATHS;
+  double ss = 0;
+  for (double x : clv) ss += (x - cm) * (x - cm);
+  double sd;
+  lines >> sd;
+  EXPECT_NEAR(sd, std::sqrt(ss / (PATHS - 1)), 1e-9 * sd);
+
+  double rho;
+  lines >> rho;
+  EXPECT_EQ(rho, -0.74);
+  std::string rest;
+  std::getline(lines, rest);
+  std::getline(lines, rest);
+  EXPECT_EQ(rest, "18446744073709551557 7 5 month PLN");
+}
+
+TEST_F(JsonSummary, PaybackNeverIsNull)
+{
+  Results r = make_results();
+  r.comparisons[0].paths["payback_period"] = {NaN, NaN, 2, NaN, NaN, 1, NaN};
+  const std::string json = to_json(r);
+  const auto pos = json.find("\"payback_period\": {");
+  ASSERT_NE(pos, std::string::npos);
+  EXPECT_NE(json.find("\"p50\": null", pos), std::string::npos) << json.substr(pos, 80);
+}
+
+TEST_F(JsonSummary, NumbersRoundTripExactly)
+{
+  Results r = make_results();
+  r.variants[0].kpis.paths = {{"npv_profit", {0.1, 1.0 / 3.0, 1e300, -2.5e-7, 123456789.125, 0, 7}}};
+  const std::string json = to_json(r);
+  const stats::Summary s = stats::summarize(r.variants[0].kpis.paths.at("npv_profit"));
+  const auto pos = json.find("\"npv_profit\": {");
+  ASSERT_NE(pos, std::string::npos);
+  const auto mpos = json.find("\"mean\": ", pos);
+  const double mean = std::strtod(json.c_str() + mpos + 8, nullptr);
+  EXPECT_EQ(mean, s.mean);  // bitwise: shortest round-trip formatting
+}
+
+TEST_F(JsonSummary, EscapesStrings)
+{
+  const std::string name = "Shop \"Żółw\" \\ tab\there\nnew line \x01 end 🐢";
+  Results r = make_results(name);
+  r.scenario_path = "C:\\scenarios\\shop.toml";
+  r.variants[0].kpis.paths["weird \"kpi\"\n"] = {1, 2, 3, 4, 5, 6, 7};
+  std::string bad = "bad utf8 \xff\xfe end";
+  r.comparisons[0].name = bad;
+  const std::string json = to_json(r);
+  EXPECT_NE(json.find(R"("scenario": "Shop \"Żółw\" \\ tab\there\nnew line \u0001 end 🐢")"),
+            std::string::npos)
+      << json.substr(0, 300);
+  EXPECT_NE(json.find(R"("scenario_path": "C:\\scenarios\\shop.toml")"), std::string::npos);
+  EXPECT_NE(json.find(R"("bad utf8 \ufffd\ufffd end")"), std::string::npos);
+
+  if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
+  const std::string path = file("summary.json");
+  write_text(path, json);
+  const std::string expected_file = file("expected.txt");
+  write_text(expected_file, name);
+  const std::string script = file("check.py");
+  write_text(script,
+             "import json, sys\n"
+             "d = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+             "want = open(sys.argv[2], encoding='utf-8').read()\n"
+             "assert d['scenario'] == want, (d['scenario'], want)\n"
+             "assert d['scenario_path'] == 'C:\\\\scenarios\\\\shop.toml', d['scenario_path']\n"
+             "assert 'weird \"kpi\"\\n' in d['variants']['baseline']\n"
+             "print('ok')\n");
+  int status = 0;
+  const std::string out = run_capture(
+      "/usr/bin/python3 '" + script + "' '" + path + "' '" + expected_file + "' 2>&1", &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_EQ(out, "ok\n");
+}
+
+// ----------------------------------------------------------------------------------------
+// Console summary
+// ----------------------------------------------------------------------------------------
+
+std::size_t display_width(const std::string& line)
+{
+  std::size_t n = 0;
+  for (unsigned char c : line)
+    if ((c & 0xC0) != 0x80) ++n;  // count UTF-8 code points
+  return n;
+}
+
+TEST(ConsoleSummary, FormatsMoneySharesAndCounts)
+{
+  EXPECT_EQ(format_value(1234567.4, KpiKind::money), "1,234,567");
+  EXPECT_EQ(format_value(-1234.6, KpiKind::money), "-1,235");
+  EXPECT_EQ(format_value(12.345, KpiKind::money), "12.35");  // 12.345 is stored below .345
+  EXPECT_EQ(format_value(123456789.0, KpiKind::money), "123.46M");
+  EXPECT_EQ(format_value(0.1234, KpiKind::share), "12.3%");
+  EXPECT_EQ(format_value(-0.5, KpiKind::share), "-50.0%");
+  EXPECT_EQ(format_value(NaN, KpiKind::money), "n/a");
+  EXPECT_EQ(format_value(2500.0, KpiKind::count), "2,500");
+  EXPECT_EQ(kpi_kind("npv_profit"), KpiKind::money);
+  EXPECT_EQ(kpi_kind("clv_mean"), KpiKind::money);
+  EXPECT_EQ(kpi_kind("clv_to_cac"), KpiKind::count);
+  EXPECT_EQ(kpi_kind("cost_service"), KpiKind::money);
+  EXPECT_EQ(kpi_kind("profit_cumulative_discounted"), KpiKind::money);
+  EXPECT_EQ(kpi_kind("repeat_revenue_share"), KpiKind::share);
+  EXPECT_EQ(kpi_kind("roi"), KpiKind::share);
+  EXPECT_EQ(kpi_kind("baseline.npv_profit"), KpiKind::money);
+  EXPECT_EQ(kpi_kind("nps_final"), KpiKind::count);
+}
+
+TEST(ConsoleSummary, ShowsKpisCurrencyInvestmentsAndSensitivity)
+{
+  const Results r = make_results();
+  std::ostringstream out;
+  print_summary(r, out);
+  const std::string s = out.str();
+  for (const char* want :
+       {"PLN", "npv_profit", "clv_mean", "repeat_revenue_share", "customers_acquired", "mean",
+        "p05", "p95", "baseline", "faster_response", "loyal", "new", "customers_active",
+        "revenue", "nps", "P(roi>0)", "payback", "28.6%", "service.courtesy", "purchase.r",
+        "7 paths", "horizon 5 months", "seed 18446744073709551557"})
+    EXPECT_NE(s.find(want), std::string::npos) << want << "\n" << s;
+  std::istringstream lines(s);
+  std::string line;
+  std::getline(lines, line);
+  // the newline in the scenario name does not break the header line
+  EXPECT_NE(line.find("Shop \"Żółw\" line 2"), std::string::npos) << line;
+  while (std::getline(lines, line))
+    EXPECT_LE(display_width(line), 100u) << line;
+  // purchase.r (|rho| = 0.74) is listed before spend.p (0.4) and service.courtesy (0.12)
+  const auto sens = s.find("Sensitivity of baseline.npv_profit");
+  ASSERT_NE(sens, std::string::npos);
+  EXPECT_LT(s.find("purchase.r", sens), s.find("spend.p", sens));
+  EXPECT_LT(s.find("spend.p", sens), s.find("service.courtesy", sens));
+}
+
+TEST(ConsoleSummary, SkipsEmptySectionsAndThinsLongHorizons)
+{
+  Results r;
+  r.paths = 2;
+  r.horizon = 120;
+  r.period = "month";
+  r.currency = "EUR";
+  r.scenario_name = "long";
+  VariantResults v;
+  v.name = "baseline";
+  v.kpis.periods["revenue"] = std::vector<double>(2 * 120, 1000.0);
+  v.kpis.paths["npv_profit"] = {1, 2};
+  r.variants.push_back(v);
+  std::ostringstream out;
+  print_summary(r, out);
+  const std::string s = out.str();
+  EXPECT_EQ(s.find("Investments"), std::string::npos);
+  EXPECT_EQ(s.find("Sensitivity"), std::string::npos);
+  EXPECT_EQ(s.find("segment"), std::string::npos);
+  std::istringstream lines(s);
+  std::string line;
+  int rows = 0;
+  while (std::getline(lines, line))
+    if (line.find("1,000") != std::string::npos) ++rows;
+  EXPECT_GT(rows, 5);
+  EXPECT_LE(rows, 25);
+}
+
+TEST(ConsoleSummary, ManyVariantsGetOneLineEach)
+{
+  Results r = make_results();
+  for (int i = 0; i < 6; ++i) {
+    VariantResults v = r.variants[0];
+    v.name = "sweep_000" + std::to_string(i);
+    v.sweep_values = {{"service.courtesy", 0.5 + 0.1 * i}};
+    r.variants.push_back(v);
+  }
+  std::ostringstream out;
+  print_summary(r, out);
+  const std::string s = out.str();
+  EXPECT_NE(s.find("sweep_0005"), std::string::npos);
+  EXPECT_NE(s.find("service.courtesy = 1"), std::string::npos) << s;
+  std::istringstream lines(s);
+  std::string line;
+  while (std::getline(lines, line))
+    EXPECT_LE(display_width(line), 100u) << line;
+}
+
+}  // namespace
+}  // namespace clvsim::io::test
