@@ -11,6 +11,7 @@
 #include "models/sim/block.h"
 #include "models/sim/kernel.h"
 #include "models/sim/segment_model.h"
+#include "models/sim/service.h"
 
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -278,8 +279,8 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
     // the post-sale policies (SPEC §6.1, §6.3).
     const auto& rep = sc.reputation;
     const auto& pol = sc.base.policies;
-    double conversion = std::max(0.05, 1.0 + rep.share_reading_reviews * rep.rating_sensitivity *
-                                                 (rating - rep.reference_rating));
+    double conversion = sim::conversion_multiplier(rating, rep.share_reading_reviews,
+                                                   rep.rating_sensitivity, rep.reference_rating);
     if (pol.free_returns.enabled) conversion *= pol.free_returns.conversion_multiplier;
     if (pol.free_shipping.enabled) conversion *= pol.free_shipping.conversion_multiplier;
     double market = 1.0;
@@ -348,11 +349,9 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
       for (std::size_t k = 0; k < sim::T_COUNT; ++k) total[k] += seg_sum[g][k];
     // End of period: the rating absorbs this period's reviews (SPEC §6.1), and promoters
     // and passives set next period's referrals (§6.2).
-    if (total[sim::T_REVIEWS] > 0) {
-      const double n = total[sim::T_REVIEWS];
-      const double w = n / (n + rep.memory_reviews);
-      rating = (1.0 - w) * rating + w * total[sim::T_STARS] / n;
-    }
+    if (total[sim::T_REVIEWS] > 0)
+      rating = sim::update_rating(rating, total[sim::T_REVIEWS], total[sim::T_STARS] / total[sim::T_REVIEWS],
+                                  rep.memory_reviews);
     referral_rate_prev = total[sim::T_REFERRAL_RATE];
     loyal_risk += total[sim::T_LOYAL_AT_RISK];
     loyal_ord += total[sim::T_LOYAL_ORDERED];

@@ -2,6 +2,7 @@
 
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
+#include "models/sim/service.h"
 
 #include <algorithm>
 #include <cmath>
@@ -114,10 +115,9 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
       o.incidents += 1;
       o.contacts += contacts;
       // SPEC §5.2: how the incident feels.
-      o.delta_sat += m.exp_base - m.exp_per_extra_contact * (contacts - 1) -
-                     m.exp_per_log_wait * std::log1p(wait_hours / 24.0) -
-                     m.exp_per_impolite_contact * impolite +
-                     m.exp_per_compensation_ratio * m.compensation_ratio;
+      o.delta_sat += experience_delta(m.exp_base, m.exp_per_extra_contact, m.exp_per_log_wait,
+                                      m.exp_per_impolite_contact, m.exp_per_compensation_ratio,
+                                      contacts, wait_hours, impolite, m.compensation_ratio);
     } else {
       o.delta_sat += m.order_delta;
     }
@@ -263,17 +263,16 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     }
 
     // 3. satisfaction: add the period's deltas, clamp, decay toward the initial mean.
-    double s = std::clamp(s_prev + delta_sat, 0.0, 10.0);
-    s = m.initial_mean + (s - m.initial_mean) * (1.0 - m.decay);
+    const double s = update_satisfaction(s_prev, delta_sat, m.initial_mean, m.decay);
     b.sat[i] = static_cast<float>(s);
-    const double category = std::round(s);
+    const int category = nps_category(s);
 
     // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in.
-    const double review_p = category >= 9 ? m.review_p_promoter
-                            : category >= 7 ? m.review_p_passive : m.review_p_detractor;
+    const double review_p = category > 0 ? m.review_p_promoter
+                            : category == 0 ? m.review_p_passive : m.review_p_detractor;
     if (review_p > 0 && orders > 0) {
       Stream rs(ctx.seed, ctx.path, id, t, Purpose::reviews);
-      const double stars = std::clamp(std::round(s / 2.0), 1.0, 5.0);
+      const double stars = review_stars(s);
       for (unsigned k = 0; k < orders; ++k) {
         if (rng::bernoulli(rs, review_p)) {
           tally[T_REVIEWS] += 1;
@@ -295,10 +294,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     tally[T_SAT_SUM] += s;
     tally[T_MEMBERS] += now_member ? 1.0 : 0.0;
     double referral_rate = 0.0;
-    if (category >= 9) {
+    if (category > 0) {
       tally[T_PROMOTERS] += 1;
       referral_rate = m.referral_promoter_rate;
-    } else if (category >= 7) {
+    } else if (category == 0) {
       tally[T_PASSIVES] += 1;
       referral_rate = m.referral_passive_rate;
     } else {

@@ -1,0 +1,49 @@
+#pragma once
+//! Pareto/NBD closed forms: Schmittlein, Morrison & Colombo (1987), "Counting your
+//! customers: who are they and what will they do next?", Management Science 33(1) (SMC),
+//! in the form of Fader & Hardie (2005), "A note on deriving the Pareto/NBD model and
+//! related expressions" (F&H note). While alive, purchases are Poisson(lambda),
+//! lambda ~ Gamma(r, alpha); the lifetime is exponential(mu), mu ~ Gamma(s, beta) (shape,
+//! rate). A customer is summarised by (x, t_x, T) as for the BG/NBD.
+
+namespace clvsim::models::pareto_nbd {
+
+//! Pareto/NBD parameters: r, alpha (Gamma of lambda), s, beta (Gamma of mu). All > 0.
+struct Params {
+  double r, alpha, s, beta;
+};
+
+//! ln L(r, alpha, s, beta | x, t_x, T), F&H note eqs. (19)-(22):
+//!   L = Gamma(r+x) alpha^r beta^s / Gamma(r)
+//!       * [ (alpha+T)^{-(r+x)} (beta+T)^{-s} + s/(r+s+x) A0 ],
+//!   A0 = F(t_x) - F(T),
+//!   alpha >= beta: F(t) = 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+t)) / (alpha+t)^{r+s+x},
+//!   alpha <  beta: F(t) = 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+t)) / (beta+t)^{r+s+x}.
+//! Stability: Euler's transformation 2F1(a', b'; a'+1; z) = (1-z)^{1-b'} 2F1(1, a'+1-b'; a'+1; z)
+//! turns both into series 2F1(1, r+x; r+s+x+1; z) resp. 2F1(1, s+1; r+s+x+1; z) whose term
+//! ratios are below z (no hump for large x); everything is in logs and the difference
+//! F(t_x) - F(T) is taken as ln F(t_x) + ln(1 - e^{ln F(T) - ln F(t_x)}). When z > 0.99 the
+//! series would be slow, and A0 is computed from its integral form
+//!   A0 = (r+s+x) int_{t_x}^{T} (alpha+tau)^{-(r+x)} (beta+tau)^{-(s+1)} dtau
+//! by adaptive Gauss-Kronrod. Needs x >= 0 and 0 <= t_x <= T.
+double log_likelihood(const Params& params, double x, double t_x, double T);
+
+//! E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^{s-1}] (SMC eq. (17); F&H note),
+//! evaluated as (r beta/alpha) * (1 - e^{-(s-1) ln(1+t/beta)})/(s-1), whose s -> 1 limit
+//! (r beta/alpha) ln(1 + t/beta) is reached continuously.
+double expected_repeat(const Params& params, double t);
+
+//! P(alive | x, t_x, T) = (alpha+T)^{-(r+x)} (beta+T)^{-s} / [ (alpha+T)^{-(r+x)} (beta+T)^{-s}
+//!   + s/(r+s+x) A0 ]   (SMC eq. (11); F&H note eq. (24)), with A0 as in log_likelihood.
+double p_alive(const Params& params, double x, double t_x, double T);
+
+//! E[Y(t) | x, t_x, T] = (r+x)(beta+T)/((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^{s-1}]
+//!   * P(alive | x, t_x, T)   (SMC eq. (22); F&H note eq. (26)),
+//! i.e. p_alive * expected_repeat({r+x, alpha+T, s, beta+T}, t).
+double conditional_expected(const Params& params, double t, double x, double t_x, double T);
+
+//! ln A0 (see log_likelihood) for one customer, exposed for the fitter and the tests;
+//! returns -inf when t_x == T (A0 = 0).
+double log_a0(const Params& params, double x, double t_x, double T);
+
+}  // namespace clvsim::models::pareto_nbd
