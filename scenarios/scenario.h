@@ -202,6 +202,58 @@ struct Market {
   double addressable_customers = 0.0;  //!< 0 = unlimited
 };
 
+//! One change of an investment (SPEC §8): `key = value` (set), `{ add = x }` or `{ multiply = x }`.
+enum class ChangeOp { set, add, multiply };
+struct Change {
+  std::string key;           //!< any scenario key, e.g. "service.response_time_hours", "acquisition.channel.google_ads.budget_per_period"
+  ChangeOp op = ChangeOp::set;
+  double number = 0.0;       //!< numeric and boolean (0/1) values
+  std::string text;          //!< string values (only with op = set)
+  bool is_text = false;
+};
+
+//! [[investment]] (SPEC §8). Numeric changes ramp linearly over ramp_periods from start_period:
+//! at period t the change applies with weight min(1, (t - start_period + 1) / ramp_periods)
+//! (weight 1 from start_period when ramp_periods = 0); text and boolean changes switch at start_period.
+struct Investment {
+  std::string name;
+  std::string description;
+  double one_time_cost = 0.0;       //!< paid in start_period
+  double cost_per_period = 0.0;     //!< from start_period on
+  double cost_per_order = 0.0;      //!< on every order from start_period on
+  double cost_per_contact = 0.0;    //!< on every service contact from start_period on
+  int start_period = 0;
+  int ramp_periods = 0;
+  std::vector<Change> changes;
+};
+
+//! A distribution of an uncertain numeric input (SPEC §9), drawn once per path.
+enum class DistKind { normal, lognormal, uniform, triangular, pert, beta };
+struct Distribution {
+  DistKind kind = DistKind::normal;
+  double mean = 0, sd = 0;                 //!< normal (truncated to [low, high] when given)
+  double median = 0, sigma = 0;            //!< lognormal
+  double low = 0, mode = 0, high = 0;      //!< uniform, triangular, pert; bounds of normal and beta
+  double a = 0, b = 0;                     //!< beta (on [low, high], default [0, 1])
+  bool has_low = false, has_high = false;
+};
+
+//! An uncertain input: where the distribution was written and what it is.
+//! `key` is a scenario key ("service.courtesy", "segment.vip.purchase.r",
+//! "acquisition.channel.google_ads.cac") or an investment field
+//! ("investment.<name>.cost_per_period", "investment.<name>.changes.<key>"). Each draws from
+//! its own random stream keyed by this name, so adding one does not move the others.
+struct UncertainInput {
+  std::string key;
+  Distribution dist;
+};
+
+//! One axis of [sweep] (SPEC §9): a key and the values to try.
+struct SweepAxis {
+  std::string key;
+  std::vector<double> values;
+};
+
 struct Scenario {
   std::string source_path;   //!< the file it came from ("<default>" for the built-in one)
   std::string source_toml;   //!< verbatim text, stored in the results for provenance
@@ -213,6 +265,9 @@ struct Scenario {
   Market market;
   Reputation reputation;
   Kpi kpi;
+  std::vector<Investment> investments;    //!< [[investment]], in file order
+  std::vector<UncertainInput> uncertain;  //!< every value written as a distribution, in file order
+  std::vector<SweepAxis> sweep;           //!< [sweep] axes in file order (+ --sweep)
   //! Keys the file did not set whose value was derived from another key
   //! (service.later_contact_resolution, satisfaction.reference, purchase.time_unit,
   //! population.history_time_unit): changing the source key through scenarios/keys.h
