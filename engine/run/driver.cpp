@@ -5,6 +5,7 @@
 #include "engine/rng/stream.h"
 #include "engine/run/history.h"
 #include "engine/run/kpis.h"
+#include "engine/run/variants.h"
 #include "models/purchase/bg_nbd.h"
 #include "models/purchase/pareto_nbd.h"
 #include "models/purchase/sbg.h"
@@ -179,32 +180,38 @@ private:
   std::vector<Block> blocks_;
 };
 
-std::uint8_t draw_segment(const Plan& plan, std::uint64_t seed, std::uint32_t path, std::uint64_t id)
+std::uint8_t draw_segment(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path, std::uint64_t id)
 {
-  if (plan.segments.size() == 1) return 0;
+  if (setup.segments.size() == 1) return 0;
   rng::Stream s(seed, path, id, 0, rng::Purpose::segment);
   const double u = s.uniform();
-  for (std::size_t k = 0; k + 1 < plan.segment_cumulative_share.size(); ++k)
-    if (u < plan.segment_cumulative_share[k]) return static_cast<std::uint8_t>(k);
-  return static_cast<std::uint8_t>(plan.segments.size() - 1);
+  for (std::size_t k = 0; k + 1 < setup.segment_cumulative_share.size(); ++k)
+    if (u < setup.segment_cumulative_share[k]) return static_cast<std::uint8_t>(k);
+  return static_cast<std::uint8_t>(setup.segments.size() - 1);
 }
 
-void add_customer(Population& pop, const Plan& plan, std::uint64_t seed, std::uint32_t path,
+//! A new customer: segment and traits from the setup of its acquisition period (so a change
+//! to a trait distribution applies to customers acquired from then on).
+void add_customer(Population& pop, const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path,
                   std::uint64_t id, int period, std::uint8_t flags)
 {
-  const std::uint8_t seg = draw_segment(plan, seed, path, id);
+  const std::uint8_t seg = draw_segment(setup, seed, path, id);
   float lambda, churn, nu, sat;
-  sim::draw_traits(plan.segments[seg], seed, path, id, lambda, churn, nu, sat);
+  sim::draw_traits(setup.segments[seg], seed, path, id, lambda, churn, nu, sat);
   pop.next_slot().push_back(id, static_cast<std::uint16_t>(period), seg,
                             static_cast<std::uint8_t>(flags | sim::ALIVE), 0, lambda, churn, nu, sat);
 }
 
-void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
+//! One path of one variant. `base` is the path's baseline scenario (uncertain inputs drawn),
+//! against which channel saturation compares budgets; `sched` gives each period's setup.
+void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule& sched,
+                   std::uint32_t path, PathOutput& out)
 {
-  const Scenario& sc = *plan.scenario;
+  const PeriodSetup& setup0 = *sched.periods.front();
+  const Scenario& sc = setup0.scenario;
   const std::uint64_t seed = sc.simulation.seed;
   const int H = plan.horizon;
-  const std::size_t S = plan.segments.size();
+  const std::size_t S = setup0.segments.size();
   const std::size_t K = PERIOD_KPI_COUNT;
   out.periods.assign(K, std::vector<double>(static_cast<std::size_t>(H), 0.0));
   out.seg_periods.assign(S, std::vector<std::vector<double>>(K, std::vector<double>(static_cast<std::size_t>(H), 0.0)));
@@ -220,7 +227,7 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
   // The initial cohort: ids 0 .. N0-1, acquired at the start of period 0.
   const std::uint64_t n0 = static_cast<std::uint64_t>(sc.population.initial_customers);
   for (std::uint64_t id = 0; id < n0; ++id) {
-    add_customer(pop, plan, seed, path, id, 0, sim::INITIAL);
+    add_customer(pop, setup0, seed, path, id, 0, sim::INITIAL);
     count_new(pop.blocks().back().segment.back(), 0.0, false);
   }
 
@@ -232,8 +239,8 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
     for (std::size_t j = 0; j < plan.existing.size(); ++j) {
       const std::uint64_t id = first_existing_id + j;
       const auto& c = plan.existing[j];
-      const std::uint8_t seg = draw_segment(plan, seed, path, id);
-      const SegmentModel& m = plan.segments[seg];
+      const std::uint8_t seg = draw_segment(setup0, seed, path, id);
+      const SegmentModel& m = setup0.segments[seg];
       rng::Stream hs(seed, path, id, 0, rng::Purpose::history);
       const bool alive = hs.uniform() < plan.existing_p_alive[seg][j];
       float lambda = 0, churn = 0, nu = 0, sat = 0;
@@ -274,18 +281,20 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
 
   for (int t = 0; t < H; ++t) {
     const auto ut = static_cast<std::size_t>(t);
+    const PeriodSetup& setup = *sched.periods[ut];
+    const Scenario& st = setup.scenario;
     // Acquisition for period t (SPEC §4): Poisson(budget * M_t / CAC_t) per channel, where
     // M_t is the conversion multiplier from the rating at the end of the last period and
     // the post-sale policies (SPEC §6.1, §6.3).
-    const auto& rep = sc.reputation;
-    const auto& pol = sc.base.policies;
+    const auto& rep = st.reputation;
+    const auto& pol = st.base.policies;
     double conversion = sim::conversion_multiplier(rating, rep.share_reading_reviews,
                                                    rep.rating_sensitivity, rep.reference_rating);
     if (pol.free_returns.enabled) conversion *= pol.free_returns.conversion_multiplier;
     if (pol.free_shipping.enabled) conversion *= pol.free_shipping.conversion_multiplier;
     double market = 1.0;
-    if (sc.market.addressable_customers > 0)
-      market = std::max(0.0, 1.0 - acquired_total / sc.market.addressable_customers);
+    if (st.market.addressable_customers > 0)
+      market = std::max(0.0, 1.0 - acquired_total / st.market.addressable_customers);
     double cost_acquisition_shop = 0;
     auto acquire = [&](std::size_t slot, double mean, double cac, const std::string& name,
                        std::uint8_t flags) {
@@ -298,7 +307,7 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
       for (std::uint64_t k = 0; k < count; ++k) {
         const std::uint64_t id = ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) |
                                  (static_cast<std::uint64_t>(slot) << 20) | k;
-        add_customer(pop, plan, seed, path, id, t, flags);
+        add_customer(pop, setup, seed, path, id, t, flags);
         count_new(pop.blocks().back().segment.back(), cac, (flags & sim::REFERRED) != 0);
       }
       cost_acquisition_shop += static_cast<double>(count) * cac;
@@ -307,14 +316,18 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
     };
     // Slot 0 is the referral channel: last period's promoters and passives bring
     // Poisson(sum of their rates) customers, each costing the reward.
-    if (referral_rate_prev > 0) acquire(0, referral_rate_prev * market, sc.base.referrals.reward, "referral", sim::REFERRED);
-    for (std::size_t c = 0; c < sc.channels.size(); ++c) {
-      const auto& ch = sc.channels[c];
+    if (referral_rate_prev > 0) acquire(0, referral_rate_prev * market, st.base.referrals.reward, "referral", sim::REFERRED);
+    for (std::size_t c = 0; c < st.channels.size(); ++c) {
+      const auto& ch = st.channels[c];
       const int end = ch.end_period < 0 ? H - 1 : ch.end_period;
       if (t < ch.start_period || t > end) continue;
-      // CAC grows with inflation and with (budget / initial budget)^saturation.
+      // CAC grows with inflation and with (budget / the baseline's budget)^saturation:
+      // diminishing returns when an investment raises the budget.
       const double inflation = std::pow(1.0 + ch.cac_inflation_annual, t * plan.period_years);
-      const double cac_t = ch.cac * inflation;
+      double cac_t = ch.cac * inflation;
+      const auto& base_ch = base.channels[c];
+      if (ch.saturation > 0 && ch.budget_per_period && base_ch.budget_per_period && *base_ch.budget_per_period > 0)
+        cac_t *= std::pow(*ch.budget_per_period / *base_ch.budget_per_period, ch.saturation);
       const double mean = ch.budget_per_period
                               ? (cac_t > 0 ? *ch.budget_per_period * conversion * market / cac_t : 0.0)
                               : *ch.customers_per_period * conversion * market;
@@ -330,9 +343,9 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
     ctx.seed = seed;
     ctx.path = path;
     ctx.period = static_cast<std::uint32_t>(t);
-    ctx.segments = plan.segments;
+    ctx.segments = setup.segments;
     ctx.discount = plan.discount;
-    ctx.loyal_min_orders = sc.kpi.loyal_min_orders;
+    ctx.loyal_min_orders = st.kpi.loyal_min_orders;
     tbb::this_task_arena::isolate([&] {
       tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t bi) {
         sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[bi * S], S));
@@ -358,11 +371,17 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
     one_risk += total[sim::T_ONETIME_AT_RISK];
     one_ord += total[sim::T_ONETIME_ORDERED];
 
-    const double fixed = sc.base.economics.fixed_cost_per_period;
+    const double fixed = st.base.economics.fixed_cost_per_period;
     const double loyalty_fixed =
-        sc.base.loyalty.enabled && t >= sc.base.loyalty.start_period ? sc.base.loyalty.fixed_cost_per_period : 0.0;
+        st.base.loyalty.enabled && t >= st.base.loyalty.start_period ? st.base.loyalty.fixed_cost_per_period : 0.0;
+    // Investment costs (SPEC §8): fixed ones at shop level, per order and per contact by segment.
+    auto investment_cost = [&](const TallyRow& x, bool with_fixed) {
+      return (with_fixed ? sched.fixed_cost[ut] : 0.0) + sched.cost_per_order[ut] * x[sim::T_ORDERS] +
+             sched.cost_per_contact[ut] * x[sim::T_CONTACTS];
+    };
     auto fill = [&](std::vector<std::vector<double>>& kp, const TallyRow& x, double new_c,
-                    double new_ref, double acq_cost, double fixed_cost, double loyalty_fixed_cost) {
+                    double new_ref, double acq_cost, double fixed_cost, double loyalty_fixed_cost,
+                    double invest_cost) {
       auto set = [&](PeriodKpi k, double v) { kp[idx(k)][ut] = v; };
       set(PeriodKpi::customers_active, x[sim::T_ACTIVE]);
       set(PeriodKpi::customers_new, new_c);
@@ -378,11 +397,11 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
       set(PeriodKpi::cost_fulfilment, x[sim::T_COST_FULFILMENT]);
       set(PeriodKpi::cost_loyalty, x[sim::T_COST_LOYALTY] + loyalty_fixed_cost);
       set(PeriodKpi::cost_marketing, x[sim::T_COST_MARKETING]);
-      set(PeriodKpi::cost_investment, 0.0);
+      set(PeriodKpi::cost_investment, invest_cost);
       set(PeriodKpi::cost_fixed, fixed_cost);
       const double profit = x[sim::T_GROSS_MARGIN] - x[sim::T_COST_SERVICE] -
                             x[sim::T_COST_FULFILMENT] - x[sim::T_COST_LOYALTY] - loyalty_fixed_cost -
-                            x[sim::T_COST_MARKETING] - acq_cost - fixed_cost;
+                            x[sim::T_COST_MARKETING] - acq_cost - fixed_cost - invest_cost;
       set(PeriodKpi::profit, profit);
       const double alive = x[sim::T_ALIVE_END];
       set(PeriodKpi::nps, alive > 0 ? 100.0 * (x[sim::T_PROMOTERS] - x[sim::T_DETRACTORS]) / alive : NaN);
@@ -400,12 +419,14 @@ void simulate_path(const Plan& plan, std::uint32_t path, PathOutput& out)
     for (std::size_t g = 0; g < S; ++g) {
       new_all += seg_new[g];
       new_ref_all += seg_new_ref[g];
-      const double seg_profit = fill(out.seg_periods[g], seg_sum[g], seg_new[g], seg_new_ref[g], seg_cac[g], 0.0, 0.0);
+      const double seg_profit = fill(out.seg_periods[g], seg_sum[g], seg_new[g], seg_new_ref[g], seg_cac[g], 0.0, 0.0,
+                                     investment_cost(seg_sum[g], false));
       double& seg_cum = out.seg_periods[g][idx(PeriodKpi::profit_cumulative_discounted)][ut];
       seg_cum = (t > 0 ? out.seg_periods[g][idx(PeriodKpi::profit_cumulative_discounted)][ut - 1] : 0.0) +
                 plan.discount[ut] * seg_profit;
     }
-    const double profit = fill(out.periods, total, new_all, new_ref_all, cost_acquisition_shop, fixed, loyalty_fixed);
+    const double profit = fill(out.periods, total, new_all, new_ref_all, cost_acquisition_shop, fixed, loyalty_fixed,
+                             investment_cost(total, true));
     npv += plan.discount[ut] * profit;
     cumulative_discounted += plan.discount[ut] * profit;
     out.periods[idx(PeriodKpi::profit_cumulative_discounted)][ut] = cumulative_discounted;
@@ -557,42 +578,55 @@ std::string utc_now()
   return buf;
 }
 
-}  // namespace
 
-void run_paths(const Scenario& sc, int first_path, int count, VariantResults& v,
+//! Simulate paths [first_path, first_path + count) of every variant. Paths run in parallel
+//! in batches; within a path the variants run one after another on the same random numbers.
+//! Everything that sums across paths (per-customer forecasts) is added in path order after
+//! each batch, so results are independent of the thread count.
+void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSpec>& specs,
+               std::vector<VariantResults>& variants, std::vector<std::vector<double>>& draws,
                const std::function<void()>& path_done, CustomerForecast* forecast)
 {
-  const Plan plan = make_plan(sc);
   const int paths = sc.simulation.paths;
   const int H = plan.horizon;
   std::vector<std::string> seg_names;
   for (const auto& s : sc.segments) seg_names.push_back(s.name);
-  if (v.kpis.periods.empty()) {
+  for (auto& v : variants) {
     prepare_table(v.kpis, paths, H, path_kpi_names(sc, false));
     for (const auto& name : seg_names) prepare_table(v.segments[name], paths, H, path_kpi_names(sc, true));
   }
+  draws.assign(sc.uncertain.size(), std::vector<double>(static_cast<std::size_t>(paths), 0.0));
   const std::size_t E = plan.existing.size();
   std::vector<double> sum_orders(E, 0.0), sum_orders2(E, 0.0), sum_clv(E, 0.0), sum_clv2(E, 0.0);
-  std::vector<std::vector<float>> clv(HISTOGRAM_PATHS), revenue(HISTOGRAM_PATHS);
-  // Paths run in parallel in batches; per-customer forecast sums are added in path order
-  // after each batch, so they too are independent of the thread count.
+  const std::size_t V = variants.size();
+  std::vector<std::vector<std::vector<float>>> clv(V, std::vector<std::vector<float>>(HISTOGRAM_PATHS)),
+      revenue(V, std::vector<std::vector<float>>(HISTOGRAM_PATHS));
   constexpr int BATCH = 64;
-  for (int batch = first_path; batch < first_path + count; batch += BATCH) {
-    const int batch_end = std::min(first_path + count, batch + BATCH);
-    std::vector<PathOutput> outs(static_cast<std::size_t>(batch_end - batch));
+  for (int batch = 0; batch < paths; batch += BATCH) {
+    const int batch_end = std::min(paths, batch + BATCH);
+    std::vector<PathOutput> baseline_out(static_cast<std::size_t>(batch_end - batch));
     tbb::parallel_for(batch, batch_end, [&](int p) {
-      PathOutput& po = outs[static_cast<std::size_t>(p - batch)];
-      simulate_path(plan, static_cast<std::uint32_t>(p), po);
-      store(po, p, paths, H, seg_names, v);
-      po.periods.clear();
-      po.seg_periods.clear();
-      if (p < HISTOGRAM_PATHS) {
-        clv[static_cast<std::size_t>(p)] = std::move(po.clv_sample);
-        revenue[static_cast<std::size_t>(p)] = std::move(po.revenue_sample);
+      std::vector<double> path_draws;
+      const Scenario base = path_scenario(sc, static_cast<std::uint32_t>(p), &path_draws);
+      for (std::size_t i = 0; i < path_draws.size(); ++i) draws[i][static_cast<std::size_t>(p)] = path_draws[i];
+      for (std::size_t v = 0; v < V; ++v) {
+        const VariantSchedule sched = make_schedule(base, specs[v]);
+        PathOutput po;
+        simulate_path(plan, base, sched, static_cast<std::uint32_t>(p), po);
+        store(po, p, paths, H, seg_names, variants[v]);
+        if (p < HISTOGRAM_PATHS) {
+          clv[v][static_cast<std::size_t>(p)] = std::move(po.clv_sample);
+          revenue[v][static_cast<std::size_t>(p)] = std::move(po.revenue_sample);
+        }
+        if (v == 0) {
+          auto& keep = baseline_out[static_cast<std::size_t>(p - batch)];
+          keep.existing_orders = std::move(po.existing_orders);
+          keep.existing_clv = std::move(po.existing_clv);
+        }
       }
       if (path_done) path_done();
     });
-    for (const auto& po : outs)
+    for (const auto& po : baseline_out)
       for (std::size_t j = 0; j < E; ++j) {
         sum_orders[j] += po.existing_orders[j];
         sum_orders2[j] += po.existing_orders[j] * po.existing_orders[j];
@@ -600,17 +634,20 @@ void run_paths(const Scenario& sc, int first_path, int count, VariantResults& v,
         sum_clv2[j] += po.existing_clv[j] * po.existing_clv[j];
       }
   }
-  std::vector<float> all_clv, all_rev;
-  for (int p = 0; p < HISTOGRAM_PATHS; ++p) {
-    all_clv.insert(all_clv.end(), clv[static_cast<std::size_t>(p)].begin(), clv[static_cast<std::size_t>(p)].end());
-    all_rev.insert(all_rev.end(), revenue[static_cast<std::size_t>(p)].begin(), revenue[static_cast<std::size_t>(p)].end());
+  for (std::size_t v = 0; v < V; ++v) {
+    std::vector<float> all_clv, all_rev;
+    for (int p = 0; p < HISTOGRAM_PATHS; ++p) {
+      const auto up = static_cast<std::size_t>(p);
+      all_clv.insert(all_clv.end(), clv[v][up].begin(), clv[v][up].end());
+      all_rev.insert(all_rev.end(), revenue[v][up].begin(), revenue[v][up].end());
+    }
+    finish_distributions(variants[v], all_clv, all_rev);
   }
-  if (first_path == 0) finish_distributions(v, all_clv, all_rev);
 
   if (forecast && E > 0) {
-    const double n = count;
+    const double n = paths;
     auto se = [&](double sum, double sum2) {
-      if (count < 2) return NaN;
+      if (paths < 2) return NaN;
       const double mean = sum / n;
       return std::sqrt(std::max(0.0, (sum2 - n * mean * mean) / (n - 1)) / n);
     };
@@ -630,6 +667,8 @@ void run_paths(const Scenario& sc, int first_path, int count, VariantResults& v,
     }
   }
 }
+
+}  // namespace
 
 double estimate_memory_bytes(const Scenario& sc, int threads)
 {
@@ -676,16 +715,25 @@ Results run(const Scenario& sc, const RunOptions& options)
   r.command_line = options.command_line;
   for (const auto& s : sc.segments) r.segment_names.push_back(s.name);
 
-  VariantResults baseline;
-  baseline.name = "baseline";
+  const Plan plan = make_plan(sc);
+  const auto specs = make_variants(sc);
+  r.variants.resize(specs.size());
+  for (std::size_t v = 0; v < specs.size(); ++v) {
+    r.variants[v].name = specs[v].name;
+    for (const auto& [key, value] : specs[v].sweep) r.variants[v].sweep_values[key] = value;
+  }
   std::mutex progress_mutex;
   int done = 0;
-  run_paths(sc, 0, sc.simulation.paths, baseline, [&] {
+  std::vector<std::vector<double>> draws;
+  run_paths(plan, sc, specs, r.variants, draws, [&] {
     if (!options.on_progress) return;
     std::lock_guard<std::mutex> lock(progress_mutex);
     options.on_progress(++done, sc.simulation.paths);
   }, &r.forecast);
-  r.variants.push_back(std::move(baseline));
+  r.comparisons = compare_variants(r.variants, specs, sc.simulation.paths, plan.horizon, plan.discount);
+  std::vector<std::string> inputs;
+  for (const auto& in : sc.uncertain) inputs.push_back(in.key);
+  r.sensitivity = sensitivity(inputs, draws, r.variants, r.comparisons);
   return r;
 }
 

@@ -29,11 +29,4 @@ double estimate_memory_bytes(const scenarios::Scenario& scenario, int threads);
 //! (e.g. a history file with bad rows).
 Results run(const scenarios::Scenario& scenario, const RunOptions& options);
 
-//! Simulate paths [first_path, first_path + count) of the baseline only, writing per-path
-//! rows into `out` (sized for `scenario.simulation.paths` paths). Used by run() and by tests
-//! that check that path p's results do not depend on which other paths run.
-void run_paths(const scenarios::Scenario& scenario, int first_path, int count,
-               VariantResults& out, const std::function<void()>& path_done = {},
-               CustomerForecast* forecast = nullptr);
-
 }  // namespace clvsim

@@ -1,0 +1,381 @@
+#include "engine/run/variants.h"
+
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "scenarios/keys.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace clvsim {
+
+using scenarios::Change;
+using scenarios::ChangeOp;
+using scenarios::Scenario;
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+//! FNV-1a of a name, folded to the 40-bit customer-id field of a stream: the stream of an
+//! uncertain input depends only on its name.
+std::uint64_t name_id(const std::string& name)
+{
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return (h ^ (h >> 40)) & ((std::uint64_t{1} << 40) - 1);
+}
+
+//! "segment.<name>.<key>" with <key> a behaviour key (not "share"): segment overrides.
+bool split_segment_key(const std::string& key, std::string& segment, std::string& rest)
+{
+  if (key.rfind("segment.", 0) != 0) return false;
+  const auto dot = key.find('.', 8);
+  if (dot == std::string::npos) return false;
+  segment = key.substr(8, dot - 8);
+  rest = key.substr(dot + 1);
+  return rest != "share";
+}
+
+scenarios::Segment& find_segment(Scenario& s, const std::string& name)
+{
+  for (auto& seg : s.segments)
+    if (seg.name == name) return seg;
+  throw std::invalid_argument("unknown segment '" + name + "'");
+}
+
+bool is_boolean_key(const std::string& key)
+{
+  const auto* info = scenarios::find_key(key);
+  return info && info->type == scenarios::KeyType::boolean;
+}
+
+//! Apply one change with ramp weight w in (0, 1]: numeric values move linearly from their
+//! current value toward the target; text and boolean values switch when w > 0.
+void apply_change(Scenario& s, const Change& c, double w)
+{
+  std::string seg_name, rest;
+  if (split_segment_key(c.key, seg_name, rest)) {
+    auto& seg = find_segment(s, seg_name);
+    scenarios::Override ov;
+    ov.key = rest;
+    if (c.is_text) {
+      ov.text = c.text;
+      ov.is_text = true;
+    } else {
+      const double b = scenarios::get_number(seg.behaviour, rest);
+      const double target = c.op == ChangeOp::add ? b + c.number : c.op == ChangeOp::multiply ? b * c.number : c.number;
+      ov.number = is_boolean_key(rest) ? c.number : b + w * (target - b);
+    }
+    auto it = std::find_if(seg.overrides.begin(), seg.overrides.end(),
+                           [&](const scenarios::Override& o) { return o.key == rest; });
+    if (it != seg.overrides.end()) *it = ov;
+    else seg.overrides.push_back(ov);
+    scenarios::resolve_segments(s);
+    return;
+  }
+  if (c.is_text) {
+    scenarios::set_text(s, c.key, c.text);
+    return;
+  }
+  if (is_boolean_key(c.key)) {
+    scenarios::set_number(s, c.key, c.number);
+    return;
+  }
+  const double b = scenarios::get_number(s, c.key);
+  const double target = c.op == ChangeOp::add ? b + c.number : c.op == ChangeOp::multiply ? b * c.number : c.number;
+  scenarios::set_number(s, c.key, b + w * (target - b));
+}
+
+double ramp_weight(const scenarios::Investment& inv, int t)
+{
+  if (t < inv.start_period) return 0.0;
+  if (inv.ramp_periods <= 0) return 1.0;
+  return std::min(1.0, static_cast<double>(t - inv.start_period + 1) / inv.ramp_periods);
+}
+
+}  // namespace
+
+std::vector<VariantSpec> make_variants(const Scenario& sc)
+{
+  std::vector<VariantSpec> out;
+  out.push_back({"baseline", {}, {}});
+  for (std::size_t i = 0; i < sc.investments.size(); ++i) out.push_back({sc.investments[i].name, {i}, {}});
+  if (sc.investments.size() >= 2) {
+    VariantSpec portfolio{"portfolio", {}, {}};
+    for (std::size_t i = 0; i < sc.investments.size(); ++i) portfolio.investments.push_back(i);
+    out.push_back(portfolio);
+  }
+  if (!sc.sweep.empty()) {
+    std::size_t total = 1;
+    for (const auto& axis : sc.sweep) total *= axis.values.size();
+    for (std::size_t k = 0; k < total; ++k) {
+      VariantSpec v;
+      char name[32];
+      std::snprintf(name, sizeof name, "sweep_%04zu", k);
+      v.name = name;
+      std::size_t rem = k;
+      // the last axis varies fastest
+      std::vector<std::size_t> index(sc.sweep.size());
+      for (std::size_t a = sc.sweep.size(); a-- > 0;) {
+        index[a] = rem % sc.sweep[a].values.size();
+        rem /= sc.sweep[a].values.size();
+      }
+      for (std::size_t a = 0; a < sc.sweep.size(); ++a) v.sweep.emplace_back(sc.sweep[a].key, sc.sweep[a].values[index[a]]);
+      out.push_back(v);
+    }
+  }
+  return out;
+}
+
+double draw_uncertain(const scenarios::Distribution& d, std::uint64_t seed, std::uint32_t path,
+                      const std::string& name)
+{
+  rng::Stream s(seed, path, name_id(name), 0, rng::Purpose::uncertainty);
+  using scenarios::DistKind;
+  switch (d.kind) {
+  case DistKind::normal: {
+    // truncated to [low, high] by rejection (exact); bounds make the loader require them
+    for (int k = 0; k < 10000; ++k) {
+      const double x = d.mean + d.sd * rng::normal(s);
+      if ((!d.has_low || x >= d.low) && (!d.has_high || x <= d.high)) return x;
+    }
+    return std::clamp(d.mean, d.has_low ? d.low : d.mean, d.has_high ? d.high : d.mean);
+  }
+  case DistKind::lognormal: return d.median * std::exp(d.sigma * rng::normal(s));
+  case DistKind::uniform: return d.low + (d.high - d.low) * s.uniform();
+  case DistKind::triangular: {
+    const double u = s.uniform(), range = d.high - d.low, f = (d.mode - d.low) / range;
+    return u < f ? d.low + std::sqrt(u * range * (d.mode - d.low))
+                 : d.high - std::sqrt((1 - u) * range * (d.high - d.mode));
+  }
+  case DistKind::pert: {
+    // PERT: Beta(1 + 4 (mode-low)/(high-low), 1 + 4 (high-mode)/(high-low)) on [low, high]
+    const double range = d.high - d.low;
+    const double a = 1 + 4 * (d.mode - d.low) / range, b = 1 + 4 * (d.high - d.mode) / range;
+    return d.low + range * rng::beta(s, a, b);
+  }
+  case DistKind::beta: {
+    const double lo = d.has_low ? d.low : 0.0, hi = d.has_high ? d.high : 1.0;
+    return lo + (hi - lo) * rng::beta(s, d.a, d.b);
+  }
+  }
+  return NaN;
+}
+
+Scenario path_scenario(const Scenario& sc, std::uint32_t path, std::vector<double>* draws)
+{
+  Scenario s = sc;
+  if (draws) draws->clear();
+  for (const auto& in : sc.uncertain) {
+    const double v = draw_uncertain(in.dist, sc.simulation.seed, path, in.key);
+    if (draws) draws->push_back(v);
+    if (in.key.rfind("investment.", 0) == 0) {
+      const auto dot = in.key.find('.', 11);
+      const std::string name = in.key.substr(11, dot - 11), field = in.key.substr(dot + 1);
+      auto inv = std::find_if(s.investments.begin(), s.investments.end(),
+                              [&](const scenarios::Investment& i) { return i.name == name; });
+      if (inv == s.investments.end()) throw std::invalid_argument("unknown investment in '" + in.key + "'");
+      if (field.rfind("changes.", 0) == 0) {
+        const std::string key = field.substr(8);
+        for (auto& c : inv->changes)
+          if (c.key == key) c.number = v;
+      } else if (field == "one_time_cost") inv->one_time_cost = v;
+      else if (field == "cost_per_period") inv->cost_per_period = v;
+      else if (field == "cost_per_order") inv->cost_per_order = v;
+      else if (field == "cost_per_contact") inv->cost_per_contact = v;
+      else throw std::invalid_argument("unknown investment field in '" + in.key + "'");
+      continue;
+    }
+    Change c;
+    c.key = in.key;
+    c.number = v;
+    apply_change(s, c, 1.0);
+  }
+  return s;
+}
+
+VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
+{
+  const int H = base.simulation.horizon_periods;
+  VariantSchedule out;
+  out.periods.resize(static_cast<std::size_t>(H));
+  out.fixed_cost.assign(static_cast<std::size_t>(H), 0.0);
+  out.cost_per_order.assign(static_cast<std::size_t>(H), 0.0);
+  out.cost_per_contact.assign(static_cast<std::size_t>(H), 0.0);
+  std::map<std::vector<double>, std::shared_ptr<const PeriodSetup>> cache;
+  for (int t = 0; t < H; ++t) {
+    const auto ut = static_cast<std::size_t>(t);
+    std::vector<double> weights;
+    for (std::size_t i : variant.investments) {
+      const auto& inv = base.investments[i];
+      weights.push_back(ramp_weight(inv, t));
+      if (t == inv.start_period) out.fixed_cost[ut] += inv.one_time_cost;
+      if (t >= inv.start_period) {
+        out.fixed_cost[ut] += inv.cost_per_period;
+        out.cost_per_order[ut] += inv.cost_per_order;
+        out.cost_per_contact[ut] += inv.cost_per_contact;
+      }
+    }
+    auto& slot = cache[weights];
+    if (!slot) {
+      auto setup = std::make_shared<PeriodSetup>();
+      setup->scenario = base;
+      setup->scenario.source_toml.clear();  // not needed per period
+      for (const auto& [key, value] : variant.sweep) {
+        Change c;
+        c.key = key;
+        c.number = value;
+        apply_change(setup->scenario, c, 1.0);
+      }
+      for (std::size_t k = 0; k < variant.investments.size(); ++k) {
+        if (weights[k] <= 0) continue;
+        for (const auto& c : base.investments[variant.investments[k]].changes) apply_change(setup->scenario, c, weights[k]);
+      }
+      double cum = 0;
+      for (const auto& seg : setup->scenario.segments) {
+        setup->segments.push_back(sim::SegmentModel::from(seg.behaviour, setup->scenario.simulation.period));
+        cum += seg.share;
+        setup->segment_cumulative_share.push_back(cum);
+      }
+      slot = setup;
+    }
+    out.periods[ut] = slot;
+  }
+  return out;
+}
+
+std::vector<Comparison> compare_variants(const std::vector<VariantResults>& variants,
+                                         const std::vector<VariantSpec>& specs, int paths, int H,
+                                         const std::vector<double>& discount)
+{
+  std::vector<Comparison> out;
+  const auto& base = variants.at(0).kpis;
+  for (std::size_t v = 1; v < specs.size(); ++v) {
+    if (specs[v].investments.empty()) continue;  // sweep points are variants, not investments
+    const auto& k = variants[v].kpis;
+    Comparison c;
+    c.name = specs[v].name;
+    for (const char* m : {"delta_npv", "cost_npv", "net_npv", "roi", "payback_period", "revenue_uplift",
+                          "delta_nps", "delta_customers_active", "delta_clv"})
+      c.paths[m].assign(static_cast<std::size_t>(paths), NaN);
+    const auto& pb = base.periods.at("profit");
+    const auto& pv = k.periods.at("profit");
+    const auto& cv = k.periods.at("cost_investment");
+    const auto& ab = base.periods.at("customers_active");
+    const auto& av = k.periods.at("customers_active");
+    for (int p = 0; p < paths; ++p) {
+      const auto up = static_cast<std::size_t>(p);
+      double delta = 0, cost = 0, cum = 0, payback = NaN;
+      bool started = false;
+      for (int t = 0; t < H; ++t) {
+        const std::size_t i = up * static_cast<std::size_t>(H) + static_cast<std::size_t>(t);
+        // gain before the investment's own cost
+        const double gain = pv[i] + cv[i] - pb[i];
+        delta += discount[static_cast<std::size_t>(t)] * gain;
+        cost += discount[static_cast<std::size_t>(t)] * cv[i];
+        cum += discount[static_cast<std::size_t>(t)] * (gain - cv[i]);
+        started = started || cv[i] != 0.0 || gain != 0.0;
+        if (started && std::isnan(payback) && cum >= 0) payback = t;
+      }
+      c.paths["delta_npv"][up] = delta;
+      c.paths["cost_npv"][up] = cost;
+      c.paths["net_npv"][up] = delta - cost;
+      c.paths["roi"][up] = cost > 0 ? (delta - cost) / cost : NaN;
+      c.paths["payback_period"][up] = payback;
+      const double rb = base.paths.at("revenue_total")[up], rv = k.paths.at("revenue_total")[up];
+      c.paths["revenue_uplift"][up] = rb != 0 ? rv / rb - 1.0 : NaN;
+      c.paths["delta_nps"][up] = k.paths.at("nps_final")[up] - base.paths.at("nps_final")[up];
+      const std::size_t last = up * static_cast<std::size_t>(H) + static_cast<std::size_t>(H - 1);
+      c.paths["delta_customers_active"][up] = av[last] - ab[last];
+      c.paths["delta_clv"][up] = k.paths.at("clv_mean")[up] - base.paths.at("clv_mean")[up];
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+namespace {
+std::vector<double> ranks(const std::vector<double>& x)
+{
+  std::vector<std::size_t> order(x.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  std::vector<double> r(x.size());
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j + 1 < order.size() && x[order[j + 1]] == x[order[i]]) ++j;
+    const double avg = (static_cast<double>(i) + static_cast<double>(j)) / 2.0 + 1.0;
+    for (std::size_t k = i; k <= j; ++k) r[order[k]] = avg;
+    i = j + 1;
+  }
+  return r;
+}
+}  // namespace
+
+double spearman(const std::vector<double>& x, const std::vector<double>& y)
+{
+  // paths where either value is not finite are left out
+  std::vector<double> a, b;
+  for (std::size_t i = 0; i < x.size() && i < y.size(); ++i)
+    if (std::isfinite(x[i]) && std::isfinite(y[i])) {
+      a.push_back(x[i]);
+      b.push_back(y[i]);
+    }
+  if (a.size() < 3) return NaN;
+  const auto ra = ranks(a), rb = ranks(b);
+  const double n = static_cast<double>(a.size());
+  const double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n, mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    sab += (ra[i] - ma) * (rb[i] - mb);
+    saa += (ra[i] - ma) * (ra[i] - ma);
+    sbb += (rb[i] - mb) * (rb[i] - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : NaN;
+}
+
+std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
+                                     const std::vector<std::vector<double>>& draws,
+                                     const std::vector<VariantResults>& variants,
+                                     const std::vector<Comparison>& comparisons)
+{
+  std::vector<Sensitivity> out;
+  if (inputs.empty()) return out;
+  std::vector<std::pair<std::string, const std::vector<double>*>> outputs;
+  outputs.emplace_back("baseline.npv_profit", &variants.at(0).kpis.paths.at("npv_profit"));
+  for (const auto& c : comparisons) outputs.emplace_back(c.name + ".net_npv", &c.paths.at("net_npv"));
+  for (const auto& [name, y] : outputs) {
+    Sensitivity s;
+    s.output = name;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const auto& x = draws[i];
+      s.parameter.push_back(inputs[i]);
+      s.spearman.push_back(spearman(x, *y));
+      // tornado: mean output over the paths in the lowest and highest decile of the input
+      std::vector<double> sorted = x;
+      std::sort(sorted.begin(), sorted.end());
+      const double n = static_cast<double>(sorted.size());
+      const double q10 = sorted[static_cast<std::size_t>(std::floor(0.1 * (n - 1)))];
+      const double q90 = sorted[static_cast<std::size_t>(std::ceil(0.9 * (n - 1)))];
+      double lo = 0, hi = 0, nlo = 0, nhi = 0;
+      for (std::size_t p = 0; p < x.size(); ++p) {
+        if (!std::isfinite((*y)[p])) continue;
+        if (x[p] <= q10) { lo += (*y)[p]; nlo += 1; }
+        if (x[p] >= q90) { hi += (*y)[p]; nhi += 1; }
+      }
+      s.tornado_low.push_back(nlo > 0 ? lo / nlo : NaN);
+      s.tornado_high.push_back(nhi > 0 ? hi / nhi : NaN);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace clvsim

@@ -1,0 +1,74 @@
+#pragma once
+//! Variants of a run (SPEC §8-§9): baseline, each investment alone, the portfolio, sweep
+//! points. Each variant is a schedule of per-period scenarios (investment changes ramp in
+//! over time) built from one path's draws of the uncertain inputs, so every variant of a
+//! path shares those draws and the customers' random numbers (common random numbers).
+#include "engine/run/results.h"
+#include "models/sim/segment_model.h"
+#include "scenarios/scenario.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clvsim {
+
+//! One variant as the engine sees it: what to apply on top of a path's base scenario.
+struct VariantSpec {
+  std::string name;
+  std::vector<std::size_t> investments;            //!< indices into Scenario::investments, applied in order
+  std::vector<std::pair<std::string, double>> sweep;  //!< sweep values, applied from period 0
+};
+
+//! The variants of a scenario: baseline, each investment, portfolio (two or more
+//! investments), then the Cartesian grid of [sweep] as sweep_0000, sweep_0001, ...
+std::vector<VariantSpec> make_variants(const scenarios::Scenario& scenario);
+
+//! The resolved scenario of one variant in one period, with its per-segment constants.
+struct PeriodSetup {
+  scenarios::Scenario scenario;
+  std::vector<sim::SegmentModel> segments;
+  std::vector<double> segment_cumulative_share;
+};
+
+//! A variant's schedule for one path: the setup of each period (shared between periods
+//! where nothing ramps) and the investment costs of each period.
+struct VariantSchedule {
+  std::vector<std::shared_ptr<const PeriodSetup>> periods;  //!< [horizon]
+  std::vector<double> fixed_cost, cost_per_order, cost_per_contact;  //!< investment costs per period
+};
+
+//! The path's base scenario: the scenario with every uncertain input replaced by its draw
+//! for this path (stream Purpose::uncertainty keyed by a hash of the input's name, so adding
+//! an input never moves another). `draws` receives the values, in Scenario::uncertain order.
+scenarios::Scenario path_scenario(const scenarios::Scenario& scenario, std::uint32_t path,
+                                  std::vector<double>* draws = nullptr);
+
+//! Draw one value of a distribution from a uniform stream seeded for (seed, path, name).
+double draw_uncertain(const scenarios::Distribution& dist, std::uint64_t seed, std::uint32_t path,
+                      const std::string& name);
+
+//! The schedule of `variant` for a path whose base scenario is `base`.
+VariantSchedule make_schedule(const scenarios::Scenario& base, const VariantSpec& variant);
+
+//! Paired comparisons of each investment variant (and the portfolio) with the baseline,
+//! per path (SPEC §8): delta_npv, cost_npv, net_npv, roi, payback_period, revenue_uplift,
+//! delta_nps, delta_customers_active, delta_clv.
+std::vector<Comparison> compare_variants(const std::vector<VariantResults>& variants,
+                                         const std::vector<VariantSpec>& specs, int paths,
+                                         int horizon, const std::vector<double>& discount);
+
+//! Spearman rank correlation (average ranks for ties) of x and y; NaN if either is constant.
+double spearman(const std::vector<double>& x, const std::vector<double>& y);
+
+//! Sensitivity of baseline npv_profit and each comparison's net_npv to each uncertain input
+//! (SPEC §9): Spearman correlation and tornado (mean output when the input is in its lowest
+//! vs highest decile of draws).
+std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
+                                     const std::vector<std::vector<double>>& draws_by_input,
+                                     const std::vector<VariantResults>& variants,
+                                     const std::vector<Comparison>& comparisons);
+
+}  // namespace clvsim
