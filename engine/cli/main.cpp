@@ -6,6 +6,7 @@
 #include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"
 #include "engine/run/driver.h"
+#include "engine/stats/summary.h"
 #include "models/fit/fit_command.h"
 #include "scenarios/loader.h"
 
@@ -13,6 +14,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -40,7 +43,8 @@ const char* MAIN_USAGE =
     "  run [SCENARIO]     simulate a scenario (the built-in default when none is given)\n"
     "  validate SCENARIO  check a scenario and print it resolved; runs nothing\n"
     "  show RESULTS.h5    print the summary of an existing results file\n"
-    "  fit LOG.csv        calibrate purchase and spend models from a transaction log\n\n"
+    "  fit LOG.csv        calibrate purchase and spend models from a transaction log\n"
+    "  batch FILE...      run many scenarios into --out-dir, skipping complete results\n\n"
     "options:\n"
     "  -h [ --help ]      this help; 'clvsim <command> --help' for a command's options\n"
     "  --version          print the version\n\n"
@@ -282,6 +286,165 @@ int cmd_show(const std::vector<std::string>& args)
   return 0;
 }
 
+//! Atomic text output: write a temporary file in the same directory, then rename.
+void write_text_file(const std::string& path, const std::string& text)
+{
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  {
+    std::ofstream out(tmp);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw IoError("error: cannot write '" + path + "'");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw IoError("error: cannot write '" + path + "': " + ec.message());
+  }
+}
+
+std::string json_number(double v)
+{
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+std::string json_string(const std::string& s)
+{
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') { out += '\\'; out += c; }
+    else if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); out += b; }
+    else out += c;
+  }
+  return out + "\"";
+}
+
+int cmd_batch(const std::vector<std::string>& args, const std::string& command_line)
+{
+  po::options_description opts("clvsim batch SCENARIO... --out-dir DIR [options]");
+  std::vector<std::string> files, sets;
+  opts.add_options()
+      ("help,h", "this help")
+      ("scenarios", po::value<std::vector<std::string>>(&files), "scenario files")
+      ("out-dir", po::value<std::string>(), "directory for <name>.h5 per scenario and index.csv/index.json")
+      ("paths", po::value<std::string>(), "paths for every scenario (simulation.paths)")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0 = all cores)")
+      ("seed", po::value<std::string>(), "random seed for every scenario (simulation.seed)")
+      ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE for every scenario")
+      ("quiet,q", "no progress on stderr")
+      ("force", "rerun scenarios whose results already exist");
+  po::positional_options_description pos;
+  pos.add("scenarios", -1);
+  const auto vm = parse(args, opts, pos, "batch");
+  if (vm.count("help")) {
+    std::cout << opts << "\nEach SCENARIO.toml gives DIR/SCENARIO.h5; complete results are skipped (a results file is\n"
+                         "renamed into place only when complete), so an interrupted batch resumes where it stopped.\n";
+    return 0;
+  }
+  if (files.empty()) throw InputError("error: clvsim batch: no scenario files (see 'clvsim batch --help')");
+  if (!vm.count("out-dir")) throw InputError("error: clvsim batch: missing --out-dir DIR");
+  const std::string dir = vm["out-dir"].as<std::string>();
+  const bool quiet = vm.count("quiet") > 0, force = vm.count("force") > 0;
+  const int threads = vm["threads"].as<int>();
+  if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
+  if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
+
+  // Validate every scenario before running any, and refuse clashing output names.
+  std::vector<scenarios::Scenario> loaded;
+  std::vector<std::string> names, problems;
+  for (const auto& f : files) {
+    const std::string stem = std::filesystem::path(f).stem().string();
+    if (std::find(names.begin(), names.end(), stem) != names.end())
+      problems.push_back("error: " + f + ": another scenario also writes '" + stem + ".h5'");
+    names.push_back(stem);
+    try {
+      loaded.push_back(scenarios::load_file(f, sets));
+    } catch (const InputError& e) {
+      problems.push_back(e.what());
+    }
+  }
+  if (!problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p;
+    throw InputError(all);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw IoError("error: cannot create output directory '" + dir + "': " + ec.message());
+
+  std::ostringstream csv, json;
+  csv << "scenario,file,results,status,paths,npv_profit_mean,npv_profit_se,clv_mean,clv_to_cac,"
+         "repeat_revenue_share,nps_final,best_investment,best_net_npv_mean,best_p_roi_positive\n";
+  json << "{\"clvsim_version\": " << json_string(VERSION) << ", \"scenarios\": [";
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string out = (std::filesystem::path(dir) / (names[i] + ".h5")).string();
+    Results results;
+    std::string status = "ran";
+    bool have = false;
+    if (!force && std::filesystem::exists(out)) {
+      try {
+        results = io::read_results(out);
+        have = true;
+        status = "skipped";
+      } catch (const std::exception&) {
+        // unreadable or foreign: run again
+      }
+    }
+    if (!quiet)
+      std::cerr << "batch: [" << i + 1 << "/" << files.size() << "] " << files[i]
+                << (have ? " (complete results exist, skipped)" : "") << '\n';
+    if (!have) {
+      RunOptions options;
+      options.threads = threads;
+      options.command_line = command_line;
+      options.clvsim_version = VERSION;
+      results = run(loaded[i], options);
+      io::write_results(results, out, true);
+    }
+    auto mean = [&](const std::string& kpi) {
+      const auto& p = results.variants.at(0).kpis.paths;
+      return p.count(kpi) ? stats::summarize(p.at(kpi)).mean : std::nan("");
+    };
+    const auto npv = stats::summarize(results.variants.at(0).kpis.paths.at("npv_profit"));
+    std::string best;
+    double best_net = std::nan(""), best_p = std::nan("");
+    for (const auto& c : results.comparisons) {
+      const double net = stats::summarize(c.paths.at("net_npv")).mean;
+      if (best.empty() || net > best_net) {
+        best = c.name;
+        best_net = net;
+        best_p = io::share_positive(c.paths.at("roi"));
+      }
+    }
+    csv << names[i] << ',' << files[i] << ',' << out << ',' << status << ',' << results.paths << ','
+        << json_number(npv.mean) << ',' << json_number(npv.se) << ',' << json_number(mean("clv_mean")) << ','
+        << json_number(mean("clv_to_cac")) << ',' << json_number(mean("repeat_revenue_share")) << ','
+        << json_number(mean("nps_final")) << ',' << best << ',' << json_number(best_net) << ','
+        << json_number(best_p) << '\n';
+    json << (i ? ", " : "") << "{\"scenario\": " << json_string(names[i]) << ", \"file\": " << json_string(files[i])
+         << ", \"results\": " << json_string(out) << ", \"status\": " << json_string(status)
+         << ", \"paths\": " << results.paths << ", \"npv_profit\": {\"mean\": " << json_number(npv.mean)
+         << ", \"se\": " << json_number(npv.se) << "}, \"clv_mean\": " << json_number(mean("clv_mean"))
+         << ", \"clv_to_cac\": " << json_number(mean("clv_to_cac"))
+         << ", \"repeat_revenue_share\": " << json_number(mean("repeat_revenue_share"))
+         << ", \"nps_final\": " << json_number(mean("nps_final")) << ", \"best_investment\": "
+         << (best.empty() ? "null" : json_string(best)) << ", \"best_net_npv_mean\": " << json_number(best_net)
+         << ", \"best_p_roi_positive\": " << json_number(best_p) << "}";
+  }
+  json << "]}\n";
+  write_text_file((std::filesystem::path(dir) / "index.csv").string(), csv.str());
+  write_text_file((std::filesystem::path(dir) / "index.json").string(), json.str());
+  std::cout << csv.str();
+  return 0;
+}
+
 extern "C" void on_signal(int sig)
 {
   // Nothing is half-written outside the temporary results file, which the writer creates
@@ -315,7 +478,8 @@ int main(int argc, char** argv)
     if (command == "validate") return cmd_validate(args);
     if (command == "show") return cmd_show(args);
     if (command == "fit") return fit::run_fit_command(args, std::cout, std::cerr);
-    std::cerr << "error: unknown command '" << command << "' (commands: run, validate, show, fit; see 'clvsim --help')\n";
+    if (command == "batch") return cmd_batch(args, join_command_line(argc, argv));
+    std::cerr << "error: unknown command '" << command << "' (commands: run, validate, show, fit, batch; see 'clvsim --help')\n";
     return 2;
   } catch (const InputError& e) {
     std::cerr << e.what() << '\n';

@@ -261,4 +261,33 @@ TEST_F(Cli, CustomerForecastNeedsHistory)
   EXPECT_NE(o.err.find("population.history"), std::string::npos) << o.err;
 }
 
+TEST_F(Cli, BatchRunsEveryScenarioSkipsCompleteResultsAndWritesAnIndex)
+{
+  write("a.toml", SMALL);
+  write("b.toml", std::string(SMALL) + "cost_per_contact = 20.0\n" + "");
+  // b.toml repeats a key: invalid. A batch with an invalid scenario runs nothing.
+  auto o = clvsim("batch a.toml b.toml --out-dir out --quiet");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out")) << "nothing is written when a scenario is invalid";
+
+  std::string b = SMALL;
+  b.replace(b.find("seed = 3"), 8, "seed = 5");
+  write("b.toml", b);
+  o = clvsim("batch a.toml b.toml --out-dir out --quiet");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "a.h5"));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "b.h5"));
+  const std::string index = slurp(dir_ / "out" / "index.csv");
+  EXPECT_NE(index.find("a,a.toml"), std::string::npos) << index;
+  EXPECT_NE(index.find(",ran,"), std::string::npos) << index;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "index.json"));
+  const auto stamp = fs::last_write_time(dir_ / "out" / "a.h5");
+
+  o = clvsim("batch a.toml b.toml --out-dir out");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find("[1/2] a.toml (complete results exist, skipped)"), std::string::npos) << o.err;
+  EXPECT_EQ(fs::last_write_time(dir_ / "out" / "a.h5"), stamp) << "complete results are not recomputed";
+  EXPECT_NE(slurp(dir_ / "out" / "index.csv").find(",skipped,"), std::string::npos);
+}
+
 }  // namespace
