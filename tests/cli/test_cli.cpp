@@ -261,6 +261,47 @@ TEST_F(Cli, CustomerForecastNeedsHistory)
   EXPECT_NE(o.err.find("population.history"), std::string::npos) << o.err;
 }
 
+TEST_F(Cli, CustomerForecastForExistingCustomers)
+{
+  write("history.csv", "customer_id,x,t_x,T,m_x\nann,2,30.43,38.86,35.5\nbob,0,0,38.86,\ncid,26,30.857,31,12.0\n");
+  write("s.toml", R"([simulation]
+period = "week"
+horizon = 39
+paths = 20
+[population]
+history = "history.csv"
+history_time_unit = "week"
+[purchase]
+model = "bg_nbd"
+time_unit = "week"
+r = 0.243
+alpha = 4.414
+a = 0.793
+b = 2.426
+[spend]
+model = "gamma_gamma"
+p = 6.25
+q = 3.74
+gamma = 15.44
+)");
+  auto o = clvsim("run s.toml --customer-forecast f.csv --quiet");
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string csv = slurp(dir_ / "f.csv");
+  EXPECT_EQ(csv.rfind("customer_id,p_alive,expected_orders,expected_orders_se,expected_orders_closed_form,"
+                      "expected_clv,expected_clv_se\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\nann,"), std::string::npos);
+  EXPECT_NE(csv.find("\ncid,0.9688"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",1.22602"), std::string::npos) << "closed form for ann: " << csv;
+  // no overwrite without --force
+  o = clvsim("run s.toml --customer-forecast f.csv --quiet");
+  EXPECT_EQ(o.code, 2);
+  // a bad history row names file and line, exit 2
+  write("history.csv", "customer_id,x,t_x,T\nann,2,40,38.86\n");
+  o = clvsim("run s.toml --quiet");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("history.csv:2: t_x = 40 is greater than T = 38.86"), std::string::npos) << o.err;
+}
+
 TEST_F(Cli, BatchRunsEveryScenarioSkipsCompleteResultsAndWritesAnIndex)
 {
   write("a.toml", SMALL);
