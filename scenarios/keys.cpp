@@ -7,6 +7,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <numbers>
 #include <stdexcept>
 #include <unordered_map>
 #include <variant>
@@ -88,6 +89,11 @@ struct Entry {
 struct ChannelEntry {
   KeyInfo info;
   std::function<FieldRef(Channel&)> in_channel;
+};
+
+struct InvestmentEntry {
+  KeyInfo info;
+  std::function<FieldRef(Investment&)> in_investment;
 };
 
 template <class E>
@@ -187,6 +193,8 @@ public:
   std::vector<ChannelEntry> channel_entries;
   std::vector<KeyInfo> channel_infos;
   std::vector<KeyInfo> segment_infos;
+  std::vector<InvestmentEntry> investment_entries;
+  std::vector<KeyInfo> investment_infos;
 
   void scenario_key(KeyInfo info, std::function<FieldRef(Scenario&)> field)
   {
@@ -203,8 +211,13 @@ public:
   {
     channel_entries.push_back(ChannelEntry{std::move(info), std::move(field)});
   }
+  void investment_key(KeyInfo info, std::function<FieldRef(Investment&)> field)
+  {
+    investment_entries.push_back(InvestmentEntry{std::move(info), std::move(field)});
+  }
   void finish()
   {
+    for (auto& e : investment_entries) investment_infos.push_back(e.info);
     for (std::size_t i = 0; i < entries.size(); ++i) {
       index.emplace(entries[i].info.name, i);
       infos.push_back(entries[i].info);
@@ -217,6 +230,7 @@ public:
 #define BEH(path) [](Behaviour& b) -> FieldRef { return &b.path; }
 #define SCN(path) [](Scenario& s) -> FieldRef { return &s.path; }
 #define CHN(path) [](Channel& c) -> FieldRef { return &c.path; }
+#define INV(path) [](Investment& i) -> FieldRef { return &i.path; }
 
 Registry build_registry()
 {
@@ -553,6 +567,24 @@ Registry build_registry()
   r.segment_infos.push_back(required(number("share", 0, 1,
                                             "share of new customers and of initial_customers",
                                             true)));
+  // [[investment]] fields (changes is a table of scenario keys, SPEC 8)
+  r.investment_key(required(text("name", "investment name (unique; not baseline, portfolio or sweep_*)")),
+                   INV(name));
+  r.investment_key(text("description", "free text printed with the results"), INV(description));
+  r.investment_key(number("one_time_cost", 0, INF, "paid once in start_period, money"),
+                   INV(one_time_cost));
+  r.investment_key(number("cost_per_period", 0, INF, "paid every period from start_period, money"),
+                   INV(cost_per_period));
+  r.investment_key(number("cost_per_order", 0, INF, "paid on every order from start_period, money"),
+                   INV(cost_per_order));
+  r.investment_key(number("cost_per_contact", 0, INF,
+                          "paid on every service contact from start_period, money"),
+                   INV(cost_per_contact));
+  r.investment_key(integer("start_period", 0, 1000000, "first period the investment acts and costs"),
+                   INV(start_period));
+  r.investment_key(integer("ramp_periods", 0, 1000000,
+                           "numeric changes reach full effect linearly over this many periods"),
+                   INV(ramp_periods));
   r.finish();
   return r;
 }
@@ -560,6 +592,7 @@ Registry build_registry()
 #undef BEH
 #undef SCN
 #undef CHN
+#undef INV
 
 const Registry& registry()
 {
@@ -659,9 +692,10 @@ bool numeric_type(KeyType t)
   return t == KeyType::number || t == KeyType::integer || t == KeyType::boolean;
 }
 
-//! "segment.<name>.<field>" or "acquisition.channel.<name>.<field>".
+//! "segment.<name>.<field>", "acquisition.channel.<name>.<field>" or
+//! "investment.<name>.<field>" (field may be "changes.<key>"). Entry names have no dots.
 struct Address {
-  enum Kind { none, segment, channel } kind = none;
+  enum Kind { none, segment, channel, investment } kind = none;
   std::string entry, field;
 };
 
@@ -675,6 +709,9 @@ Address parse_address(const std::string& key)
   } else if (key.rfind("acquisition.channel.", 0) == 0) {
     a.kind = Address::channel;
     rest = key.substr(20);
+  } else if (key.rfind("investment.", 0) == 0) {
+    a.kind = Address::investment;
+    rest = key.substr(11);
   } else {
     return a;
   }
@@ -699,6 +736,38 @@ bool contains(const std::vector<std::string>& v, const std::string& s)
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+const InvestmentEntry* investment_entry(const std::string& field)
+{
+  for (const auto& e : registry().investment_entries)
+    if (e.info.name == field) return &e;
+  return nullptr;
+}
+
+//! A numeric behaviour key a segment may override ("purchase.r"), or nullptr.
+const KeyInfo* segment_behaviour_key(const std::string& field)
+{
+  const KeyInfo* k = find_key(field);
+  return k && k->segment_ok && numeric_type(k->type) ? k : nullptr;
+}
+
+template <class T>
+T* find_named(std::vector<T>& entries, const std::string& name)
+{
+  for (auto& e : entries)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+//! The change a "changes.<key>" field names, or nullptr.
+Change* find_change(Investment& investment, const std::string& field)
+{
+  if (field.rfind("changes.", 0) != 0) return nullptr;
+  const std::string key = field.substr(8);
+  for (auto& c : investment.changes)
+    if (c.key == key && !c.is_text) return &c;
+  return nullptr;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -706,6 +775,13 @@ bool contains(const std::vector<std::string>& v, const std::string& s)
 const std::vector<KeyInfo>& all_keys() { return registry().infos; }
 const std::vector<KeyInfo>& channel_keys() { return registry().channel_infos; }
 const std::vector<KeyInfo>& segment_keys() { return registry().segment_infos; }
+const std::vector<KeyInfo>& investment_keys() { return registry().investment_infos; }
+
+const KeyInfo* find_investment_key(const std::string& field)
+{
+  const auto* e = investment_entry(field);
+  return e ? &e->info : nullptr;
+}
 
 const KeyInfo* find_key(const std::string& key)
 {
@@ -732,15 +808,18 @@ bool is_numeric_key(const Scenario& scenario, const std::string& key)
 {
   if (const KeyInfo* k = find_key(key)) return numeric_type(k->type);
   Address a = parse_address(key);
+  auto& s = const_cast<Scenario&>(scenario);
   if (a.kind == Address::segment)
-    return a.field == "share" &&
-           std::any_of(scenario.segments.begin(), scenario.segments.end(),
-                       [&](const Segment& s) { return s.name == a.entry; });
+    return (a.field == "share" || segment_behaviour_key(a.field)) && find_named(s.segments, a.entry);
   if (a.kind == Address::channel) {
     const KeyInfo* k = find_channel_key(a.field);
-    return k && numeric_type(k->type) &&
-           std::any_of(scenario.channels.begin(), scenario.channels.end(),
-                       [&](const Channel& c) { return c.name == a.entry; });
+    return k && numeric_type(k->type) && find_named(s.channels, a.entry);
+  }
+  if (a.kind == Address::investment) {
+    Investment* inv = find_named(s.investments, a.entry);
+    if (!inv) return false;
+    const KeyInfo* k = find_investment_key(a.field);
+    return (k && numeric_type(k->type)) || find_change(*inv, a.field);
   }
   return false;
 }
@@ -749,13 +828,21 @@ double get_number(const Scenario& scenario, const std::string& key)
 {
   if (find_key(key)) return read_number(entry(key).in_scenario(const_cast<Scenario&>(scenario)), key);
   Address a = parse_address(key);
-  if (a.kind == Address::segment && a.field == "share") {
-    for (const auto& s : scenario.segments)
-      if (s.name == a.entry) return s.share;
+  auto& s = const_cast<Scenario&>(scenario);
+  if (a.kind == Address::segment) {
+    if (Segment* seg = find_named(s.segments, a.entry)) {
+      if (a.field == "share") return seg->share;
+      if (segment_behaviour_key(a.field)) return get_number(seg->behaviour, a.field);
+    }
   } else if (a.kind == Address::channel) {
     if (const auto* e = channel_entry(a.field))
-      for (const auto& c : scenario.channels)
-        if (c.name == a.entry) return read_number(e->in_channel(const_cast<Channel&>(c)), key);
+      if (Channel* c = find_named(s.channels, a.entry)) return read_number(e->in_channel(*c), key);
+  } else if (a.kind == Address::investment) {
+    if (Investment* inv = find_named(s.investments, a.entry)) {
+      if (const auto* e = investment_entry(a.field); e && numeric_type(e->info.type))
+        return read_number(e->in_investment(*inv), key);
+      if (Change* c = find_change(*inv, a.field)) return c->number;
+    }
   }
   throw std::invalid_argument("unknown scenario key '" + key + "'");
 }
@@ -789,19 +876,44 @@ void set_number(Scenario& scenario, const std::string& key, double value)
     return;
   }
   Address a = parse_address(key);
-  if (a.kind == Address::segment && a.field == "share") {
-    for (auto& s : scenario.segments)
-      if (s.name == a.entry) {
-        s.share = value;
+  if (a.kind == Address::segment) {
+    if (Segment* seg = find_named(scenario.segments, a.entry)) {
+      if (a.field == "share") {
+        seg->share = value;
         return;
       }
+      if (const KeyInfo* k = segment_behaviour_key(a.field)) {
+        // Keep the override's stored value as the behaviour field holds it (integers round).
+        Behaviour probe = seg->behaviour;
+        set_number(probe, a.field, value);
+        const double stored = get_number(probe, a.field);
+        auto it = std::find_if(seg->overrides.begin(), seg->overrides.end(),
+                               [&](const Override& o) { return o.key == k->name; });
+        if (it != seg->overrides.end())
+          it->number = stored;
+        else
+          seg->overrides.push_back(Override{k->name, stored, "", false});
+        resolve_segments(scenario);
+        return;
+      }
+    }
   } else if (a.kind == Address::channel) {
     if (const auto* e = channel_entry(a.field))
-      for (auto& c : scenario.channels)
-        if (c.name == a.entry) {
-          write_number(e->in_channel(c), key, value);
-          return;
-        }
+      if (Channel* c = find_named(scenario.channels, a.entry)) {
+        write_number(e->in_channel(*c), key, value);
+        return;
+      }
+  } else if (a.kind == Address::investment) {
+    if (Investment* inv = find_named(scenario.investments, a.entry)) {
+      if (const auto* e = investment_entry(a.field); e && numeric_type(e->info.type)) {
+        write_number(e->in_investment(*inv), key, value);
+        return;
+      }
+      if (Change* c = find_change(*inv, a.field)) {
+        c->number = value;
+        return;
+      }
+    }
   }
   throw std::invalid_argument("unknown scenario key '" + key + "'");
 }
@@ -860,8 +972,12 @@ std::optional<std::string> check_number(const std::string& key, double value)
   Address a = parse_address(key);
   if (a.kind == Address::segment && a.field == "share")
     return check_number(registry().segment_infos[1], key, value);
+  if (a.kind == Address::segment)
+    if (const KeyInfo* k = find_key(a.field); k && k->segment_ok) return check_number(*k, key, value);
   if (a.kind == Address::channel)
     if (const KeyInfo* k = find_channel_key(a.field)) return check_number(*k, key, value);
+  if (a.kind == Address::investment)
+    if (const KeyInfo* k = find_investment_key(a.field)) return check_number(*k, key, value);
   return "unknown key '" + key + "'";
 }
 
@@ -996,6 +1112,93 @@ std::optional<std::string> did_you_mean(const std::string& word,
     }
   }
   return best;
+}
+
+// ---------------------------------------------------------------------------------------
+// Distributions (SPEC 9)
+
+const char* to_string(DistKind kind)
+{
+  switch (kind) {
+  case DistKind::normal: return "normal";
+  case DistKind::lognormal: return "lognormal";
+  case DistKind::uniform: return "uniform";
+  case DistKind::triangular: return "triangular";
+  case DistKind::pert: return "pert";
+  case DistKind::beta: return "beta";
+  }
+  return "?";
+}
+
+double representative_value(const Distribution& d)
+{
+  switch (d.kind) {
+  case DistKind::normal: {
+    if (!d.has_low && !d.has_high) return d.mean;
+    // Mean of the normal truncated to [low, high]:
+    // mu + sd (phi(alpha) - phi(beta)) / (Phi(beta) - Phi(alpha)), alpha = (low - mu)/sd,
+    // beta = (high - mu)/sd (Johnson, Kotz & Balakrishnan, Continuous Univariate
+    // Distributions vol. 1, §10.1). The tails use erfc, accurate far from the mean.
+    const double alpha = d.has_low ? (d.low - d.mean) / d.sd : -INF;
+    const double beta = d.has_high ? (d.high - d.mean) / d.sd : INF;
+    auto pdf = [](double x) { return std::isinf(x) ? 0.0 : std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi); };
+    // Phi(beta) - Phi(alpha) from the side where both are small tail probabilities.
+    double mass;
+    if (alpha > 0)
+      mass = 0.5 * (std::erfc(alpha / std::sqrt(2.0)) - std::erfc(beta / std::sqrt(2.0)));
+    else if (beta < 0)
+      mass = 0.5 * (std::erfc(-beta / std::sqrt(2.0)) - std::erfc(-alpha / std::sqrt(2.0)));
+    else
+      mass = 1.0 - 0.5 * std::erfc(-alpha / std::sqrt(2.0)) - 0.5 * std::erfc(beta / std::sqrt(2.0));
+    double m = mass > 0 ? d.mean + d.sd * (pdf(alpha) - pdf(beta)) / mass : d.mean;
+    if (d.has_low) m = std::max(m, d.low);
+    if (d.has_high) m = std::min(m, d.high);
+    return m;
+  }
+  case DistKind::lognormal: return d.median;
+  case DistKind::uniform: return 0.5 * (d.low + d.high);
+  case DistKind::triangular: return (d.low + d.mode + d.high) / 3.0;
+  case DistKind::pert: return (d.low + 4.0 * d.mode + d.high) / 6.0;
+  case DistKind::beta: return d.low + (d.high - d.low) * d.a / (d.a + d.b);
+  }
+  return d.mean;
+}
+
+std::string describe_distribution(const Distribution& d)
+{
+  std::string out = std::string("{ dist = \"") + to_string(d.kind) + "\"";
+  auto param = [&](const char* name, double v) { out += std::string(", ") + name + " = " + format_number(v); };
+  switch (d.kind) {
+  case DistKind::normal:
+    param("mean", d.mean);
+    param("sd", d.sd);
+    if (d.has_low) param("low", d.low);
+    if (d.has_high) param("high", d.high);
+    break;
+  case DistKind::lognormal:
+    param("median", d.median);
+    param("sigma", d.sigma);
+    break;
+  case DistKind::uniform:
+    param("low", d.low);
+    param("high", d.high);
+    break;
+  case DistKind::triangular:
+  case DistKind::pert:
+    param("low", d.low);
+    param("mode", d.mode);
+    param("high", d.high);
+    break;
+  case DistKind::beta:
+    param("a", d.a);
+    param("b", d.b);
+    if (d.low != 0.0 || d.high != 1.0) {
+      param("low", d.low);
+      param("high", d.high);
+    }
+    break;
+  }
+  return out + " }";
 }
 
 }  // namespace clvsim::scenarios

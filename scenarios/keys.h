@@ -43,11 +43,17 @@ const std::vector<KeyInfo>& all_keys();
 const std::vector<KeyInfo>& channel_keys();
 //! The fields of one [[segment]] entry ("name", "share"; "overrides" is a table).
 const std::vector<KeyInfo>& segment_keys();
+//! The scalar fields of one [[investment]] entry ("name", "description", "one_time_cost",
+//! "cost_per_period", "cost_per_order", "cost_per_contact", "start_period", "ramp_periods";
+//! "changes" is a table), names relative to the entry.
+const std::vector<KeyInfo>& investment_keys();
 
 //! The registry entry of a static dotted key (e.g. "service.courtesy"), or nullptr.
 const KeyInfo* find_key(const std::string& key);
 //! The registry entry of a channel field ("cac"), or nullptr.
 const KeyInfo* find_channel_key(const std::string& field);
+//! The registry entry of an investment field ("one_time_cost"), or nullptr.
+const KeyInfo* find_investment_key(const std::string& field);
 
 //! True for a static dotted key of the registry.
 bool is_key(const std::string& key);
@@ -56,20 +62,25 @@ bool is_key(const std::string& key);
 //! economics.fixed_cost_per_period, loyalty.enabled, loyalty.start_period,
 //! loyalty.fixed_cost_per_period).
 bool is_behaviour_key(const std::string& key);
-//! True for keys get_number/set_number accept on `scenario` (static numeric, integer and
-//! boolean keys, plus "segment.<name>.share" and "acquisition.channel.<name>.<field>"
-//! for the scenario's segments and channels).
+//! True for keys get_number/set_number accept on `scenario`: static numeric, integer and
+//! boolean keys, plus, for the scenario's own segments, channels and investments,
+//! "segment.<name>.share", "segment.<name>.<behaviour key>" (numeric segment_ok keys),
+//! "acquisition.channel.<name>.<field>", "investment.<name>.<field>" (the numeric fields
+//! of investment_keys()) and "investment.<name>.changes.<key>" (a numeric change's amount).
+//! These are exactly the names UncertainInput::key and SweepAxis::key use.
 bool is_numeric_key(const Scenario& scenario, const std::string& key);
 
 //! The value of a numeric, integer or boolean (0/1) key. Behaviour keys read
-//! `scenario.base`. Also "segment.<name>.share" and "acquisition.channel.<name>.<field>"
-//! (an unset optional budget/customers reads as 0). Throws std::invalid_argument for an
-//! unknown or non-numeric key.
+//! `scenario.base`. Also the entry addresses of is_numeric_key: "segment.<name>.<key>"
+//! reads the segment's resolved behaviour; an unset optional channel budget/customers reads
+//! as 0; "investment.<name>.changes.<key>" reads Change::number (the value set, the amount
+//! added or the factor). Throws std::invalid_argument for an unknown or non-numeric key.
 double get_number(const Scenario& scenario, const std::string& key);
 double get_number(const Behaviour& behaviour, const std::string& key);
 //! Set a numeric, integer (rounded to nearest) or boolean (!= 0) key. A behaviour key sets
 //! `scenario.base` and re-resolves every segment's behaviour (base + its overrides), so a
-//! segment's own override keeps winning. Does not validate: call check_number first.
+//! segment's own override keeps winning. "segment.<name>.<key>" sets (or adds) that
+//! segment's override and re-resolves. Does not validate: call check_number first.
 //! Throws std::invalid_argument for an unknown or non-numeric key.
 void set_number(Scenario& scenario, const std::string& key, double value);
 void set_number(Behaviour& behaviour, const std::string& key, double value);
@@ -85,8 +96,9 @@ void set_text(Scenario& scenario, const std::string& key, const std::string& val
 
 //! Nullopt if `value` is acceptable for `key`, else the message
 //! "KEY = V is out of range [lo, hi]" (or "... is not an integer", "... is not a finite
-//! number"). Accepts static keys and "segment.<name>.share" /
-//! "acquisition.channel.<name>.<field>"; an unknown key gives "unknown key 'KEY'".
+//! number"). Accepts static keys, "segment.<name>.share", "segment.<name>.<behaviour key>",
+//! "acquisition.channel.<name>.<field>" and "investment.<name>.<field>" (not changes: their
+//! meaning depends on the operation); an unknown key gives "unknown key 'KEY'".
 std::optional<std::string> check_number(const std::string& key, double value);
 //! Same against an explicit KeyInfo, naming it `display_name` in the message.
 std::optional<std::string> check_number(const KeyInfo& info, const std::string& display_name,
@@ -115,5 +127,25 @@ std::string format_number(double value);
 //! The closest candidate within a small edit distance (Levenshtein), or nullopt.
 std::optional<std::string> did_you_mean(const std::string& word,
                                         const std::vector<std::string>& candidates);
+
+// ---------------------------------------------------------------------------------------
+// Uncertain values and sweeps (SPEC §9)
+
+//! "normal", "lognormal", "uniform", "triangular", "pert", "beta".
+const char* to_string(DistKind kind);
+//! The value a distribution stands for in the base scenario: its mean (the mean of the
+//! truncated normal when bounded), the median for lognormal. Always inside the support.
+double representative_value(const Distribution& dist);
+//! The distribution as the inline TOML table a scenario file takes, e.g.
+//! `{ dist = "normal", mean = 0.9, sd = 0.05, low = 0, high = 1 }` (beta omits the default
+//! bounds [0, 1]). Reads back to an equal Distribution.
+std::string describe_distribution(const Distribution& dist);
+
+//! Add (or replace) a sweep axis from the command-line form "KEY=V1,V2,V3" (`--sweep`),
+//! validated like [sweep]: a numeric key of the scenario (boolean keys take true/false),
+//! values in range, no value twice, not an uncertain key, not simulation.* or a segment
+//! share, and at most 10000 grid points in all. Throws clvsim::InputError with one line per
+//! problem: "error: --sweep KEY=...: service.courtesy = 1.3 is out of range [0, 1]".
+void add_sweep(Scenario& scenario, const std::string& spec);
 
 }  // namespace clvsim::scenarios

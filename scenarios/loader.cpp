@@ -44,6 +44,7 @@ struct Value {
   std::int64_t integer = 0;
   std::string text;
   bool is_text = false;
+  std::optional<Distribution> dist;  //!< written as a distribution; `number` is its representative
 };
 
 struct Found {
@@ -167,6 +168,8 @@ struct Schema {
     add("acquisition", "channel");
     tables.insert("acquisition");
     add("", "segment");
+    add("", "investment");
+    add("", "sweep");
   }
 };
 
@@ -234,6 +237,23 @@ private:
   void read_segments(Scenario& s);
   void read_channels(Scenario& s);
   void read_history(Scenario& s);
+  void read_investments(Scenario& s);
+  void read_change(Scenario& s, Investment& inv, const std::string& prefix, const std::string& key,
+                   const toml::node& node, const Where& w,
+                   std::vector<std::pair<std::string, std::pair<Distribution, Where>>>& dists);
+  void read_sweep(Scenario& s);
+
+  // --- distributions (SPEC §9)
+  std::optional<Distribution> read_distribution(const std::string& name, const toml::table& table,
+                                                const Where& w, const std::string& prefix);
+  bool check_support(const KeyInfo& info, const std::string& name, const Distribution& d,
+                     const Where& w, const std::string& prefix);
+  void check_result(const KeyInfo& info, const std::string& key, double base, ChangeOp op,
+                    double amount, const Distribution* d, const Where& w, const std::string& prefix);
+  void add_uncertain(const std::string& key, const Distribution& d, const Where& w)
+  {
+    uncertain_.push_back({w, UncertainInput{key, d}});
+  }
 
   std::string source_;
   std::string base_dir_;
@@ -247,6 +267,11 @@ private:
   const toml::node* channels_ = nullptr;
   Where channels_where_;
   std::optional<std::string> purchase_model_;  //!< valid purchase.model, when known
+  const toml::node* investments_ = nullptr;
+  Where investments_where_;
+  const toml::node* sweep_ = nullptr;
+  Where sweep_where_;
+  std::vector<std::pair<Where, UncertainInput>> uncertain_;  //!< every distribution read
 };
 
 void Loader::throw_problems()
@@ -446,15 +471,26 @@ std::optional<Value> Loader::read_value(const KeyInfo& info, const std::string& 
     return std::nullopt;
   };
   Value v;
+  const toml::table* dist = node.is_table() && node.as_table()->contains("dist") ? node.as_table() : nullptr;
+  if (dist && !(info.type == KeyType::number && info.uncertain_ok)) {
+    static const std::map<KeyType, std::string> what = {{KeyType::number, "cannot be uncertain"},
+                                                        {KeyType::integer, "is an integer"},
+                                                        {KeyType::boolean, "is a boolean"},
+                                                        {KeyType::string, "is a string"},
+                                                        {KeyType::word, "is a string"}};
+    error(w, prefix + name + " " + what.at(info.type) +
+                 (info.type == KeyType::number ? "" : " and cannot be uncertain (only numbers can)"));
+    return std::nullopt;
+  }
   switch (info.type) {
   case KeyType::number:
   case KeyType::integer: {
-    if (const auto* t = node.as_table(); t && t->contains("dist") && info.uncertain_ok) {
-      // Extension point for SPEC §9: a KeyInfo with uncertain_ok accepts a distribution.
-      error(w, prefix + name + ": uncertain values (tables with 'dist') are not supported yet");
-      return std::nullopt;
-    }
-    if (const auto* i = node.as_integer()) {
+    if (dist) {
+      auto d = read_distribution(name, *dist, w, prefix);
+      if (!d || !check_support(info, name, *d, w, prefix)) return std::nullopt;
+      v.number = representative_value(*d);
+      v.dist = *d;
+    } else if (const auto* i = node.as_integer()) {
       v.integer = i->get();
       v.number = static_cast<double>(v.integer);
     } else if (const auto* f = node.as_floating_point(); f && info.type == KeyType::number) {
@@ -530,8 +566,12 @@ void Loader::walk(const toml::table& table, const std::string& path)
       }
       table_where_[full] = w;
       walk(*node.as_table(), full);
-    } else if (path.empty() && (name == "investment" || name == "sweep")) {
-      error(w, "'" + name + "' is not supported yet (a later version adds it)");
+    } else if (full == "investment") {
+      investments_ = &node;
+      investments_where_ = w;
+    } else if (full == "sweep") {
+      sweep_ = &node;
+      sweep_where_ = w;
     } else {
       unknown_key(w, path, name);
     }
@@ -593,6 +633,7 @@ void Loader::read_base(Scenario& s)
 
   // Store every valid value.
   for (const auto& [name, v] : values_) {
+    if (v.dist) add_uncertain(name, *v.dist, found_[name].where);
     if (name == "simulation.seed")
       s.simulation.seed = static_cast<std::uint64_t>(v.integer);
     else if (v.is_text)
@@ -721,7 +762,10 @@ void Loader::read_segments(Scenario& s)
         }
       } else if (name == "share") {
         has_share = true;
-        if (auto v = read_value(segment_keys()[1], label + ".share", node, w))
+        if (node.is_table() && node.as_table()->contains("dist")) {
+          error(w, label + ".share cannot be uncertain (segment shares must sum to 1)");
+          shares_valid = false;
+        } else if (auto v = read_value(segment_keys()[1], label + ".share", node, w))
           segment.share = v->number;
         else
           shares_valid = false;
@@ -854,6 +898,7 @@ void Loader::read_segments(Scenario& s)
     }
 
     for (const auto& [key, v] : seg_values) {
+      if (v.dist) add_uncertain("segment." + segment.name + "." + key, *v.dist, seg_where[key]);
       Override o;
       o.key = key;
       o.number = v.number;
@@ -895,6 +940,7 @@ void Loader::read_channels(Scenario& s)
     Channel channel;
     std::map<std::string, Where> where;
     std::set<std::string> present;
+    std::vector<std::pair<std::string, Value>> uncertain;  // named once the name is known
     for (auto&& [key, node] : table) {
       const std::string name(key.str());
       const Where w = where_of(key, node);
@@ -909,6 +955,7 @@ void Loader::read_channels(Scenario& s)
       where[name] = w;
       auto v = read_value(*info, label + "." + name, node, w);
       if (!v) continue;
+      if (v->dist) uncertain.emplace_back(name, *v);
       if (name == "name") {
         if (!valid_name(v->text))
           error(w, label + ".name = " + quote(v->text) +
@@ -957,8 +1004,718 @@ void Loader::read_channels(Scenario& s)
       error(where["start_period"], label + ".start_period = " + std::to_string(channel.start_period) +
                                        " is not before the end of the horizon (simulation.horizon = " +
                                        std::to_string(s.simulation.horizon_periods) + ")");
+    for (const auto& [field, v] : uncertain)
+      add_uncertain("acquisition.channel." + channel.name + "." + field, *v.dist, where[field]);
     s.channels.push_back(std::move(channel));
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Distributions (SPEC §9)
+
+constexpr double INF = std::numeric_limits<double>::infinity();
+
+struct DistSpec {
+  DistKind kind;
+  std::vector<std::string> required, optional;
+  std::string signature;  //!< "mean, sd [, low, high]"
+};
+
+const std::vector<DistSpec>& dist_specs()
+{
+  static const std::vector<DistSpec> specs = {
+      {DistKind::normal, {"mean", "sd"}, {"low", "high"}, "mean, sd [, low, high]"},
+      {DistKind::lognormal, {"median", "sigma"}, {}, "median, sigma"},
+      {DistKind::uniform, {"low", "high"}, {}, "low, high"},
+      {DistKind::triangular, {"low", "mode", "high"}, {}, "low, mode, high"},
+      {DistKind::pert, {"low", "mode", "high"}, {}, "low, mode, high"},
+      {DistKind::beta, {"a", "b"}, {"low", "high"}, "a, b [, low, high]"}};
+  return specs;
+}
+
+std::string dist_names_text()
+{
+  std::string out;
+  for (const auto& d : dist_specs()) out += std::string(out.empty() ? "" : ", ") + "\"" + to_string(d.kind) + "\"";
+  return out;
+}
+
+//! v within the key's allowed range (its open ends excluded).
+bool within(const KeyInfo& k, double v)
+{
+  const bool low = k.lo_open ? v > k.lo : v >= k.lo;
+  const bool high = k.hi_open ? v < k.hi : v <= k.hi;
+  return low && high;
+}
+
+std::string interval_text(double lo, double hi)
+{
+  return (lo == -INF ? std::string("(-inf") : "[" + format_number(lo)) + ", " +
+         (hi == INF ? std::string("inf)") : format_number(hi) + "]");
+}
+
+//! The ends of the values a distribution can take (infinite where unbounded; lognormal (0, inf)).
+std::pair<double, double> support_of(const Distribution& d)
+{
+  if (d.kind == DistKind::lognormal) return {0.0, INF};
+  return {d.has_low ? d.low : -INF, d.has_high ? d.high : INF};
+}
+
+std::string missing_bounds(const Distribution& d, bool low, bool high)
+{
+  if (d.kind != DistKind::normal) return "";
+  if (low && high) return " without low and high";
+  return low ? " without low" : high ? " without high" : "";
+}
+
+
+std::optional<Distribution> Loader::read_distribution(const std::string& name, const toml::table& table,
+                                                      const Where& w, const std::string& prefix)
+{
+  const std::string at = prefix + name + ": ";
+  const toml::node* kind_node = table.get("dist");
+  if (!kind_node->is_string()) {
+    error(w, at + "dist has the wrong type: expected a string (one of " + dist_names_text() + "), got " +
+                 got(*kind_node));
+    return std::nullopt;
+  }
+  const std::string kind = kind_node->as_string()->get();
+  const DistSpec* spec = nullptr;
+  std::vector<std::string> names;
+  for (const auto& d : dist_specs()) {
+    names.emplace_back(to_string(d.kind));
+    if (kind == to_string(d.kind)) spec = &d;
+  }
+  if (!spec) {
+    std::string message = at + "unknown distribution " + quote(kind);
+    if (auto s = did_you_mean(kind, names)) message += "; did you mean " + quote(*s) + "?";
+    error(w, message + " (one of " + dist_names_text() + ")");
+    return std::nullopt;
+  }
+  const std::string a_kind = "a " + kind + " distribution";
+  std::vector<std::string> allowed = spec->required;
+  allowed.insert(allowed.end(), spec->optional.begin(), spec->optional.end());
+  std::map<std::string, double> p;
+  bool ok = true;
+  for (auto&& [key, node] : table) {
+    const std::string param(key.str());
+    if (param == "dist") continue;
+    if (std::find(allowed.begin(), allowed.end(), param) == allowed.end()) {
+      std::string message = at + "unknown parameter '" + param + "' of " + a_kind;
+      if (auto s = did_you_mean(param, allowed)) message += "; did you mean '" + *s + "'?";
+      error(w, message + " (it takes " + spec->signature + ")");
+      ok = false;
+      continue;
+    }
+    double v;
+    if (const auto* i = node.as_integer())
+      v = static_cast<double>(i->get());
+    else if (const auto* f = node.as_floating_point())
+      v = f->get();
+    else {
+      error(w, at + "parameter " + param + " has the wrong type: expected a number, got " + got(node));
+      ok = false;
+      continue;
+    }
+    if (!std::isfinite(v)) {
+      error(w, at + "parameter " + param + " = " + format_number(v) + " is not a finite number");
+      ok = false;
+      continue;
+    }
+    p[param] = v;
+  }
+  for (const auto& r : spec->required)
+    if (!table.contains(r)) {
+      error(w, at + a_kind + " needs '" + r + "' (it takes " + spec->signature + ")");
+      ok = false;
+    }
+  if (!ok) return std::nullopt;
+
+  Distribution d;
+  d.kind = spec->kind;
+  auto get = [&](const char* k, double fallback) { return p.count(k) ? p[k] : fallback; };
+  d.mean = get("mean", 0);
+  d.sd = get("sd", 0);
+  d.median = get("median", 0);
+  d.sigma = get("sigma", 0);
+  d.mode = get("mode", 0);
+  d.a = get("a", 0);
+  d.b = get("b", 0);
+  const bool bounded = d.kind != DistKind::normal && d.kind != DistKind::lognormal;
+  d.has_low = bounded || p.count("low");
+  d.has_high = bounded || p.count("high");
+  d.low = get("low", 0.0);
+  d.high = get("high", d.kind == DistKind::beta ? 1.0 : 0.0);
+
+  auto positive = [&](const char* k) {
+    if (p.count(k) && !(p[k] > 0)) {
+      error(w, at + k + " = " + format_number(p[k]) + " must be > 0");
+      ok = false;
+    }
+  };
+  for (const char* k : {"sd", "sigma", "median", "a", "b"}) positive(k);
+  if (d.has_low && d.has_high && !(d.low < d.high)) {
+    error(w, at + "low = " + format_number(d.low) + " must be below high = " + format_number(d.high));
+    ok = false;
+  } else if (p.count("mode") && !(d.mode >= d.low && d.mode <= d.high)) {
+    error(w, at + "mode = " + format_number(d.mode) + " must lie between low = " + format_number(d.low) +
+                 " and high = " + format_number(d.high));
+    ok = false;
+  } else if (d.kind == DistKind::normal && ((d.has_low && d.mean < d.low) || (d.has_high && d.mean > d.high))) {
+    // A truncated normal whose mean lies outside its bounds is almost surely a typo.
+    std::string bounds = d.has_low && d.has_high ? "between low = " + format_number(d.low) + " and high = " +
+                                                       format_number(d.high)
+                         : d.has_low ? "at or above low = " + format_number(d.low)
+                                     : "at or below high = " + format_number(d.high);
+    error(w, at + "mean = " + format_number(d.mean) + " must lie " + bounds);
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return d;
+}
+
+bool Loader::check_support(const KeyInfo& info, const std::string& name, const Distribution& d,
+                           const Where& w, const std::string& prefix)
+{
+  const std::string at = prefix + name + ": ";
+  const std::string kind = to_string(d.kind);
+  if (d.kind == DistKind::lognormal) {
+    if (info.lo > 0 || info.hi != INF) {
+      error(w, at + "a lognormal distribution (values in (0, inf)) does not fit the range " + range_text(info));
+      return false;
+    }
+    return true;
+  }
+  const auto [lo, hi] = support_of(d);
+  const bool need_low = lo == -INF && info.lo != -INF, need_high = hi == INF && info.hi != INF;
+  if (need_low || need_high) {
+    const std::string which = need_low && need_high ? "low and high" : need_low ? "low" : "high";
+    error(w, at + "a " + kind + " distribution needs " + which + " within " + range_text(info));
+    return false;
+  }
+  if ((lo != -INF && !within(info, lo)) || (hi != INF && !within(info, hi))) {
+    error(w, at + "a " + kind + " distribution on " + interval_text(lo, hi) + " can give values out of range " +
+                 range_text(info));
+    return false;
+  }
+  return true;
+}
+
+void Loader::check_result(const KeyInfo& info, const std::string& key, double base, ChangeOp op,
+                          double amount, const Distribution* d, const Where& w, const std::string& prefix)
+{
+  const std::string sign = op == ChangeOp::add ? " + " : " * ";
+  auto apply = [&](double x) { return op == ChangeOp::add ? base + x : (base == 0.0 ? 0.0 : base * x); };
+  // "KEY = 0.9 + 0.2 = 1.1 is out of range [0, 1]", the result shown to 12 digits
+  // (0.1 + 0.2 reads 0.3, not 0.30000000000000004).
+  auto problem = [&](double x) -> std::optional<std::string> {
+    const double r = apply(x);
+    auto message = check_number(info, key, r);
+    if (!message) return std::nullopt;
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.12g", r);
+    return key + " = " + format_number(base) + sign + format_number(x) + " = " + shown +
+           message->substr(key.size() + 3 + format_number(r).size());
+  };
+  if (!d) {
+    if (auto message = problem(amount)) error(w, prefix + *message);
+    return;
+  }
+  const auto [lo, hi] = support_of(*d);
+  const double r_lo = apply(lo), r_hi = apply(hi);
+  const double res_lo = std::min(r_lo, r_hi), res_hi = std::max(r_lo, r_hi);
+  if ((res_lo == -INF && info.lo != -INF) || (res_hi == INF && info.hi != INF)) {
+    error(w, prefix + key + " = " + format_number(base) + sign + "a " + to_string(d->kind) + " distribution" +
+                 missing_bounds(*d, lo == -INF, hi == INF) + " can leave the range " + range_text(info));
+    return;
+  }
+  for (const auto& [end, x, r] : {std::tuple{"low", lo, r_lo}, std::tuple{"high", hi, r_hi}}) {
+    if (!std::isfinite(r) || within(info, r)) continue;
+    // A lognormal's lower end 0 is never drawn: the result only approaches the open bound.
+    if (d->kind == DistKind::lognormal && x == 0.0 && r == info.lo && info.lo_open) continue;
+    if (auto message = problem(x))
+      error(w, prefix + *message + " (the " + end + " end of the " + to_string(d->kind) + " distribution)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys of a loaded scenario: investment changes and sweeps address them by dotted name.
+
+std::string names_text(const std::vector<std::string>& names)
+{
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return names.empty() ? "the scenario has none" : "the scenario has: " + out;
+}
+
+//! "unknown key 'K'; did you mean 'X'?" or "no segment named 'gold' (...)" for a key that
+//! is not a key of `s` (static key, segment.<name>.<key>, acquisition.channel.<name>.<field>).
+std::string unknown_scenario_key(const Scenario& s, const std::string& key)
+{
+  std::vector<std::string> candidates;
+  std::string prefix, field = key;
+  const bool is_segment = key.rfind("segment.", 0) == 0, is_channel = key.rfind("acquisition.channel.", 0) == 0;
+  if (is_segment || is_channel) {
+    const std::string rest = key.substr(is_segment ? 8 : 20);
+    const auto dot = rest.find('.');
+    const std::string name = rest.substr(0, dot);
+    std::vector<std::string> names;
+    if (is_segment)
+      for (const auto& g : s.segments) names.push_back(g.name);
+    else
+      for (const auto& c : s.channels) names.push_back(c.name);
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      return std::string("no ") + (is_segment ? "segment" : "acquisition channel") + " named '" + name + "' (" +
+             names_text(names) + ")";
+    if (dot != std::string::npos) {
+      prefix = key.substr(0, (is_segment ? 8 : 20) + dot + 1);
+      field = rest.substr(dot + 1);
+      if (is_segment) {
+        candidates.push_back("share");
+        for (const auto& k : all_keys())
+          if (k.segment_ok) candidates.push_back(k.name);
+      } else {
+        for (const auto& k : channel_keys())
+          if (k.name != "name") candidates.push_back(k.name);
+      }
+    }
+  } else {
+    for (const auto& k : all_keys()) candidates.push_back(k.name);
+  }
+  std::string message = "unknown key '" + key + "'";
+  if (auto m = did_you_mean(field, candidates)) message += "; did you mean '" + prefix + *m + "'?";
+  return message;
+}
+
+bool is_boolean(const KeyInfo* k) { return k && k->type == KeyType::boolean; }
+
+//! The KeyInfo of a numeric key of `s` (for segment/channel addresses: the field's).
+const KeyInfo* numeric_info(const Scenario& s, const std::string& key)
+{
+  if (const KeyInfo* k = find_key(key)) return k;
+  if (!is_numeric_key(s, key)) return nullptr;
+  if (key.rfind("segment.", 0) == 0) {
+    const std::string field = key.substr(key.find('.', 8) + 1);
+    return field == "share" ? &segment_keys()[1] : find_key(field);
+  }
+  if (key.rfind("acquisition.channel.", 0) == 0) return find_channel_key(key.substr(key.find('.', 20) + 1));
+  if (key.rfind("investment.", 0) == 0) return find_investment_key(key.substr(key.find('.', 11) + 1));
+  return nullptr;
+}
+
+//! Why `key` cannot be a sweep axis of `s`, or nullopt.
+std::optional<std::string> sweep_key_problem(const Scenario& s, const std::string& key)
+{
+  if (const KeyInfo* k = find_key(key)) {
+    if (key.rfind("simulation.", 0) == 0) return key + " cannot be swept (it describes the run, not the shop)";
+    if (k->type == KeyType::string || k->type == KeyType::word)
+      return key + " cannot be swept (a sweep takes numbers and booleans; it is a string)";
+    return std::nullopt;
+  }
+  if (key.rfind("segment.", 0) == 0 && key.size() > 6 && key.compare(key.size() - 6, 6, ".share") == 0 &&
+      is_numeric_key(s, key))
+    return key + " cannot be swept (segment shares must sum to 1)";
+  if (key.rfind("investment.", 0) == 0 && is_numeric_key(s, key))
+    return key + " cannot be swept (a sweep varies the scenario, not the investments)";
+  if (is_numeric_key(s, key)) return std::nullopt;
+  return unknown_scenario_key(s, key);
+}
+
+bool is_uncertain(const Scenario& s, const std::string& key)
+{
+  return std::any_of(s.uncertain.begin(), s.uncertain.end(), [&](const UncertainInput& u) { return u.key == key; });
+}
+
+constexpr std::size_t MAX_SWEEP_POINTS = 10000;
+
+std::string grid_text(const std::vector<SweepAxis>& axes, std::size_t& total)
+{
+  std::string sizes;
+  total = 1;
+  for (const auto& a : axes) {
+    total = std::min<std::size_t>(total * a.values.size(), std::numeric_limits<std::size_t>::max() / 1000000);
+    sizes += (sizes.empty() ? "" : " x ") + std::to_string(a.values.size());
+  }
+  return sizes;
+}
+
+//! Why a change of `key` (a static key) is not allowed, or "".
+std::string unchangeable(const std::string& key)
+{
+  if (key == "purchase.model" || key == "spend.model") return key + ": investments cannot change the model";
+  static const std::vector<std::pair<std::string, std::string>> reasons = {
+      {"simulation.", "it describes the run, not the shop"},
+      {"population.", "it describes the customers at the start"},
+      {"kpi.", "it defines a KPI"},
+      {"purchase.time_unit", "the unit the rates are given in"},
+      {"economics.currency", "one currency per run"}};
+  for (const auto& [p, why] : reasons)
+    if (key.rfind(p, 0) == 0) return key + " cannot be changed by an investment (" + why + ")";
+  return "";
+}
+
+//! Reserved variant names (SPEC §8, §9).
+bool reserved_name(const std::string& name)
+{
+  return name == "baseline" || name == "portfolio" || name.rfind("sweep_", 0) == 0;
+}
+
+
+void Loader::read_investments(Scenario& s)
+{
+  if (!investments_) return;
+  const auto* array = investments_->as_array();
+  if (!array || !array->is_array_of_tables()) {
+    error(investments_where_, "investment has the wrong type: expected an array of tables ([[investment]]), got " +
+                                  got(*investments_));
+    return;
+  }
+  std::vector<std::string> fields;
+  for (const auto& k : investment_keys()) fields.push_back(k.name);
+  fields.push_back("changes");
+  const bool horizon_known = values_.count("simulation.horizon") > 0;
+  std::set<std::string> names;
+  int index = 0;
+  for (const auto& element : *array) {
+    ++index;
+    const auto& table = *element.as_table();
+    const Where entry_where = where_of(element);
+    std::string label = "investment #" + std::to_string(index);
+    if (const auto* n = table.get("name"); n && n->is_string() && valid_name(n->as_string()->get()))
+      label = "investment '" + n->as_string()->get() + "'";
+    const std::string prefix = label + ": ";
+
+    Investment inv;
+    bool has_name = false;
+    const toml::table* changes = nullptr;
+    Where changes_where;
+    std::map<std::string, Where> where;
+    std::vector<std::pair<std::string, std::pair<Distribution, Where>>> dists;  // named once the name is known
+    for (auto&& [key, node] : table) {
+      const std::string name(key.str());
+      const Where w = where_of(key, node);
+      if (name == "changes") {
+        if (!node.is_table())
+          error(w, prefix + "changes has the wrong type: expected a table of scenario keys and values, got " +
+                       got(node));
+        changes = node.as_table();
+        changes_where = w;
+        continue;
+      }
+      const KeyInfo* info = find_investment_key(name);
+      if (!info) {
+        std::string message = prefix + "unknown key '" + name + "'";
+        if (auto m = did_you_mean(name, fields)) message += "; did you mean '" + *m + "'?";
+        error(w, message);
+        continue;
+      }
+      where[name] = w;
+      if (name == "name") has_name = true;
+      auto v = read_value(*info, name, node, w, prefix);
+      if (!v) continue;
+      if (name == "name") {
+        if (!valid_name(v->text))
+          error(w, prefix + "name = " + quote(v->text) +
+                       " must be letters, digits, '_' or '-' (it names results and --set keys)");
+        else if (reserved_name(v->text))
+          error(w, prefix + "name = " + quote(v->text) +
+                       " is reserved (the run's variants are named baseline, portfolio and sweep_NNNN)");
+        else if (!names.insert(v->text).second)
+          error(w, "investment name " + quote(v->text) + " is used twice");
+        inv.name = v->text;
+      } else if (name == "description") {
+        inv.description = v->text;
+      } else if (name == "start_period") {
+        inv.start_period = static_cast<int>(v->integer);
+      } else if (name == "ramp_periods") {
+        inv.ramp_periods = static_cast<int>(v->integer);
+      } else {
+        if (name == "one_time_cost") inv.one_time_cost = v->number;
+        if (name == "cost_per_period") inv.cost_per_period = v->number;
+        if (name == "cost_per_order") inv.cost_per_order = v->number;
+        if (name == "cost_per_contact") inv.cost_per_contact = v->number;
+        if (v->dist) dists.push_back({name, {*v->dist, w}});
+      }
+    }
+    if (!has_name) error(entry_where, label + ": missing required key 'name' (a string)");
+    if (!changes_where.line && changes_where.set_index < 0)
+      error(entry_where, prefix + "missing required key 'changes' (a table of scenario keys and their new values)");
+    if (horizon_known && inv.start_period >= s.simulation.horizon_periods)
+      error(where["start_period"], prefix + "start_period = " + std::to_string(inv.start_period) +
+                                       " is not before the end of the horizon (simulation.horizon = " +
+                                       std::to_string(s.simulation.horizon_periods) + ")");
+
+    if (changes) {
+      // { "service.courtesy" = ... } or nested tables { service.courtesy = ... }.
+      std::vector<FlatOverride> flat;
+      std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& t,
+                                                                               const std::string& p) {
+        for (auto&& [key, node] : t) {
+          const std::string k = p + std::string(key.str());
+          const auto* sub = node.as_table();
+          const bool leaf = !sub || sub->contains("dist") || sub->contains("add") || sub->contains("multiply") ||
+                            find_key(k) || is_numeric_key(s, k);
+          if (leaf)
+            flat.push_back(FlatOverride{k, &node, where_of(key, node)});
+          else
+            flatten(*sub, k + ".");
+        }
+      };
+      flatten(*changes, "");
+      std::stable_sort(flat.begin(), flat.end(), [](const FlatOverride& a, const FlatOverride& b) {
+        return a.where.line != b.where.line ? a.where.line < b.where.line : a.where.column < b.where.column;
+      });
+      std::set<std::string> seen;
+      for (const auto& o : flat) {
+        if (!seen.insert(o.key).second) {
+          error(o.where, prefix + "change '" + o.key + "' is given twice");
+          continue;
+        }
+        read_change(s, inv, prefix, o.key, *o.node, o.where, dists);
+      }
+    }
+    for (const auto& [field, dw] : dists) add_uncertain("investment." + inv.name + "." + field, dw.first, dw.second);
+    s.investments.push_back(std::move(inv));
+  }
+}
+
+void Loader::read_change(Scenario& s, Investment& inv, const std::string& prefix, const std::string& key,
+                         const toml::node& node, const Where& w,
+                         std::vector<std::pair<std::string, std::pair<Distribution, Where>>>& dists)
+{
+  // What the key addresses, the behaviour whose model decides which parameters exist, and
+  // the value a relative change starts from (nullopt when that value is itself invalid).
+  const KeyInfo* info = nullptr;
+  const Behaviour* behaviour = nullptr;
+  std::optional<double> base;
+  std::string field = key;  // the key within the behaviour
+  const Channel* channel = nullptr;
+  if (const KeyInfo* k = find_key(key)) {
+    if (auto why = unchangeable(key); !why.empty()) {
+      error(w, prefix + why);
+      return;
+    }
+    info = k;
+    behaviour = k->behaviour ? &s.base : nullptr;
+    if (!(found_.count(key) && !values_.count(key)) && k->type != KeyType::string && k->type != KeyType::word)
+      base = get_number(s, key);
+  } else if (key.rfind("segment.", 0) == 0 && is_numeric_key(s, key.substr(0, key.find('.', 8)) + ".share")) {
+    const std::string seg_name = key.substr(8, key.find('.', 8) - 8);
+    field = key.substr(key.find('.', 8) + 1);
+    const Segment* seg = nullptr;
+    for (const auto& g : s.segments)
+      if (g.name == seg_name) seg = &g;
+    const KeyInfo* k = find_key(field);
+    if (field == "share") {
+      error(w, prefix + key + " cannot be changed by an investment (segment shares must sum to 1)");
+      return;
+    }
+    if (!k) {
+      error(w, prefix + unknown_scenario_key(s, key));
+      return;
+    }
+    if (auto why = unchangeable(field); !why.empty()) {
+      error(w, prefix + "segment '" + seg_name + "': " + why);
+      return;
+    }
+    if (!k->segment_ok) {
+      error(w, prefix + key + ": " + field + " cannot be overridden by a segment (it is shop-level)");
+      return;
+    }
+    info = k;
+    behaviour = &seg->behaviour;
+    if (k->type != KeyType::string && k->type != KeyType::word) base = get_number(seg->behaviour, field);
+  } else if (key.rfind("acquisition.channel.", 0) == 0 && key.find('.', 20) != std::string::npos &&
+             is_numeric_key(s, key.substr(0, key.find('.', 20)) + ".cac")) {
+    const std::string name = key.substr(20, key.find('.', 20) - 20);
+    field = key.substr(key.find('.', 20) + 1);
+    for (const auto& c : s.channels)
+      if (c.name == name) channel = &c;
+    const KeyInfo* k = field == "name" ? nullptr : find_channel_key(field);
+    if (!k) {
+      error(w, prefix + unknown_scenario_key(s, key));
+      return;
+    }
+    if ((field == "budget_per_period" && !channel->budget_per_period) ||
+        (field == "customers_per_period" && !channel->customers_per_period)) {
+      error(w, prefix + key + ": the channel sets " +
+                   (channel->budget_per_period ? "budget_per_period" : "customers_per_period") +
+                   ", and an investment cannot switch it");
+      return;
+    }
+    info = k;
+    base = get_number(s, key);
+  } else {
+    error(w, prefix + unknown_scenario_key(s, key));
+    return;
+  }
+
+  // Model parameters must belong to the model in force where the change applies.
+  if (behaviour && !info->model_key.empty()) {
+    const std::string model = get_text(*behaviour, info->model_key);
+    const auto params = model_parameters(info->model_key, model);
+    if (std::find(params.begin(), params.end(), field) == params.end()) {
+      error(w, prefix + key + " is not a parameter of " + info->model_key + " = " + quote(model) +
+                   " (its parameters are " + list_params(params) + ")");
+      return;
+    }
+  }
+  if (behaviour && field.rfind("spend.", 0) == 0 && behaviour->purchase.model == PurchaseModel::sbg) {
+    error(w, prefix + key + " is not used with purchase.model = \"sbg\"");
+    return;
+  }
+
+  Change c;
+  c.key = key;
+  const toml::table* t = node.as_table();
+  if (t && !t->contains("dist")) {
+    const bool add = t->contains("add"), multiply = t->contains("multiply");
+    if (t->size() != 1 || (!add && !multiply)) {
+      std::string keys;
+      for (auto&& [k, n] : *t) keys += (keys.empty() ? "" : ", ") + std::string(k.str());
+      error(w, prefix + key + ": expected a value, { add = x }, { multiply = x } or a distribution, got a table "
+                              "with " + (keys.empty() ? std::string("no keys") : "keys " + keys));
+      return;
+    }
+    c.op = add ? ChangeOp::add : ChangeOp::multiply;
+    const char* verb = add ? "add to " : "multiply ";
+    if (info->type != KeyType::number && info->type != KeyType::integer) {
+      error(w, prefix + "cannot " + verb + key + " (" +
+                   (info->type == KeyType::boolean ? "a boolean" : "a string") + ", not a number)");
+      return;
+    }
+    const toml::node& amount = *t->get(add ? "add" : "multiply");
+    const toml::table* dist = amount.is_table() && amount.as_table()->contains("dist") ? amount.as_table() : nullptr;
+    std::optional<Distribution> d;
+    if (dist) {
+      if (info->type == KeyType::integer) {
+        error(w, prefix + key + " is an integer and cannot be uncertain (only numbers can)");
+        return;
+      }
+      d = read_distribution(key, *dist, w, prefix);
+      if (!d) return;
+      c.number = representative_value(*d);
+    } else if (const auto* i = amount.as_integer()) {
+      c.number = static_cast<double>(i->get());
+    } else if (const auto* f = amount.as_floating_point(); f && std::isfinite(f->get())) {
+      c.number = f->get();
+    } else {
+      error(w, prefix + key + " { " + (add ? "add" : "multiply") +
+                   " = ... } has the wrong type: expected a number or a distribution, got " + got(amount));
+      return;
+    }
+    if (base) check_result(*info, key, *base, c.op, c.number, d ? &*d : nullptr, w, prefix);
+    if (d) dists.push_back({"changes." + key, {*d, w}});
+  } else {
+    auto v = read_value(*info, key, node, w, prefix);
+    if (!v) return;
+    c.number = v->number;
+    c.text = v->text;
+    c.is_text = v->is_text;
+    if (v->dist) dists.push_back({"changes." + key, {*v->dist, w}});
+  }
+  if (channel && field == "cac" && channel->budget_per_period && c.op == ChangeOp::set && !(c.number > 0))
+    error(w, prefix + key + " = " + format_number(c.number) + " is out of range (0, inf) with budget_per_period");
+  inv.changes.push_back(std::move(c));
+}
+
+void Loader::read_sweep(Scenario& s)
+{
+  if (!sweep_) return;
+  if (!sweep_->is_table()) {
+    error(sweep_where_, "sweep has the wrong type: expected a table ([sweep]) of keys and value lists, got " +
+                            got(*sweep_));
+    return;
+  }
+  std::set<std::string> uncertain;
+  for (const auto& [w, u] : uncertain_) uncertain.insert(u.key);
+  std::vector<FlatOverride> flat;
+  std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& t,
+                                                                           const std::string& p) {
+    for (auto&& [key, node] : t) {
+      const std::string k = p + std::string(key.str());
+      if (node.is_table() && !node.as_table()->contains("dist") && !find_key(k) && !is_numeric_key(s, k))
+        flatten(*node.as_table(), k + ".");
+      else
+        flat.push_back(FlatOverride{k, &node, where_of(key, node)});
+    }
+  };
+  flatten(*sweep_->as_table(), "");
+  std::stable_sort(flat.begin(), flat.end(), [](const FlatOverride& a, const FlatOverride& b) {
+    return a.where.line != b.where.line ? a.where.line < b.where.line : a.where.column < b.where.column;
+  });
+  std::set<std::string> seen;
+  bool ok = true;
+  for (const auto& o : flat) {
+    if (!seen.insert(o.key).second) {
+      error(o.where, "sweep: '" + o.key + "' is given twice");
+      continue;
+    }
+    if (auto problem = sweep_key_problem(s, o.key)) {
+      error(o.where, "sweep: " + *problem);
+      ok = false;
+      continue;
+    }
+    if (uncertain.count(o.key)) {
+      error(o.where, "sweep: " + o.key + " is uncertain (a distribution) and cannot also be swept");
+      ok = false;
+      continue;
+    }
+    const KeyInfo* info = numeric_info(s, o.key);
+    const auto* array = o.node->as_array();
+    if (!array) {
+      error(o.where, "sweep: " + o.key + " has the wrong type: expected an array of " +
+                         (is_boolean(info) ? "booleans" : "numbers") + ", got " + got(*o.node));
+      ok = false;
+      continue;
+    }
+    if (array->empty()) {
+      error(o.where, "sweep: " + o.key + " = [] has no values");
+      ok = false;
+      continue;
+    }
+    SweepAxis axis;
+    axis.key = o.key;
+    bool axis_ok = true;
+    for (const auto& e : *array) {
+      const Where ew = o.where.set_index >= 0 ? o.where : where_of(e);
+      double v;
+      if (is_boolean(info) && e.is_boolean()) {
+        v = e.as_boolean()->get() ? 1.0 : 0.0;
+      } else if (const auto* i = e.as_integer(); i && !is_boolean(info)) {
+        v = static_cast<double>(i->get());
+      } else if (const auto* f = e.as_floating_point(); f && !is_boolean(info)) {
+        v = f->get();
+      } else if (e.is_table() && e.as_table()->contains("dist")) {
+        error(ew, "sweep: " + o.key + " takes plain values, not distributions");
+        axis_ok = false;
+        continue;
+      } else {
+        error(ew, "sweep: " + o.key + " value has the wrong type: expected " +
+                      (is_boolean(info) ? "a boolean (true or false)" : "a number") + ", got " + got(e));
+        axis_ok = false;
+        continue;
+      }
+      if (auto message = check_number(o.key, v)) {
+        error(ew, "sweep: " + *message);
+        axis_ok = false;
+      } else if (std::find(axis.values.begin(), axis.values.end(), v) != axis.values.end()) {
+        error(ew, "sweep: " + o.key + " lists " + format_number(v) + " twice");
+        axis_ok = false;
+      } else {
+        axis.values.push_back(v);
+      }
+    }
+    if (axis_ok)
+      s.sweep.push_back(std::move(axis));
+    else
+      ok = false;
+  }
+  std::size_t total;
+  const std::string sizes = grid_text(s.sweep, total);
+  if (ok && total > MAX_SWEEP_POINTS)
+    error(sweep_where_, "sweep: the grid has " + std::to_string(total) + " points (" + sizes + "); at most " +
+                            std::to_string(MAX_SWEEP_POINTS) + " are allowed");
 }
 
 Scenario Loader::load(std::string_view text, const std::vector<std::string>& sets)
@@ -981,6 +1738,9 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   read_history(s);
   read_segments(s);
   read_channels(s);
+  resolve_segments(s);  // investments check their changes against the segments' behaviour
+  read_investments(s);
+  read_sweep(s);
 
   // Someone must buy: initial customers, a history or a channel (invalid ones were reported).
   const bool bad_n0 = found_.count("population.initial_customers") && !values_.count("population.initial_customers");
@@ -994,6 +1754,14 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   }
 
   if (!problems_.empty()) throw_problems();
+  // File order; --set values after the file's, in argument order.
+  std::stable_sort(uncertain_.begin(), uncertain_.end(), [](const auto& a, const auto& b) {
+    const Where &x = a.first, &y = b.first;
+    if ((x.set_index >= 0) != (y.set_index >= 0)) return y.set_index >= 0;
+    if (x.set_index >= 0) return x.set_index < y.set_index;
+    return x.line != y.line ? x.line < y.line : x.column < y.column;
+  });
+  for (auto& [w, u] : uncertain_) s.uncertain.push_back(std::move(u));
   resolve_segments(s);
   return s;
 }
@@ -1001,8 +1769,17 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
 // ---------------------------------------------------------------------------------------
 // describe
 
+//! The distribution written for `key`, or nullptr.
+const Distribution* uncertain_dist(const Scenario& s, const std::string& key)
+{
+  for (const auto& u : s.uncertain)
+    if (u.key == key) return &u.dist;
+  return nullptr;
+}
+
 std::string value_text(const KeyInfo& info, const Scenario& s)
 {
+  if (const Distribution* d = uncertain_dist(s, info.name)) return describe_distribution(*d);
   if (info.name == "simulation.seed") return std::to_string(s.simulation.seed);
   switch (info.type) {
   case KeyType::number: return format_number(get_number(s, info.name));
@@ -1014,8 +1791,10 @@ std::string value_text(const KeyInfo& info, const Scenario& s)
   return "";
 }
 
-std::string override_text(const Override& o)
+std::string override_text(const Scenario& s, const Segment& segment, const Override& o)
 {
+  if (const Distribution* d = uncertain_dist(s, "segment." + segment.name + "." + o.key))
+    return describe_distribution(*d);
   if (o.is_text) return quote(o.text);
   const KeyInfo* info = find_key(o.key);
   if (info && info->type == KeyType::boolean) return o.number != 0.0 ? "true" : "false";
@@ -1061,6 +1840,75 @@ Scenario load_default(const std::vector<std::string>& sets)
   return load_string(default_scenario_toml(), "<default>", fs::current_path(ec).string(), sets);
 }
 
+void add_sweep(Scenario& s, const std::string& spec)
+{
+  std::vector<std::string> problems;
+  auto problem = [&](const std::string& message) { problems.push_back("error: --sweep " + spec + ": " + message); };
+  const auto eq = spec.find('=');
+  const std::string key = eq == std::string::npos ? "" : trim(spec.substr(0, eq));
+  if (key.empty()) {
+    problem("expected KEY=V1,V2,... (e.g. --sweep service.courtesy=0.8,0.9,1)");
+  } else if (auto p = sweep_key_problem(s, key)) {
+    problem(*p);
+  } else if (is_uncertain(s, key)) {
+    problem(key + " is uncertain (a distribution) and cannot also be swept");
+  } else {
+    const bool boolean = is_boolean(numeric_info(s, key));
+    SweepAxis axis;
+    axis.key = key;
+    const std::string list = spec.substr(eq + 1);
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      const auto comma = std::min(list.find(',', start), list.size());
+      const std::string text = trim(list.substr(start, comma - start));
+      start = comma + 1;
+      if (text.empty()) {
+        if (!(list.find_first_not_of(" 	") == std::string::npos && axis.values.empty()))
+          problem("empty value in the list");
+        continue;
+      }
+      double v = 0.0;
+      if (boolean && (text == "true" || text == "false")) {
+        v = text == "true" ? 1.0 : 0.0;
+      } else {
+        char* end = nullptr;
+        errno = 0;
+        v = std::strtod(text.c_str(), &end);
+        if (boolean || end != text.c_str() + text.size()) {
+          problem("'" + text + "' is not " + (boolean ? "true or false" : "a number"));
+          continue;
+        }
+      }
+      if (auto message = check_number(key, v))
+        problem(*message);
+      else if (std::find(axis.values.begin(), axis.values.end(), v) != axis.values.end())
+        problem(key + " lists " + format_number(v) + " twice");
+      else
+        axis.values.push_back(v);
+    }
+    if (axis.values.empty() && problems.empty()) problem(key + " has no values");
+    if (problems.empty()) {
+      std::vector<SweepAxis> axes = s.sweep;
+      auto it = std::find_if(axes.begin(), axes.end(), [&](const SweepAxis& a) { return a.key == key; });
+      if (it != axes.end())
+        *it = axis;  // the command line replaces the file's axis
+      else
+        axes.push_back(axis);
+      std::size_t total;
+      const std::string sizes = grid_text(axes, total);
+      if (total > MAX_SWEEP_POINTS)
+        problem("the sweep grid would have " + std::to_string(total) + " points (" + sizes + "); at most " +
+                std::to_string(MAX_SWEEP_POINTS) + " are allowed");
+      else
+        s.sweep = std::move(axes);
+    }
+  }
+  if (problems.empty()) return;
+  std::string message;
+  for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+  throw InputError(message);
+}
+
 std::string describe(const Scenario& s)
 {
   std::ostringstream out;
@@ -1102,21 +1950,67 @@ std::string describe(const Scenario& s)
     if (!segment.overrides.empty()) {
       std::string o = "overrides = { ";
       for (std::size_t i = 0; i < segment.overrides.size(); ++i)
-        o += (i ? ", " : "") + quote(segment.overrides[i].key) + " = " + override_text(segment.overrides[i]);
+        o += (i ? ", " : "") + quote(segment.overrides[i].key) + " = " + override_text(s, segment, segment.overrides[i]);
       line(out, o + " }", "");
     }
   }
   for (const auto& c : s.channels) {
     out << "\n[[acquisition.channel]]\n";
+    auto number = [&](const std::string& field, double v) {
+      const Distribution* d = uncertain_dist(s, "acquisition.channel." + c.name + "." + field);
+      return field + " = " + (d ? describe_distribution(*d) : format_number(v));
+    };
     line(out, "name = " + quote(c.name), "");
-    if (c.budget_per_period) line(out, "budget_per_period = " + format_number(*c.budget_per_period), "money per period");
+    if (c.budget_per_period) line(out, number("budget_per_period", *c.budget_per_period), "money per period");
     if (c.customers_per_period)
-      line(out, "customers_per_period = " + format_number(*c.customers_per_period), "expected new customers per period");
-    line(out, "cac = " + format_number(c.cac), "cost per acquired customer at the start");
-    line(out, "cac_inflation_annual = " + format_number(c.cac_inflation_annual), "CAC growth per year");
-    line(out, "saturation = " + format_number(c.saturation), "CAC ~ (budget / initial budget)^saturation");
+      line(out, number("customers_per_period", *c.customers_per_period), "expected new customers per period");
+    line(out, number("cac", c.cac), "cost per acquired customer at the start");
+    line(out, number("cac_inflation_annual", c.cac_inflation_annual), "CAC growth per year");
+    line(out, number("saturation", c.saturation), "CAC ~ (budget / initial budget)^saturation");
     line(out, "start_period = " + std::to_string(c.start_period), "");
     line(out, "end_period = " + std::to_string(c.end_period), "-1 = to the end");
+  }
+  for (const auto& inv : s.investments) {
+    out << "\n[[investment]]\n";
+    const std::string at = "investment." + inv.name + ".";
+    auto number = [&](const std::string& field, double v) {
+      const Distribution* d = uncertain_dist(s, at + field);
+      return field + " = " + (d ? describe_distribution(*d) : format_number(v));
+    };
+    line(out, "name = " + quote(inv.name), "");
+    if (!inv.description.empty()) line(out, "description = " + quote(inv.description), "");
+    line(out, number("one_time_cost", inv.one_time_cost), find_investment_key("one_time_cost")->doc);
+    line(out, number("cost_per_period", inv.cost_per_period), find_investment_key("cost_per_period")->doc);
+    line(out, number("cost_per_order", inv.cost_per_order), find_investment_key("cost_per_order")->doc);
+    line(out, number("cost_per_contact", inv.cost_per_contact), find_investment_key("cost_per_contact")->doc);
+    line(out, "start_period = " + std::to_string(inv.start_period), find_investment_key("start_period")->doc);
+    line(out, "ramp_periods = " + std::to_string(inv.ramp_periods), find_investment_key("ramp_periods")->doc);
+    if (inv.changes.empty()) {
+      line(out, "changes = {}", "");
+      continue;
+    }
+    out << "[investment.changes]\n";
+    for (const auto& c : inv.changes) {
+      const Distribution* d = uncertain_dist(s, at + "changes." + c.key);
+      const KeyInfo* info = numeric_info(s, c.key);
+      std::string v = d                                   ? describe_distribution(*d)
+                      : c.is_text                         ? quote(c.text)
+                      : is_boolean(info) && c.op == ChangeOp::set ? (c.number != 0.0 ? "true" : "false")
+                                                          : format_number(c.number);
+      if (c.op == ChangeOp::add) v = "{ add = " + v + " }";
+      if (c.op == ChangeOp::multiply) v = "{ multiply = " + v + " }";
+      line(out, quote(c.key) + " = " + v, "");
+    }
+  }
+  if (!s.sweep.empty()) {
+    out << "\n[sweep]\n";
+    for (const auto& axis : s.sweep) {
+      const bool boolean = is_boolean(numeric_info(s, axis.key));
+      std::string values;
+      for (double v : axis.values)
+        values += (values.empty() ? "" : ", ") + (boolean ? std::string(v != 0.0 ? "true" : "false") : format_number(v));
+      line(out, quote(axis.key) + " = [" + values + "]", "");
+    }
   }
   return out.str();
 }

@@ -8,6 +8,7 @@
 #include "engine/run/driver.h"
 #include "engine/stats/summary.h"
 #include "models/fit/fit_command.h"
+#include "scenarios/keys.h"
 #include "scenarios/loader.h"
 
 #include <boost/program_options.hpp>
@@ -170,7 +171,7 @@ private:
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line)
 {
   po::options_description opts("clvsim run [SCENARIO] [options]");
-  std::vector<std::string> sets;
+  std::vector<std::string> sets, sweeps;
   opts.add_options()
       ("help,h", "this help")
       ("scenario", po::value<std::string>()->default_value(""), "scenario file (default: the built-in scenario)")
@@ -179,6 +180,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       ("threads", po::value<int>()->default_value(0), "worker threads (0 = all cores); results do not depend on it")
       ("seed", po::value<std::string>(), "random seed (simulation.seed)")
       ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE: override any scenario key (repeatable)")
+      ("sweep", po::value<std::vector<std::string>>(&sweeps)->composing(), "KEY=v1,v2,...: run the grid of values as variants sweep_0000, ... (repeatable)")
       ("json", "print one JSON document instead of the summary table")
       ("quiet,q", "no progress on stderr")
       ("customer-forecast", po::value<std::string>(), "write the per-customer forecast of population.history customers to this CSV")
@@ -196,7 +198,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   // --paths and --seed are scenario keys: validated like the file.
   if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
   if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
-  const auto scenario = load(vm["scenario"].as<std::string>(), sets);
+  auto scenario = load(vm["scenario"].as<std::string>(), sets);
+  for (const auto& spec : sweeps) scenarios::add_sweep(scenario, spec);
 
   std::string output;
   const bool force = vm.count("force") > 0;

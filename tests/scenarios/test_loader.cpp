@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace clvsim::scenarios {
 namespace {
@@ -311,10 +312,11 @@ TEST(Messages, WrongType)
             "\"month\"), got integer 1");
 }
 
-TEST(Messages, UncertainValuesNotYetSupported)
+TEST(Messages, UncertainValuesNeedAFittingDistribution)
 {
+  // Distributions are covered in test_variant_inputs.cpp; a table without 'dist' is not one.
   EXPECT_EQ(errors(MINIMAL + "[service]\ncourtesy = { dist = \"normal\", mean = 0.9, sd = 0.05 }\n"),
-            "error: shop.toml:15:1: service.courtesy: uncertain values (tables with 'dist') are not supported yet");
+            "error: shop.toml:15:1: service.courtesy: a normal distribution needs low and high within [0, 1]");
   EXPECT_EQ(errors(MINIMAL + "[service]\ncourtesy = { mean = 0.9 }\n"),
             "error: shop.toml:15:1: service.courtesy has the wrong type: expected a number, got table");
 }
@@ -437,10 +439,14 @@ TEST(Messages, SeveralProblemsAtOnceInFileOrder)
             "error: --set service.cost_per_contact=-1: service.cost_per_contact = -1 is out of range [0, inf)");
 }
 
-TEST(Messages, LaterFeaturesAreNamed)
+TEST(Messages, InvestmentsAndSweepsAreKnownTables)
 {
   EXPECT_EQ(errors(MINIMAL + "[[investment]]\nname = \"x\"\n"),
-            "error: shop.toml:14:1: 'investment' is not supported yet (a later version adds it)");
+            "error: shop.toml:14:1: investment 'x': missing required key 'changes' (a table of scenario keys and "
+            "their new values)");
+  EXPECT_EQ(errors(MINIMAL + "[[investmnt]]\nname = \"x\"\n"),
+            "error: shop.toml:14:1: unknown key 'investmnt'; did you mean 'investment'?");
+  EXPECT_EQ(errors(MINIMAL + "[swep]\n"), "error: shop.toml:14:1: unknown key 'swep'; did you mean 'sweep'?");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -712,9 +718,9 @@ TEST(Set, Invalid)
   EXPECT_EQ(errors(MINIMAL, {"purchase.model=gamma"}),
             "error: --set purchase.model=gamma: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"pareto_nbd\", "
             "\"sbg_poisson\", \"sbg\"");
-  EXPECT_EQ(errors(MINIMAL, {"service.courtesy={ dist = \"uniform\", low = 0.8, high = 1 }"}),
-            "error: --set service.courtesy={ dist = \"uniform\", low = 0.8, high = 1 }: service.courtesy: "
-            "uncertain values (tables with 'dist') are not supported yet");
+  EXPECT_EQ(errors(MINIMAL, {"service.courtesy={ dist = \"uniform\", low = 0.8, high = 1.2 }"}),
+            "error: --set service.courtesy={ dist = \"uniform\", low = 0.8, high = 1.2 }: service.courtesy: "
+            "a uniform distribution on [0.8, 1.2] can give values out of range [0, 1]");
 }
 
 TEST(Set, UnknownKeyAndMalformed)
@@ -798,6 +804,27 @@ void expect_same(const Scenario& a, const Scenario& b)
     EXPECT_EQ(a.channels[i].start_period, b.channels[i].start_period);
     EXPECT_EQ(a.channels[i].end_period, b.channels[i].end_period);
   }
+  ASSERT_EQ(a.investments.size(), b.investments.size());
+  for (std::size_t i = 0; i < a.investments.size(); ++i) {
+    EXPECT_EQ(a.investments[i].name, b.investments[i].name);
+    ASSERT_EQ(a.investments[i].changes.size(), b.investments[i].changes.size());
+    for (std::size_t j = 0; j < a.investments[i].changes.size(); ++j) {
+      EXPECT_EQ(a.investments[i].changes[j].key, b.investments[i].changes[j].key);
+      EXPECT_EQ(a.investments[i].changes[j].op, b.investments[i].changes[j].op);
+      EXPECT_EQ(a.investments[i].changes[j].number, b.investments[i].changes[j].number);
+      EXPECT_EQ(a.investments[i].changes[j].text, b.investments[i].changes[j].text);
+    }
+  }
+  // describe() writes uncertain values where they live, so compare them by key.
+  std::map<std::string, std::string> ua, ub;
+  for (const auto& u : a.uncertain) ua[u.key] = describe_distribution(u.dist);
+  for (const auto& u : b.uncertain) ub[u.key] = describe_distribution(u.dist);
+  EXPECT_EQ(ua, ub);
+  ASSERT_EQ(a.sweep.size(), b.sweep.size());
+  for (std::size_t i = 0; i < a.sweep.size(); ++i) {
+    EXPECT_EQ(a.sweep[i].key, b.sweep[i].key);
+    EXPECT_EQ(a.sweep[i].values, b.sweep[i].values);
+  }
 }
 
 void expect_round_trip(const Scenario& s)
@@ -842,6 +869,14 @@ name = "partners"
 customers_per_period = 0.1
 start_period = 1
 end_period = 5
+[[investment]]
+name = "retention_team"
+cost_per_period = { dist = "lognormal", median = 5000, sigma = 0.2 }
+start_period = 2
+ramp_periods = 3
+changes = { "satisfaction.churn_sensitivity" = { add = 0.1 }, "segment.odd.service.max_contacts" = 2, "acquisition.channel.partners.customers_per_period" = { multiply = { dist = "uniform", low = 1, high = 2 } } }
+[sweep]
+"service.incident_probability" = [0.05, 0.1]
 )";
   text.insert(text.find("[purchase]"), "history = \"customers.csv\"\nhistory_time_unit = \"day\"\n");
   const Scenario s = load(text, {"segment.vip.share=0.1", "segment.odd.share=0.1", "simulation.name=\"quote \\\" me\"",

@@ -147,7 +147,8 @@ TEST(Variants, RoiAndPaybackOnAHandComputableCase)
 {
   // Pay 5000 once in period 2 to remove the fixed cost of 1000 per period from period 2 on:
   // gain 1000 delta^t for t >= 2, cost 5000 delta^2. Payback when the cumulative discounted
-  // gain covers the cost: 1000 (delta^2 + ... + delta^t) >= 5000 delta^2, i.e. t = 6.
+  // gain covers the cost: 1000 (delta^2 + ... + delta^t) >= 5000 delta^2. Five terms
+  // (t = 6) fall short because delta^s < delta^2 for s > 2; six (t = 7) are enough.
   auto sc = base();
   sc.investments.push_back(Investment{"lean", "", 5000, 0, 0, 0, 2, 0,
                                       {change("economics.fixed_cost_per_period", ChangeOp::set, 0.0)}});
@@ -162,7 +163,7 @@ TEST(Variants, RoiAndPaybackOnAHandComputableCase)
     EXPECT_NEAR(c.paths.at("delta_npv")[up], gain, 1e-6);
     EXPECT_NEAR(c.paths.at("cost_npv")[up], cost, 1e-9);
     EXPECT_NEAR(c.paths.at("roi")[up], (gain - cost) / cost, 1e-9);
-    EXPECT_EQ(c.paths.at("payback_period")[up], 6.0);
+    EXPECT_EQ(c.paths.at("payback_period")[up], 7.0);
     EXPECT_NEAR(c.paths.at("revenue_uplift")[up], 0.0, 1e-15);
   }
 }
