@@ -1,0 +1,306 @@
+#include "models/fit/fit_command.h"
+
+#include <cerrno>
+#include <cmath>
+#include <charconv>
+#include <cstring>
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <unistd.h>
+
+#include "engine/errors.h"
+#include "models/fit/dates.h"
+#include "models/fit/fit_models.h"
+#include "models/fit/report.h"
+#include "models/fit/summary.h"
+#include "models/fit/transactions.h"
+
+namespace clvsim::fit {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+po::options_description visible_options()
+{
+  po::options_description o("Options");
+  o.add_options()
+      ("help,h", "show this help")
+      ("columns", po::value<std::string>()->value_name("ID,DATE[,AMOUNT]"),
+       "names of the customer id, date and amount columns in the header (default customer_id,date,amount; "
+       "give two names for a log without amounts)")
+      ("date-format", po::value<std::string>()->value_name("FMT")->default_value("%Y-%m-%d"),
+       "date format of the log: %Y, %m, %d and literal characters, e.g. %Y%m%d")
+      ("calibration-end", po::value<std::string>()->value_name("DATE"),
+       "last day of the calibration period (required unless --survival)")
+      ("holdout-end", po::value<std::string>()->value_name("DATE"),
+       "last day of the holdout period: compare the forecast with the actual repeat transactions")
+      ("time-unit", po::value<std::string>()->value_name("UNIT")->default_value("week"), "day, week or month")
+      ("model", po::value<std::string>()->value_name("MODEL")->default_value("bg_nbd"),
+       "bg_nbd, pareto_nbd or all (gamma_gamma is fitted whenever the log has amounts)")
+      ("summary-out", po::value<std::string>()->value_name("FILE.csv"),
+       "write the customer summary customer_id,x,t_x,T,m_x (m_x = 0 when x = 0)")
+      ("output,o", po::value<std::string>()->value_name("FILE.toml"),
+       "write a scenario fragment for `clvsim run` (and, without --summary-out, the summary as <stem>_customers.csv)")
+      ("force", po::bool_switch(), "overwrite existing output files")
+      ("json", po::bool_switch(), "print one JSON document instead of the tables")
+      ("horizon", po::value<std::string>()->value_name("N"),
+       "simulation.horizon of the fragment, in its periods (default 52 weeks or 12 months)")
+      ("survival", po::value<std::string>()->value_name("FILE.csv"),
+       "fit the sBG to a cohort survival table with the columns period,alive instead of a transaction log");
+  return o;
+}
+
+std::string usage_error(const std::string& what)
+{
+  return "fit: " + what + " (see 'clvsim fit --help')";
+}
+
+int parse_day(const std::string& option, const std::string& text, const DateFormat& format)
+{
+  if (auto d = format.parse(text)) return *d;
+  static const DateFormat iso("%Y-%m-%d");
+  if (auto d = iso.parse(text)) return *d;
+  throw InputError(usage_error("--" + option + " '" + text + "' is not a date (expected " + format.pattern() +
+                               (format.format() == "%Y-%m-%d" ? "" : " or YYYY-MM-DD") + ")"));
+}
+
+//! Writes `text` to `path` through a temporary file renamed into place when complete.
+void write_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write)
+{
+  fs::path tmp = path;
+  tmp += ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw IoError(path.string() + ": cannot write (" + std::strerror(errno) + ")");
+    write(f);
+    f.flush();
+    if (!f) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw IoError(path.string() + ": write failed (" + std::strerror(errno) + ")");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw IoError(path.string() + ": cannot move the completed file into place (" + ec.message() + ")");
+  }
+}
+
+void check_writable(const fs::path& path, bool force)
+{
+  std::error_code ec;
+  if (fs::exists(path, ec) && !force)
+    throw InputError(path.string() + " already exists; use --force to overwrite it");
+  if (fs::is_directory(path, ec)) throw InputError(path.string() + " is a directory");
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) throw IoError(path.string() + ": directory " + dir.string() + " does not exist");
+}
+
+}  // namespace
+
+std::string fit_usage()
+{
+  std::ostringstream s;
+  s << "Usage: clvsim fit TRANSACTIONS.csv --calibration-end DATE [options]\n"
+       "       clvsim fit --survival COHORT.csv [options]\n\n"
+       "Fits BG/NBD, Pareto/NBD and gamma-gamma by maximum likelihood to a transaction log\n"
+       "(one row per purchase: customer id, date, amount; same-day purchases of a customer are\n"
+       "merged), or the sBG to a cohort survival table, and prints estimates, standard errors\n"
+       "and log-likelihoods; with --holdout-end also the forecast vs the actual holdout.\n\n"
+    << visible_options();
+  return s.str();
+}
+
+int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+  po::options_description hidden;
+  hidden.add_options()("transactions", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(visible_options()).add(hidden);
+  po::positional_options_description positional;
+  positional.add("transactions", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(usage_error(e.what()));
+  }
+  if (vm.count("help")) {
+    out << fit_usage();
+    return 0;
+  }
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    if (!vm.count(name)) return std::nullopt;
+    return vm[name].as<std::string>();
+  };
+  const bool force = vm["force"].as<bool>(), json = vm["json"].as<bool>();
+  const std::vector<std::string> inputs =
+      vm.count("transactions") ? vm["transactions"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto survival = get("survival");
+  if (inputs.size() > 1) throw InputError(usage_error("expected one TRANSACTIONS.csv, got " + std::to_string(inputs.size())));
+  if (survival && !inputs.empty())
+    throw InputError(usage_error("give either TRANSACTIONS.csv or --survival FILE.csv, not both"));
+  if (!survival && inputs.empty()) throw InputError(usage_error("missing TRANSACTIONS.csv"));
+
+  const auto unit_text = *get("time-unit");
+  const auto unit = parse_time_unit(unit_text);
+  if (!unit) throw InputError(usage_error("--time-unit '" + unit_text + "' must be day, week or month"));
+  const std::string model = *get("model");
+  if (model != "bg_nbd" && model != "pareto_nbd" && model != "all")
+    throw InputError(usage_error("--model '" + model + "' must be bg_nbd, pareto_nbd or all"));
+
+  int horizon = *unit == TimeUnit::month ? 12 : 52;
+  if (auto h = get("horizon")) {
+    int v = 0;
+    const auto [p, ec] = std::from_chars(h->data(), h->data() + h->size(), v);
+    if (h->empty() || ec != std::errc() || p != h->data() + h->size() || v < 1)
+      throw InputError(usage_error("--horizon '" + *h + "' must be a whole number of periods >= 1"));
+    horizon = v;
+  }
+
+  // Outputs: decided and checked before any work, so bad usage writes nothing.
+  const auto toml_out = get("output");
+  std::optional<std::string> summary_out = get("summary-out");
+  if (survival && summary_out) throw InputError(usage_error("--summary-out needs a transaction log, not --survival"));
+  if (!survival && toml_out && !summary_out) {
+    const fs::path p(*toml_out);
+    summary_out = (p.parent_path() / (p.stem().string() + "_customers.csv")).string();
+  }
+  if (toml_out) check_writable(*toml_out, force);
+  if (summary_out) check_writable(*summary_out, force);
+  if (toml_out && summary_out && fs::absolute(*toml_out).lexically_normal() == fs::absolute(*summary_out).lexically_normal())
+    throw InputError(usage_error("-o and --summary-out name the same file " + *toml_out));
+
+  FitReport report;
+
+  if (survival) {
+    for (const char* o : {"calibration-end", "holdout-end", "columns"})
+      if (vm.count(o)) throw InputError(usage_error(std::string("--") + o + " does not apply to --survival"));
+    if (*unit == TimeUnit::day)
+      throw InputError(usage_error("--survival needs --time-unit week or month (the sBG's period is the simulation period)"));
+    const SurvivalTable table = read_survival_table(*survival);
+    report.source = *survival;
+    report.survival = &table;
+    report.fits.push_back(fit_sbg(table));
+    for (const auto& w : report.fits.back().warnings) err << "warning: " << w << "\n";
+    if (json) print_json(out, report);
+    else print_console(out, report);
+    if (toml_out) {
+      FragmentOptions fo;
+      fo.purchase = &report.fits.back();
+      fo.time_unit = *unit;
+      fo.horizon_periods = horizon;
+      const std::string text = scenario_fragment(report, fo);
+      write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
+    }
+    return 0;
+  }
+
+  // Transaction log.
+  LogFormat format;
+  format.date_format = DateFormat(*get("date-format"));
+  if (auto c = get("columns")) {
+    std::vector<std::string> names;
+    if (!split_csv_line(*c, names) || names.size() < 2 || names.size() > 3 ||
+        std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); }))
+      throw InputError(usage_error("--columns '" + *c + "' must name the id, date and amount columns, e.g. id,date,amount"));
+    format.id_column = names[0];
+    format.date_column = names[1];
+    format.amount_column = names.size() == 3 ? names[2] : "";
+  }
+  const auto cal_text = get("calibration-end");
+  if (!cal_text) throw InputError(usage_error("--calibration-end DATE is required"));
+  SummaryOptions so;
+  so.time_unit = *unit;
+  so.calibration_end = parse_day("calibration-end", *cal_text, format.date_format);
+  if (auto h = get("holdout-end")) {
+    so.holdout_end = parse_day("holdout-end", *h, format.date_format);
+    if (*so.holdout_end <= so.calibration_end)
+      throw InputError(usage_error("--holdout-end " + format_iso(*so.holdout_end) + " must be after --calibration-end " +
+                                   format_iso(so.calibration_end)));
+  }
+  format.last_day = so.holdout_end.value_or(so.calibration_end);
+
+  const TransactionLog log = read_transactions(inputs[0], format);
+  const CustomerSummary summary = summarize(log, so);
+  report.source = inputs[0];
+  report.summary = &summary;
+  report.log_rows = log.rows_read;
+
+  const CollapsedSummary data = collapse(summary.x, summary.t_x, summary.T);
+  if (model == "bg_nbd" || model == "all") report.fits.push_back(fit_bg_nbd(data));
+  if (model == "pareto_nbd" || model == "all") report.fits.push_back(fit_pareto_nbd(data));
+  const std::size_t purchase_fits = report.fits.size();
+  if (summary.has_amounts) {
+    if (summary.repeat_customers >= 3) {
+      report.fits.push_back(fit_gamma_gamma(summary.x, summary.m_x, &report.gamma_gamma_skipped_zero));
+      if (report.gamma_gamma_skipped_zero)
+        err << "warning: gamma_gamma: left out " << report.gamma_gamma_skipped_zero
+            << " repeat buyers whose mean repeat amount is 0\n";
+    } else {
+      err << "warning: gamma_gamma: not fitted, only " << summary.repeat_customers << " repeat buyers\n";
+    }
+  }
+  for (const auto& f : report.fits)
+    for (const auto& w : f.warnings) err << "warning: " << w << "\n";
+
+  std::vector<const FitResult*> purchase;
+  for (std::size_t k = 0; k < purchase_fits; ++k) purchase.push_back(&report.fits[k]);
+  if (summary.holdout_end) {
+    const double t = (*summary.holdout_end - summary.calibration_end) / days_in(*unit);
+    for (const FitResult* f : purchase) {
+      double expected = std::numeric_limits<double>::quiet_NaN();
+      try {
+        expected = expected_conditional_total(*f, data, t);
+      } catch (const std::exception& e) {
+        err << "warning: " << f->model << ": the holdout forecast cannot be computed at these estimates ("
+            << e.what() << ")\n";
+      }
+      report.holdout.push_back({f->model, expected, static_cast<double>(summary.holdout_transactions)});
+    }
+  }
+  if (!json) {
+    report.tracking = track(summary, purchase);
+    for (std::size_t m = 0; m < purchase.size(); ++m)
+      if (!std::isfinite(report.tracking->expected[m].back()))
+        err << "warning: " << purchase[m]->model
+            << ": E[X(t)] cannot be computed at these estimates; its tracking column is n/a\n";
+  }
+
+  if (json) print_json(out, report);
+  else print_console(out, report);
+
+  if (summary_out) write_atomically(*summary_out, [&](std::ostream& f) { write_summary_csv(summary, f); });
+  if (toml_out) {
+    FragmentOptions fo;
+    // With --model all, the purchase model with the higher log-likelihood goes into the scenario.
+    fo.purchase = purchase.front();
+    for (const FitResult* f : purchase)
+      if (f->log_likelihood > fo.purchase->log_likelihood) fo.purchase = f;
+    if (report.fits.size() > purchase_fits) fo.spend = &report.fits.back();
+    const fs::path toml_dir = fs::absolute(*toml_out).parent_path();
+    std::error_code ec;
+    fs::path rel = fs::relative(fs::absolute(*summary_out), toml_dir, ec);
+    fo.history = (ec || rel.empty() ? fs::absolute(*summary_out) : rel).generic_string();
+    fo.time_unit = *unit;
+    fo.horizon_periods = horizon;
+    const std::string text = scenario_fragment(report, fo);
+    write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
+  }
+  return 0;
+}
+
+}  // namespace clvsim::fit
