@@ -115,32 +115,39 @@ std::string human_bytes(double b)
   return buf;
 }
 
-//! The per-customer forecast as CSV, written to a temporary file and renamed when complete.
-void write_forecast(const CustomerForecast& f, const std::string& path)
+//! Atomic text output: write a temporary file in the same directory, then rename.
+void write_text_file(const std::string& path, const std::string& text)
 {
   const std::string tmp = path + ".tmp-" + std::to_string(getpid());
   {
     std::ofstream out(tmp);
-    if (!out) throw IoError("error: cannot write forecast file '" + path + "'");
-    out << "customer_id,p_alive,expected_orders,expected_orders_se,expected_orders_closed_form,"
-           "expected_clv,expected_clv_se\n";
-    out.precision(10);
-    for (std::size_t j = 0; j < f.customer_id.size(); ++j)
-      out << f.customer_id[j] << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
-          << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ','
-          << f.expected_clv[j] << ',' << f.expected_clv_se[j] << '\n';
+    out << text;
     out.flush();
     if (!out) {
       std::remove(tmp.c_str());
-      throw IoError("error: cannot write forecast file '" + path + "'");
+      throw IoError("error: cannot write '" + path + "'");
     }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
     std::remove(tmp.c_str());
-    throw IoError("error: cannot write forecast file '" + path + "': " + ec.message());
+    throw IoError("error: cannot write '" + path + "': " + ec.message());
   }
+}
+
+//! The per-customer forecast as CSV, written to a temporary file and renamed when complete.
+void write_forecast(const CustomerForecast& f, const std::string& path)
+{
+  std::ostringstream out;
+  out << "customer_id,p_alive,expected_orders,expected_orders_se,expected_orders_closed_form,"
+         "expected_clv,expected_clv_se\n";
+  out.precision(10);
+  for (std::size_t j = 0; j < f.customer_id.size(); ++j)
+    out << f.customer_id[j] << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
+        << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ','
+        << f.expected_clv[j] << ',' << f.expected_clv_se[j] << '\n';
+  write_text_file(path, out.str());
 }
 
 class Progress {
@@ -289,46 +296,6 @@ int cmd_show(const std::vector<std::string>& args)
   return 0;
 }
 
-//! Atomic text output: write a temporary file in the same directory, then rename.
-void write_text_file(const std::string& path, const std::string& text)
-{
-  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream out(tmp);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw IoError("error: cannot write '" + path + "'");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw IoError("error: cannot write '" + path + "': " + ec.message());
-  }
-}
-
-std::string json_number(double v)
-{
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
-std::string json_string(const std::string& s)
-{
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') { out += '\\'; out += c; }
-    else if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); out += b; }
-    else out += c;
-  }
-  return out + "\"";
-}
-
 int cmd_batch(const std::vector<std::string>& args, const std::string& command_line)
 {
   po::options_description opts("clvsim batch SCENARIO... --out-dir DIR [options]");
@@ -385,7 +352,7 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
   std::ostringstream csv, json;
   csv << "scenario,file,results,status,paths,npv_profit_mean,npv_profit_se,clv_mean,clv_to_cac,"
          "repeat_revenue_share,nps_final,best_investment,best_net_npv_mean,best_p_roi_positive\n";
-  json << "{\"clvsim_version\": " << json_string(VERSION) << ", \"scenarios\": [";
+  json << "{\"clvsim_version\": " << io::json_quote(VERSION) << ", \"scenarios\": [";
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string out = (std::filesystem::path(dir) / (names[i] + ".h5")).string();
     Results results;
@@ -427,19 +394,19 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
       }
     }
     csv << names[i] << ',' << files[i] << ',' << out << ',' << status << ',' << results.paths << ','
-        << json_number(npv.mean) << ',' << json_number(npv.se) << ',' << json_number(mean("clv_mean")) << ','
-        << json_number(mean("clv_to_cac")) << ',' << json_number(mean("repeat_revenue_share")) << ','
-        << json_number(mean("nps_final")) << ',' << best << ',' << json_number(best_net) << ','
-        << json_number(best_p) << '\n';
-    json << (i ? ", " : "") << "{\"scenario\": " << json_string(names[i]) << ", \"file\": " << json_string(files[i])
-         << ", \"results\": " << json_string(out) << ", \"status\": " << json_string(status)
-         << ", \"paths\": " << results.paths << ", \"npv_profit\": {\"mean\": " << json_number(npv.mean)
-         << ", \"se\": " << json_number(npv.se) << "}, \"clv_mean\": " << json_number(mean("clv_mean"))
-         << ", \"clv_to_cac\": " << json_number(mean("clv_to_cac"))
-         << ", \"repeat_revenue_share\": " << json_number(mean("repeat_revenue_share"))
-         << ", \"nps_final\": " << json_number(mean("nps_final")) << ", \"best_investment\": "
-         << (best.empty() ? "null" : json_string(best)) << ", \"best_net_npv_mean\": " << json_number(best_net)
-         << ", \"best_p_roi_positive\": " << json_number(best_p) << "}";
+        << io::json_number(npv.mean) << ',' << io::json_number(npv.se) << ',' << io::json_number(mean("clv_mean")) << ','
+        << io::json_number(mean("clv_to_cac")) << ',' << io::json_number(mean("repeat_revenue_share")) << ','
+        << io::json_number(mean("nps_final")) << ',' << best << ',' << io::json_number(best_net) << ','
+        << io::json_number(best_p) << '\n';
+    json << (i ? ", " : "") << "{\"scenario\": " << io::json_quote(names[i]) << ", \"file\": " << io::json_quote(files[i])
+         << ", \"results\": " << io::json_quote(out) << ", \"status\": " << io::json_quote(status)
+         << ", \"paths\": " << results.paths << ", \"npv_profit\": {\"mean\": " << io::json_number(npv.mean)
+         << ", \"se\": " << io::json_number(npv.se) << "}, \"clv_mean\": " << io::json_number(mean("clv_mean"))
+         << ", \"clv_to_cac\": " << io::json_number(mean("clv_to_cac"))
+         << ", \"repeat_revenue_share\": " << io::json_number(mean("repeat_revenue_share"))
+         << ", \"nps_final\": " << io::json_number(mean("nps_final")) << ", \"best_investment\": "
+         << (best.empty() ? "null" : io::json_quote(best)) << ", \"best_net_npv_mean\": " << io::json_number(best_net)
+         << ", \"best_p_roi_positive\": " << io::json_number(best_p) << "}";
   }
   json << "]}\n";
   write_text_file((std::filesystem::path(dir) / "index.csv").string(), csv.str());

@@ -289,4 +289,18 @@ std::string to_json(const Results& r)
   return j.take();
 }
 
+std::string json_quote(const std::string& text)
+{
+  Json j;
+  j.string(text);
+  return j.take();
+}
+
+std::string json_number(double value)
+{
+  Json j;
+  j.number(value);
+  return j.take();
+}
+
 }  // namespace clvsim::io

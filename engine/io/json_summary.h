@@ -24,4 +24,9 @@ double payback_median(const std::vector<double>& payback_period);
 //! Share of all paths with roi > 0 (NaN roi counts as not positive); NaN when empty.
 double share_positive(const std::vector<double>& roi);
 
+//! A JSON string literal of `text` (quoted, escaped, invalid UTF-8 replaced).
+std::string json_quote(const std::string& text);
+//! A JSON number with the shortest exact representation; null for NaN and infinities.
+std::string json_number(double value);
+
 }  // namespace clvsim::io
