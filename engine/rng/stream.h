@@ -42,11 +42,13 @@ class Stream {
 public:
   using Philox = r123::Philox4x32_R<10>;
 
+  //! `first_block` skips the stream's first blocks (4 words each): a stream whose first
+  //! block was drawn in a batch (rng::philox_batch) continues with first_block = 1.
   Stream(std::uint64_t seed, std::uint32_t path, std::uint64_t customer, std::uint32_t period,
-         Purpose purpose)
+         Purpose purpose, std::uint32_t first_block = 0)
   {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    ctr_ = {{0u, static_cast<std::uint32_t>(customer),
+    ctr_ = {{first_block, static_cast<std::uint32_t>(customer),
              (period & 0xFFFFu) | ((static_cast<std::uint32_t>(purpose) & 0xFFu) << 16) |
                  (static_cast<std::uint32_t>((customer >> 32) & 0xFFu) << 24),
              path}};

@@ -1,7 +1,18 @@
 #pragma once
-//! Customers of one work block in structure-of-arrays form (SPEC §10): 40 bytes of state
-//! per customer. Blocks have a fixed capacity chosen by the scenario (simulation.block_size);
-//! customers enter blocks in creation order, so a customer's block never depends on threads.
+//! Customers of one work block (SPEC §10). Blocks have a fixed capacity chosen by the
+//! scenario (simulation.block_size); customers enter blocks in creation order, so a
+//! customer's block never depends on threads.
+//!
+//! Two views of the same customers:
+//! * the public arrays, one entry per customer ever pushed, in creation order: what CLV
+//!   accounting reads (id, acq_period, segment, flags, n_orders, clv, revenue). The kernel
+//!   keeps them current: after every simulate_period() they hold each customer's state at
+//!   the end of that period (24 bytes per customer, live or not);
+//! * `live`, the kernel's structure-of-arrays state of the customers still alive, compacted
+//!   (stable: creation order is kept) after every period, so the hot loop never visits a
+//!   churned customer (37 bytes per live customer).
+//! The traits handed to push_back (lambda, churn, nu, sat) wait in the `staged_*` arrays
+//! until the kernel first sees the customer and moves them into `live`.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -18,32 +29,66 @@ enum CustomerFlag : std::uint8_t {
   OFFERED = 32,    //!< has had its one chance to enrol in the loyalty programme
 };
 
+//! Kernel state of the live customers of a block, structure of arrays, compacted each period.
+struct LiveState {
+  std::vector<std::uint32_t> slot;      //!< index of the customer in the block's public arrays
+  std::vector<std::uint32_t> id_lo;     //!< customer id bits 0-31 (Philox counter word 1)
+  std::vector<std::uint8_t> id_hi;      //!< customer id bits 32-39 (rng::id_high_bits)
+  std::vector<float> lambda;            //!< order rate per period
+  std::vector<double> p0;               //!< e^-lambda, the chance of no order at multiplier 1
+  std::vector<float> churn;             //!< log(1-theta) (sbg*), p (bg_nbd) or mu per period (pareto_nbd)
+  std::vector<float> nu;                //!< gamma-gamma nu, or the log of the median order value
+  std::vector<float> sat;               //!< satisfaction S at the end of the last period
+  std::vector<std::uint16_t> acq_period;
+  std::vector<std::uint8_t> segment;
+  std::vector<std::uint8_t> flags;
+
+  std::size_t size() const { return slot.size(); }
+  void reserve(std::size_t n)
+  {
+    slot.reserve(n); id_lo.reserve(n); id_hi.reserve(n); lambda.reserve(n); p0.reserve(n);
+    churn.reserve(n); nu.reserve(n); sat.reserve(n); acq_period.reserve(n); segment.reserve(n);
+    flags.reserve(n);
+  }
+  //! Keep the first n entries.
+  void truncate(std::size_t n)
+  {
+    slot.resize(n); id_lo.resize(n); id_hi.resize(n); lambda.resize(n); p0.resize(n);
+    churn.resize(n); nu.resize(n); sat.resize(n); acq_period.resize(n); segment.resize(n);
+    flags.resize(n);
+  }
+};
+
 struct Block {
   std::vector<std::uint64_t> id;          //!< global customer id (the random-stream key)
   std::vector<std::uint16_t> acq_period;  //!< period of acquisition (0 for existing customers)
   std::vector<std::uint8_t> segment;
   std::vector<std::uint8_t> flags;
   std::vector<std::uint32_t> n_orders;    //!< orders so far, the first (acquisition) one included
-  std::vector<float> lambda;              //!< order rate per period
-  std::vector<float> churn;               //!< log(1-theta) (sbg*), p (bg_nbd) or mu per period (pareto_nbd)
-  std::vector<float> nu;                  //!< gamma-gamma nu, or the log of the customer's median order value
-  std::vector<float> sat;                 //!< satisfaction S at the end of the last period
   std::vector<float> clv;                 //!< contribution so far, discounted to the acquisition period
   std::vector<float> revenue;             //!< kept revenue so far (undiscounted)
+
+  //! Traits of customers pushed since the kernel last ran: entry k belongs to customer
+  //! staged_from + k (the kernel moves them into `live` and frees these arrays).
+  std::vector<float> staged_lambda, staged_churn, staged_nu, staged_sat;
+  std::size_t staged_from = 0;
+  LiveState live;  //!< the kernel's state of live customers (see the file comment)
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n)
   {
     id.reserve(n); acq_period.reserve(n); segment.reserve(n); flags.reserve(n);
-    n_orders.reserve(n); lambda.reserve(n); churn.reserve(n); nu.reserve(n); sat.reserve(n);
-    clv.reserve(n); revenue.reserve(n);
+    n_orders.reserve(n); clv.reserve(n); revenue.reserve(n);
+    staged_lambda.reserve(n); staged_churn.reserve(n); staged_nu.reserve(n); staged_sat.reserve(n);
   }
+  //! Append a customer with its traits (lambda, churn, nu in the units of LiveState, S0).
   void push_back(std::uint64_t id_, std::uint16_t acq, std::uint8_t seg, std::uint8_t fl,
                  std::uint32_t orders, float lam, float ch, float nu_, float s)
   {
     id.push_back(id_); acq_period.push_back(acq); segment.push_back(seg); flags.push_back(fl);
-    n_orders.push_back(orders); lambda.push_back(lam); churn.push_back(ch); nu.push_back(nu_);
-    sat.push_back(s); clv.push_back(0.0f); revenue.push_back(0.0f);
+    n_orders.push_back(orders); clv.push_back(0.0f); revenue.push_back(0.0f);
+    staged_lambda.push_back(lam); staged_churn.push_back(ch); staged_nu.push_back(nu_);
+    staged_sat.push_back(s);
   }
 };
 
