@@ -699,7 +699,9 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
   (void)period_days;
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const double in_flight = std::min<double>(sc.simulation.paths, threads > 0 ? threads : hw);
-  const double state = customers * 48.0 * in_flight;
+  // ~80 bytes per customer measured at 10M customers (bench/README.md): CLV accounting for
+  // every customer, compacted state for live ones, staging and allocator slack.
+  const double state = customers * 80.0 * in_flight;
   const double results = static_cast<double>(sc.simulation.paths) * H * 8.0 *
                          (PERIOD_KPI_COUNT + 12) * (1.0 + static_cast<double>(sc.segments.size()));
   const double histogram = customers * 8.0 * std::min(sc.simulation.paths, HISTOGRAM_PATHS);
