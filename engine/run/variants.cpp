@@ -263,7 +263,7 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
     Comparison c;
     c.name = specs[v].name;
     for (const char* m : {"delta_npv", "cost_npv", "net_npv", "roi", "payback_period", "revenue_uplift",
-                          "delta_nps", "delta_customers_active", "delta_clv"})
+                          "delta_nps", "delta_retention", "delta_customers_active", "delta_clv"})
       c.paths[m].assign(static_cast<std::size_t>(paths), NaN);
     const auto& pb = base.periods.at("profit");
     const auto& pv = k.periods.at("profit");
@@ -294,6 +294,11 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
       c.paths["delta_nps"][up] = k.paths.at("nps_final")[up] - base.paths.at("nps_final")[up];
       const std::size_t last = up * static_cast<std::size_t>(H) + static_cast<std::size_t>(H - 1);
       c.paths["delta_customers_active"][up] = av[last] - ab[last];
+      // retention: the share of all customers acquired in the horizon (and the initial
+      // cohort) still active at its end
+      const double acq_b = base.paths.at("customers_acquired")[up], acq_v = k.paths.at("customers_acquired")[up];
+      c.paths["delta_retention"][up] =
+          (acq_v > 0 && acq_b > 0) ? av[last] / acq_v - ab[last] / acq_b : NaN;
       c.paths["delta_clv"][up] = k.paths.at("clv_mean")[up] - base.paths.at("clv_mean")[up];
     }
     out.push_back(std::move(c));

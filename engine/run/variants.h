@@ -55,7 +55,8 @@ VariantSchedule make_schedule(const scenarios::Scenario& base, const VariantSpec
 
 //! Paired comparisons of each investment variant (and the portfolio) with the baseline,
 //! per path (SPEC §8): delta_npv, cost_npv, net_npv, roi, payback_period, revenue_uplift,
-//! delta_nps, delta_customers_active, delta_clv.
+//! delta_nps, delta_retention (change in the share of acquired customers still active at
+//! the end), delta_customers_active, delta_clv.
 std::vector<Comparison> compare_variants(const std::vector<VariantResults>& variants,
                                          const std::vector<VariantSpec>& specs, int paths,
                                          int horizon, const std::vector<double>& discount);

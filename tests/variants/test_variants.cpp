@@ -110,6 +110,8 @@ TEST(Variants, NoOpInvestmentWithZeroCostHasDeltaNpvExactlyZero)
   const auto& c = comparison(r, "noop");
   for (double d : c.paths.at("delta_npv")) EXPECT_EQ(d, 0.0);
   for (double d : c.paths.at("cost_npv")) EXPECT_EQ(d, 0.0);
+  for (const char* m : {"delta_nps", "delta_retention", "delta_customers_active", "delta_clv", "revenue_uplift"})
+    for (double d : c.paths.at(m)) EXPECT_EQ(d, 0.0) << m;
   EXPECT_TRUE(bitwise_equal(r.variants[0].kpis.paths.at("npv_profit"), r.variants[1].kpis.paths.at("npv_profit")));
 }
 
