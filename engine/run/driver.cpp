@@ -174,6 +174,7 @@ public:
     return blocks_.back();
   }
   std::vector<Block>& blocks() { return blocks_; }
+  std::size_t block_size() const { return block_size_; }
 
 private:
   std::size_t block_size_;
@@ -226,9 +227,29 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
 
   // The initial cohort: ids 0 .. N0-1, acquired at the start of period 0.
   const std::uint64_t n0 = static_cast<std::uint64_t>(sc.population.initial_customers);
-  for (std::uint64_t id = 0; id < n0; ++id) {
-    add_customer(pop, setup0, seed, path, id, 0, sim::INITIAL);
-    count_new(pop.blocks().back().segment.back(), 0.0, false);
+  // Its blocks are independent, so their trait draws run in parallel; each block receives
+  // the same ids in the same order as one-by-one creation would give it.
+  {
+    const std::uint64_t B = pop.block_size();
+    const std::size_t n_blocks = static_cast<std::size_t>((n0 + B - 1) / B);
+    auto& blocks = pop.blocks();
+    blocks.resize(n_blocks);
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(std::size_t{0}, n_blocks, [&](std::size_t k) {
+        Block& block = blocks[k];
+        block.reserve(static_cast<std::size_t>(B));
+        const std::uint64_t end = std::min<std::uint64_t>(n0, (k + 1) * B);
+        for (std::uint64_t id = k * B; id < end; ++id) {
+          const std::uint8_t seg = draw_segment(setup0, seed, path, id);
+          float lambda, churn, nu, sat;
+          sim::draw_traits(setup0.segments[seg], seed, path, id, lambda, churn, nu, sat);
+          block.push_back(id, 0, seg, static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE), 0, lambda, churn,
+                          nu, sat);
+        }
+      });
+    });
+    for (const Block& block : blocks)
+      for (std::uint8_t seg : block.segment) count_new(seg, 0.0, false);
   }
 
   // Existing customers: ids N0 .., traits from the exact posterior given their history.
