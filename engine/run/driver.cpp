@@ -253,7 +253,35 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   }
 
   // Existing customers: ids N0 .., traits from the exact posterior given their history.
+  // P(alive) depends on the purchase parameters: when this path's (or variant's) differ from
+  // the nominal ones the plan was built with (uncertain inputs, sweeps, investments), it is
+  // recomputed for this path so the alive/dead draw and the posterior use the same model.
   const std::uint64_t first_existing_id = n0;
+  std::vector<std::vector<double>> path_p_alive;
+  const std::vector<std::vector<double>>* p_alive = &plan.existing_p_alive;
+  if (!plan.existing.empty()) {
+    bool differs = sc.segments.size() != plan.scenario->segments.size();
+    for (std::size_t g = 0; !differs && g < sc.segments.size(); ++g) {
+      const auto& a = sc.segments[g].behaviour.purchase;
+      const auto& b = plan.scenario->segments[g].behaviour.purchase;
+      differs = a.r != b.r || a.alpha != b.alpha || a.a != b.a || a.b != b.b || a.s != b.s ||
+                a.beta != b.beta || a.time_unit != b.time_unit;
+    }
+    if (differs) {
+      const double to_unit_hist = scenarios::days_in(sc.population.history_time_unit) /
+                                  scenarios::days_in(sc.base.purchase.time_unit);
+      const double horizon_units = H * scenarios::days_in(sc.simulation.period) /
+                                   scenarios::days_in(sc.base.purchase.time_unit);
+      path_p_alive.assign(sc.segments.size(), std::vector<double>(plan.existing.size()));
+      for (std::size_t g = 0; g < sc.segments.size(); ++g)
+        for (std::size_t j = 0; j < plan.existing.size(); ++j) {
+          double orders_unused = 0;
+          existing_closed_forms(sc.segments[g].behaviour, plan.existing[j], to_unit_hist, horizon_units, H,
+                                path_p_alive[g][j], orders_unused);
+        }
+      p_alive = &path_p_alive;
+    }
+  }
   {
     const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
                            scenarios::days_in(sc.base.purchase.time_unit);
@@ -263,7 +291,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       const std::uint8_t seg = draw_segment(setup0, seed, path, id);
       const SegmentModel& m = setup0.segments[seg];
       rng::Stream hs(seed, path, id, 0, rng::Purpose::history);
-      const bool alive = hs.uniform() < plan.existing_p_alive[seg][j];
+      const bool alive = hs.uniform() < (*p_alive)[seg][j];
       float lambda = 0, churn = 0, nu = 0, sat = 0;
       sim::draw_traits(m, seed, path, id, lambda, churn, nu, sat);  // prior draws, then the posterior:
       rng::Stream& ts = hs;  // the posterior draws continue the history stream

@@ -7,6 +7,7 @@
 // k = 4 standard errors throughout: ~40 comparisons, P(|z| > 4) = 6.3e-5 each, so a correct
 // engine fails with probability < 0.3%; the seeds are fixed, so the suite is deterministic.
 #include "engine/run/driver.h"
+#include "engine/run/variants.h"
 #include "models/purchase/bg_nbd.h"
 #include "models/purchase/pareto_nbd.h"
 #include "models/purchase/sbg.h"
@@ -181,6 +182,28 @@ TEST_F(History, BgNbdCdnowCustomerExpects1226OrdersIn39Weeks)
     const double se = std::sqrt(ss / (copies - 1) / copies);
     const double expected = models::bg_nbd::conditional_expected(prm, 39, rows[row][0], rows[row][1], rows[row][2]);
     EXPECT_NEAR(m, expected, K_SE * se) << "row " << row << " se " << se;
+  }
+}
+
+TEST_F(History, AliveShareFollowsEachPathsUncertainParameters)
+{
+  // With purchase.a uncertain, each path's existing customers must be alive with
+  // P(alive | x, t_x, T) at that path's draw of a (SPEC §3.6 with §9), not at the nominal a.
+  const int copies = 2000, paths = 12;
+  write_history({{2, 30.43, 38.86}}, copies);
+  const auto sc = scenarios::load_string(
+      "[purchase]\nmodel = \"bg_nbd\"\ntime_unit = \"week\"\nr = 0.243\nalpha = 4.414\n"
+      "a = { dist = \"uniform\", low = 0.3, high = 3.0 }\nb = 2.426\n[spend]\nmodel = \"fixed\"\nvalue = 20.0\n"
+      "[simulation]\nperiod = \"week\"\nhorizon = 2\npaths = 12\nseed = 16\n"
+      "[population]\nhistory = \"history.csv\"\n",
+      "test.toml", dir_.string());
+  const auto r = run(sc, RunOptions{});
+  const auto& active = r.variants[0].kpis.periods.at("customers_active");
+  for (int p = 0; p < paths; ++p) {
+    const double a = draw_uncertain(sc.uncertain.at(0).dist, sc.simulation.seed, static_cast<std::uint32_t>(p), "purchase.a");
+    const double expected = models::bg_nbd::p_alive({0.243, 4.414, a, 2.426}, 2, 30.43, 38.86);
+    const double share = active[static_cast<std::size_t>(p * 2)] / copies;
+    EXPECT_NEAR(share, expected, K_SE * std::sqrt(expected * (1 - expected) / copies)) << "path " << p << " a = " << a;
   }
 }
 
