@@ -114,6 +114,13 @@ SegmentModel SegmentModel::from(const scenarios::Behaviour& be, scenarios::Perio
   m.loyalty_basket = lo.basket_multiplier;
   m.loyalty_satisfaction_bonus = lo.satisfaction_bonus;
   m.loyalty_referral = lo.referral_multiplier;
+  if (!lo.enabled) {
+    // A programme that is off (e.g. a variant that ends it) has no members' effects or
+    // costs, even for customers who enrolled while it ran.
+    m.loyalty_reward_cost_rate = 0.0;
+    m.loyalty_cost_per_member = 0.0;
+    m.loyalty_hazard = m.loyalty_frequency = m.loyalty_basket = m.loyalty_referral = 1.0;
+  }
   return m;
 }
 

@@ -188,6 +188,27 @@ TEST(Variants, TraitChangesApplyToNewCustomersOnlyRateChangesToEveryone)
     for (int t = 0; t < 3; ++t) EXPECT_EQ(inc_b[static_cast<std::size_t>(p * 12 + t)], inc_r[static_cast<std::size_t>(p * 12 + t)]);
 }
 
+TEST(Variants, EndingTheLoyaltyProgrammeEndsMembersEffectsAndCosts)
+{
+  auto sc = scenarios::load_string(std::string(BASE) +
+                                       "[loyalty]\nenabled = true\neligible_after_orders = 1\n"
+                                       "enrollment_probability = 1.0\ncost_per_member_per_period = 1.0\n",
+                                   "base.toml", ".");
+  Change off;
+  off.key = "loyalty.enabled";
+  off.number = 0.0;
+  sc.investments.push_back(Investment{"end_loyalty", "", 0, 0, 0, 0, 3, 0, {off}});
+  const auto r = run_it(sc);
+  const auto& base_cost = r.variants[0].kpis.periods.at("cost_loyalty");
+  const auto& ended = r.variants[1].kpis.periods.at("cost_loyalty");
+  for (int p = 0; p < r.paths; ++p)
+    for (int t = 0; t < 12; ++t) {
+      const auto i = static_cast<std::size_t>(p * 12 + t);
+      if (t < 3) EXPECT_EQ(ended[i], base_cost[i]) << "period " << t;
+      else EXPECT_EQ(ended[i], 0.0) << "period " << t;
+    }
+}
+
 TEST(Variants, RampMovesNumericChangesLinearly)
 {
   auto sc = base();
