@@ -41,6 +41,7 @@ namespace {
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int HISTOGRAM_PATHS = 5;   //!< per-customer CLVs are kept for the first paths only
 constexpr int HISTOGRAM_BINS = 40;
+constexpr std::size_t HISTOGRAM_SAMPLE = 1000000;  //!< customers per path kept for the histogram
 
 //! Ids of acquired customers encode (period, channel slot, index), so a customer keeps its id
 //! (and so its random numbers) in every variant where it is acquired: 2^39 | t << 26 | slot << 20 | k.
@@ -488,6 +489,16 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   struct ClvSums { double sum = 0, n = 0, sum_initial = 0, n_initial = 0, sum_acquired = 0, n_acquired = 0, rev = 0; };
   std::vector<ClvSums> clv(S);
   const bool keep_sample = static_cast<int>(path) < HISTOGRAM_PATHS;
+  // The histogram and concentration curve use at most HISTOGRAM_SAMPLE customers of a path:
+  // every stride-th in creation order (deterministic), so large runs keep no per-customer copy.
+  std::size_t customers_total = 0;
+  for (const Block& b : pop.blocks()) customers_total += b.size();
+  const std::size_t stride = std::max<std::size_t>(1, (customers_total + HISTOGRAM_SAMPLE - 1) / HISTOGRAM_SAMPLE);
+  std::size_t creation_index = 0;
+  if (keep_sample) {
+    out.clv_sample.reserve(customers_total / stride + 1);
+    out.revenue_sample.reserve(customers_total / stride + 1);
+  }
   out.existing_orders.reserve(plan.existing.size());
   out.existing_clv.reserve(plan.existing.size());
   for (const Block& b : pop.blocks()) {
@@ -504,7 +515,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       c.n += 1;
       if (b.flags[i] & sim::INITIAL) { c.sum_initial += b.clv[i]; c.n_initial += 1; }
       else { c.sum_acquired += b.clv[i]; c.n_acquired += 1; }
-      if (keep_sample) {
+      if (keep_sample && creation_index++ % stride == 0) {
         out.clv_sample.push_back(b.clv[i]);
         out.revenue_sample.push_back(b.revenue[i]);
       }
@@ -753,7 +764,8 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
   const double state = customers * 80.0 * in_flight;
   const double results = static_cast<double>(sc.simulation.paths) * H * 8.0 *
                          (PERIOD_KPI_COUNT + 12) * (1.0 + static_cast<double>(sc.segments.size()));
-  const double histogram = customers * 8.0 * std::min(sc.simulation.paths, HISTOGRAM_PATHS);
+  const double histogram = std::min(customers, static_cast<double>(HISTOGRAM_SAMPLE)) * 8.0 *
+                           std::min(sc.simulation.paths, HISTOGRAM_PATHS);
   return state + results + histogram;
 }
 
