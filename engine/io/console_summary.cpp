@@ -72,6 +72,16 @@ std::string left(std::string s, int width)
   return s + std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ');
 }
 
+//! Like left(), but a name too long keeps its end ("~" + tail): for dotted input names the
+//! distinctive part is the key at the end (investment.x.changes.service.courtesy).
+std::string left_tail(std::string s, int width)
+{
+  s = printable(std::move(s));
+  if (static_cast<int>(s.size()) > width)
+    return "~" + s.substr(s.size() - static_cast<std::size_t>(width - 1));
+  return s + std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ');
+}
+
 std::string plural_period(const std::string& period)
 {
   if (period.empty()) return "periods";
@@ -340,7 +350,7 @@ void sensitivity_table(std::ostream& out, const Results& r)
     for (std::size_t k = 0; k < order.size() && k < TOP; ++k) {
       const std::size_t i = order[k];
       const double sp = at(s.spearman, i);
-      out << std::string(INDENT, ' ') << left(s.parameter[i], NAME)
+      out << std::string(INDENT, ' ') << left_tail(s.parameter[i], NAME)
           << cell(std::isnan(sp) ? "n/a" : fmt("%+.3f", sp), COL)
           << cell(format_value(at(s.tornado_low, i), kind), COL)
           << cell(format_value(at(s.tornado_high, i), kind), COL) << '\n';
