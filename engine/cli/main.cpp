@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -51,6 +52,18 @@ const char* MAIN_USAGE =
     "  --version          print the version\n\n"
     "exit codes: 0 ok, 1 internal error, 2 bad usage or invalid input, 3 I/O error,\n"
     "            130/143 interrupted\n";
+
+// Temporary files an interrupted run may have begun ("<output>.tmp-<pid>", the naming of
+// every writer here), set before any is opened; the handler removes them (unlink is
+// async-signal-safe) so an interrupted run leaves nothing behind.
+char g_tmp_results[4096] = {0};
+char g_tmp_forecast[4096] = {0};
+
+void remember_tmp(char (&slot)[4096], const std::string& output)
+{
+  const std::string tmp = output + ".tmp-" + std::to_string(getpid());
+  if (tmp.size() < sizeof slot) std::memcpy(slot, tmp.c_str(), tmp.size() + 1);
+}
 
 std::string join_command_line(int argc, char** argv)
 {
@@ -241,6 +254,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   options.on_progress = [&](int done, int total) { progress(done, total); };
   const Results results = run(scenario, options);
 
+  if (!output.empty()) remember_tmp(g_tmp_results, output);
+  if (!forecast_path.empty()) remember_tmp(g_tmp_forecast, forecast_path);
   if (!output.empty()) io::write_results(results, output, force);
   if (!forecast_path.empty()) write_forecast(results.forecast, forecast_path);
   if (vm.count("json")) std::cout << io::to_json(results) << '\n';
@@ -417,8 +432,8 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
 
 extern "C" void on_signal(int sig)
 {
-  // Nothing is half-written outside the temporary results file, which the writer creates
-  // last; leave at once with the conventional code.
+  if (g_tmp_results[0]) unlink(g_tmp_results);
+  if (g_tmp_forecast[0]) unlink(g_tmp_forecast);
   _exit(sig == SIGINT ? 130 : 143);
 }
 

@@ -302,6 +302,17 @@ gamma = 15.44
   EXPECT_NE(o.err.find("history.csv:2: t_x = 40 is greater than T = 38.86"), std::string::npos) << o.err;
 }
 
+TEST_F(Cli, InterruptedRunExits143AndLeavesNothing)
+{
+  // A run of several seconds, terminated after one: exit code 143 and no file of any kind.
+  const std::string cmd = "cd '" + dir_.string() + "' && ('" CLVSIM_BIN "' run '" CLVSIM_SOURCE_DIR
+                          "/bench/reference.toml' --set population.initial_customers=5000000 -o out.h5 "
+                          "--quiet >/dev/null 2>&1 & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo $? > code.txt)";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(slurp(dir_ / "code.txt"), "143\n");
+  EXPECT_EQ(other_files({"code.txt"}), std::vector<std::string>{});
+}
+
 TEST_F(Cli, BatchRunsEveryScenarioSkipsCompleteResultsAndWritesAnIndex)
 {
   write("a.toml", SMALL);
