@@ -239,14 +239,29 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       tbb::parallel_for(std::size_t{0}, n_blocks, [&](std::size_t k) {
         Block& block = blocks[k];
         block.reserve(static_cast<std::size_t>(B));
-        const std::uint64_t end = std::min<std::uint64_t>(n0, (k + 1) * B);
-        for (std::uint64_t id = k * B; id < end; ++id) {
-          const std::uint8_t seg = draw_segment(setup0, seed, path, id);
-          float lambda, churn, nu, sat;
-          sim::draw_traits(setup0.segments[seg], seed, path, id, lambda, churn, nu, sat);
-          block.push_back(id, 0, seg, static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE), 0, lambda, churn,
-                          nu, sat);
+        const std::uint64_t first = k * B, end = std::min<std::uint64_t>(n0, (k + 1) * B);
+        const std::size_t nk = static_cast<std::size_t>(end - first);
+        // Segments first, then each segment's traits in one batch (the draws of a customer
+        // do not depend on the batch it is drawn in).
+        std::vector<std::uint8_t> seg(nk);
+        for (std::size_t i = 0; i < nk; ++i) seg[i] = draw_segment(setup0, seed, path, first + i);
+        std::vector<float> lambda(nk), churn(nk), nu(nk), sat(nk);
+        std::vector<std::uint64_t> ids;
+        std::vector<float> l(nk), c(nk), v(nk), s0(nk);
+        for (std::size_t g = 0; g < setup0.segments.size(); ++g) {
+          ids.clear();
+          for (std::size_t i = 0; i < nk; ++i)
+            if (seg[i] == g) ids.push_back(first + i);
+          sim::draw_traits_batch(setup0.segments[g], seed, path, ids.size(), ids.data(), l.data(), c.data(),
+                                 v.data(), s0.data());
+          for (std::size_t j = 0; j < ids.size(); ++j) {
+            const std::size_t i = static_cast<std::size_t>(ids[j] - first);
+            lambda[i] = l[j]; churn[i] = c[j]; nu[i] = v[j]; sat[i] = s0[j];
+          }
         }
+        for (std::size_t i = 0; i < nk; ++i)
+          block.push_back(first + i, 0, seg[i], static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE), 0, lambda[i],
+                          churn[i], nu[i], sat[i]);
       });
     });
     for (const Block& block : blocks)

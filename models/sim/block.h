@@ -10,7 +10,7 @@
 //!   the end of that period (24 bytes per customer, live or not);
 //! * `live`, the kernel's structure-of-arrays state of the customers still alive, compacted
 //!   (stable: creation order is kept) after every period, so the hot loop never visits a
-//!   churned customer (37 bytes per live customer).
+//!   churned customer (33 bytes per live customer).
 //! The traits handed to push_back (lambda, churn, nu, sat) wait in the `staged_*` arrays
 //! until the kernel first sees the customer and moves them into `live`.
 #include <array>
@@ -30,32 +30,40 @@ enum CustomerFlag : std::uint8_t {
 };
 
 //! Kernel state of the live customers of a block, structure of arrays, compacted each period.
+//! Every array but id_hi holds 32-bit entries, so the compaction moves 16 lanes at a time.
 struct LiveState {
   std::vector<std::uint32_t> slot;      //!< index of the customer in the block's public arrays
   std::vector<std::uint32_t> id_lo;     //!< customer id bits 0-31 (Philox counter word 1)
   std::vector<std::uint8_t> id_hi;      //!< customer id bits 32-39 (rng::id_high_bits)
   std::vector<float> lambda;            //!< order rate per period
-  std::vector<double> p0;               //!< e^-lambda, the chance of no order at multiplier 1
+  std::vector<float> p0;                //!< e^-lambda, the chance of no order at multiplier 1
   std::vector<float> churn;             //!< log(1-theta) (sbg*), p (bg_nbd) or mu per period (pareto_nbd)
   std::vector<float> nu;                //!< gamma-gamma nu, or the log of the median order value
   std::vector<float> sat;               //!< satisfaction S at the end of the last period
-  std::vector<std::uint16_t> acq_period;
-  std::vector<std::uint8_t> segment;
-  std::vector<std::uint8_t> flags;
+  std::vector<std::uint32_t> meta;      //!< acquisition period | segment << 16 | flags << 24
+  bool wide_ids = false;                //!< some id_hi is non-zero (else id_hi is all zeros)
+
+  static std::uint32_t pack(std::uint16_t acq, std::uint8_t segment, std::uint8_t flags)
+  {
+    return std::uint32_t{acq} | (std::uint32_t{segment} << 16) | (std::uint32_t{flags} << 24);
+  }
+  static std::uint32_t acq_of(std::uint32_t m) { return m & 0xFFFFu; }
+  static std::uint32_t segment_of(std::uint32_t m) { return (m >> 16) & 0xFFu; }
+  static std::uint8_t flags_of(std::uint32_t m) { return static_cast<std::uint8_t>(m >> 24); }
+  std::uint8_t flags(std::size_t i) const { return flags_of(meta[i]); }
+  void set_flags(std::size_t i, std::uint8_t f) { meta[i] = (meta[i] & 0x00FFFFFFu) | (std::uint32_t{f} << 24); }
 
   std::size_t size() const { return slot.size(); }
   void reserve(std::size_t n)
   {
     slot.reserve(n); id_lo.reserve(n); id_hi.reserve(n); lambda.reserve(n); p0.reserve(n);
-    churn.reserve(n); nu.reserve(n); sat.reserve(n); acq_period.reserve(n); segment.reserve(n);
-    flags.reserve(n);
+    churn.reserve(n); nu.reserve(n); sat.reserve(n); meta.reserve(n);
   }
   //! Keep the first n entries.
   void truncate(std::size_t n)
   {
     slot.resize(n); id_lo.resize(n); id_hi.resize(n); lambda.resize(n); p0.resize(n);
-    churn.resize(n); nu.resize(n); sat.resize(n); acq_period.resize(n); segment.resize(n);
-    flags.resize(n);
+    churn.resize(n); nu.resize(n); sat.resize(n); meta.resize(n);
   }
 };
 

@@ -7,6 +7,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
+#include "engine/rng/batch_samplers.h"
 #include "engine/rng/philox_batch.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
@@ -17,6 +18,39 @@
 #include <array>
 #include <cmath>
 
+// Developer instrumentation: -DCLVSIM_PHASE_TIMING prints the cycles spent in each phase
+// of simulate_block at exit (bench/README.md §7 uses it). Off in every normal build.
+#ifdef CLVSIM_PHASE_TIMING
+#include <x86intrin.h>
+#include <cstdio>
+namespace {
+struct PhaseClock {
+  unsigned long long cycles[12] = {};
+  ~PhaseClock()
+  {
+    unsigned long long total = 0;
+    for (auto c : cycles) total += c;
+    for (int k = 0; k < 12; ++k)
+      std::fprintf(stderr, "phase %d: %6.2f%% %.3g cycles\n", k, 100.0 * cycles[k] / total, double(cycles[k]));
+  }
+} phase_clock;
+}  // namespace
+#define CLVSIM_PHASE(k)                                                                                      \
+  do {                                                                                                       \
+    const unsigned long long now_ = __rdtsc();                                                              \
+    phase_clock.cycles[k] += now_ - phase_last_;                                                             \
+    phase_last_ = now_;                                                                                      \
+  } while (0)
+#define CLVSIM_PHASE_START unsigned long long phase_last_ = __rdtsc()
+#else
+#define CLVSIM_PHASE(k) \
+  do {                  \
+  } while (0)
+#define CLVSIM_PHASE_START \
+  do {                     \
+  } while (0)
+#endif
+
 namespace clvsim::sim {
 
 using rng::Purpose;
@@ -24,40 +58,89 @@ using rng::Stream;
 using scenarios::PurchaseModel;
 using scenarios::SpendModel;
 
+void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t path, std::size_t n,
+                       const std::uint64_t* ids, float* lambda, float* churn, float* nu, float* sat)
+{
+  using rng::detail::BATCH_LANES;
+  alignas(64) std::uint32_t lo[BATCH_LANES];
+  alignas(64) std::uint8_t hi[BATCH_LANES];
+  alignas(64) float shape[BATCH_LANES], x[BATCH_LANES], y[BATCH_LANES];
+  const auto batch = [&](std::uint32_t trait, float sh, float* out, std::size_t nb) {
+    std::fill(shape, shape + nb, sh);
+    rng::gamma_batch_f(nb, seed, path, trait, Purpose::traits, lo, hi, shape, out);
+  };
+  for (std::size_t b0 = 0; b0 < n; b0 += BATCH_LANES) {
+    const std::size_t nb = std::min(BATCH_LANES, n - b0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      lo[k] = static_cast<std::uint32_t>(ids[b0 + k]);
+      hi[k] = rng::id_high_bits(ids[b0 + k]);
+    }
+    float* lam = lambda + b0;
+    float* ch = churn + b0;
+    // The order rate: Gamma(r, rate) per period (stream period 0).
+    if (m.model != PurchaseModel::sbg) {
+      batch(0, static_cast<float>(m.r), lam, nb);
+      const float inv_rate = static_cast<float>(1.0 / m.lambda_rate);
+      for (std::size_t k = 0; k < nb; ++k) lam[k] *= inv_rate;
+    } else {
+      std::fill(lam, lam + nb, 0.0f);
+    }
+    // The churn trait (stream periods 1 and 2).
+    if (m.model == PurchaseModel::pareto_nbd) {
+      batch(1, static_cast<float>(m.s), ch, nb);
+      const float inv_rate = static_cast<float>(1.0 / m.mu_rate);
+      for (std::size_t k = 0; k < nb; ++k) ch[k] *= inv_rate;
+    } else {
+      // theta ~ Beta(a, b) = X / (X + Y)
+      batch(1, static_cast<float>(m.a), x, nb);
+      batch(2, static_cast<float>(m.b), y, nb);
+      const bool log_survival = m.model != PurchaseModel::bg_nbd;
+      for (std::size_t k = 0; k < nb; ++k) {
+        const float sum = x[k] + y[k];
+        const float theta = x[k] / sum, keep = y[k] / sum;  // keep = 1 - theta, without cancellation
+        // log(1 - theta): log1p_f(-theta) is exact-ish for theta < 0.29, log_f(keep) beyond;
+        // keep below the smallest normal float means theta = 1 to float precision.
+        const float l = theta < 0.29f ? rng::vmath::log1p_f(-theta)
+                                      : rng::vmath::log_f(keep > 1e-37f ? keep : 1e-37f);
+        ch[k] = log_survival ? l : theta;
+      }
+      // Shapes so small that both gammas underflow: the double sampler works in log space.
+      for (std::size_t k = 0; k < nb; ++k) {
+        if (x[k] + y[k] > 0.0f && std::isfinite(ch[k])) continue;
+        Stream s(seed, path, ids[b0 + k], 4, Purpose::traits);  // a stream of its own
+        const double th = rng::beta(s, m.a, m.b);
+        ch[k] = static_cast<float>(log_survival ? std::log1p(-th) : th);
+      }
+    }
+    // The spend trait (stream period 3).
+    float* v = nu + b0;
+    switch (m.spend) {
+    case SpendModel::gamma_gamma: {
+      batch(3, static_cast<float>(m.q), v, nb);
+      const float inv_rate = static_cast<float>(1.0 / m.gamma);
+      for (std::size_t k = 0; k < nb; ++k) v[k] *= inv_rate;
+      break;
+    }
+    case SpendModel::lognormal: {
+      rng::normal_batch_f(nb, seed, path, 3, Purpose::traits, lo, hi, v);
+      const float mu = static_cast<float>(m.log_median), sd = static_cast<float>(m.customer_sigma);
+      for (std::size_t k = 0; k < nb; ++k) v[k] = mu + sd * v[k];
+      break;
+    }
+    case SpendModel::fixed: std::fill(v, v + nb, 0.0f); break;
+    }
+    // Initial satisfaction S0 ~ Normal(mean, sd) clamped to [0, 10].
+    float* s0 = sat + b0;
+    rng::normal_batch_f(nb, seed, path, 0, Purpose::satisfaction, lo, hi, s0);
+    const float mean = static_cast<float>(m.initial_mean), sd = static_cast<float>(m.initial_sd);
+    for (std::size_t k = 0; k < nb; ++k) s0[k] = std::clamp(mean + sd * s0[k], 0.0f, 10.0f);
+  }
+}
+
 void draw_traits(const SegmentModel& m, std::uint64_t seed, std::uint32_t path, std::uint64_t id,
                  float& lambda, float& churn, float& nu, float& sat)
 {
-  Stream s(seed, path, id, 0, Purpose::traits);
-  // Draw order is fixed per model: rate trait, churn trait, spend trait.
-  double lam = 0, ch = 0;
-  switch (m.model) {
-  case PurchaseModel::sbg_poisson:
-    lam = rng::gamma(s, m.r, m.lambda_rate);
-    ch = std::log1p(-rng::beta(s, m.a, m.b));  // log(1 - theta)
-    break;
-  case PurchaseModel::bg_nbd:
-    lam = rng::gamma(s, m.r, m.lambda_rate);
-    ch = rng::beta(s, m.a, m.b);  // p
-    break;
-  case PurchaseModel::pareto_nbd:
-    lam = rng::gamma(s, m.r, m.lambda_rate);
-    ch = rng::gamma(s, m.s, m.mu_rate);  // mu per period
-    break;
-  case PurchaseModel::sbg:
-    ch = std::log1p(-rng::beta(s, m.a, m.b));
-    break;
-  }
-  double v = 0;
-  switch (m.spend) {
-  case SpendModel::gamma_gamma: v = rng::gamma(s, m.q, m.gamma); break;
-  case SpendModel::lognormal: v = m.log_median + m.customer_sigma * rng::normal(s); break;
-  case SpendModel::fixed: v = 0; break;
-  }
-  lambda = static_cast<float>(lam);
-  churn = static_cast<float>(ch);
-  nu = static_cast<float>(v);
-  Stream ss(seed, path, id, 0, Purpose::satisfaction);
-  sat = static_cast<float>(std::clamp(m.initial_mean + m.initial_sd * rng::normal(ss), 0.0, 10.0));
+  draw_traits_batch(m, seed, path, 1, &id, &lambda, &churn, &nu, &sat);
 }
 
 namespace {
@@ -73,51 +156,47 @@ namespace {
 //   an inversion that rounding left above the whole pmf.
 // * Purpose::order_values: with gamma-gamma spend and neither returns nor compensation
 //   (which need each order's value), the n order values of a period are drawn as their sum
-//   Gamma(n p, nu) (exact: a sum of independent Gamma(p, nu)), by Marsaglia-Tsang attempts
-//   drawn in batches: attempt 1 from words 0-2 of block 0, attempt 2 from word 3 of block 0
-//   and words 0-1 of block 1, later attempts rng::gamma from block 2 on (a rejected attempt
-//   is followed by fresh words, so the law is exact). Otherwise one value per order, from
-//   block 0 on.
+//   Gamma(n p, nu) (exact: a sum of independent Gamma(p, nu)) by rng::gamma_batch_f, in the
+//   layout of engine/rng/batch_samplers.h (attempt a from block a, the scalar finish from
+//   block 3). Otherwise (and for an acquisition period with more than one order) one value
+//   per order, from block 0 on.
 // * Purpose::incidents: Binomial fallbacks, then contacts, waits and courtesy of each
 //   incident. The incidents are the first K orders of the period (orders are exchangeable).
 // * Purpose::returns, reviews, loyalty: as named, one draw per order or per offer.
+//
+// Precision: the per-customer phases run in single precision (16 lanes with AVX-512):
+// multipliers, survival, the order-count inversion, order values and satisfaction. Money
+// is accumulated in double (tallies) and in the float per-customer CLV of Block.
 constexpr std::size_t CHUNK = 256;  //!< customers per batch (per-phase scratch in `Chunk`)
 
-//! 1/k, so the inversion loop multiplies instead of dividing.
-constexpr auto INV_K = [] {
-  std::array<double, 64> a{};
-  for (std::size_t k = 1; k < a.size(); ++k) a[k] = 1.0 / static_cast<double>(k);
-  return a;
-}();
-
 //! Poisson(mean) by sequential-search inversion from the uniform u (mean < 10, p0 = e^-mean),
-//! as rng::poisson does; -1 when rounding left u above the whole pmf (then the caller
+//! in single precision; -1 when rounding left u above the whole pmf (then the caller
 //! restarts from its fallback stream).
-inline long poisson_inversion(double u, double mean, double p0)
+inline long poisson_inversion(float u, float mean, float p0)
 {
-  double p = p0;
+  float p = p0;
   long k = 0;
   while (u > p) {
     u -= p;
     ++k;
-    p *= k < 64 ? mean * INV_K[static_cast<std::size_t>(k)] : mean / static_cast<double>(k);
-    if (p == 0.0) return -1;
+    p *= mean / static_cast<float>(k);
+    if (p == 0.0f) return -1;
   }
   return k;
 }
 
 //! Poisson(mean) for the orders of a customer-period: inversion from word 1 when mean < 10,
 //! otherwise (or on an inversion restart) from the customer's `orders` stream.
-inline std::uint32_t order_count(double u, double mean, double p0, const PeriodContext& ctx,
-                                 std::uint64_t id)
+inline std::uint32_t order_count(float u, float mean, float p0, const PeriodContext& ctx, std::uint64_t id)
 {
-  if (mean < 10.0) {
+  if (mean < 10.0f) {
     const long k = poisson_inversion(u, mean, p0);
     if (k >= 0) return static_cast<std::uint32_t>(k);
   }
   Stream os(ctx.seed, ctx.path, id, ctx.period, Purpose::orders);
-  return rng::poisson(os, mean);
+  return rng::poisson(os, static_cast<double>(mean));
 }
+
 
 //! Binomial(n, q) incidents among n orders: inversion from word 2 when q <= 1/2 and
 //! n q < 10 (BINV, as rng::binomial), otherwise (or on a restart) from the incidents stream.
@@ -242,6 +321,7 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
   }
 }
 
+
 //! Move customers pushed since the last call into the live state (dead ones never enter).
 void ingest(Block& b)
 {
@@ -255,14 +335,13 @@ void ingest(Block& b)
     L.slot.push_back(static_cast<std::uint32_t>(i));
     L.id_lo.push_back(static_cast<std::uint32_t>(b.id[i]));
     L.id_hi.push_back(rng::id_high_bits(b.id[i]));
+    L.wide_ids |= L.id_hi.back() != 0;
     L.lambda.push_back(b.staged_lambda[k]);
-    L.p0.push_back(rng::vmath::exp(-static_cast<double>(b.staged_lambda[k])));
+    L.p0.push_back(rng::vmath::exp_f(-b.staged_lambda[k]));
     L.churn.push_back(b.staged_churn[k]);
     L.nu.push_back(b.staged_nu[k]);
     L.sat.push_back(b.staged_sat[k]);
-    L.acq_period.push_back(b.acq_period[i]);
-    L.segment.push_back(b.segment[i]);
-    L.flags.push_back(b.flags[i]);
+    L.meta.push_back(LiveState::pack(b.acq_period[i], b.segment[i], b.flags[i]));
   }
   b.staged_from = n;
   // Free the staging arrays once the block is full (nothing more will be pushed).
@@ -279,290 +358,394 @@ void ingest(Block& b)
   }
 }
 
+//! Stable compaction of entries [c0, c0 + nc) of a 32-bit array: the entries with keep[j]
+//! move down to a + w, in order; returns the new w. w <= c0, and every vector store ends at
+//! or before the last entry already loaded, so the array can be compacted in place.
+template <class T>
+std::size_t compact32(T* a, std::size_t c0, std::size_t nc, const std::uint8_t* keep, std::size_t w)
+{
+  static_assert(sizeof(T) == 4);
+  std::size_t j = 0;
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+  for (; j + 16 <= nc; j += 16) {
+    const __m128i k8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(keep + j));
+    const __mmask16 m = _mm_test_epi8_mask(k8, k8);
+    const __m512i v = _mm512_loadu_si512(a + c0 + j);
+    _mm512_storeu_si512(a + w, _mm512_maskz_compress_epi32(m, v));
+    w += static_cast<std::size_t>(__builtin_popcount(m));
+  }
+#endif
+  for (; j < nc; ++j) {
+    a[w] = a[c0 + j];
+    w += keep[j] ? 1 : 0;
+  }
+  return w;
+}
+
+//! The same for a byte array.
+std::size_t compact8(std::uint8_t* a, std::size_t c0, std::size_t nc, const std::uint8_t* keep, std::size_t w)
+{
+  for (std::size_t j = 0; j < nc; ++j) {
+    a[w] = a[c0 + j];
+    w += keep[j] ? 1 : 0;
+  }
+  return w;
+}
+
 //! Scratch of one chunk.
 struct Chunk {
   alignas(64) std::uint32_t w0[CHUNK], w1[CHUNK], w2[CHUNK], w3[CHUNK];
-  alignas(64) double h[CHUNK], mult[CHUNK], p0[CHUNK], delta_sat[CHUNK];
+  alignas(64) float h[CHUNK], mult[CHUNK], p0[CHUNK], delta_sat[CHUNK];
   alignas(64) std::uint32_t orders[CHUNK];
   alignas(64) std::uint8_t state[CHUNK];  // 0 dead (churned before ordering), 1 alive, 2 drops out at the end
-  // buyers with an aggregate Gamma(n p, nu) spend draw
-  alignas(64) std::uint32_t buyer[CHUNK];
-  alignas(64) std::uint32_t g_lo[CHUNK], g0[CHUNK], g1[CHUNK], g2[CHUNK], g3[CHUNK];
-  alignas(64) double g_shape[CHUNK], g_rate[CHUNK], g_value[CHUNK], g_c[CHUNK];
-  alignas(64) std::uint8_t g_ok[CHUNK], g_hi[CHUNK];
-  // buyers whose first attempt was rejected: second attempt
-  alignas(64) std::uint32_t r_idx[CHUNK], r_lo[CHUNK], r0[CHUNK], r1[CHUNK], r2[CHUNK], r3[CHUNK], r_w[CHUNK];
-  alignas(64) double r_shape[CHUNK], r_rate[CHUNK], r_value[CHUNK], r_c[CHUNK];
-  alignas(64) std::uint8_t r_ok[CHUNK], r_hi[CHUNK];
+  alignas(64) std::uint8_t keep[CHUNK];   // state == 1: stays in the live state
+  alignas(64) std::uint32_t list[CHUNK], buyers[CHUNK];
+  // Poisson lockstep: the uniform left, p, mean, count
+  alignas(64) float pu[CHUNK], pp[CHUNK], pm[CHUNK];
+  alignas(64) std::uint32_t pk[CHUNK];
+  // buyers with one batched Gamma(n p, nu) spend draw
+  alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK];
+  alignas(64) std::uint8_t g_hi[CHUNK], batched[CHUNK];
+  alignas(64) float g_shape[CHUNK], g_value[CHUNK];
 };
 
-//! One Marsaglia-Tsang attempt of Gamma(shape >= 1, rate) per lane from three words: a polar
-//! normal from g0, g1 and the uniform from g2 (as rng::gamma). ok = 0 where the attempt was
-//! rejected: rejection sampling then restarts with fresh words, which leaves the law exact.
-void gamma_attempt(std::size_t nb, const std::uint32_t* __restrict g0, const std::uint32_t* __restrict g1,
-                   const std::uint32_t* __restrict g2, const double* __restrict shape,
-                   const double* __restrict c_mt, const double* __restrict rate,
-                   double* __restrict value, std::uint8_t* __restrict ok)
+//! Per-segment parameters of the vector phases, in single precision.
+struct SegParams {
+  float cs, fs, ref, hm, fm, lh, lf;
+  float one;  //!< 1, loaded rather than a literal: GCC turns `c ? x : 1.0f` into a branch
+};
+
+//! Satisfaction at the end of a period (SPEC §5.3, update_satisfaction in single precision):
+//! add the deltas, clamp to [0, 10], decay toward the initial mean.
+[[gnu::always_inline]] inline float end_satisfaction(float s, float delta, float mean0, float keep)
 {
-  for (std::size_t k = 0; k < nb; ++k) {
-    const double x = 2.0 * rng::word_uniform(g0[k]) - 1.0;
-    const double y = 2.0 * rng::word_uniform(g1[k]) - 1.0;
-    const double r2 = x * x + y * y;
-    const double r2s = r2 < 1.0 ? r2 : 0.25 * r2;  // any value in (0, 1): not a constant, or GCC branches
-    // polar normal x sqrt(-2 log(r2) / r2), as e^((log(-2 log r2) - log r2) / 2): two logs,
-    // one exp and no division or sqrt (both slow when vectorised)
-    const double l = rng::vmath::log(r2s);
-    const double z = x * rng::vmath::exp(0.5 * (rng::vmath::log(-2.0 * l) - l));
-    const double d = shape[k] - 1.0 / 3.0;
-    const double v1 = 1.0 + c_mt[k] * z;
-    const double v = v1 * v1 * v1;
-    const double u = rng::word_uniform(g2[k]);
-    const double z2 = z * z;
-    // ok: 1 accepted (by the squeeze, or by the exact test the squeeze leaves to about 10% of
-    // lanes), 0 rejected. The logs are computed for every lane: cheaper vectorised than a
-    // branch. int(...) & int(...): bitwise, no branches, so the loop vectorises.
-    const double vs = v1 > 0.0 ? v : 0x1p-60 - v;  // any positive value (not a constant, or GCC branches)
-    const int valid = int(r2 < 1.0) & int(v1 > 0.0);
-    const int squeeze = int(u < 1.0 - 0.0331 * z2 * z2);
-    const int exact = int(rng::vmath::log(u) < 0.5 * z2 + d * (1.0 - vs + rng::vmath::log(vs)));
-    ok[k] = static_cast<std::uint8_t>(valid & (squeeze | exact));
-    value[k] = d * v / rate[k];
+  return mean0 + (std::clamp(s + delta, 0.0f, 10.0f) - mean0) * keep;
+}
+
+//! Step 1 of a chunk: the hazard and frequency multipliers of SPEC §3.2 from satisfaction at
+//! the end of the last period (§5.3), policies and marketing (§6.3-6.4) and loyalty (§7);
+//! the chance of no order; with SURVIVAL (the sBG models) survival, from word 0. Branch-free
+//! and in single precision over contiguous arrays, so it runs 16 lanes at a time. PLAIN: no
+//! frequency effect anywhere (multiplier 1, p0 = e^-lambda as computed at ingest).
+template <bool SINGLE, bool PLAIN, bool SURVIVAL>
+void multipliers(std::size_t nc, const std::uint32_t* __restrict meta, const float* __restrict sat,
+                 const float* __restrict lambda, const float* __restrict churn, const float* __restrict p0_live,
+                 const std::uint32_t* __restrict w0, const SegParams* __restrict sp, std::uint32_t t,
+                 float* __restrict h, float* __restrict mult, float* __restrict p0, float* __restrict ds,
+                 std::uint8_t* __restrict state)
+{
+  const SegParams P0 = sp[0];
+  for (std::size_t j = 0; j < nc; ++j) {
+    const std::uint32_t mt = meta[j];
+    const std::uint32_t g = SINGLE ? 0u : LiveState::segment_of(mt);
+    // one segment: the parameters are loop invariants (a gather otherwise)
+    const float cs = SINGLE ? P0.cs : sp[g].cs, ref = SINGLE ? P0.ref : sp[g].ref, hm = SINGLE ? P0.hm : sp[g].hm,
+                lh = SINGLE ? P0.lh : sp[g].lh, one = SINGLE ? P0.one : sp[g].one;
+    const std::uint8_t fl = LiveState::flags_of(mt);
+    const bool member = (fl & MEMBER) != 0;
+    const float s = sat[j];
+    const float hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one);
+    h[j] = hj;
+    if constexpr (PLAIN) {
+      mult[j] = 1.0f;
+      p0[j] = p0_live[j];
+    } else {
+      const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
+      const float m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one);
+      mult[j] = m;
+      p0[j] = rng::vmath::exp_f(-(lambda[j] * m));
+    }
+    ds[j] = 0.0f;
+    if constexpr (SURVIVAL) {
+      const int acquisition = int(LiveState::acq_of(mt) == t) & int((fl & EXISTING) == 0);
+      // survive with probability (1-theta)^h; churn holds log(1-theta)
+      const int survives = acquisition | int(rng::word_uniform_f(w0[j]) < rng::vmath::exp_f(hj * churn[j]));
+      state[j] = static_cast<std::uint8_t>(survives);
+    } else {
+      state[j] = 1;
+    }
   }
+}
+
+//! Lockstep Poisson inversion (step 2): each pass takes every lane still above the pmf
+//! (u > p) one step further, with exactly the arithmetic of poisson_inversion.
+void poisson_passes(std::size_t n, float* __restrict u, float* __restrict p, const float* __restrict mean,
+                    std::uint32_t* __restrict k)
+{
+  constexpr int PASSES = 3;
+  for (int pass = 0; pass < PASSES; ++pass) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool move = u[i] > p[i];
+      const std::uint32_t k1 = k[i] + (move ? 1u : 0u);
+      u[i] = move ? u[i] - p[i] : u[i];
+      p[i] = move ? p[i] * (mean[i] / static_cast<float>(k1)) : p[i];
+      k[i] = k1;
+    }
+  }
+}
+
+//! Counts of step 2 of a chunk.
+struct OrderCounts {
+  std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
+};
+
+//! Step 2 of a chunk (sbg_poisson): whether each customer orders (word 1 against p0), the
+//! acquisition order, the candidates for the order-count inversion (cand), and the counts
+//! of active, churned, and loyal / one-time customers at risk and ordering.
+OrderCounts order_decisions(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint32_t* __restrict slot,
+                            const std::uint32_t* __restrict prior, const std::uint8_t* __restrict state,
+                            const std::uint32_t* __restrict w1, const float* __restrict p0, std::uint32_t t,
+                            std::uint32_t loyal_min, std::uint32_t* __restrict orders, std::uint8_t* __restrict cand)
+{
+  OrderCounts oc;
+  std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
+  for (std::size_t j = 0; j < nc; ++j) {
+    const std::uint32_t mt = meta[j];
+    const int alive = int(state[j] != 0);
+    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    const int buys = alive & (acquisition | int(rng::word_uniform_f(w1[j]) > p0[j]));
+    orders[j] = static_cast<std::uint32_t>(alive & acquisition);  // the acquisition order
+    cand[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));
+    // ordering probability of loyal vs one-time customers: those at risk at the start of
+    // the period (churned ones included; an acquisition is neither)
+    const std::uint32_t n_prior = prior[slot[j]];
+    const int loyal = (acquisition ^ 1) & int(n_prior >= loyal_min);
+    const int one = (acquisition ^ 1) & int(n_prior == 1) & (loyal ^ 1);
+    active += alive;
+    churned += alive ^ 1;
+    loyal_risk += loyal;
+    loyal_ord += loyal & buys;
+    one_risk += one;
+    one_ord += one & buys;
+  }
+  oc.active = active;
+  oc.churned = churned;
+  oc.loyal_risk = loyal_risk;
+  oc.loyal_ord = loyal_ord;
+  oc.one_risk = one_risk;
+  oc.one_ord = one_ord;
+  return oc;
+}
+
+//! Counts of step 5 of a chunk.
+struct EndCounts {
+  std::int64_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
+               dropped = 0;
+};
+
+//! Step 5 of a chunk with one segment and no reviews: satisfaction at the end of the period
+//! (written back to sat), NPS categories of the customers still alive, and their S in
+//! s_alive (0 for the others). Branch-free, 16 lanes at a time.
+EndCounts end_of_period(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint8_t* __restrict state,
+                        const float* __restrict dsat, float* __restrict sat, float mean0, float keepf,
+                        float* __restrict s_alive)
+{
+  std::int64_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
+               dropped = 0;
+  for (std::size_t j = 0; j < nc; ++j) {
+    const int alive = int(state[j] == 1);
+    const float s = end_satisfaction(sat[j], dsat[j], mean0, keepf);
+    // nps_category(s) for s in [0, 10]: round(S) >= 9 iff S >= 8.5, >= 7 iff S >= 6.5.
+    const int pro = alive & int(s >= 8.5f);
+    const int pas = alive & int(s >= 6.5f) & int(s < 8.5f);
+    const int member = alive & int((LiveState::flags_of(meta[j]) & MEMBER) != 0);
+    dropped += int(state[j] == 2);
+    alive_end += alive;
+    members += member;
+    members_pro += member & pro;
+    members_pas += member & pas;
+    promoters += pro;
+    passives += pas;
+    s_alive[j] = alive ? s : 0.0f * s;
+    sat[j] = s;
+  }
+  EndCounts ec;
+  ec.alive_end = alive_end;
+  ec.members = members;
+  ec.members_pro = members_pro;
+  ec.members_pas = members_pas;
+  ec.promoters = promoters;
+  ec.passives = passives;
+  ec.dropped = dropped;
+  return ec;
 }
 
 template <PurchaseModel MODEL, bool SINGLE>
 void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tallies)
 {
+  constexpr bool SURVIVAL = MODEL == PurchaseModel::sbg_poisson || MODEL == PurchaseModel::sbg;
+  CLVSIM_PHASE_START;
   ingest(b);
+  CLVSIM_PHASE(0);
   LiveState& L = b.live;
   const std::uint32_t t = ctx.period;
   const std::size_t n_live = L.size();
   constexpr bool single = SINGLE;
   const std::uint32_t word2_surv = rng::counter_word2(t, Purpose::survival, 0);
-  const std::uint32_t word2_values = rng::counter_word2(t, Purpose::order_values, 0);
   const std::uint32_t loyal_min = static_cast<std::uint32_t>(ctx.loyal_min_orders);
   std::size_t write = 0;  // stable compaction: survivors move down to `write`
+  const std::size_t S = ctx.segments.size();
   std::array<double, 256> log1m_q{};  // log(1 - q) of each segment's incident probability
-  for (std::size_t g = 0; g < ctx.segments.size(); ++g)
-    log1m_q[g] = std::log1p(-std::min(ctx.segments[g].incident_probability, 0.5));
+  std::array<SegParams, 256> sp{};
+  bool plain_rate = true, reviews = false, period_costs = false;
+  for (std::size_t g = 0; g < S; ++g) {
+    const SegmentModel& m = ctx.segments[g];
+    log1m_q[g] = std::log1p(-std::min(m.incident_probability, 0.5));
+    sp[g] = {static_cast<float>(m.churn_sensitivity), static_cast<float>(m.frequency_sensitivity),
+             static_cast<float>(m.reference), static_cast<float>(m.hazard_multiplier),
+             static_cast<float>(m.frequency_multiplier), static_cast<float>(m.loyalty_hazard),
+             static_cast<float>(m.loyalty_frequency), 1.0f};
+    // Without a frequency effect (fs = 0, multiplier 1, no loyalty) mult = 1 exactly and
+    // p0 = e^-lambda, computed once at ingest (same function, same value).
+    plain_rate &= m.frequency_sensitivity == 0.0 && m.frequency_multiplier == 1.0 && !m.loyalty;
+    period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
+    reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
+  }
   std::array<double, 64> f0_table{};  // (1-q)^n of a single segment, n < 64
   for (std::size_t n = 0; n < f0_table.size(); ++n)
     f0_table[n] = rng::vmath::exp(static_cast<double>(n) * log1m_q[0]);
-  bool reviews = false, period_costs = false;
-  for (const SegmentModel& m : ctx.segments)
-    period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
-  for (const SegmentModel& m : ctx.segments)
-    reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
+  const SegmentModel& m0 = ctx.segments[0];
+  // The common case of the order accounting (see step 4).
+  const bool simple_orders = SINGLE && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
+                             m0.incident_probability <= 0.5;
   Chunk c;
-  // One segment: the chunk's sums go to a local row (registers, not memory the stores
-  // around might alias) and are added to the block's row after each chunk.
-  TallyRow acc{};
+  TallyRow acc{};  // one segment: the chunk's sums, added to the block's row after each chunk
 
   for (std::size_t c0 = 0; c0 < n_live; c0 += CHUNK) {
     const std::size_t nc = std::min(CHUNK, n_live - c0);
-    rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1,
-                      c.w2, c.w3);
+    CLVSIM_PHASE(7);
+    rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2, c.w3);
+    CLVSIM_PHASE(1);
+    const std::uint32_t* meta = &L.meta[c0];  // not restrict: loyalty enrolment writes flags
+    const std::uint32_t* __restrict slot = &L.slot[c0];
+    float* __restrict sat = &L.sat[c0];
+    const float* __restrict lambda = &L.lambda[c0];
+    const float* __restrict churn = &L.churn[c0];
 
     // 1. Multipliers of SPEC §3.2 from satisfaction at the end of the last period (§5.3),
     // policies and marketing (§6.3-6.4) and loyalty (§7); survival and the chance of no order.
-    // Branch-free, so it vectorises (e^0 = 1 exactly when a sensitivity is 0).
-    if constexpr (single) {
-      const SegmentModel& m = ctx.segments[0];
-      const double cs = m.churn_sensitivity, fs = m.frequency_sensitivity, ref = m.reference;
-      const double hm = m.hazard_multiplier, fm = m.frequency_multiplier, lh = m.loyalty_hazard,
-                   lf = m.loyalty_frequency;
-      const float* sat = &L.sat[c0];
-      const float* churn = &L.churn[c0];
-      const float* lambda = &L.lambda[c0];
-      const std::uint8_t* flags = &L.flags[c0];
-      const std::uint16_t* acq = &L.acq_period[c0];
-      // Without a frequency effect (fs = 0, multiplier 1, no loyalty) mult = 1 exactly and
-      // p0 = e^-lambda, computed once at ingest (same function, same value).
-      const bool plain_rate = fs == 0.0 && fm == 1.0 && !m.loyalty;
-      if (plain_rate) {
-        std::copy(&L.p0[c0], &L.p0[c0] + nc, c.p0);
-        std::fill(c.mult, c.mult + nc, 1.0);
-      } else {
-        for (std::size_t j = 0; j < nc; ++j) {
-          const double mult = rng::vmath::exp(fs * (static_cast<double>(sat[j]) - ref)) * fm *
-                              ((flags[j] & MEMBER) != 0 ? lf : 1.0);
-          c.mult[j] = mult;
-          c.p0[j] = rng::vmath::exp(-(lambda[j] * mult));
-        }
-      }
-      for (std::size_t j = 0; j < nc; ++j) {
-        const double s_prev = sat[j];
-        const bool member = (flags[j] & MEMBER) != 0;
-        const double h = rng::vmath::exp(cs * (ref - s_prev)) * hm * (member ? lh : 1.0);
-        c.h[j] = h;
-        c.delta_sat[j] = 0.0;
+    // Branch-free and in single precision, so it runs 16 lanes at a time.
+    if (plain_rate)
+      multipliers<SINGLE, true, SURVIVAL>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, sp.data(), t, c.h, c.mult,
+                                          c.p0, c.delta_sat, c.state);
+    else
+      multipliers<SINGLE, false, SURVIVAL>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, sp.data(), t, c.h, c.mult,
+                                           c.p0, c.delta_sat, c.state);
 
-        if constexpr (MODEL == PurchaseModel::sbg_poisson || MODEL == PurchaseModel::sbg) {
-          const int acquisition = int(acq[j] == t) & int((flags[j] & EXISTING) == 0);
-          // survive with probability (1-theta)^h; churn holds log(1-theta)
-          const int survives = acquisition | int(rng::word_uniform(c.w0[j]) < rng::vmath::exp(h * churn[j]));
-          c.state[j] = static_cast<std::uint8_t>(survives);
-        } else {
-          c.state[j] = 1;
-        }
-      }
-    } else {
-      for (std::size_t j = 0; j < nc; ++j) {
-        const std::size_t i = c0 + j;
-        const SegmentModel& m = ctx.segments[L.segment[i]];
-        const double s_prev = L.sat[i];
-        const bool member = (L.flags[i] & MEMBER) != 0;
-        const double h = rng::vmath::exp(m.churn_sensitivity * (m.reference - s_prev)) *
-                         m.hazard_multiplier * (member ? m.loyalty_hazard : 1.0);
-        const double mult = rng::vmath::exp(m.frequency_sensitivity * (s_prev - m.reference)) *
-                            m.frequency_multiplier * (member ? m.loyalty_frequency : 1.0);
-        c.h[j] = h;
-        c.mult[j] = mult;
-        c.delta_sat[j] = 0.0;
-        c.p0[j] = rng::vmath::exp(-(L.lambda[i] * mult));
-        if constexpr (MODEL == PurchaseModel::sbg_poisson || MODEL == PurchaseModel::sbg) {
-          const bool acquisition = L.acq_period[i] == t && !(L.flags[i] & EXISTING);
-          const bool survives = acquisition || rng::word_uniform(c.w0[j]) < rng::vmath::exp(h * L.churn[i]);
-          c.state[j] = survives ? 1 : 0;
-        } else {
-          c.state[j] = 1;
-        }
-      }
-    }
-
+    CLVSIM_PHASE(2);
     // 2. Order counts; churn; the tallies of the customers active in the period.
     if constexpr (MODEL == PurchaseModel::sbg_poisson) {
       // Branch-free where the outcome is random (a mispredicted branch costs more than the
       // work): index lists are built with `list[n] = j; n += flag`.
-      TallyRow& tally0 = SINGLE ? acc : tallies[0];
-      std::size_t nd = 0, ncand = 0;
+      const OrderCounts oc = order_decisions(nc, meta, slot, b.n_orders.data(), c.state, c.w1, c.p0, t, loyal_min,
+                                             c.orders, c.keep);
+      const std::int64_t active = oc.active, churned = oc.churned, loyal_risk = oc.loyal_risk,
+                         loyal_ord = oc.loyal_ord, one_risk = oc.one_risk, one_ord = oc.one_ord;
+      CLVSIM_PHASE(8);
+      std::size_t ncand = 0;
       for (std::size_t j = 0; j < nc; ++j) {
-        c.buyer[nd] = static_cast<std::uint32_t>(j);
-        nd += c.state[j] == 0 ? 1 : 0;
+        c.list[ncand] = static_cast<std::uint32_t>(j);
+        ncand += c.keep[j];
       }
-      for (std::size_t d = 0; d < nd; ++d) {  // churned (about 3% a period)
-        const std::size_t j = c.buyer[d], i = c0 + j;
-        TallyRow& tally = SINGLE ? acc : tallies[L.segment[i]];
-        L.flags[i] &= static_cast<std::uint8_t>(~ALIVE);
-        b.flags[L.slot[i]] = L.flags[i];
-        tally[T_CHURNED] += 1;
-        // ordering probability of loyal vs one-time customers counts those at risk too
-        if (b.n_orders[L.slot[i]] >= loyal_min) tally[T_LOYAL_AT_RISK] += 1;
-        else if (b.n_orders[L.slot[i]] == 1) tally[T_ONETIME_AT_RISK] += 1;
+      CLVSIM_PHASE(9);
+      if constexpr (SINGLE) {
+        acc[T_ACTIVE] += static_cast<double>(active);
+        acc[T_CHURNED] += static_cast<double>(churned);
+        acc[T_LOYAL_AT_RISK] += static_cast<double>(loyal_risk);
+        acc[T_LOYAL_ORDERED] += static_cast<double>(loyal_ord);
+        acc[T_ONETIME_AT_RISK] += static_cast<double>(one_risk);
+        acc[T_ONETIME_ORDERED] += static_cast<double>(one_ord);
       }
-      std::int64_t active = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
-      const std::uint32_t* __restrict slot = &L.slot[c0];
-      const std::uint32_t* __restrict prior = b.n_orders.data();  // indexed by slot
-      const std::uint16_t* __restrict acq = &L.acq_period[c0];
-      const std::uint8_t* __restrict flags = &L.flags[c0];
-      for (std::size_t j = 0; j < nc; ++j) {
-        const int alive = int(c.state[j] != 0);
-        const int acquisition = int(acq[j] == t) & int((flags[j] & EXISTING) == 0);
-        const int buys = alive & (acquisition | int(rng::word_uniform(c.w1[j]) > c.p0[j]));
-        c.orders[j] = static_cast<std::uint32_t>(alive & acquisition);  // the acquisition order
-        c.g_ok[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));  // needs the inversion
-        const int repeat = alive & (acquisition ^ 1);
-        const int loyal = repeat & int(prior[slot[j]] >= loyal_min);
-        const int one = repeat & int(prior[slot[j]] == 1) & (loyal ^ 1);
-        active += alive;
-        loyal_risk += loyal;
-        loyal_ord += loyal & buys;
-        one_risk += one;
-        one_ord += one & buys;
-      }
-      for (std::size_t j = 0; j < nc; ++j) {
-        c.r_idx[ncand] = static_cast<std::uint32_t>(j);
-        ncand += c.g_ok[j];
+      if (churned > 0) {  // about 3% a period: flags, and per-segment counts
+        for (std::size_t j = 0; j < nc; ++j) {
+          if (c.state[j] != 0) continue;
+          const std::size_t i = c0 + j;
+          const std::uint8_t fl = static_cast<std::uint8_t>(L.flags(i) & ~ALIVE);
+          L.set_flags(i, fl);
+          b.flags[slot[j]] = fl;
+        }
       }
       // Poisson by inversion (>= 1 order here), all candidates in lockstep: pass s takes every
       // lane still above the pmf one step further, with exactly the arithmetic of
       // poisson_inversion, so the counts are the same as one lane at a time. After a few
       // passes the lanes still running (long tails, means >= 10) finish one by one.
       {
-        double* __restrict uu = c.g_shape;  // scratch: the uniform left, p, mean
-        double* __restrict pp = c.g_rate;
-        double* __restrict mm = c.g_value;
-        std::uint32_t* __restrict kk = c.g0;
+        float* __restrict uu = c.pu;
+        float* __restrict pp = c.pp;
+        float* __restrict mm = c.pm;
+        std::uint32_t* __restrict kk = c.pk;
         const std::size_t npad = std::min(CHUNK, (ncand + 15) & ~std::size_t{15});
         for (std::size_t k = 0; k < npad; ++k) {
-          const std::size_t j = k < ncand ? c.r_idx[k] : 0;
-          const double mean = L.lambda[c0 + j] * c.mult[j];
-          const bool lock = k < ncand && mean < 10.0;
-          uu[k] = lock ? rng::word_uniform(c.w1[j]) : 0.0;  // u = 0: never above p, never moves
+          const std::size_t j = k < ncand ? c.list[k] : 0;
+          const float mean = lambda[j] * c.mult[j];
+          const bool lock = k < ncand && mean < 10.0f;
+          uu[k] = lock ? rng::word_uniform_f(c.w1[j]) : 0.0f;  // u = 0: never above p, never moves
           pp[k] = c.p0[j];
           mm[k] = mean;
           kk[k] = 0;
         }
-        constexpr int PASSES = 4;
-        for (int pass = 0; pass < PASSES; ++pass) {
-          for (std::size_t k = 0; k < npad; ++k) {
-            const bool move = uu[k] > pp[k];
-            const std::uint32_t k1 = kk[k] + (move ? 1u : 0u);
-            uu[k] = move ? uu[k] - pp[k] : uu[k];
-            pp[k] = move ? pp[k] * (mm[k] * INV_K[k1]) : pp[k];
-            kk[k] = k1;
-          }
-        }
+        CLVSIM_PHASE(10);
+        poisson_passes(npad, uu, pp, mm, kk);
+        CLVSIM_PHASE(11);
         for (std::size_t k = 0; k < ncand; ++k) {
-          const std::size_t j = c.r_idx[k], i = c0 + j;
-          if (!(mm[k] < 10.0) || uu[k] > pp[k] || pp[k] == 0.0) {
+          const std::size_t j = c.list[k], i = c0 + j;
+          if (!(mm[k] < 10.0f) || uu[k] > pp[k] || pp[k] == 0.0f) {
             // not finished in the lockstep passes (or a mean >= 10): one lane at a time,
             // restarting the inversion from its start (identical arithmetic, same count)
             const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-            c.orders[j] = order_count(rng::word_uniform(c.w1[j]), mm[k], c.p0[j], ctx, id);
+            c.orders[j] = order_count(rng::word_uniform_f(c.w1[j]), mm[k], c.p0[j], ctx, id);
           } else {
             c.orders[j] = kk[k];
           }
         }
       }
-      if constexpr (SINGLE) {
-        tally0[T_ACTIVE] += static_cast<double>(active);
-        tally0[T_LOYAL_AT_RISK] += static_cast<double>(loyal_risk);
-        tally0[T_LOYAL_ORDERED] += static_cast<double>(loyal_ord);
-        tally0[T_ONETIME_AT_RISK] += static_cast<double>(one_risk);
-        tally0[T_ONETIME_ORDERED] += static_cast<double>(one_ord);
-      } else {
+      if constexpr (!SINGLE) {
         for (std::size_t j = 0; j < nc; ++j) {
-          if (c.state[j] == 0) continue;
           const std::size_t i = c0 + j;
-          TallyRow& tally = tallies[L.segment[i]];
-          const bool acquisition = L.acq_period[i] == t && !(L.flags[i] & EXISTING);
-          tally[T_ACTIVE] += 1;
+          TallyRow& tally = tallies[LiveState::segment_of(meta[j])];
+          const bool acquisition = LiveState::acq_of(meta[j]) == t && !(LiveState::flags_of(meta[j]) & EXISTING);
+          const std::uint32_t n_prior = b.n_orders[slot[j]];
+          if (c.state[j] == 0) tally[T_CHURNED] += 1;
+          else tally[T_ACTIVE] += 1;
           if (acquisition) continue;
-          if (b.n_orders[L.slot[i]] >= loyal_min) {
+          const double ordered = c.state[j] != 0 && c.orders[j] > 0 ? 1.0 : 0.0;
+          if (n_prior >= loyal_min) {
             tally[T_LOYAL_AT_RISK] += 1;
-            tally[T_LOYAL_ORDERED] += c.orders[j] > 0 ? 1.0 : 0.0;
-          } else if (b.n_orders[L.slot[i]] == 1) {
+            tally[T_LOYAL_ORDERED] += ordered;
+          } else if (n_prior == 1) {
             tally[T_ONETIME_AT_RISK] += 1;
-            tally[T_ONETIME_ORDERED] += c.orders[j] > 0 ? 1.0 : 0.0;
+            tally[T_ONETIME_ORDERED] += ordered;
           }
+          (void)i;
         }
       }
       if (period_costs) {
         for (std::size_t j = 0; j < nc; ++j) {
           if (c.state[j] == 0) continue;
-          const std::size_t i = c0 + j;
-          const SegmentModel& m = ctx.segments[SINGLE ? 0 : L.segment[i]];
-          TallyRow& tally = SINGLE ? acc : tallies[L.segment[i]];
-          const bool member = (L.flags[i] & MEMBER) != 0;
+          const std::size_t g = SINGLE ? 0 : LiveState::segment_of(meta[j]);
+          const SegmentModel& m = ctx.segments[g];
+          TallyRow& tally = SINGLE ? acc : tallies[g];
+          const bool member = (LiveState::flags_of(meta[j]) & MEMBER) != 0;
           const double period_cost = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
           if (period_cost != 0.0) {
             tally[T_COST_MARKETING] += m.marketing_cost_per_customer;
             tally[T_COST_LOYALTY] += member ? m.loyalty_cost_per_member : 0.0;
-            b.clv[L.slot[i]] -= static_cast<float>(ctx.discount[t - L.acq_period[i]] * period_cost);
+            b.clv[slot[j]] -= static_cast<float>(ctx.discount[t - LiveState::acq_of(meta[j])] * period_cost);
           }
         }
       }
     } else {
     for (std::size_t j = 0; j < nc; ++j) {
       const std::size_t i = c0 + j;
-      TallyRow& tally = SINGLE ? acc : tallies[L.segment[i]];
-      const std::uint32_t prior_orders = b.n_orders[L.slot[i]];
-      const bool acquisition = L.acq_period[i] == t && !(L.flags[i] & EXISTING);
+      const std::size_t g = SINGLE ? 0 : LiveState::segment_of(meta[j]);
+      TallyRow& tally = SINGLE ? acc : tallies[g];
+      const std::uint32_t prior_orders = b.n_orders[slot[j]];
+      const std::uint8_t fl = LiveState::flags_of(meta[j]);
+      const bool acquisition = LiveState::acq_of(meta[j]) == t && !(fl & EXISTING);
       const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
       if (c.state[j] == 0) {
-        L.flags[i] &= static_cast<std::uint8_t>(~ALIVE);
-        b.flags[L.slot[i]] = L.flags[i];
+        L.set_flags(i, static_cast<std::uint8_t>(fl & ~ALIVE));
+        b.flags[slot[j]] = L.flags(i);
         tally[T_CHURNED] += 1;
         // ordering probability of loyal vs one-time customers counts those at risk too
         if (prior_orders >= loyal_min) tally[T_LOYAL_AT_RISK] += 1;
@@ -570,20 +753,14 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         continue;
       }
       unsigned orders = 0;
-      if constexpr (MODEL == PurchaseModel::sbg_poisson) {
-        if (acquisition) orders = 1;
-        else {
-          const double u = rng::word_uniform(c.w1[j]);
-          orders = u <= c.p0[j] ? 0u : order_count(u, L.lambda[i] * c.mult[j], c.p0[j], ctx, id);
-        }
-      } else if constexpr (MODEL == PurchaseModel::sbg) {
+      if constexpr (MODEL == PurchaseModel::sbg) {
         orders = 1;
       } else if constexpr (MODEL == PurchaseModel::bg_nbd) {
         // Repeat orders arrive as a Poisson process with rate lambda*m over the whole period
         // (exact in continuous time: the acquisition is at the start of its period); after
         // each repeat order the customer drops out with probability p' = 1 - (1-p)^h. Orders
         // placed = min(arrivals, index of the first dropout).
-        const double u = rng::word_uniform(c.w1[j]);
+        const float u = rng::word_uniform_f(c.w1[j]);
         const unsigned arrivals = u <= c.p0[j] ? 0u : order_count(u, L.lambda[i] * c.mult[j], c.p0[j], ctx, id);
         unsigned repeat = arrivals;
         if (arrivals > 0) {
@@ -603,7 +780,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       } else {  // pareto_nbd
         // Exponential lifetime with rate mu*h: if it ends inside the period, orders come only
         // from the part of the period the customer was alive (memoryless, so exact).
-        const double mu = L.churn[i] * c.h[j];
+        const double mu = static_cast<double>(L.churn[i]) * c.h[j];
         double alive_fraction = 1.0;
         if (mu > 0) {
           const double death = -rng::vmath::log(rng::word_uniform(c.w0[j])) / mu;  // in periods
@@ -612,9 +789,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
             c.state[j] = 2;
           }
         }
-        const double mean = L.lambda[i] * c.mult[j] * alive_fraction;
-        const double p0 = alive_fraction == 1.0 ? c.p0[j] : rng::vmath::exp(-mean);
-        const double u = rng::word_uniform(c.w1[j]);
+        const float mean = static_cast<float>(L.lambda[i] * c.mult[j] * alive_fraction);
+        const float p0 = alive_fraction == 1.0 ? c.p0[j] : rng::vmath::exp_f(-mean);
+        const float u = rng::word_uniform_f(c.w1[j]);
         orders = (u <= p0 ? 0u : order_count(u, mean, p0, ctx, id)) + (acquisition ? 1u : 0u);
       }
       c.orders[j] = orders;
@@ -629,150 +806,102 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           tally[T_ONETIME_ORDERED] += orders > 0 ? 1.0 : 0.0;
         }
       }
-      const SegmentModel& m = ctx.segments[single ? 0 : L.segment[i]];
+      const SegmentModel& m = ctx.segments[g];
       // Per active customer-period costs: marketing emails and loyalty membership.
-      const bool member = (L.flags[i] & MEMBER) != 0;
+      const bool member = (fl & MEMBER) != 0;
       const double period_cost = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
       if (period_cost != 0.0) {
         tally[T_COST_MARKETING] += m.marketing_cost_per_customer;
         tally[T_COST_LOYALTY] += member ? m.loyalty_cost_per_member : 0.0;
-        b.clv[L.slot[i]] -= static_cast<float>(ctx.discount[t - L.acq_period[i]] * period_cost);
+        b.clv[slot[j]] -= static_cast<float>(ctx.discount[t - LiveState::acq_of(meta[j])] * period_cost);
       }
     }
-
     }
 
-    // The buyers of the chunk, and those whose spend is one batched Gamma(n p, nu) draw.
+    CLVSIM_PHASE(3);
+    // 3. The buyers of the chunk, and the spend of those whose n order values are one
+    // Gamma(n p, nu) draw, all drawn in one batch.
     std::size_t n_buyers = 0, nb = 0;
     for (std::size_t j = 0; j < nc; ++j) {
-      c.r_idx[n_buyers] = static_cast<std::uint32_t>(j);
+      c.buyers[n_buyers] = static_cast<std::uint32_t>(j);
       n_buyers += (c.state[j] != 0) & (c.orders[j] > 0) ? 1 : 0;
     }
-    for (std::size_t k = 0; k < n_buyers; ++k) {
-      const std::size_t j = c.r_idx[k], i = c0 + j;
-      const SegmentModel& m = ctx.segments[SINGLE ? 0 : L.segment[i]];
+    for (std::size_t kb = 0; kb < n_buyers; ++kb) {
+      const std::size_t j = c.buyers[kb], i = c0 + j;
+      const SegmentModel& m = ctx.segments[SINGLE ? 0 : LiveState::segment_of(meta[j])];
       const std::uint32_t orders = c.orders[j];
-      const bool acquisition = L.acq_period[i] == t && !(L.flags[i] & EXISTING);
-      if (aggregate_spend(m) && !(acquisition && orders > 1) && m.p * orders >= 1.0) {
-        c.buyer[nb] = static_cast<std::uint32_t>(j);
+      const bool acquisition = LiveState::acq_of(meta[j]) == t && !(LiveState::flags_of(meta[j]) & EXISTING);
+      c.batched[j] = 0;
+      if (aggregate_spend(m) && !(acquisition && orders > 1)) {
+        c.batched[j] = 1;
+        c.g_j[nb] = static_cast<std::uint32_t>(j);
         c.g_lo[nb] = L.id_lo[i];
         c.g_hi[nb] = L.id_hi[i];
-        c.g_shape[nb] = m.p * orders;
-        c.g_c[nb] = 1.0 / std::sqrt(9.0 * (c.g_shape[nb] - 1.0 / 3.0));  // Marsaglia-Tsang c
-        c.g_rate[nb] = L.nu[i];
+        c.g_shape[nb] = static_cast<float>(m.p * orders);
         ++nb;
       }
     }
-    std::uint32_t buyer_list[CHUNK];
-    std::copy(c.r_idx, c.r_idx + n_buyers, buyer_list);
-
-    // 3. Spend of the buyers with one Gamma(n p, nu) draw, first attempt in a batch.
-    // Attempt 1 from words 0-2 of block 0; attempt 2 (for the ~22% rejected) from word 3 of
-    // block 0 and words 0-1 of block 1; the few rejected twice restart from block 2.
-    // Batches are padded to a multiple of 16 lanes with harmless values, so the vector loops
-    // never fall back to their scalar remainder.
-    const std::size_t nb_pad = std::min(CHUNK, (nb + 15) & ~std::size_t{15});
-    for (std::size_t k = nb; k < nb_pad; ++k) {
-      c.g_lo[k] = c.g_hi[k] = 0;
-      c.g_shape[k] = c.g_rate[k] = c.g_c[k] = 1.0;
-    }
-    rng::philox_batch(nb_pad, ctx.seed, ctx.path, 0, word2_values, c.g_lo, c.g_hi, c.g0, c.g1, c.g2, c.g3);
-    gamma_attempt(nb_pad, c.g0, c.g1, c.g2, c.g_shape, c.g_c, c.g_rate, c.g_value, c.g_ok);
+    rng::gamma_batch_f(nb, ctx.seed, ctx.path, t, Purpose::order_values, c.g_lo, c.g_hi, c.g_shape, c.g_value);
     {
-      std::size_t nr = 0;
-      for (std::size_t k = 0; k < nb; ++k) {
-        c.r_idx[nr] = static_cast<std::uint32_t>(k);
-        nr += c.g_ok[k] ? 0 : 1;
-      }
-      for (std::size_t r = 0; r < nr; ++r) {
-        const std::uint32_t k = c.r_idx[r];
-        c.r_lo[r] = c.g_lo[k];
-        c.r_hi[r] = c.g_hi[k];
-        c.r_w[r] = c.g3[k];
-        c.r_shape[r] = c.g_shape[k];
-        c.r_c[r] = c.g_c[k];
-        c.r_rate[r] = c.g_rate[k];
-      }
-      const std::size_t nr_pad = std::min(CHUNK, (nr + 15) & ~std::size_t{15});
-      for (std::size_t r = nr; r < nr_pad; ++r) {
-        c.r_lo[r] = c.r_hi[r] = c.r_w[r] = 0;
-        c.r_shape[r] = c.r_rate[r] = c.r_c[r] = 1.0;
-      }
-      rng::philox_batch(nr_pad, ctx.seed, ctx.path, 1, word2_values, c.r_lo, c.r_hi, c.r0, c.r1, c.r2, c.r3);
-      gamma_attempt(nr_pad, c.r_w, c.r0, c.r1, c.r_shape, c.r_c, c.r_rate, c.r_value, c.r_ok);
-      for (std::size_t r = 0; r < nr; ++r) {
-        const std::uint32_t k = c.r_idx[r];
-        c.g_value[k] = c.r_value[r];
-        c.g_ok[k] = c.r_ok[r];
-      }
+      const float* __restrict nu = &L.nu[c0];
+      for (std::size_t k = 0; k < nb; ++k) c.g_value[k] /= nu[c.g_j[k]];
     }
-    std::size_t next_buyer = 0;
 
+    CLVSIM_PHASE(4);
     // 4. The orders: value, incidents, costs; loyalty enrolment.
-    const bool simple_orders = SINGLE && aggregate_spend(ctx.segments[0]) && !ctx.segments[0].loyalty &&
-                               ctx.segments[0].log_growth_per_period == 0.0 &&
-                               ctx.segments[0].incident_probability <= 0.5;
+    double t_orders = 0, t_orders_repeat = 0, t_revenue = 0, t_revenue_repeat = 0, t_gm = 0, t_fulfil = 0;
+    std::size_t next_batched = 0;
     for (std::size_t kb = 0; kb < n_buyers; ++kb) {
-      const std::size_t j = buyer_list[kb];
+      const std::size_t j = c.buyers[kb];
       const std::uint32_t orders = c.orders[j];
-      const bool batched = next_buyer < nb && c.buyer[next_buyer] == j;
       const std::size_t i = c0 + j;
-      const SegmentModel& m = ctx.segments[single ? 0 : L.segment[i]];
-      TallyRow& tally = SINGLE ? acc : tallies[L.segment[i]];
-      const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-      const bool acquisition = L.acq_period[i] == t && !(L.flags[i] & EXISTING);
-      const bool member = (L.flags[i] & MEMBER) != 0;
+      const std::uint32_t mt = meta[j];
+      const std::size_t g = single ? 0 : LiveState::segment_of(mt);
+      const SegmentModel& m = ctx.segments[g];
+      const std::uint32_t acq = LiveState::acq_of(mt);
+      const bool acquisition = acq == t && !(LiveState::flags_of(mt) & EXISTING);
+      const bool member = (LiveState::flags_of(mt) & MEMBER) != 0;
       const bool aggregate = aggregate_spend(m);
+      const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
       double total = 0, first = 0;
-      if (batched) {
-        const std::size_t k = next_buyer++;
-        if (c.g_ok[k]) {
-          total = c.g_value[k];
-        } else {
-          Stream vs(ctx.seed, ctx.path, id, t, Purpose::order_values, 2);
-          total = rng::gamma(vs, c.g_shape[k], c.g_rate[k]);
-        }
+      if (c.batched[j]) {
+        total = c.g_value[next_batched++];
       } else if (aggregate) {
         Stream vs(ctx.seed, ctx.path, id, t, Purpose::order_values);
-        if (acquisition && orders > 1) {
-          first = rng::gamma(vs, m.p, L.nu[i]);
-          total = first + rng::gamma(vs, m.p * (orders - 1), L.nu[i]);
-        } else {
-          total = rng::gamma(vs, m.p * orders, L.nu[i]);
-        }
+        first = rng::gamma(vs, m.p, L.nu[i]);  // acquisition period with more than one order
+        total = first + rng::gamma(vs, m.p * (orders - 1), L.nu[i]);
       }
       if (acquisition && orders == 1) first = total;
+      const std::uint32_t sl = slot[j];
       if (simple_orders && !member && orders < 64 &&
           (!(m.incident_probability > 0.0) ||
            (rng::word_uniform(c.w2[j]) <= f0_table[orders] && static_cast<double>(orders) * m.incident_probability < 10.0))) {
         // The common case, without incidents: the arithmetic of place_orders (aggregate
         // branch) with basket 1 and no member reward, written out so it stays in registers.
-        const double kept = total * 1.0;
-        const double revenue_repeat = acquisition ? (total - first) * 1.0 : kept;
+        const double kept = total;
         const double gm = m.gross_margin * kept;
         const double fulfil = (m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost) * orders;
-        const double contribution = (gm - fulfil) - 0.0;
-        tally[T_ORDERS] += orders;
-        tally[T_ORDERS_REPEAT] += orders - (acquisition ? 1 : 0);
-        tally[T_REVENUE] += kept;
-        tally[T_REVENUE_REPEAT] += revenue_repeat;
-        tally[T_GROSS_MARGIN] += gm;
-        tally[T_COST_FULFILMENT] += fulfil;
-        const std::uint32_t slot = L.slot[i];
-        b.n_orders[slot] += orders;
-        b.revenue[slot] += static_cast<float>(kept);
-        b.clv[slot] += static_cast<float>(ctx.discount[t - L.acq_period[i]] * contribution);
-        c.delta_sat[j] = (0.0 + m.order_satisfaction_bonus * orders) + m.order_delta * orders;
+        t_orders += orders;
+        t_orders_repeat += orders - (acquisition ? 1 : 0);
+        t_revenue += kept;
+        t_revenue_repeat += acquisition ? total - first : kept;
+        t_gm += gm;
+        t_fulfil += fulfil;
+        b.n_orders[sl] += orders;
+        b.revenue[sl] += static_cast<float>(kept);
+        b.clv[sl] += static_cast<float>(ctx.discount[t - acq] * (gm - fulfil));
+        c.delta_sat[j] = static_cast<float>(m.order_satisfaction_bonus * orders + m.order_delta * orders);
         continue;
       }
-      const double tenure = static_cast<double>(t - L.acq_period[i]);
+      TallyRow& tally = SINGLE ? acc : tallies[g];
+      const double tenure = static_cast<double>(t - acq);
       double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * tenure) : 1.0;
       if (member) basket *= m.loyalty_basket;
       Stream service(ctx.seed, ctx.path, id, t, Purpose::incidents);
       const double q = m.incident_probability;
       // No incident (the usual case) iff u <= (1-q)^n, the first step of incident_count.
       const double u_inc = rng::word_uniform(c.w2[j]);
-      const double lq = log1m_q[single ? 0 : L.segment[i]];
+      const double lq = log1m_q[g];
       const double f0 = SINGLE && orders < 64 ? f0_table[orders] : rng::vmath::exp(static_cast<double>(orders) * lq);
       const std::uint32_t k_inc =
           q > 0.0 && !(u_inc <= f0 && q <= 0.5 && static_cast<double>(orders) * q < 10.0)
@@ -790,179 +919,153 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       tally[T_COST_LOYALTY] += o.cost_loyalty;
       tally[T_INCIDENTS] += o.incidents;
       tally[T_CONTACTS] += o.contacts;
-      const std::uint32_t slot = L.slot[i];
-      b.n_orders[slot] += orders;
-      b.revenue[slot] += static_cast<float>(o.revenue);
-      b.clv[slot] += static_cast<float>(ctx.discount[t - L.acq_period[i]] * o.contribution);
+      b.n_orders[sl] += orders;
+      b.revenue[sl] += static_cast<float>(o.revenue);
+      b.clv[sl] += static_cast<float>(ctx.discount[t - acq] * o.contribution);
       double delta_sat = o.delta_sat;
       // loyalty enrolment: one offer, in the period of the eligible order (SPEC §7).
-      if (m.loyalty && !member && !(L.flags[i] & OFFERED) &&
-          static_cast<int>(t) >= m.loyalty_start_period &&
-          b.n_orders[slot] >= m.loyalty_eligible_after_orders) {
-        L.flags[i] |= OFFERED;
+      const std::uint8_t fl = L.flags(i);
+      if (m.loyalty && !member && !(fl & OFFERED) && static_cast<int>(t) >= m.loyalty_start_period &&
+          b.n_orders[sl] >= static_cast<std::uint32_t>(m.loyalty_eligible_after_orders)) {
+        std::uint8_t nf = static_cast<std::uint8_t>(fl | OFFERED);
         Stream ls(ctx.seed, ctx.path, id, t, Purpose::loyalty);
         if (rng::bernoulli(ls, m.loyalty_enrollment_probability)) {
-          L.flags[i] |= MEMBER;
+          nf = static_cast<std::uint8_t>(nf | MEMBER);
           delta_sat += m.loyalty_satisfaction_bonus;
         }
-        b.flags[slot] = L.flags[i];
+        L.set_flags(i, nf);
+        b.flags[sl] = nf;
       }
-      c.delta_sat[j] = delta_sat;
+      c.delta_sat[j] = static_cast<float>(delta_sat);
+    }
+    if (simple_orders) {
+      acc[T_ORDERS] += t_orders;
+      acc[T_ORDERS_REPEAT] += t_orders_repeat;
+      acc[T_REVENUE] += t_revenue;
+      acc[T_REVENUE_REPEAT] += t_revenue_repeat;
+      acc[T_GROSS_MARGIN] += t_gm;
+      acc[T_COST_FULFILMENT] += t_fulfil;
     }
 
-    if constexpr (SINGLE) {
-      for (std::size_t k = 0; k < T_COUNT; ++k) tallies[0][k] += acc[k];
-      acc = TallyRow{};
-    }
-
+    CLVSIM_PHASE(5);
     // 5. Satisfaction: add the period's deltas, clamp, decay toward the initial mean; reviews
-    // of this period's orders; end-of-period tallies; compaction.
+    // of this period's orders; end-of-period tallies.
+    for (std::size_t j = 0; j < nc; ++j) c.keep[j] = c.state[j] == 1 ? 1 : 0;
     if (SINGLE && !reviews) {
-      // One segment, no reviews: branch-free, vectorised; counts summed in this order per chunk.
-      const SegmentModel& m = ctx.segments[0];
-      TallyRow& tally = tallies[0];
-      const double mean0 = m.initial_mean, keep = 1.0 - m.decay;
-      const double r_pro = m.referral_promoter_rate, r_pas = m.referral_passive_rate, lr = m.loyalty_referral;
-      // Counts in integers; the double sums in 8 interleaved partial sums (a fixed order, set
-      // by the code rather than the compiler), so the loops vectorise.
-      std::int64_t alive_end = 0, members = 0, promoters = 0, passives = 0, churned = 0;
-      float* __restrict sat = &L.sat[c0];
-      const std::uint8_t* __restrict flags = &L.flags[c0];
-      const std::uint8_t* __restrict state = c.state;
-      const double* __restrict dsat = c.delta_sat;
-      double* __restrict s_alive = c.h;  // S of the customers alive at the end, 0 otherwise
-      double* __restrict ref = c.mult;   // their referral rates
-      for (std::size_t j = 0; j < nc; ++j) {
-        const int alive = int(state[j] == 1);
-        const double s = mean0 + (std::clamp(static_cast<double>(sat[j]) + dsat[j], 0.0, 10.0) - mean0) * keep;
-        const int pro = alive & int(s >= 8.5);
-        const int pas = alive & int(s >= 6.5) & int(s < 8.5);
-        const int member = alive & int((flags[j] & MEMBER) != 0);
-        churned += int(state[j] == 2);
-        alive_end += alive;
-        members += member;
-        promoters += pro;
-        passives += pas;
-        s_alive[j] = alive ? s : 0.0;
-        ref[j] = (pro ? r_pro : (pas ? r_pas : 0.0)) * (member ? lr : 1.0);
-        sat[j] = static_cast<float>(s);
-      }
-      double sat_sum = 0, referral = 0;
+      // One segment, no reviews: branch-free, vectorised; counts in integers, S summed in
+      // 16 interleaved partial sums (a fixed order, set by the code rather than the compiler).
+      const float mean0 = static_cast<float>(m0.initial_mean), keepf = static_cast<float>(1.0 - m0.decay);
+      const double r_pro = m0.referral_promoter_rate, r_pas = m0.referral_passive_rate, lr = m0.loyalty_referral;
+      const EndCounts ec = end_of_period(nc, meta, c.state, c.delta_sat, sat, mean0, keepf, c.pu);
+      const std::int64_t alive_end = ec.alive_end, members = ec.members, members_pro = ec.members_pro,
+                         members_pas = ec.members_pas, promoters = ec.promoters, passives = ec.passives,
+                         dropped = ec.dropped;
+      const float* s_alive = c.pu;
+      double sat_sum = 0;
       {
-        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+        std::array<double, 16> part{};
         std::size_t j = 0;
-        for (; j + 8 <= nc; j += 8) {
-          p0 += s_alive[j]; p1 += s_alive[j + 1]; p2 += s_alive[j + 2]; p3 += s_alive[j + 3];
-          p4 += s_alive[j + 4]; p5 += s_alive[j + 5]; p6 += s_alive[j + 6]; p7 += s_alive[j + 7];
-        }
-        for (; j < nc; ++j) p0 += s_alive[j];
-        sat_sum = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7));
+        for (; j + 16 <= nc; j += 16)
+          for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(s_alive[j + l]);
+        for (; j < nc; ++j) part[0] += static_cast<double>(s_alive[j]);
+        for (std::size_t l = 0; l < 16; ++l) sat_sum += part[l];
       }
-      if (r_pro > 0 || r_pas > 0)
-        for (std::size_t j = 0; j < nc; ++j) referral += ref[j];
       const std::int64_t detractors = alive_end - promoters - passives;
-      tally[T_CHURNED] += static_cast<double>(churned);
-      tally[T_ALIVE_END] += static_cast<double>(alive_end);
-      tally[T_SAT_SUM] += sat_sum;
-      tally[T_MEMBERS] += static_cast<double>(members);
-      tally[T_PROMOTERS] += static_cast<double>(promoters);
-      tally[T_PASSIVES] += static_cast<double>(passives);
-      tally[T_DETRACTORS] += static_cast<double>(detractors);
-      if (r_pro > 0 || r_pas > 0) tally[T_REFERRAL_RATE] += referral;
+      acc[T_CHURNED] += static_cast<double>(dropped);
+      acc[T_ALIVE_END] += static_cast<double>(alive_end);
+      acc[T_SAT_SUM] += sat_sum;
+      acc[T_MEMBERS] += static_cast<double>(members);
+      acc[T_PROMOTERS] += static_cast<double>(promoters);
+      acc[T_PASSIVES] += static_cast<double>(passives);
+      acc[T_DETRACTORS] += static_cast<double>(detractors);
+      if (r_pro > 0 || r_pas > 0)
+        acc[T_REFERRAL_RATE] += r_pro * (static_cast<double>(promoters - members_pro) + lr * static_cast<double>(members_pro)) +
+                                r_pas * (static_cast<double>(passives - members_pas) + lr * static_cast<double>(members_pas));
+      if (dropped > 0)
+        for (std::size_t j = 0; j < nc; ++j)
+          if (c.state[j] == 2) {  // dropped out during the period
+            const std::uint8_t fl = static_cast<std::uint8_t>(L.flags(c0 + j) & ~ALIVE);
+            L.set_flags(c0 + j, fl);
+            b.flags[slot[j]] = fl;
+          }
+    } else {
       for (std::size_t j = 0; j < nc; ++j) {
+        if (c.state[j] == 0) continue;
         const std::size_t i = c0 + j;
-        if (c.state[j] == 2) {  // dropped out during the period
-          L.flags[i] &= static_cast<std::uint8_t>(~ALIVE);
-          b.flags[L.slot[i]] = L.flags[i];
-        }
-        if (c.state[j] != 1) continue;
-        L.slot[write] = L.slot[i];
-        L.id_lo[write] = L.id_lo[i];
-        L.id_hi[write] = L.id_hi[i];
-        L.lambda[write] = L.lambda[i];
-        L.p0[write] = L.p0[i];
-        L.churn[write] = L.churn[i];
-        L.nu[write] = L.nu[i];
-        L.sat[write] = L.sat[i];
-        L.acq_period[write] = L.acq_period[i];
-        L.segment[write] = L.segment[i];
-        L.flags[write] = L.flags[i];
-        ++write;
-      }
-      continue;
-    }
-    for (std::size_t j = 0; j < nc; ++j) {
-      if (c.state[j] == 0) continue;
-      const std::size_t i = c0 + j;
-      const SegmentModel& m = ctx.segments[single ? 0 : L.segment[i]];
-      TallyRow& tally = SINGLE ? acc : tallies[L.segment[i]];
-      const double s = update_satisfaction(L.sat[i], c.delta_sat[j], m.initial_mean, m.decay);
-      // nps_category(s) for s in [0, 10]: round(S) >= 9 iff S >= 8.5, >= 7 iff S >= 6.5.
-      const int category = s >= 8.5 ? 1 : (s >= 6.5 ? 0 : -1);
-      const unsigned orders = c.orders[j];
-      // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in.
-      const double review_p = category > 0 ? m.review_p_promoter
-                              : category == 0 ? m.review_p_passive : m.review_p_detractor;
-      if (review_p > 0 && orders > 0) {
-        const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-        Stream rs(ctx.seed, ctx.path, id, t, Purpose::reviews);
-        const double stars = review_stars(s);
-        for (unsigned k = 0; k < orders; ++k) {
-          if (rng::bernoulli(rs, review_p)) {
-            tally[T_REVIEWS] += 1;
-            tally[T_STARS] += stars;
-            if (stars <= 2) tally[T_REVIEWS_NEGATIVE] += 1;
+        const std::size_t g = single ? 0 : LiveState::segment_of(meta[j]);
+        const SegmentModel& m = ctx.segments[g];
+        TallyRow& tally = SINGLE ? acc : tallies[g];
+        const float s = end_satisfaction(sat[j], c.delta_sat[j], static_cast<float>(m.initial_mean),
+                                         static_cast<float>(1.0 - m.decay));
+        // nps_category(s) for s in [0, 10]: round(S) >= 9 iff S >= 8.5, >= 7 iff S >= 6.5.
+        const int category = s >= 8.5f ? 1 : (s >= 6.5f ? 0 : -1);
+        const unsigned orders = c.orders[j];
+        // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in.
+        const double review_p = category > 0 ? m.review_p_promoter
+                                : category == 0 ? m.review_p_passive : m.review_p_detractor;
+        if (review_p > 0 && orders > 0) {
+          const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
+          Stream rs(ctx.seed, ctx.path, id, t, Purpose::reviews);
+          const double stars = review_stars(s);
+          for (unsigned k = 0; k < orders; ++k) {
+            if (rng::bernoulli(rs, review_p)) {
+              tally[T_REVIEWS] += 1;
+              tally[T_STARS] += stars;
+              if (stars <= 2) tally[T_REVIEWS_NEGATIVE] += 1;
+            }
           }
         }
+        sat[j] = s;
+        if (c.state[j] == 2) {  // dropped out during the period
+          const std::uint8_t fl = static_cast<std::uint8_t>(L.flags(i) & ~ALIVE);
+          L.set_flags(i, fl);
+          b.flags[slot[j]] = fl;
+          tally[T_CHURNED] += 1;
+          continue;
+        }
+        // End of period: NPS category among customers still active, and the referrals this
+        // customer will bring next period (SPEC §6.2).
+        const bool now_member = (L.flags(i) & MEMBER) != 0;
+        tally[T_ALIVE_END] += 1;
+        tally[T_SAT_SUM] += s;
+        tally[T_MEMBERS] += now_member ? 1.0 : 0.0;
+        double referral_rate = 0.0;
+        if (category > 0) {
+          tally[T_PROMOTERS] += 1;
+          referral_rate = m.referral_promoter_rate;
+        } else if (category == 0) {
+          tally[T_PASSIVES] += 1;
+          referral_rate = m.referral_passive_rate;
+        } else {
+          tally[T_DETRACTORS] += 1;
+        }
+        if (referral_rate > 0) tally[T_REFERRAL_RATE] += referral_rate * (now_member ? m.loyalty_referral : 1.0);
       }
-      if (c.state[j] == 2) {  // dropped out during the period
-        L.flags[i] &= static_cast<std::uint8_t>(~ALIVE);
-        b.flags[L.slot[i]] = L.flags[i];
-        tally[T_CHURNED] += 1;
-        continue;
-      }
-      // End of period: NPS category among customers still active, and the referrals this
-      // customer will bring next period (SPEC §6.2).
-      const bool now_member = (L.flags[i] & MEMBER) != 0;
-      tally[T_ALIVE_END] += 1;
-      tally[T_SAT_SUM] += s;
-      tally[T_MEMBERS] += now_member ? 1.0 : 0.0;
-      double referral_rate = 0.0;
-      if (category > 0) {
-        tally[T_PROMOTERS] += 1;
-        referral_rate = m.referral_promoter_rate;
-      } else if (category == 0) {
-        tally[T_PASSIVES] += 1;
-        referral_rate = m.referral_passive_rate;
-      } else {
-        tally[T_DETRACTORS] += 1;
-      }
-      if (referral_rate > 0) tally[T_REFERRAL_RATE] += referral_rate * (now_member ? m.loyalty_referral : 1.0);
-      // stable compaction (write <= i)
-      L.slot[write] = L.slot[i];
-      L.id_lo[write] = L.id_lo[i];
-      L.id_hi[write] = L.id_hi[i];
-      L.lambda[write] = L.lambda[i];
-      L.p0[write] = L.p0[i];
-      L.churn[write] = L.churn[i];
-      L.nu[write] = L.nu[i];
-      L.sat[write] = static_cast<float>(s);
-      L.acq_period[write] = L.acq_period[i];
-      L.segment[write] = L.segment[i];
-      L.flags[write] = L.flags[i];
-      ++write;
     }
-    // The per-customer branch above tallies into `acc` when SINGLE: flush it with this
-    // chunk, or the block's last chunk would be lost.
     if constexpr (SINGLE) {
       for (std::size_t k = 0; k < T_COUNT; ++k) tallies[0][k] += acc[k];
       acc = TallyRow{};
     }
+
+    CLVSIM_PHASE(6);
+    // 6. Stable compaction of the chunk: the customers still alive move down to `write`.
+    const std::size_t w = write;
+    write = compact32(L.slot.data(), c0, nc, c.keep, w);
+    compact32(L.id_lo.data(), c0, nc, c.keep, w);
+    compact32(L.lambda.data(), c0, nc, c.keep, w);
+    compact32(L.p0.data(), c0, nc, c.keep, w);
+    compact32(L.churn.data(), c0, nc, c.keep, w);
+    compact32(L.nu.data(), c0, nc, c.keep, w);
+    compact32(L.sat.data(), c0, nc, c.keep, w);
+    compact32(L.meta.data(), c0, nc, c.keep, w);
+    if (L.wide_ids) compact8(L.id_hi.data(), c0, nc, c.keep, w);
   }
   L.truncate(write);
+  CLVSIM_PHASE(7);
 }
 
 }  // namespace
+
 
 void simulate_period(Block& block, const PeriodContext& ctx, std::span<TallyRow> tallies)
 {

@@ -20,8 +20,16 @@ struct PeriodContext {
   int loyal_min_orders = 3;
 };
 
-//! Latent traits of a new customer of segment `model`, drawn from the `traits` and
-//! `satisfaction` streams of its id. Writes lambda, churn, nu and S0 in Block units.
+//! Latent traits of n new customers of segment `model` (ids[k] < 2^40), drawn in batches
+//! from the `traits` stream of each id (trait g on stream period g: 0 the order rate, 1 and
+//! 2 the churn trait, 3 the spend trait, 4 the churn trait's log-space fallback for tiny beta
+//! shapes) and the `satisfaction` stream (S0). Writes lambda,
+//! churn, nu and S0 in Block units. A customer's traits do not depend on n or on the other
+//! ids of the batch.
+void draw_traits_batch(const SegmentModel& model, std::uint64_t seed, std::uint32_t path, std::size_t n,
+                       const std::uint64_t* ids, float* lambda, float* churn, float* nu, float* sat);
+
+//! draw_traits_batch for one customer.
 void draw_traits(const SegmentModel& model, std::uint64_t seed, std::uint32_t path,
                  std::uint64_t id, float& lambda, float& churn, float& nu, float& sat);
 

@@ -1,5 +1,8 @@
 // rng::philox_batch and rng::vmath against their scalar references: a batch lane is word for
 // word the block a Stream draws, and vmath exp/log/sqrt stay within a few ulp of libm.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 false positive in its AVX-512 headers
+#endif
 #include "engine/rng/philox_batch.h"
 #include "engine/rng/vmath.h"
 

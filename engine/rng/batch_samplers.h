@@ -1,0 +1,215 @@
+#pragma once
+//! Samplers over many streams at once, in single precision, for the kernel's vector phases
+//! and the trait draws of new customers (SPEC §10: every value is still a pure function of
+//! (seed, path, customer id, period, purpose)).
+//!
+//! Layout of one batched draw in the stream Stream(seed, path, id, period, purpose):
+//! attempt a (a < ATTEMPTS) of the rejection method takes words 0-2 of block a; for a gamma
+//! with shape < 1 the boost uniform is word 3 of block 0. A lane that fails every batched
+//! attempt (about 1.5% of gammas, 1% of normals) finishes with the scalar double-precision
+//! sampler of samplers.h on the same stream from block ATTEMPTS on, so the law is exact:
+//! rejected attempts are always followed by fresh words.
+//!
+//! Single precision is deliberate: the results feed float state (traits, satisfaction) and
+//! double accumulators, and 16-lane float arithmetic is what makes the kernel fast. The
+//! uniforms have 23 bits of resolution, so tails are cut at probability 2^-24.
+#include "engine/rng/philox_batch.h"
+#include "engine/rng/samplers.h"
+#include "engine/rng/vmath.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace clvsim::rng {
+
+//! Uniform on (0, 1) from a word, 23 bits: (floor(w / 2^9) + 1/2) 2^-23, exactly representable.
+[[gnu::always_inline]] inline float word_uniform_f(std::uint32_t w)
+{
+  return static_cast<float>(w >> 9) * 0x1p-23f + 0x1p-24f;
+}
+
+//! Uniform on (-1, 1) from a word, symmetric about 0 and never 0: (k + 1/2) 2^-23 with k the
+//! top 24 bits as a signed integer.
+[[gnu::always_inline]] inline float word_signed_f(std::uint32_t w)
+{
+  return static_cast<float>(static_cast<std::int32_t>(w) >> 8) * 0x1p-23f + 0x1p-24f;
+}
+
+//! Marsaglia's polar normal from two words: x sqrt(-2 log r2 / r2); ok = 0 when r2 >= 1
+//! (the attempt is rejected). Branch-free so loops over lanes vectorise.
+[[gnu::always_inline]] inline int normal_attempt_f(std::uint32_t wx, std::uint32_t wy, float& value)
+{
+  const float x = word_signed_f(wx), y = word_signed_f(wy);
+  const float r2 = x * x + y * y;
+  // any value in (0, 1) for rejected lanes; not a constant, or GCC turns the select into a
+  // branch and gives up vectorising the loop
+  const float r2s = r2 < 1.0f ? r2 : 0.25f * r2;
+  value = x * std::sqrt(-2.0f * vmath::log_f(r2s) / r2s);
+  return int(r2 < 1.0f);
+}
+
+//! One Marsaglia-Tsang (2000) attempt of Gamma(d + 1/3, 1), c = 1/sqrt(9 d): the polar normal
+//! z from wx, wy and the uniform from wu; ok = 0 when rejected. As rng::detail::
+//! gamma_marsaglia_tsang: squeeze u < 1 - 0.0331 z^4, else the exact log test (computed
+//! for every lane: cheaper vectorised than a branch).
+[[gnu::always_inline]] inline int gamma_attempt_f(std::uint32_t wx, std::uint32_t wy, std::uint32_t wu, float d,
+                                                  float c, float& value)
+{
+  float z;
+  const int valid_z = normal_attempt_f(wx, wy, z);
+  const float v1 = 1.0f + c * z;
+  const float v = v1 * v1 * v1;
+  const float u = word_uniform_f(wu);
+  const float z2 = z * z;
+  const float vs = v1 > 0.0f ? v : 0x1p-60f - v;  // positive (not a constant: see above)
+  const int squeeze = int(u < 1.0f - 0.0331f * z2 * z2);
+  const int exact = int(vmath::log_f(u) < 0.5f * z2 + d * (1.0f - vs + vmath::log_f(vs)));
+  value = d * v;
+  return valid_z & int(v1 > 0.0f) & (squeeze | exact);
+}
+
+namespace detail {
+
+inline constexpr std::uint32_t BATCH_ATTEMPTS = 3;  //!< batched rejection attempts before the scalar finish
+inline constexpr std::size_t BATCH_LANES = 256;     //!< lanes per sub-batch (scratch stays in L1)
+
+//! One attempt per lane over contiguous arrays (the loop the vectoriser sees); GAMMA = false
+//! makes polar normal attempts and ignores d and c.
+template <bool GAMMA>
+void attempts(std::size_t n, const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1,
+              const std::uint32_t* __restrict w2, const float* __restrict d, const float* __restrict c,
+              float* __restrict val, std::int32_t* __restrict ok)
+{
+  for (std::size_t k = 0; k < n; ++k) {
+    if constexpr (GAMMA) ok[k] = gamma_attempt_f(w0[k], w1[k], w2[k], d[k], c[k], val[k]);
+    else ok[k] = normal_attempt_f(w0[k], w1[k], val[k]);
+  }
+}
+
+//! Runs rejection attempts in rounds: round a draws Philox block a for the lanes still
+//! pending and makes one attempt each (GAMMA: Marsaglia-Tsang with d[i], c[i]; otherwise a
+//! polar normal); lanes that fail every round finish with finish(i, stream) from block
+//! BATCH_ATTEMPTS of their stream. Lanes with batched[i] = 0 skip the batched attempts.
+template <bool GAMMA, class Finish>
+void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
+                      Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi, const float* d,
+                      const float* c, const std::uint8_t* batched, float* out, Finish finish)
+{
+  const std::uint32_t word2 = counter_word2(period, purpose, 0);
+  alignas(64) std::uint32_t lo[BATCH_LANES], w0[BATCH_LANES], w1[BATCH_LANES], w2[BATCH_LANES], w3[BATCH_LANES];
+  alignas(64) std::uint32_t idx[BATCH_LANES];
+  alignas(64) std::uint8_t hi[BATCH_LANES];
+  alignas(64) float val[BATCH_LANES], dd[BATCH_LANES], cc[BATCH_LANES];
+  alignas(64) std::int32_t ok[BATCH_LANES];
+  for (std::size_t b0 = 0; b0 < n; b0 += BATCH_LANES) {
+    const std::size_t nb = std::min(BATCH_LANES, n - b0);
+    std::size_t np = 0;
+    for (std::size_t k = 0; k < nb; ++k) {
+      idx[np] = static_cast<std::uint32_t>(k);
+      np += batched[b0 + k] ? 1 : 0;
+    }
+    // lanes not batched at all go straight to the finish
+    for (std::size_t k = 0; k < nb; ++k)
+      if (!batched[b0 + k]) {
+        const std::size_t i = b0 + k;
+        const std::uint64_t id = id_lo[i] | (static_cast<std::uint64_t>(id_hi[i]) << 32);
+        Stream s(seed, path, id, period, purpose, BATCH_ATTEMPTS);
+        out[i] = finish(i, s);
+      }
+    for (std::uint32_t a = 0; a < BATCH_ATTEMPTS && np > 0; ++a) {
+      const std::size_t npad = std::min(BATCH_LANES, (np + 15) & ~std::size_t{15});
+      for (std::size_t k = 0; k < npad; ++k) {
+        const std::size_t i = b0 + idx[k < np ? k : 0];
+        lo[k] = id_lo[i];
+        hi[k] = id_hi[i];
+        if constexpr (GAMMA) {
+          dd[k] = d[i];
+          cc[k] = c[i];
+        }
+      }
+      philox_batch(npad, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
+      attempts<GAMMA>(npad, w0, w1, w2, dd, cc, val, ok);
+      std::size_t left = 0;
+      for (std::size_t k = 0; k < np; ++k) {
+        const std::uint32_t j = idx[k];
+        if (ok[k]) out[b0 + j] = val[k];
+        idx[left] = j;
+        left += ok[k] ? 0 : 1;
+      }
+      np = left;
+    }
+    for (std::size_t k = 0; k < np; ++k) {
+      const std::size_t i = b0 + idx[k];
+      const std::uint64_t id = id_lo[i] | (static_cast<std::uint64_t>(id_hi[i]) << 32);
+      Stream s(seed, path, id, period, purpose, BATCH_ATTEMPTS);
+      out[i] = finish(i, s);
+    }
+  }
+}
+
+}  // namespace detail
+
+//! Gamma(shape[i], 1) for lanes i < n, lane i from Stream(seed, path, id_i, period,
+//! purpose) in the layout of the file comment. Shape < 1 is boosted: G(shape + 1) U^(1/shape)
+//! (Marsaglia & Tsang 2000, §6). Shapes above 1e4 go straight to the double sampler (single
+//! precision loses the acceptance test there).
+inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
+                          Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi,
+                          const float* shape, float* out)
+{
+  // Marsaglia-Tsang constants per lane, in sub-batches (scratch on the stack).
+  for (std::size_t b0 = 0; b0 < n; b0 += detail::BATCH_LANES) {
+    const std::size_t nb = std::min(detail::BATCH_LANES, n - b0);
+    alignas(64) float d[detail::BATCH_LANES], c[detail::BATCH_LANES];
+    alignas(64) std::uint8_t batched[detail::BATCH_LANES];
+    for (std::size_t k = 0; k < nb; ++k) {
+      const float s = shape[b0 + k];
+      d[k] = (s < 1.0f ? s + 1.0f : s) - 1.0f / 3.0f;
+      c[k] = 1.0f / std::sqrt(9.0f * d[k]);
+      batched[k] = s <= 1e4f ? 1 : 0;
+    }
+    detail::rejection_rounds<true>(nb, seed, path, period, purpose, id_lo + b0, id_hi + b0, d, c, batched,
+                                   out + b0, [&](std::size_t k, Stream& st) {
+                                     const double s = shape[b0 + k];
+                                     const double dd = (s < 1.0 ? s + 1.0 : s) - 1.0 / 3.0;
+                                     return static_cast<float>(
+                                         detail::gamma_marsaglia_tsang(st, dd, 1.0 / std::sqrt(9.0 * dd)));
+                                   });
+  }
+  // Boost for shape < 1: the uniform is word 3 of block 0 (redrawn here, only for
+  // sub-batches that need it; the attempts above never use word 3).
+  const std::uint32_t word2 = counter_word2(period, purpose, 0);
+  alignas(64) std::uint32_t w0[detail::BATCH_LANES], w1[detail::BATCH_LANES], w2[detail::BATCH_LANES],
+      w3[detail::BATCH_LANES];
+  for (std::size_t b0 = 0; b0 < n; b0 += detail::BATCH_LANES) {
+    const std::size_t nb = std::min(detail::BATCH_LANES, n - b0);
+    bool any = false;
+    for (std::size_t k = 0; k < nb; ++k) any |= shape[b0 + k] < 1.0f;
+    if (!any) continue;
+    philox_batch(nb, seed, path, 0, word2, id_lo + b0, id_hi + b0, w0, w1, w2, w3);
+    for (std::size_t k = 0; k < nb; ++k) {
+      const float s = shape[b0 + k];
+      const float f = vmath::exp_f(vmath::log_f(word_uniform_f(w3[k])) / s);
+      out[b0 + k] = s < 1.0f ? out[b0 + k] * f : out[b0 + k];
+    }
+  }
+}
+
+//! Standard normal for lanes i < n, lane i from Stream(seed, path, id_i, period, purpose) in
+//! the layout of the file comment (polar method; words 0-1 of block a for attempt a).
+inline void normal_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
+                           Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi, float* out)
+{
+  for (std::size_t b0 = 0; b0 < n; b0 += detail::BATCH_LANES) {
+    const std::size_t nb = std::min(detail::BATCH_LANES, n - b0);
+    alignas(64) std::uint8_t batched[detail::BATCH_LANES];
+    std::fill(batched, batched + nb, std::uint8_t{1});
+    detail::rejection_rounds<false>(nb, seed, path, period, purpose, id_lo + b0, id_hi + b0, nullptr, nullptr,
+                                    batched, out + b0,
+                                    [](std::size_t, Stream& st) { return static_cast<float>(normal(st)); });
+  }
+}
+
+}  // namespace clvsim::rng
