@@ -78,7 +78,7 @@ inline constexpr std::size_t BATCH_LANES = 256;     //!< lanes per sub-batch (sc
 //! One attempt per lane over contiguous arrays (the loop the vectoriser sees); GAMMA = false
 //! makes polar normal attempts and ignores d and c.
 template <bool GAMMA>
-void attempts(std::size_t n, const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1,
+[[gnu::noinline]] void attempts(std::size_t n, const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1,
               const std::uint32_t* __restrict w2, const float* __restrict d, const float* __restrict c,
               float* __restrict val, std::int32_t* __restrict ok)
 {
@@ -120,23 +120,48 @@ void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std
       }
     for (std::uint32_t a = 0; a < BATCH_ATTEMPTS && np > 0; ++a) {
       const std::size_t npad = std::min(BATCH_LANES, (np + 15) & ~std::size_t{15});
-      for (std::size_t k = 0; k < npad; ++k) {
-        const std::size_t i = b0 + idx[k < np ? k : 0];
-        lo[k] = id_lo[i];
-        hi[k] = id_hi[i];
+      const bool identity = np == nb;  // every lane pending (the first round, usually)
+      if (identity) {
+        // contiguous copies instead of gathers; padding lanes repeat lane 0
+        std::copy(id_lo + b0, id_lo + b0 + nb, lo);
+        std::copy(id_hi + b0, id_hi + b0 + nb, hi);
+        std::fill(lo + nb, lo + npad, id_lo[b0]);
+        std::fill(hi + nb, hi + npad, id_hi[b0]);
         if constexpr (GAMMA) {
-          dd[k] = d[i];
-          cc[k] = c[i];
+          std::copy(d + b0, d + b0 + nb, dd);
+          std::copy(c + b0, c + b0 + nb, cc);
+          std::fill(dd + nb, dd + npad, d[b0]);
+          std::fill(cc + nb, cc + npad, c[b0]);
+        }
+      } else {
+        for (std::size_t k = 0; k < npad; ++k) {
+          const std::size_t i = b0 + idx[k < np ? k : 0];
+          lo[k] = id_lo[i];
+          hi[k] = id_hi[i];
+          if constexpr (GAMMA) {
+            dd[k] = d[i];
+            cc[k] = c[i];
+          }
         }
       }
       philox_batch(npad, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
       attempts<GAMMA>(npad, w0, w1, w2, dd, cc, val, ok);
+      // accepted lanes take their value (branch-free: about one in five is rejected, at random)
       std::size_t left = 0;
-      for (std::size_t k = 0; k < np; ++k) {
-        const std::uint32_t j = idx[k];
-        if (ok[k]) out[b0 + j] = val[k];
-        idx[left] = j;
-        left += ok[k] ? 0 : 1;
+      if (identity) {
+        float* __restrict o = out + b0;
+        for (std::size_t k = 0; k < nb; ++k) o[k] = ok[k] ? val[k] : o[k];  // a masked vector store
+        for (std::size_t k = 0; k < nb; ++k) {
+          idx[left] = static_cast<std::uint32_t>(k);
+          left += ok[k] ? 0 : 1;
+        }
+      } else {
+        for (std::size_t k = 0; k < np; ++k) {
+          const std::uint32_t j = idx[k];
+          out[b0 + j] = ok[k] ? val[k] : out[b0 + j];
+          idx[left] = j;
+          left += ok[k] ? 0 : 1;
+        }
       }
       np = left;
     }

@@ -164,6 +164,10 @@ namespace {
 //   incident. The incidents are the first K orders of the period (orders are exchangeable).
 // * Purpose::returns, reviews, loyalty: as named, one draw per order or per offer.
 //
+// The vector phases are separate functions taking __restrict arrays, kept out of line
+// ([[gnu::noinline]]): inlined into simulate_block, GCC 12 loses the aliasing facts and
+// leaves the loops scalar.
+//
 // Precision: the per-customer phases run in single precision (16 lanes with AVX-512):
 // multipliers, survival, the order-count inversion, order values and satisfaction. Money
 // is accumulated in double (tallies) and in the float per-customer CLV of Block.
@@ -428,7 +432,7 @@ struct SegParams {
 //! and in single precision over contiguous arrays, so it runs 16 lanes at a time. PLAIN: no
 //! frequency effect anywhere (multiplier 1, p0 = e^-lambda as computed at ingest).
 template <bool SINGLE, bool PLAIN, bool SURVIVAL>
-void multipliers(std::size_t nc, const std::uint32_t* __restrict meta, const float* __restrict sat,
+[[gnu::noinline]] void multipliers(std::size_t nc, const std::uint32_t* __restrict meta, const float* __restrict sat,
                  const float* __restrict lambda, const float* __restrict churn, const float* __restrict p0_live,
                  const std::uint32_t* __restrict w0, const SegParams* __restrict sp, std::uint32_t t,
                  float* __restrict h, float* __restrict mult, float* __restrict p0, float* __restrict ds,
@@ -469,17 +473,19 @@ void multipliers(std::size_t nc, const std::uint32_t* __restrict meta, const flo
 
 //! Lockstep Poisson inversion (step 2): each pass takes every lane still above the pmf
 //! (u > p) one step further, with exactly the arithmetic of poisson_inversion.
-void poisson_passes(std::size_t n, float* __restrict u, float* __restrict p, const float* __restrict mean,
+[[gnu::noinline]] void poisson_passes(std::size_t n, float* __restrict u, float* __restrict p, const float* __restrict mean,
                     std::uint32_t* __restrict k)
 {
   constexpr int PASSES = 3;
   for (int pass = 0; pass < PASSES; ++pass) {
     for (std::size_t i = 0; i < n; ++i) {
       const bool move = u[i] > p[i];
-      const std::uint32_t k1 = k[i] + (move ? 1u : 0u);
+      // mean / (k + 1) for every lane (never a division by 0, so the select vectorises;
+      // a division that might trap is never if-converted)
+      const float next = p[i] * (mean[i] / static_cast<float>(k[i] + 1u));
       u[i] = move ? u[i] - p[i] : u[i];
-      p[i] = move ? p[i] * (mean[i] / static_cast<float>(k1)) : p[i];
-      k[i] = k1;
+      p[i] = move ? next : p[i];
+      k[i] += move ? 1u : 0u;
     }
   }
 }
@@ -492,7 +498,7 @@ struct OrderCounts {
 //! Step 2 of a chunk (sbg_poisson): whether each customer orders (word 1 against p0), the
 //! acquisition order, the candidates for the order-count inversion (cand), and the counts
 //! of active, churned, and loyal / one-time customers at risk and ordering.
-OrderCounts order_decisions(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint32_t* __restrict slot,
+[[gnu::noinline]] OrderCounts order_decisions(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint32_t* __restrict slot,
                             const std::uint32_t* __restrict prior, const std::uint8_t* __restrict state,
                             const std::uint32_t* __restrict w1, const float* __restrict p0, std::uint32_t t,
                             std::uint32_t loyal_min, std::uint32_t* __restrict orders, std::uint8_t* __restrict cand)
@@ -527,6 +533,36 @@ OrderCounts order_decisions(std::size_t nc, const std::uint32_t* __restrict meta
   return oc;
 }
 
+//! Step 4 for the buyers of the common case (batched spend, basket 1, no member reward, no
+//! incident): per buyer list[k], the discounted contribution cl[k], the satisfaction change
+//! dsk[k] and the value of repeat orders kept_repeat[k]; the order and acquisition counts.
+//! The arithmetic of place_orders' aggregate branch, 16 lanes at a time.
+[[gnu::noinline]] void simple_buyers(std::size_t ns, const std::uint32_t* __restrict list, const std::uint32_t* __restrict meta,
+                   const std::uint32_t* __restrict ord, const float* __restrict tot, const double* __restrict disc,
+                   std::uint32_t t, double margin, double per_order, double bonus, double od,
+                   float* __restrict kept_repeat, float* __restrict cl, float* __restrict dsk, std::int64_t& n_orders,
+                   std::int64_t& n_acquisitions)
+{
+  std::int64_t no = 0, na = 0;
+  for (std::size_t k = 0; k < ns; ++k) {
+    const std::uint32_t j = list[k];
+    const std::uint32_t mt = meta[j];
+    const std::uint32_t orders = ord[j];
+    const std::uint32_t acq = LiveState::acq_of(mt);
+    const int acquisition = int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    const float kept = tot[j];
+    const double gm = margin * static_cast<double>(kept);
+    const double fulfil = per_order * orders;
+    no += orders;
+    na += acquisition;
+    kept_repeat[k] = acquisition ? 0.0f * kept : kept;  // an acquisition period here has one order
+    cl[k] = static_cast<float>(disc[t - acq] * (gm - fulfil));
+    dsk[k] = static_cast<float>(bonus * orders + od * orders);
+  }
+  n_orders = no;
+  n_acquisitions = na;
+}
+
 //! Counts of step 5 of a chunk.
 struct EndCounts {
   std::int64_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
@@ -536,7 +572,7 @@ struct EndCounts {
 //! Step 5 of a chunk with one segment and no reviews: satisfaction at the end of the period
 //! (written back to sat), NPS categories of the customers still alive, and their S in
 //! s_alive (0 for the others). Branch-free, 16 lanes at a time.
-EndCounts end_of_period(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint8_t* __restrict state,
+[[gnu::noinline]] EndCounts end_of_period(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint8_t* __restrict state,
                         const float* __restrict dsat, float* __restrict sat, float mean0, float keepf,
                         float* __restrict s_alive)
 {
@@ -842,17 +878,77 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       }
     }
     rng::gamma_batch_f(nb, ctx.seed, ctx.path, t, Purpose::order_values, c.g_lo, c.g_hi, c.g_shape, c.g_value);
+    float* __restrict tot = c.pu;  // scratch (free here): the batched totals by chunk index j
     {
       const float* __restrict nu = &L.nu[c0];
-      for (std::size_t k = 0; k < nb; ++k) c.g_value[k] /= nu[c.g_j[k]];
+      for (std::size_t k = 0; k < nb; ++k) tot[c.g_j[k]] = c.g_value[k] / nu[c.g_j[k]];
     }
 
     CLVSIM_PHASE(4);
     // 4. The orders: value, incidents, costs; loyalty enrolment.
-    double t_orders = 0, t_orders_repeat = 0, t_revenue = 0, t_revenue_repeat = 0, t_gm = 0, t_fulfil = 0;
-    std::size_t next_batched = 0;
-    for (std::size_t kb = 0; kb < n_buyers; ++kb) {
-      const std::size_t j = c.buyers[kb];
+    // The common case first (one segment, batched spend, basket 1, no member reward, no
+    // incident): the arithmetic of place_orders' aggregate branch, vectorised over those
+    // buyers; the others take the general per-buyer path below.
+    std::size_t n_rest = n_buyers;
+    const std::uint32_t* rest = c.buyers;
+    if (simple_orders) {
+      const double q = m0.incident_probability;
+      std::size_t ns = 0, nx = 0;
+      for (std::size_t kb = 0; kb < n_buyers; ++kb) {
+        const std::size_t j = c.buyers[kb];
+        const std::uint32_t orders = c.orders[j];
+        const bool member = (LiveState::flags_of(meta[j]) & MEMBER) != 0;
+        // No incident iff u <= (1-q)^n, the first step of incident_count.
+        const bool simple = c.batched[j] && !member && orders < 64 &&
+                            (!(q > 0.0) || (rng::word_uniform(c.w2[j]) <= f0_table[orders & 63u] &&
+                                            static_cast<double>(orders) * q < 10.0));
+        c.list[ns] = static_cast<std::uint32_t>(j);
+        c.g_j[nx] = static_cast<std::uint32_t>(j);
+        ns += simple ? 1 : 0;
+        nx += simple ? 0 : 1;
+      }
+      const double margin = m0.gross_margin, per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
+      const double bonus = m0.order_satisfaction_bonus, od = m0.order_delta;
+      const double* __restrict disc = ctx.discount.data();
+      const std::uint32_t* __restrict list = c.list;
+      const std::uint32_t* __restrict ord = c.orders;
+      float* __restrict cl = c.g_value;  // scratch: discounted contribution per simple buyer
+      float* __restrict dsk = c.g_shape; // scratch: satisfaction change per simple buyer
+      float* __restrict kept_repeat = c.pp;  // scratch: the value of non-acquisition orders
+      std::int64_t n_orders = 0, n_acquisitions = 0;
+      simple_buyers(ns, list, meta, ord, tot, disc, t, margin, per_order, bonus, od, kept_repeat, cl, dsk, n_orders,
+                    n_acquisitions);
+      // Sums of the values in 16 interleaved double partial sums (a fixed order, so the
+      // loops vectorise without reassociating anything).
+      const auto sum16 = [ns](const float* x, const std::uint32_t* idx) {
+        std::array<double, 16> part{};
+        std::size_t k = 0;
+        for (; k + 16 <= ns; k += 16)
+          for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(x[idx ? idx[k + l] : k + l]);
+        for (; k < ns; ++k) part[0] += static_cast<double>(x[idx ? idx[k] : k]);
+        double total = 0;
+        for (double v : part) total += v;
+        return total;
+      };
+      const double revenue = sum16(tot, list), revenue_repeat = sum16(kept_repeat, nullptr);
+      acc[T_ORDERS] += static_cast<double>(n_orders);
+      acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
+      acc[T_REVENUE] += revenue;
+      acc[T_REVENUE_REPEAT] += revenue_repeat;
+      acc[T_GROSS_MARGIN] += margin * revenue;
+      acc[T_COST_FULFILMENT] += per_order * static_cast<double>(n_orders);
+      for (std::size_t k = 0; k < ns; ++k) {
+        const std::uint32_t j = list[k], sl = slot[j];
+        b.n_orders[sl] += ord[j];
+        b.revenue[sl] += tot[j];
+        b.clv[sl] += cl[k];
+        c.delta_sat[j] = dsk[k];
+      }
+      n_rest = nx;
+      rest = c.g_j;
+    }
+    for (std::size_t kb = 0; kb < n_rest; ++kb) {
+      const std::size_t j = rest[kb];
       const std::uint32_t orders = c.orders[j];
       const std::size_t i = c0 + j;
       const std::uint32_t mt = meta[j];
@@ -865,7 +961,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
       double total = 0, first = 0;
       if (c.batched[j]) {
-        total = c.g_value[next_batched++];
+        total = tot[j];
       } else if (aggregate) {
         Stream vs(ctx.seed, ctx.path, id, t, Purpose::order_values);
         first = rng::gamma(vs, m.p, L.nu[i]);  // acquisition period with more than one order
@@ -873,26 +969,6 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       }
       if (acquisition && orders == 1) first = total;
       const std::uint32_t sl = slot[j];
-      if (simple_orders && !member && orders < 64 &&
-          (!(m.incident_probability > 0.0) ||
-           (rng::word_uniform(c.w2[j]) <= f0_table[orders] && static_cast<double>(orders) * m.incident_probability < 10.0))) {
-        // The common case, without incidents: the arithmetic of place_orders (aggregate
-        // branch) with basket 1 and no member reward, written out so it stays in registers.
-        const double kept = total;
-        const double gm = m.gross_margin * kept;
-        const double fulfil = (m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost) * orders;
-        t_orders += orders;
-        t_orders_repeat += orders - (acquisition ? 1 : 0);
-        t_revenue += kept;
-        t_revenue_repeat += acquisition ? total - first : kept;
-        t_gm += gm;
-        t_fulfil += fulfil;
-        b.n_orders[sl] += orders;
-        b.revenue[sl] += static_cast<float>(kept);
-        b.clv[sl] += static_cast<float>(ctx.discount[t - acq] * (gm - fulfil));
-        c.delta_sat[j] = static_cast<float>(m.order_satisfaction_bonus * orders + m.order_delta * orders);
-        continue;
-      }
       TallyRow& tally = SINGLE ? acc : tallies[g];
       const double tenure = static_cast<double>(t - acq);
       double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * tenure) : 1.0;
@@ -938,15 +1014,6 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       }
       c.delta_sat[j] = static_cast<float>(delta_sat);
     }
-    if (simple_orders) {
-      acc[T_ORDERS] += t_orders;
-      acc[T_ORDERS_REPEAT] += t_orders_repeat;
-      acc[T_REVENUE] += t_revenue;
-      acc[T_REVENUE_REPEAT] += t_revenue_repeat;
-      acc[T_GROSS_MARGIN] += t_gm;
-      acc[T_COST_FULFILMENT] += t_fulfil;
-    }
-
     CLVSIM_PHASE(5);
     // 5. Satisfaction: add the period's deltas, clamp, decay toward the initial mean; reviews
     // of this period's orders; end-of-period tallies.
