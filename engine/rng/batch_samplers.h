@@ -73,7 +73,7 @@ namespace clvsim::rng {
 namespace detail {
 
 inline constexpr std::uint32_t BATCH_ATTEMPTS = 3;  //!< batched rejection attempts before the scalar finish
-inline constexpr std::size_t BATCH_LANES = 256;     //!< lanes per sub-batch (scratch stays in L1)
+inline constexpr std::size_t BATCH_LANES = 1024;     //!< lanes per sub-batch (scratch stays in L1)
 
 //! One attempt per lane over contiguous arrays (the loop the vectoriser sees); GAMMA = false
 //! makes polar normal attempts and ignores d and c.

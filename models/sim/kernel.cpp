@@ -171,7 +171,7 @@ namespace {
 // Precision: the per-customer phases run in single precision (16 lanes with AVX-512):
 // multipliers, survival, the order-count inversion, order values and satisfaction. Money
 // is accumulated in double (tallies) and in the float per-customer CLV of Block.
-constexpr std::size_t CHUNK = 256;  //!< customers per batch (per-phase scratch in `Chunk`)
+constexpr std::size_t CHUNK = 1024;  //!< customers per batch (per-phase scratch in `Chunk`)
 
 //! Poisson(mean) by sequential-search inversion from the uniform u (mean < 10, p0 = e^-mean),
 //! in single precision; -1 when rounding left u above the whole pmf (then the caller
@@ -333,19 +333,29 @@ void ingest(Block& b)
   const std::size_t n = b.size();
   if (b.staged_from == n) return;
   if (L.slot.capacity() < b.id.capacity()) L.reserve(b.id.capacity());
+  std::size_t add = 0;
+  for (std::size_t i = b.staged_from; i < n; ++i) add += (b.flags[i] & ALIVE) ? 1 : 0;
+  const std::size_t base = L.size();
+  L.truncate(base + add);  // grows every array (capacity reserved above)
+  std::size_t w = base;
   for (std::size_t i = b.staged_from; i < n; ++i) {
     if (!(b.flags[i] & ALIVE)) continue;
     const std::size_t k = i - b.staged_from;
-    L.slot.push_back(static_cast<std::uint32_t>(i));
-    L.id_lo.push_back(static_cast<std::uint32_t>(b.id[i]));
-    L.id_hi.push_back(rng::id_high_bits(b.id[i]));
-    L.wide_ids |= L.id_hi.back() != 0;
-    L.lambda.push_back(b.staged_lambda[k]);
-    L.p0.push_back(rng::vmath::exp_f(-b.staged_lambda[k]));
-    L.churn.push_back(b.staged_churn[k]);
-    L.nu.push_back(b.staged_nu[k]);
-    L.sat.push_back(b.staged_sat[k]);
-    L.meta.push_back(LiveState::pack(b.acq_period[i], b.segment[i], b.flags[i]));
+    L.slot[w] = static_cast<std::uint32_t>(i);
+    L.id_lo[w] = static_cast<std::uint32_t>(b.id[i]);
+    L.id_hi[w] = rng::id_high_bits(b.id[i]);
+    L.lambda[w] = b.staged_lambda[k];
+    L.churn[w] = b.staged_churn[k];
+    L.nu[w] = b.staged_nu[k];
+    L.sat[w] = b.staged_sat[k];
+    L.meta[w] = LiveState::pack(b.acq_period[i], b.segment[i], b.flags[i]);
+    ++w;
+  }
+  {
+    const float* __restrict lam = L.lambda.data();
+    float* __restrict p0 = L.p0.data();
+    for (std::size_t j = base; j < w; ++j) p0[j] = rng::vmath::exp_f(-lam[j]);
+    for (std::size_t j = base; j < w; ++j) L.wide_ids |= L.id_hi[j] != 0;
   }
   b.staged_from = n;
   // Free the staging arrays once the block is full (nothing more will be pushed).
@@ -677,13 +687,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
                                              c.orders, c.keep);
       const std::int64_t active = oc.active, churned = oc.churned, loyal_risk = oc.loyal_risk,
                          loyal_ord = oc.loyal_ord, one_risk = oc.one_risk, one_ord = oc.one_ord;
-      CLVSIM_PHASE(8);
       std::size_t ncand = 0;
       for (std::size_t j = 0; j < nc; ++j) {
         c.list[ncand] = static_cast<std::uint32_t>(j);
         ncand += c.keep[j];
       }
-      CLVSIM_PHASE(9);
       if constexpr (SINGLE) {
         acc[T_ACTIVE] += static_cast<double>(active);
         acc[T_CHURNED] += static_cast<double>(churned);
@@ -720,9 +728,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           mm[k] = mean;
           kk[k] = 0;
         }
-        CLVSIM_PHASE(10);
         poisson_passes(npad, uu, pp, mm, kk);
-        CLVSIM_PHASE(11);
         for (std::size_t k = 0; k < ncand; ++k) {
           const std::size_t j = c.list[k], i = c0 + j;
           if (!(mm[k] < 10.0f) || uu[k] > pp[k] || pp[k] == 0.0f) {
@@ -915,6 +921,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       float* __restrict cl = c.g_value;  // scratch: discounted contribution per simple buyer
       float* __restrict dsk = c.g_shape; // scratch: satisfaction change per simple buyer
       float* __restrict kept_repeat = c.pp;  // scratch: the value of non-acquisition orders
+      CLVSIM_PHASE(8);
       std::int64_t n_orders = 0, n_acquisitions = 0;
       simple_buyers(ns, list, meta, ord, tot, disc, t, margin, per_order, bonus, od, kept_repeat, cl, dsk, n_orders,
                     n_acquisitions);
@@ -946,6 +953,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       }
       n_rest = nx;
       rest = c.g_j;
+      CLVSIM_PHASE(9);
     }
     for (std::size_t kb = 0; kb < n_rest; ++kb) {
       const std::size_t j = rest[kb];
