@@ -202,6 +202,7 @@ std::string to_json(const Results& r)
   j.key("horizon"); j.integer(r.horizon);
   j.key("period"); j.string(r.period);
   j.key("currency"); j.string(r.currency);
+  j.key("run_seconds"); j.number(r.run_seconds);
 
   j.key("variants");
   j.begin_object();

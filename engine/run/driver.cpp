@@ -786,6 +786,7 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
 
 Results run(const Scenario& sc, const RunOptions& options)
 {
+  const auto started = std::chrono::steady_clock::now();
   std::unique_ptr<tbb::global_control> limit;
   if (options.threads > 0)
     limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
@@ -823,6 +824,7 @@ Results run(const Scenario& sc, const RunOptions& options)
   std::vector<std::string> inputs;
   for (const auto& in : sc.uncertain) inputs.push_back(in.key);
   r.sensitivity = sensitivity(inputs, draws, r.variants, r.comparisons);
+  r.run_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;
 }
 

@@ -61,6 +61,10 @@ struct Results {
   // provenance (root attributes of the HDF5 file)
   std::string clvsim_version;
   std::string created_utc;                      //!< ISO 8601, e.g. 2026-11-23T12:00:00Z
+  //! Wall time of clvsim::run in seconds: the simulation of every path and variant with its
+  //! summaries (trait draws included; process start, scenario loading and output excluded).
+  //! Metadata for benchmarks, not a result: it differs from run to run.
+  double run_seconds = 0;
   std::uint64_t seed = 0;
   int paths = 0;
   int horizon = 0;

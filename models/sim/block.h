@@ -11,8 +11,10 @@
 //! * `live`, the kernel's structure-of-arrays state of the customers still alive, compacted
 //!   (stable: creation order is kept) after every period, so the hot loop never visits a
 //!   churned customer (33 bytes per live customer).
-//! The traits handed to push_back (lambda, churn, nu, sat) wait in the `staged_*` arrays
-//! until the kernel first sees the customer and moves them into `live`.
+//! push_back puts a new customer that is alive straight into `live`, in creation order (pushes
+//! happen between periods, after the kernel's compaction).
+#include "engine/rng/vmath.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -76,10 +78,6 @@ struct Block {
   std::vector<float> clv;                 //!< contribution so far, discounted to the acquisition period
   std::vector<float> revenue;             //!< kept revenue so far (undiscounted)
 
-  //! Traits of customers pushed since the kernel last ran: entry k belongs to customer
-  //! staged_from + k (the kernel moves them into `live` and frees these arrays).
-  std::vector<float> staged_lambda, staged_churn, staged_nu, staged_sat;
-  std::size_t staged_from = 0;
   LiveState live;  //!< the kernel's state of live customers (see the file comment)
 
   std::size_t size() const { return id.size(); }
@@ -87,7 +85,7 @@ struct Block {
   {
     id.reserve(n); acq_period.reserve(n); segment.reserve(n); flags.reserve(n);
     n_orders.reserve(n); clv.reserve(n); revenue.reserve(n);
-    staged_lambda.reserve(n); staged_churn.reserve(n); staged_nu.reserve(n); staged_sat.reserve(n);
+    live.reserve(n);
   }
   //! Append a customer with its traits (lambda, churn, nu in the units of LiveState, S0).
   void push_back(std::uint64_t id_, std::uint16_t acq, std::uint8_t seg, std::uint8_t fl,
@@ -95,8 +93,18 @@ struct Block {
   {
     id.push_back(id_); acq_period.push_back(acq); segment.push_back(seg); flags.push_back(fl);
     n_orders.push_back(orders); clv.push_back(0.0f); revenue.push_back(0.0f);
-    staged_lambda.push_back(lam); staged_churn.push_back(ch); staged_nu.push_back(nu_);
-    staged_sat.push_back(s);
+    if (!(fl & ALIVE)) return;  // a lapsed existing customer never enters the live state
+    const std::uint8_t hi = static_cast<std::uint8_t>((id_ >> 32) & 0xFFu);  // rng::id_high_bits
+    live.slot.push_back(static_cast<std::uint32_t>(id.size() - 1));
+    live.id_lo.push_back(static_cast<std::uint32_t>(id_));
+    live.id_hi.push_back(hi);
+    live.wide_ids |= hi != 0;
+    live.lambda.push_back(lam);
+    live.p0.push_back(rng::vmath::exp_f(-lam));
+    live.churn.push_back(ch);
+    live.nu.push_back(nu_);
+    live.sat.push_back(s);
+    live.meta.push_back(LiveState::pack(acq, seg, fl));
   }
 };
 

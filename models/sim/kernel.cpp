@@ -326,52 +326,6 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
 }
 
 
-//! Move customers pushed since the last call into the live state (dead ones never enter).
-void ingest(Block& b)
-{
-  LiveState& L = b.live;
-  const std::size_t n = b.size();
-  if (b.staged_from == n) return;
-  if (L.slot.capacity() < b.id.capacity()) L.reserve(b.id.capacity());
-  std::size_t add = 0;
-  for (std::size_t i = b.staged_from; i < n; ++i) add += (b.flags[i] & ALIVE) ? 1 : 0;
-  const std::size_t base = L.size();
-  L.truncate(base + add);  // grows every array (capacity reserved above)
-  std::size_t w = base;
-  for (std::size_t i = b.staged_from; i < n; ++i) {
-    if (!(b.flags[i] & ALIVE)) continue;
-    const std::size_t k = i - b.staged_from;
-    L.slot[w] = static_cast<std::uint32_t>(i);
-    L.id_lo[w] = static_cast<std::uint32_t>(b.id[i]);
-    L.id_hi[w] = rng::id_high_bits(b.id[i]);
-    L.lambda[w] = b.staged_lambda[k];
-    L.churn[w] = b.staged_churn[k];
-    L.nu[w] = b.staged_nu[k];
-    L.sat[w] = b.staged_sat[k];
-    L.meta[w] = LiveState::pack(b.acq_period[i], b.segment[i], b.flags[i]);
-    ++w;
-  }
-  {
-    const float* __restrict lam = L.lambda.data();
-    float* __restrict p0 = L.p0.data();
-    for (std::size_t j = base; j < w; ++j) p0[j] = rng::vmath::exp_f(-lam[j]);
-    for (std::size_t j = base; j < w; ++j) L.wide_ids |= L.id_hi[j] != 0;
-  }
-  b.staged_from = n;
-  // Free the staging arrays once the block is full (nothing more will be pushed).
-  if (n == b.id.capacity()) {
-    std::vector<float>().swap(b.staged_lambda);
-    std::vector<float>().swap(b.staged_churn);
-    std::vector<float>().swap(b.staged_nu);
-    std::vector<float>().swap(b.staged_sat);
-  } else {
-    b.staged_lambda.clear();
-    b.staged_churn.clear();
-    b.staged_nu.clear();
-    b.staged_sat.clear();
-  }
-}
-
 //! Stable compaction of entries [c0, c0 + nc) of a 32-bit array: the entries with keep[j]
 //! move down to a + w, in order; returns the new w. w <= c0, and every vector store ends at
 //! or before the last entry already loaded, so the array can be compacted in place.
@@ -462,7 +416,7 @@ struct SegParams {
 //! the end of the last period (§5.3), policies and marketing (§6.3-6.4) and loyalty (§7);
 //! the chance of no order; with SURVIVAL (the sBG models) survival, from word 0. Branch-free
 //! and in single precision over contiguous arrays, so it runs 16 lanes at a time. PLAIN: no
-//! frequency effect anywhere (multiplier 1, p0 = e^-lambda as computed at ingest).
+//! frequency effect anywhere (multiplier 1, p0 = e^-lambda as computed by Block::push_back).
 template <bool SINGLE, bool PLAIN, bool SURVIVAL>
 [[gnu::noinline]] void multipliers(std::size_t nc, const std::uint32_t* __restrict meta, const float* __restrict sat,
                  const float* __restrict lambda, const float* __restrict churn, const float* __restrict p0_live,
@@ -643,8 +597,6 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
 {
   constexpr bool SURVIVAL = MODEL == PurchaseModel::sbg_poisson || MODEL == PurchaseModel::sbg;
   CLVSIM_PHASE_START;
-  ingest(b);
-  CLVSIM_PHASE(0);
   LiveState& L = b.live;
   const std::uint32_t t = ctx.period;
   const std::size_t n_live = L.size();
@@ -664,7 +616,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
              static_cast<float>(m.frequency_multiplier), static_cast<float>(m.loyalty_hazard),
              static_cast<float>(m.loyalty_frequency), 1.0f};
     // Without a frequency effect (fs = 0, multiplier 1, no loyalty) mult = 1 exactly and
-    // p0 = e^-lambda, computed once at ingest (same function, same value).
+    // p0 = e^-lambda, computed once by Block::push_back (same function, same value).
     plain_rate &= m.frequency_sensitivity == 0.0 && m.frequency_multiplier == 1.0 && !m.loyalty;
     period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
     reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
