@@ -2,6 +2,7 @@
 //! catches exceptions and maps them to exit codes: 0 ok, 1 internal error, 2 bad usage or
 //! invalid input, 3 I/O error, 130/143 interrupted.
 #include "engine/errors.h"
+#include "engine/malloc_tuning.h"
 #include "engine/io/console_summary.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"
@@ -440,35 +441,9 @@ extern "C" void on_signal(int sig)
 
 }  // namespace
 
-//! Memory tuning of glibc's malloc, applied by re-executing the program once with
-//! GLIBC_TUNABLES set (glibc reads tunables only at start-up). A run allocates about 80
-//! bytes per customer in block-sized arrays and frees most of it between paths; by default
-//! glibc hands freed memory back to the kernel and faults fresh 4 KiB pages in again, which
-//! cost a quarter of a 1M-customer run. With transparent huge pages for malloc (the kernel's
-//! default mode is "madvise", which this asks for) and no trimming, the same run takes ~40%
-//! less time outside the kernel loop (bench/README.md). CLVSIM_MALLOC_TUNING=0 turns it off;
-//! a GLIBC_TUNABLES that already sets glibc.malloc.hugetlb is left as it is.
-static void tune_malloc(char** argv)
-{
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
-  const char* off = std::getenv("CLVSIM_MALLOC_TUNING");
-  if (off != nullptr && std::strcmp(off, "0") == 0) return;
-  const char* current = std::getenv("GLIBC_TUNABLES");
-  if (current != nullptr && std::strstr(current, "glibc.malloc.hugetlb") != nullptr) return;
-  std::string tunables = current != nullptr && *current != '\0' ? std::string(current) + ":" : std::string();
-  tunables += "glibc.malloc.hugetlb=1:glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432";
-  if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);  // returns only if it failed: run untuned
-  ::unsetenv("GLIBC_TUNABLES");
-  if (current != nullptr) ::setenv("GLIBC_TUNABLES", current, 1);
-#else
-  (void)argv;
-#endif
-}
-
 int main(int argc, char** argv)
 {
-  tune_malloc(argv);
+  clvsim::tune_malloc(argv);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   try {

@@ -16,6 +16,7 @@
 
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -612,7 +613,9 @@ std::vector<std::string> path_kpi_names(const Scenario& sc, bool segment)
 
 void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vector<float>& revenue)
 {
-  // Selection instead of full sorts: the same order statistics, in linear time.
+  // Selection instead of full sorts: the same order statistics, in linear time. The
+  // histogram and the concentration curve are independent, so they run side by side.
+  auto histogram = [&] {
   if (!clv.empty()) {
     std::vector<float> work = clv;
     auto q = [&](double p) {
@@ -636,6 +639,8 @@ void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vecto
       v.clv_histogram.counts[static_cast<std::size_t>(k)] += 1;
     }
   }
+  };
+  auto concentration = [&] {
   if (!revenue.empty()) {
     // Share of revenue from the top x of customers: partition progressively, largest first.
     const double total = std::accumulate(revenue.begin(), revenue.end(), 0.0);
@@ -652,6 +657,8 @@ void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vecto
       v.concentration_share.push_back(total > 0 ? cum / total : NaN);
     }
   }
+  };
+  tbb::parallel_invoke(histogram, concentration);
 }
 
 std::string utc_now()
@@ -720,7 +727,7 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
         sum_clv2[j] += po.existing_clv[j] * po.existing_clv[j];
       }
   }
-  for (std::size_t v = 0; v < V; ++v) {
+  tbb::parallel_for(std::size_t{0}, V, [&](std::size_t v) {  // variants are independent
     std::vector<float> all_clv, all_rev;
     for (int p = 0; p < HISTOGRAM_PATHS; ++p) {
       const auto up = static_cast<std::size_t>(p);
@@ -728,7 +735,7 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
       all_rev.insert(all_rev.end(), revenue[v][up].begin(), revenue[v][up].end());
     }
     finish_distributions(variants[v], all_clv, all_rev);
-  }
+  });
 
   if (forecast && E > 0) {
     const double n = paths;
