@@ -177,8 +177,8 @@ void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std
 }  // namespace detail
 
 //! Gamma(shape[i], 1) for lanes i < n, lane i from Stream(seed, path, id_i, period,
-//! purpose) in the layout of the file comment. Shape < 1 is boosted: G(shape + 1) U^(1/shape)
-//! (Marsaglia & Tsang 2000, §6). Shapes above 1e4 go straight to the double sampler (single
+//! purpose) in the layout of the file comment; a lane with shape 0 is skipped (0, no draws).
+//! Shape < 1 is boosted: G(shape + 1) U^(1/shape) (Marsaglia & Tsang 2000, §6). Shapes above 1e4 go straight to the double sampler (single
 //! precision loses the acceptance test there).
 inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
                           Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi,
@@ -193,11 +193,12 @@ inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path,
       const float s = shape[b0 + k];
       d[k] = (s < 1.0f ? s + 1.0f : s) - 1.0f / 3.0f;
       c[k] = 1.0f / std::sqrt(9.0f * d[k]);
-      batched[k] = s <= 1e4f ? 1 : 0;
+      batched[k] = s > 0.0f && s <= 1e4f ? 1 : 0;
     }
     detail::rejection_rounds<true>(nb, seed, path, period, purpose, id_lo + b0, id_hi + b0, d, c, batched,
                                    out + b0, [&](std::size_t k, Stream& st) {
                                      const double s = shape[b0 + k];
+                                     if (!(s > 0.0)) return 0.0f;  // shape 0: a lane to skip
                                      const double dd = (s < 1.0 ? s + 1.0 : s) - 1.0 / 3.0;
                                      return static_cast<float>(
                                          detail::gamma_marsaglia_tsang(st, dd, 1.0 / std::sqrt(9.0 * dd)));
@@ -211,13 +212,13 @@ inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path,
   for (std::size_t b0 = 0; b0 < n; b0 += detail::BATCH_LANES) {
     const std::size_t nb = std::min(detail::BATCH_LANES, n - b0);
     bool any = false;
-    for (std::size_t k = 0; k < nb; ++k) any |= shape[b0 + k] < 1.0f;
+    for (std::size_t k = 0; k < nb; ++k) any |= shape[b0 + k] > 0.0f && shape[b0 + k] < 1.0f;
     if (!any) continue;
     philox_batch(nb, seed, path, 0, word2, id_lo + b0, id_hi + b0, w0, w1, w2, w3);
     for (std::size_t k = 0; k < nb; ++k) {
       const float s = shape[b0 + k];
       const float f = vmath::exp_f(vmath::log_f(word_uniform_f(w3[k])) / s);
-      out[b0 + k] = s < 1.0f ? out[b0 + k] * f : out[b0 + k];
+      out[b0 + k] = s > 0.0f && s < 1.0f ? out[b0 + k] * f : out[b0 + k];
     }
   }
 }

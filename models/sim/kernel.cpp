@@ -393,10 +393,11 @@ struct Chunk {
   // Poisson lockstep: the uniform left, p, mean, count
   alignas(64) float pu[CHUNK], pp[CHUNK], pm[CHUNK];
   alignas(64) std::uint32_t pk[CHUNK];
-  // buyers with one batched Gamma(n p, nu) spend draw
-  alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK];
-  alignas(64) std::uint8_t g_hi[CHUNK], batched[CHUNK];
-  alignas(64) float g_shape[CHUNK], g_value[CHUNK];
+  // the buyers in buyer order k: ids, order counts, rates, Gamma shapes and totals
+  alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK], g_ord[CHUNK];
+  alignas(64) std::uint8_t g_hi[CHUNK];
+  alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
+  alignas(64) std::uint32_t iota[CHUNK];  // 0, 1, 2, ...
 };
 
 //! Per-segment parameters of the vector phases, in single precision.
@@ -519,31 +520,81 @@ struct OrderCounts {
   return oc;
 }
 
+//! Step 3: the buyer-ordered lanes of the spend batch. For buyer k (chunk index buyers[k]):
+//! id bits 0-31, order count, rate nu and the shape n p of its Gamma(n p, nu) total, or 0 when the
+//! values are drawn per order (no aggregate spend in its segment, p_batched = 0, or an
+//! acquisition period with more than one order).
+template <bool SINGLE>
+[[gnu::noinline]] void buyer_lanes(std::size_t n, const std::uint32_t* __restrict buyers,
+                                   const std::uint32_t* __restrict meta, const std::uint32_t* __restrict orders,
+                                   const std::uint32_t* __restrict id_lo, const float* __restrict nu, std::uint32_t t,
+                                   const double* __restrict p_batched, std::uint32_t* __restrict g_lo,
+                                   std::uint32_t* __restrict g_ord, float* __restrict g_shape, float* __restrict g_nu)
+{
+  const double p0 = p_batched[0];
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t j = buyers[k], mt = meta[j], o = orders[j];
+    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    const double p = SINGLE ? p0 : p_batched[LiveState::segment_of(mt)];
+    const float shape = static_cast<float>(p * o);
+    g_lo[k] = id_lo[j];
+    g_ord[k] = o;
+    g_nu[k] = nu[j];
+    g_shape[k] = (acquisition & int(o > 1)) ? 0.0f * shape : shape;
+  }
+}
+
+//! out[k] = a[k] / b[k] (the batched Gamma(n p, 1) totals over the rates nu).
+[[gnu::noinline]] void divide(std::size_t n, const float* __restrict a, const float* __restrict b, float* __restrict out)
+{
+  for (std::size_t k = 0; k < n; ++k) out[k] = a[k] / b[k];
+}
+
+//! Step 4: which buyers take the common path (simple[k] = 1): batched spend, not a member,
+//! fewer than 64 orders and no incident (u <= (1-q)^n, the first step of incident_count,
+//! with n q < 10 so that incident_count would invert from the same word).
+[[gnu::noinline]] void classify_buyers(std::size_t n, const std::uint32_t* __restrict buyers,
+                                       const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
+                                       const float* __restrict shape, const std::uint32_t* __restrict w2,
+                                       const double* __restrict f0_table, double q, std::uint8_t* __restrict simple)
+{
+  const bool incidents = q > 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t j = buyers[k], o = ord[k];
+    const int member = int((LiveState::flags_of(meta[j]) & MEMBER) != 0);
+    const int no_incident = int(!incidents) | (int(rng::word_uniform(w2[j]) <= f0_table[o & 63u]) &
+                                              int(static_cast<double>(o) * q < 10.0));
+    simple[k] = static_cast<std::uint8_t>(int(shape[k] > 0.0f) & (member ^ 1) & int(o < 64) & no_incident);
+  }
+}
+
 //! Step 4 for the buyers of the common case (batched spend, basket 1, no member reward, no
-//! incident): per buyer list[k], the discounted contribution cl[k], the satisfaction change
-//! dsk[k] and the value of repeat orders kept_repeat[k]; the order and acquisition counts.
+//! incident): per buyer k = list[r] (chunk index buyers[k]), the discounted contribution
+//! cl[r], the satisfaction change dsk[r] and the value of repeat orders kept_repeat[r]; the
+//! order and acquisition counts.
 //! The arithmetic of place_orders' aggregate branch, 16 lanes at a time.
-[[gnu::noinline]] void simple_buyers(std::size_t ns, const std::uint32_t* __restrict list, const std::uint32_t* __restrict meta,
+[[gnu::noinline]] void simple_buyers(std::size_t ns, const std::uint32_t* __restrict list,
+                   const std::uint32_t* __restrict buyers, const std::uint32_t* __restrict meta,
                    const std::uint32_t* __restrict ord, const float* __restrict tot, const double* __restrict disc,
                    std::uint32_t t, double margin, double per_order, double bonus, double od,
                    float* __restrict kept_repeat, float* __restrict cl, float* __restrict dsk, std::int64_t& n_orders,
                    std::int64_t& n_acquisitions)
 {
   std::int64_t no = 0, na = 0;
-  for (std::size_t k = 0; k < ns; ++k) {
-    const std::uint32_t j = list[k];
-    const std::uint32_t mt = meta[j];
-    const std::uint32_t orders = ord[j];
+  for (std::size_t r = 0; r < ns; ++r) {
+    const std::uint32_t k = list[r];
+    const std::uint32_t mt = meta[buyers[k]];
+    const std::uint32_t orders = ord[k];
     const std::uint32_t acq = LiveState::acq_of(mt);
     const int acquisition = int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-    const float kept = tot[j];
+    const float kept = tot[k];
     const double gm = margin * static_cast<double>(kept);
     const double fulfil = per_order * orders;
     no += orders;
     na += acquisition;
-    kept_repeat[k] = acquisition ? 0.0f * kept : kept;  // an acquisition period here has one order
-    cl[k] = static_cast<float>(disc[t - acq] * (gm - fulfil));
-    dsk[k] = static_cast<float>(bonus * orders + od * orders);
+    kept_repeat[r] = acquisition ? 0.0f * kept : kept;  // an acquisition period here has one order
+    cl[r] = static_cast<float>(disc[t - acq] * (gm - fulfil));
+    dsk[r] = static_cast<float>(bonus * orders + od * orders);
   }
   n_orders = no;
   n_acquisitions = na;
@@ -621,6 +672,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
     reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
   }
+  std::array<double, 256> p_batched{};  // gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
+  for (std::size_t g = 0; g < S; ++g) p_batched[g] = aggregate_spend(ctx.segments[g]) ? ctx.segments[g].p : 0.0;
   std::array<double, 64> f0_table{};  // (1-q)^n of a single segment, n < 64
   for (std::size_t n = 0; n < f0_table.size(); ++n)
     f0_table[n] = rng::vmath::exp(static_cast<double>(n) * log1m_q[0]);
@@ -629,6 +682,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   const bool simple_orders = SINGLE && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
                              m0.incident_probability <= 0.5;
   Chunk c;
+  for (std::size_t k = 0; k < CHUNK; ++k) c.iota[k] = static_cast<std::uint32_t>(k);
   TallyRow acc{};  // one segment: the chunk's sums, added to the block's row after each chunk
 
   for (std::size_t c0 = 0; c0 < n_live; c0 += CHUNK) {
@@ -833,32 +887,20 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     }
 
     CLVSIM_PHASE(3);
-    // 3. The buyers of the chunk, and the spend of those whose n order values are one
-    // Gamma(n p, nu) draw, all drawn in one batch.
-    std::size_t nb = 0;
+    // 3. The buyers of the chunk, in buyer order k (the g_* arrays): ids, order counts and,
+    // for those whose n order values are one Gamma(n p, nu) draw, the spend, all drawn in
+    // one batch. Shape 0 marks a buyer whose values are drawn per order in step 4.
     for (std::size_t j = 0; j < nc; ++j) c.keep[j] = (c.state[j] != 0) & (c.orders[j] > 0) ? 1 : 0;
     const std::size_t n_buyers = index_list(c.keep, nc, c.buyers);
-    for (std::size_t kb = 0; kb < n_buyers; ++kb) {
-      const std::size_t j = c.buyers[kb], i = c0 + j;
-      const SegmentModel& m = ctx.segments[SINGLE ? 0 : LiveState::segment_of(meta[j])];
-      const std::uint32_t orders = c.orders[j];
-      const bool acquisition = LiveState::acq_of(meta[j]) == t && !(LiveState::flags_of(meta[j]) & EXISTING);
-      c.batched[j] = 0;
-      if (aggregate_spend(m) && !(acquisition && orders > 1)) {
-        c.batched[j] = 1;
-        c.g_j[nb] = static_cast<std::uint32_t>(j);
-        c.g_lo[nb] = L.id_lo[i];
-        c.g_hi[nb] = L.id_hi[i];
-        c.g_shape[nb] = static_cast<float>(m.p * orders);
-        ++nb;
-      }
-    }
-    rng::gamma_batch_f(nb, ctx.seed, ctx.path, t, Purpose::order_values, c.g_lo, c.g_hi, c.g_shape, c.g_value);
-    float* __restrict tot = c.pu;  // scratch (free here): the batched totals by chunk index j
-    {
-      const float* __restrict nu = &L.nu[c0];
-      for (std::size_t k = 0; k < nb; ++k) tot[c.g_j[k]] = c.g_value[k] / nu[c.g_j[k]];
-    }
+    buyer_lanes<SINGLE>(n_buyers, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(), c.g_lo,
+                        c.g_ord, c.g_shape, c.g_nu);
+    if (L.wide_ids)
+      for (std::size_t k = 0; k < n_buyers; ++k) c.g_hi[k] = L.id_hi[c0 + c.buyers[k]];
+    else
+      std::fill(c.g_hi, c.g_hi + n_buyers, std::uint8_t{0});
+    rng::gamma_batch_f(n_buyers, ctx.seed, ctx.path, t, Purpose::order_values, c.g_lo, c.g_hi, c.g_shape, c.g_value);
+    float* __restrict tot = c.pu;  // scratch (free here): the batched totals, by k
+    divide(n_buyers, c.g_value, c.g_nu, tot);
 
     CLVSIM_PHASE(4);
     // 4. The orders: value, incidents, costs; loyalty enrolment.
@@ -866,35 +908,23 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // incident): the arithmetic of place_orders' aggregate branch, vectorised over those
     // buyers; the others take the general per-buyer path below.
     std::size_t n_rest = n_buyers;
-    const std::uint32_t* rest = c.buyers;
+    const std::uint32_t* rest = c.iota;
     if (simple_orders) {
       const double q = m0.incident_probability;
-      std::size_t ns = 0, nx = 0;
-      for (std::size_t kb = 0; kb < n_buyers; ++kb) {
-        const std::size_t j = c.buyers[kb];
-        const std::uint32_t orders = c.orders[j];
-        const bool member = (LiveState::flags_of(meta[j]) & MEMBER) != 0;
-        // No incident iff u <= (1-q)^n, the first step of incident_count.
-        const bool simple = c.batched[j] && !member && orders < 64 &&
-                            (!(q > 0.0) || (rng::word_uniform(c.w2[j]) <= f0_table[orders & 63u] &&
-                                            static_cast<double>(orders) * q < 10.0));
-        c.list[ns] = static_cast<std::uint32_t>(j);
-        c.g_j[nx] = static_cast<std::uint32_t>(j);
-        ns += simple ? 1 : 0;
-        nx += simple ? 0 : 1;
-      }
+      classify_buyers(n_buyers, c.buyers, meta, c.g_ord, c.g_shape, c.w2, f0_table.data(), q, c.keep);
+      const std::size_t ns = index_list(c.keep, n_buyers, c.list);
+      for (std::size_t k = 0; k < n_buyers; ++k) c.keep[k] ^= 1;
+      const std::size_t nx = index_list(c.keep, n_buyers, c.g_j);
+      CLVSIM_PHASE(8);
       const double margin = m0.gross_margin, per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
       const double bonus = m0.order_satisfaction_bonus, od = m0.order_delta;
-      const double* __restrict disc = ctx.discount.data();
       const std::uint32_t* __restrict list = c.list;
-      const std::uint32_t* __restrict ord = c.orders;
-      float* __restrict cl = c.g_value;  // scratch: discounted contribution per simple buyer
-      float* __restrict dsk = c.g_shape; // scratch: satisfaction change per simple buyer
       float* __restrict kept_repeat = c.pp;  // scratch: the value of non-acquisition orders
-      CLVSIM_PHASE(8);
+      float* __restrict cl = c.g_value;      // scratch (free now): discounted contribution
+      float* __restrict dsk = c.pm;          // scratch: satisfaction change
       std::int64_t n_orders = 0, n_acquisitions = 0;
-      simple_buyers(ns, list, meta, ord, tot, disc, t, margin, per_order, bonus, od, kept_repeat, cl, dsk, n_orders,
-                    n_acquisitions);
+      simple_buyers(ns, list, c.buyers, meta, c.g_ord, tot, ctx.discount.data(), t, margin, per_order, bonus, od,
+                    kept_repeat, cl, dsk, n_orders, n_acquisitions);
       // Sums of the values in 16 interleaved double partial sums (a fixed order, so the
       // loops vectorise without reassociating anything).
       const auto sum16 = [ns](const float* x, const std::uint32_t* idx) {
@@ -914,19 +944,20 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       acc[T_REVENUE_REPEAT] += revenue_repeat;
       acc[T_GROSS_MARGIN] += margin * revenue;
       acc[T_COST_FULFILMENT] += per_order * static_cast<double>(n_orders);
-      for (std::size_t k = 0; k < ns; ++k) {
-        const std::uint32_t j = list[k], sl = slot[j];
-        b.n_orders[sl] += ord[j];
-        b.revenue[sl] += tot[j];
-        b.clv[sl] += cl[k];
-        c.delta_sat[j] = dsk[k];
+      for (std::size_t r = 0; r < ns; ++r) {
+        const std::uint32_t k = list[r], j = c.buyers[k], sl = slot[j];
+        b.n_orders[sl] += c.g_ord[k];
+        b.revenue[sl] += tot[k];
+        b.clv[sl] += cl[r];
+        c.delta_sat[j] = dsk[r];
       }
       n_rest = nx;
       rest = c.g_j;
       CLVSIM_PHASE(9);
     }
-    for (std::size_t kb = 0; kb < n_rest; ++kb) {
-      const std::size_t j = rest[kb];
+    for (std::size_t r = 0; r < n_rest; ++r) {
+      const std::size_t k = rest[r];
+      const std::size_t j = c.buyers[k];
       const std::uint32_t orders = c.orders[j];
       const std::size_t i = c0 + j;
       const std::uint32_t mt = meta[j];
@@ -938,8 +969,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       const bool aggregate = aggregate_spend(m);
       const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
       double total = 0, first = 0;
-      if (c.batched[j]) {
-        total = tot[j];
+      if (c.g_shape[k] > 0.0f) {
+        total = tot[k];
       } else if (aggregate) {
         Stream vs(ctx.seed, ctx.path, id, t, Purpose::order_values);
         first = rng::gamma(vs, m.p, L.nu[i]);  // acquisition period with more than one order
