@@ -260,9 +260,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
             lambda[i] = l[j]; churn[i] = c[j]; nu[i] = v[j]; sat[i] = s0[j];
           }
         }
-        for (std::size_t i = 0; i < nk; ++i)
-          block.push_back(first + i, 0, seg[i], static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE), 0, lambda[i],
-                          churn[i], nu[i], sat[i]);
+        block.append_new(first, nk, 0, seg.data(), static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE),
+                         lambda.data(), churn.data(), nu.data(), sat.data());
       });
     });
     for (const Block& block : blocks)
@@ -633,8 +632,9 @@ void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vecto
     v.clv_histogram.counts.assign(HISTOGRAM_BINS, 0.0);
     for (int k = 0; k <= HISTOGRAM_BINS; ++k) v.clv_histogram.edges[static_cast<std::size_t>(k)] = lo + (hi - lo) * k / HISTOGRAM_BINS;
     // Values beyond the 0.5% tails fall into the first and last bins.
+    const double scale = HISTOGRAM_BINS / (hi - lo);
     for (float c : clv) {
-      int k = static_cast<int>((c - lo) / (hi - lo) * HISTOGRAM_BINS);
+      int k = static_cast<int>((c - lo) * scale);
       k = std::clamp(k, 0, HISTOGRAM_BINS - 1);
       v.clv_histogram.counts[static_cast<std::size_t>(k)] += 1;
     }

@@ -15,6 +15,7 @@
 //! happen between periods, after the kernel's compaction).
 #include "engine/rng/vmath.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -105,6 +106,33 @@ struct Block {
     live.nu.push_back(nu_);
     live.sat.push_back(s);
     live.meta.push_back(LiveState::pack(acq, seg, fl));
+  }
+  //! push_back of n customers with ids first_id .. first_id + n - 1, acquired in period acq
+  //! with no orders yet, all alive (the initial cohort), in bulk.
+  void append_new(std::uint64_t first_id, std::size_t n, std::uint16_t acq, const std::uint8_t* seg,
+                  std::uint8_t fl, const float* lam, const float* ch, const float* nu_, const float* s)
+  {
+    fl = static_cast<std::uint8_t>(fl | ALIVE);
+    const std::size_t base = id.size(), lbase = live.size();
+    id.resize(base + n); acq_period.resize(base + n, acq); segment.insert(segment.end(), seg, seg + n);
+    flags.resize(base + n, fl); n_orders.resize(base + n, 0); clv.resize(base + n, 0.0f);
+    revenue.resize(base + n, 0.0f);
+    live.truncate(lbase + n);  // grows every live array
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint64_t c = first_id + k;
+      id[base + k] = c;
+      live.slot[lbase + k] = static_cast<std::uint32_t>(base + k);
+      live.id_lo[lbase + k] = static_cast<std::uint32_t>(c);
+      live.id_hi[lbase + k] = static_cast<std::uint8_t>((c >> 32) & 0xFFu);
+      live.meta[lbase + k] = LiveState::pack(acq, seg[k], fl);
+    }
+    live.wide_ids |= ((first_id + n - 1) >> 32) != 0;
+    std::copy(lam, lam + n, live.lambda.begin() + static_cast<std::ptrdiff_t>(lbase));
+    std::copy(ch, ch + n, live.churn.begin() + static_cast<std::ptrdiff_t>(lbase));
+    std::copy(nu_, nu_ + n, live.nu.begin() + static_cast<std::ptrdiff_t>(lbase));
+    std::copy(s, s + n, live.sat.begin() + static_cast<std::ptrdiff_t>(lbase));
+    float* p0 = live.p0.data() + lbase;
+    for (std::size_t k = 0; k < n; ++k) p0[k] = rng::vmath::exp_f(-lam[k]);
   }
 };
 
