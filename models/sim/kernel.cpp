@@ -238,10 +238,13 @@ inline double order_value(const SegmentModel& m, Stream& s, float nu)
   return m.fixed_value;
 }
 
-//! Whether the n order values of a period may be drawn as one sum (see the layout above).
+//! Whether the n order values of a period may be drawn as one sum (see the layout above):
+//! gamma-gamma spend without compensation (which needs each incident order's value). With
+//! returns, the orders' return draws come first (as per order) and the sum is drawn over the
+//! n - r kept orders only: Gamma((n - r) p, nu), exact, as returned values are never used.
 inline bool aggregate_spend(const SegmentModel& m)
 {
-  return m.spend == SpendModel::gamma_gamma && !(m.return_rate > 0) && m.compensation_ratio == 0.0;
+  return m.spend == SpendModel::gamma_gamma && m.compensation_ratio == 0.0;
 }
 
 //! Everything the orders of one customer in one period add up to.
@@ -280,12 +283,13 @@ inline void incident(const SegmentModel& m, Stream& service, double z, OrderSums
 
 //! `n` orders of one customer with `k_inc` incidents among them (the first is the
 //! acquisition order when `first_is_acquisition`). With aggregate spend, `total` is the sum
-//! of the values and `first` the acquisition order's share of it; otherwise values are drawn
+//! of the kept values, `returned` the number of returned orders and `first` the acquisition
+//! order's share of the total; otherwise values (and returns) are drawn
 //! here, one per order (SPEC §3.4, §5.1-5.2, §7).
 inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::uint64_t id,
                          unsigned n, unsigned k_inc, bool first_is_acquisition,
                          double basket_multiplier, bool member, float nu, bool aggregate,
-                         double total, double first, Stream& service, OrderSums& o)
+                         double total, double first, unsigned returned, Stream& service, OrderSums& o)
 {
   const double per_order_fulfil = m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost;
   o.delta_sat += m.order_satisfaction_bonus * n;
@@ -294,7 +298,7 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
     o.revenue += kept;
     o.revenue_repeat += first_is_acquisition ? (total - first) * basket_multiplier : kept;
     const double gm = m.gross_margin * kept;
-    const double fulfil = per_order_fulfil * n;
+    const double fulfil = per_order_fulfil * n + m.return_cost * returned;
     const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
     o.gross_margin += gm;
     o.cost_fulfilment += fulfil;
@@ -394,8 +398,8 @@ struct Chunk {
   alignas(64) float pu[CHUNK], pp[CHUNK], pm[CHUNK];
   alignas(64) std::uint32_t pk[CHUNK];
   // the buyers in buyer order k: ids, order counts, rates, Gamma shapes and totals
-  alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK], g_ord[CHUNK];
-  alignas(64) std::uint8_t g_hi[CHUNK];
+  alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK], g_ord[CHUNK], g_ret[CHUNK];
+  alignas(64) std::uint8_t g_hi[CHUNK], g_batched[CHUNK];
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
   alignas(64) std::uint32_t iota[CHUNK];  // 0, 1, 2, ...
 };
@@ -521,26 +525,31 @@ struct OrderCounts {
 }
 
 //! Step 3: the buyer-ordered lanes of the spend batch. For buyer k (chunk index buyers[k]):
-//! id bits 0-31, order count, rate nu and the shape n p of its Gamma(n p, nu) total, or 0 when the
-//! values are drawn per order (no aggregate spend in its segment, p_batched = 0, or an
-//! acquisition period with more than one order).
+//! id bits 0-31, order count, rate nu and the shape (n - r) p of the Gamma((n - r) p, nu)
+//! total of its n - r kept orders (g_ret = r returned); batched = 0 when the values are
+//! drawn per order in step 4 (no aggregate spend in its segment, p_batched = 0, or an
+//! acquisition period with more than one order). A batched buyer with every order returned
+//! has shape 0: nothing to draw, total 0.
 template <bool SINGLE>
 [[gnu::noinline]] void buyer_lanes(std::size_t n, const std::uint32_t* __restrict buyers,
                                    const std::uint32_t* __restrict meta, const std::uint32_t* __restrict orders,
                                    const std::uint32_t* __restrict id_lo, const float* __restrict nu, std::uint32_t t,
-                                   const double* __restrict p_batched, std::uint32_t* __restrict g_lo,
-                                   std::uint32_t* __restrict g_ord, float* __restrict g_shape, float* __restrict g_nu)
+                                   const double* __restrict p_batched, const std::uint32_t* __restrict g_ret,
+                                   std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
+                                   float* __restrict g_shape, float* __restrict g_nu, std::uint8_t* __restrict g_batched)
 {
   const double p0 = p_batched[0];
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t j = buyers[k], mt = meta[j], o = orders[j];
     const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
     const double p = SINGLE ? p0 : p_batched[LiveState::segment_of(mt)];
-    const float shape = static_cast<float>(p * o);
+    const int batched = int(p > 0.0) & ((acquisition & int(o > 1)) ^ 1);
+    const float shape = static_cast<float>(p * (o - g_ret[k]));  // the kept orders
     g_lo[k] = id_lo[j];
     g_ord[k] = o;
     g_nu[k] = nu[j];
-    g_shape[k] = (acquisition & int(o > 1)) ? 0.0f * shape : shape;
+    g_shape[k] = batched ? shape : 0.0f * shape;
+    g_batched[k] = static_cast<std::uint8_t>(batched);
   }
 }
 
@@ -555,7 +564,7 @@ template <bool SINGLE>
 //! with n q < 10 so that incident_count would invert from the same word).
 [[gnu::noinline]] void classify_buyers(std::size_t n, const std::uint32_t* __restrict buyers,
                                        const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
-                                       const float* __restrict shape, const std::uint32_t* __restrict w2,
+                                       const std::uint8_t* __restrict batched, const std::uint32_t* __restrict w2,
                                        const double* __restrict f0_table, double q, std::uint8_t* __restrict simple)
 {
   const bool incidents = q > 0.0;
@@ -564,7 +573,7 @@ template <bool SINGLE>
     const int member = int((LiveState::flags_of(meta[j]) & MEMBER) != 0);
     const int no_incident = int(!incidents) | (int(rng::word_uniform(w2[j]) <= f0_table[o & 63u]) &
                                               int(static_cast<double>(o) * q < 10.0));
-    simple[k] = static_cast<std::uint8_t>(int(shape[k] > 0.0f) & (member ^ 1) & int(o < 64) & no_incident);
+    simple[k] = static_cast<std::uint8_t>(int(batched[k] != 0) & (member ^ 1) & int(o < 64) & no_incident);
   }
 }
 
@@ -575,12 +584,13 @@ template <bool SINGLE>
 //! The arithmetic of place_orders' aggregate branch, 16 lanes at a time.
 [[gnu::noinline]] void simple_buyers(std::size_t ns, const std::uint32_t* __restrict list,
                    const std::uint32_t* __restrict buyers, const std::uint32_t* __restrict meta,
-                   const std::uint32_t* __restrict ord, const float* __restrict tot, const double* __restrict disc,
-                   std::uint32_t t, double margin, double per_order, double bonus, double od,
-                   float* __restrict kept_repeat, float* __restrict cl, float* __restrict dsk, std::int64_t& n_orders,
-                   std::int64_t& n_acquisitions)
+                   const std::uint32_t* __restrict ord, const std::uint32_t* __restrict ret,
+                   const float* __restrict tot, const double* __restrict disc, std::uint32_t t, double margin,
+                   double per_order, double return_cost, double bonus, double od, float* __restrict kept_repeat,
+                   float* __restrict cl, float* __restrict dsk, std::int64_t& n_orders, std::int64_t& n_acquisitions,
+                   std::int64_t& n_returned)
 {
-  std::int64_t no = 0, na = 0;
+  std::int64_t no = 0, na = 0, nr = 0;
   for (std::size_t r = 0; r < ns; ++r) {
     const std::uint32_t k = list[r];
     const std::uint32_t mt = meta[buyers[k]];
@@ -589,15 +599,17 @@ template <bool SINGLE>
     const int acquisition = int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
     const float kept = tot[k];
     const double gm = margin * static_cast<double>(kept);
-    const double fulfil = per_order * orders;
+    const double fulfil = per_order * orders + return_cost * ret[k];
     no += orders;
     na += acquisition;
+    nr += ret[k];
     kept_repeat[r] = acquisition ? 0.0f * kept : kept;  // an acquisition period here has one order
     cl[r] = static_cast<float>(disc[t - acq] * (gm - fulfil));
     dsk[r] = static_cast<float>(bonus * orders + od * orders);
   }
   n_orders = no;
   n_acquisitions = na;
+  n_returned = nr;
 }
 
 //! Counts of step 5 of a chunk.
@@ -673,7 +685,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
   }
   std::array<double, 256> p_batched{};  // gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
-  for (std::size_t g = 0; g < S; ++g) p_batched[g] = aggregate_spend(ctx.segments[g]) ? ctx.segments[g].p : 0.0;
+  bool any_returns = false;
+  for (std::size_t g = 0; g < S; ++g) {
+    p_batched[g] = aggregate_spend(ctx.segments[g]) ? ctx.segments[g].p : 0.0;
+    any_returns |= ctx.segments[g].return_rate > 0 && p_batched[g] > 0.0;
+  }
   std::array<double, 64> f0_table{};  // (1-q)^n of a single segment, n < 64
   for (std::size_t n = 0; n < f0_table.size(); ++n)
     f0_table[n] = rng::vmath::exp(static_cast<double>(n) * log1m_q[0]);
@@ -681,6 +697,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   // The common case of the order accounting (see step 4).
   const bool simple_orders = SINGLE && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
                              m0.incident_probability <= 0.5;
+  // Gross margin is gross_margin x kept revenue for every order (SPEC §3.4), so it is tallied
+  // once per segment from the revenue tally at the end: the same bits whichever path (the
+  // vectorised common case or the per-buyer one) summed the revenue.
+  std::array<double, 256> revenue_before{};
+  for (std::size_t g = 0; g < S; ++g) revenue_before[g] = tallies[g][T_REVENUE];
   Chunk c;
   for (std::size_t k = 0; k < CHUNK; ++k) c.iota[k] = static_cast<std::uint32_t>(k);
   TallyRow acc{};  // one segment: the chunk's sums, added to the block's row after each chunk
@@ -892,8 +913,23 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // one batch. Shape 0 marks a buyer whose values are drawn per order in step 4.
     for (std::size_t j = 0; j < nc; ++j) c.keep[j] = (c.state[j] != 0) & (c.orders[j] > 0) ? 1 : 0;
     const std::size_t n_buyers = index_list(c.keep, nc, c.buyers);
-    buyer_lanes<SINGLE>(n_buyers, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(), c.g_lo,
-                        c.g_ord, c.g_shape, c.g_nu);
+    // Returns of the batched buyers' orders: one Bernoulli(return_rate) per order from the
+    // customer's returns stream, as place_orders draws them per order.
+    std::fill(c.g_ret, c.g_ret + n_buyers, 0u);
+    if (any_returns)
+      for (std::size_t k = 0; k < n_buyers; ++k) {
+        const std::size_t j = c.buyers[k], i = c0 + j;
+        const SegmentModel& m = ctx.segments[SINGLE ? 0 : LiveState::segment_of(meta[j])];
+        if (!(m.return_rate > 0) || p_batched[SINGLE ? 0 : LiveState::segment_of(meta[j])] == 0.0) continue;
+        const bool acquisition = LiveState::acq_of(meta[j]) == t && !(LiveState::flags_of(meta[j]) & EXISTING);
+        if (acquisition && c.orders[j] > 1) continue;  // drawn per order in step 4
+        Stream rs(ctx.seed, ctx.path, L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32), t, Purpose::returns);
+        std::uint32_t r = 0;
+        for (std::uint32_t o = 0; o < c.orders[j]; ++o) r += rng::bernoulli(rs, m.return_rate) ? 1u : 0u;
+        c.g_ret[k] = r;
+      }
+    buyer_lanes<SINGLE>(n_buyers, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(), c.g_ret,
+                        c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched);
     if (L.wide_ids)
       for (std::size_t k = 0; k < n_buyers; ++k) c.g_hi[k] = L.id_hi[c0 + c.buyers[k]];
     else
@@ -911,7 +947,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     const std::uint32_t* rest = c.iota;
     if (simple_orders) {
       const double q = m0.incident_probability;
-      classify_buyers(n_buyers, c.buyers, meta, c.g_ord, c.g_shape, c.w2, f0_table.data(), q, c.keep);
+      classify_buyers(n_buyers, c.buyers, meta, c.g_ord, c.g_batched, c.w2, f0_table.data(), q, c.keep);
       const std::size_t ns = index_list(c.keep, n_buyers, c.list);
       for (std::size_t k = 0; k < n_buyers; ++k) c.keep[k] ^= 1;
       const std::size_t nx = index_list(c.keep, n_buyers, c.g_j);
@@ -922,9 +958,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       float* __restrict kept_repeat = c.pp;  // scratch: the value of non-acquisition orders
       float* __restrict cl = c.g_value;      // scratch (free now): discounted contribution
       float* __restrict dsk = c.pm;          // scratch: satisfaction change
-      std::int64_t n_orders = 0, n_acquisitions = 0;
-      simple_buyers(ns, list, c.buyers, meta, c.g_ord, tot, ctx.discount.data(), t, margin, per_order, bonus, od,
-                    kept_repeat, cl, dsk, n_orders, n_acquisitions);
+      std::int64_t n_orders = 0, n_acquisitions = 0, n_returned = 0;
+      simple_buyers(ns, list, c.buyers, meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, margin, per_order,
+                    m0.return_cost, bonus, od, kept_repeat, cl, dsk, n_orders, n_acquisitions, n_returned);
       // Sums of the values in 16 interleaved double partial sums (a fixed order, so the
       // loops vectorise without reassociating anything).
       const auto sum16 = [ns](const float* x, const std::uint32_t* idx) {
@@ -942,8 +978,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
       acc[T_REVENUE] += revenue;
       acc[T_REVENUE_REPEAT] += revenue_repeat;
-      acc[T_GROSS_MARGIN] += margin * revenue;
-      acc[T_COST_FULFILMENT] += per_order * static_cast<double>(n_orders);
+      acc[T_COST_FULFILMENT] += per_order * static_cast<double>(n_orders) + m0.return_cost * static_cast<double>(n_returned);
       for (std::size_t r = 0; r < ns; ++r) {
         const std::uint32_t k = list[r], j = c.buyers[k], sl = slot[j];
         b.n_orders[sl] += c.g_ord[k];
@@ -969,9 +1004,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       const bool aggregate = aggregate_spend(m);
       const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
       double total = 0, first = 0;
-      if (c.g_shape[k] > 0.0f) {
+      // an acquisition period with more than one order and returns: values drawn per order
+      const bool aggregate_here = aggregate && (c.g_batched[k] || !(m.return_rate > 0));
+      if (c.g_batched[k]) {
         total = tot[k];
-      } else if (aggregate) {
+      } else if (aggregate_here) {
         Stream vs(ctx.seed, ctx.path, id, t, Purpose::order_values);
         first = rng::gamma(vs, m.p, L.nu[i]);  // acquisition period with more than one order
         total = first + rng::gamma(vs, m.p * (orders - 1), L.nu[i]);
@@ -992,13 +1029,12 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           q > 0.0 && !(u_inc <= f0 && q <= 0.5 && static_cast<double>(orders) * q < 10.0)
               ? incident_count(u_inc, orders, q, lq, service) : 0u;
       OrderSums o;
-      place_orders(m, ctx, id, orders, k_inc, acquisition, basket, member, L.nu[i], aggregate, total,
-                   first, service, o);
+      place_orders(m, ctx, id, orders, k_inc, acquisition, basket, member, L.nu[i], aggregate_here, total,
+                   first, c.g_ret[k], service, o);
       tally[T_ORDERS] += orders;
       tally[T_ORDERS_REPEAT] += orders - (acquisition ? 1 : 0);
       tally[T_REVENUE] += o.revenue;
       tally[T_REVENUE_REPEAT] += o.revenue_repeat;
-      tally[T_GROSS_MARGIN] += o.gross_margin;
       tally[T_COST_SERVICE] += o.cost_service;
       tally[T_COST_FULFILMENT] += o.cost_fulfilment;
       tally[T_COST_LOYALTY] += o.cost_loyalty;
@@ -1137,6 +1173,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     if (L.wide_ids) compact8(L.id_hi.data(), c0, nc, c.keep, w);
   }
   L.truncate(write);
+  for (std::size_t g = 0; g < S; ++g)
+    tallies[g][T_GROSS_MARGIN] += ctx.segments[g].gross_margin * (tallies[g][T_REVENUE] - revenue_before[g]);
   CLVSIM_PHASE(7);
 }
 
