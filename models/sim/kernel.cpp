@@ -1063,9 +1063,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // 5. Satisfaction: add the period's deltas, clamp, decay toward the initial mean; reviews
     // of this period's orders; end-of-period tallies.
     for (std::size_t j = 0; j < nc; ++j) c.keep[j] = c.state[j] == 1 ? 1 : 0;
-    if (SINGLE && !reviews) {
-      // One segment, no reviews: branch-free, vectorised; counts in integers, S summed in
-      // 16 interleaved partial sums (a fixed order, set by the code rather than the compiler).
+    if (SINGLE) {
+      // One segment: branch-free, vectorised; counts in integers, S summed in 16 interleaved
+      // partial sums (a fixed order, set by the code rather than the compiler). Reviews
+      // (buyers only) follow from the satisfaction the vector pass leaves in sat.
       const float mean0 = static_cast<float>(m0.initial_mean), keepf = static_cast<float>(1.0 - m0.decay);
       const double r_pro = m0.referral_promoter_rate, r_pas = m0.referral_passive_rate, lr = m0.loyalty_referral;
       const EndCounts ec = end_of_period(nc, meta, c.state, c.delta_sat, sat, mean0, keepf, c.pu);
@@ -1100,6 +1101,28 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
             L.set_flags(c0 + j, fl);
             b.flags[slot[j]] = fl;
           }
+      if (reviews) {
+        // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in.
+        for (std::size_t k = 0; k < n_buyers; ++k) {
+          const std::size_t j = c.buyers[k];
+          const double s = sat[j];
+          const int category = s >= 8.5 ? 1 : (s >= 6.5 ? 0 : -1);
+          const double review_p = category > 0 ? m0.review_p_promoter
+                                  : category == 0 ? m0.review_p_passive : m0.review_p_detractor;
+          if (!(review_p > 0)) continue;
+          const std::size_t i = c0 + j;
+          const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
+          Stream rs(ctx.seed, ctx.path, id, t, Purpose::reviews);
+          const double stars = review_stars(s);
+          for (unsigned o = 0; o < c.orders[j]; ++o) {
+            if (rng::bernoulli(rs, review_p)) {
+              acc[T_REVIEWS] += 1;
+              acc[T_STARS] += stars;
+              if (stars <= 2) acc[T_REVIEWS_NEGATIVE] += 1;
+            }
+          }
+        }
+      }
     } else {
       for (std::size_t j = 0; j < nc; ++j) {
         if (c.state[j] == 0) continue;
