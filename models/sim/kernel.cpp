@@ -386,6 +386,32 @@ std::size_t index_list(const std::uint8_t* __restrict flag, std::size_t n, std::
   return m;
 }
 
+//! Bernoulli(prob[k]) trials, n_trials[k] of them, for lanes k < n from the streams
+//! Stream(seed, path, id_k, period, purpose): trial o uses word o of the stream, as a scalar
+//! loop of rng::bernoulli would. Words 0-3 (block 0) come from one batched Philox call; lanes
+//! with more than 4 trials continue with a scalar Stream from block 1. Writes the number of
+//! successes to count[k]. Scratch w0..w3 of at least n (rounded up to 16) words each.
+void bernoulli_counts(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period, Purpose purpose,
+                      const std::uint32_t* id_lo, const std::uint8_t* id_hi, const std::uint32_t* n_trials,
+                      const double* prob, std::uint32_t* count, std::uint32_t* w0, std::uint32_t* w1,
+                      std::uint32_t* w2, std::uint32_t* w3)
+{
+  if (n == 0) return;
+  rng::philox_batch(n, seed, path, 0, rng::counter_word2(period, purpose, 0), id_lo, id_hi, w0, w1, w2, w3);
+  for (std::size_t k = 0; k < n; ++k) {
+    const double p = prob[k];
+    const std::uint32_t m = n_trials[k];
+    std::uint32_t c = 0;
+    const std::uint32_t w[4] = {w0[k], w1[k], w2[k], w3[k]};
+    for (std::uint32_t o = 0; o < m && o < 4; ++o) c += rng::word_uniform(w[o]) < p ? 1u : 0u;
+    if (m > 4) {
+      Stream st(seed, path, id_lo[k] | (static_cast<std::uint64_t>(id_hi[k]) << 32), period, purpose, 1);
+      for (std::uint32_t o = 4; o < m; ++o) c += rng::bernoulli(st, p) ? 1u : 0u;
+    }
+    count[k] = c;
+  }
+}
+
 //! Scratch of one chunk.
 struct Chunk {
   alignas(64) std::uint32_t w0[CHUNK], w1[CHUNK], w2[CHUNK], w3[CHUNK];
@@ -402,6 +428,8 @@ struct Chunk {
   alignas(64) std::uint8_t g_hi[CHUNK], g_batched[CHUNK];
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
   alignas(64) std::uint32_t iota[CHUNK];  // 0, 1, 2, ...
+  alignas(64) double dprob[CHUNK];        // per-lane probabilities of batched Bernoulli trials
+  alignas(64) std::uint32_t u0[CHUNK], u1[CHUNK];  // their counts, and a word of scratch
 };
 
 //! Per-segment parameters of the vector phases, in single precision.
@@ -460,6 +488,27 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
       state[j] = 1;
     }
   }
+}
+
+//! Step 2 with per-customer period costs (marketing e-mails, loyalty membership; SPEC §6.4,
+//! §7), one segment: amount[j] = discount[t - acquisition] x (mk + lc if a member) for the
+//! active customers, 0 for the churned; counts the active members.
+[[gnu::noinline]] void period_cost_amounts(std::size_t nc, const std::uint32_t* __restrict meta,
+                                           const std::uint8_t* __restrict state, const double* __restrict disc,
+                                           std::uint32_t t, double mk, double lc, float* __restrict amount,
+                                           std::int64_t& members)
+{
+  std::int64_t n = 0;
+  for (std::size_t j = 0; j < nc; ++j) {
+    const std::uint32_t mt = meta[j];
+    const int alive = int(state[j] != 0);
+    const int member = alive & int((LiveState::flags_of(mt) & MEMBER) != 0);
+    const double cost = mk + (member ? lc : 0.0 * lc);
+    const float a = static_cast<float>(disc[t - LiveState::acq_of(mt)] * cost);
+    amount[j] = alive ? a : 0.0f * a;
+    n += member;
+  }
+  members = n;
 }
 
 //! Lockstep Poisson inversion (step 2): each pass takes every lane still above the pmf
@@ -808,7 +857,17 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           (void)i;
         }
       }
-      if (period_costs) {
+      if (period_costs && SINGLE) {
+        // One segment: the costs of every active customer in one vector pass, then the
+        // per-customer CLV updates (a scatter, so scalar).
+        std::int64_t members = 0;
+        const double mk = m0.marketing_cost_per_customer, lc = m0.loyalty_cost_per_member;
+        float* amount = c.pu;  // scratch (free here)
+        period_cost_amounts(nc, meta, c.state, ctx.discount.data(), t, mk, lc, amount, members);
+        for (std::size_t j = 0; j < nc; ++j) b.clv[slot[j]] -= amount[j];  // 0 for the churned
+        acc[T_COST_MARKETING] += mk * static_cast<double>(active);
+        acc[T_COST_LOYALTY] += lc * static_cast<double>(members);
+      } else if (period_costs) {
         for (std::size_t j = 0; j < nc; ++j) {
           if (c.state[j] == 0) continue;
           const std::size_t g = SINGLE ? 0 : LiveState::segment_of(meta[j]);
@@ -916,18 +975,27 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // Returns of the batched buyers' orders: one Bernoulli(return_rate) per order from the
     // customer's returns stream, as place_orders draws them per order.
     std::fill(c.g_ret, c.g_ret + n_buyers, 0u);
-    if (any_returns)
+    if (any_returns) {
+      // the batched buyers of segments with returns, as lanes (scratch arrays free at this point)
+      std::size_t nr = 0;
       for (std::size_t k = 0; k < n_buyers; ++k) {
         const std::size_t j = c.buyers[k], i = c0 + j;
-        const SegmentModel& m = ctx.segments[SINGLE ? 0 : LiveState::segment_of(meta[j])];
-        if (!(m.return_rate > 0) || p_batched[SINGLE ? 0 : LiveState::segment_of(meta[j])] == 0.0) continue;
+        const std::size_t g = SINGLE ? 0 : LiveState::segment_of(meta[j]);
+        const SegmentModel& m = ctx.segments[g];
         const bool acquisition = LiveState::acq_of(meta[j]) == t && !(LiveState::flags_of(meta[j]) & EXISTING);
-        if (acquisition && c.orders[j] > 1) continue;  // drawn per order in step 4
-        Stream rs(ctx.seed, ctx.path, L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32), t, Purpose::returns);
-        std::uint32_t r = 0;
-        for (std::uint32_t o = 0; o < c.orders[j]; ++o) r += rng::bernoulli(rs, m.return_rate) ? 1u : 0u;
-        c.g_ret[k] = r;
+        if (!(m.return_rate > 0) || p_batched[g] == 0.0 || (acquisition && c.orders[j] > 1)) continue;
+        c.list[nr] = static_cast<std::uint32_t>(k);
+        c.g_lo[nr] = L.id_lo[i];
+        c.g_hi[nr] = L.id_hi[i];
+        c.pk[nr] = c.orders[j];
+        c.dprob[nr] = m.return_rate;
+        ++nr;
       }
+      std::uint32_t* count = c.u0;
+      bernoulli_counts(nr, ctx.seed, ctx.path, t, Purpose::returns, c.g_lo, c.g_hi, c.pk, c.dprob, count, c.w3,
+                       c.g_j, c.g_ord, c.u1);
+      for (std::size_t r = 0; r < nr; ++r) c.g_ret[c.list[r]] = count[r];
+    }
     buyer_lanes<SINGLE>(n_buyers, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(), c.g_ret,
                         c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched);
     if (L.wide_ids)
@@ -1102,25 +1170,32 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
             b.flags[slot[j]] = fl;
           }
       if (reviews) {
-        // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in.
+        // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in:
+        // one Bernoulli(p_category) per order from the reviews stream, batched over buyers.
+        std::size_t nr = 0;
         for (std::size_t k = 0; k < n_buyers; ++k) {
-          const std::size_t j = c.buyers[k];
+          const std::size_t j = c.buyers[k], i = c0 + j;
           const double s = sat[j];
           const int category = s >= 8.5 ? 1 : (s >= 6.5 ? 0 : -1);
           const double review_p = category > 0 ? m0.review_p_promoter
                                   : category == 0 ? m0.review_p_passive : m0.review_p_detractor;
           if (!(review_p > 0)) continue;
-          const std::size_t i = c0 + j;
-          const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-          Stream rs(ctx.seed, ctx.path, id, t, Purpose::reviews);
-          const double stars = review_stars(s);
-          for (unsigned o = 0; o < c.orders[j]; ++o) {
-            if (rng::bernoulli(rs, review_p)) {
-              acc[T_REVIEWS] += 1;
-              acc[T_STARS] += stars;
-              if (stars <= 2) acc[T_REVIEWS_NEGATIVE] += 1;
-            }
-          }
+          c.list[nr] = static_cast<std::uint32_t>(j);
+          c.g_lo[nr] = L.id_lo[i];
+          c.g_hi[nr] = L.id_hi[i];
+          c.pk[nr] = c.orders[j];
+          c.dprob[nr] = review_p;
+          ++nr;
+        }
+        bernoulli_counts(nr, ctx.seed, ctx.path, t, Purpose::reviews, c.g_lo, c.g_hi, c.pk, c.dprob, c.u0, c.w3,
+                         c.g_j, c.g_ord, c.u1);
+        for (std::size_t r = 0; r < nr; ++r) {
+          if (c.u0[r] == 0) continue;
+          const double stars = review_stars(sat[c.list[r]]);
+          const double n_reviews = c.u0[r];
+          acc[T_REVIEWS] += n_reviews;
+          acc[T_STARS] += n_reviews * stars;
+          if (stars <= 2) acc[T_REVIEWS_NEGATIVE] += n_reviews;
         }
       }
     } else {
