@@ -125,13 +125,17 @@ void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std
         // contiguous copies instead of gathers; padding lanes repeat lane 0
         std::copy(id_lo + b0, id_lo + b0 + nb, lo);
         std::copy(id_hi + b0, id_hi + b0 + nb, hi);
-        std::fill(lo + nb, lo + npad, id_lo[b0]);
-        std::fill(hi + nb, hi + npad, id_hi[b0]);
+        for (std::size_t k = nb; k < npad; ++k) {
+          lo[k] = id_lo[b0];
+          hi[k] = id_hi[b0];
+        }
         if constexpr (GAMMA) {
           std::copy(d + b0, d + b0 + nb, dd);
           std::copy(c + b0, c + b0 + nb, cc);
-          std::fill(dd + nb, dd + npad, d[b0]);
-          std::fill(cc + nb, cc + npad, c[b0]);
+          for (std::size_t k = nb; k < npad; ++k) {
+            dd[k] = d[b0];
+            cc[k] = c[b0];
+          }
         }
       } else {
         for (std::size_t k = 0; k < npad; ++k) {
