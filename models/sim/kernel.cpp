@@ -249,7 +249,7 @@ inline bool aggregate_spend(const SegmentModel& m)
 
 //! Everything the orders of one customer in one period add up to.
 struct OrderSums {
-  double revenue = 0, revenue_repeat = 0, contribution = 0, gross_margin = 0, cost_service = 0,
+  double revenue = 0, revenue_repeat = 0, contribution = 0, cost_service = 0,
          cost_fulfilment = 0, cost_loyalty = 0, incidents = 0, contacts = 0, delta_sat = 0;
 };
 
@@ -300,7 +300,6 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
     const double gm = m.gross_margin * kept;
     const double fulfil = per_order_fulfil * n + m.return_cost * returned;
     const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
-    o.gross_margin += gm;
     o.cost_fulfilment += fulfil;
     o.cost_loyalty += reward;
     o.contribution += gm - fulfil - reward;
@@ -320,7 +319,6 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
     const double fulfil = per_order_fulfil + (returned ? m.return_cost : 0.0);
     // Loyalty rewards on kept member orders, net of breakage (SPEC §7).
     const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
-    o.gross_margin += gm;
     o.cost_fulfilment += fulfil;
     o.cost_loyalty += reward;
     o.contribution += gm - fulfil - reward;
