@@ -18,13 +18,15 @@ namespace clvsim {
 //! * one arena: worker threads' own arenas live in mmap'd heaps that glibc shrinks page by
 //!   page regardless of the trim threshold, which made two paths on two threads fault 11
 //!   times as many pages. The hot loops do not allocate, so the shared lock is not contended.
-//! bench/README.md §5 has the measurements. CLVSIM_MALLOC_TUNING=0 turns it off; a
-//! GLIBC_TUNABLES that already sets glibc.malloc.hugetlb is left as it is.
+//! bench/README.md §5 has the measurements. CLVSIM_MALLOC_TUNING=0 (or off, no, false) turns
+//! it off; a GLIBC_TUNABLES that already sets glibc.malloc.hugetlb is left as it is.
 inline void tune_malloc(char** argv)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
   const char* off = std::getenv("CLVSIM_MALLOC_TUNING");
-  if (off != nullptr && std::strcmp(off, "0") == 0) return;
+  if (off != nullptr && (std::strcmp(off, "0") == 0 || std::strcmp(off, "off") == 0 || std::strcmp(off, "no") == 0 ||
+                         std::strcmp(off, "false") == 0))
+    return;
   const char* current = std::getenv("GLIBC_TUNABLES");
   if (current != nullptr && std::strstr(current, "glibc.malloc.hugetlb") != nullptr) return;
   std::string tunables = current != nullptr && *current != '\0' ? std::string(current) + ":" : std::string();

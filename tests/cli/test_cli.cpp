@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -220,8 +221,15 @@ TEST_F(Cli, JsonHasTheDocumentedFields)
   const auto o = clvsim("run s.toml --json --quiet");
   ASSERT_EQ(o.code, 0) << o.err;
   for (const char* field : {"\"clvsim_version\"", "\"paths\"", "\"horizon\"", "\"period\"", "\"currency\"",
-                            "\"variants\"", "\"baseline\"", "\"npv_profit\"", "\"clv_mean\"", "\"se\"", "\"p05\""})
+                            "\"variants\"", "\"baseline\"", "\"npv_profit\"", "\"clv_mean\"", "\"se\"", "\"p05\"",
+                            "\"run_seconds\""})
     EXPECT_NE(o.out.find(field), std::string::npos) << field;
+  // run_seconds: the wall time of the simulation, a positive number of seconds
+  const auto at = o.out.find("\"run_seconds\"");
+  ASSERT_NE(at, std::string::npos);
+  const double seconds = std::strtod(o.out.c_str() + o.out.find(':', at) + 1, nullptr);
+  EXPECT_GT(seconds, 0.0);
+  EXPECT_LT(seconds, 60.0);
   if (std::system("/usr/bin/python3 -c 'import json' >/dev/null 2>&1") == 0) {
     write("out.json", o.out);
     EXPECT_EQ(std::system(("/usr/bin/python3 -m json.tool '" + (dir_ / "out.json").string() + "' >/dev/null").c_str()), 0);
