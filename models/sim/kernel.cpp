@@ -31,7 +31,8 @@ struct PhaseClock {
     unsigned long long total = 0;
     for (auto c : cycles) total += c;
     for (int k = 0; k < 12; ++k)
-      std::fprintf(stderr, "phase %d: %6.2f%% %.3g cycles\n", k, 100.0 * cycles[k] / total, double(cycles[k]));
+      if (cycles[k] != 0)
+        std::fprintf(stderr, "phase %d: %6.2f%% %.3g cycles\n", k, 100.0 * cycles[k] / total, double(cycles[k]));
   }
 } phase_clock;
 }  // namespace
