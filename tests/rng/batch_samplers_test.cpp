@@ -49,6 +49,19 @@ TEST(VmathFloat, ExpLogLog1pWithinThreeUlp)
   EXPECT_TRUE(std::isfinite(vm::exp_f(200.0f)));  // clamped below FLT_MAX
 }
 
+TEST(VmathFloat, CosOfTwoPiUWithinTwoTenMillionths)
+{
+  // Box-Muller's cos(2 pi u), over every quadrant and at the quadrant edges.
+  double worst = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const float u = static_cast<float>(i) / 200000.0f;
+    worst = std::max(worst, std::fabs(clvsim::rng::cos_2pi_f(u) - std::cos(2.0 * M_PI * static_cast<double>(u))));
+  }
+  for (float u : {0.25f, 0.5f, 0.75f, 0.999999f})
+    worst = std::max(worst, std::fabs(clvsim::rng::cos_2pi_f(u) - std::cos(2.0 * M_PI * static_cast<double>(u))));
+  EXPECT_LT(worst, 2e-7);
+}
+
 TEST(BatchUniforms, OpenIntervalsAndSymmetry)
 {
   using clvsim::rng::word_signed_f;
