@@ -529,6 +529,21 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   }
 }
 
+//! Sum of x[idx[k]] (or x[k] without idx), k < n, in double: 16 interleaved partial sums in
+//! a fixed order (set by the code, not the compiler), so the loop vectorises without
+//! reassociating anything and the result does not depend on the build.
+double sum16(std::size_t n, const float* x, const std::uint32_t* idx)
+{
+  std::array<double, 16> part{};
+  std::size_t k = 0;
+  for (; k + 16 <= n; k += 16)
+    for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(x[idx ? idx[k + l] : k + l]);
+  for (; k < n; ++k) part[0] += static_cast<double>(x[idx ? idx[k] : k]);
+  double total = 0;
+  for (double v : part) total += v;
+  return total;
+}
+
 //! Counts of step 2 of a chunk.
 struct OrderCounts {
   std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
@@ -1028,19 +1043,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       std::int64_t n_orders = 0, n_acquisitions = 0, n_returned = 0;
       simple_buyers(ns, list, c.buyers, meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, margin, per_order,
                     m0.return_cost, bonus, od, kept_repeat, cl, dsk, n_orders, n_acquisitions, n_returned);
-      // Sums of the values in 16 interleaved double partial sums (a fixed order, so the
-      // loops vectorise without reassociating anything).
-      const auto sum16 = [ns](const float* x, const std::uint32_t* idx) {
-        std::array<double, 16> part{};
-        std::size_t k = 0;
-        for (; k + 16 <= ns; k += 16)
-          for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(x[idx ? idx[k + l] : k + l]);
-        for (; k < ns; ++k) part[0] += static_cast<double>(x[idx ? idx[k] : k]);
-        double total = 0;
-        for (double v : part) total += v;
-        return total;
-      };
-      const double revenue = sum16(tot, list), revenue_repeat = sum16(kept_repeat, nullptr);
+      const double revenue = sum16(ns, tot, list), revenue_repeat = sum16(ns, kept_repeat, nullptr);
       acc[T_ORDERS] += static_cast<double>(n_orders);
       acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
       acc[T_REVENUE] += revenue;
@@ -1141,15 +1144,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
                          members_pas = ec.members_pas, promoters = ec.promoters, passives = ec.passives,
                          dropped = ec.dropped;
       const float* s_alive = c.pu;
-      double sat_sum = 0;
-      {
-        std::array<double, 16> part{};
-        std::size_t j = 0;
-        for (; j + 16 <= nc; j += 16)
-          for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(s_alive[j + l]);
-        for (; j < nc; ++j) part[0] += static_cast<double>(s_alive[j]);
-        for (std::size_t l = 0; l < 16; ++l) sat_sum += part[l];
-      }
+      const double sat_sum = sum16(nc, s_alive, nullptr);
       const std::int64_t detractors = alive_end - promoters - passives;
       acc[T_CHURNED] += static_cast<double>(dropped);
       acc[T_ALIVE_END] += static_cast<double>(alive_end);
