@@ -54,6 +54,17 @@ public:
              path}};
   }
 
+  //! The stream with its first block already drawn (by rng::philox_batch, words w[0..3]):
+  //! the same words as Stream(seed, path, customer, period, purpose), one Philox call fewer.
+  static Stream preloaded(std::uint64_t seed, std::uint32_t path, std::uint64_t customer, std::uint32_t period,
+                          Purpose purpose, std::uint32_t w0, std::uint32_t w1, std::uint32_t w2, std::uint32_t w3)
+  {
+    Stream s(seed, path, customer, period, purpose, 1);
+    s.out_ = {{w0, w1, w2, w3}};
+    s.used_ = 0;
+    return s;
+  }
+
   //! The next 32-bit word of the stream.
   std::uint32_t next_u32()
   {

@@ -64,6 +64,16 @@ namespace clvsim::rng::vmath {
   return dk * LN2_HI - ((hfsq - (s * (hfsq + R) + dk * LN2_LO)) - f);
 }
 
+//! log(1 + x) for x > -1 with 1 + x normal: log(u) x / (u - 1), u = 1 + x, which cancels
+//! the rounding of u (Goldberg 1991, "What every computer scientist should know about
+//! floating-point arithmetic", Theorem 4); x itself when u rounds to 1.
+[[gnu::always_inline]] inline double log1p(double x)
+{
+  const double u = 1.0 + x;
+  const double d = u - 1.0;
+  return d == 0.0 ? x : log(u) * (x / d);
+}
+
 //! sqrt(x) for normal positive x: e^(log(x)/2), then one Newton step y + (x - y^2)/(2y) with
 //! the residual by fma, which leaves it within about 0.5 ulp. (std::sqrt is one instruction,
 //! but without -fno-math-errno GCC will not vectorise a loop that calls it.)

@@ -55,6 +55,7 @@ struct Plan {
   const Scenario* scenario = nullptr;
   int horizon = 0;
   std::size_t block_size = 4096;
+  bool block_major = true;  //!< RunOptions::block_major
   std::vector<SegmentModel> segments;
   std::vector<double> segment_cumulative_share;
   std::vector<double> discount;  //!< delta^k, k = 0..horizon
@@ -227,44 +228,62 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     if (referral) seg_new_ref[seg_index] += 1;
   };
 
+  // Without acquisition after the start (no channel, no referral reward in any period) the
+  // blocks never interact: block k's period t depends only on its own state and the period's
+  // setup. Each block then runs all H periods in one task while its state sits in cache
+  // ("block-major"), and the period loop below merges the stored tallies in the same order
+  // (block 0, 1, ...), so the results are bitwise those of the period-by-period run, whatever
+  // the thread count.
+  bool independent = plan.block_major;
+  for (int t = 0; t < H && independent; ++t) {
+    const PeriodSetup& s = *sched.periods[static_cast<std::size_t>(t)];
+    independent = s.scenario.channels.empty();
+    for (const SegmentModel& m : s.segments)
+      independent = independent && m.referral_promoter_rate == 0.0 && m.referral_passive_rate == 0.0;
+  }
+  // Without existing customers too, a block of the initial cohort is created in the task
+  // that simulates it, and its kernel state is freed when the task ends: the next block
+  // reuses the memory, so only the public arrays (24 bytes per customer) stay resident.
+  const bool lazy_cohort = independent && plan.existing.empty();
+
   // The initial cohort: ids 0 .. N0-1, acquired at the start of period 0.
   const std::uint64_t n0 = static_cast<std::uint64_t>(sc.population.initial_customers);
   // Its blocks are independent, so their trait draws run in parallel; each block receives
   // the same ids in the same order as one-by-one creation would give it.
-  {
-    const std::uint64_t B = pop.block_size();
-    const std::size_t n_blocks = static_cast<std::size_t>((n0 + B - 1) / B);
-    auto& blocks = pop.blocks();
-    blocks.resize(n_blocks);
+  const std::uint64_t B = pop.block_size();
+  const std::size_t n_initial_blocks = static_cast<std::size_t>((n0 + B - 1) / B);
+  auto init_block = [&](std::size_t k) {
+    Block& block = pop.blocks()[k];
+    block.reserve(static_cast<std::size_t>(B));
+    const std::uint64_t first = k * B, end = std::min<std::uint64_t>(n0, (k + 1) * B);
+    const std::size_t nk = static_cast<std::size_t>(end - first);
+    // Segments first, then each segment's traits in one batch (the draws of a customer
+    // do not depend on the batch it is drawn in).
+    std::vector<std::uint8_t> seg(nk);
+    for (std::size_t i = 0; i < nk; ++i) seg[i] = draw_segment(setup0, seed, path, first + i);
+    std::vector<float> lambda(nk), churn(nk), nu(nk), sat(nk);
+    std::vector<std::uint64_t> ids;
+    std::vector<float> l(nk), c(nk), v(nk), s0(nk);
+    for (std::size_t g = 0; g < setup0.segments.size(); ++g) {
+      ids.clear();
+      for (std::size_t i = 0; i < nk; ++i)
+        if (seg[i] == g) ids.push_back(first + i);
+      sim::draw_traits_batch(setup0.segments[g], seed, path, ids.size(), ids.data(), l.data(), c.data(),
+                             v.data(), s0.data());
+      for (std::size_t j = 0; j < ids.size(); ++j) {
+        const std::size_t i = static_cast<std::size_t>(ids[j] - first);
+        lambda[i] = l[j]; churn[i] = c[j]; nu[i] = v[j]; sat[i] = s0[j];
+      }
+    }
+    block.append_new(first, nk, 0, seg.data(), static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE),
+                     lambda.data(), churn.data(), nu.data(), sat.data());
+  };
+  pop.blocks().resize(n_initial_blocks);
+  if (!lazy_cohort) {
     tbb::this_task_arena::isolate([&] {
-      tbb::parallel_for(std::size_t{0}, n_blocks, [&](std::size_t k) {
-        Block& block = blocks[k];
-        block.reserve(static_cast<std::size_t>(B));
-        const std::uint64_t first = k * B, end = std::min<std::uint64_t>(n0, (k + 1) * B);
-        const std::size_t nk = static_cast<std::size_t>(end - first);
-        // Segments first, then each segment's traits in one batch (the draws of a customer
-        // do not depend on the batch it is drawn in).
-        std::vector<std::uint8_t> seg(nk);
-        for (std::size_t i = 0; i < nk; ++i) seg[i] = draw_segment(setup0, seed, path, first + i);
-        std::vector<float> lambda(nk), churn(nk), nu(nk), sat(nk);
-        std::vector<std::uint64_t> ids;
-        std::vector<float> l(nk), c(nk), v(nk), s0(nk);
-        for (std::size_t g = 0; g < setup0.segments.size(); ++g) {
-          ids.clear();
-          for (std::size_t i = 0; i < nk; ++i)
-            if (seg[i] == g) ids.push_back(first + i);
-          sim::draw_traits_batch(setup0.segments[g], seed, path, ids.size(), ids.data(), l.data(), c.data(),
-                                 v.data(), s0.data());
-          for (std::size_t j = 0; j < ids.size(); ++j) {
-            const std::size_t i = static_cast<std::size_t>(ids[j] - first);
-            lambda[i] = l[j]; churn[i] = c[j]; nu[i] = v[j]; sat[i] = s0[j];
-          }
-        }
-        block.append_new(first, nk, 0, seg.data(), static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE),
-                         lambda.data(), churn.data(), nu.data(), sat.data());
-      });
+      tbb::parallel_for(std::size_t{0}, n_initial_blocks, [&](std::size_t k) { init_block(k); });
     });
-    for (const Block& block : blocks)
+    for (const Block& block : pop.blocks())
       for (std::uint8_t seg : block.segment) count_new(seg, 0.0, false);
   }
 
@@ -344,6 +363,37 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   std::vector<TallyRow> tallies;
   double loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
 
+  // Block-major mode (see `independent` above): every block runs all H periods in one task.
+  std::vector<TallyRow> tallies_all;  // [t][block][segment]
+  auto run_block_major = [&] {
+    auto& blocks = pop.blocks();
+    const std::size_t nb = blocks.size();
+    tallies_all.assign(static_cast<std::size_t>(H) * nb * S, TallyRow{});
+    std::vector<sim::PeriodContext> ctxs(static_cast<std::size_t>(H));
+    for (int t = 0; t < H; ++t) {
+      const PeriodSetup& setup = *sched.periods[static_cast<std::size_t>(t)];
+      sim::PeriodContext& ctx = ctxs[static_cast<std::size_t>(t)];
+      ctx.seed = seed;
+      ctx.path = path;
+      ctx.period = static_cast<std::uint32_t>(t);
+      ctx.segments = setup.segments;
+      ctx.discount = plan.discount;
+      ctx.loyal_min_orders = setup.scenario.kpi.loyal_min_orders;
+    }
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t bi) {
+        if (lazy_cohort) init_block(bi);
+        for (std::size_t t = 0; t < static_cast<std::size_t>(H); ++t)
+          sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&tallies_all[(t * nb + bi) * S], S));
+        if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
+      });
+    });
+    if (lazy_cohort)
+      for (const Block& block : blocks)
+        for (std::uint8_t seg : block.segment) count_new(seg, 0.0, false);
+  };
+  if (independent) run_block_major();
+
   for (int t = 0; t < H; ++t) {
     const auto ut = static_cast<std::size_t>(t);
     const PeriodSetup& setup = *sched.periods[ut];
@@ -401,9 +451,14 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       channel_count[c] += count;
     }
 
-    // Simulate the period: blocks in parallel, each filling its own tally rows.
+    // Simulate the period: blocks in parallel, each filling its own tally rows (already
+    // done, block by block, in block-major mode).
     auto& blocks = pop.blocks();
-    tallies.assign(blocks.size() * S, TallyRow{});
+    if (independent)
+      tallies.assign(tallies_all.begin() + static_cast<std::ptrdiff_t>(ut * blocks.size() * S),
+                     tallies_all.begin() + static_cast<std::ptrdiff_t>((ut + 1) * blocks.size() * S));
+    else
+      tallies.assign(blocks.size() * S, TallyRow{});
     sim::PeriodContext ctx;
     ctx.seed = seed;
     ctx.path = path;
@@ -411,11 +466,12 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     ctx.segments = setup.segments;
     ctx.discount = plan.discount;
     ctx.loyal_min_orders = st.kpi.loyal_min_orders;
-    tbb::this_task_arena::isolate([&] {
-      tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t bi) {
-        sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[bi * S], S));
+    if (!independent)
+      tbb::this_task_arena::isolate([&] {
+        tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t bi) {
+          sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[bi * S], S));
+        });
       });
-    });
     // Ordered merge: block 0, 1, 2, ... per segment.
     std::vector<TallyRow> seg_sum(S, TallyRow{});
     for (std::size_t bi = 0; bi < blocks.size(); ++bi)
@@ -812,7 +868,8 @@ Results run(const Scenario& sc, const RunOptions& options)
   r.command_line = options.command_line;
   for (const auto& s : sc.segments) r.segment_names.push_back(s.name);
 
-  const Plan plan = make_plan(sc);
+  Plan plan = make_plan(sc);
+  plan.block_major = options.block_major;
   const auto specs = make_variants(sc);
   r.variants.resize(specs.size());
   for (std::size_t v = 0; v < specs.size(); ++v) {

@@ -19,6 +19,10 @@ struct RunOptions {
   //! Called after each finished path with (paths done, paths total); may be called from
   //! any worker thread, one call at a time.
   std::function<void(int, int)> on_progress;
+  //! Let a path whose customers never interact (no acquisition after the start) run each
+  //! block through all periods in one task. false forces the period-by-period schedule: the
+  //! results are bitwise the same (a test checks it); only the speed differs.
+  bool block_major = true;
 };
 
 //! Estimated peak memory of a run in bytes: customer state (~80 bytes per customer, for the

@@ -205,12 +205,12 @@ inline std::uint32_t order_count(float u, float mean, float p0, const PeriodCont
 
 //! Binomial(n, q) incidents among n orders: inversion from word 2 when q <= 1/2 and
 //! n q < 10 (BINV, as rng::binomial), otherwise (or on a restart) from the incidents stream.
-inline std::uint32_t incident_count(double u, std::uint32_t n, double q, double log1m_q,
-                                    Stream& service)
+//! f0 = (1-q)^n = exp(n log1m_q), passed in by the caller (which has it already).
+inline std::uint32_t incident_count(double u, std::uint32_t n, double q, double f0, Stream& service)
 {
   if (!(q > 0.0) || n == 0) return 0;
   if (q <= 0.5 && static_cast<double>(n) * q < 10.0) {
-    double f = rng::vmath::exp(static_cast<double>(n) * log1m_q);
+    double f = f0;
     const double r = q / (1.0 - q);
     std::uint32_t k = 0;
     bool ok = true;
@@ -268,7 +268,7 @@ inline void incident(const SegmentModel& m, Stream& service, double z, OrderSums
   double wait_hours = 0;
   int impolite = 0;
   for (int c = 0; c < contacts; ++c) {
-    wait_hours += m.response_time_hours * rng::exponential(service);
+    wait_hours += m.response_time_hours * -rng::vmath::log(service.uniform());  // Exponential(1) by inversion
     if (m.impolite_probability > 0 && rng::bernoulli(service, m.impolite_probability)) ++impolite;
   }
   const double compensation = m.compensation_ratio * z;
@@ -1060,6 +1060,22 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       rest = c.g_j;
       CLVSIM_PHASE(9);
     }
+    // The first block of each remaining buyer's incidents stream, in one batch when incidents
+    // are possible (scratch arrays free at this point): an incident uses 2-4 words, so most
+    // never call Philox on their own.
+    std::uint32_t *sw0 = c.w0, *sw1 = c.w1, *sw2 = c.u0, *sw3 = c.u1;
+    const bool service_batched = n_rest > 0 && (!SINGLE || m0.incident_probability > 0.0);
+    if (service_batched) {
+      std::uint32_t* lo = c.pk;
+      std::uint8_t* hi = c.keep;
+      for (std::size_t r = 0; r < n_rest; ++r) {
+        const std::size_t i = c0 + c.buyers[rest[r]];
+        lo[r] = L.id_lo[i];
+        hi[r] = L.id_hi[i];
+      }
+      rng::philox_batch(n_rest, ctx.seed, ctx.path, 0, rng::counter_word2(t, Purpose::incidents, 0), lo, hi, sw0,
+                        sw1, sw2, sw3);
+    }
     for (std::size_t r = 0; r < n_rest; ++r) {
       const std::size_t k = rest[r];
       const std::size_t j = c.buyers[k];
@@ -1089,7 +1105,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       const double tenure = static_cast<double>(t - acq);
       double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * tenure) : 1.0;
       if (member) basket *= m.loyalty_basket;
-      Stream service(ctx.seed, ctx.path, id, t, Purpose::incidents);
+      Stream service = service_batched ? Stream::preloaded(ctx.seed, ctx.path, id, t, Purpose::incidents, sw0[r], sw1[r],
+                                                                 sw2[r], sw3[r])
+                                       : Stream(ctx.seed, ctx.path, id, t, Purpose::incidents);
       const double q = m.incident_probability;
       // No incident (the usual case) iff u <= (1-q)^n, the first step of incident_count.
       const double u_inc = rng::word_uniform(c.w2[j]);
@@ -1097,7 +1115,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       const double f0 = SINGLE && orders < 64 ? f0_table[orders] : rng::vmath::exp(static_cast<double>(orders) * lq);
       const std::uint32_t k_inc =
           q > 0.0 && !(u_inc <= f0 && q <= 0.5 && static_cast<double>(orders) * q < 10.0)
-              ? incident_count(u_inc, orders, q, lq, service) : 0u;
+              ? incident_count(u_inc, orders, q, f0, service) : 0u;
       OrderSums o;
       place_orders(m, ctx, id, orders, k_inc, acquisition, basket, member, L.nu[i], aggregate_here, total,
                    first, c.g_ret[k], service, o);

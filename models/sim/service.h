@@ -1,6 +1,8 @@
 #pragma once
 //! The service-to-satisfaction formulas (SPEC §5.2, §5.3, §6.1) as pure functions, shared by
 //! the kernel and the driver and unit-tested on their own.
+#include "engine/rng/vmath.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -14,7 +16,7 @@ inline double experience_delta(double base, double per_extra_contact, double per
                                int contacts, double total_wait_hours, int impolite,
                                double compensation_ratio)
 {
-  return base - per_extra_contact * (contacts - 1) - per_log_wait * std::log1p(total_wait_hours / 24.0) -
+  return base - per_extra_contact * (contacts - 1) - per_log_wait * rng::vmath::log1p(total_wait_hours / 24.0) -
          per_impolite_contact * impolite + per_compensation_ratio * compensation_ratio;
 }
 
