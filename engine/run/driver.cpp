@@ -673,12 +673,12 @@ void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vecto
   auto histogram = [&] {
   if (!clv.empty()) {
     std::vector<float> work = clv;
-    auto q = [&](double p) {
-      const auto k = static_cast<std::ptrdiff_t>(p * static_cast<double>(work.size() - 1));
-      std::nth_element(work.begin(), work.begin() + k, work.end());
-      return static_cast<double>(work[static_cast<std::size_t>(k)]);
-    };
-    double lo = q(0.005), hi = q(0.995);
+    // The 0.5% and 99.5% order statistics: the second selection runs only above the first.
+    const auto k_lo = static_cast<std::ptrdiff_t>(0.005 * static_cast<double>(work.size() - 1));
+    const auto k_hi = static_cast<std::ptrdiff_t>(0.995 * static_cast<double>(work.size() - 1));
+    std::nth_element(work.begin(), work.begin() + k_lo, work.end());
+    if (k_hi > k_lo) std::nth_element(work.begin() + k_lo + 1, work.begin() + k_hi, work.end());
+    double lo = work[static_cast<std::size_t>(k_lo)], hi = work[static_cast<std::size_t>(k_hi)];
     if (!(hi > lo)) {
       const auto [mn, mx] = std::minmax_element(clv.begin(), clv.end());
       lo = *mn;
@@ -698,18 +698,26 @@ void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vecto
   };
   auto concentration = [&] {
   if (!revenue.empty()) {
-    // Share of revenue from the top x of customers: partition progressively, largest first.
+    // Share of revenue from the top x of customers. Selections from the largest x down, each
+    // within the part the previous one kept (n + 0.8 n + 0.5 n + ... elements in all), leave
+    // the top ceil(x n) customers in front for every x; then running sums, smallest x first.
     const double total = std::accumulate(revenue.begin(), revenue.end(), 0.0);
     const std::vector<double> xs = {0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0};
+    std::vector<std::size_t> upto(xs.size());
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      upto[i] = std::min(revenue.size(), static_cast<std::size_t>(std::ceil(xs[i] * static_cast<double>(revenue.size()))));
+    std::size_t end = revenue.size();
+    for (std::size_t i = xs.size(); i-- > 0;) {
+      if (upto[i] > 0 && upto[i] < end)
+        std::nth_element(revenue.begin(), revenue.begin() + static_cast<std::ptrdiff_t>(upto[i]),
+                         revenue.begin() + static_cast<std::ptrdiff_t>(end), std::greater<float>());
+      end = upto[i];
+    }
     double cum = 0;
     std::size_t taken = 0;
-    for (double x : xs) {
-      const auto upto = std::min(revenue.size(), static_cast<std::size_t>(std::ceil(x * static_cast<double>(revenue.size()))));
-      if (upto > taken && upto < revenue.size())
-        std::nth_element(revenue.begin() + static_cast<std::ptrdiff_t>(taken), revenue.begin() + static_cast<std::ptrdiff_t>(upto),
-                         revenue.end(), std::greater<float>());
-      for (; taken < upto; ++taken) cum += revenue[taken];
-      v.concentration_x.push_back(x);
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      for (; taken < upto[i]; ++taken) cum += revenue[taken];
+      v.concentration_x.push_back(xs[i]);
       v.concentration_share.push_back(total > 0 ? cum / total : NaN);
     }
   }

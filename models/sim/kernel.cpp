@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 
 // Developer instrumentation: -DCLVSIM_PHASE_TIMING prints the cycles spent in each phase
@@ -731,8 +732,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   const std::uint32_t loyal_min = static_cast<std::uint32_t>(ctx.loyal_min_orders);
   std::size_t write = 0;  // stable compaction: survivors move down to `write`
   const std::size_t S = ctx.segments.size();
-  std::array<double, 256> log1m_q{};  // log(1 - q) of each segment's incident probability
-  std::array<SegParams, 256> sp{};
+  // Per-segment values, entries [0, S) set below (left uninitialised beyond: this runs once
+  // per block and period, so 14 KB of zeroing would cost more than the chunk loop's set-up).
+  std::array<double, 256> log1m_q;  // log(1 - q) of each segment's incident probability
+  std::array<SegParams, 256> sp;
   bool plain_rate = true, reviews = false, period_costs = false;
   for (std::size_t g = 0; g < S; ++g) {
     const SegmentModel& m = ctx.segments[g];
@@ -747,15 +750,21 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
     reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
   }
-  std::array<double, 256> p_batched{};  // gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
+  std::array<double, 256> p_batched;  // gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
   bool any_returns = false;
   for (std::size_t g = 0; g < S; ++g) {
     p_batched[g] = aggregate_spend(ctx.segments[g]) ? ctx.segments[g].p : 0.0;
     any_returns |= ctx.segments[g].return_rate > 0 && p_batched[g] > 0.0;
   }
-  std::array<double, 64> f0_table{};  // (1-q)^n of a single segment, n < 64
-  for (std::size_t n = 0; n < f0_table.size(); ++n)
-    f0_table[n] = rng::vmath::exp(static_cast<double>(n) * log1m_q[0]);
+  // (1-q)^n = exp(n log(1-q)) of a single segment, n < 64: kept per thread while q stays
+  // the same (the same values, computed once instead of once per block and period)
+  thread_local std::array<double, 64> f0_table{};
+  thread_local double f0_log1m_q = 1.0;  // log(1 - q) of f0_table; 1 = none yet
+  if (std::bit_cast<std::uint64_t>(f0_log1m_q) != std::bit_cast<std::uint64_t>(log1m_q[0])) {
+    for (std::size_t n = 0; n < f0_table.size(); ++n)
+      f0_table[n] = rng::vmath::exp(static_cast<double>(n) * log1m_q[0]);
+    f0_log1m_q = log1m_q[0];
+  }
   const SegmentModel& m0 = ctx.segments[0];
   // The common case of the order accounting (see step 4).
   const bool simple_orders = SINGLE && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
@@ -763,7 +772,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   // Gross margin is gross_margin x kept revenue for every order (SPEC §3.4), so it is tallied
   // once per segment from the revenue tally at the end: the same bits whichever path (the
   // vectorised common case or the per-buyer one) summed the revenue.
-  std::array<double, 256> revenue_before{};
+  std::array<double, 256> revenue_before;
   for (std::size_t g = 0; g < S; ++g) revenue_before[g] = tallies[g][T_REVENUE];
   Chunk c;
   for (std::size_t k = 0; k < CHUNK; ++k) c.iota[k] = static_cast<std::uint32_t>(k);
