@@ -511,6 +511,47 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   members = n;
 }
 
+//! The lanes of the lockstep Poisson inversion (step 2), for candidates k < n (chunk index
+//! list[k]): uniform u from word 1, p = e^-mean, the mean and the count 0. Lanes up to npad
+//! (a multiple of 16) and lanes with a mean >= 10 get u = 0: never above p, never move.
+[[gnu::noinline]] void poisson_lanes(std::size_t n, std::size_t npad, const std::uint32_t* __restrict list,
+                                     const float* __restrict lambda, const float* __restrict mult,
+                                     const float* __restrict p0, const std::uint32_t* __restrict w1,
+                                     float* __restrict u, float* __restrict p, float* __restrict mean,
+                                     std::uint32_t* __restrict k)
+{
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint32_t j = list[r];
+    const float m = lambda[j] * mult[j];
+    const float w = rng::word_uniform_f(w1[j]);
+    u[r] = m < 10.0f ? w : 0.0f * w;
+    p[r] = p0[j];
+    mean[r] = m;
+    k[r] = 0;
+  }
+  for (std::size_t r = n; r < npad; ++r) {
+    u[r] = 0.0f;
+    p[r] = 1.0f;
+    mean[r] = 0.0f;
+    k[r] = 0;
+  }
+}
+
+//! After the lockstep passes: the counts of the finished candidates (orders[list[r]]) and
+//! unfinished[r] = 1 for those to redo one at a time (a mean >= 10, still above the pmf, or
+//! a pmf that underflowed).
+[[gnu::noinline]] void poisson_results(std::size_t n, const std::uint32_t* __restrict list, const float* __restrict u,
+                                       const float* __restrict p, const float* __restrict mean,
+                                       const std::uint32_t* __restrict k, std::uint32_t* __restrict orders,
+                                       std::uint8_t* __restrict unfinished)
+{
+  for (std::size_t r = 0; r < n; ++r) {
+    const int redo = int(!(mean[r] < 10.0f)) | int(u[r] > p[r]) | int(p[r] == 0.0f);
+    orders[list[r]] = k[r];
+    unfinished[r] = static_cast<std::uint8_t>(redo);
+  }
+}
+
 //! Lockstep Poisson inversion (step 2): each pass takes every lane still above the pmf
 //! (u > p) one step further, with exactly the arithmetic of poisson_inversion.
 [[gnu::noinline]] void poisson_passes(std::size_t n, float* __restrict u, float* __restrict p, const float* __restrict mean,
@@ -838,26 +879,18 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         float* __restrict mm = c.pm;
         std::uint32_t* __restrict kk = c.pk;
         const std::size_t npad = std::min(CHUNK, (ncand + 15) & ~std::size_t{15});
-        for (std::size_t k = 0; k < npad; ++k) {
-          const std::size_t j = k < ncand ? c.list[k] : 0;
-          const float mean = lambda[j] * c.mult[j];
-          const bool lock = k < ncand && mean < 10.0f;
-          uu[k] = lock ? rng::word_uniform_f(c.w1[j]) : 0.0f;  // u = 0: never above p, never moves
-          pp[k] = c.p0[j];
-          mm[k] = mean;
-          kk[k] = 0;
-        }
+        poisson_lanes(ncand, npad, c.list, lambda, c.mult, c.p0, c.w1, uu, pp, mm, kk);
         poisson_passes(npad, uu, pp, mm, kk);
-        for (std::size_t k = 0; k < ncand; ++k) {
-          const std::size_t j = c.list[k], i = c0 + j;
-          if (!(mm[k] < 10.0f) || uu[k] > pp[k] || pp[k] == 0.0f) {
-            // not finished in the lockstep passes (or a mean >= 10): one lane at a time,
-            // restarting the inversion from its start (identical arithmetic, same count)
-            const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-            c.orders[j] = order_count(rng::word_uniform_f(c.w1[j]), mm[k], c.p0[j], ctx, id);
-          } else {
-            c.orders[j] = kk[k];
-          }
+        // Lanes not finished in the lockstep passes (or with a mean >= 10) go one at a time,
+        // restarting the inversion from its start (identical arithmetic, same count).
+        std::uint8_t* __restrict unfinished = c.keep;  // scratch (free here)
+        std::uint32_t* __restrict redo = c.g_j;        // scratch (free here)
+        poisson_results(ncand, c.list, uu, pp, mm, kk, c.orders, unfinished);
+        const std::size_t nredo = index_list(unfinished, ncand, redo);
+        for (std::size_t r = 0; r < nredo; ++r) {
+          const std::size_t k = redo[r], j = c.list[k], i = c0 + j;
+          const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
+          c.orders[j] = order_count(rng::word_uniform_f(c.w1[j]), mm[k], c.p0[j], ctx, id);
         }
       }
       if constexpr (!SINGLE) {
