@@ -269,7 +269,8 @@ inline void incident(const SegmentModel& m, Stream& service, double z, OrderSums
   double wait_hours = 0;
   int impolite = 0;
   for (int c = 0; c < contacts; ++c) {
-    wait_hours += m.response_time_hours * -rng::vmath::log(service.uniform());  // Exponential(1) by inversion
+    // Exponential(mean response time) by inversion; fma for one rounding (as fast_incidents)
+    wait_hours = std::fma(m.response_time_hours, -rng::vmath::log(service.uniform()), wait_hours);
     if (m.impolite_probability > 0 && rng::bernoulli(service, m.impolite_probability)) ++impolite;
   }
   const double compensation = m.compensation_ratio * z;
@@ -305,7 +306,7 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
     o.cost_fulfilment += fulfil;
     o.cost_loyalty += reward;
     o.contribution += gm - fulfil - reward;
-    o.delta_sat += m.order_delta * (n - k_inc);
+    o.delta_sat = std::fma(m.order_delta, static_cast<double>(n - k_inc), o.delta_sat);  // as fast_incidents
     for (unsigned k = 0; k < k_inc; ++k) incident(m, service, 0.0, o);
     return;
   }
@@ -426,6 +427,7 @@ struct Chunk {
   // the buyers in buyer order k: ids, order counts, rates, Gamma shapes and totals
   alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK], g_ord[CHUNK], g_ret[CHUNK];
   alignas(64) std::uint8_t g_hi[CHUNK], g_batched[CHUNK];
+  alignas(64) std::uint8_t code[CHUNK], flag[CHUNK], fast[CHUNK];  // classify_buyers, fast_incidents
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
   alignas(64) std::uint32_t iota[CHUNK];  // 0, 1, 2, ...
   alignas(64) double dprob[CHUNK];        // per-lane probabilities of batched Bernoulli trials
@@ -667,18 +669,95 @@ template <bool SINGLE>
 //! Step 4: which buyers take the common path (simple[k] = 1): batched spend, not a member,
 //! fewer than 64 orders and no incident (u <= (1-q)^n, the first step of incident_count,
 //! with n q < 10 so that incident_count would invert from the same word).
+//! Also marks (simple[k] = 2) the buyers of the same kind with incidents, for fast_incidents
+//! when `fast` (no impolite contacts); the others get 0.
 [[gnu::noinline]] void classify_buyers(std::size_t n, const std::uint32_t* __restrict buyers,
                                        const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
                                        const std::uint8_t* __restrict batched, const std::uint32_t* __restrict w2,
-                                       const double* __restrict f0_table, double q, std::uint8_t* __restrict simple)
+                                       const double* __restrict f0_table, double q, bool fast,
+                                       std::uint8_t* __restrict simple)
 {
-  const bool incidents = q > 0.0;
+  const int incidents = int(q > 0.0), fast_incidents = incidents & int(fast);
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t j = buyers[k], o = ord[k];
     const int member = int((LiveState::flags_of(meta[j]) & MEMBER) != 0);
-    const int no_incident = int(!incidents) | (int(rng::word_uniform(w2[j]) <= f0_table[o & 63u]) &
-                                              int(static_cast<double>(o) * q < 10.0));
-    simple[k] = static_cast<std::uint8_t>(int(batched[k] != 0) & (member ^ 1) & int(o < 64) & no_incident);
+    // batched spend, no member, fewer than 64 orders and n q < 10 (incident_count inverts)
+    const int common = int(batched[k] != 0) & (member ^ 1) & int(o < 64) & int(static_cast<double>(o) * q < 10.0);
+    const int none = int(rng::word_uniform(w2[j]) <= f0_table[o & 63u]);
+    const int plain = int(batched[k] != 0) & (member ^ 1) & int(o < 64) & ((incidents ^ 1) | (none & common));
+    simple[k] = static_cast<std::uint8_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
+  }
+}
+
+//! Service parameters of fast_incidents.
+struct FastService {
+  double r_q;                  //!< q / (1 - q), the ratio of the binomial pmf's first step
+  double fcr, lcr;             //!< first and later contact resolution
+  int max_contacts;
+  double response_time_hours;
+  double base, per_extra, per_log_wait;  //!< experience_delta's coefficients (no impolite contacts)
+  double cost_per_contact;
+  double margin, per_order, return_cost, bonus, order_delta;
+};
+
+//! The buyers marked 2 by classify_buyers (k = rest[r] for r < n; others are skipped):
+//! batched spend, no member, at least one incident. Those with exactly one incident (the
+//! binomial inversion of incident_count stops at 1), resolved within 2 contacts, are done
+//! here, 16 lanes at a time, with the arithmetic of place_orders and incident on the same
+//! words: words 0-3 of the incidents stream (sw0..sw3, by r) give resolution then waits, so
+//! 2 contacts use all 4. fast[r] = 1 for those; the others are left to the per-buyer loop.
+//! Per lane: discounted contribution cl, satisfaction change dsk, kept value and its repeat
+//! part, contacts.
+[[gnu::noinline]] void fast_incidents(std::size_t n, const std::uint32_t* __restrict rest,
+                                      const std::uint8_t* __restrict code, const std::uint32_t* __restrict buyers,
+                                      const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
+                                      const std::uint32_t* __restrict ret, const float* __restrict tot,
+                                      const std::uint32_t* __restrict w2, const double* __restrict f0_table,
+                                      const std::uint32_t* __restrict sw0, const std::uint32_t* __restrict sw1,
+                                      const std::uint32_t* __restrict sw2, const std::uint32_t* __restrict sw3,
+                                      const double* __restrict disc, std::uint32_t t, const FastService& fs,
+                                      std::uint8_t* __restrict fast, float* __restrict cl, float* __restrict dsk,
+                                      float* __restrict kept, float* __restrict kept_repeat,
+                                      std::uint32_t* __restrict contacts)
+{
+  const FastService f = fs;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint32_t k = rest[r], j = buyers[k], mt = meta[j], o = ord[k];
+    const double dn = static_cast<double>(o);
+    // incident_count: u > f0 (marked 2), so k >= 1; k = 1 iff u - f0 <= f0 (r_q n / 1)
+    const double f0 = f0_table[o & 63u];
+    const int one = int(code[k] == 2) & int(rng::word_uniform(w2[j]) - f0 <= f0 * (f.r_q * dn / 1.0));
+    // incident: contact 1 resolves (word 0) or is the last allowed; else contact 2 resolves
+    // (word 1) or is the last allowed; more contacts are left to the per-buyer loop
+    const double u0 = rng::word_uniform(sw0[r]), u1 = rng::word_uniform(sw1[r]);
+    const double u2 = rng::word_uniform(sw2[r]), u3 = rng::word_uniform(sw3[r]);
+    const int c1 = int(u0 < f.fcr) | int(f.max_contacts == 1);
+    const int c2 = (c1 ^ 1) & (int(u1 < f.lcr) | int(f.max_contacts == 2));
+    const double first = std::fma(f.response_time_hours, -rng::vmath::log(c1 ? u1 : u2), 0.0);
+    const double second = std::fma(f.response_time_hours, -rng::vmath::log(u3), first);
+    const double wait = c1 ? first : second;
+    const double nc = c1 ? 1.0 : 2.0;
+    // experience_delta without impolite contacts or compensation (its last two steps add 0)
+    double d = std::fma(-f.per_extra, nc - 1.0, f.base);
+    d = std::fma(-f.per_log_wait, rng::vmath::log1p(wait / 24.0), d);
+    const int ok = one & (c1 | c2);
+    // place_orders' aggregate branch with one incident
+    const std::uint32_t acq = LiveState::acq_of(mt);
+    const int acquisition = int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    const double total = tot[k];
+    const double gm = f.margin * total;
+    const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret[k]);
+    double contribution = gm - fulfil - 0.0;
+    contribution -= f.cost_per_contact * nc;
+    double ds = f.bonus * dn;
+    ds = std::fma(f.order_delta, dn - 1.0, ds);
+    ds += d;
+    fast[r] = static_cast<std::uint8_t>(ok);
+    cl[r] = ok ? static_cast<float>(disc[t - acq] * contribution) : 0.0f;
+    dsk[r] = static_cast<float>(ds);
+    kept[r] = ok ? tot[k] : 0.0f;
+    kept_repeat[r] = ok & (acquisition ^ 1) ? tot[k] : 0.0f;
+    contacts[r] = ok ? static_cast<std::uint32_t>(nc) : 0u;
   }
 }
 
@@ -810,6 +889,27 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   // The common case of the order accounting (see step 4).
   const bool simple_orders = SINGLE && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
                              m0.incident_probability <= 0.5;
+  // Its incidents without impolite contacts, 16 lanes at a time (fast_incidents).
+  const bool fast_service = simple_orders && m0.incident_probability > 0.0 && m0.impolite_probability == 0.0 &&
+                            m0.max_contacts >= 1;
+  FastService fsv{};
+  if (fast_service) {
+    const double q = m0.incident_probability;
+    fsv.r_q = q / (1.0 - q);
+    fsv.fcr = m0.first_contact_resolution;
+    fsv.lcr = m0.later_contact_resolution;
+    fsv.max_contacts = m0.max_contacts;
+    fsv.response_time_hours = m0.response_time_hours;
+    fsv.base = m0.exp_base;
+    fsv.per_extra = m0.exp_per_extra_contact;
+    fsv.per_log_wait = m0.exp_per_log_wait;
+    fsv.cost_per_contact = m0.cost_per_contact;
+    fsv.margin = m0.gross_margin;
+    fsv.per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
+    fsv.return_cost = m0.return_cost;
+    fsv.bonus = m0.order_satisfaction_bonus;
+    fsv.order_delta = m0.order_delta;
+  }
   // Gross margin is gross_margin x kept revenue for every order (SPEC §3.4), so it is tallied
   // once per segment from the revenue tally at the end: the same bits whichever path (the
   // vectorised common case or the per-buyer one) summed the revenue.
@@ -1071,10 +1171,12 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     const std::uint32_t* rest = c.iota;
     if (simple_orders) {
       const double q = m0.incident_probability;
-      classify_buyers(n_buyers, c.buyers, meta, c.g_ord, c.g_batched, c.w2, f0_table.data(), q, c.keep);
-      const std::size_t ns = index_list(c.keep, n_buyers, c.list);
-      for (std::size_t k = 0; k < n_buyers; ++k) c.keep[k] ^= 1;
-      const std::size_t nx = index_list(c.keep, n_buyers, c.g_j);
+      classify_buyers(n_buyers, c.buyers, meta, c.g_ord, c.g_batched, c.w2, f0_table.data(), q, fast_service,
+                      c.code);
+      for (std::size_t k = 0; k < n_buyers; ++k) c.flag[k] = c.code[k] == 1 ? 1 : 0;
+      const std::size_t ns = index_list(c.flag, n_buyers, c.list);
+      for (std::size_t k = 0; k < n_buyers; ++k) c.flag[k] ^= 1;
+      const std::size_t nx = index_list(c.flag, n_buyers, c.g_j);
       CLVSIM_PHASE(8);
       const double margin = m0.gross_margin, per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
       const double bonus = m0.order_satisfaction_bonus, od = m0.order_delta;
@@ -1109,7 +1211,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     const bool service_batched = n_rest > 0 && (!SINGLE || m0.incident_probability > 0.0);
     if (service_batched) {
       std::uint32_t* lo = c.pk;
-      std::uint8_t* hi = c.keep;
+      std::uint8_t* hi = c.g_hi;
       for (std::size_t r = 0; r < n_rest; ++r) {
         const std::size_t i = c0 + c.buyers[rest[r]];
         lo[r] = L.id_lo[i];
@@ -1118,7 +1220,40 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       rng::philox_batch(n_rest, ctx.seed, ctx.path, 0, rng::counter_word2(t, Purpose::incidents, 0), lo, hi, sw0,
                         sw1, sw2, sw3);
     }
+    // The common incidents (one, resolved within 2 contacts), 16 lanes at a time.
+    const bool fast_here = simple_orders && fast_service && n_rest > 0;
+    if (fast_here) {
+      float *cl = c.g_value, *dsk = c.pm, *kept = c.h, *kept_repeat = c.mult;  // scratch, by r
+      std::uint32_t* contacts = c.g_lo;
+      fast_incidents(n_rest, rest, c.code, c.buyers, meta, c.g_ord, c.g_ret, tot, c.w2, f0_table.data(), sw0, sw1,
+                     sw2, sw3, ctx.discount.data(), t, fsv, c.fast, cl, dsk, kept, kept_repeat, contacts);
+      std::int64_t n_fast = 0, n_orders = 0, n_acquisitions = 0, n_returned = 0, n_contacts = 0;
+      for (std::size_t r = 0; r < n_rest; ++r) {
+        if (!c.fast[r]) continue;
+        const std::uint32_t k = rest[r], j = c.buyers[k], sl = slot[j];
+        const std::uint32_t mt = meta[j];
+        b.n_orders[sl] += c.g_ord[k];
+        b.revenue[sl] += kept[r];
+        b.clv[sl] += cl[r];
+        c.delta_sat[j] = dsk[r];
+        ++n_fast;
+        n_orders += c.g_ord[k];
+        n_acquisitions += int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+        n_returned += c.g_ret[k];
+        n_contacts += contacts[r];
+      }
+      acc[T_ORDERS] += static_cast<double>(n_orders);
+      acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
+      acc[T_REVENUE] += sum16(n_rest, kept, nullptr);
+      acc[T_REVENUE_REPEAT] += sum16(n_rest, kept_repeat, nullptr);
+      acc[T_COST_FULFILMENT] += fsv.per_order * static_cast<double>(n_orders) +
+                                fsv.return_cost * static_cast<double>(n_returned);
+      acc[T_COST_SERVICE] += fsv.cost_per_contact * static_cast<double>(n_contacts);
+      acc[T_INCIDENTS] += static_cast<double>(n_fast);
+      acc[T_CONTACTS] += static_cast<double>(n_contacts);
+    }
     for (std::size_t r = 0; r < n_rest; ++r) {
+      if (fast_here && c.fast[r]) continue;
       const std::size_t k = rest[r];
       const std::size_t j = c.buyers[k];
       const std::uint32_t orders = c.orders[j];

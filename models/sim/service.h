@@ -16,8 +16,12 @@ inline double experience_delta(double base, double per_extra_contact, double per
                                int contacts, double total_wait_hours, int impolite,
                                double compensation_ratio)
 {
-  return base - per_extra_contact * (contacts - 1) - per_log_wait * rng::vmath::log1p(total_wait_hours / 24.0) -
-         per_impolite_contact * impolite + per_compensation_ratio * compensation_ratio;
+  // Explicit fused multiply-adds: the same rounding wherever this is inlined, scalar or
+  // vectorised (the kernel computes it both ways and its paths must agree bitwise).
+  double d = std::fma(-per_extra_contact, static_cast<double>(contacts - 1), base);
+  d = std::fma(-per_log_wait, rng::vmath::log1p(total_wait_hours / 24.0), d);
+  d = std::fma(-per_impolite_contact, static_cast<double>(impolite), d);
+  return std::fma(per_compensation_ratio, compensation_ratio, d);
 }
 
 //! End-of-period satisfaction (SPEC §5.3): add the period's deltas, clamp to [0, 10], then

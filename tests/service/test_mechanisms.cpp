@@ -312,6 +312,20 @@ TEST(Neutral, NeutralMechanismsSwitchedOnKeepCustomersOrdersAndRevenueBitwise)
                 19.0 * period_kpi(on, "orders")[i], 1e-6 * period_kpi(on, "cost_fulfilment")[i]);
 }
 
+// With courteous service (no impolite contacts) most incidents of the plain run take the
+// kernel's vectorised path (fast_incidents), while loyalty members always take the
+// per-buyer one: incidents, contacts, their cost and satisfaction must still agree bitwise.
+TEST(Neutral, VectorisedIncidentsEqualThePerBuyerPathBitwise)
+{
+  const std::vector<std::string> courteous = {"service.courtesy=1.0"};
+  const Results plain = run_scenario("", courteous);
+  const Results on = run_scenario(ALL_NEUTRAL_ON, courteous);
+  for (const char* k : {"customers_active", "customers_churned", "orders", "revenue", "incidents", "contacts",
+                        "cost_service", "nps", "promoters_share", "detractors_share"})
+    expect_bitwise(period_kpi(plain, k), period_kpi(on, k), k);
+  EXPECT_GT(total(period_kpi(plain, "incidents")), 1000.0);
+}
+
 TEST(Loyalty, CostsAreRewardsMembershipAndTheFixedCost)
 {
   // Everyone joins at the first (acquisition) order, so from the next period on every
