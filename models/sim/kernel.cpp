@@ -173,7 +173,7 @@ namespace {
 // Precision: the per-customer phases run in single precision (16 lanes with AVX-512):
 // multipliers, survival, the order-count inversion, order values and satisfaction. Money
 // is accumulated in double (tallies) and in the float per-customer CLV of Block.
-constexpr std::size_t CHUNK = 1024;  //!< customers per batch (per-phase scratch in `Chunk`)
+constexpr std::size_t CHUNK = 2048;  //!< customers per batch (per-phase scratch in `Chunk`, ~230 KB of stack)
 
 //! Poisson(mean) by sequential-search inversion from the uniform u (mean < 10, p0 = e^-mean),
 //! in single precision; -1 when rounding left u above the whole pmf (then the caller
