@@ -1,4 +1,5 @@
 #include "engine/run/driver.h"
+#include "engine/stats/select.h"
 
 #include "engine/errors.h"
 #include "engine/rng/samplers.h"
@@ -565,7 +566,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   std::size_t customers_total = 0;
   for (const Block& b : pop.blocks()) customers_total += b.size();
   const std::size_t stride = std::max<std::size_t>(1, (customers_total + HISTOGRAM_SAMPLE - 1) / HISTOGRAM_SAMPLE);
-  std::size_t creation_index = 0;
+  std::size_t creation_index = 0, next_sample = 0;
   if (keep_sample) {
     out.clv_sample.reserve(customers_total / stride + 1);
     out.revenue_sample.reserve(customers_total / stride + 1);
@@ -586,10 +587,12 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       c.n += 1;
       if (b.flags[i] & sim::INITIAL) { c.sum_initial += b.clv[i]; c.n_initial += 1; }
       else { c.sum_acquired += b.clv[i]; c.n_acquired += 1; }
-      if (keep_sample && creation_index++ % stride == 0) {
+      if (keep_sample && creation_index == next_sample) {  // every stride-th (no division per customer)
         out.clv_sample.push_back(b.clv[i]);
         out.revenue_sample.push_back(b.revenue[i]);
+        next_sample += stride;
       }
+      ++creation_index;
     }
   }
 
@@ -668,17 +671,14 @@ std::vector<std::string> path_kpi_names(const Scenario& sc, bool segment)
 
 void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vector<float>& revenue)
 {
-  // Selection instead of full sorts: the same order statistics, in linear time. The
+  // Order statistics by stats::order_statistics / top_sums (linear time, exact, no sort); the
   // histogram and the concentration curve are independent, so they run side by side.
   auto histogram = [&] {
   if (!clv.empty()) {
-    std::vector<float> work = clv;
-    // The 0.5% and 99.5% order statistics: the second selection runs only above the first.
-    const auto k_lo = static_cast<std::ptrdiff_t>(0.005 * static_cast<double>(work.size() - 1));
-    const auto k_hi = static_cast<std::ptrdiff_t>(0.995 * static_cast<double>(work.size() - 1));
-    std::nth_element(work.begin(), work.begin() + k_lo, work.end());
-    if (k_hi > k_lo) std::nth_element(work.begin() + k_lo + 1, work.begin() + k_hi, work.end());
-    double lo = work[static_cast<std::size_t>(k_lo)], hi = work[static_cast<std::size_t>(k_hi)];
+    const auto k_lo = static_cast<std::size_t>(0.005 * static_cast<double>(clv.size() - 1));
+    const auto k_hi = static_cast<std::size_t>(0.995 * static_cast<double>(clv.size() - 1));
+    const std::vector<float> q = stats::order_statistics(clv, {k_lo, k_hi});
+    double lo = q[0], hi = q[1];
     if (!(hi > lo)) {
       const auto [mn, mx] = std::minmax_element(clv.begin(), clv.end());
       lo = *mn;
@@ -687,38 +687,31 @@ void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vecto
     v.clv_histogram.edges.resize(HISTOGRAM_BINS + 1);
     v.clv_histogram.counts.assign(HISTOGRAM_BINS, 0.0);
     for (int k = 0; k <= HISTOGRAM_BINS; ++k) v.clv_histogram.edges[static_cast<std::size_t>(k)] = lo + (hi - lo) * k / HISTOGRAM_BINS;
-    // Values beyond the 0.5% tails fall into the first and last bins.
+    // Values beyond the 0.5% tails fall into the first and last bins; integer counts, so
+    // values falling into the same bin one after another do not wait on each other.
     const double scale = HISTOGRAM_BINS / (hi - lo);
+    std::vector<std::uint64_t> counts(HISTOGRAM_BINS, 0);
     for (float c : clv) {
       int k = static_cast<int>((c - lo) * scale);
       k = std::clamp(k, 0, HISTOGRAM_BINS - 1);
-      v.clv_histogram.counts[static_cast<std::size_t>(k)] += 1;
+      ++counts[static_cast<std::size_t>(k)];
     }
+    for (int k = 0; k < HISTOGRAM_BINS; ++k)
+      v.clv_histogram.counts[static_cast<std::size_t>(k)] = static_cast<double>(counts[static_cast<std::size_t>(k)]);
   }
   };
   auto concentration = [&] {
   if (!revenue.empty()) {
-    // Share of revenue from the top x of customers. Selections from the largest x down, each
-    // within the part the previous one kept (n + 0.8 n + 0.5 n + ... elements in all), leave
-    // the top ceil(x n) customers in front for every x; then running sums, smallest x first.
+    // Share of revenue from the top x of customers (the top ceil(x n) by revenue).
     const double total = std::accumulate(revenue.begin(), revenue.end(), 0.0);
     const std::vector<double> xs = {0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0};
-    std::vector<std::size_t> upto(xs.size());
-    for (std::size_t i = 0; i < xs.size(); ++i)
-      upto[i] = std::min(revenue.size(), static_cast<std::size_t>(std::ceil(xs[i] * static_cast<double>(revenue.size()))));
-    std::size_t end = revenue.size();
-    for (std::size_t i = xs.size(); i-- > 0;) {
-      if (upto[i] > 0 && upto[i] < end)
-        std::nth_element(revenue.begin(), revenue.begin() + static_cast<std::ptrdiff_t>(upto[i]),
-                         revenue.begin() + static_cast<std::ptrdiff_t>(end), std::greater<float>());
-      end = upto[i];
-    }
-    double cum = 0;
-    std::size_t taken = 0;
+    std::vector<std::size_t> upto;
+    for (double x : xs)
+      upto.push_back(std::min(revenue.size(), static_cast<std::size_t>(std::ceil(x * static_cast<double>(revenue.size())))));
+    const std::vector<double> top = stats::top_sums(revenue, upto);
     for (std::size_t i = 0; i < xs.size(); ++i) {
-      for (; taken < upto[i]; ++taken) cum += revenue[taken];
       v.concentration_x.push_back(xs[i]);
-      v.concentration_share.push_back(total > 0 ? cum / total : NaN);
+      v.concentration_share.push_back(total > 0 ? top[i] / total : NaN);
     }
   }
   };

@@ -1,0 +1,137 @@
+#include "engine/stats/select.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <functional>
+
+namespace clvsim::stats {
+
+namespace {
+
+constexpr std::size_t BUCKETS = 1u << 16;
+
+//! k(a) < k(b) whenever a < b (IEEE floats, no NaN): flip all bits of negatives, the sign bit
+//! of the others.
+inline std::uint32_t bucket_of(float f)
+{
+  const std::uint32_t u = std::bit_cast<std::uint32_t>(f);
+  const std::uint32_t key = (u & 0x80000000u) != 0 ? ~u : (u | 0x80000000u);
+  return key >> 16;
+}
+
+//! Where the value of ascending rank r lies: its bucket and its rank inside the bucket.
+struct Place {
+  std::uint32_t bucket;
+  std::size_t rank_in_bucket;
+};
+
+Place locate(const std::vector<std::size_t>& cumulative, std::size_t r)
+{
+  // cumulative[b] = number of values in buckets < b; the last bucket with cumulative <= r
+  const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), r);
+  const auto b = static_cast<std::uint32_t>(it - cumulative.begin() - 1);
+  return {b, r - cumulative[b]};
+}
+
+//! The values of the given buckets, one vector per bucket (in `wanted` order), in x's order.
+std::vector<std::vector<float>> collect(const std::vector<float>& x, const std::vector<std::uint32_t>& wanted,
+                                        const std::vector<std::uint32_t>& count)
+{
+  std::vector<std::int32_t> slot(BUCKETS, -1);
+  std::vector<std::vector<float>> out(wanted.size());
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    slot[wanted[i]] = static_cast<std::int32_t>(i);
+    out[i].reserve(count[wanted[i]]);
+  }
+  for (float v : x) {
+    const std::int32_t s = slot[bucket_of(v)];
+    if (s >= 0) out[static_cast<std::size_t>(s)].push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<float> order_statistics(const std::vector<float>& x, const std::vector<std::size_t>& ranks)
+{
+  std::vector<std::uint32_t> count(BUCKETS, 0);
+  for (float v : x) ++count[bucket_of(v)];
+  std::vector<std::size_t> cumulative(BUCKETS);
+  std::size_t acc = 0;
+  for (std::size_t b = 0; b < BUCKETS; ++b) {
+    cumulative[b] = acc;
+    acc += count[b];
+  }
+  std::vector<Place> places;
+  std::vector<std::uint32_t> wanted;
+  for (std::size_t r : ranks) {
+    places.push_back(locate(cumulative, r));
+    if (std::find(wanted.begin(), wanted.end(), places.back().bucket) == wanted.end())
+      wanted.push_back(places.back().bucket);
+  }
+  auto values = collect(x, wanted, count);
+  std::vector<float> out;
+  for (const Place& p : places) {
+    auto& v = values[static_cast<std::size_t>(std::find(wanted.begin(), wanted.end(), p.bucket) - wanted.begin())];
+    const auto k = static_cast<std::ptrdiff_t>(p.rank_in_bucket);
+    std::nth_element(v.begin(), v.begin() + k, v.end());
+    out.push_back(v[static_cast<std::size_t>(k)]);
+  }
+  return out;
+}
+
+std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std::size_t>& counts)
+{
+  std::vector<std::uint32_t> count(BUCKETS, 0);
+  std::vector<double> sum(BUCKETS, 0.0);
+  for (float v : x) {
+    const std::uint32_t b = bucket_of(v);
+    ++count[b];
+    sum[b] += v;
+  }
+  // above[b]: how many values, and their sum, lie in buckets > b (from the top down)
+  std::vector<std::size_t> n_above(BUCKETS);
+  std::vector<double> s_above(BUCKETS);
+  std::size_t n = 0;
+  double s = 0;
+  for (std::size_t b = BUCKETS; b-- > 0;) {
+    n_above[b] = n;
+    s_above[b] = s;
+    n += count[b];
+    s += sum[b];
+  }
+  // each m: the bucket where the top m end, and how many of it are among them
+  std::vector<std::uint32_t> wanted, bucket_of_m(counts.size());
+  std::vector<std::size_t> take(counts.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    const std::size_t m = counts[i];
+    std::size_t b = BUCKETS - 1;
+    while (b > 0 && n_above[b] + count[b] < m) --b;
+    bucket_of_m[i] = static_cast<std::uint32_t>(b);
+    take[i] = std::min<std::size_t>(m - std::min(m, n_above[b]), count[b]);
+    if (take[i] > 0 && take[i] < count[b] && std::find(wanted.begin(), wanted.end(), b) == wanted.end())
+      wanted.push_back(static_cast<std::uint32_t>(b));
+  }
+  auto values = collect(x, wanted, count);
+  std::vector<double> out;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    const std::uint32_t b = bucket_of_m[i];
+    double total = s_above[b];
+    if (take[i] == count[b]) {
+      total += sum[b];
+    } else if (take[i] > 0) {
+      auto v = values[static_cast<std::size_t>(std::find(wanted.begin(), wanted.end(), b) - wanted.begin())];
+      const auto k = static_cast<std::ptrdiff_t>(take[i]);
+      std::nth_element(v.begin(), v.begin() + k, v.end(), std::greater<float>());
+      std::sort(v.begin(), v.begin() + k, std::greater<float>());  // a fixed order for the sum
+      double part = 0;
+      for (std::ptrdiff_t j = 0; j < k; ++j) part += v[static_cast<std::size_t>(j)];
+      total += part;
+    }
+    out.push_back(total);
+  }
+  return out;
+}
+
+}  // namespace clvsim::stats

@@ -1,0 +1,20 @@
+#pragma once
+//! Order statistics of large float samples in linear time without sorting them: one pass
+//! counts the values by the top 16 bits of an order-preserving integer key (sign, exponent
+//! and 7 mantissa bits), which finds the bucket holding each wanted rank; a second pass
+//! collects only those buckets, and a selection inside each finishes the job. The results
+//! are exactly the values a full sort would put at those ranks. Used for the CLV histogram's
+//! range and the revenue concentration curve of a run (up to 10^6 values per variant).
+#include <cstddef>
+#include <vector>
+
+namespace clvsim::stats {
+
+//! x sorted ascending at each rank of `ranks` (each < x.size()). x must not hold NaN.
+std::vector<float> order_statistics(const std::vector<float>& x, const std::vector<std::size_t>& ranks);
+
+//! For each m of `counts` (each <= x.size()): the sum, in double, of the m largest values of
+//! x. Deterministic: the same x gives the same bits. x must not hold NaN.
+std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std::size_t>& counts);
+
+}  // namespace clvsim::stats
