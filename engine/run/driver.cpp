@@ -566,7 +566,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   std::size_t customers_total = 0;
   for (const Block& b : pop.blocks()) customers_total += b.size();
   const std::size_t stride = std::max<std::size_t>(1, (customers_total + HISTOGRAM_SAMPLE - 1) / HISTOGRAM_SAMPLE);
-  std::size_t creation_index = 0, next_sample = 0;
+  std::size_t creation_index = 0, next_sample = 0, existing_seen = 0;
   if (keep_sample) {
     out.clv_sample.reserve(customers_total / stride + 1);
     out.revenue_sample.reserve(customers_total / stride + 1);
@@ -576,7 +576,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   for (const Block& b : pop.blocks()) {
     for (std::size_t i = 0; i < b.size(); ++i) {
       if (b.flags[i] & sim::EXISTING) {
-        const std::size_t j = b.id[i] - first_existing_id;
+        // existing customers were pushed one after another, ids N0 + j in order j
+        const std::size_t j = existing_seen++;
         // orders placed in the horizon: the count started at x + 1 (first purchase + x repeats)
         out.existing_orders.push_back(static_cast<double>(b.n_orders[i]) - (plan.existing[j].x + 1.0));
         out.existing_clv.push_back(b.clv[i]);
@@ -788,6 +789,11 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
     std::vector<float> all_clv, all_rev;
     for (int p = 0; p < HISTOGRAM_PATHS; ++p) {
       const auto up = static_cast<std::size_t>(p);
+      if (all_clv.empty()) {  // the first: no copy
+        all_clv = std::move(clv[v][up]);
+        all_rev = std::move(revenue[v][up]);
+        continue;
+      }
       all_clv.insert(all_clv.end(), clv[v][up].begin(), clv[v][up].end());
       all_rev.insert(all_rev.end(), revenue[v][up].begin(), revenue[v][up].end());
     }

@@ -5,9 +5,10 @@
 //!
 //! Two views of the same customers:
 //! * the public arrays, one entry per customer ever pushed, in creation order: what CLV
-//!   accounting reads (id, acq_period, segment, flags, n_orders, clv, revenue). The kernel
-//!   keeps them current: after every simulate_period() they hold each customer's state at
-//!   the end of that period (24 bytes per customer, live or not);
+//!   accounting reads (segment, flags, n_orders, clv, revenue). The kernel keeps them
+//!   current: after every simulate_period() they hold each customer's state at the end of
+//!   that period (14 bytes per customer, live or not; ids and acquisition periods live only
+//!   in the kernel state, as nothing after the horizon needs them);
 //! * `live`, the kernel's structure-of-arrays state of the customers still alive, compacted
 //!   (stable: creation order is kept) after every period, so the hot loop never visits a
 //!   churned customer (33 bytes per live customer).
@@ -71,8 +72,6 @@ struct LiveState {
 };
 
 struct Block {
-  std::vector<std::uint64_t> id;          //!< global customer id (the random-stream key)
-  std::vector<std::uint16_t> acq_period;  //!< period of acquisition (0 for existing customers)
   std::vector<std::uint8_t> segment;
   std::vector<std::uint8_t> flags;
   std::vector<std::uint32_t> n_orders;    //!< orders so far, the first (acquisition) one included
@@ -81,10 +80,10 @@ struct Block {
 
   LiveState live;  //!< the kernel's state of live customers (see the file comment)
 
-  std::size_t size() const { return id.size(); }
+  std::size_t size() const { return flags.size(); }
   void reserve(std::size_t n)
   {
-    id.reserve(n); acq_period.reserve(n); segment.reserve(n); flags.reserve(n);
+    segment.reserve(n); flags.reserve(n);
     n_orders.reserve(n); clv.reserve(n); revenue.reserve(n);
     live.reserve(n);
   }
@@ -92,11 +91,11 @@ struct Block {
   void push_back(std::uint64_t id_, std::uint16_t acq, std::uint8_t seg, std::uint8_t fl,
                  std::uint32_t orders, float lam, float ch, float nu_, float s)
   {
-    id.push_back(id_); acq_period.push_back(acq); segment.push_back(seg); flags.push_back(fl);
+    segment.push_back(seg); flags.push_back(fl);
     n_orders.push_back(orders); clv.push_back(0.0f); revenue.push_back(0.0f);
     if (!(fl & ALIVE)) return;  // a lapsed existing customer never enters the live state
     const std::uint8_t hi = static_cast<std::uint8_t>((id_ >> 32) & 0xFFu);  // rng::id_high_bits
-    live.slot.push_back(static_cast<std::uint32_t>(id.size() - 1));
+    live.slot.push_back(static_cast<std::uint32_t>(flags.size() - 1));
     live.id_lo.push_back(static_cast<std::uint32_t>(id_));
     live.id_hi.push_back(hi);
     live.wide_ids |= hi != 0;
@@ -113,14 +112,13 @@ struct Block {
                   std::uint8_t fl, const float* lam, const float* ch, const float* nu_, const float* s)
   {
     fl = static_cast<std::uint8_t>(fl | ALIVE);
-    const std::size_t base = id.size(), lbase = live.size();
-    id.resize(base + n); acq_period.resize(base + n, acq); segment.insert(segment.end(), seg, seg + n);
+    const std::size_t base = size(), lbase = live.size();
+    segment.insert(segment.end(), seg, seg + n);
     flags.resize(base + n, fl); n_orders.resize(base + n, 0); clv.resize(base + n, 0.0f);
     revenue.resize(base + n, 0.0f);
     live.truncate(lbase + n);  // grows every live array
     for (std::size_t k = 0; k < n; ++k) {
       const std::uint64_t c = first_id + k;
-      id[base + k] = c;
       live.slot[lbase + k] = static_cast<std::uint32_t>(base + k);
       live.id_lo[lbase + k] = static_cast<std::uint32_t>(c);
       live.id_hi[lbase + k] = static_cast<std::uint8_t>((c >> 32) & 0xFFu);
