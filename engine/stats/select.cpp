@@ -9,7 +9,7 @@ namespace clvsim::stats {
 
 namespace {
 
-constexpr std::size_t BUCKETS = 1u << 16;
+constexpr std::size_t BUCKETS = 1u << 14;  // sign, exponent and 5 mantissa bits
 
 //! k(a) < k(b) whenever a < b (IEEE floats, no NaN): flip all bits of negatives, the sign bit
 //! of the others.
@@ -17,7 +17,7 @@ inline std::uint32_t bucket_of(float f)
 {
   const std::uint32_t u = std::bit_cast<std::uint32_t>(f);
   const std::uint32_t key = (u & 0x80000000u) != 0 ? ~u : (u | 0x80000000u);
-  return key >> 16;
+  return key >> 18;
 }
 
 //! Where the value of ascending rank r lies: its bucket and its rank inside the bucket.
@@ -90,26 +90,23 @@ std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std:
     ++count[b];
     sum[b] += v;
   }
-  // above[b]: how many values, and their sum, lie in buckets > b (from the top down)
-  std::vector<std::size_t> n_above(BUCKETS);
-  std::vector<double> s_above(BUCKETS);
-  std::size_t n = 0;
-  double s = 0;
-  for (std::size_t b = BUCKETS; b-- > 0;) {
-    n_above[b] = n;
-    s_above[b] = s;
-    n += count[b];
-    s += sum[b];
-  }
-  // each m: the bucket where the top m end, and how many of it are among them
+  // each m: walking down from the top bucket, the bucket where the top m end, how many
+  // values (and their sum) lie above it, and how many of it are among the top m
   std::vector<std::uint32_t> wanted, bucket_of_m(counts.size());
   std::vector<std::size_t> take(counts.size());
+  std::vector<double> sum_above(counts.size());
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const std::size_t m = counts[i];
-    std::size_t b = BUCKETS - 1;
-    while (b > 0 && n_above[b] + count[b] < m) --b;
+    std::size_t b = BUCKETS - 1, above = 0;
+    double s = 0;
+    while (b > 0 && above + count[b] < m) {
+      above += count[b];
+      s += sum[b];
+      --b;
+    }
     bucket_of_m[i] = static_cast<std::uint32_t>(b);
-    take[i] = std::min<std::size_t>(m - std::min(m, n_above[b]), count[b]);
+    sum_above[i] = s;
+    take[i] = std::min<std::size_t>(m - std::min(m, above), count[b]);
     if (take[i] > 0 && take[i] < count[b] && std::find(wanted.begin(), wanted.end(), b) == wanted.end())
       wanted.push_back(static_cast<std::uint32_t>(b));
   }
@@ -117,7 +114,7 @@ std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std:
   std::vector<double> out;
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const std::uint32_t b = bucket_of_m[i];
-    double total = s_above[b];
+    double total = sum_above[i];
     if (take[i] == count[b]) {
       total += sum[b];
     } else if (take[i] > 0) {

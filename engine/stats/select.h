@@ -1,7 +1,7 @@
 #pragma once
 //! Order statistics of large float samples in linear time without sorting them: one pass
-//! counts the values by the top 16 bits of an order-preserving integer key (sign, exponent
-//! and 7 mantissa bits), which finds the bucket holding each wanted rank; a second pass
+//! counts the values by the top 14 bits of an order-preserving integer key (sign, exponent
+//! and 5 mantissa bits), which finds the bucket holding each wanted rank; a second pass
 //! collects only those buckets, and a selection inside each finishes the job. The results
 //! are exactly the values a full sort would put at those ranks. Used for the CLV histogram's
 //! range and the revenue concentration curve of a run (up to 10^6 values per variant).
