@@ -607,25 +607,52 @@ struct OrderCounts {
   std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
 };
 
-//! Step 2 of a chunk (sbg_poisson): whether each customer orders (word 1 against p0), the
-//! acquisition order, the candidates for the order-count inversion (cand), and the counts
-//! of active, churned, and loyal / one-time customers at risk and ordering.
-[[gnu::noinline]] OrderCounts order_decisions(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint32_t* __restrict slot,
-                            const std::uint32_t* __restrict prior, const std::uint8_t* __restrict state,
-                            const std::uint32_t* __restrict w1, const float* __restrict p0, std::uint32_t t,
-                            std::uint32_t loyal_min, std::uint32_t* __restrict orders, std::uint8_t* __restrict cand)
+//! Steps 1 and 2 of an sbg_poisson chunk in one pass: multipliers<SINGLE, PLAIN, true> and
+//! order_decisions lane by lane (the same arithmetic, the same outputs), so the chunk's
+//! metadata, survival states and chances of no order are loaded once.
+template <bool SINGLE, bool PLAIN>
+[[gnu::noinline]] OrderCounts survival_and_orders(std::size_t nc, const std::uint32_t* __restrict meta,
+                                                  const float* __restrict sat, const float* __restrict lambda,
+                                                  const float* __restrict churn, const float* __restrict p0_live,
+                                                  const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1,
+                                                  const SegParams* __restrict sp, std::uint32_t t,
+                                                  const std::uint32_t* __restrict slot, const std::uint32_t* __restrict prior,
+                                                  std::uint32_t loyal_min, float* __restrict h, float* __restrict mult,
+                                                  float* __restrict p0, float* __restrict ds, std::uint8_t* __restrict state,
+                                                  std::uint32_t* __restrict orders, std::uint8_t* __restrict cand)
 {
-  OrderCounts oc;
+  const SegParams P0 = sp[0];
   std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
   for (std::size_t j = 0; j < nc; ++j) {
+    // multipliers
     const std::uint32_t mt = meta[j];
-    const int alive = int(state[j] != 0);
-    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-    const int buys = alive & (acquisition | int(rng::word_uniform_f(w1[j]) > p0[j]));
-    orders[j] = static_cast<std::uint32_t>(alive & acquisition);  // the acquisition order
+    const std::uint32_t g = SINGLE ? 0u : LiveState::segment_of(mt);
+    const float cs = SINGLE ? P0.cs : sp[g].cs, ref = SINGLE ? P0.ref : sp[g].ref, hm = SINGLE ? P0.hm : sp[g].hm,
+                lh = SINGLE ? P0.lh : sp[g].lh, one_f = SINGLE ? P0.one : sp[g].one;
+    const std::uint8_t fl = LiveState::flags_of(mt);
+    const bool member = (fl & MEMBER) != 0;
+    const float s = sat[j];
+    const float hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one_f);
+    h[j] = hj;
+    float p0j;
+    if constexpr (PLAIN) {
+      mult[j] = 1.0f;
+      p0j = p0_live[j];
+    } else {
+      const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
+      const float m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one_f);
+      mult[j] = m;
+      p0j = rng::vmath::exp_f(-(lambda[j] * m));
+    }
+    p0[j] = p0j;
+    ds[j] = 0.0f;
+    const int acquisition = int(LiveState::acq_of(mt) == t) & int((fl & EXISTING) == 0);
+    const int alive = acquisition | int(rng::word_uniform_f(w0[j]) < rng::vmath::exp_f(hj * churn[j]));
+    state[j] = static_cast<std::uint8_t>(alive);
+    // order_decisions
+    const int buys = alive & (acquisition | int(rng::word_uniform_f(w1[j]) > p0j));
+    orders[j] = static_cast<std::uint32_t>(alive & acquisition);
     cand[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));
-    // ordering probability of loyal vs one-time customers: those at risk at the start of
-    // the period (churned ones included; an acquisition is neither)
     const std::uint32_t n_prior = prior[slot[j]];
     const int loyal = (acquisition ^ 1) & int(n_prior >= loyal_min);
     const int one = (acquisition ^ 1) & int(n_prior == 1) & (loyal ^ 1);
@@ -636,6 +663,7 @@ struct OrderCounts {
     one_risk += one;
     one_ord += one & buys;
   }
+  OrderCounts oc;
   oc.active = active;
   oc.churned = churned;
   oc.loyal_risk = loyal_risk;
@@ -947,20 +975,30 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // 1. Multipliers of SPEC §3.2 from satisfaction at the end of the last period (§5.3),
     // policies and marketing (§6.3-6.4) and loyalty (§7); survival and the chance of no order.
     // Branch-free and in single precision, so it runs 16 lanes at a time.
-    if (plain_rate)
+    OrderCounts fused{};  // sbg_poisson: steps 1 and 2 in one pass
+    if constexpr (MODEL == PurchaseModel::sbg_poisson) {
+      if (plain_rate)
+        fused = survival_and_orders<SINGLE, true>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, c.w1, sp.data(), t,
+                                                  slot, b.n_orders.data(), loyal_min, c.h, c.mult, c.p0, c.delta_sat,
+                                                  c.state, c.orders, c.keep);
+      else
+        fused = survival_and_orders<SINGLE, false>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, c.w1, sp.data(), t,
+                                                   slot, b.n_orders.data(), loyal_min, c.h, c.mult, c.p0, c.delta_sat,
+                                                   c.state, c.orders, c.keep);
+    } else if (plain_rate) {
       multipliers<SINGLE, true, SURVIVAL>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, sp.data(), t, c.h, c.mult,
                                           c.p0, c.delta_sat, c.state);
-    else
+    } else {
       multipliers<SINGLE, false, SURVIVAL>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, sp.data(), t, c.h, c.mult,
                                            c.p0, c.delta_sat, c.state);
+    }
 
     CLVSIM_PHASE(2);
     // 2. Order counts; churn; the tallies of the customers active in the period.
     if constexpr (MODEL == PurchaseModel::sbg_poisson) {
       // Branch-free where the outcome is random (a mispredicted branch costs more than the
       // work): index lists are built with `list[n] = j; n += flag`.
-      const OrderCounts oc = order_decisions(nc, meta, slot, b.n_orders.data(), c.state, c.w1, c.p0, t, loyal_min,
-                                             c.orders, c.keep);
+      const OrderCounts oc = fused;
       const std::int64_t active = oc.active, churned = oc.churned, loyal_risk = oc.loyal_risk,
                          loyal_ord = oc.loyal_ord, one_risk = oc.one_risk, one_ord = oc.one_ord;
       const std::size_t ncand = index_list(c.keep, nc, c.list);
