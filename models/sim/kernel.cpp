@@ -527,63 +527,42 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   members = n;
 }
 
-//! The lanes of the lockstep Poisson inversion (step 2), for candidates k < n (chunk index
-//! list[k]): uniform u from word 1, p = e^-mean, the mean and the count 0. Lanes up to npad
-//! (a multiple of 16) and lanes with a mean >= 10 get u = 0: never above p, never move.
-[[gnu::noinline]] void poisson_lanes(std::size_t n, std::size_t npad, const std::uint32_t* __restrict list,
-                                     const float* __restrict lambda, const float* __restrict mult,
-                                     const float* __restrict p0, const std::uint32_t* __restrict w1,
-                                     float* __restrict u, float* __restrict p, float* __restrict mean,
-                                     std::uint32_t* __restrict k)
+//! Lockstep Poisson inversion (step 2) of the candidates r < n (chunk index list[r]; each
+//! has u > e^-mean): three steps of poisson_inversion's arithmetic, branch-free, from
+//! u = word 1, p = e^-mean. count[r] = the count reached; unfinished[r] = 1 where it
+//! must be redone one lane at a time (a mean >= 10, still above the pmf after three steps,
+//! or a pmf that underflowed).
+[[gnu::noinline]] void poisson_lockstep(std::size_t n, const std::uint32_t* __restrict list,
+                                        const float* __restrict lambda, const float* __restrict mult,
+                                        const float* __restrict p0, const std::uint32_t* __restrict w1,
+                                        std::uint32_t* __restrict count, std::uint8_t* __restrict unfinished)
 {
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t j = list[r];
-    const float m = lambda[j] * mult[j];
+    const float mean = lambda[j] * mult[j];
     const float w = rng::word_uniform_f(w1[j]);
-    u[r] = m < 10.0f ? w : 0.0f * w;
-    p[r] = p0[j];
-    mean[r] = m;
-    k[r] = 0;
-  }
-  for (std::size_t r = n; r < npad; ++r) {
-    u[r] = 0.0f;
-    p[r] = 1.0f;
-    mean[r] = 0.0f;
-    k[r] = 0;
-  }
-}
-
-//! After the lockstep passes: the counts of the finished candidates (orders[list[r]]) and
-//! unfinished[r] = 1 for those to redo one at a time (a mean >= 10, still above the pmf, or
-//! a pmf that underflowed).
-[[gnu::noinline]] void poisson_results(std::size_t n, const std::uint32_t* __restrict list, const float* __restrict u,
-                                       const float* __restrict p, const float* __restrict mean,
-                                       const std::uint32_t* __restrict k, std::uint32_t* __restrict orders,
-                                       std::uint8_t* __restrict unfinished)
-{
-  for (std::size_t r = 0; r < n; ++r) {
-    const int redo = int(!(mean[r] < 10.0f)) | int(u[r] > p[r]) | int(p[r] == 0.0f);
-    orders[list[r]] = k[r];
-    unfinished[r] = static_cast<std::uint8_t>(redo);
-  }
-}
-
-//! Lockstep Poisson inversion (step 2): each pass takes every lane still above the pmf
-//! (u > p) one step further, with exactly the arithmetic of poisson_inversion.
-[[gnu::noinline]] void poisson_passes(std::size_t n, float* __restrict u, float* __restrict p, const float* __restrict mean,
-                    std::uint32_t* __restrict k)
-{
-  constexpr int PASSES = 3;
-  for (int pass = 0; pass < PASSES; ++pass) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const bool move = u[i] > p[i];
-      // mean / (k + 1) for every lane (never a division by 0, so the select vectorises;
-      // a division that might trap is never if-converted)
-      const float next = p[i] * (mean[i] / static_cast<float>(k[i] + 1u));
-      u[i] = move ? u[i] - p[i] : u[i];
-      p[i] = move ? next : p[i];
-      k[i] += move ? 1u : 0u;
-    }
+    float u = mean < 10.0f ? w : 0.0f * w;  // u = 0: never above p, never moves
+    float p = p0[j];
+    std::uint32_t k = 0;
+    // three steps, written out; mean / (k + 1) for every lane (never a division by 0, so
+    // the selects vectorise)
+    bool move = u > p;
+    float next = p * (mean / 1.0f);
+    u = move ? u - p : u;
+    p = move ? next : p;
+    k += move ? 1u : 0u;
+    move = u > p;
+    next = p * (mean / static_cast<float>(k + 1u));
+    u = move ? u - p : u;
+    p = move ? next : p;
+    k += move ? 1u : 0u;
+    move = u > p;
+    next = p * (mean / static_cast<float>(k + 1u));
+    u = move ? u - p : u;
+    p = move ? next : p;
+    k += move ? 1u : 0u;
+    count[r] = k;
+    unfinished[r] = static_cast<std::uint8_t>(int(!(mean < 10.0f)) | int(u > p) | int(p == 0.0f));
   }
 }
 
@@ -1026,23 +1005,17 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       // poisson_inversion, so the counts are the same as one lane at a time. After a few
       // passes the lanes still running (long tails, means >= 10) finish one by one.
       {
-        float* __restrict uu = c.pu;
-        float* __restrict pp = c.pp;
-        float* __restrict mm = c.pm;
-        std::uint32_t* __restrict kk = c.pk;
-        const std::size_t npad = std::min(CHUNK, (ncand + 15) & ~std::size_t{15});
-        poisson_lanes(ncand, npad, c.list, lambda, c.mult, c.p0, c.w1, uu, pp, mm, kk);
-        poisson_passes(npad, uu, pp, mm, kk);
-        // Lanes not finished in the lockstep passes (or with a mean >= 10) go one at a time,
+        // Lanes not finished in the lockstep steps (or with a mean >= 10) go one at a time,
         // restarting the inversion from its start (identical arithmetic, same count).
         std::uint8_t* __restrict unfinished = c.keep;  // scratch (free here)
         std::uint32_t* __restrict redo = c.g_j;        // scratch (free here)
-        poisson_results(ncand, c.list, uu, pp, mm, kk, c.orders, unfinished);
+        poisson_lockstep(ncand, c.list, lambda, c.mult, c.p0, c.w1, c.pk, unfinished);
+        for (std::size_t r = 0; r < ncand; ++r) c.orders[c.list[r]] = c.pk[r];
         const std::size_t nredo = index_list(unfinished, ncand, redo);
         for (std::size_t r = 0; r < nredo; ++r) {
           const std::size_t k = redo[r], j = c.list[k], i = c0 + j;
           const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-          c.orders[j] = order_count(rng::word_uniform_f(c.w1[j]), mm[k], c.p0[j], ctx, id);
+          c.orders[j] = order_count(rng::word_uniform_f(c.w1[j]), lambda[j] * c.mult[j], c.p0[j], ctx, id);
         }
       }
       if constexpr (!SINGLE) {
