@@ -713,6 +713,7 @@ template <bool SINGLE>
 //! Service parameters of fast_incidents.
 struct FastService {
   double r_q;                  //!< q / (1 - q), the ratio of the binomial pmf's first step
+  double log1m_q;              //!< log(1 - q), as f0_table
   double fcr, lcr;             //!< first and later contact resolution
   int max_contacts;
   double response_time_hours;
@@ -742,12 +743,30 @@ struct FastService {
                                       std::uint32_t* __restrict contacts)
 {
   const FastService f = fs;
+  (void)f0_table;
+  // The lanes' inputs gathered into contiguous arrays first (GCC 12 will not vectorise the
+  // arithmetic below around these mixed-width gathers).
+  alignas(64) std::uint32_t o_r[CHUNK], ret_r[CHUNK], w2_r[CHUNK];
+  alignas(64) float tot_r[CHUNK];
+  alignas(64) double disc_r[CHUNK];
+  alignas(64) std::uint8_t marked_r[CHUNK], acq_r[CHUNK];
   for (std::size_t r = 0; r < n; ++r) {
-    const std::uint32_t k = rest[r], j = buyers[k], mt = meta[j], o = ord[k];
+    const std::uint32_t k = rest[r], j = buyers[k], mt = meta[j];
+    o_r[r] = ord[k];
+    ret_r[r] = ret[k];
+    w2_r[r] = w2[j];
+    tot_r[r] = tot[k];
+    const std::uint32_t acq = LiveState::acq_of(mt);
+    disc_r[r] = disc[t - acq];
+    marked_r[r] = static_cast<std::uint8_t>(code[k] == 2);
+    acq_r[r] = static_cast<std::uint8_t>(int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0));
+  }
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint32_t o = o_r[r];
     const double dn = static_cast<double>(o);
     // incident_count: u > f0 (marked 2), so k >= 1; k = 1 iff u - f0 <= f0 (r_q n / 1)
-    const double f0 = f0_table[o & 63u];
-    const int one = int(code[k] == 2) & int(rng::word_uniform(w2[j]) - f0 <= f0 * (f.r_q * dn / 1.0));
+    const double f0 = rng::vmath::exp(dn * f.log1m_q);  // = f0_table[o] (same function, same argument)
+    const int one = int(marked_r[r] != 0) & int(rng::word_uniform(w2_r[r]) - f0 <= f0 * (f.r_q * dn / 1.0));
     // incident: contact 1 resolves (word 0) or is the last allowed; else contact 2 resolves
     // (word 1) or is the last allowed; more contacts are left to the per-buyer loop
     const double u0 = rng::word_uniform(sw0[r]), u1 = rng::word_uniform(sw1[r]);
@@ -763,21 +782,21 @@ struct FastService {
     d = std::fma(-f.per_log_wait, rng::vmath::log1p(wait / 24.0), d);
     const int ok = one & (c1 | c2);
     // place_orders' aggregate branch with one incident
-    const std::uint32_t acq = LiveState::acq_of(mt);
-    const int acquisition = int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-    const double total = tot[k];
-    const double gm = f.margin * total;
-    const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret[k]);
+    const int acquisition = acq_r[r];
+    const float kept_k = tot_r[r];
+    const double gm = f.margin * static_cast<double>(kept_k);
+    const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret_r[r]);
     double contribution = gm - fulfil - 0.0;
     contribution -= f.cost_per_contact * nc;
     double ds = f.bonus * dn;
     ds = std::fma(f.order_delta, dn - 1.0, ds);
     ds += d;
     fast[r] = static_cast<std::uint8_t>(ok);
-    cl[r] = ok ? static_cast<float>(disc[t - acq] * contribution) : 0.0f;
+    const float clr = static_cast<float>(disc_r[r] * contribution);
+    cl[r] = ok ? clr : 0.0f * clr;
     dsk[r] = static_cast<float>(ds);
-    kept[r] = ok ? tot[k] : 0.0f;
-    kept_repeat[r] = ok & (acquisition ^ 1) ? tot[k] : 0.0f;
+    kept[r] = ok ? kept_k : 0.0f * kept_k;
+    kept_repeat[r] = ok & (acquisition ^ 1) ? kept_k : 0.0f * kept_k;
     contacts[r] = ok ? static_cast<std::uint32_t>(nc) : 0u;
   }
 }
@@ -917,6 +936,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   if (fast_service) {
     const double q = m0.incident_probability;
     fsv.r_q = q / (1.0 - q);
+    fsv.log1m_q = log1m_q[0];
     fsv.fcr = m0.first_contact_resolution;
     fsv.lcr = m0.later_contact_resolution;
     fsv.max_contacts = m0.max_contacts;
