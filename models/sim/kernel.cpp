@@ -528,9 +528,9 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
 }
 
 //! Lockstep Poisson inversion (step 2) of the candidates r < n (chunk index list[r]; each
-//! has u > e^-mean): three steps of poisson_inversion's arithmetic, branch-free, from
+//! has u > e^-mean): five steps of poisson_inversion's arithmetic, branch-free, from
 //! u = word 1, p = e^-mean. count[r] = the count reached; unfinished[r] = 1 where it
-//! must be redone one lane at a time (a mean >= 10, still above the pmf after three steps,
+//! must be redone one lane at a time (a mean >= 10, still above the pmf after five steps,
 //! or a pmf that underflowed).
 [[gnu::noinline]] void poisson_lockstep(std::size_t n, const std::uint32_t* __restrict list,
                                         const float* __restrict lambda, const float* __restrict mult,
@@ -544,10 +544,20 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
     float u = mean < 10.0f ? w : 0.0f * w;  // u = 0: never above p, never moves
     float p = p0[j];
     std::uint32_t k = 0;
-    // three steps, written out; mean / (k + 1) for every lane (never a division by 0, so
+    // five steps, written out; mean / (k + 1) for every lane (never a division by 0, so
     // the selects vectorise)
     bool move = u > p;
     float next = p * (mean / 1.0f);
+    u = move ? u - p : u;
+    p = move ? next : p;
+    k += move ? 1u : 0u;
+    move = u > p;
+    next = p * (mean / static_cast<float>(k + 1u));
+    u = move ? u - p : u;
+    p = move ? next : p;
+    k += move ? 1u : 0u;
+    move = u > p;
+    next = p * (mean / static_cast<float>(k + 1u));
     u = move ? u - p : u;
     p = move ? next : p;
     k += move ? 1u : 0u;
