@@ -15,6 +15,7 @@
 //! Single precision is deliberate: the results feed float state (traits, satisfaction) and
 //! double accumulators, and 16-lane float arithmetic is what makes the kernel fast. The
 //! uniforms have 23 bits of resolution, so tails are cut at probability 2^-24.
+#include "engine/rng/lanes.h"
 #include "engine/rng/philox_batch.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/vmath.h"
@@ -130,18 +131,14 @@ void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std
   const std::uint32_t word2 = counter_word2(period, purpose, 0);
   alignas(64) std::uint32_t lo[BATCH_LANES], w0[BATCH_LANES], w1[BATCH_LANES], w2[BATCH_LANES], w3[BATCH_LANES];
   alignas(64) std::uint32_t idx[BATCH_LANES];
-  alignas(64) std::uint8_t hi[BATCH_LANES];
+  alignas(64) std::uint8_t hi[BATCH_LANES], rejected[BATCH_LANES];
   alignas(64) float val[BATCH_LANES], dd[BATCH_LANES], cc[BATCH_LANES];
   alignas(64) std::int32_t ok[BATCH_LANES];
   for (std::size_t b0 = 0; b0 < n; b0 += BATCH_LANES) {
     const std::size_t nb = std::min(BATCH_LANES, n - b0);
-    std::size_t np = 0;
-    for (std::size_t k = 0; k < nb; ++k) {
-      idx[np] = static_cast<std::uint32_t>(k);
-      np += batched[b0 + k] ? 1 : 0;
-    }
+    std::size_t np = index_list(batched + b0, nb, idx);
     // lanes not batched at all go straight to the finish
-    for (std::size_t k = 0; k < nb; ++k)
+    for (std::size_t k = 0; k < nb && np < nb; ++k)
       if (!batched[b0 + k]) {
         const std::size_t i = b0 + k;
         const std::uint64_t id = id_lo[i] | (static_cast<std::uint64_t>(id_hi[i]) << 32);
@@ -185,10 +182,8 @@ void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std
       if (identity) {
         float* __restrict o = out + b0;
         for (std::size_t k = 0; k < nb; ++k) o[k] = ok[k] ? val[k] : o[k];  // a masked vector store
-        for (std::size_t k = 0; k < nb; ++k) {
-          idx[left] = static_cast<std::uint32_t>(k);
-          left += ok[k] ? 0 : 1;
-        }
+        for (std::size_t k = 0; k < nb; ++k) rejected[k] = static_cast<std::uint8_t>(ok[k] == 0);
+        left = index_list(rejected, nb, idx);
       } else {
         for (std::size_t k = 0; k < np; ++k) {
           const std::uint32_t j = idx[k];
