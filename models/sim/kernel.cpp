@@ -681,7 +681,7 @@ template <bool SINGLE>
 //! fewer than 64 orders and no incident (u <= (1-q)^n, the first step of incident_count,
 //! with n q < 10 so that incident_count would invert from the same word).
 //! Also marks (simple[k] = 2) the buyers of the same kind with incidents, for fast_incidents
-//! when `fast` (no impolite contacts); the others get 0.
+//! when `fast`; the others get 0.
 [[gnu::noinline]] void classify_buyers(std::size_t n, const std::uint32_t* __restrict buyers,
                                        const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
                                        const std::uint8_t* __restrict batched, const std::uint32_t* __restrict w2,
@@ -707,17 +707,20 @@ struct FastService {
   double fcr, lcr;             //!< first and later contact resolution
   int max_contacts;
   double response_time_hours;
-  double base, per_extra, per_log_wait;  //!< experience_delta's coefficients (no impolite contacts)
+  double base, per_extra, per_log_wait, per_impolite;  //!< experience_delta's coefficients
+  double impolite;             //!< probability that a contact is impolite
   double cost_per_contact;
   double margin, per_order, return_cost, bonus, order_delta;
 };
 
 //! The buyers marked 2 by classify_buyers (k = rest[r] for r < n; others are skipped):
 //! batched spend, no member, at least one incident. Those with exactly one incident (the
-//! binomial inversion of incident_count stops at 1), resolved within 2 contacts, are done
-//! here, 16 lanes at a time, with the arithmetic of place_orders and incident on the same
-//! words: words 0-3 of the incidents stream (sw0..sw3, by r) give resolution then waits, so
-//! 2 contacts use all 4. fast[r] = 1 for those; the others are left to the per-buyer loop.
+//! binomial inversion of incident_count stops at 1), resolved within 2 contacts (within 1
+//! when contacts can be impolite), are done here, 16 lanes at a time, with the arithmetic of
+//! place_orders and incident on the same words: words 0-3 of the incidents stream (sw0..sw3,
+//! by r) give resolution, then per contact its wait and (if contacts can be impolite) its
+//! courtesy, so 2 contacts use all 4 words, as does 1 with courtesy. fast[r] = 1 for those;
+//! the others are left to the per-buyer loop.
 //! Per lane: discounted contribution cl, satisfaction change dsk, kept value and its repeat
 //! part, contacts.
 [[gnu::noinline]] void fast_incidents(std::size_t n, const std::uint32_t* __restrict rest,
@@ -762,14 +765,18 @@ struct FastService {
     const double u0 = rng::word_uniform(sw0[r]), u1 = rng::word_uniform(sw1[r]);
     const double u2 = rng::word_uniform(sw2[r]), u3 = rng::word_uniform(sw3[r]);
     const int c1 = int(u0 < f.fcr) | int(f.max_contacts == 1);
-    const int c2 = (c1 ^ 1) & (int(u1 < f.lcr) | int(f.max_contacts == 2));
+    // with impolite contacts each contact also draws a courtesy word: 2 contacts would need 6
+    const int c2 = (c1 ^ 1) & (int(u1 < f.lcr) | int(f.max_contacts == 2)) & int(f.impolite <= 0.0);
     const double first = std::fma(f.response_time_hours, -rng::vmath::log(c1 ? u1 : u2), 0.0);
     const double second = std::fma(f.response_time_hours, -rng::vmath::log(u3), first);
     const double wait = c1 ? first : second;
     const double nc = c1 ? 1.0 : 2.0;
-    // experience_delta without impolite contacts or compensation (its last two steps add 0)
+    // experience_delta without compensation (its last step adds 0)
     double d = std::fma(-f.per_extra, nc - 1.0, f.base);
     d = std::fma(-f.per_log_wait, rng::vmath::log1p(wait / 24.0), d);
+    // one contact, courtesy from word 2 (only when impolite contacts are possible)
+    const double rude = f.impolite > 0.0 && u2 < f.impolite ? 1.0 : 0.0;
+    d = std::fma(-f.per_impolite, rude, d);
     const int ok = one & (c1 | c2);
     // place_orders' aggregate branch with one incident
     const int acquisition = acq_r[r];
@@ -919,8 +926,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   // The common case of the order accounting (see step 4).
   const bool simple_orders = SINGLE && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
                              m0.incident_probability <= 0.5;
-  // Its incidents without impolite contacts, 16 lanes at a time (fast_incidents).
-  const bool fast_service = simple_orders && m0.incident_probability > 0.0 && m0.impolite_probability == 0.0 &&
+  // Its incidents, 16 lanes at a time (fast_incidents).
+  const bool fast_service = simple_orders && m0.incident_probability > 0.0 &&
                             m0.max_contacts >= 1;
   FastService fsv{};
   if (fast_service) {
@@ -934,6 +941,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     fsv.base = m0.exp_base;
     fsv.per_extra = m0.exp_per_extra_contact;
     fsv.per_log_wait = m0.exp_per_log_wait;
+    fsv.per_impolite = m0.exp_per_impolite_contact;
+    fsv.impolite = m0.impolite_probability;
     fsv.cost_per_contact = m0.cost_per_contact;
     fsv.margin = m0.gross_margin;
     fsv.per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
