@@ -229,23 +229,26 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     if (referral) seg_new_ref[seg_index] += 1;
   };
 
-  // Without acquisition after the start (no channel, no referral reward in any period) the
-  // blocks never interact: block k's period t depends only on its own state and the period's
-  // setup. Each block then runs all H periods in one task while its state sits in cache
-  // ("block-major"), and the period loop below merges the stored tallies in the same order
-  // (block 0, 1, ...), so the results are bitwise those of the period-by-period run, whatever
-  // the thread count.
-  bool independent = plan.block_major;
-  for (int t = 0; t < H && independent; ++t) {
+  // Block-major runs. A block's period t depends only on its own customers and the period's
+  // setup; other blocks matter only through the customers acquired later, who go to the
+  // last block or to new ones. So every block that nobody joins after the start (all blocks
+  // present then, except the last one if it is not full and customers may still be acquired)
+  // runs all H periods in one task while its state sits in cache ("block-major"); the period
+  // loop below simulates only the others, and merges every block's tallies in block order,
+  // so the results are bitwise those of the period-by-period run, whatever the thread count.
+  // Without acquisition after the start (no channel, no referral reward in any period) every
+  // block qualifies.
+  bool acquires = false;
+  for (int t = 0; t < H && !acquires; ++t) {
     const PeriodSetup& s = *sched.periods[static_cast<std::size_t>(t)];
-    independent = s.scenario.channels.empty();
+    acquires = !s.scenario.channels.empty();
     for (const SegmentModel& m : s.segments)
-      independent = independent && m.referral_promoter_rate == 0.0 && m.referral_passive_rate == 0.0;
+      acquires = acquires || m.referral_promoter_rate != 0.0 || m.referral_passive_rate != 0.0;
   }
-  // Without existing customers too, a block of the initial cohort is created in the task
-  // that simulates it, and its kernel state is freed when the task ends: the next block
-  // reuses the memory, so only the public arrays (24 bytes per customer) stay resident.
-  const bool lazy_cohort = independent && plan.existing.empty();
+  // Without existing customers, a block of the initial cohort is created in the task that
+  // simulates it, and its kernel state is freed when the task ends: the next block reuses
+  // the memory, so only the public arrays (14 bytes per customer) stay resident.
+  const bool lazy_cohort = plan.block_major && plan.existing.empty();
 
   // The initial cohort: ids 0 .. N0-1, acquired at the start of period 0.
   const std::uint64_t n0 = static_cast<std::uint64_t>(sc.population.initial_customers);
@@ -364,12 +367,17 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   std::vector<TallyRow> tallies;
   double loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
 
-  // Block-major mode (see `independent` above): every block runs all H periods in one task.
+  // Block-major runs (see `acquires` above): blocks [0, n_major) run all H periods in one task.
   std::vector<TallyRow> tallies_all;  // [t][block][segment]
+  std::size_t n_major = 0;  // blocks [0, n_major) run block-major
   auto run_block_major = [&] {
     auto& blocks = pop.blocks();
     const std::size_t nb = blocks.size();
-    tallies_all.assign(static_cast<std::size_t>(H) * nb * S, TallyRow{});
+    n_major = nb;
+    if (acquires && nb > 0 && (lazy_cohort ? n0 % pop.block_size() != 0 : blocks.back().size() < pop.block_size()))
+      n_major = nb - 1;  // the last block still takes new customers
+    if (lazy_cohort && n_major < nb) init_block(nb - 1);  // simulated in the period loop
+    tallies_all.assign(static_cast<std::size_t>(H) * n_major * S, TallyRow{});
     std::vector<sim::PeriodContext> ctxs(static_cast<std::size_t>(H));
     for (int t = 0; t < H; ++t) {
       const PeriodSetup& setup = *sched.periods[static_cast<std::size_t>(t)];
@@ -382,10 +390,10 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       ctx.loyal_min_orders = setup.scenario.kpi.loyal_min_orders;
     }
     tbb::this_task_arena::isolate([&] {
-      tbb::parallel_for(std::size_t{0}, nb, [&](std::size_t bi) {
+      tbb::parallel_for(std::size_t{0}, n_major, [&](std::size_t bi) {
         if (lazy_cohort) init_block(bi);
         for (std::size_t t = 0; t < static_cast<std::size_t>(H); ++t)
-          sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&tallies_all[(t * nb + bi) * S], S));
+          sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&tallies_all[(t * n_major + bi) * S], S));
         if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
       });
     });
@@ -393,7 +401,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       for (const Block& block : blocks)
         for (std::uint8_t seg : block.segment) count_new(seg, 0.0, false);
   };
-  if (independent) run_block_major();
+  if (plan.block_major) run_block_major();
 
   for (int t = 0; t < H; ++t) {
     const auto ut = static_cast<std::size_t>(t);
@@ -455,11 +463,9 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     // Simulate the period: blocks in parallel, each filling its own tally rows (already
     // done, block by block, in block-major mode).
     auto& blocks = pop.blocks();
-    if (independent)
-      tallies.assign(tallies_all.begin() + static_cast<std::ptrdiff_t>(ut * blocks.size() * S),
-                     tallies_all.begin() + static_cast<std::ptrdiff_t>((ut + 1) * blocks.size() * S));
-    else
-      tallies.assign(blocks.size() * S, TallyRow{});
+    tallies.assign(blocks.size() * S, TallyRow{});
+    std::copy(tallies_all.begin() + static_cast<std::ptrdiff_t>(ut * n_major * S),
+              tallies_all.begin() + static_cast<std::ptrdiff_t>((ut + 1) * n_major * S), tallies.begin());
     sim::PeriodContext ctx;
     ctx.seed = seed;
     ctx.path = path;
@@ -467,9 +473,9 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     ctx.segments = setup.segments;
     ctx.discount = plan.discount;
     ctx.loyal_min_orders = st.kpi.loyal_min_orders;
-    if (!independent)
+    if (n_major < blocks.size())
       tbb::this_task_arena::isolate([&] {
-        tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t bi) {
+        tbb::parallel_for(n_major, blocks.size(), [&](std::size_t bi) {
           sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[bi * S], S));
         });
       });

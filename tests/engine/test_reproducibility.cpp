@@ -156,6 +156,21 @@ TEST(Reproducibility, BlockMajorRunEqualsPeriodByPeriodRun)
   EXPECT_TRUE(bitwise_equal(a.variants[0].clv_histogram.edges, b.variants[0].clv_histogram.edges));
 }
 
+// With a channel (and so customers joining every period) the full blocks of the start run
+// block-major and the rest period by period; the results must still be bitwise those of
+// the period-by-period run.
+TEST(Reproducibility, BlockMajorRunWithAcquisitionEqualsPeriodByPeriodRun)
+{
+  for (const char* n0 : {"population.initial_customers=700", "population.initial_customers=704"}) {
+    const auto a = run_with(TOML, 1, {n0});
+    const auto b = run_with(TOML, 2, {n0}, /*block_major=*/false);
+    expect_tables_equal(a.variants[0].kpis, b.variants[0].kpis);
+    for (const auto& [seg, table] : a.variants[0].segments)
+      expect_tables_equal(table, b.variants[0].segments.at(seg));
+    EXPECT_TRUE(bitwise_equal(a.variants[0].clv_histogram.counts, b.variants[0].clv_histogram.counts));
+  }
+}
+
 TEST(Reproducibility, BlockMajorRunIsBitwiseIdenticalForAnyThreadCount)
 {
   const std::string toml = without_channel();
