@@ -195,16 +195,41 @@ std::uint8_t draw_segment(const PeriodSetup& setup, std::uint64_t seed, std::uin
   return static_cast<std::uint8_t>(setup.segments.size() - 1);
 }
 
-//! A new customer: segment and traits from the setup of its acquisition period (so a change
-//! to a trait distribution applies to customers acquired from then on).
-void add_customer(Population& pop, const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path,
-                  std::uint64_t id, int period, std::uint8_t flags)
+//! `count` new customers with ids first_id, first_id + 1, ..., acquired in `period`: their
+//! segments and traits come from the setup of that period (so a change to a trait
+//! distribution applies to customers acquired from then on); the traits are drawn in one
+//! batch per segment (a customer's draws do not depend on the batch), and the customers are
+//! pushed in id order. Returns their segments, in that order.
+std::vector<std::uint8_t> add_customers(Population& pop, const PeriodSetup& setup, std::uint64_t seed,
+                                        std::uint32_t path, int period, std::uint8_t flags, std::uint64_t first_id,
+                                        std::size_t count)
 {
-  const std::uint8_t seg = draw_segment(setup, seed, path, id);
-  float lambda, churn, nu, sat;
-  sim::draw_traits(setup.segments[seg], seed, path, id, lambda, churn, nu, sat);
-  pop.next_slot().push_back(id, static_cast<std::uint16_t>(period), seg,
-                            static_cast<std::uint8_t>(flags | sim::ALIVE), 0, lambda, churn, nu, sat);
+  if (count == 0) return {};
+  std::vector<std::uint8_t> seg(count);
+  for (std::size_t k = 0; k < count; ++k) seg[k] = draw_segment(setup, seed, path, first_id + k);
+  std::vector<float> lambda(count), churn(count), nu(count), sat(count);
+  std::vector<std::uint64_t> ids;
+  std::vector<std::size_t> where;
+  std::vector<float> l(count), c(count), v(count), s0(count);
+  for (std::size_t g = 0; g < setup.segments.size(); ++g) {
+    ids.clear();
+    where.clear();
+    for (std::size_t k = 0; k < count; ++k)
+      if (seg[k] == g) {
+        ids.push_back(first_id + k);
+        where.push_back(k);
+      }
+    if (ids.empty()) continue;
+    sim::draw_traits_batch(setup.segments[g], seed, path, ids.size(), ids.data(), l.data(), c.data(), v.data(), s0.data());
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      const std::size_t k = where[j];
+      lambda[k] = l[j]; churn[k] = c[j]; nu[k] = v[j]; sat[k] = s0[j];
+    }
+  }
+  for (std::size_t k = 0; k < count; ++k)
+    pop.next_slot().push_back(first_id + k, static_cast<std::uint16_t>(period), seg[k],
+                              static_cast<std::uint8_t>(flags | sim::ALIVE), 0, lambda[k], churn[k], nu[k], sat[k]);
+  return seg;
 }
 
 //! One path of one variant. `base` is the path's baseline scenario (uncertain inputs drawn),
@@ -428,12 +453,11 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
         throw InputError("error: " + sc.source_path + ": channel '" + name + "' acquires " +
                          std::to_string(count) + " customers in one period; at most " +
                          std::to_string(MAX_PER_CHANNEL_PERIOD - 1) + " are supported");
-      for (std::uint64_t k = 0; k < count; ++k) {
-        const std::uint64_t id = ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) |
-                                 (static_cast<std::uint64_t>(slot) << 20) | k;
-        add_customer(pop, setup, seed, path, id, t, flags);
-        count_new(pop.blocks().back().segment.back(), cac, (flags & sim::REFERRED) != 0);
-      }
+      const std::vector<std::uint8_t> segs =
+          add_customers(pop, setup, seed, path, t, flags,
+                        ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) | (static_cast<std::uint64_t>(slot) << 20),
+                        static_cast<std::size_t>(count));
+      for (std::uint8_t g : segs) count_new(g, cac, (flags & sim::REFERRED) != 0);
       cost_acquisition_shop += static_cast<double>(count) * cac;
       acquired_total += static_cast<double>(count);
       return static_cast<double>(count);
