@@ -349,15 +349,42 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   {
     const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
                            scenarios::days_in(sc.base.purchase.time_unit);
-    for (std::size_t j = 0; j < plan.existing.size(); ++j) {
+    // Segments, then the prior trait draws in one batch per segment (a customer's draws do
+    // not depend on the batch), then each customer's posterior.
+    const std::size_t E = plan.existing.size();
+    std::vector<std::uint8_t> segs(E);
+    std::vector<float> prior_lambda(E), prior_churn(E), prior_nu(E), prior_sat(E);
+    {
+      std::vector<std::uint64_t> ids;
+      std::vector<std::size_t> where;
+      std::vector<float> l(E), ch(E), v(E), s0(E);
+      for (std::size_t j = 0; j < E; ++j) segs[j] = draw_segment(setup0, seed, path, first_existing_id + j);
+      for (std::size_t g = 0; g < setup0.segments.size(); ++g) {
+        ids.clear();
+        where.clear();
+        for (std::size_t j = 0; j < E; ++j)
+          if (segs[j] == g) {
+            ids.push_back(first_existing_id + j);
+            where.push_back(j);
+          }
+        if (ids.empty()) continue;
+        sim::draw_traits_batch(setup0.segments[g], seed, path, ids.size(), ids.data(), l.data(), ch.data(), v.data(),
+                               s0.data());
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+          const std::size_t j = where[k];
+          prior_lambda[j] = l[k]; prior_churn[j] = ch[k]; prior_nu[j] = v[k]; prior_sat[j] = s0[k];
+        }
+      }
+    }
+    for (std::size_t j = 0; j < E; ++j) {
       const std::uint64_t id = first_existing_id + j;
       const auto& c = plan.existing[j];
-      const std::uint8_t seg = draw_segment(setup0, seed, path, id);
+      const std::uint8_t seg = segs[j];
       const SegmentModel& m = setup0.segments[seg];
       rng::Stream hs(seed, path, id, 0, rng::Purpose::history);
       const bool alive = hs.uniform() < (*p_alive)[seg][j];
-      float lambda = 0, churn = 0, nu = 0, sat = 0;
-      sim::draw_traits(m, seed, path, id, lambda, churn, nu, sat);  // prior draws, then the posterior:
+      float lambda = prior_lambda[j], churn = prior_churn[j], nu = prior_nu[j], sat = prior_sat[j];
+      // the prior draws above, then the posterior:
       rng::Stream& ts = hs;  // the posterior draws continue the history stream
       const double T_units = c.T * to_unit;
       // Posterior rates are per purchase.time_unit; per period they divide by the units per period.
