@@ -9,7 +9,7 @@
 namespace clvsim {
 
 //! Memory tuning of glibc's malloc, applied by re-executing the program once with
-//! GLIBC_TUNABLES set (glibc reads tunables only at start-up). A run allocates about 60 bytes
+//! GLIBC_TUNABLES set (glibc reads tunables only at start-up). A run allocates up to about 60 bytes
 //! per customer in block-sized arrays and frees it between paths; by default glibc hands
 //! freed memory back to the kernel and faults fresh 4 KiB pages in again, which cost a
 //! quarter of a 1M-customer run. The tuning asks for:

@@ -901,8 +901,10 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
   (void)period_days;
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const double in_flight = std::min<double>(sc.simulation.paths, threads > 0 ? threads : hw);
-  // ~80 bytes per customer measured at 10M customers (bench/README.md): CLV accounting for
-  // every customer, compacted state for live ones, staging and allocator slack.
+  // An upper bound of 80 bytes per customer (bench/README.md §5): 14 for CLV accounting of
+  // every customer, 33 of kernel state per live one (all live customers in a run period by
+  // period, only the blocks in flight in a block-major one: 18 bytes per customer measured
+  // at 10M), plus allocator slack.
   const double state = customers * 80.0 * in_flight;
   const double results = static_cast<double>(sc.simulation.paths) * H * 8.0 *
                          (PERIOD_KPI_COUNT + 12) * (1.0 + static_cast<double>(sc.segments.size()));

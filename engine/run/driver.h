@@ -25,7 +25,7 @@ struct RunOptions {
   bool block_major = true;
 };
 
-//! Estimated peak memory of a run in bytes: customer state (~80 bytes per customer, for the
+//! Estimated peak memory of a run in bytes: customer state (at most ~80 bytes per customer, for the
 //! paths in flight) plus the per-path results kept for the summary.
 double estimate_memory_bytes(const scenarios::Scenario& scenario, int threads);
 
