@@ -195,41 +195,50 @@ std::uint8_t draw_segment(const PeriodSetup& setup, std::uint64_t seed, std::uin
   return static_cast<std::uint8_t>(setup.segments.size() - 1);
 }
 
-//! `count` new customers with ids first_id, first_id + 1, ..., acquired in `period`: their
-//! segments and traits come from the setup of that period (so a change to a trait
-//! distribution applies to customers acquired from then on); the traits are drawn in one
-//! batch per segment (a customer's draws do not depend on the batch), and the customers are
-//! pushed in id order. Returns their segments, in that order.
+//! Traits of the customers with ids first_id .. first_id + n - 1 (the setup of the period
+//! they join in): segments first, then each segment's traits in one batch (a customer's
+//! draws do not depend on the batch it is drawn in). Fills seg, lambda, churn, nu, sat (n each).
+struct NewTraits {
+  std::vector<std::uint8_t> seg;
+  std::vector<float> lambda, churn, nu, sat;
+};
+NewTraits draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path, std::uint64_t first_id,
+                          std::size_t n)
+{
+  NewTraits t;
+  t.seg.resize(n);
+  t.lambda.resize(n); t.churn.resize(n); t.nu.resize(n); t.sat.resize(n);
+  for (std::size_t i = 0; i < n; ++i) t.seg[i] = draw_segment(setup, seed, path, first_id + i);
+  std::vector<std::uint64_t> ids;
+  std::vector<float> l(n), c(n), v(n), s0(n);
+  for (std::size_t g = 0; g < setup.segments.size(); ++g) {
+    ids.clear();
+    for (std::size_t i = 0; i < n; ++i)
+      if (t.seg[i] == g) ids.push_back(first_id + i);
+    if (ids.empty()) continue;
+    sim::draw_traits_batch(setup.segments[g], seed, path, ids.size(), ids.data(), l.data(), c.data(), v.data(),
+                           s0.data());
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      const std::size_t i = static_cast<std::size_t>(ids[j] - first_id);
+      t.lambda[i] = l[j]; t.churn[i] = c[j]; t.nu[i] = v[j]; t.sat[i] = s0[j];
+    }
+  }
+  return t;
+}
+
+//! `count` new customers with ids first_id, first_id + 1, ..., acquired in `period`, with the
+//! traits of that period's setup (so a change to a trait distribution applies to customers
+//! acquired from then on), pushed in id order. Returns their segments, in that order.
 std::vector<std::uint8_t> add_customers(Population& pop, const PeriodSetup& setup, std::uint64_t seed,
                                         std::uint32_t path, int period, std::uint8_t flags, std::uint64_t first_id,
                                         std::size_t count)
 {
-  if (count == 0) return {};
-  std::vector<std::uint8_t> seg(count);
-  for (std::size_t k = 0; k < count; ++k) seg[k] = draw_segment(setup, seed, path, first_id + k);
-  std::vector<float> lambda(count), churn(count), nu(count), sat(count);
-  std::vector<std::uint64_t> ids;
-  std::vector<std::size_t> where;
-  std::vector<float> l(count), c(count), v(count), s0(count);
-  for (std::size_t g = 0; g < setup.segments.size(); ++g) {
-    ids.clear();
-    where.clear();
-    for (std::size_t k = 0; k < count; ++k)
-      if (seg[k] == g) {
-        ids.push_back(first_id + k);
-        where.push_back(k);
-      }
-    if (ids.empty()) continue;
-    sim::draw_traits_batch(setup.segments[g], seed, path, ids.size(), ids.data(), l.data(), c.data(), v.data(), s0.data());
-    for (std::size_t j = 0; j < ids.size(); ++j) {
-      const std::size_t k = where[j];
-      lambda[k] = l[j]; churn[k] = c[j]; nu[k] = v[j]; sat[k] = s0[j];
-    }
-  }
+  NewTraits t = draw_new_traits(setup, seed, path, first_id, count);
   for (std::size_t k = 0; k < count; ++k)
-    pop.next_slot().push_back(first_id + k, static_cast<std::uint16_t>(period), seg[k],
-                              static_cast<std::uint8_t>(flags | sim::ALIVE), 0, lambda[k], churn[k], nu[k], sat[k]);
-  return seg;
+    pop.next_slot().push_back(first_id + k, static_cast<std::uint16_t>(period), t.seg[k],
+                              static_cast<std::uint8_t>(flags | sim::ALIVE), 0, t.lambda[k], t.churn[k], t.nu[k],
+                              t.sat[k]);
+  return std::move(t.seg);
 }
 
 //! One path of one variant. `base` is the path's baseline scenario (uncertain inputs drawn),
@@ -286,26 +295,9 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     block.reserve(static_cast<std::size_t>(B));
     const std::uint64_t first = k * B, end = std::min<std::uint64_t>(n0, (k + 1) * B);
     const std::size_t nk = static_cast<std::size_t>(end - first);
-    // Segments first, then each segment's traits in one batch (the draws of a customer
-    // do not depend on the batch it is drawn in).
-    std::vector<std::uint8_t> seg(nk);
-    for (std::size_t i = 0; i < nk; ++i) seg[i] = draw_segment(setup0, seed, path, first + i);
-    std::vector<float> lambda(nk), churn(nk), nu(nk), sat(nk);
-    std::vector<std::uint64_t> ids;
-    std::vector<float> l(nk), c(nk), v(nk), s0(nk);
-    for (std::size_t g = 0; g < setup0.segments.size(); ++g) {
-      ids.clear();
-      for (std::size_t i = 0; i < nk; ++i)
-        if (seg[i] == g) ids.push_back(first + i);
-      sim::draw_traits_batch(setup0.segments[g], seed, path, ids.size(), ids.data(), l.data(), c.data(),
-                             v.data(), s0.data());
-      for (std::size_t j = 0; j < ids.size(); ++j) {
-        const std::size_t i = static_cast<std::size_t>(ids[j] - first);
-        lambda[i] = l[j]; churn[i] = c[j]; nu[i] = v[j]; sat[i] = s0[j];
-      }
-    }
-    block.append_new(first, nk, 0, seg.data(), static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE),
-                     lambda.data(), churn.data(), nu.data(), sat.data());
+    const NewTraits tr = draw_new_traits(setup0, seed, path, first, nk);
+    block.append_new(first, nk, 0, tr.seg.data(), static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE),
+                     tr.lambda.data(), tr.churn.data(), tr.nu.data(), tr.sat.data());
   };
   pop.blocks().resize(n_initial_blocks);
   if (!lazy_cohort) {
@@ -349,41 +341,17 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   {
     const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
                            scenarios::days_in(sc.base.purchase.time_unit);
-    // Segments, then the prior trait draws in one batch per segment (a customer's draws do
-    // not depend on the batch), then each customer's posterior.
+    // Segments and prior traits first, in batches, then each customer's posterior.
     const std::size_t E = plan.existing.size();
-    std::vector<std::uint8_t> segs(E);
-    std::vector<float> prior_lambda(E), prior_churn(E), prior_nu(E), prior_sat(E);
-    {
-      std::vector<std::uint64_t> ids;
-      std::vector<std::size_t> where;
-      std::vector<float> l(E), ch(E), v(E), s0(E);
-      for (std::size_t j = 0; j < E; ++j) segs[j] = draw_segment(setup0, seed, path, first_existing_id + j);
-      for (std::size_t g = 0; g < setup0.segments.size(); ++g) {
-        ids.clear();
-        where.clear();
-        for (std::size_t j = 0; j < E; ++j)
-          if (segs[j] == g) {
-            ids.push_back(first_existing_id + j);
-            where.push_back(j);
-          }
-        if (ids.empty()) continue;
-        sim::draw_traits_batch(setup0.segments[g], seed, path, ids.size(), ids.data(), l.data(), ch.data(), v.data(),
-                               s0.data());
-        for (std::size_t k = 0; k < ids.size(); ++k) {
-          const std::size_t j = where[k];
-          prior_lambda[j] = l[k]; prior_churn[j] = ch[k]; prior_nu[j] = v[k]; prior_sat[j] = s0[k];
-        }
-      }
-    }
+    const NewTraits prior = draw_new_traits(setup0, seed, path, first_existing_id, E);
     for (std::size_t j = 0; j < E; ++j) {
       const std::uint64_t id = first_existing_id + j;
       const auto& c = plan.existing[j];
-      const std::uint8_t seg = segs[j];
+      const std::uint8_t seg = prior.seg[j];
       const SegmentModel& m = setup0.segments[seg];
       rng::Stream hs(seed, path, id, 0, rng::Purpose::history);
       const bool alive = hs.uniform() < (*p_alive)[seg][j];
-      float lambda = prior_lambda[j], churn = prior_churn[j], nu = prior_nu[j], sat = prior_sat[j];
+      float lambda = prior.lambda[j], churn = prior.churn[j], nu = prior.nu[j], sat = prior.sat[j];
       // the prior draws above, then the posterior:
       rng::Stream& ts = hs;  // the posterior draws continue the history stream
       const double T_units = c.T * to_unit;

@@ -507,6 +507,17 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   members = n;
 }
 
+//! One step of poisson_inversion for a lane still above the pmf (u > p), as a select:
+//! mean / (k + 1) for every lane (never a division by 0, so the selects vectorise).
+[[gnu::always_inline]] inline void poisson_step(float& u, float& p, std::uint32_t& k, float mean)
+{
+  const bool move = u > p;
+  const float next = p * (mean / static_cast<float>(k + 1u));
+  u = move ? u - p : u;
+  p = move ? next : p;
+  k += move ? 1u : 0u;
+}
+
 //! Lockstep Poisson inversion (step 2) of the candidates r < n (chunk index list[r]; each
 //! has u > e^-mean): five steps of poisson_inversion's arithmetic, branch-free, from
 //! u = word 1, p = e^-mean. count[r] = the count reached; unfinished[r] = 1 where it
@@ -524,33 +535,7 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
     float u = mean < 10.0f ? w : 0.0f * w;  // u = 0: never above p, never moves
     float p = p0[j];
     std::uint32_t k = 0;
-    // five steps, written out; mean / (k + 1) for every lane (never a division by 0, so
-    // the selects vectorise)
-    bool move = u > p;
-    float next = p * (mean / 1.0f);
-    u = move ? u - p : u;
-    p = move ? next : p;
-    k += move ? 1u : 0u;
-    move = u > p;
-    next = p * (mean / static_cast<float>(k + 1u));
-    u = move ? u - p : u;
-    p = move ? next : p;
-    k += move ? 1u : 0u;
-    move = u > p;
-    next = p * (mean / static_cast<float>(k + 1u));
-    u = move ? u - p : u;
-    p = move ? next : p;
-    k += move ? 1u : 0u;
-    move = u > p;
-    next = p * (mean / static_cast<float>(k + 1u));
-    u = move ? u - p : u;
-    p = move ? next : p;
-    k += move ? 1u : 0u;
-    move = u > p;
-    next = p * (mean / static_cast<float>(k + 1u));
-    u = move ? u - p : u;
-    p = move ? next : p;
-    k += move ? 1u : 0u;
+    for (int step = 0; step < 5; ++step) poisson_step(u, p, k, mean);  // unrolled: a fixed count
     count[r] = k;
     unfinished[r] = static_cast<std::uint8_t>(int(!(mean < 10.0f)) | int(u > p) | int(p == 0.0f));
   }
