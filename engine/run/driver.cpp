@@ -388,7 +388,9 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   double loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
 
   // Block-major runs (see `acquires` above): blocks [0, n_major) run all H periods in one task.
-  std::vector<TallyRow> tallies_all;  // [t][block][segment]
+  // major_sum[t][segment]: the block-major blocks' tallies of period t, summed in block
+  // order (the same additions, in the same order, as the period loop's ordered merge).
+  std::vector<TallyRow> major_sum;
   std::size_t n_major = 0;  // blocks [0, n_major) run block-major
   auto run_block_major = [&] {
     auto& blocks = pop.blocks();
@@ -397,8 +399,9 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     if (acquires && nb > 0 && (lazy_cohort ? n0 % pop.block_size() != 0 : blocks.back().size() < pop.block_size()))
       n_major = nb - 1;  // the last block still takes new customers
     if (lazy_cohort && n_major < nb) init_block(nb - 1);  // simulated in the period loop
-    tallies_all.assign(static_cast<std::size_t>(H) * n_major * S, TallyRow{});
-    std::vector<sim::PeriodContext> ctxs(static_cast<std::size_t>(H));
+    const auto uH = static_cast<std::size_t>(H);
+    major_sum.assign(uH * S, TallyRow{});
+    std::vector<sim::PeriodContext> ctxs(uH);
     for (int t = 0; t < H; ++t) {
       const PeriodSetup& setup = *sched.periods[static_cast<std::size_t>(t)];
       sim::PeriodContext& ctx = ctxs[static_cast<std::size_t>(t)];
@@ -409,14 +412,31 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       ctx.discount = plan.discount;
       ctx.loyal_min_orders = setup.scenario.kpi.loyal_min_orders;
     }
-    tbb::this_task_arena::isolate([&] {
-      tbb::parallel_for(std::size_t{0}, n_major, [&](std::size_t bi) {
-        if (lazy_cohort) init_block(bi);
-        for (std::size_t t = 0; t < static_cast<std::size_t>(H); ++t)
-          sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&tallies_all[(t * n_major + bi) * S], S));
-        if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
+    // Blocks in groups whose per-block tallies (H x S rows each) take at most ~16 MB, so long
+    // horizons and many blocks do not hold every block's tallies at once; a group's tallies
+    // are added to major_sum in block order before the next group starts.
+    const std::size_t per_block = uH * S * sizeof(TallyRow);
+    const std::size_t group = std::max<std::size_t>(
+        {std::size_t{1}, (std::size_t{16} << 20) / per_block,
+         4 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency())});
+    std::vector<TallyRow> rows;  // [block in group][t][segment]
+    for (std::size_t g0 = 0; g0 < n_major; g0 += group) {
+      const std::size_t g1 = std::min(n_major, g0 + group);
+      rows.assign((g1 - g0) * uH * S, TallyRow{});
+      tbb::this_task_arena::isolate([&] {
+        tbb::parallel_for(g0, g1, [&](std::size_t bi) {
+          if (lazy_cohort) init_block(bi);
+          for (std::size_t t = 0; t < uH; ++t)
+            sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S], S));
+          if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
+        });
       });
-    });
+      for (std::size_t bi = g0; bi < g1; ++bi)
+        for (std::size_t t = 0; t < uH; ++t)
+          for (std::size_t g = 0; g < S; ++g)
+            for (std::size_t k = 0; k < sim::T_COUNT; ++k)
+              major_sum[t * S + g][k] += rows[((bi - g0) * uH + t) * S + g][k];
+    }
     if (lazy_cohort)
       for (const Block& block : blocks)
         for (std::uint8_t seg : block.segment) count_new(seg, 0.0, false);
@@ -479,12 +499,10 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       channel_count[c] += count;
     }
 
-    // Simulate the period: blocks in parallel, each filling its own tally rows (already
-    // done, block by block, in block-major mode).
+    // Simulate the period: the blocks not run block-major, in parallel, each filling its own
+    // tally rows.
     auto& blocks = pop.blocks();
-    tallies.assign(blocks.size() * S, TallyRow{});
-    std::copy(tallies_all.begin() + static_cast<std::ptrdiff_t>(ut * n_major * S),
-              tallies_all.begin() + static_cast<std::ptrdiff_t>((ut + 1) * n_major * S), tallies.begin());
+    tallies.assign((blocks.size() - n_major) * S, TallyRow{});  // the blocks simulated here
     sim::PeriodContext ctx;
     ctx.seed = seed;
     ctx.path = path;
@@ -495,14 +513,16 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     if (n_major < blocks.size())
       tbb::this_task_arena::isolate([&] {
         tbb::parallel_for(n_major, blocks.size(), [&](std::size_t bi) {
-          sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[bi * S], S));
+          sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[(bi - n_major) * S], S));
         });
       });
-    // Ordered merge: block 0, 1, 2, ... per segment.
+    // Ordered merge: block 0, 1, 2, ... per segment (the block-major ones already in major_sum).
     std::vector<TallyRow> seg_sum(S, TallyRow{});
-    for (std::size_t bi = 0; bi < blocks.size(); ++bi)
+    if (n_major > 0) std::copy(major_sum.begin() + static_cast<std::ptrdiff_t>(ut * S),
+                               major_sum.begin() + static_cast<std::ptrdiff_t>((ut + 1) * S), seg_sum.begin());
+    for (std::size_t bi = n_major; bi < blocks.size(); ++bi)
       for (std::size_t g = 0; g < S; ++g)
-        for (std::size_t k = 0; k < sim::T_COUNT; ++k) seg_sum[g][k] += tallies[bi * S + g][k];
+        for (std::size_t k = 0; k < sim::T_COUNT; ++k) seg_sum[g][k] += tallies[(bi - n_major) * S + g][k];
 
     TallyRow total{};
     for (std::size_t g = 0; g < S; ++g)
