@@ -1390,31 +1390,34 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       if (reviews) {
         // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in:
         // one Bernoulli(p_category) per order from the reviews stream, batched over buyers.
+        // Branch-free (the category is random): every buyer's lane is written, and the lane
+        // count advances only when its category writes reviews.
+        const double p_pro = m0.review_p_promoter, p_pas = m0.review_p_passive, p_det = m0.review_p_detractor;
         std::size_t nr = 0;
         for (std::size_t k = 0; k < n_buyers; ++k) {
           const std::size_t j = c.buyers[k], i = c0 + j;
           const double s = sat[j];
-          const int category = s >= 8.5 ? 1 : (s >= 6.5 ? 0 : -1);
-          const double review_p = category > 0 ? m0.review_p_promoter
-                                  : category == 0 ? m0.review_p_passive : m0.review_p_detractor;
-          if (!(review_p > 0)) continue;
+          const double review_p = s >= 8.5 ? p_pro : (s >= 6.5 ? p_pas : p_det);
           c.list[nr] = static_cast<std::uint32_t>(j);
           c.g_lo[nr] = L.id_lo[i];
           c.g_hi[nr] = L.id_hi[i];
           c.pk[nr] = c.orders[j];
           c.dprob[nr] = review_p;
-          ++nr;
+          nr += review_p > 0 ? 1 : 0;
         }
         bernoulli_counts(nr, ctx.seed, ctx.path, t, Purpose::reviews, c.g_lo, c.g_hi, c.pk, c.dprob, c.u0, c.w3,
                          c.g_j, c.g_ord, c.u1);
+        double reviews_n = 0, stars_sum = 0, negative = 0;
         for (std::size_t r = 0; r < nr; ++r) {
-          if (c.u0[r] == 0) continue;
           const double stars = review_stars(sat[c.list[r]]);
-          const double n_reviews = c.u0[r];
-          acc[T_REVIEWS] += n_reviews;
-          acc[T_STARS] += n_reviews * stars;
-          if (stars <= 2) acc[T_REVIEWS_NEGATIVE] += n_reviews;
+          const double n_reviews = c.u0[r];  // mostly 0: adds nothing
+          reviews_n += n_reviews;
+          stars_sum += n_reviews * stars;
+          negative += stars <= 2 ? n_reviews : 0.0;
         }
+        acc[T_REVIEWS] += reviews_n;
+        acc[T_STARS] += stars_sum;
+        acc[T_REVIEWS_NEGATIVE] += negative;
       }
     } else {
       for (std::size_t j = 0; j < nc; ++j) {
