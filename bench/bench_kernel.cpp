@@ -66,9 +66,11 @@ const char* PARETO_NBD = "[purchase]\nmodel = \"pareto_nbd\"\ntime_unit = \"week
 const char* SBG = "[purchase]\nmodel = \"sbg\"\nalpha = 0.704\nbeta = 1.182\nfee = 20.0\n";
 
 //! state.range(0) new customers in blocks of state.range(1) (simulation.block_size), all
-//! simulated over H = 60 periods, block after block as one thread of the driver does; only
-//! the kernel calls are timed (trait draws and block set-up are not).
-void kernel(benchmark::State& state, const char* purchase)
+//! simulated over H = 60 periods as one thread of the driver does: period by period (every
+//! block, then the next period), or block-major (every period of a block, then the next
+//! block: the driver's schedule for blocks no customer joins after the start). Only the
+//! kernel calls are timed (trait draws and block set-up are not).
+void kernel(benchmark::State& state, const char* purchase, bool block_major = false)
 {
   const auto sc = scenarios::load_string(reference_toml(purchase), "bench.toml", ".");
   const std::vector<sim::SegmentModel> segments = {
@@ -92,17 +94,22 @@ void kernel(benchmark::State& state, const char* purchase)
     state.PauseTiming();
     std::vector<sim::Block> blocks = proto;
     state.ResumeTiming();
-    for (int t = 0; t < H; ++t) {
+    auto period = [&](sim::Block& b, int t) {
       sim::PeriodContext ctx;
       ctx.seed = 1;
       ctx.path = 0;
       ctx.period = static_cast<std::uint32_t>(t);
       ctx.segments = segments;
       ctx.discount = discount;
-      for (auto& b : blocks) {
-        tallies[0] = sim::TallyRow{};
-        sim::simulate_period(b, ctx, tallies);
-      }
+      tallies[0] = sim::TallyRow{};
+      sim::simulate_period(b, ctx, tallies);
+    };
+    if (block_major) {
+      for (auto& b : blocks)
+        for (int t = 0; t < H; ++t) period(b, t);
+    } else {
+      for (int t = 0; t < H; ++t)
+        for (auto& b : blocks) period(b, t);
     }
     state.PauseTiming();
     clv = 0;
@@ -116,6 +123,7 @@ void kernel(benchmark::State& state, const char* purchase)
 }
 
 void BM_KernelSbgPoissonReference(benchmark::State& s) { kernel(s, SBG_POISSON); }
+void BM_KernelSbgPoissonReferenceBlockMajor(benchmark::State& s) { kernel(s, SBG_POISSON, true); }
 void BM_KernelBgNbd(benchmark::State& s) { kernel(s, BG_NBD); }
 void BM_KernelParetoNbd(benchmark::State& s) { kernel(s, PARETO_NBD); }
 void BM_KernelSbg(benchmark::State& s) { kernel(s, SBG); }
@@ -149,6 +157,12 @@ BENCHMARK(BM_KernelSbgPoissonReference)
     ->Args({262144, 4096})
     ->Args({262144, 16384})
     ->Args({262144, 65536})
+    ->Args({1048576, 4096})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KernelSbgPoissonReferenceBlockMajor)
+    ->Args({262144, 4096})
+    ->Args({262144, 16384})
+    ->Args({1048576, 4096})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_KernelBgNbd)->Args({262144, 4096})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_KernelParetoNbd)->Args({262144, 4096})->Unit(benchmark::kMillisecond);
