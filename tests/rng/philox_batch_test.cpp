@@ -74,4 +74,33 @@ TEST(Vmath, ExpLogSqrtWithinTwoUlpOfLibm)
   EXPECT_EQ(clvsim::rng::vmath::exp(-800.0), 0.0);
 }
 
+TEST(Vmath, Log1pWithinFourUlpOfLibm)
+{
+  // log1p(x) for x from 1e-300 to 1e3 and negative x down to -0.9: relative error against libm
+  std::mt19937_64 g(8);
+  std::uniform_real_distribution<double> e(-300.0, 3.0), neg(-0.9, 0.0);
+  double worst = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double x = i % 4 == 3 ? neg(g) : std::pow(10.0, e(g));
+    const double want = std::log1p(x);
+    if (want != 0.0) worst = std::max(worst, std::fabs(clvsim::rng::vmath::log1p(x) / want - 1.0));
+  }
+  EXPECT_LT(worst, 9e-16);
+  EXPECT_EQ(clvsim::rng::vmath::log1p(0.0), 0.0);
+  EXPECT_EQ(clvsim::rng::vmath::log1p(1e-300), 1e-300);  // 1 + x rounds to 1: x itself
+}
+
+TEST(Stream, PreloadedStreamEqualsTheStreamWordForWord)
+{
+  // a stream whose first block came from philox_batch continues exactly as a fresh one
+  const std::uint64_t seed = 99, id = (std::uint64_t{3} << 32) | 12345u;
+  Stream fresh(seed, 2, id, 7, Purpose::incidents);
+  std::uint32_t lo = static_cast<std::uint32_t>(id), w0, w1, w2, w3;
+  std::uint8_t hi = clvsim::rng::id_high_bits(id);
+  clvsim::rng::philox_batch(1, seed, 2, 0, clvsim::rng::counter_word2(7, Purpose::incidents, 0), &lo, &hi, &w0, &w1,
+                            &w2, &w3);
+  Stream pre = Stream::preloaded(seed, 2, id, 7, Purpose::incidents, w0, w1, w2, w3);
+  for (int k = 0; k < 12; ++k) EXPECT_EQ(pre.next_u32(), fresh.next_u32()) << "word " << k;
+}
+
 }  // namespace
