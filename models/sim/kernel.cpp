@@ -446,6 +446,47 @@ struct SegParams {
 //! the chance of no order; with SURVIVAL (the sBG models) survival, from word 0. Branch-free
 //! and in single precision over contiguous arrays, so it runs 16 lanes at a time. PLAIN: no
 //! frequency effect anywhere (multiplier 1, p0 = e^-lambda as computed by Block::push_back).
+//! Step 1 for lane j (meta mt): the hazard multiplier h[j], the frequency multiplier
+//! mult[j], the chance of no order p0[j] and a zero satisfaction change ds[j]; returns
+//! whether the customer survives to order this period (with SURVIVAL, the sBG models: word 0
+//! against (1-theta)^h; an acquisition period always). Shared by multipliers and
+//! survival_and_orders, inlined into their vector loops.
+template <bool SINGLE, bool PLAIN, bool SURVIVAL>
+[[gnu::always_inline]] inline int multiplier_lane(std::size_t j, std::uint32_t mt, const SegParams& P0,
+                                                  const SegParams* __restrict sp, const float* __restrict sat,
+                                                  const float* __restrict lambda, const float* __restrict churn,
+                                                  const float* __restrict p0_live, const std::uint32_t* __restrict w0,
+                                                  std::uint32_t t, float* __restrict h, float* __restrict mult,
+                                                  float* __restrict p0, float* __restrict ds)
+{
+  const std::uint32_t g = SINGLE ? 0u : LiveState::segment_of(mt);
+  // one segment: the parameters are loop invariants (a gather otherwise)
+  const float cs = SINGLE ? P0.cs : sp[g].cs, ref = SINGLE ? P0.ref : sp[g].ref, hm = SINGLE ? P0.hm : sp[g].hm,
+              lh = SINGLE ? P0.lh : sp[g].lh, one = SINGLE ? P0.one : sp[g].one;
+  const std::uint8_t fl = LiveState::flags_of(mt);
+  const bool member = (fl & MEMBER) != 0;
+  const float s = sat[j];
+  const float hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one);
+  h[j] = hj;
+  if constexpr (PLAIN) {
+    mult[j] = 1.0f;
+    p0[j] = p0_live[j];
+  } else {
+    const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
+    const float m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one);
+    mult[j] = m;
+    p0[j] = rng::vmath::exp_f(-(lambda[j] * m));
+  }
+  ds[j] = 0.0f;
+  if constexpr (SURVIVAL) {
+    const int acquisition = int(LiveState::acq_of(mt) == t) & int((fl & EXISTING) == 0);
+    // survive with probability (1-theta)^h; churn holds log(1-theta)
+    return acquisition | int(rng::word_uniform_f(w0[j]) < rng::vmath::exp_f(hj * churn[j]));
+  } else {
+    return 1;
+  }
+}
+
 template <bool SINGLE, bool PLAIN, bool SURVIVAL>
 [[gnu::noinline]] void multipliers(std::size_t nc, const std::uint32_t* __restrict meta, const float* __restrict sat,
                  const float* __restrict lambda, const float* __restrict churn, const float* __restrict p0_live,
@@ -454,36 +495,9 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
                  std::uint8_t* __restrict state)
 {
   const SegParams P0 = sp[0];
-  for (std::size_t j = 0; j < nc; ++j) {
-    const std::uint32_t mt = meta[j];
-    const std::uint32_t g = SINGLE ? 0u : LiveState::segment_of(mt);
-    // one segment: the parameters are loop invariants (a gather otherwise)
-    const float cs = SINGLE ? P0.cs : sp[g].cs, ref = SINGLE ? P0.ref : sp[g].ref, hm = SINGLE ? P0.hm : sp[g].hm,
-                lh = SINGLE ? P0.lh : sp[g].lh, one = SINGLE ? P0.one : sp[g].one;
-    const std::uint8_t fl = LiveState::flags_of(mt);
-    const bool member = (fl & MEMBER) != 0;
-    const float s = sat[j];
-    const float hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one);
-    h[j] = hj;
-    if constexpr (PLAIN) {
-      mult[j] = 1.0f;
-      p0[j] = p0_live[j];
-    } else {
-      const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
-      const float m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one);
-      mult[j] = m;
-      p0[j] = rng::vmath::exp_f(-(lambda[j] * m));
-    }
-    ds[j] = 0.0f;
-    if constexpr (SURVIVAL) {
-      const int acquisition = int(LiveState::acq_of(mt) == t) & int((fl & EXISTING) == 0);
-      // survive with probability (1-theta)^h; churn holds log(1-theta)
-      const int survives = acquisition | int(rng::word_uniform_f(w0[j]) < rng::vmath::exp_f(hj * churn[j]));
-      state[j] = static_cast<std::uint8_t>(survives);
-    } else {
-      state[j] = 1;
-    }
-  }
+  for (std::size_t j = 0; j < nc; ++j)
+    state[j] = static_cast<std::uint8_t>(multiplier_lane<SINGLE, PLAIN, SURVIVAL>(j, meta[j], P0, sp, sat, lambda, churn,
+                                                                                  p0_live, w0, t, h, mult, p0, ds));
 }
 
 //! Step 2 with per-customer period costs (marketing e-mails, loyalty membership; SPEC §6.4,
@@ -578,32 +592,13 @@ template <bool SINGLE, bool PLAIN>
   const SegParams P0 = sp[0];
   std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
   for (std::size_t j = 0; j < nc; ++j) {
-    // multipliers
     const std::uint32_t mt = meta[j];
-    const std::uint32_t g = SINGLE ? 0u : LiveState::segment_of(mt);
-    const float cs = SINGLE ? P0.cs : sp[g].cs, ref = SINGLE ? P0.ref : sp[g].ref, hm = SINGLE ? P0.hm : sp[g].hm,
-                lh = SINGLE ? P0.lh : sp[g].lh, one_f = SINGLE ? P0.one : sp[g].one;
-    const std::uint8_t fl = LiveState::flags_of(mt);
-    const bool member = (fl & MEMBER) != 0;
-    const float s = sat[j];
-    const float hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one_f);
-    h[j] = hj;
-    float p0j;
-    if constexpr (PLAIN) {
-      mult[j] = 1.0f;
-      p0j = p0_live[j];
-    } else {
-      const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
-      const float m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one_f);
-      mult[j] = m;
-      p0j = rng::vmath::exp_f(-(lambda[j] * m));
-    }
-    p0[j] = p0j;
-    ds[j] = 0.0f;
-    const int acquisition = int(LiveState::acq_of(mt) == t) & int((fl & EXISTING) == 0);
-    const int alive = acquisition | int(rng::word_uniform_f(w0[j]) < rng::vmath::exp_f(hj * churn[j]));
+    const int alive = multiplier_lane<SINGLE, PLAIN, true>(j, mt, P0, sp, sat, lambda, churn, p0_live, w0, t, h, mult,
+                                                           p0, ds);
     state[j] = static_cast<std::uint8_t>(alive);
-    // order_decisions
+    const float p0j = p0[j];
+    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    // the order decision (word 1 against the chance of no order)
     const int buys = alive & (acquisition | int(rng::word_uniform_f(w1[j]) > p0j));
     orders[j] = static_cast<std::uint32_t>(alive & acquisition);
     cand[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));
