@@ -612,14 +612,7 @@ template <bool SINGLE, bool PLAIN>
     one_risk += one;
     one_ord += one & buys;
   }
-  OrderCounts oc;
-  oc.active = active;
-  oc.churned = churned;
-  oc.loyal_risk = loyal_risk;
-  oc.loyal_ord = loyal_ord;
-  oc.one_risk = one_risk;
-  oc.one_ord = one_ord;
-  return oc;
+  return OrderCounts{active, churned, loyal_risk, loyal_ord, one_risk, one_ord};
 }
 
 //! Step 3: the buyer-ordered lanes of the spend batch. For buyer k (chunk index buyers[k]):
@@ -845,15 +838,7 @@ struct EndCounts {
     s_alive[j] = alive ? s : 0.0f * s;
     sat[j] = s;
   }
-  EndCounts ec;
-  ec.alive_end = alive_end;
-  ec.members = members;
-  ec.members_pro = members_pro;
-  ec.members_pas = members_pas;
-  ec.promoters = promoters;
-  ec.passives = passives;
-  ec.dropped = dropped;
-  return ec;
+  return EndCounts{alive_end, members, members_pro, members_pas, promoters, passives, dropped};
 }
 
 template <PurchaseModel MODEL, bool SINGLE>
