@@ -392,6 +392,18 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   // order (the same additions, in the same order, as the period loop's ordered merge).
   std::vector<TallyRow> major_sum;
   std::size_t n_major = 0;  // blocks [0, n_major) run block-major
+  // What the kernel needs of period t: the period's setup, the discount factors.
+  auto period_context = [&](int t) {
+    const PeriodSetup& setup = *sched.periods[static_cast<std::size_t>(t)];
+    sim::PeriodContext ctx;
+    ctx.seed = seed;
+    ctx.path = path;
+    ctx.period = static_cast<std::uint32_t>(t);
+    ctx.segments = setup.segments;
+    ctx.discount = plan.discount;
+    ctx.loyal_min_orders = setup.scenario.kpi.loyal_min_orders;
+    return ctx;
+  };
   auto run_block_major = [&] {
     auto& blocks = pop.blocks();
     const std::size_t nb = blocks.size();
@@ -402,16 +414,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     const auto uH = static_cast<std::size_t>(H);
     major_sum.assign(uH * S, TallyRow{});
     std::vector<sim::PeriodContext> ctxs(uH);
-    for (int t = 0; t < H; ++t) {
-      const PeriodSetup& setup = *sched.periods[static_cast<std::size_t>(t)];
-      sim::PeriodContext& ctx = ctxs[static_cast<std::size_t>(t)];
-      ctx.seed = seed;
-      ctx.path = path;
-      ctx.period = static_cast<std::uint32_t>(t);
-      ctx.segments = setup.segments;
-      ctx.discount = plan.discount;
-      ctx.loyal_min_orders = setup.scenario.kpi.loyal_min_orders;
-    }
+    for (int t = 0; t < H; ++t) ctxs[static_cast<std::size_t>(t)] = period_context(t);
     // Blocks in groups whose per-block tallies (H x S rows each) take at most ~16 MB, so long
     // horizons and many blocks do not hold every block's tallies at once; a group's tallies
     // are added to major_sum in block order before the next group starts.
@@ -503,13 +506,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     // tally rows.
     auto& blocks = pop.blocks();
     tallies.assign((blocks.size() - n_major) * S, TallyRow{});  // the blocks simulated here
-    sim::PeriodContext ctx;
-    ctx.seed = seed;
-    ctx.path = path;
-    ctx.period = static_cast<std::uint32_t>(t);
-    ctx.segments = setup.segments;
-    ctx.discount = plan.discount;
-    ctx.loyal_min_orders = st.kpi.loyal_min_orders;
+    const sim::PeriodContext ctx = period_context(t);
     if (n_major < blocks.size())
       tbb::this_task_arena::isolate([&] {
         tbb::parallel_for(n_major, blocks.size(), [&](std::size_t bi) {
