@@ -33,6 +33,20 @@ inline std::uint8_t id_high_bits(std::uint64_t customer)
   return static_cast<std::uint8_t>((customer >> 32) & 0xFFu);
 }
 
+namespace detail {
+#if defined(__AVX512F__)
+//! The low and high 32-bit halves of a x m (m = a multiplier in each 64-bit element) in 16
+//! lanes: vpmuludq of the even lanes and of the odd lanes shifted down, then one masked
+//! in-pair swap for each half.
+[[gnu::always_inline]] inline void mulhilo16(__m512i a, __m512i m, __m512i& lo, __m512i& hi)
+{
+  const __m512i pe = _mm512_mul_epu32(a, m), po = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);
+  lo = _mm512_mask_shuffle_epi32(pe, 0xAAAA, po, _MM_PERM_CDAB);
+  hi = _mm512_mask_shuffle_epi32(po, 0x5555, pe, _MM_PERM_CDAB);
+}
+#endif
+}  // namespace detail
+
 //! Block `block` of n streams: lane j has counter {block, id_lo[j], word2_base | id_hi[j] << 24,
 //! path} and key {seed low, seed high}; its four words go to w0[j] .. w3[j].
 //! word2_base = counter_word2(period, purpose, 0); id_hi[j] = id_high_bits(id_j).
@@ -48,23 +62,57 @@ inline void philox_batch(std::size_t n, std::uint64_t seed, std::uint32_t path, 
   std::size_t j = 0;
 #if defined(__AVX512F__)
   {
+    // When the 16 lanes share their id bits 32-39 (always, below 2^32 customers), every
+    // counter word but id_lo is the same in all lanes: round 1 is scalar but for one xor, and
+    // rounds 2 and 3 have one scalar product each (16 vector products instead of 20).
     const __m512i m0 = _mm512_set1_epi64(M0), m1 = _mm512_set1_epi64(M1);
-    const __m512i vblock = _mm512_set1_epi32(static_cast<int>(block));
     const __m512i vword2 = _mm512_set1_epi32(static_cast<int>(word2_base));
-    const __m512i vpath = _mm512_set1_epi32(static_cast<int>(path));
+    const std::uint64_t p0 = std::uint64_t{M0} * block;  // round 1: block x M0, in every lane
+    const std::uint32_t hi0_1 = static_cast<std::uint32_t>(p0 >> 32), lo0_1 = static_cast<std::uint32_t>(p0);
     for (; j + 16 <= n; j += 16) {
-      __m512i c0 = vblock, c1 = _mm512_loadu_si512(id_lo + j);
-      const __m512i hi = _mm512_slli_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(id_hi + j))), 24);
-      __m512i c2 = _mm512_or_si512(vword2, hi), c3 = vpath;
+      const __m128i hi8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(id_hi + j));
+      const __m512i id = _mm512_loadu_si512(id_lo + j);
+      __m512i c0, c1, c2, c3;
       std::uint32_t key0 = k0, key1 = k1;
-      for (int r = 0; r < 10; ++r) {
-        // 32x32->64 products of the even lanes and (shifted down) of the odd lanes
-        const __m512i pe0 = _mm512_mul_epu32(c0, m0), po0 = _mm512_mul_epu32(_mm512_srli_epi64(c0, 32), m0);
-        const __m512i pe1 = _mm512_mul_epu32(c2, m1), po1 = _mm512_mul_epu32(_mm512_srli_epi64(c2, 32), m1);
-        const __m512i lo0 = _mm512_mask_blend_epi32(0xAAAA, pe0, _mm512_slli_epi64(po0, 32));
-        const __m512i hi0 = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe0, 32), po0);
-        const __m512i lo1 = _mm512_mask_blend_epi32(0xAAAA, pe1, _mm512_slli_epi64(po1, 32));
-        const __m512i hi1 = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe1, 32), po1);
+      int r = 0;
+      if (_mm_movemask_epi8(_mm_cmpeq_epi8(hi8, _mm_set1_epi8(static_cast<char>(id_hi[j])))) == 0xFFFF) {
+        const std::uint32_t ctr2 = word2_base | (std::uint32_t{id_hi[j]} << 24);
+        const std::uint64_t p1 = std::uint64_t{M1} * ctr2;
+        // after round 1: c0 = hi1 ^ id_lo ^ key0 varies; c1 = lo1, c2 = hi0 ^ path ^ key1, c3 = lo0
+        c0 = _mm512_xor_si512(id, _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(p1 >> 32) ^ key0)));
+        const std::uint32_t s1 = static_cast<std::uint32_t>(p1), s2 = hi0_1 ^ path ^ key1, s3 = lo0_1;
+        key0 += W0;
+        key1 += W1;
+        // round 2: the product of c2 is a scalar; c0 and c1 come out scalars
+        const std::uint64_t q1 = std::uint64_t{M1} * s2;
+        __m512i lo0, hi0;
+        detail::mulhilo16(c0, m0, lo0, hi0);
+        const std::uint32_t t0 = static_cast<std::uint32_t>(q1 >> 32) ^ s1 ^ key0, t1 = static_cast<std::uint32_t>(q1);
+        c2 = _mm512_xor_si512(hi0, _mm512_set1_epi32(static_cast<int>(s3 ^ key1)));
+        c3 = lo0;
+        key0 += W0;
+        key1 += W1;
+        // round 3: the product of c0 is a scalar
+        const std::uint64_t q0 = std::uint64_t{M0} * t0;
+        __m512i lo1, hi1;
+        detail::mulhilo16(c2, m1, lo1, hi1);
+        c0 = _mm512_xor_si512(hi1, _mm512_set1_epi32(static_cast<int>(t1 ^ key0)));
+        c1 = lo1;
+        c2 = _mm512_xor_si512(c3, _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(q0 >> 32) ^ key1)));
+        c3 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(q0)));
+        key0 += W0;
+        key1 += W1;
+        r = 3;
+      } else {
+        c0 = _mm512_set1_epi32(static_cast<int>(block));
+        c1 = id;
+        c2 = _mm512_or_si512(vword2, _mm512_slli_epi32(_mm512_cvtepu8_epi32(hi8), 24));
+        c3 = _mm512_set1_epi32(static_cast<int>(path));
+      }
+      for (; r < 10; ++r) {
+        __m512i lo0, hi0, lo1, hi1;
+        detail::mulhilo16(c0, m0, lo0, hi0);
+        detail::mulhilo16(c2, m1, lo1, hi1);
         // 0x96: a ^ b ^ c
         c0 = _mm512_ternarylogic_epi32(hi1, c1, _mm512_set1_epi32(static_cast<int>(key0)), 0x96);
         c1 = lo1;

@@ -45,6 +45,38 @@ TEST(PhiloxBatch, EveryLaneEqualsTheScalarStreamBlock)
   }
 }
 
+// The vector body folds rounds 1-3 when a group of 16 lanes shares its id bits 32-39 (every
+// group, below 2^32 customers): ids below 2^32, ids sharing nonzero high bits, and groups
+// that mix them, against the scalar stream.
+TEST(PhiloxBatch, SharedHighIdBitsEqualTheScalarStreamBlock)
+{
+  std::mt19937_64 g(43);
+  const std::size_t n = 203;
+  for (const int mode : {0, 1, 2}) {
+    std::vector<std::uint32_t> lo(n), w0(n), w1(n), w2(n), w3(n);
+    std::vector<std::uint8_t> hi(n);
+    std::vector<std::uint64_t> ids(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint64_t high = mode == 0 ? 0 : mode == 1 ? 0xA7 : (j / 16 % 2 ? 0x31 : (j % 5 == 0 ? 2 : 3));
+      ids[j] = (high << 32) | (g() & 0xFFFFFFFFu);
+      lo[j] = static_cast<std::uint32_t>(ids[j]);
+      hi[j] = clvsim::rng::id_high_bits(ids[j]);
+    }
+    for (std::uint32_t block : {0u, 3u, 0xFFFFFFFFu}) {
+      const std::uint64_t seed = 0xFEDCBA9876543210ull;
+      clvsim::rng::philox_batch(n, seed, 0xDEADBEEFu, block, clvsim::rng::counter_word2(59, Purpose::incidents, 0),
+                                lo.data(), hi.data(), w0.data(), w1.data(), w2.data(), w3.data());
+      for (std::size_t j = 0; j < n; ++j) {
+        Stream s(seed, 0xDEADBEEFu, ids[j], 59, Purpose::incidents, block);
+        ASSERT_EQ(s.next_u32(), w0[j]) << mode << " " << j;
+        ASSERT_EQ(s.next_u32(), w1[j]) << mode << " " << j;
+        ASSERT_EQ(s.next_u32(), w2[j]) << mode << " " << j;
+        ASSERT_EQ(s.next_u32(), w3[j]) << mode << " " << j;
+      }
+    }
+  }
+}
+
 TEST(PhiloxBatch, FirstBlockSkipsWholeBlocks)
 {
   Stream a(9, 1, 123, 4, Purpose::order_values);
