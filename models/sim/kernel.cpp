@@ -450,8 +450,10 @@ struct SegParams {
 //! mult[j], the chance of no order p0[j] and a zero satisfaction change ds[j]; returns
 //! whether the customer survives to order this period (with SURVIVAL, the sBG models: word 0
 //! against (1-theta)^h; an acquisition period always). Shared by multipliers and
-//! survival_and_orders, inlined into their vector loops.
-template <bool SINGLE, bool PLAIN, bool SURVIVAL>
+//! survival_and_orders, inlined into their vector loops. STORE = false (survival_and_orders
+//! of sbg_poisson with PLAIN) leaves h, mult and p0 unwritten: nothing reads h there, and
+//! mult = 1 and p0 = p0_live are read from where they are.
+template <bool SINGLE, bool PLAIN, bool SURVIVAL, bool STORE = true>
 [[gnu::always_inline]] inline int multiplier_lane(std::size_t j, std::uint32_t mt, const SegParams& P0,
                                                   const SegParams* __restrict sp, const float* __restrict sat,
                                                   const float* __restrict lambda, const float* __restrict churn,
@@ -467,10 +469,12 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   const bool member = (fl & MEMBER) != 0;
   const float s = sat[j];
   const float hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one);
-  h[j] = hj;
+  if constexpr (STORE) h[j] = hj;
   if constexpr (PLAIN) {
-    mult[j] = 1.0f;
-    p0[j] = p0_live[j];
+    if constexpr (STORE) {
+      mult[j] = 1.0f;
+      p0[j] = p0_live[j];
+    }
   } else {
     const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
     const float m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one);
@@ -508,7 +512,7 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
                                            std::uint32_t t, double mk, double lc, float* __restrict amount,
                                            std::int64_t& members)
 {
-  std::int64_t n = 0;
+  std::int32_t n = 0;  // nc <= CHUNK
   for (std::size_t j = 0; j < nc; ++j) {
     const std::uint32_t mt = meta[j];
     const int alive = int(state[j] != 0);
@@ -537,6 +541,8 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
 //! u = word 1, p = e^-mean. count[r] = the count reached; unfinished[r] = 1 where it
 //! must be redone one lane at a time (a mean >= 10, still above the pmf after five steps,
 //! or a pmf that underflowed).
+//! PLAIN: every multiplier is 1 (mult is not read; lambda x 1 = lambda exactly).
+template <bool PLAIN>
 [[gnu::noinline]] void poisson_lockstep(std::size_t n, const std::uint32_t* __restrict list,
                                         const float* __restrict lambda, const float* __restrict mult,
                                         const float* __restrict p0, const std::uint32_t* __restrict w1,
@@ -544,7 +550,7 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
 {
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t j = list[r];
-    const float mean = lambda[j] * mult[j];
+    const float mean = PLAIN ? lambda[j] : lambda[j] * mult[j];
     const float w = rng::word_uniform_f(w1[j]);
     float u = mean < 10.0f ? w : 0.0f * w;  // u = 0: never above p, never moves
     float p = p0[j];
@@ -590,13 +596,14 @@ template <bool SINGLE, bool PLAIN>
                                                   std::uint32_t* __restrict orders, std::uint8_t* __restrict cand)
 {
   const SegParams P0 = sp[0];
-  std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
+  // 32-bit counts (nc <= CHUNK): 64-bit ones made the vectoriser widen every lane
+  std::int32_t active = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
   for (std::size_t j = 0; j < nc; ++j) {
     const std::uint32_t mt = meta[j];
-    const int alive = multiplier_lane<SINGLE, PLAIN, true>(j, mt, P0, sp, sat, lambda, churn, p0_live, w0, t, h, mult,
-                                                           p0, ds);
+    const int alive = multiplier_lane<SINGLE, PLAIN, true, !PLAIN>(j, mt, P0, sp, sat, lambda, churn, p0_live, w0, t,
+                                                                   h, mult, p0, ds);
     state[j] = static_cast<std::uint8_t>(alive);
-    const float p0j = p0[j];
+    const float p0j = PLAIN ? p0_live[j] : p0[j];
     const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
     // the order decision (word 1 against the chance of no order)
     const int buys = alive & (acquisition | int(rng::word_uniform_f(w1[j]) > p0j));
@@ -606,13 +613,12 @@ template <bool SINGLE, bool PLAIN>
     const int loyal = (acquisition ^ 1) & int(n_prior >= loyal_min);
     const int one = (acquisition ^ 1) & int(n_prior == 1) & (loyal ^ 1);
     active += alive;
-    churned += alive ^ 1;
     loyal_risk += loyal;
     loyal_ord += loyal & buys;
     one_risk += one;
     one_ord += one & buys;
   }
-  return OrderCounts{active, churned, loyal_risk, loyal_ord, one_risk, one_ord};
+  return OrderCounts{active, static_cast<std::int64_t>(nc) - active, loyal_risk, loyal_ord, one_risk, one_ord};
 }
 
 //! Step 3: the buyer-ordered lanes of the spend batch. For buyer k (chunk index buyers[k]):
@@ -784,7 +790,7 @@ struct FastService {
                    float* __restrict cl, float* __restrict dsk, std::int64_t& n_orders, std::int64_t& n_acquisitions,
                    std::int64_t& n_returned)
 {
-  std::int64_t no = 0, na = 0, nr = 0;
+  std::int32_t no = 0, na = 0, nr = 0;  // ns <= CHUNK buyers with fewer than 64 orders each
   for (std::size_t r = 0; r < ns; ++r) {
     const std::uint32_t k = list[r];
     const std::uint32_t mt = meta[buyers[k]];
@@ -819,7 +825,8 @@ struct EndCounts {
                         const float* __restrict dsat, float* __restrict sat, float mean0, float keepf,
                         float* __restrict s_alive)
 {
-  std::int64_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
+  // 32-bit counts (nc <= CHUNK), so the vectoriser does not widen every lane
+  std::int32_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
                dropped = 0;
   for (std::size_t j = 0; j < nc; ++j) {
     const int alive = int(state[j] == 1);
@@ -993,13 +1000,17 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         // restarting the inversion from its start (identical arithmetic, same count).
         std::uint8_t* __restrict unfinished = c.keep;  // scratch (free here)
         std::uint32_t* __restrict redo = c.g_j;        // scratch (free here)
-        poisson_lockstep(ncand, c.list, lambda, c.mult, c.p0, c.w1, c.pk, unfinished);
+        // with plain rates step 1 left mult (= 1) and p0 (= the live state's) unwritten
+        const float* p0 = plain_rate ? &L.p0[c0] : c.p0;
+        if (plain_rate) poisson_lockstep<true>(ncand, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
+        else poisson_lockstep<false>(ncand, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
         for (std::size_t r = 0; r < ncand; ++r) c.orders[c.list[r]] = c.pk[r];
         const std::size_t nredo = index_list(unfinished, ncand, redo);
         for (std::size_t r = 0; r < nredo; ++r) {
           const std::size_t k = redo[r], j = c.list[k], i = c0 + j;
           const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-          c.orders[j] = order_count(rng::word_uniform_f(c.w1[j]), lambda[j] * c.mult[j], c.p0[j], ctx, id);
+          const float mean = plain_rate ? lambda[j] : lambda[j] * c.mult[j];
+          c.orders[j] = order_count(rng::word_uniform_f(c.w1[j]), mean, p0[j], ctx, id);
         }
       }
       if constexpr (!SINGLE) {
