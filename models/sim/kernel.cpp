@@ -525,12 +525,14 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   members = n;
 }
 
-//! One step of poisson_inversion for a lane still above the pmf (u > p), as a select:
-//! mean / (k + 1) for every lane (never a division by 0, so the selects vectorise).
-[[gnu::always_inline]] inline void poisson_step(float& u, float& p, std::uint32_t& k, float mean)
+//! Step S of poisson_inversion for a lane still above the pmf (u > p), as a select. Lanes
+//! still moving have k = S, so mean / (S + 1) is poisson_inversion's mean / (k + 1), with
+//! a constant divisor.
+template <int S>
+[[gnu::always_inline]] inline void poisson_step_at(float& u, float& p, std::uint32_t& k, float mean)
 {
   const bool move = u > p;
-  const float next = p * (mean / static_cast<float>(k + 1u));
+  const float next = p * (mean / static_cast<float>(S + 1));
   u = move ? u - p : u;
   p = move ? next : p;
   k += move ? 1u : 0u;
@@ -555,7 +557,13 @@ template <bool PLAIN>
     float u = mean < 10.0f ? w : 0.0f * w;  // u = 0: never above p, never moves
     float p = p0[j];
     std::uint32_t k = 0;
-    for (int step = 0; step < 5; ++step) poisson_step(u, p, k, mean);  // unrolled: a fixed count
+    // A lane that stops never moves again, so a moving lane has k = step: its divisor is the
+    // step's constant (mean / 1, 2 and 4 are exact products; only 3 and 5 divide).
+    poisson_step_at<0>(u, p, k, mean);
+    poisson_step_at<1>(u, p, k, mean);
+    poisson_step_at<2>(u, p, k, mean);
+    poisson_step_at<3>(u, p, k, mean);
+    poisson_step_at<4>(u, p, k, mean);
     count[r] = k;
     unfinished[r] = static_cast<std::uint8_t>(int(!(mean < 10.0f)) | int(u > p) | int(p == 0.0f));
   }
