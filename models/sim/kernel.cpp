@@ -421,7 +421,8 @@ struct Chunk {
   // the buyers in buyer order k: ids, order counts, rates, Gamma shapes and totals
   alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK], g_ord[CHUNK], g_ret[CHUNK];
   alignas(64) std::uint8_t g_hi[CHUNK], g_batched[CHUNK];
-  alignas(64) std::uint8_t code[CHUNK], flag[CHUNK], fast[CHUNK];  // classify_buyers, fast_incidents
+  alignas(64) std::uint8_t code[CHUNK], flag[CHUNK];  // classify_buyers
+  alignas(64) std::uint32_t fast[CHUNK];               // fast_incidents (32-bit: see there)
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
   alignas(64) std::uint32_t iota[CHUNK];  // 0, 1, 2, ...
   alignas(64) double dprob[CHUNK];        // per-lane probabilities of batched Bernoulli trials
@@ -709,7 +710,8 @@ struct FastService {
 //! courtesy, so 2 contacts use all 4 words, as does 1 with courtesy. fast[r] = 1 for those;
 //! the others are left to the per-buyer loop.
 //! Per lane: discounted contribution cl, satisfaction change dsk, kept value and its repeat
-//! part, contacts.
+//! part, contacts. The words sw0..sw3 and the outputs are read and written up to n rounded
+//! up to 16 (the outputs' padding lanes are garbage, fast = 0).
 [[gnu::noinline]] void fast_incidents(std::size_t n, const std::uint32_t* __restrict rest,
                                       const std::uint8_t* __restrict code, const std::uint32_t* __restrict buyers,
                                       const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
@@ -718,7 +720,7 @@ struct FastService {
                                       const std::uint32_t* __restrict sw0, const std::uint32_t* __restrict sw1,
                                       const std::uint32_t* __restrict sw2, const std::uint32_t* __restrict sw3,
                                       const double* __restrict disc, std::uint32_t t, const FastService& fs,
-                                      std::uint8_t* __restrict fast, float* __restrict cl, float* __restrict dsk,
+                                      std::uint32_t* __restrict fast, float* __restrict cl, float* __restrict dsk,
                                       float* __restrict kept, float* __restrict kept_repeat,
                                       std::uint32_t* __restrict contacts)
 {
@@ -729,7 +731,9 @@ struct FastService {
   alignas(64) std::uint32_t o_r[CHUNK], ret_r[CHUNK], w2_r[CHUNK];
   alignas(64) float tot_r[CHUNK];
   alignas(64) double disc_r[CHUNK];
-  alignas(64) std::uint8_t marked_r[CHUNK], acq_r[CHUNK];
+  // 32-bit flags: with bytes GCC vectorises 64 lanes at a time, so the few dozen lanes of a
+  // chunk would all end in the epilogues, partly scalar
+  alignas(64) std::uint32_t marked_r[CHUNK], acq_r[CHUNK];
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t k = rest[r], j = buyers[k], mt = meta[j];
     o_r[r] = ord[k];
@@ -738,10 +742,24 @@ struct FastService {
     tot_r[r] = tot[k];
     const std::uint32_t acq = LiveState::acq_of(mt);
     disc_r[r] = disc[t - acq];
-    marked_r[r] = static_cast<std::uint8_t>(code[k] == 2);
-    acq_r[r] = static_cast<std::uint8_t>(int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0));
+    marked_r[r] = code[k] == 2 ? 1u : 0u;
+    acq_r[r] = static_cast<std::uint32_t>(int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0));
   }
-  for (std::size_t r = 0; r < n; ++r) {
+  // A chunk has a few dozen such buyers: the loop below runs over whole vectors (n16 <=
+  // CHUNK), padded with unmarked lanes whose outputs nobody reads, instead of finishing
+  // in a scalar epilogue, where each lane's four transcendental functions cost as much
+  // as a vector's.
+  const std::size_t n16 = (n + 15) & ~std::size_t{15};
+  for (std::size_t r = n; r < n16; ++r) {
+    o_r[r] = 1;
+    ret_r[r] = 0;
+    w2_r[r] = 0;
+    tot_r[r] = 0.0f;
+    disc_r[r] = 1.0;
+    marked_r[r] = 0;
+    acq_r[r] = 0;
+  }
+  for (std::size_t r = 0; r < n16; ++r) {
     const std::uint32_t o = o_r[r];
     const double dn = static_cast<double>(o);
     // incident_count: u > f0 (marked 2), so k >= 1; k = 1 iff u - f0 <= f0 (r_q n / 1)
@@ -766,7 +784,7 @@ struct FastService {
     d = std::fma(-f.per_impolite, rude, d);
     const int ok = one & (c1 | c2);
     // place_orders' aggregate branch with one incident
-    const int acquisition = acq_r[r];
+    const int acquisition = static_cast<int>(acq_r[r]);
     const float kept_k = tot_r[r];
     const double gm = f.margin * static_cast<double>(kept_k);
     const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret_r[r]);
@@ -775,7 +793,7 @@ struct FastService {
     double ds = f.bonus * dn;
     ds = std::fma(f.order_delta, dn - 1.0, ds);
     ds += d;
-    fast[r] = static_cast<std::uint8_t>(ok);
+    fast[r] = static_cast<std::uint32_t>(ok);
     const float clr = static_cast<float>(disc_r[r] * contribution);
     cl[r] = ok ? clr : 0.0f * clr;
     dsk[r] = static_cast<float>(ds);
@@ -1247,6 +1265,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       }
       rng::philox_batch(n_rest, ctx.seed, ctx.path, 0, rng::counter_word2(t, Purpose::incidents, 0), lo, hi, sw0,
                         sw1, sw2, sw3);
+      // fast_incidents reads whole vectors of 16 (its padding lanes' words are never used)
+      for (std::size_t r = n_rest; r < ((n_rest + 15) & ~std::size_t{15}); ++r) sw0[r] = sw1[r] = sw2[r] = sw3[r] = 0;
     }
     // The common incidents (one, resolved within 2 contacts), 16 lanes at a time.
     const bool fast_here = simple_orders && fast_service && n_rest > 0;
