@@ -407,6 +407,12 @@ void bernoulli_counts(std::size_t n, std::uint64_t seed, std::uint32_t path, std
   }
 }
 
+//! n rounded up to whole vectors of 64 lanes, the vectorisation factor GCC picks for loops
+//! with byte arrays. Passes over the buyers of a chunk (a few hundred, any number) run over
+//! that many lanes, the padding lanes pointing at chunk lane 0 and their outputs unread: a
+//! scalar epilogue of up to 31 lanes costs more than the whole vector loop's padding.
+constexpr std::size_t pad_lanes(std::size_t n) { return (n + 63) & ~std::size_t{63}; }
+
 //! Scratch of one chunk.
 struct Chunk {
   alignas(64) std::uint32_t w0[CHUNK], w1[CHUNK], w2[CHUNK], w3[CHUNK];
@@ -1028,8 +1034,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         std::uint32_t* __restrict redo = c.g_j;        // scratch (free here)
         // with plain rates step 1 left mult (= 1) and p0 (= the live state's) unwritten
         const float* p0 = plain_rate ? &L.p0[c0] : c.p0;
-        if (plain_rate) poisson_lockstep<true>(ncand, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
-        else poisson_lockstep<false>(ncand, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
+        const std::size_t ncand_pad = pad_lanes(ncand);
+        for (std::size_t r = ncand; r < ncand_pad; ++r) c.list[r] = 0;
+        if (plain_rate) poisson_lockstep<true>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
+        else poisson_lockstep<false>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
         for (std::size_t r = 0; r < ncand; ++r) c.orders[c.list[r]] = c.pk[r];
         const std::size_t nredo = index_list(unfinished, ncand, redo);
         for (std::size_t r = 0; r < nredo; ++r) {
@@ -1174,9 +1182,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // one batch. Shape 0 marks a buyer whose values are drawn per order in step 4.
     for (std::size_t j = 0; j < nc; ++j) c.keep[j] = (c.state[j] != 0) & (c.orders[j] > 0) ? 1 : 0;
     const std::size_t n_buyers = index_list(c.keep, nc, c.buyers);
+    const std::size_t n_buyers_pad = pad_lanes(n_buyers);  // buyer_lanes and classify_buyers
+    for (std::size_t k = n_buyers; k < n_buyers_pad; ++k) c.buyers[k] = 0;
     // Returns of the batched buyers' orders: one Bernoulli(return_rate) per order from the
     // customer's returns stream, as place_orders draws them per order.
-    std::fill(c.g_ret, c.g_ret + n_buyers, 0u);
+    std::fill(c.g_ret, c.g_ret + n_buyers_pad, 0u);
     if (any_returns) {
       // the batched buyers of segments with returns, as lanes (scratch arrays free at this point)
       std::size_t nr = 0;
@@ -1198,7 +1208,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
                        c.g_j, c.g_ord, c.u1);
       for (std::size_t r = 0; r < nr; ++r) c.g_ret[c.list[r]] = count[r];
     }
-    buyer_lanes<SINGLE>(n_buyers, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(), c.g_ret,
+    buyer_lanes<SINGLE>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(), c.g_ret,
                         c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched);
     if (L.wide_ids)
       for (std::size_t k = 0; k < n_buyers; ++k) c.g_hi[k] = L.id_hi[c0 + c.buyers[k]];
@@ -1217,7 +1227,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     const std::uint32_t* rest = c.iota;
     if (simple_orders) {
       const double q = m0.incident_probability;
-      classify_buyers(n_buyers, c.buyers, meta, c.g_ord, c.g_batched, c.w2, f0_table.data(), q, fast_service,
+      classify_buyers(n_buyers_pad, c.buyers, meta, c.g_ord, c.g_batched, c.w2, f0_table.data(), q, fast_service,
                       c.code);
       for (std::size_t k = 0; k < n_buyers; ++k) c.flag[k] = c.code[k] == 1 ? 1 : 0;
       const std::size_t ns = index_list(c.flag, n_buyers, c.list);
