@@ -19,6 +19,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 // Developer instrumentation: -DCLVSIM_PHASE_TIMING prints the cycles spent in each phase
 // of simulate_block at exit (bench/README.md §7 uses it). Off in every normal build.
@@ -594,6 +595,7 @@ double sum16(std::size_t n, const float* x, const std::uint32_t* idx)
 //! Counts of step 2 of a chunk.
 struct OrderCounts {
   std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
+  std::int64_t acquired = 0;  //!< customers in their acquisition period (they buy, but are no candidates)
 };
 
 //! Steps 1 and 2 of an sbg_poisson chunk in one pass: multipliers<SINGLE, PLAIN, true> and
@@ -612,7 +614,7 @@ template <bool SINGLE, bool PLAIN>
 {
   const SegParams P0 = sp[0];
   // 32-bit counts (nc <= CHUNK): 64-bit ones made the vectoriser widen every lane
-  std::int32_t active = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
+  std::int32_t active = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0, acquired = 0;
   for (std::size_t j = 0; j < nc; ++j) {
     const std::uint32_t mt = meta[j];
     const int alive = multiplier_lane<SINGLE, PLAIN, true, !PLAIN>(j, mt, P0, sp, sat, lambda, churn, p0_live, w0, t,
@@ -628,12 +630,14 @@ template <bool SINGLE, bool PLAIN>
     const int loyal = (acquisition ^ 1) & int(n_prior >= loyal_min);
     const int one = (acquisition ^ 1) & int(n_prior == 1) & (loyal ^ 1);
     active += alive;
+    acquired += acquisition;
     loyal_risk += loyal;
     loyal_ord += loyal & buys;
     one_risk += one;
     one_ord += one & buys;
   }
-  return OrderCounts{active, static_cast<std::int64_t>(nc) - active, loyal_risk, loyal_ord, one_risk, one_ord};
+  return OrderCounts{active, static_cast<std::int64_t>(nc) - active, loyal_risk, loyal_ord, one_risk, one_ord,
+                     acquired};
 }
 
 //! Step 3: the buyer-ordered lanes of the spend batch. For buyer k (chunk index buyers[k]):
@@ -997,6 +1001,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
 
     CLVSIM_PHASE(2);
     // 2. Order counts; churn; the tallies of the customers active in the period.
+    constexpr std::size_t NOT_CANDIDATES = std::numeric_limits<std::size_t>::max();
+    std::size_t buyers_are_candidates = NOT_CANDIDATES;  // else the number of buyers, listed in c.list
     if constexpr (MODEL == PurchaseModel::sbg_poisson) {
       // Branch-free where the outcome is random (a mispredicted branch costs more than the
       // work): index lists are built with `list[n] = j; n += flag`.
@@ -1040,6 +1046,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         else poisson_lockstep<false>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
         for (std::size_t r = 0; r < ncand; ++r) c.orders[c.list[r]] = c.pk[r];
         const std::size_t nredo = index_list(unfinished, ncand, redo);
+        // Without acquisitions every candidate buys at least once (inversion from u > e^-mean;
+        // a redrawn count may be 0): then the buyers are the candidates, in the same order.
+        if (oc.acquired == 0 && nredo == 0) buyers_are_candidates = ncand;
         for (std::size_t r = 0; r < nredo; ++r) {
           const std::size_t k = redo[r], j = c.list[k], i = c0 + j;
           const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
@@ -1180,8 +1189,13 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // 3. The buyers of the chunk, in buyer order k (the g_* arrays): ids, order counts and,
     // for those whose n order values are one Gamma(n p, nu) draw, the spend, all drawn in
     // one batch. Shape 0 marks a buyer whose values are drawn per order in step 4.
-    for (std::size_t j = 0; j < nc; ++j) c.keep[j] = (c.state[j] != 0) & (c.orders[j] > 0) ? 1 : 0;
-    const std::size_t n_buyers = index_list(c.keep, nc, c.buyers);
+    std::size_t n_buyers = buyers_are_candidates;
+    if (n_buyers != NOT_CANDIDATES) {
+      std::copy(c.list, c.list + n_buyers, c.buyers);
+    } else {
+      for (std::size_t j = 0; j < nc; ++j) c.keep[j] = (c.state[j] != 0) & (c.orders[j] > 0) ? 1 : 0;
+      n_buyers = index_list(c.keep, nc, c.buyers);
+    }
     const std::size_t n_buyers_pad = pad_lanes(n_buyers);  // buyer_lanes and classify_buyers
     for (std::size_t k = n_buyers; k < n_buyers_pad; ++k) c.buyers[k] = 0;
     // Returns of the batched buyers' orders: one Bernoulli(return_rate) per order from the
