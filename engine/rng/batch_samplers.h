@@ -119,6 +119,16 @@ template <bool GAMMA>
   }
 }
 
+//! Marsaglia-Tsang attempts of one shape for every lane: attempts<true> with d[k] = d and
+//! c[k] = c (the same arithmetic, so the same values).
+[[gnu::noinline]] inline void gamma_attempts_const(std::size_t n, const std::uint32_t* __restrict w0,
+                                                   const std::uint32_t* __restrict w1,
+                                                   const std::uint32_t* __restrict w2, float d, float c,
+                                                   float* __restrict val, std::int32_t* __restrict ok)
+{
+  for (std::size_t k = 0; k < n; ++k) ok[k] = gamma_attempt_f(w0[k], w1[k], w2[k], d, c, val[k]);
+}
+
 //! Runs rejection attempts in rounds: round a draws Philox block a for the lanes still
 //! pending and makes one attempt each (GAMMA: Marsaglia-Tsang with d[i], c[i]; otherwise a
 //! normal); lanes that fail every round finish with finish(i, stream) from block
@@ -252,18 +262,83 @@ inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path,
   }
 }
 
+//! gamma_batch_f with the same shape in every lane (the customers' trait draws), value for
+//! value: the Marsaglia-Tsang constants are computed once, the first round reads the ids in
+//! place, and the boost of a shape below 1 takes word 3 of block 0 from the first round's
+//! Philox blocks instead of drawing them again.
+inline void gamma_batch_const_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
+                                Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi, float shape,
+                                float* out)
+{
+  using detail::BATCH_ATTEMPTS;
+  using detail::BATCH_LANES;
+  if (!(shape > 0.0f) || shape > 1e4f) {  // every lane skipped, or left to the double sampler
+    alignas(64) float sh[BATCH_LANES];
+    std::fill(sh, sh + std::min(n, BATCH_LANES), shape);
+    for (std::size_t b0 = 0; b0 < n; b0 += BATCH_LANES)
+      gamma_batch_f(std::min(BATCH_LANES, n - b0), seed, path, period, purpose, id_lo + b0, id_hi + b0, sh, out + b0);
+    return;
+  }
+  const float d = (shape < 1.0f ? shape + 1.0f : shape) - 1.0f / 3.0f;
+  const float c = 1.0f / std::sqrt(9.0f * d);
+  const double dd = (static_cast<double>(shape) < 1.0 ? static_cast<double>(shape) + 1.0 : shape) - 1.0 / 3.0;
+  const bool boost = shape < 1.0f;
+  const std::uint32_t word2 = counter_word2(period, purpose, 0);
+  alignas(64) std::uint32_t w0[BATCH_LANES], w1[BATCH_LANES], w2[BATCH_LANES], w3[BATCH_LANES];
+  alignas(64) std::uint32_t lo[BATCH_LANES], idx[BATCH_LANES];
+  alignas(64) std::uint8_t hi[BATCH_LANES], rejected[BATCH_LANES];
+  alignas(64) float val[BATCH_LANES], factor[BATCH_LANES];
+  alignas(64) std::int32_t ok[BATCH_LANES];
+  for (std::size_t b0 = 0; b0 < n; b0 += BATCH_LANES) {
+    const std::size_t nb = std::min(BATCH_LANES, n - b0);
+    float* __restrict o = out + b0;
+    philox_batch(nb, seed, path, 0, word2, id_lo + b0, id_hi + b0, w0, w1, w2, w3);
+    detail::gamma_attempts_const(nb, w0, w1, w2, d, c, o, ok);
+    if (boost)
+      for (std::size_t k = 0; k < nb; ++k) factor[k] = vmath::exp_f(vmath::log_f(word_uniform_f(w3[k])) / shape);
+    for (std::size_t k = 0; k < nb; ++k) rejected[k] = static_cast<std::uint8_t>(ok[k] == 0);
+    std::size_t np = index_list(rejected, nb, idx);
+    for (std::uint32_t a = 1; a < BATCH_ATTEMPTS && np > 0; ++a) {
+      for (std::size_t k = 0; k < np; ++k) {
+        lo[k] = id_lo[b0 + idx[k]];
+        hi[k] = id_hi[b0 + idx[k]];
+      }
+      philox_batch(np, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
+      detail::gamma_attempts_const(np, w0, w1, w2, d, c, val, ok);
+      std::size_t left = 0;
+      for (std::size_t k = 0; k < np; ++k) {
+        const std::uint32_t j = idx[k];
+        o[j] = ok[k] ? val[k] : o[j];
+        idx[left] = j;
+        left += ok[k] ? 0 : 1;
+      }
+      np = left;
+    }
+    for (std::size_t k = 0; k < np; ++k) {  // rejected by every batched attempt: the double sampler
+      const std::size_t i = b0 + idx[k];
+      const std::uint64_t id = id_lo[i] | (static_cast<std::uint64_t>(id_hi[i]) << 32);
+      Stream st(seed, path, id, period, purpose, BATCH_ATTEMPTS);
+      o[idx[k]] = static_cast<float>(detail::gamma_marsaglia_tsang(st, dd, 1.0 / std::sqrt(9.0 * dd)));
+    }
+    if (boost)
+      for (std::size_t k = 0; k < nb; ++k) o[k] *= factor[k];
+  }
+}
+
 //! Standard normal for lanes i < n, lane i from Stream(seed, path, id_i, period, purpose):
 //! Box-Muller from words 0-1 of block 0 (it never rejects, so there is no second round).
 inline void normal_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
                            Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi, float* out)
 {
+  // one round, reading the ids in place and writing the values straight out
+  const std::uint32_t word2 = counter_word2(period, purpose, 0);
+  alignas(64) std::uint32_t w0[detail::BATCH_LANES], w1[detail::BATCH_LANES], w2[detail::BATCH_LANES],
+      w3[detail::BATCH_LANES];
+  alignas(64) std::int32_t ok[detail::BATCH_LANES];
   for (std::size_t b0 = 0; b0 < n; b0 += detail::BATCH_LANES) {
     const std::size_t nb = std::min(detail::BATCH_LANES, n - b0);
-    alignas(64) std::uint8_t batched[detail::BATCH_LANES];
-    std::fill(batched, batched + nb, std::uint8_t{1});
-    detail::rejection_rounds<false>(nb, seed, path, period, purpose, id_lo + b0, id_hi + b0, nullptr, nullptr,
-                                    batched, out + b0,
-                                    [](std::size_t, Stream& st) { return static_cast<float>(normal(st)); });
+    philox_batch(nb, seed, path, 0, word2, id_lo + b0, id_hi + b0, w0, w1, w2, w3);
+    detail::attempts<false>(nb, w0, w1, w2, nullptr, nullptr, out + b0, ok);
   }
 }
 

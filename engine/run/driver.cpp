@@ -208,8 +208,15 @@ NewTraits draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uin
   NewTraits t;
   t.seg.resize(n);
   t.lambda.resize(n); t.churn.resize(n); t.nu.resize(n); t.sat.resize(n);
-  for (std::size_t i = 0; i < n; ++i) t.seg[i] = draw_segment(setup, seed, path, first_id + i);
   std::vector<std::uint64_t> ids;
+  if (setup.segments.size() == 1) {  // segment 0 for everyone: drawn in place
+    ids.resize(n);
+    std::iota(ids.begin(), ids.end(), first_id);
+    sim::draw_traits_batch(setup.segments[0], seed, path, n, ids.data(), t.lambda.data(), t.churn.data(),
+                           t.nu.data(), t.sat.data());
+    return t;
+  }
+  for (std::size_t i = 0; i < n; ++i) t.seg[i] = draw_segment(setup, seed, path, first_id + i);
   std::vector<float> l(n), c(n), v(n), s0(n);
   for (std::size_t g = 0; g < setup.segments.size(); ++g) {
     ids.clear();

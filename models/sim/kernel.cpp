@@ -69,10 +69,9 @@ void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t 
   using rng::detail::BATCH_LANES;
   alignas(64) std::uint32_t lo[BATCH_LANES];
   alignas(64) std::uint8_t hi[BATCH_LANES];
-  alignas(64) float shape[BATCH_LANES], x[BATCH_LANES], y[BATCH_LANES];
+  alignas(64) float x[BATCH_LANES], y[BATCH_LANES];
   const auto batch = [&](std::uint32_t trait, float sh, float* out, std::size_t nb) {
-    std::fill(shape, shape + nb, sh);
-    rng::gamma_batch_f(nb, seed, path, trait, Purpose::traits, lo, hi, shape, out);
+    rng::gamma_batch_const_f(nb, seed, path, trait, Purpose::traits, lo, hi, sh, out);
   };
   for (std::size_t b0 = 0; b0 < n; b0 += BATCH_LANES) {
     const std::size_t nb = std::min(BATCH_LANES, n - b0);
