@@ -250,8 +250,8 @@ inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path,
       w3[detail::BATCH_LANES];
   for (std::size_t b0 = 0; b0 < n; b0 += detail::BATCH_LANES) {
     const std::size_t nb = std::min(detail::BATCH_LANES, n - b0);
-    bool any = false;
-    for (std::size_t k = 0; k < nb; ++k) any |= shape[b0 + k] > 0.0f && shape[b0 + k] < 1.0f;
+    int any = 0;  // branch-free, so it vectorises (with && it was a branchy scalar loop)
+    for (std::size_t k = 0; k < nb; ++k) any |= int(shape[b0 + k] > 0.0f) & int(shape[b0 + k] < 1.0f);
     if (!any) continue;
     philox_batch(nb, seed, path, 0, word2, id_lo + b0, id_hi + b0, w0, w1, w2, w3);
     for (std::size_t k = 0; k < nb; ++k) {
