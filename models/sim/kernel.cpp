@@ -427,7 +427,7 @@ struct Chunk {
   // the buyers in buyer order k: ids, order counts, rates, Gamma shapes and totals
   alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK], g_ord[CHUNK], g_ret[CHUNK];
   alignas(64) std::uint8_t g_hi[CHUNK], g_batched[CHUNK];
-  alignas(64) std::uint8_t code[CHUNK], flag[CHUNK];  // classify_buyers
+  alignas(64) std::uint8_t code[CHUNK], flag[CHUNK];  // the buyers' codes (Classify)
   alignas(64) std::uint32_t fast[CHUNK];               // fast_incidents (32-bit: see there)
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
   alignas(64) std::uint32_t iota[CHUNK];  // 0, 1, 2, ...
@@ -639,21 +639,37 @@ template <bool SINGLE, bool PLAIN>
                      acquired};
 }
 
+//! Inputs of the buyers' classification for step 4, done by buyer_lanes: code 1 for the
+//! common path (batched spend, not a member, fewer than 64 orders and no incident: u <=
+//! (1-q)^n, the first step of incident_count, with n q < 10 so that incident_count would
+//! invert from the same word); code 2 for the buyers of the same kind with incidents, for
+//! fast_incidents when `fast`; 0 for the others.
+struct Classify {
+  const std::uint32_t* w2 = nullptr;         //!< word 2 of each chunk lane's block (the incident uniform)
+  const std::uint32_t* none_last = nullptr;  //!< [n]: word_uniform(w) <= (1-q)^n iff w <= none_last[n] (n q < 10)
+  std::uint32_t common_below = 0;            //!< n q < 10 iff n < common_below (n < 64)
+  double q = 0;                              //!< incident probability
+  bool fast = false;                         //!< fast_incidents takes the buyers with incidents
+};
+
 //! Step 3: the buyer-ordered lanes of the spend batch. For buyer k (chunk index buyers[k]):
 //! id bits 0-31, order count, rate nu and the shape (n - r) p of the Gamma((n - r) p, nu)
 //! total of its n - r kept orders (g_ret = r returned); batched = 0 when the values are
 //! drawn per order in step 4 (no aggregate spend in its segment, p_batched = 0, or an
 //! acquisition period with more than one order). A batched buyer with every order returned
-//! has shape 0: nothing to draw, total 0.
-template <bool SINGLE>
+//! has shape 0: nothing to draw, total 0. With CLASSIFY, also each buyer's code (Classify)
+//! from the same loads, with an integer threshold on word 2 instead of its uniform.
+template <bool SINGLE, bool CLASSIFY>
 [[gnu::noinline]] void buyer_lanes(std::size_t n, const std::uint32_t* __restrict buyers,
                                    const std::uint32_t* __restrict meta, const std::uint32_t* __restrict orders,
                                    const std::uint32_t* __restrict id_lo, const float* __restrict nu, std::uint32_t t,
                                    const double* __restrict p_batched, const std::uint32_t* __restrict g_ret,
                                    std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
-                                   float* __restrict g_shape, float* __restrict g_nu, std::uint8_t* __restrict g_batched)
+                                   float* __restrict g_shape, float* __restrict g_nu, std::uint8_t* __restrict g_batched,
+                                   const Classify& cl, std::uint8_t* __restrict code)
 {
   const double p0 = p_batched[0];
+  const int incidents = int(cl.q > 0.0), fast_incidents = incidents & int(cl.fast);
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t j = buyers[k], mt = meta[j], o = orders[j];
     const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
@@ -665,6 +681,16 @@ template <bool SINGLE>
     g_nu[k] = nu[j];
     g_shape[k] = batched ? shape : 0.0f * shape;
     g_batched[k] = static_cast<std::uint8_t>(batched);
+    if constexpr (CLASSIFY) {
+      // Classify's codes: batched spend, no member, fewer than 64 orders and n q < 10
+      // (incident_count inverts); no incident iff word 2 < none_below[n] (= u <= (1-q)^n)
+      const int member = int((LiveState::flags_of(mt) & MEMBER) != 0);
+      const int few = batched & (member ^ 1) & int(o < 64);
+      const int common = few & int(o < cl.common_below);
+      const int none = int(cl.w2[j] <= cl.none_last[o & 63u]);
+      const int plain = few & ((incidents ^ 1) | (none & common));
+      code[k] = static_cast<std::uint8_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
+    }
   }
 }
 
@@ -672,29 +698,6 @@ template <bool SINGLE>
 [[gnu::noinline]] void divide(std::size_t n, const float* __restrict a, const float* __restrict b, float* __restrict out)
 {
   for (std::size_t k = 0; k < n; ++k) out[k] = a[k] / b[k];
-}
-
-//! Step 4: which buyers take the common path (simple[k] = 1): batched spend, not a member,
-//! fewer than 64 orders and no incident (u <= (1-q)^n, the first step of incident_count,
-//! with n q < 10 so that incident_count would invert from the same word).
-//! Also marks (simple[k] = 2) the buyers of the same kind with incidents, for fast_incidents
-//! when `fast`; the others get 0.
-[[gnu::noinline]] void classify_buyers(std::size_t n, const std::uint32_t* __restrict buyers,
-                                       const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
-                                       const std::uint8_t* __restrict batched, const std::uint32_t* __restrict w2,
-                                       const double* __restrict f0_table, double q, bool fast,
-                                       std::uint8_t* __restrict simple)
-{
-  const int incidents = int(q > 0.0), fast_incidents = incidents & int(fast);
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t j = buyers[k], o = ord[k];
-    const int member = int((LiveState::flags_of(meta[j]) & MEMBER) != 0);
-    // batched spend, no member, fewer than 64 orders and n q < 10 (incident_count inverts)
-    const int common = int(batched[k] != 0) & (member ^ 1) & int(o < 64) & int(static_cast<double>(o) * q < 10.0);
-    const int none = int(rng::word_uniform(w2[j]) <= f0_table[o & 63u]);
-    const int plain = int(batched[k] != 0) & (member ^ 1) & int(o < 64) & ((incidents ^ 1) | (none & common));
-    simple[k] = static_cast<std::uint8_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
-  }
 }
 
 //! Service parameters of fast_incidents.
@@ -710,7 +713,7 @@ struct FastService {
   double margin, per_order, return_cost, bonus, order_delta;
 };
 
-//! The buyers marked 2 by classify_buyers (k = rest[r] for r < n; others are skipped):
+//! The buyers with code 2 (Classify) (k = rest[r] for r < n; others are skipped):
 //! batched spend, no member, at least one incident. Those with exactly one incident (the
 //! binomial inversion of incident_count stops at 1), resolved within 2 contacts (within 1
 //! when contacts can be impolite), are done here, 16 lanes at a time, with the arithmetic of
@@ -883,6 +886,19 @@ struct EndCounts {
   return EndCounts{alive_end, members, members_pro, members_pas, promoters, passives, dropped};
 }
 
+//! The number of 32-bit words w with rng::word_uniform(w) = (w + 1/2) 2^-32 <= f (an
+//! increasing function of w, so they are 0, 1, ..., the result - 1).
+std::uint64_t words_at_most(double f)
+{
+  constexpr std::int64_t MAX = 0xFFFFFFFF;
+  if (!(rng::word_uniform(0) <= f)) return 0;
+  if (rng::word_uniform(static_cast<std::uint32_t>(MAX)) <= f) return std::uint64_t{1} << 32;
+  auto w = static_cast<std::int64_t>(std::clamp(std::floor(f * 0x1p32 - 0.5), 0.0, static_cast<double>(MAX)));
+  while (w < MAX && rng::word_uniform(static_cast<std::uint32_t>(w + 1)) <= f) ++w;
+  while (w > 0 && !(rng::word_uniform(static_cast<std::uint32_t>(w)) <= f)) --w;
+  return static_cast<std::uint64_t>(w) + 1;
+}
+
 template <PurchaseModel MODEL, bool SINGLE>
 void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tallies)
 {
@@ -922,11 +938,18 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   }
   // (1-q)^n = exp(n log(1-q)) of a single segment, n < 64: kept per thread while q stays
   // the same (the same values, computed once instead of once per block and period)
+  // With it, none_last[n]: the words w of the incident uniform (w + 1/2) 2^-32 <= (1-q)^n
+  // are exactly those up to none_last[n] (it increases with w). Where n q < 10 there is at
+  // least one ((1-q)^n >= e^-2nq > e^-20 for q <= 1/2); elsewhere the value is not used.
   thread_local std::array<double, 64> f0_table{};
+  thread_local std::array<std::uint32_t, 64> none_last{};
   thread_local double f0_log1m_q = 1.0;  // log(1 - q) of f0_table; 1 = none yet
   if (std::bit_cast<std::uint64_t>(f0_log1m_q) != std::bit_cast<std::uint64_t>(log1m_q[0])) {
-    for (std::size_t n = 0; n < f0_table.size(); ++n)
+    for (std::size_t n = 0; n < f0_table.size(); ++n) {
       f0_table[n] = rng::vmath::exp(static_cast<double>(n) * log1m_q[0]);
+      const std::uint64_t below = words_at_most(f0_table[n]);
+      none_last[n] = below > 0 ? static_cast<std::uint32_t>(below - 1) : 0u;
+    }
     f0_log1m_q = log1m_q[0];
   }
   const SegmentModel& m0 = ctx.segments[0];
@@ -1195,7 +1218,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       for (std::size_t j = 0; j < nc; ++j) c.keep[j] = (c.state[j] != 0) & (c.orders[j] > 0) ? 1 : 0;
       n_buyers = index_list(c.keep, nc, c.buyers);
     }
-    const std::size_t n_buyers_pad = pad_lanes(n_buyers);  // buyer_lanes and classify_buyers
+    const std::size_t n_buyers_pad = pad_lanes(n_buyers);  // buyer_lanes (with the codes)
     for (std::size_t k = n_buyers; k < n_buyers_pad; ++k) c.buyers[k] = 0;
     // Returns of the batched buyers' orders: one Bernoulli(return_rate) per order from the
     // customer's returns stream, as place_orders draws them per order.
@@ -1221,8 +1244,16 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
                        c.g_j, c.g_ord, c.u1);
       for (std::size_t r = 0; r < nr; ++r) c.g_ret[c.list[r]] = count[r];
     }
-    buyer_lanes<SINGLE>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(), c.g_ret,
-                        c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched);
+    // with simple_orders, the step-4 classification of the buyers too (see there)
+    std::uint32_t common_below = 0;  // the first n with n q >= 10 (64 if none below 64)
+    while (common_below < 64 && static_cast<double>(common_below) * m0.incident_probability < 10.0) ++common_below;
+    const Classify cls{c.w2, none_last.data(), common_below, m0.incident_probability, fast_service};
+    if (SINGLE && simple_orders)
+      buyer_lanes<SINGLE, true>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(),
+                                c.g_ret, c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched, cls, c.code);
+    else
+      buyer_lanes<SINGLE, false>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(),
+                                 c.g_ret, c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched, cls, c.code);
     if (L.wide_ids)
       for (std::size_t k = 0; k < n_buyers; ++k) c.g_hi[k] = L.id_hi[c0 + c.buyers[k]];
     else
@@ -1239,9 +1270,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     std::size_t n_rest = n_buyers;
     const std::uint32_t* rest = c.iota;
     if (simple_orders) {
-      const double q = m0.incident_probability;
-      classify_buyers(n_buyers_pad, c.buyers, meta, c.g_ord, c.g_batched, c.w2, f0_table.data(), q, fast_service,
-                      c.code);
+      // c.code: the buyers' codes (Classify), from buyer_lanes
       for (std::size_t k = 0; k < n_buyers; ++k) c.flag[k] = c.code[k] == 1 ? 1 : 0;
       const std::size_t ns = index_list(c.flag, n_buyers, c.list);
       for (std::size_t k = 0; k < n_buyers; ++k) c.flag[k] ^= 1;
