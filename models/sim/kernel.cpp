@@ -545,6 +545,25 @@ template <int S>
   k += move ? 1u : 0u;
 }
 
+//! The lockstep Poisson count of one lane (below): five steps of poisson_inversion from
+//! u = word w1, p = p0 = e^-mean; unfinished = 1 where it must be redone one lane at a time.
+[[gnu::always_inline]] inline std::uint32_t poisson_lane(float mean, std::uint32_t w1, float p0, int& unfinished)
+{
+  const float w = rng::word_uniform_f(w1);
+  float u = mean < 10.0f ? w : 0.0f * w;  // u = 0: never above p, never moves
+  float p = p0;
+  std::uint32_t k = 0;
+  // A lane that stops never moves again, so a moving lane has k = step: its divisor is the
+  // step's constant (mean / 1, 2 and 4 are exact products; only 3 and 5 divide).
+  poisson_step_at<0>(u, p, k, mean);
+  poisson_step_at<1>(u, p, k, mean);
+  poisson_step_at<2>(u, p, k, mean);
+  poisson_step_at<3>(u, p, k, mean);
+  poisson_step_at<4>(u, p, k, mean);
+  unfinished = int(!(mean < 10.0f)) | int(u > p) | int(p == 0.0f);
+  return k;
+}
+
 //! Lockstep Poisson inversion (step 2) of the candidates r < n (chunk index list[r]; each
 //! has u > e^-mean): five steps of poisson_inversion's arithmetic, branch-free, from
 //! u = word 1, p = e^-mean. count[r] = the count reached; unfinished[r] = 1 where it
@@ -560,19 +579,9 @@ template <bool PLAIN>
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t j = list[r];
     const float mean = PLAIN ? lambda[j] : lambda[j] * mult[j];
-    const float w = rng::word_uniform_f(w1[j]);
-    float u = mean < 10.0f ? w : 0.0f * w;  // u = 0: never above p, never moves
-    float p = p0[j];
-    std::uint32_t k = 0;
-    // A lane that stops never moves again, so a moving lane has k = step: its divisor is the
-    // step's constant (mean / 1, 2 and 4 are exact products; only 3 and 5 divide).
-    poisson_step_at<0>(u, p, k, mean);
-    poisson_step_at<1>(u, p, k, mean);
-    poisson_step_at<2>(u, p, k, mean);
-    poisson_step_at<3>(u, p, k, mean);
-    poisson_step_at<4>(u, p, k, mean);
-    count[r] = k;
-    unfinished[r] = static_cast<std::uint8_t>(int(!(mean < 10.0f)) | int(u > p) | int(p == 0.0f));
+    int unfinished_r;
+    count[r] = poisson_lane(mean, w1[j], p0[j], unfinished_r);
+    unfinished[r] = static_cast<std::uint8_t>(unfinished_r);
   }
 }
 
@@ -659,6 +668,39 @@ struct Classify {
 //! acquisition period with more than one order). A batched buyer with every order returned
 //! has shape 0: nothing to draw, total 0. With CLASSIFY, also each buyer's code (Classify)
 //! from the same loads, with an integer threshold on word 2 instead of its uniform.
+//! buyer_lanes for buyer k (chunk lane j, meta mt, o orders, ret of them returned).
+template <bool SINGLE, bool CLASSIFY>
+[[gnu::always_inline]] inline void buyer_lane(std::size_t k, std::uint32_t j, std::uint32_t mt, std::uint32_t o,
+                                              std::uint32_t ret, const std::uint32_t* __restrict id_lo,
+                                              const float* __restrict nu, std::uint32_t t,
+                                              const double* __restrict p_batched, const std::uint32_t* __restrict w2,
+                                              const std::uint32_t* __restrict none_last, std::uint32_t common_below,
+                                              int incidents, int fast_incidents,
+                                              std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
+                                              float* __restrict g_shape, float* __restrict g_nu,
+                                              std::uint8_t* __restrict g_batched, std::uint8_t* __restrict code)
+{
+  const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+  const double p = SINGLE ? p_batched[0] : p_batched[LiveState::segment_of(mt)];
+  const int batched = int(p > 0.0) & ((acquisition & int(o > 1)) ^ 1);
+  const float shape = static_cast<float>(p * (o - ret));  // the kept orders
+  g_lo[k] = id_lo[j];
+  g_ord[k] = o;
+  g_nu[k] = nu[j];
+  g_shape[k] = batched ? shape : 0.0f * shape;
+  g_batched[k] = static_cast<std::uint8_t>(batched);
+  if constexpr (CLASSIFY) {
+    // Classify's codes: batched spend, no member, fewer than 64 orders and n q < 10
+    // (incident_count inverts); no incident iff word 2 <= none_last[n] (u <= (1-q)^n)
+    const int member = int((LiveState::flags_of(mt) & MEMBER) != 0);
+    const int few = batched & (member ^ 1) & int(o < 64);
+    const int common = few & int(o < common_below);
+    const int none = int(w2[j] <= none_last[o & 63u]);
+    const int plain = few & ((incidents ^ 1) | (none & common));
+    code[k] = static_cast<std::uint8_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
+  }
+}
+
 template <bool SINGLE, bool CLASSIFY>
 [[gnu::noinline]] void buyer_lanes(std::size_t n, const std::uint32_t* __restrict buyers,
                                    const std::uint32_t* __restrict meta, const std::uint32_t* __restrict orders,
@@ -668,29 +710,44 @@ template <bool SINGLE, bool CLASSIFY>
                                    float* __restrict g_shape, float* __restrict g_nu, std::uint8_t* __restrict g_batched,
                                    const Classify& cl, std::uint8_t* __restrict code)
 {
-  const double p0 = p_batched[0];
+  // unpacked into restrict pointers and values, so the stores below cannot alias them
+  const std::uint32_t *__restrict w2 = cl.w2, *__restrict none_last = cl.none_last;
+  const std::uint32_t common_below = cl.common_below;
   const int incidents = int(cl.q > 0.0), fast_incidents = incidents & int(cl.fast);
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t j = buyers[k], mt = meta[j], o = orders[j];
-    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-    const double p = SINGLE ? p0 : p_batched[LiveState::segment_of(mt)];
-    const int batched = int(p > 0.0) & ((acquisition & int(o > 1)) ^ 1);
-    const float shape = static_cast<float>(p * (o - g_ret[k]));  // the kept orders
-    g_lo[k] = id_lo[j];
-    g_ord[k] = o;
-    g_nu[k] = nu[j];
-    g_shape[k] = batched ? shape : 0.0f * shape;
-    g_batched[k] = static_cast<std::uint8_t>(batched);
-    if constexpr (CLASSIFY) {
-      // Classify's codes: batched spend, no member, fewer than 64 orders and n q < 10
-      // (incident_count inverts); no incident iff word 2 < none_below[n] (= u <= (1-q)^n)
-      const int member = int((LiveState::flags_of(mt) & MEMBER) != 0);
-      const int few = batched & (member ^ 1) & int(o < 64);
-      const int common = few & int(o < cl.common_below);
-      const int none = int(cl.w2[j] <= cl.none_last[o & 63u]);
-      const int plain = few & ((incidents ^ 1) | (none & common));
-      code[k] = static_cast<std::uint8_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
-    }
+    const std::uint32_t j = buyers[k];
+    buyer_lane<SINGLE, CLASSIFY>(k, j, meta[j], orders[j], g_ret[k], id_lo, nu, t, p_batched, w2, none_last,
+                                 common_below, incidents, fast_incidents, g_lo, g_ord, g_shape, g_nu, g_batched, code);
+  }
+}
+
+//! poisson_lockstep<true> and buyer_lanes<true, true> in one pass, for a chunk of one
+//! segment with plain rates, no acquisition and no returns, whose buyers are its candidates
+//! (list): count[r] and unfinished[r] as poisson_lockstep, buyer r's lanes from that count
+//! (an unfinished lane's are redone with its final count). The classification's inputs come
+//! as restrict parameters (from a Classify, GCC could not rule out aliasing and left the
+//! loop scalar).
+[[gnu::noinline]] void orders_and_buyer_lanes(std::size_t n, const std::uint32_t* __restrict list,
+                                              const float* __restrict lambda, const float* __restrict p0,
+                                              const std::uint32_t* __restrict w1, const std::uint32_t* __restrict meta,
+                                              const std::uint32_t* __restrict id_lo, const float* __restrict nu,
+                                              std::uint32_t t, const double* __restrict p_batched,
+                                              const std::uint32_t* __restrict w2,
+                                              const std::uint32_t* __restrict none_last, std::uint32_t common_below,
+                                              int incidents, int fast_incidents,
+                                              std::uint32_t* __restrict count, std::uint8_t* __restrict unfinished,
+                                              std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
+                                              float* __restrict g_shape, float* __restrict g_nu,
+                                              std::uint8_t* __restrict g_batched, std::uint8_t* __restrict code)
+{
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint32_t j = list[r];
+    int unfinished_r;
+    const std::uint32_t k = poisson_lane(lambda[j], w1[j], p0[j], unfinished_r);
+    count[r] = k;
+    unfinished[r] = static_cast<std::uint8_t>(unfinished_r);
+    buyer_lane<true, true>(r, j, meta[j], k, 0, id_lo, nu, t, p_batched, w2, none_last, common_below, incidents,
+                           fast_incidents, g_lo, g_ord, g_shape, g_nu, g_batched, code);
   }
 }
 
@@ -987,6 +1044,13 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   for (std::size_t g = 0; g < S; ++g) revenue_before[g] = tallies[g][T_REVENUE];
   Chunk c;
   for (std::size_t k = 0; k < CHUNK; ++k) c.iota[k] = static_cast<std::uint32_t>(k);
+  // With simple_orders, buyer_lanes classifies the buyers for step 4 too (see Classify).
+  std::uint32_t common_below = 0;  // the first n with n q >= 10 (64 if none below 64)
+  while (common_below < 64 && static_cast<double>(common_below) * m0.incident_probability < 10.0) ++common_below;
+  const Classify cls{c.w2, none_last.data(), common_below, m0.incident_probability, fast_service};
+  // Step 2 fuses the Poisson counts with buyer_lanes where the buyers are the candidates
+  // (chunks without acquisitions), in the common case of step 4 without returns.
+  const bool fusable = SINGLE && simple_orders && plain_rate && !any_returns;
   TallyRow acc{};  // one segment: the chunk's sums, added to the block's row after each chunk
 
   for (std::size_t c0 = 0; c0 < n_live; c0 += CHUNK) {
@@ -1025,6 +1089,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // 2. Order counts; churn; the tallies of the customers active in the period.
     constexpr std::size_t NOT_CANDIDATES = std::numeric_limits<std::size_t>::max();
     std::size_t buyers_are_candidates = NOT_CANDIDATES;  // else the number of buyers, listed in c.list
+    bool lanes_done = false;  // step 2 wrote the buyers' lanes (orders_and_buyer_lanes); c.orders unset
     if constexpr (MODEL == PurchaseModel::sbg_poisson) {
       // Branch-free where the outcome is random (a mispredicted branch costs more than the
       // work): index lists are built with `list[n] = j; n += flag`.
@@ -1064,19 +1129,37 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         const float* p0 = plain_rate ? &L.p0[c0] : c.p0;
         const std::size_t ncand_pad = pad_lanes(ncand);
         for (std::size_t r = ncand; r < ncand_pad; ++r) c.list[r] = 0;
-        if (plain_rate) poisson_lockstep<true>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
-        else poisson_lockstep<false>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
-        for (std::size_t r = 0; r < ncand; ++r) c.orders[c.list[r]] = c.pk[r];
+        const bool fuse = fusable && oc.acquired == 0;
+        if (fuse)
+          orders_and_buyer_lanes(ncand_pad, c.list, lambda, p0, c.w1, meta, &L.id_lo[c0], &L.nu[c0], t,
+                                 p_batched.data(), cls.w2, cls.none_last, cls.common_below, int(cls.q > 0.0),
+                                 int(cls.q > 0.0) & int(cls.fast), c.pk, unfinished, c.g_lo, c.g_ord, c.g_shape,
+                                 c.g_nu, c.g_batched, c.code);
+        else if (plain_rate)
+          poisson_lockstep<true>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
+        else
+          poisson_lockstep<false>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
         const std::size_t nredo = index_list(unfinished, ncand, redo);
-        // Without acquisitions every candidate buys at least once (inversion from u > e^-mean;
-        // a redrawn count may be 0): then the buyers are the candidates, in the same order.
-        if (oc.acquired == 0 && nredo == 0) buyers_are_candidates = ncand;
+        bool redrawn_zero = false;  // a redrawn count may be 0 (from the orders stream)
         for (std::size_t r = 0; r < nredo; ++r) {
           const std::size_t k = redo[r], j = c.list[k], i = c0 + j;
           const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
           const float mean = plain_rate ? lambda[j] : lambda[j] * c.mult[j];
-          c.orders[j] = order_count(rng::word_uniform_f(c.w1[j]), mean, p0[j], ctx, id);
+          const std::uint32_t o = order_count(rng::word_uniform_f(c.w1[j]), mean, p0[j], ctx, id);
+          c.pk[k] = o;
+          redrawn_zero |= o == 0;
+          if (fuse)  // the buyer's lanes again, with its final count
+            buyer_lane<true, true>(k, static_cast<std::uint32_t>(j), meta[j], o, 0, &L.id_lo[c0], &L.nu[c0], t,
+                                   p_batched.data(), cls.w2, cls.none_last, cls.common_below,
+                                   int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.g_lo, c.g_ord, c.g_shape,
+                                   c.g_nu, c.g_batched, c.code);
         }
+        // Without acquisitions every candidate buys at least once (inversion from u > e^-mean),
+        // unless a redrawn count is 0: then the buyers are the candidates, in the same order.
+        if (oc.acquired == 0 && !redrawn_zero) buyers_are_candidates = ncand;
+        lanes_done = fuse && !redrawn_zero;
+        if (!lanes_done)  // step 3 finds the buyers and their lanes from the counts
+          for (std::size_t r = 0; r < ncand; ++r) c.orders[c.list[r]] = c.pk[r];
       }
       if constexpr (!SINGLE) {
         for (std::size_t j = 0; j < nc; ++j) {
@@ -1244,11 +1327,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
                        c.g_j, c.g_ord, c.u1);
       for (std::size_t r = 0; r < nr; ++r) c.g_ret[c.list[r]] = count[r];
     }
-    // with simple_orders, the step-4 classification of the buyers too (see there)
-    std::uint32_t common_below = 0;  // the first n with n q >= 10 (64 if none below 64)
-    while (common_below < 64 && static_cast<double>(common_below) * m0.incident_probability < 10.0) ++common_below;
-    const Classify cls{c.w2, none_last.data(), common_below, m0.incident_probability, fast_service};
-    if (SINGLE && simple_orders)
+    if (lanes_done) {
+      // done in step 2
+    } else if (SINGLE && simple_orders)
       buyer_lanes<SINGLE, true>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(),
                                 c.g_ret, c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched, cls, c.code);
     else
@@ -1356,7 +1437,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       if (fast_here && c.fast[r]) continue;
       const std::size_t k = rest[r];
       const std::size_t j = c.buyers[k];
-      const std::uint32_t orders = c.orders[j];
+      const std::uint32_t orders = c.g_ord[k];  // (c.orders is not set when step 2 did the lanes)
       const std::size_t i = c0 + j;
       const std::uint32_t mt = meta[j];
       const std::size_t g = single ? 0 : LiveState::segment_of(mt);
@@ -1472,7 +1553,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           c.list[nr] = static_cast<std::uint32_t>(j);
           c.g_lo[nr] = L.id_lo[i];
           c.g_hi[nr] = L.id_hi[i];
-          c.pk[nr] = c.orders[j];
+          c.pk[nr] = c.g_ord[k];
           c.dprob[nr] = review_p;
           nr += review_p > 0 ? 1 : 0;
         }
