@@ -9,11 +9,12 @@
 //!   current: after every simulate_period() they hold each customer's state at the end of
 //!   that period (14 bytes per customer, live or not; ids and acquisition periods live only
 //!   in the kernel state, as nothing after the horizon needs them);
-//! * `live`, the kernel's structure-of-arrays state of the customers still alive, compacted
-//!   (stable: creation order is kept) after every period, so the hot loop never visits a
-//!   churned customer (33 bytes per live customer).
-//! push_back puts a new customer that is alive straight into `live`, in creation order (pushes
-//! happen between periods, after the kernel's compaction).
+//! * `live`, the kernel's structure-of-arrays state of the customers still alive; those who
+//!   leave in a period are removed at its end, their places taken by the last live lanes
+//!   (LiveState::fill_holes), so the hot loop never visits a churned customer (33 bytes per
+//!   live customer). Lane order is not creation order: no draw depends on it.
+//! push_back puts a new customer that is alive at the end of `live` (pushes happen between
+//! periods, after the kernel has removed the period's leavers).
 #include "engine/rng/vmath.h"
 
 #include <algorithm>
@@ -33,8 +34,8 @@ enum CustomerFlag : std::uint8_t {
   OFFERED = 32,    //!< has had its one chance to enrol in the loyalty programme
 };
 
-//! Kernel state of the live customers of a block, structure of arrays, compacted each period.
-//! Every array but id_hi holds 32-bit entries, so the compaction moves 16 lanes at a time.
+//! Kernel state of the live customers of a block, structure of arrays; the customers who
+//! leave in a period are removed at its end (fill_holes).
 struct LiveState {
   std::vector<std::uint32_t> slot;      //!< index of the customer in the block's public arrays
   std::vector<std::uint32_t> id_lo;     //!< customer id bits 0-31 (Philox counter word 1)
@@ -62,6 +63,25 @@ struct LiveState {
   {
     slot.reserve(n); id_lo.reserve(n); id_hi.reserve(n); lambda.reserve(n); p0.reserve(n);
     churn.reserve(n); nu.reserve(n); sat.reserve(n); meta.reserve(n);
+  }
+  //! Remove the lanes `holes` (ascending): each place is taken by the last lane still live,
+  //! so only the leaving lanes' places change hands, and the state ends dense. The order of
+  //! the lanes changes, which only reorders sums over lanes: every draw depends on the
+  //! customer's id, not on its lane.
+  void fill_holes(const std::vector<std::uint32_t>& holes)
+  {
+    std::size_t lo = 0, hi = holes.size(), end = size();
+    while (lo < hi) {
+      if (holes[hi - 1] == end - 1) {  // the last lane leaves too
+        --hi;
+        --end;
+        continue;
+      }
+      const std::size_t to = holes[lo++], from = --end;
+      slot[to] = slot[from]; id_lo[to] = id_lo[from]; id_hi[to] = id_hi[from]; lambda[to] = lambda[from];
+      p0[to] = p0[from]; churn[to] = churn[from]; nu[to] = nu[from]; sat[to] = sat[from]; meta[to] = meta[from];
+    }
+    truncate(end);
   }
   //! Keep the first n entries.
   void truncate(std::size_t n)

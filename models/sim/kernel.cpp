@@ -333,40 +333,6 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
 }
 
 
-//! Stable compaction of entries [c0, c0 + nc) of a 32-bit array: the entries with keep[j]
-//! move down to a + w, in order; returns the new w. w <= c0, and every vector store ends at
-//! or before the last entry already loaded, so the array can be compacted in place.
-template <class T>
-std::size_t compact32(T* a, std::size_t c0, std::size_t nc, const std::uint8_t* keep, std::size_t w)
-{
-  static_assert(sizeof(T) == 4);
-  std::size_t j = 0;
-#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
-  for (; j + 16 <= nc; j += 16) {
-    const __m128i k8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(keep + j));
-    const __mmask16 m = _mm_test_epi8_mask(k8, k8);
-    const __m512i v = _mm512_loadu_si512(a + c0 + j);
-    _mm512_storeu_si512(a + w, _mm512_maskz_compress_epi32(m, v));
-    w += static_cast<std::size_t>(__builtin_popcount(m));
-  }
-#endif
-  for (; j < nc; ++j) {
-    a[w] = a[c0 + j];
-    w += keep[j] ? 1 : 0;
-  }
-  return w;
-}
-
-//! The same for a byte array.
-std::size_t compact8(std::uint8_t* a, std::size_t c0, std::size_t nc, const std::uint8_t* keep, std::size_t w)
-{
-  for (std::size_t j = 0; j < nc; ++j) {
-    a[w] = a[c0 + j];
-    w += keep[j] ? 1 : 0;
-  }
-  return w;
-}
-
 //! Bernoulli(prob[k]) trials, n_trials[k] of them, for lanes k < n from the streams
 //! Stream(seed, path, id_k, period, purpose): trial o uses word o of the stream, as a scalar
 //! loop of rng::bernoulli would. Words 0-3 (block 0) come from one batched Philox call; lanes
@@ -967,7 +933,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   constexpr bool single = SINGLE;
   const std::uint32_t word2_surv = rng::counter_word2(t, Purpose::survival, 0);
   const std::uint32_t loyal_min = static_cast<std::uint32_t>(ctx.loyal_min_orders);
-  std::size_t write = 0;  // stable compaction: survivors move down to `write`
+  // The live lanes that leave in this period (churned or dropped out), in ascending order;
+  // after the last chunk the lanes at the end of the live state fill their places (step 6).
+  thread_local std::vector<std::uint32_t> leaving;
+  leaving.clear();
   const std::size_t S = ctx.segments.size();
   // Per-segment values, entries [0, S) set below (left uninitialised beyond: this runs once
   // per block and period, so 14 KB of zeroing would cost more than the chunk loop's set-up).
@@ -1631,19 +1600,12 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     }
 
     CLVSIM_PHASE(6);
-    // 6. Stable compaction of the chunk: the customers still alive move down to `write`.
-    const std::size_t w = write;
-    write = compact32(L.slot.data(), c0, nc, c.keep, w);
-    compact32(L.id_lo.data(), c0, nc, c.keep, w);
-    compact32(L.lambda.data(), c0, nc, c.keep, w);
-    compact32(L.p0.data(), c0, nc, c.keep, w);
-    compact32(L.churn.data(), c0, nc, c.keep, w);
-    compact32(L.nu.data(), c0, nc, c.keep, w);
-    compact32(L.sat.data(), c0, nc, c.keep, w);
-    compact32(L.meta.data(), c0, nc, c.keep, w);
-    if (L.wide_ids) compact8(L.id_hi.data(), c0, nc, c.keep, w);
+    // 6. The lanes of the chunk that leave the live state (a few percent a period).
+    for (std::size_t j = 0; j < nc; ++j) c.flag[j] = c.keep[j] ^ 1;
+    const std::size_t nl = index_list(c.flag, nc, c.list);
+    for (std::size_t r = 0; r < nl; ++r) leaving.push_back(static_cast<std::uint32_t>(c0 + c.list[r]));
   }
-  L.truncate(write);
+  L.fill_holes(leaving);
   for (std::size_t g = 0; g < S; ++g)
     tallies[g][T_GROSS_MARGIN] += ctx.segments[g].gross_margin * (tallies[g][T_REVENUE] - revenue_before[g]);
   CLVSIM_PHASE(7);
