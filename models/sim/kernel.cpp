@@ -581,7 +581,7 @@ template <bool SINGLE, bool PLAIN>
                                                   const float* __restrict churn, const float* __restrict p0_live,
                                                   const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1,
                                                   const SegParams* __restrict sp, std::uint32_t t,
-                                                  const std::uint32_t* __restrict slot, const std::uint32_t* __restrict prior,
+                                                  const std::uint32_t* __restrict prior,
                                                   std::uint32_t loyal_min, float* __restrict h, float* __restrict mult,
                                                   float* __restrict p0, float* __restrict ds, std::uint8_t* __restrict state,
                                                   std::uint32_t* __restrict orders, std::uint8_t* __restrict cand)
@@ -600,7 +600,7 @@ template <bool SINGLE, bool PLAIN>
     const int buys = alive & (acquisition | int(rng::word_uniform_f(w1[j]) > p0j));
     orders[j] = static_cast<std::uint32_t>(alive & acquisition);
     cand[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));
-    const std::uint32_t n_prior = prior[slot[j]];
+    const std::uint32_t n_prior = prior[j];  // the live copy of n_orders: no gather
     const int loyal = (acquisition ^ 1) & int(n_prior >= loyal_min);
     const int one = (acquisition ^ 1) & int(n_prior == 1) & (loyal ^ 1);
     active += alive;
@@ -1040,11 +1040,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     if constexpr (MODEL == PurchaseModel::sbg_poisson) {
       if (plain_rate)
         fused = survival_and_orders<SINGLE, true>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, c.w1, sp.data(), t,
-                                                  slot, b.n_orders.data(), loyal_min, c.h, c.mult, c.p0, c.delta_sat,
+                                                  &L.orders[c0], loyal_min, c.h, c.mult, c.p0, c.delta_sat,
                                                   c.state, c.orders, c.keep);
       else
         fused = survival_and_orders<SINGLE, false>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, c.w1, sp.data(), t,
-                                                   slot, b.n_orders.data(), loyal_min, c.h, c.mult, c.p0, c.delta_sat,
+                                                   &L.orders[c0], loyal_min, c.h, c.mult, c.p0, c.delta_sat,
                                                    c.state, c.orders, c.keep);
     } else if (plain_rate) {
       multipliers<SINGLE, true, SURVIVAL>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, sp.data(), t, c.h, c.mult,
@@ -1343,7 +1343,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       acc[T_COST_FULFILMENT] += per_order * static_cast<double>(n_orders) + m0.return_cost * static_cast<double>(n_returned);
       for (std::size_t r = 0; r < ns; ++r) {
         const std::uint32_t k = list[r], j = c.buyers[k], sl = slot[j];
-        b.n_orders[sl] += c.g_ord[k];
+        const std::uint32_t no = L.orders[c0 + j] + c.g_ord[k];
+        L.orders[c0 + j] = no;
+        b.n_orders[sl] = no;
         b.revenue[sl] += tot[k];
         b.clv[sl] += cl[r];
         c.delta_sat[j] = dsk[r];
@@ -1382,7 +1384,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         if (!c.fast[r]) continue;
         const std::uint32_t k = rest[r], j = c.buyers[k], sl = slot[j];
         const std::uint32_t mt = meta[j];
-        b.n_orders[sl] += c.g_ord[k];
+        const std::uint32_t no = L.orders[c0 + j] + c.g_ord[k];
+        L.orders[c0 + j] = no;
+        b.n_orders[sl] = no;
         b.revenue[sl] += kept[r];
         b.clv[sl] += cl[r];
         c.delta_sat[j] = dsk[r];
@@ -1455,7 +1459,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       tally[T_COST_LOYALTY] += o.cost_loyalty;
       tally[T_INCIDENTS] += o.incidents;
       tally[T_CONTACTS] += o.contacts;
-      b.n_orders[sl] += orders;
+      L.orders[i] += orders;
+      b.n_orders[sl] = L.orders[i];
       b.revenue[sl] += static_cast<float>(o.revenue);
       b.clv[sl] += static_cast<float>(ctx.discount[t - acq] * o.contribution);
       double delta_sat = o.delta_sat;
