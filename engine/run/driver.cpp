@@ -307,12 +307,19 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
                      tr.lambda.data(), tr.churn.data(), tr.nu.data(), tr.sat.data());
   };
   pop.blocks().resize(n_initial_blocks);
+  // count_new(segment, 0, false) for every customer of the initial cohort: integer counts
+  // added at once (the same sums: every term is 1, or 0 for the cost)
+  auto count_cohort = [&] {
+    std::vector<std::uint64_t> per_segment(S, 0);
+    for (const Block& block : pop.blocks())
+      for (std::uint8_t seg : block.segment) ++per_segment[seg];
+    for (std::size_t g = 0; g < S; ++g) seg_new[g] += static_cast<double>(per_segment[g]);
+  };
   if (!lazy_cohort) {
     tbb::this_task_arena::isolate([&] {
       tbb::parallel_for(std::size_t{0}, n_initial_blocks, [&](std::size_t k) { init_block(k); });
     });
-    for (const Block& block : pop.blocks())
-      for (std::uint8_t seg : block.segment) count_new(seg, 0.0, false);
+    count_cohort();
   }
 
   // Existing customers: ids N0 .., traits from the exact posterior given their history.
@@ -447,9 +454,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
             for (std::size_t k = 0; k < sim::T_COUNT; ++k)
               major_sum[t * S + g][k] += rows[((bi - g0) * uH + t) * S + g][k];
     }
-    if (lazy_cohort)
-      for (const Block& block : blocks)
-        for (std::uint8_t seg : block.segment) count_new(seg, 0.0, false);
+    if (lazy_cohort) count_cohort();
   };
   if (plan.block_major) run_block_major();
 
@@ -622,6 +627,29 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   }
   out.existing_orders.reserve(plan.existing.size());
   out.existing_clv.reserve(plan.existing.size());
+  if (S == 1 && plan.existing.empty()) {
+    // One segment, no existing customers: the same sums in the same order, in registers
+    ClvSums c;
+    for (const Block& b : pop.blocks()) {
+      const float* v = b.clv.data();
+      const std::uint8_t* fl = b.flags.data();
+      for (std::size_t i = 0; i < b.size(); ++i) {
+        const double x = v[i];
+        c.sum += x;
+        c.n += 1;
+        if (fl[i] & sim::INITIAL) { c.sum_initial += x; c.n_initial += 1; }
+        else { c.sum_acquired += x; c.n_acquired += 1; }
+      }
+      if (keep_sample) {
+        for (; next_sample < creation_index + b.size(); next_sample += stride) {
+          out.clv_sample.push_back(b.clv[next_sample - creation_index]);
+          out.revenue_sample.push_back(b.revenue[next_sample - creation_index]);
+        }
+      }
+      creation_index += b.size();
+    }
+    clv[0] = c;
+  } else
   for (const Block& b : pop.blocks()) {
     for (std::size_t i = 0; i < b.size(); ++i) {
       if (b.flags[i] & sim::EXISTING) {
