@@ -445,6 +445,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
           if (lazy_cohort) init_block(bi);
           for (std::size_t t = 0; t < uH; ++t)
             sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S], S));
+          sim::flush_live(blocks[bi]);
           if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
         });
       });
@@ -610,6 +611,9 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     std::fill(seg_new_ref.begin(), seg_new_ref.end(), 0.0);
     std::fill(seg_cac.begin(), seg_cac.end(), 0.0);
   }
+  // The live customers' order counts, CLV and revenue into the public arrays (the
+  // block-major blocks did it at the end of their tasks).
+  for (std::size_t bi = n_major; bi < pop.blocks().size(); ++bi) sim::flush_live(pop.blocks()[bi]);
 
   // Per-customer CLV accounting at the end of the path, in creation order.
   struct ClvSums { double sum = 0, n = 0, sum_initial = 0, n_initial = 0, sum_acquired = 0, n_acquired = 0, rev = 0; };

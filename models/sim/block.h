@@ -5,13 +5,15 @@
 //!
 //! Two views of the same customers:
 //! * the public arrays, one entry per customer ever pushed, in creation order: what CLV
-//!   accounting reads (segment, flags, n_orders, clv, revenue). The kernel keeps them
-//!   current: after every simulate_period() they hold each customer's state at the end of
-//!   that period (14 bytes per customer, live or not; ids and acquisition periods live only
-//!   in the kernel state, as nothing after the horizon needs them);
+//!   accounting reads (segment, flags, n_orders, clv, revenue), 14 bytes per customer, live
+//!   or not (ids and acquisition periods live only in the kernel state, as nothing after
+//!   the horizon needs them). segment and flags are always current; n_orders, clv and
+//!   revenue are current for the customers who have left, while those of live customers are
+//!   kept in `live` (next to the rest of their state, so a buyer's update touches one place)
+//!   and copied out by sim::flush_live(), which the driver calls after a block's last period;
 //! * `live`, the kernel's structure-of-arrays state of the customers still alive; those who
 //!   leave in a period are removed at its end, their places taken by the last live lanes
-//!   (LiveState::fill_holes), so the hot loop never visits a churned customer (37 bytes per
+//!   (LiveState::fill_holes), so the hot loop never visits a churned customer (45 bytes per
 //!   live customer). Lane order is not creation order: no draw depends on it.
 //! push_back puts a new customer that is alive at the end of `live` (pushes happen between
 //! periods, after the kernel has removed the period's leavers).
@@ -46,7 +48,9 @@ struct LiveState {
   std::vector<float> nu;                //!< gamma-gamma nu, or the log of the median order value
   std::vector<float> sat;               //!< satisfaction S at the end of the last period
   std::vector<std::uint32_t> meta;      //!< acquisition period | segment << 16 | flags << 24
-  std::vector<std::uint32_t> orders;    //!< orders so far: the public n_orders, in lane order
+  std::vector<std::uint32_t> orders;    //!< orders so far (the public n_orders, current here; see Block)
+  std::vector<float> clv;               //!< contribution so far (the public clv, current here)
+  std::vector<float> revenue;           //!< kept revenue so far (the public revenue, current here)
   bool wide_ids = false;                //!< some id_hi is non-zero (else id_hi is all zeros)
 
   static std::uint32_t pack(std::uint16_t acq, std::uint8_t segment, std::uint8_t flags)
@@ -63,7 +67,8 @@ struct LiveState {
   void reserve(std::size_t n)
   {
     slot.reserve(n); id_lo.reserve(n); id_hi.reserve(n); lambda.reserve(n); p0.reserve(n);
-    churn.reserve(n); nu.reserve(n); sat.reserve(n); meta.reserve(n); orders.reserve(n);
+    churn.reserve(n); nu.reserve(n); sat.reserve(n); meta.reserve(n); orders.reserve(n); clv.reserve(n);
+    revenue.reserve(n);
   }
   //! Remove the lanes `holes` (ascending): each place is taken by the last lane still live,
   //! so only the leaving lanes' places change hands, and the state ends dense. The order of
@@ -81,7 +86,7 @@ struct LiveState {
       const std::size_t to = holes[lo++], from = --end;
       slot[to] = slot[from]; id_lo[to] = id_lo[from]; id_hi[to] = id_hi[from]; lambda[to] = lambda[from];
       p0[to] = p0[from]; churn[to] = churn[from]; nu[to] = nu[from]; sat[to] = sat[from]; meta[to] = meta[from];
-      orders[to] = orders[from];
+      orders[to] = orders[from]; clv[to] = clv[from]; revenue[to] = revenue[from];
     }
     truncate(end);
   }
@@ -89,7 +94,8 @@ struct LiveState {
   void truncate(std::size_t n)
   {
     slot.resize(n); id_lo.resize(n); id_hi.resize(n); lambda.resize(n); p0.resize(n);
-    churn.resize(n); nu.resize(n); sat.resize(n); meta.resize(n); orders.resize(n);
+    churn.resize(n); nu.resize(n); sat.resize(n); meta.resize(n); orders.resize(n); clv.resize(n);
+    revenue.resize(n);
   }
 };
 
@@ -128,6 +134,8 @@ struct Block {
     live.sat.push_back(s);
     live.meta.push_back(LiveState::pack(acq, seg, fl));
     live.orders.push_back(orders);
+    live.clv.push_back(0.0f);
+    live.revenue.push_back(0.0f);
   }
   //! push_back of n customers with ids first_id .. first_id + n - 1, acquired in period acq
   //! with no orders yet, all alive (the initial cohort), in bulk.
@@ -155,6 +163,8 @@ struct Block {
     float* p0 = live.p0.data() + lbase;
     for (std::size_t k = 0; k < n; ++k) p0[k] = rng::vmath::exp_f(-lam[k]);
     std::fill(live.orders.begin() + static_cast<std::ptrdiff_t>(lbase), live.orders.end(), 0u);
+    std::fill(live.clv.begin() + static_cast<std::ptrdiff_t>(lbase), live.clv.end(), 0.0f);
+    std::fill(live.revenue.begin() + static_cast<std::ptrdiff_t>(lbase), live.revenue.end(), 0.0f);
   }
 };
 

@@ -1029,6 +1029,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     CLVSIM_PHASE(1);
     const std::uint32_t* meta = &L.meta[c0];  // not restrict: loyalty enrolment writes flags
     const std::uint32_t* __restrict slot = &L.slot[c0];
+    // the live copies of n_orders, clv and revenue (not restrict: also written through L)
+    std::uint32_t* lord = &L.orders[c0];
+    float* lclv = &L.clv[c0];
+    float* lrev = &L.revenue[c0];
     float* __restrict sat = &L.sat[c0];
     const float* __restrict lambda = &L.lambda[c0];
     const float* __restrict churn = &L.churn[c0];
@@ -1135,7 +1139,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           const std::size_t i = c0 + j;
           TallyRow& tally = tallies[LiveState::segment_of(meta[j])];
           const bool acquisition = LiveState::acq_of(meta[j]) == t && !(LiveState::flags_of(meta[j]) & EXISTING);
-          const std::uint32_t n_prior = b.n_orders[slot[j]];
+          const std::uint32_t n_prior = L.orders[c0 + j];
           if (c.state[j] == 0) tally[T_CHURNED] += 1;
           else tally[T_ACTIVE] += 1;
           if (acquisition) continue;
@@ -1157,7 +1161,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         const double mk = m0.marketing_cost_per_customer, lc = m0.loyalty_cost_per_member;
         float* amount = c.pu;  // scratch (free here)
         period_cost_amounts(nc, meta, c.state, ctx.discount.data(), t, mk, lc, amount, members);
-        for (std::size_t j = 0; j < nc; ++j) b.clv[slot[j]] -= amount[j];  // 0 for the churned
+        for (std::size_t j = 0; j < nc; ++j) lclv[j] -= amount[j];  // 0 for the churned
         acc[T_COST_MARKETING] += mk * static_cast<double>(active);
         acc[T_COST_LOYALTY] += lc * static_cast<double>(members);
       } else if (period_costs) {
@@ -1171,7 +1175,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           if (period_cost != 0.0) {
             tally[T_COST_MARKETING] += m.marketing_cost_per_customer;
             tally[T_COST_LOYALTY] += member ? m.loyalty_cost_per_member : 0.0;
-            b.clv[slot[j]] -= static_cast<float>(ctx.discount[t - LiveState::acq_of(meta[j])] * period_cost);
+            L.clv[c0 + j] -= static_cast<float>(ctx.discount[t - LiveState::acq_of(meta[j])] * period_cost);
           }
         }
       }
@@ -1180,7 +1184,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       const std::size_t i = c0 + j;
       const std::size_t g = SINGLE ? 0 : LiveState::segment_of(meta[j]);
       TallyRow& tally = SINGLE ? acc : tallies[g];
-      const std::uint32_t prior_orders = b.n_orders[slot[j]];
+      const std::uint32_t prior_orders = L.orders[i];
       const std::uint8_t fl = LiveState::flags_of(meta[j]);
       const bool acquisition = LiveState::acq_of(meta[j]) == t && !(fl & EXISTING);
       const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
@@ -1254,7 +1258,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       if (period_cost != 0.0) {
         tally[T_COST_MARKETING] += m.marketing_cost_per_customer;
         tally[T_COST_LOYALTY] += member ? m.loyalty_cost_per_member : 0.0;
-        b.clv[slot[j]] -= static_cast<float>(ctx.discount[t - LiveState::acq_of(meta[j])] * period_cost);
+        L.clv[i] -= static_cast<float>(ctx.discount[t - LiveState::acq_of(meta[j])] * period_cost);
       }
     }
     }
@@ -1342,12 +1346,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       acc[T_REVENUE_REPEAT] += revenue_repeat;
       acc[T_COST_FULFILMENT] += per_order * static_cast<double>(n_orders) + m0.return_cost * static_cast<double>(n_returned);
       for (std::size_t r = 0; r < ns; ++r) {
-        const std::uint32_t k = list[r], j = c.buyers[k], sl = slot[j];
-        const std::uint32_t no = L.orders[c0 + j] + c.g_ord[k];
-        L.orders[c0 + j] = no;
-        b.n_orders[sl] = no;
-        b.revenue[sl] += tot[k];
-        b.clv[sl] += cl[r];
+        const std::uint32_t k = list[r], j = c.buyers[k];
+        lord[j] += c.g_ord[k];
+        lrev[j] += tot[k];
+        lclv[j] += cl[r];
         c.delta_sat[j] = dsk[r];
       }
       n_rest = nx;
@@ -1382,13 +1384,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       std::int64_t n_fast = 0, n_orders = 0, n_acquisitions = 0, n_returned = 0, n_contacts = 0;
       for (std::size_t r = 0; r < n_rest; ++r) {
         if (!c.fast[r]) continue;
-        const std::uint32_t k = rest[r], j = c.buyers[k], sl = slot[j];
+        const std::uint32_t k = rest[r], j = c.buyers[k];
         const std::uint32_t mt = meta[j];
-        const std::uint32_t no = L.orders[c0 + j] + c.g_ord[k];
-        L.orders[c0 + j] = no;
-        b.n_orders[sl] = no;
-        b.revenue[sl] += kept[r];
-        b.clv[sl] += cl[r];
+        lord[j] += c.g_ord[k];
+        lrev[j] += kept[r];
+        lclv[j] += cl[r];
         c.delta_sat[j] = dsk[r];
         ++n_fast;
         n_orders += c.g_ord[k];
@@ -1460,14 +1460,13 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       tally[T_INCIDENTS] += o.incidents;
       tally[T_CONTACTS] += o.contacts;
       L.orders[i] += orders;
-      b.n_orders[sl] = L.orders[i];
-      b.revenue[sl] += static_cast<float>(o.revenue);
-      b.clv[sl] += static_cast<float>(ctx.discount[t - acq] * o.contribution);
+      L.revenue[i] += static_cast<float>(o.revenue);
+      L.clv[i] += static_cast<float>(ctx.discount[t - acq] * o.contribution);
       double delta_sat = o.delta_sat;
       // loyalty enrolment: one offer, in the period of the eligible order (SPEC §7).
       const std::uint8_t fl = L.flags(i);
       if (m.loyalty && !member && !(fl & OFFERED) && static_cast<int>(t) >= m.loyalty_start_period &&
-          b.n_orders[sl] >= static_cast<std::uint32_t>(m.loyalty_eligible_after_orders)) {
+          L.orders[i] >= static_cast<std::uint32_t>(m.loyalty_eligible_after_orders)) {
         std::uint8_t nf = static_cast<std::uint8_t>(fl | OFFERED);
         Stream ls(ctx.seed, ctx.path, id, t, Purpose::loyalty);
         if (rng::bernoulli(ls, m.loyalty_enrollment_probability)) {
@@ -1605,10 +1604,17 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     }
 
     CLVSIM_PHASE(6);
-    // 6. The lanes of the chunk that leave the live state (a few percent a period).
+    // 6. The lanes of the chunk that leave the live state (a few percent a period): their
+    // final order count, CLV and revenue go to the public arrays.
     for (std::size_t j = 0; j < nc; ++j) c.flag[j] = c.keep[j] ^ 1;
     const std::size_t nl = index_list(c.flag, nc, c.list);
-    for (std::size_t r = 0; r < nl; ++r) leaving.push_back(static_cast<std::uint32_t>(c0 + c.list[r]));
+    for (std::size_t r = 0; r < nl; ++r) {
+      const std::uint32_t j = c.list[r], sl = slot[j];
+      b.n_orders[sl] = lord[j];
+      b.clv[sl] = lclv[j];
+      b.revenue[sl] = lrev[j];
+      leaving.push_back(static_cast<std::uint32_t>(c0 + j));
+    }
   }
   L.fill_holes(leaving);
   for (std::size_t g = 0; g < S; ++g)
@@ -1641,6 +1647,17 @@ void simulate_period(Block& block, const PeriodContext& ctx, std::span<TallyRow>
     single ? simulate_block<PurchaseModel::pareto_nbd, true>(block, ctx, tallies)
            : simulate_block<PurchaseModel::pareto_nbd, false>(block, ctx, tallies);
     break;
+  }
+}
+
+void flush_live(Block& block)
+{
+  const LiveState& L = block.live;
+  for (std::size_t i = 0; i < L.size(); ++i) {
+    const std::uint32_t sl = L.slot[i];
+    block.n_orders[sl] = L.orders[i];
+    block.clv[sl] = L.clv[i];
+    block.revenue[sl] = L.revenue[i];
   }
 }
 

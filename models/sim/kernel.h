@@ -37,4 +37,9 @@ void draw_traits(const SegmentModel& model, std::uint64_t seed, std::uint32_t pa
 //! `tallies[segment]`. A customer acquired in this period places its acquisition order.
 void simulate_period(Block& block, const PeriodContext& ctx, std::span<TallyRow> tallies);
 
+//! Copy the live customers' order counts, CLV and revenue to the block's public arrays
+//! (simulate_period keeps them in the live state and writes a customer's out when it
+//! leaves): call after the block's last period, before reading the public arrays.
+void flush_live(Block& block);
+
 }  // namespace clvsim::sim
