@@ -111,6 +111,7 @@ void kernel(benchmark::State& state, const char* purchase, bool block_major = fa
       for (int t = 0; t < H; ++t)
         for (auto& b : blocks) period(b, t);
     }
+    for (auto& b : blocks) sim::flush_live(b);  // the live customers' CLV into the public arrays
     state.PauseTiming();
     clv = 0;
     for (const auto& b : blocks)
