@@ -644,7 +644,11 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
         if (fl[i] & sim::INITIAL) { c.sum_initial += x; c.n_initial += 1; }
         else { c.sum_acquired += x; c.n_acquired += 1; }
       }
-      if (keep_sample) {
+      if (keep_sample && stride == 1) {  // everyone (a path of at most HISTOGRAM_SAMPLE customers)
+        out.clv_sample.insert(out.clv_sample.end(), b.clv.begin(), b.clv.end());
+        out.revenue_sample.insert(out.revenue_sample.end(), b.revenue.begin(), b.revenue.end());
+        next_sample += b.size();
+      } else if (keep_sample) {
         for (; next_sample < creation_index + b.size(); next_sample += stride) {
           out.clv_sample.push_back(b.clv[next_sample - creation_index]);
           out.revenue_sample.push_back(b.revenue[next_sample - creation_index]);

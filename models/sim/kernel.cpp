@@ -1326,9 +1326,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     if (simple_orders) {
       // c.code: the buyers' codes (Classify), from buyer_lanes
       for (std::size_t k = 0; k < n_buyers; ++k) c.flag[k] = c.code[k] == 1 ? 1 : 0;
-      const std::size_t ns = index_list(c.flag, n_buyers, c.list);
-      for (std::size_t k = 0; k < n_buyers; ++k) c.flag[k] ^= 1;
-      const std::size_t nx = index_list(c.flag, n_buyers, c.g_j);
+      const std::size_t ns = rng::index_lists(c.flag, n_buyers, c.list, c.g_j), nx = n_buyers - ns;
       CLVSIM_PHASE(8);
       const double margin = m0.gross_margin, per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
       const double bonus = m0.order_satisfaction_bonus, od = m0.order_delta;
@@ -1481,7 +1479,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     CLVSIM_PHASE(5);
     // 5. Satisfaction: add the period's deltas, clamp, decay toward the initial mean; reviews
     // of this period's orders; end-of-period tallies.
-    for (std::size_t j = 0; j < nc; ++j) c.keep[j] = c.state[j] == 1 ? 1 : 0;
+    for (std::size_t j = 0; j < nc; ++j) {
+      c.keep[j] = c.state[j] == 1 ? 1 : 0;
+      c.flag[j] = c.state[j] == 1 ? 0 : 1;  // leaves the live state (step 6)
+    }
     if (SINGLE) {
       // One segment: branch-free, vectorised; counts in integers, S summed in 16 interleaved
       // partial sums (a fixed order, set by the code rather than the compiler). Reviews
@@ -1606,8 +1607,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     CLVSIM_PHASE(6);
     // 6. The lanes of the chunk that leave the live state (a few percent a period): their
     // final order count, CLV and revenue go to the public arrays.
-    for (std::size_t j = 0; j < nc; ++j) c.flag[j] = c.keep[j] ^ 1;
-    const std::size_t nl = index_list(c.flag, nc, c.list);
+    const std::size_t nl = index_list(c.flag, nc, c.list);  // c.flag: set in step 5
     for (std::size_t r = 0; r < nl; ++r) {
       const std::uint32_t j = c.list[r], sl = slot[j];
       b.n_orders[sl] = lord[j];

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -148,6 +149,29 @@ TEST(BatchSamplers, ConstantShapeGammaEqualsThePerLaneGamma)
     clvsim::rng::gamma_batch_f(n, 9, 2, 1, Purpose::traits, l.lo.data(), l.hi.data(), sh.data(), x.data());
     clvsim::rng::gamma_batch_const_f(n, 9, 2, 1, Purpose::traits, l.lo.data(), l.hi.data(), shape, y.data());
     for (std::size_t k = 0; k < n; ++k) ASSERT_EQ(x[k], y[k]) << "shape " << shape << " lane " << k;
+  }
+}
+
+TEST(Lanes, IndexListsAgreeWithAScalarScan)
+{
+  // index_list and index_lists (both outputs) against a plain scan, for lengths around the
+  // 16-lane vector body and flags of every density
+  std::mt19937_64 g(99);
+  for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 100u, 2048u}) {
+    for (int density : {0, 1, 50, 99, 100}) {
+      std::vector<std::uint8_t> flag(n);
+      for (auto& f : flag) f = static_cast<std::uint8_t>(static_cast<int>(g() % 100) < density ? 1 + g() % 3 : 0);
+      std::vector<std::uint32_t> want_set, want_clear;
+      for (std::size_t j = 0; j < n; ++j) (flag[j] ? want_set : want_clear).push_back(static_cast<std::uint32_t>(j));
+      std::vector<std::uint32_t> a(n + 16), b(n + 16), c(n + 16);
+      const std::size_t m = clvsim::rng::index_list(flag.data(), n, a.data());
+      ASSERT_EQ(m, want_set.size());
+      EXPECT_TRUE(std::equal(want_set.begin(), want_set.end(), a.begin()));
+      const std::size_t m2 = clvsim::rng::index_lists(flag.data(), n, b.data(), c.data());
+      ASSERT_EQ(m2, want_set.size());
+      EXPECT_TRUE(std::equal(want_set.begin(), want_set.end(), b.begin()));
+      EXPECT_TRUE(std::equal(want_clear.begin(), want_clear.end(), c.begin()));
+    }
   }
 }
 
