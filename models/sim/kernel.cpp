@@ -717,6 +717,25 @@ template <bool SINGLE, bool CLASSIFY>
   }
 }
 
+//! The review lanes of step 5 when every category writes reviews: buyer k (chunk lane
+//! buyers[k], ending with satisfaction sat[j]) gets p_promoter, p_passive or p_detractor by
+//! its NPS category (S >= 8.5, >= 6.5, below), its id bits 0-31 and its order count.
+[[gnu::noinline]] void review_lanes(std::size_t n, const std::uint32_t* __restrict buyers, const float* __restrict sat,
+                                    const std::uint32_t* __restrict id_lo, const std::uint32_t* __restrict ord,
+                                    double p_pro, double p_pas, double p_det, std::uint32_t* __restrict list,
+                                    std::uint32_t* __restrict g_lo, std::uint32_t* __restrict count,
+                                    double* __restrict prob)
+{
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t j = buyers[k];
+    const double s = sat[j];
+    prob[k] = s >= 8.5 ? p_pro : (s >= 6.5 ? p_pas : p_det);
+    list[k] = j;
+    g_lo[k] = id_lo[j];
+    count[k] = ord[k];
+  }
+}
+
 //! out[k] = a[k] / b[k] (the batched Gamma(n p, 1) totals over the rates nu).
 [[gnu::noinline]] void divide(std::size_t n, const float* __restrict a, const float* __restrict b, float* __restrict out)
 {
@@ -1520,16 +1539,28 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         // count advances only when its category writes reviews.
         const double p_pro = m0.review_p_promoter, p_pas = m0.review_p_passive, p_det = m0.review_p_detractor;
         std::size_t nr = 0;
-        for (std::size_t k = 0; k < n_buyers; ++k) {
-          const std::size_t j = c.buyers[k], i = c0 + j;
-          const double s = sat[j];
-          const double review_p = s >= 8.5 ? p_pro : (s >= 6.5 ? p_pas : p_det);
-          c.list[nr] = static_cast<std::uint32_t>(j);
-          c.g_lo[nr] = L.id_lo[i];
-          c.g_hi[nr] = L.id_hi[i];
-          c.pk[nr] = c.g_ord[k];
-          c.dprob[nr] = review_p;
-          nr += review_p > 0 ? 1 : 0;
+        if (p_pro > 0 && p_pas > 0 && p_det > 0) {
+          // every buyer writes reviews with some probability: a lane each, no compaction (so
+          // the loop vectorises)
+          review_lanes(n_buyers, c.buyers, sat, &L.id_lo[c0], c.g_ord, p_pro, p_pas, p_det, c.list, c.g_lo, c.pk,
+                       c.dprob);
+          if (L.wide_ids)  // id bits 32-39 (a byte gather would keep the loop above scalar)
+            for (std::size_t k = 0; k < n_buyers; ++k) c.g_hi[k] = L.id_hi[c0 + c.buyers[k]];
+          else
+            std::fill(c.g_hi, c.g_hi + n_buyers, std::uint8_t{0});
+          nr = n_buyers;
+        } else {
+          for (std::size_t k = 0; k < n_buyers; ++k) {
+            const std::size_t j = c.buyers[k], i = c0 + j;
+            const double s = sat[j];
+            const double review_p = s >= 8.5 ? p_pro : (s >= 6.5 ? p_pas : p_det);
+            c.list[nr] = static_cast<std::uint32_t>(j);
+            c.g_lo[nr] = L.id_lo[i];
+            c.g_hi[nr] = L.id_hi[i];
+            c.pk[nr] = c.g_ord[k];
+            c.dprob[nr] = review_p;
+            nr += review_p > 0 ? 1 : 0;
+          }
         }
         bernoulli_counts(nr, ctx.seed, ctx.path, t, Purpose::reviews, c.g_lo, c.g_hi, c.pk, c.dprob, c.u0, c.w3,
                          c.g_j, c.g_ord, c.u1);
