@@ -8,8 +8,9 @@
 
 namespace clvsim {
 
-//! Memory tuning of glibc's malloc, applied by re-executing the program once with
-//! GLIBC_TUNABLES set (glibc reads tunables only at start-up). A run allocates up to about 60 bytes
+//! Memory tuning of glibc's malloc, through GLIBC_TUNABLES (glibc reads tunables only at
+//! start-up): the `clvsim` launcher (engine/cli/launcher) sets them and executes the engine;
+//! the engine, and the benchmark runner, re-execute themselves once when they are not set. A run allocates up to about 60 bytes
 //! per customer in block-sized arrays and frees it between paths; by default glibc hands
 //! freed memory back to the kernel and faults fresh 4 KiB pages in again, which cost a
 //! quarter of a 1M-customer run. The tuning asks for:
@@ -20,25 +21,37 @@ namespace clvsim {
 //!   times as many pages. The hot loops do not allocate, so the shared lock is not contended.
 //! bench/README.md §5 has the measurements. CLVSIM_MALLOC_TUNING=0 (or off, no, false) turns
 //! it off; a GLIBC_TUNABLES that already sets glibc.malloc.hugetlb is left as it is.
-inline void tune_malloc(char** argv)
+
+//! Sets GLIBC_TUNABLES for the tuning above, for a program about to be executed; false when
+//! the tuning is off, already set, or unavailable (glibc older than 2.35).
+inline bool set_malloc_tunables()
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
   const char* off = std::getenv("CLVSIM_MALLOC_TUNING");
   if (off != nullptr && (std::strcmp(off, "0") == 0 || std::strcmp(off, "off") == 0 || std::strcmp(off, "no") == 0 ||
                          std::strcmp(off, "false") == 0))
-    return;
+    return false;
   const char* current = std::getenv("GLIBC_TUNABLES");
-  if (current != nullptr && std::strstr(current, "glibc.malloc.hugetlb") != nullptr) return;
+  if (current != nullptr && std::strstr(current, "glibc.malloc.hugetlb") != nullptr) return false;
   std::string tunables = current != nullptr && *current != '\0' ? std::string(current) + ":" : std::string();
   tunables += "glibc.malloc.hugetlb=1:glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432"
               ":glibc.malloc.arena_max=1";
-  if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);  // returns only if it failed: run untuned
-  ::unsetenv("GLIBC_TUNABLES");
-  if (current != nullptr) ::setenv("GLIBC_TUNABLES", current, 1);
+  return ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) == 0;
 #else
-  (void)argv;
+  return false;
 #endif
+}
+
+//! The tuning for this process: re-executes it with the tunables set (the `clvsim` launcher
+//! sets them before executing the engine, so the engine finds them and goes on).
+inline void tune_malloc(char** argv)
+{
+  const char* current = std::getenv("GLIBC_TUNABLES");
+  const std::string saved = current != nullptr ? current : "";
+  if (!set_malloc_tunables()) return;
+  ::execv("/proc/self/exe", argv);  // returns only if it failed: run untuned
+  if (current != nullptr) ::setenv("GLIBC_TUNABLES", saved.c_str(), 1);
+  else ::unsetenv("GLIBC_TUNABLES");
 }
 
 }  // namespace clvsim

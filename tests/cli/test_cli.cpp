@@ -114,6 +114,26 @@ TEST_F(Cli, VersionAndHelp)
   }
 }
 
+TEST_F(Cli, LauncherWithoutTheEngineBesideItExits2AndSaysWhatItLookedFor)
+{
+  // `clvsim` executes `clvsim-engine` from its own directory (every other test here runs
+  // through it); a launcher copied elsewhere, without an engine, names the file and exits 2.
+  const fs::path lone = dir_ / "clvsim";
+  fs::copy_file(CLVSIM_BIN, lone);
+  const auto err = dir_ / "e.txt";
+  std::string cmd = "'";  // (built piece by piece: GCC 12 warns falsely on one long concatenation)
+  cmd += lone.string();
+  cmd += "' --version >/dev/null 2>'";
+  cmd += err.string();
+  cmd += "'";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  std::string expected = "cannot run the engine '";
+  expected += (dir_ / "clvsim-engine").string();
+  EXPECT_NE(slurp(err).find(expected), std::string::npos) << slurp(err);
+}
+
 TEST_F(Cli, BadUsageExits2)
 {
   EXPECT_EQ(clvsim("").code, 2);
@@ -312,11 +332,12 @@ gamma = 15.44
 
 TEST_F(Cli, InterruptedRunExits143AndLeavesNothing)
 {
-  // A run of several seconds, terminated after one (mid-simulation): exit code 143 and no
-  // file of any kind. (The handler also unlinks a half-written temporary file when the signal
-  // lands during writing, which is too brief a window to hit reliably here.)
+  // A run of several seconds (8 paths of 5M customers: about 8 s on two Zen 4 cores),
+  // terminated after one (mid-simulation): exit code 143 and no file of any kind. (The
+  // handler also unlinks a half-written temporary file when the signal lands during writing,
+  // which is too brief a window to hit reliably here.)
   const std::string cmd = "cd '" + dir_.string() + "' && ('" CLVSIM_BIN "' run '" CLVSIM_SOURCE_DIR
-                          "/bench/reference.toml' --set population.initial_customers=5000000 -o out.h5 "
+                          "/bench/reference.toml' --set population.initial_customers=5000000 --paths 8 -o out.h5 "
                           "--quiet >/dev/null 2>&1 & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo $? > code.txt)";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_EQ(slurp(dir_ / "code.txt"), "143\n");
