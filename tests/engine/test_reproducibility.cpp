@@ -82,16 +82,22 @@ void expect_tables_equal(const KpiTable& a, const KpiTable& b)
   for (const auto& [name, v] : a.paths) EXPECT_TRUE(bitwise_equal(v, b.paths.at(name))) << name;
 }
 
+//! The first variant of two runs: every KPI table (total and per segment) and the CLV
+//! histogram, bit for bit.
+void expect_first_variant_equal(const Results& a, const Results& b)
+{
+  expect_tables_equal(a.variants[0].kpis, b.variants[0].kpis);
+  for (const auto& [seg, table] : a.variants[0].segments) expect_tables_equal(table, b.variants[0].segments.at(seg));
+  EXPECT_TRUE(bitwise_equal(a.variants[0].clv_histogram.counts, b.variants[0].clv_histogram.counts));
+  EXPECT_TRUE(bitwise_equal(a.variants[0].clv_histogram.edges, b.variants[0].clv_histogram.edges));
+}
+
 TEST(Reproducibility, BitwiseIdenticalForAnyThreadCount)
 {
   const auto one = run_with(TOML, 1);
   for (int threads : {2, 4}) {
     const auto other = run_with(TOML, threads);
-    expect_tables_equal(one.variants[0].kpis, other.variants[0].kpis);
-    for (const auto& [seg, table] : one.variants[0].segments)
-      expect_tables_equal(table, other.variants[0].segments.at(seg));
-    EXPECT_TRUE(bitwise_equal(one.variants[0].clv_histogram.counts, other.variants[0].clv_histogram.counts));
-    EXPECT_TRUE(bitwise_equal(one.variants[0].clv_histogram.edges, other.variants[0].clv_histogram.edges));
+    expect_first_variant_equal(one, other);
   }
 }
 
@@ -149,11 +155,7 @@ TEST(Reproducibility, BlockMajorRunEqualsPeriodByPeriodRun)
   const std::string toml = without_channel();
   const auto a = run_with(toml, 1);
   const auto b = run_with(toml, 2, {}, /*block_major=*/false);
-  expect_tables_equal(a.variants[0].kpis, b.variants[0].kpis);
-  for (const auto& [seg, table] : a.variants[0].segments)
-    expect_tables_equal(table, b.variants[0].segments.at(seg));
-  EXPECT_TRUE(bitwise_equal(a.variants[0].clv_histogram.counts, b.variants[0].clv_histogram.counts));
-  EXPECT_TRUE(bitwise_equal(a.variants[0].clv_histogram.edges, b.variants[0].clv_histogram.edges));
+  expect_first_variant_equal(a, b);
 }
 
 // With a channel (and so customers joining every period) the full blocks of the start run
@@ -164,10 +166,7 @@ TEST(Reproducibility, BlockMajorRunWithAcquisitionEqualsPeriodByPeriodRun)
   for (const char* n0 : {"population.initial_customers=700", "population.initial_customers=704"}) {
     const auto a = run_with(TOML, 1, {n0});
     const auto b = run_with(TOML, 2, {n0}, /*block_major=*/false);
-    expect_tables_equal(a.variants[0].kpis, b.variants[0].kpis);
-    for (const auto& [seg, table] : a.variants[0].segments)
-      expect_tables_equal(table, b.variants[0].segments.at(seg));
-    EXPECT_TRUE(bitwise_equal(a.variants[0].clv_histogram.counts, b.variants[0].clv_histogram.counts));
+    expect_first_variant_equal(a, b);
   }
 }
 
@@ -180,9 +179,7 @@ TEST(Reproducibility, BlockMajorRunInGroupsEqualsPeriodByPeriodRun)
                                          "population.initial_customers=2000"};
   const auto a = run_with(without_channel(), 2, sets);
   const auto b = run_with(without_channel(), 1, sets, /*block_major=*/false);
-  expect_tables_equal(a.variants[0].kpis, b.variants[0].kpis);
-  for (const auto& [seg, table] : a.variants[0].segments)
-    expect_tables_equal(table, b.variants[0].segments.at(seg));
+  expect_first_variant_equal(a, b);
 }
 
 TEST(Reproducibility, BlockMajorRunIsBitwiseIdenticalForAnyThreadCount)
@@ -191,10 +188,7 @@ TEST(Reproducibility, BlockMajorRunIsBitwiseIdenticalForAnyThreadCount)
   const auto one = run_with(toml, 1);
   for (int threads : {2, 4}) {
     const auto other = run_with(toml, threads);
-    expect_tables_equal(one.variants[0].kpis, other.variants[0].kpis);
-    for (const auto& [seg, table] : one.variants[0].segments)
-      expect_tables_equal(table, other.variants[0].segments.at(seg));
-    EXPECT_TRUE(bitwise_equal(one.variants[0].clv_histogram.counts, other.variants[0].clv_histogram.counts));
+    expect_first_variant_equal(one, other);
   }
 }
 
