@@ -184,4 +184,20 @@ inline void philox_batch(std::size_t n, std::uint64_t seed, std::uint32_t path, 
 //! Stream::uniform() of a word: (w + 0.5) 2^-32, in (0, 1).
 [[gnu::always_inline]] inline double word_uniform(std::uint32_t w) { return (static_cast<double>(w) + 0.5) * 0x1p-32; }
 
+//! The number of 32-bit words w with word_uniform(w) <= f. word_uniform increases with w,
+//! so they are 0, 1, ..., the result - 1: `word_uniform(w) <= f` is `w < words_at_most(f)`,
+//! an integer test (the kernel's incident check).
+inline std::uint64_t words_at_most(double f)
+{
+  constexpr std::int64_t MAX = 0xFFFFFFFF;
+  if (!(word_uniform(0) <= f)) return 0;
+  if (word_uniform(static_cast<std::uint32_t>(MAX)) <= f) return std::uint64_t{1} << 32;
+  std::int64_t w = 0;  // start near the last one, then step to it exactly
+  const double guess = f * 0x1p32 - 0.5;
+  if (guess > 0) w = guess >= static_cast<double>(MAX) ? MAX : static_cast<std::int64_t>(guess);
+  while (w < MAX && word_uniform(static_cast<std::uint32_t>(w + 1)) <= f) ++w;
+  while (w > 0 && !(word_uniform(static_cast<std::uint32_t>(w)) <= f)) --w;
+  return static_cast<std::uint64_t>(w) + 1;
+}
+
 }  // namespace clvsim::rng

@@ -928,19 +928,6 @@ struct EndCounts {
   return EndCounts{alive_end, members, members_pro, members_pas, promoters, passives, dropped};
 }
 
-//! The number of 32-bit words w with rng::word_uniform(w) = (w + 1/2) 2^-32 <= f (an
-//! increasing function of w, so they are 0, 1, ..., the result - 1).
-std::uint64_t words_at_most(double f)
-{
-  constexpr std::int64_t MAX = 0xFFFFFFFF;
-  if (!(rng::word_uniform(0) <= f)) return 0;
-  if (rng::word_uniform(static_cast<std::uint32_t>(MAX)) <= f) return std::uint64_t{1} << 32;
-  auto w = static_cast<std::int64_t>(std::clamp(std::floor(f * 0x1p32 - 0.5), 0.0, static_cast<double>(MAX)));
-  while (w < MAX && rng::word_uniform(static_cast<std::uint32_t>(w + 1)) <= f) ++w;
-  while (w > 0 && !(rng::word_uniform(static_cast<std::uint32_t>(w)) <= f)) --w;
-  return static_cast<std::uint64_t>(w) + 1;
-}
-
 template <PurchaseModel MODEL, bool SINGLE>
 void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tallies)
 {
@@ -992,7 +979,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   if (std::bit_cast<std::uint64_t>(f0_log1m_q) != std::bit_cast<std::uint64_t>(log1m_q[0])) {
     for (std::size_t n = 0; n < f0_table.size(); ++n) {
       f0_table[n] = rng::vmath::exp(static_cast<double>(n) * log1m_q[0]);
-      const std::uint64_t below = words_at_most(f0_table[n]);
+      const std::uint64_t below = rng::words_at_most(f0_table[n]);
       none_last[n] = below > 0 ? static_cast<std::uint32_t>(below - 1) : 0u;
     }
     f0_log1m_q = log1m_q[0];

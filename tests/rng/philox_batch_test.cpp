@@ -85,6 +85,32 @@ TEST(PhiloxBatch, FirstBlockSkipsWholeBlocks)
   for (int k = 0; k < 8; ++k) EXPECT_EQ(a.next_u32(), b.next_u32());
 }
 
+TEST(WordThreshold, WordsAtMostSplitsTheWordsAtTheBoundary)
+{
+  // w < words_at_most(f) iff word_uniform(w) <= f, checked on both sides of the boundary,
+  // for f exactly on a word's uniform, between two, at the ends and outside (0, 1)
+  using clvsim::rng::word_uniform;
+  using clvsim::rng::words_at_most;
+  std::mt19937_64 g(3);
+  std::vector<double> fs = {-1.0, 0.0, word_uniform(0), word_uniform(0xFFFFFFFFu), 1.0, 2.0, 0.5, 0.95};
+  for (int i = 0; i < 2000; ++i) {
+    const auto w = static_cast<std::uint32_t>(g());
+    fs.push_back(word_uniform(w));                                    // exactly a word's value
+    fs.push_back(std::nextafter(word_uniform(w), 0.0));               // just below it
+    fs.push_back(std::pow(0.95, static_cast<double>(1 + g() % 63)));  // (1-q)^n, as the kernel's
+  }
+  for (double f : fs) {
+    const std::uint64_t m = words_at_most(f);
+    ASSERT_LE(m, std::uint64_t{1} << 32) << f;
+    if (m > 0) {
+      EXPECT_TRUE(word_uniform(static_cast<std::uint32_t>(m - 1)) <= f) << f;
+    }
+    if (m < (std::uint64_t{1} << 32)) {
+      EXPECT_FALSE(word_uniform(static_cast<std::uint32_t>(m)) <= f) << f;
+    }
+  }
+}
+
 TEST(Vmath, ExpLogSqrtWithinTwoUlpOfLibm)
 {
   std::mt19937_64 g(7);
