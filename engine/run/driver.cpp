@@ -789,7 +789,7 @@ void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vecto
   auto concentration = [&] {
   if (!revenue.empty()) {
     // Share of revenue from the top x of customers (the top ceil(x n) by revenue).
-    const double total = std::accumulate(revenue.begin(), revenue.end(), 0.0);
+    const double total = stats::sum(revenue);
     const std::vector<double> xs = {0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0};
     std::vector<std::size_t> upto;
     for (double x : xs)

@@ -81,6 +81,19 @@ std::vector<float> order_statistics(const std::vector<float>& x, const std::vect
   return out;
 }
 
+double sum(const std::vector<float>& x)
+{
+  constexpr std::size_t L = 16;
+  double part[L] = {};
+  const std::size_t n = x.size(), whole = n - n % L;
+  for (std::size_t k = 0; k < whole; k += L)
+    for (std::size_t l = 0; l < L; ++l) part[l] += static_cast<double>(x[k + l]);
+  for (std::size_t k = whole; k < n; ++k) part[k - whole] += static_cast<double>(x[k]);
+  double total = 0.0;
+  for (double p : part) total += p;
+  return total;
+}
+
 std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std::size_t>& counts)
 {
   std::vector<std::uint32_t> count(BUCKETS, 0);

@@ -17,4 +17,8 @@ std::vector<float> order_statistics(const std::vector<float>& x, const std::vect
 //! x. Deterministic: the same x gives the same bits. x must not hold NaN.
 std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std::size_t>& counts);
 
+//! The sum of x in double, over 16 interleaved partial sums added at the end (vectorised,
+//! unlike one running sum). Deterministic: the same x gives the same bits.
+double sum(const std::vector<float>& x);
+
 }  // namespace clvsim::stats

@@ -72,3 +72,23 @@ TEST(Select, SameInputSameBits)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Select, SumEqualsARunningSumToRounding)
+{
+  for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 1000u, 200001u}) {
+    const auto x = sample(n, 11u + static_cast<unsigned>(n));
+    double want = 0, scale = 0;
+    for (float v : x) {
+      want += v;
+      scale += std::abs(v);
+    }
+    // only the order of the additions differs: a few ulps of the sum of magnitudes
+    EXPECT_NEAR(clvsim::stats::sum(x), want, 1e-13 * scale) << "n " << n;
+  }
+  EXPECT_EQ(clvsim::stats::sum({}), 0.0);
+  EXPECT_EQ(clvsim::stats::sum({1.5f}), 1.5);
+}
+
+}  // namespace
