@@ -134,6 +134,42 @@ TEST_F(Cli, LauncherWithoutTheEngineBesideItExits2AndSaysWhatItLookedFor)
   EXPECT_NE(slurp(err).find(expected), std::string::npos) << slurp(err);
 }
 
+TEST_F(Cli, WithoutTheHdf5ModuleOnlyHdf5OutputFailsAndItIsNamed)
+{
+  // The engine opens clvsim-hdf5.so from its own directory only to write or read a results
+  // file: copied elsewhere without it, a run with JSON output works, and `run -o` exits 3
+  // naming the module, with no results file left behind.
+  const fs::path bin = fs::path(CLVSIM_BIN).parent_path();
+  for (const char* name : {"clvsim", "clvsim-engine"}) fs::copy_file(bin / name, dir_ / name);
+  ASSERT_TRUE(fs::exists(bin / "clvsim-hdf5.so"));
+  const auto out = dir_ / "o.json", err = dir_ / "e.txt", h5 = dir_ / "r.h5";
+  auto run = [&](const std::string& extra) {
+    std::string cmd = "'";
+    cmd += (dir_ / "clvsim").string();
+    cmd += "' run '";
+    cmd += (fs::path(CLVSIM_SOURCE_DIR) / "bench" / "reference.toml").string();
+    cmd += "' --quiet --set population.initial_customers=500 --set simulation.horizon=6 ";
+    cmd += extra;
+    cmd += " >'";
+    cmd += out.string();
+    cmd += "' 2>'";
+    cmd += err.string();
+    cmd += "'";
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(run("--json"), 0) << slurp(err);
+  EXPECT_NE(slurp(out).find("\"clv_mean\""), std::string::npos);
+  std::string with_output = "-o '";
+  with_output += h5.string();
+  with_output += "'";
+  EXPECT_EQ(run(with_output), 3);
+  std::string expected = "cannot load the HDF5 module '";
+  expected += (dir_ / "clvsim-hdf5.so").string();
+  EXPECT_NE(slurp(err).find(expected), std::string::npos) << slurp(err);
+  EXPECT_FALSE(fs::exists(h5));
+}
+
 TEST_F(Cli, BadUsageExits2)
 {
   EXPECT_EQ(clvsim("").code, 2);
