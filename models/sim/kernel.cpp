@@ -551,16 +551,16 @@ template <bool PLAIN>
   }
 }
 
-//! Sum of x[idx[k]] (or x[k] without idx), k < n, in double: 16 interleaved partial sums in
+//! Sum of x[k], k < n, in double: 16 interleaved partial sums in
 //! a fixed order (set by the code, not the compiler), so the loop vectorises without
 //! reassociating anything and the result does not depend on the build.
-double sum16(std::size_t n, const float* x, const std::uint32_t* idx)
+double sum16(std::size_t n, const float* __restrict x)
 {
   std::array<double, 16> part{};
   std::size_t k = 0;
   for (; k + 16 <= n; k += 16)
-    for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(x[idx ? idx[k + l] : k + l]);
-  for (; k < n; ++k) part[0] += static_cast<double>(x[idx ? idx[k] : k]);
+    for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(x[k + l]);
+  for (; k < n; ++k) part[0] += static_cast<double>(x[k]);
   double total = 0;
   for (double v : part) total += v;
   return total;
@@ -859,16 +859,16 @@ struct FastService {
 
 //! Step 4 for the buyers of the common case (batched spend, basket 1, no member reward, no
 //! incident): per buyer k = list[r] (chunk index buyers[k]), the discounted contribution
-//! cl[r], the satisfaction change dsk[r] and the value of repeat orders kept_repeat[r]; the
-//! order and acquisition counts.
+//! cl[r], the satisfaction change dsk[r], the kept value kept_all[r] (= tot[k]) and the value of
+//! repeat orders kept_repeat[r]; the order and acquisition counts.
 //! The arithmetic of place_orders' aggregate branch, 16 lanes at a time.
 [[gnu::noinline]] void simple_buyers(std::size_t ns, const std::uint32_t* __restrict list,
                    const std::uint32_t* __restrict buyers, const std::uint32_t* __restrict meta,
                    const std::uint32_t* __restrict ord, const std::uint32_t* __restrict ret,
                    const float* __restrict tot, const double* __restrict disc, std::uint32_t t, double margin,
-                   double per_order, double return_cost, double bonus, double od, float* __restrict kept_repeat,
-                   float* __restrict cl, float* __restrict dsk, std::int64_t& n_orders, std::int64_t& n_acquisitions,
-                   std::int64_t& n_returned)
+                   double per_order, double return_cost, double bonus, double od, float* __restrict kept_all,
+                   float* __restrict kept_repeat, float* __restrict cl, float* __restrict dsk, std::int64_t& n_orders,
+                   std::int64_t& n_acquisitions, std::int64_t& n_returned)
 {
   std::int32_t no = 0, na = 0, nr = 0;  // ns <= CHUNK buyers with fewer than 64 orders each
   for (std::size_t r = 0; r < ns; ++r) {
@@ -883,6 +883,7 @@ struct FastService {
     no += orders;
     na += acquisition;
     nr += ret[k];
+    kept_all[r] = kept;  // by r: the revenue is then a contiguous sum16 (the same additions as over tot[list[r]])
     kept_repeat[r] = acquisition ? 0.0f * kept : kept;  // an acquisition period here has one order
     cl[r] = static_cast<float>(disc[t - acq] * (gm - fulfil));
     dsk[r] = static_cast<float>(bonus * orders + od * orders);
@@ -1342,10 +1343,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       float* __restrict kept_repeat = c.pp;  // scratch: the value of non-acquisition orders
       float* __restrict cl = c.g_value;      // scratch (free now): discounted contribution
       float* __restrict dsk = c.pm;          // scratch: satisfaction change
+      float* __restrict kept_all = c.g_shape;  // scratch (free after the spend batch): tot[list[r]]
       std::int64_t n_orders = 0, n_acquisitions = 0, n_returned = 0;
       simple_buyers(ns, list, c.buyers, meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, margin, per_order,
-                    m0.return_cost, bonus, od, kept_repeat, cl, dsk, n_orders, n_acquisitions, n_returned);
-      const double revenue = sum16(ns, tot, list), revenue_repeat = sum16(ns, kept_repeat, nullptr);
+                    m0.return_cost, bonus, od, kept_all, kept_repeat, cl, dsk, n_orders, n_acquisitions, n_returned);
+      const double revenue = sum16(ns, kept_all), revenue_repeat = sum16(ns, kept_repeat);
       acc[T_ORDERS] += static_cast<double>(n_orders);
       acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
       acc[T_REVENUE] += revenue;
@@ -1404,8 +1406,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       }
       acc[T_ORDERS] += static_cast<double>(n_orders);
       acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
-      acc[T_REVENUE] += sum16(n_rest, kept, nullptr);
-      acc[T_REVENUE_REPEAT] += sum16(n_rest, kept_repeat, nullptr);
+      acc[T_REVENUE] += sum16(n_rest, kept);
+      acc[T_REVENUE_REPEAT] += sum16(n_rest, kept_repeat);
       acc[T_COST_FULFILMENT] += fsv.per_order * static_cast<double>(n_orders) +
                                 fsv.return_cost * static_cast<double>(n_returned);
       acc[T_COST_SERVICE] += fsv.cost_per_contact * static_cast<double>(n_contacts);
@@ -1502,7 +1504,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
                          members_pas = ec.members_pas, promoters = ec.promoters, passives = ec.passives,
                          dropped = ec.dropped;
       const float* s_alive = c.pu;
-      const double sat_sum = sum16(nc, s_alive, nullptr);
+      const double sat_sum = sum16(nc, s_alive);
       const std::int64_t detractors = alive_end - promoters - passives;
       acc[T_CHURNED] += static_cast<double>(dropped);
       acc[T_ALIVE_END] += static_cast<double>(alive_end);
