@@ -87,7 +87,9 @@ void kernel(benchmark::State& state, const char* purchase, bool block_major = fa
   for (std::uint64_t id = 0; id < n; ++id) {
     float lambda, churn, nu, sat;
     sim::draw_traits(segments[0], 1, 0, id, lambda, churn, nu, sat);
-    proto[id / block_size].push_back(id, 0, 0, sim::ALIVE | sim::INITIAL, 0, lambda, churn, nu, sat);
+    float sclock = 0.0f, oclock = 0.0f;
+    sim::draw_clocks(1, 0, 1, &id, &sclock, &oclock);
+    proto[id / block_size].push_back(id, 0, 0, sim::ALIVE | sim::INITIAL, 0, lambda, churn, nu, sat, sclock, oclock);
   }
   double clv = 0;
   for (auto _ : state) {

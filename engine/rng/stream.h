@@ -31,6 +31,7 @@ enum class Purpose : std::uint32_t {
   segment = 13,       //!< segment membership of a new customer
   uncertainty = 14,   //!< per-path draws of uncertain inputs (customer id = input index)
   marketing = 15,     //!< marketing contact effects
+  clocks = 16,        //!< a customer's survival and order clocks, drawn once (sbg_poisson)
 };
 
 //! A stream of 32-bit random words for one (seed, path, customer, period, purpose).

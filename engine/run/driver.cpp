@@ -200,18 +200,18 @@ std::uint8_t draw_segment(const PeriodSetup& setup, std::uint64_t seed, std::uin
 //! draws do not depend on the batch it is drawn in). Fills seg, lambda, churn, nu, sat (n each).
 struct NewTraits {
   std::vector<std::uint8_t> seg;
-  std::vector<float> lambda, churn, nu, sat;
+  std::vector<float> lambda, churn, nu, sat, sclock, oclock;
 };
 NewTraits draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path, std::uint64_t first_id,
                           std::size_t n)
 {
   NewTraits t;
   t.seg.resize(n);
-  t.lambda.resize(n); t.churn.resize(n); t.nu.resize(n); t.sat.resize(n);
-  std::vector<std::uint64_t> ids;
+  t.lambda.resize(n); t.churn.resize(n); t.nu.resize(n); t.sat.resize(n); t.sclock.resize(n); t.oclock.resize(n);
+  std::vector<std::uint64_t> ids(n);
+  std::iota(ids.begin(), ids.end(), first_id);
+  sim::draw_clocks(seed, path, n, ids.data(), t.sclock.data(), t.oclock.data());
   if (setup.segments.size() == 1) {  // segment 0 for everyone: drawn in place
-    ids.resize(n);
-    std::iota(ids.begin(), ids.end(), first_id);
     sim::draw_traits_batch(setup.segments[0], seed, path, n, ids.data(), t.lambda.data(), t.churn.data(),
                            t.nu.data(), t.sat.data());
     return t;
@@ -244,7 +244,7 @@ std::vector<std::uint8_t> add_customers(Population& pop, const PeriodSetup& setu
   for (std::size_t k = 0; k < count; ++k)
     pop.next_slot().push_back(first_id + k, static_cast<std::uint16_t>(period), t.seg[k],
                               static_cast<std::uint8_t>(flags | sim::ALIVE), 0, t.lambda[k], t.churn[k], t.nu[k],
-                              t.sat[k]);
+                              t.sat[k], t.sclock[k], t.oclock[k]);
   return std::move(t.seg);
 }
 
@@ -304,7 +304,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     const std::size_t nk = static_cast<std::size_t>(end - first);
     const NewTraits tr = draw_new_traits(setup0, seed, path, first, nk);
     block.append_new(first, nk, 0, tr.seg.data(), static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE),
-                     tr.lambda.data(), tr.churn.data(), tr.nu.data(), tr.sat.data());
+                     tr.lambda.data(), tr.churn.data(), tr.nu.data(), tr.sat.data(), tr.sclock.data(),
+                     tr.oclock.data());
   };
   pop.blocks().resize(n_initial_blocks);
   // count_new(segment, 0, false) for every customer of the initial cohort: integer counts
@@ -389,7 +390,10 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       if (m.spend == scenarios::SpendModel::gamma_gamma && c.has_m_x)
         nu = static_cast<float>(rng::gamma(ts, m.q + m.p * c.x, m.gamma + c.x * c.m_x));
       const auto flags = static_cast<std::uint8_t>(sim::EXISTING | (alive ? sim::ALIVE : 0));
-      pop.next_slot().push_back(id, 0, seg, flags, static_cast<std::uint32_t>(c.x) + 1, lambda, churn, nu, sat);
+      float sclock = 0.0f, oclock = 0.0f;
+      sim::draw_clocks(seed, path, 1, &id, &sclock, &oclock);
+      pop.next_slot().push_back(id, 0, seg, flags, static_cast<std::uint32_t>(c.x) + 1, lambda, churn, nu, sat,
+                                sclock, oclock);
     }
   }
 
@@ -930,7 +934,7 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const double in_flight = std::min<double>(sc.simulation.paths, threads > 0 ? threads : hw);
   // An upper bound of 80 bytes per customer (bench/README.md §5): 14 for CLV accounting of
-  // every customer, 33 of kernel state per live one (all live customers in a run period by
+  // every customer, 53 of kernel state per live one (all live customers in a run period by
   // period, only the blocks in flight in a block-major one: 18 bytes per customer measured
   // at 10M), plus allocator slack.
   const double state = customers * 80.0 * in_flight;

@@ -13,7 +13,7 @@
 //!   and copied out by sim::flush_live(), which the driver calls after a block's last period;
 //! * `live`, the kernel's structure-of-arrays state of the customers still alive; those who
 //!   leave in a period are removed at its end, their places taken by the last live lanes
-//!   (LiveState::fill_holes), so the hot loop never visits a churned customer (45 bytes per
+//!   (LiveState::fill_holes), so the hot loop never visits a churned customer (53 bytes per
 //!   live customer). Lane order is not creation order: no draw depends on it.
 //! push_back puts a new customer that is alive at the end of `live` (pushes happen between
 //! periods, after the kernel has removed the period's leavers).
@@ -51,6 +51,8 @@ struct LiveState {
   std::vector<std::uint32_t> orders;    //!< orders so far (the public n_orders, current here; see Block)
   std::vector<float> clv;               //!< contribution so far (the public clv, current here)
   std::vector<float> revenue;           //!< kept revenue so far (the public revenue, current here)
+  std::vector<float> sclock;            //!< sbg_poisson: hazard left before churning (see kernel.cpp)
+  std::vector<float> oclock;            //!< sbg_poisson: rate x time left before the next order
   bool wide_ids = false;                //!< some id_hi is non-zero (else id_hi is all zeros)
 
   static std::uint32_t pack(std::uint16_t acq, std::uint8_t segment, std::uint8_t flags)
@@ -68,7 +70,7 @@ struct LiveState {
   {
     slot.reserve(n); id_lo.reserve(n); id_hi.reserve(n); lambda.reserve(n); p0.reserve(n);
     churn.reserve(n); nu.reserve(n); sat.reserve(n); meta.reserve(n); orders.reserve(n); clv.reserve(n);
-    revenue.reserve(n);
+    revenue.reserve(n); sclock.reserve(n); oclock.reserve(n);
   }
   //! Remove the lanes `holes` (ascending): each place is taken by the last lane still live,
   //! so only the leaving lanes' places change hands, and the state ends dense. The order of
@@ -87,6 +89,7 @@ struct LiveState {
       slot[to] = slot[from]; id_lo[to] = id_lo[from]; id_hi[to] = id_hi[from]; lambda[to] = lambda[from];
       p0[to] = p0[from]; churn[to] = churn[from]; nu[to] = nu[from]; sat[to] = sat[from]; meta[to] = meta[from];
       orders[to] = orders[from]; clv[to] = clv[from]; revenue[to] = revenue[from];
+      sclock[to] = sclock[from]; oclock[to] = oclock[from];
     }
     truncate(end);
   }
@@ -95,7 +98,7 @@ struct LiveState {
   {
     slot.resize(n); id_lo.resize(n); id_hi.resize(n); lambda.resize(n); p0.resize(n);
     churn.resize(n); nu.resize(n); sat.resize(n); meta.resize(n); orders.resize(n); clv.resize(n);
-    revenue.resize(n);
+    revenue.resize(n); sclock.resize(n); oclock.resize(n);
   }
 };
 
@@ -115,9 +118,10 @@ struct Block {
     n_orders.reserve(n); clv.reserve(n); revenue.reserve(n);
     live.reserve(n);
   }
-  //! Append a customer with its traits (lambda, churn, nu in the units of LiveState, S0).
+  //! Append a customer with its traits (lambda, churn, nu in the units of LiveState, S0) and
+  //! clocks (sim::draw_clocks).
   void push_back(std::uint64_t id_, std::uint16_t acq, std::uint8_t seg, std::uint8_t fl,
-                 std::uint32_t orders, float lam, float ch, float nu_, float s)
+                 std::uint32_t orders, float lam, float ch, float nu_, float s, float sc, float oc)
   {
     segment.push_back(seg); flags.push_back(fl);
     n_orders.push_back(orders); clv.push_back(0.0f); revenue.push_back(0.0f);
@@ -136,11 +140,14 @@ struct Block {
     live.orders.push_back(orders);
     live.clv.push_back(0.0f);
     live.revenue.push_back(0.0f);
+    live.sclock.push_back(sc);
+    live.oclock.push_back(oc);
   }
   //! push_back of n customers with ids first_id .. first_id + n - 1, acquired in period acq
   //! with no orders yet, all alive (the initial cohort), in bulk.
   void append_new(std::uint64_t first_id, std::size_t n, std::uint16_t acq, const std::uint8_t* seg,
-                  std::uint8_t fl, const float* lam, const float* ch, const float* nu_, const float* s)
+                  std::uint8_t fl, const float* lam, const float* ch, const float* nu_, const float* s,
+                  const float* sc, const float* oc)
   {
     fl = static_cast<std::uint8_t>(fl | ALIVE);
     const std::size_t base = size(), lbase = live.size();
@@ -160,6 +167,8 @@ struct Block {
     std::copy(ch, ch + n, live.churn.begin() + static_cast<std::ptrdiff_t>(lbase));
     std::copy(nu_, nu_ + n, live.nu.begin() + static_cast<std::ptrdiff_t>(lbase));
     std::copy(s, s + n, live.sat.begin() + static_cast<std::ptrdiff_t>(lbase));
+    std::copy(sc, sc + n, live.sclock.begin() + static_cast<std::ptrdiff_t>(lbase));
+    std::copy(oc, oc + n, live.oclock.begin() + static_cast<std::ptrdiff_t>(lbase));
     float* p0 = live.p0.data() + lbase;
     for (std::size_t k = 0; k < n; ++k) p0[k] = rng::vmath::exp_f(-lam[k]);
     std::fill(live.orders.begin() + static_cast<std::ptrdiff_t>(lbase), live.orders.end(), 0u);

@@ -141,6 +141,29 @@ void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t 
   }
 }
 
+void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids,
+                 float* survival_clock, float* order_clock)
+{
+  constexpr std::size_t L = 1024;
+  alignas(64) std::uint32_t lo[L], w0[L], w1[L], w2[L], w3[L];
+  alignas(64) std::uint8_t hi[L];
+  const std::uint32_t word2 = rng::counter_word2(0, Purpose::clocks, 0);
+  for (std::size_t b0 = 0; b0 < n; b0 += L) {
+    const std::size_t nb = std::min(L, n - b0);
+    for (std::size_t k = 0; k < nb; ++k) {
+      lo[k] = static_cast<std::uint32_t>(ids[b0 + k]);
+      hi[k] = rng::id_high_bits(ids[b0 + k]);
+    }
+    rng::philox_batch(nb, seed, path, 0, word2, lo, hi, w0, w1, w2, w3);
+    float* __restrict sc = survival_clock + b0;
+    float* __restrict oc = order_clock + b0;
+    for (std::size_t k = 0; k < nb; ++k) {
+      sc[k] = -rng::vmath::log_f(rng::word_uniform_f(w0[k]));
+      oc[k] = -rng::vmath::log_f(rng::word_uniform_f(w1[k]));
+    }
+  }
+}
+
 void draw_traits(const SegmentModel& m, std::uint64_t seed, std::uint32_t path, std::uint64_t id,
                  float& lambda, float& churn, float& nu, float& sat)
 {
@@ -151,11 +174,19 @@ namespace {
 
 // How the random numbers of a customer-period are laid out (SPEC §10). Each line is a pure
 // function of (seed, path, customer id, period, purpose, draw index):
-// * Purpose::survival, block 0, drawn for all live customers of a block at once
-//   (rng::philox_batch): word 0 decides survival / dropout / lifetime, word 1 inverts the
-//   order count (Poisson mean < 10), word 2 inverts the incident count (Binomial(n, q),
-//   n q < 10). Word 3 is reserved. Draws that need more (rejection-method fallbacks, means
-//   >= 10) take them from the purpose streams below, so the layout never shifts.
+// * Purpose::clocks, block 0, period 0, once per customer (draw_clocks), sbg_poisson: word 0
+//   the survival clock, word 1 the order clock, two Exp(1). Survival and the decision to
+//   order in a period use no words of their own: the clocks run down by the period's hazard
+//   and order rate (survival_and_orders), which is exact for rates fixed within the period.
+// * Purpose::survival, block 0, rng::philox_batch: word 2 inverts the incident count
+//   (Binomial(n, q), n q < 10) in every model. sbg_poisson draws it for the customers who
+//   order (all live ones in chunks with acquisitions or the general path), where word 0
+//   inverts the orders after the first (Poisson of the period's time left after the first
+//   arrival, mean < 10) and word 1 restarts the order clock; bg_nbd, pareto_nbd and sbg draw
+//   it for every live customer, word 0 deciding dropout / lifetime / renewal and word 1
+//   inverting the order count. Word 3 is reserved. Draws that need more (rejection-method
+//   fallbacks, means >= 10) take them from the purpose streams below, so the layout never
+//   shifts.
 // * Purpose::orders: Poisson order counts with mean >= 10 (PTRS), and the rare restart of
 //   an inversion that rounding left above the whole pmf.
 // * Purpose::order_values: with gamma-gamma spend and neither returns nor compensation
@@ -174,7 +205,11 @@ namespace {
 //
 // Precision: the per-customer phases run in single precision (16 lanes with AVX-512):
 // multipliers, survival, the order-count inversion, order values and satisfaction. Money
-// is accumulated in double (tallies) and in the float per-customer CLV of Block.
+// is accumulated in double (tallies) and in the float per-customer CLV of Block. The clocks
+// are floats too: each period takes the hazard or rate from a value below ~17 (the largest
+// Exp(1) of a 23-bit uniform), rounding it by at most 2^-24 x 17 = 1e-6, so over 60
+// periods a clock is off by less than 6e-5 of one expected event: far below what any run
+// can resolve.
 constexpr std::size_t CHUNK = 2048;  //!< customers per batch (per-phase scratch in `Chunk`, ~230 KB of stack)
 
 //! Poisson(mean) by sequential-search inversion from the uniform u (mean < 10, p0 = e^-mean),
@@ -414,19 +449,34 @@ struct SegParams {
   return mean0 + (std::clamp(s + delta, 0.0f, 10.0f) - mean0) * keep;
 }
 
-//! Step 1 of a chunk: the hazard and frequency multipliers of SPEC §3.2 from satisfaction at
-//! the end of the last period (§5.3), policies and marketing (§6.3-6.4) and loyalty (§7);
-//! the chance of no order; with SURVIVAL (the sBG models) survival, from word 0. Branch-free
-//! and in single precision over contiguous arrays, so it runs 16 lanes at a time. PLAIN: no
-//! frequency effect anywhere (multiplier 1, p0 = e^-lambda as computed by Block::push_back).
-//! Step 1 for lane j (meta mt): the hazard multiplier h[j], the frequency multiplier
-//! mult[j], the chance of no order p0[j] and a zero satisfaction change ds[j]; returns
-//! whether the customer survives to order this period (with SURVIVAL, the sBG models: word 0
-//! against (1-theta)^h; an acquisition period always). Shared by multipliers and
-//! survival_and_orders, inlined into their vector loops. STORE = false (survival_and_orders
-//! of sbg_poisson with PLAIN) leaves h, mult and p0 unwritten: nothing reads h there, and
-//! mult = 1 and p0 = p0_live are read from where they are.
-template <bool SINGLE, bool PLAIN, bool SURVIVAL, bool STORE = true>
+//! The hazard multiplier hj and the frequency multiplier m (PLAIN: 1, no frequency effect
+//! anywhere) of a customer with metadata mt and satisfaction s at the end of the last period:
+//! SPEC §3.2 from satisfaction (§5.3), policies and marketing (§6.3-6.4) and loyalty (§7).
+//! Inlined into the vector loops of step 1, single precision.
+template <bool SINGLE, bool PLAIN>
+[[gnu::always_inline]] inline void multipliers_of(std::uint32_t mt, float s, const SegParams& P0,
+                                                  const SegParams* __restrict sp, float& hj, float& m)
+{
+  const std::uint32_t g = SINGLE ? 0u : LiveState::segment_of(mt);
+  // one segment: the parameters are loop invariants (a gather otherwise)
+  const float cs = SINGLE ? P0.cs : sp[g].cs, ref = SINGLE ? P0.ref : sp[g].ref, hm = SINGLE ? P0.hm : sp[g].hm,
+              lh = SINGLE ? P0.lh : sp[g].lh, one = SINGLE ? P0.one : sp[g].one;
+  const bool member = (LiveState::flags_of(mt) & MEMBER) != 0;
+  hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one);
+  if constexpr (PLAIN) {
+    m = 1.0f;
+  } else {
+    const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
+    m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one);
+  }
+}
+
+//! Step 1 of a chunk of bg_nbd, pareto_nbd or sbg, lane j (meta mt): the hazard multiplier
+//! h[j], the frequency multiplier mult[j], the chance of no order p0[j] (PLAIN: p0_live, as
+//! computed by Block::push_back) and a zero satisfaction change ds[j]; returns whether the
+//! customer survives to order this period (with SURVIVAL, sbg: word 0 against (1-theta)^h;
+//! an acquisition period always). Branch-free, so multipliers runs 16 lanes at a time.
+template <bool SINGLE, bool PLAIN, bool SURVIVAL>
 [[gnu::always_inline]] inline int multiplier_lane(std::size_t j, std::uint32_t mt, const SegParams& P0,
                                                   const SegParams* __restrict sp, const float* __restrict sat,
                                                   const float* __restrict lambda, const float* __restrict churn,
@@ -434,29 +484,14 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL, bool STORE = true>
                                                   std::uint32_t t, float* __restrict h, float* __restrict mult,
                                                   float* __restrict p0, float* __restrict ds)
 {
-  const std::uint32_t g = SINGLE ? 0u : LiveState::segment_of(mt);
-  // one segment: the parameters are loop invariants (a gather otherwise)
-  const float cs = SINGLE ? P0.cs : sp[g].cs, ref = SINGLE ? P0.ref : sp[g].ref, hm = SINGLE ? P0.hm : sp[g].hm,
-              lh = SINGLE ? P0.lh : sp[g].lh, one = SINGLE ? P0.one : sp[g].one;
-  const std::uint8_t fl = LiveState::flags_of(mt);
-  const bool member = (fl & MEMBER) != 0;
-  const float s = sat[j];
-  const float hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one);
-  if constexpr (STORE) h[j] = hj;
-  if constexpr (PLAIN) {
-    if constexpr (STORE) {
-      mult[j] = 1.0f;
-      p0[j] = p0_live[j];
-    }
-  } else {
-    const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
-    const float m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one);
-    mult[j] = m;
-    p0[j] = rng::vmath::exp_f(-(lambda[j] * m));
-  }
+  float hj, m;
+  multipliers_of<SINGLE, PLAIN>(mt, sat[j], P0, sp, hj, m);
+  h[j] = hj;
+  mult[j] = m;
+  p0[j] = PLAIN ? p0_live[j] : rng::vmath::exp_f(-(lambda[j] * m));
   ds[j] = 0.0f;
   if constexpr (SURVIVAL) {
-    const int acquisition = int(LiveState::acq_of(mt) == t) & int((fl & EXISTING) == 0);
+    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
     // survive with probability (1-theta)^h; churn holds log(1-theta)
     return acquisition | int(rng::word_uniform_f(w0[j]) < rng::vmath::exp_f(hj * churn[j]));
   } else {
@@ -498,6 +533,89 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   members = n;
 }
 
+//! Sum of x[k], k < n, in double: 16 interleaved partial sums in
+//! a fixed order (set by the code, not the compiler), so the loop vectorises without
+//! reassociating anything and the result does not depend on the build.
+double sum16(std::size_t n, const float* __restrict x)
+{
+  std::array<double, 16> part{};
+  std::size_t k = 0;
+  for (; k + 16 <= n; k += 16)
+    for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(x[k + l]);
+  for (; k < n; ++k) part[0] += static_cast<double>(x[k]);
+  double total = 0;
+  for (double v : part) total += v;
+  return total;
+}
+
+//! Counts of step 2 of a chunk.
+struct OrderCounts {
+  std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
+  std::int64_t acquired = 0;  //!< customers in their acquisition period (they buy, but are no candidates)
+};
+
+//! Steps 1 and 2 of an sbg_poisson chunk in one pass, on the customers' clocks (no random
+//! words): the multipliers of multiplier_lane (h, and mult when !PLAIN, stored for the
+//! other steps; ds = 0), then
+//! * survival: the survival clock sclock[j] (what is left of an Exp(1) hazard budget) goes
+//!   down by h (-log(1-theta)) = -h churn[j]; the customer survives while it stays above 0,
+//!   which it does with probability exp(h log(1-theta)) = (1-theta)^h given the past;
+//! * orders: the order clock oclock[j] (operational time to the next arrival of a unit-rate
+//!   Poisson process) goes down by lambda mult; at or below 0 the customer orders this
+//!   period, and step 2's clock_lanes count the arrivals and restart the clock;
+//! both exact for any h and mult that are fixed within the period (SPEC §3.2). A customer
+//! in its acquisition period survives, places the acquisition order, and its clocks stand.
+template <bool SINGLE, bool PLAIN>
+[[gnu::noinline]] OrderCounts survival_and_orders(std::size_t nc, const std::uint32_t* __restrict meta,
+                                                  const float* __restrict sat, const float* __restrict lambda,
+                                                  const float* __restrict churn, float* __restrict sclock,
+                                                  float* __restrict oclock, const SegParams* __restrict sp,
+                                                  std::uint32_t t, const std::uint32_t* __restrict prior,
+                                                  std::uint32_t loyal_min, float* __restrict h, float* __restrict mult,
+                                                  float* __restrict ds, std::uint8_t* __restrict state,
+                                                  std::uint32_t* __restrict orders, std::uint8_t* __restrict cand)
+{
+  const SegParams P0 = sp[0];
+  // 32-bit counts (nc <= CHUNK): 64-bit ones made the vectoriser widen every lane
+  std::int32_t active = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0, acquired = 0;
+  for (std::size_t j = 0; j < nc; ++j) {
+    const std::uint32_t mt = meta[j];
+    float hj, m;
+    multipliers_of<SINGLE, PLAIN>(mt, sat[j], P0, sp, hj, m);
+    float rate = lambda[j];
+    if constexpr (!PLAIN) {  // with plain rates nothing reads h or mult
+      h[j] = hj;
+      mult[j] = m;
+      rate = rate * m;
+    }
+    ds[j] = 0.0f;
+    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    const float s_left = sclock[j] + hj * churn[j];  // churn = log(1-theta) <= 0
+    const float o_left = oclock[j] - rate;
+    const int alive = acquisition | int(s_left > 0.0f);
+    const int buys = alive & (acquisition | int(o_left <= 0.0f));
+    sclock[j] = acquisition ? sclock[j] : s_left;
+    oclock[j] = acquisition ? oclock[j] : o_left;
+    state[j] = static_cast<std::uint8_t>(alive);
+    orders[j] = static_cast<std::uint32_t>(alive & acquisition);
+    cand[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));
+    const std::uint32_t n_prior = prior[j];  // the live copy of n_orders: no gather
+    const int loyal = (acquisition ^ 1) & int(n_prior >= loyal_min);
+    const int one_time = (acquisition ^ 1) & int(n_prior == 1) & (loyal ^ 1);
+    active += alive;
+    acquired += acquisition;
+    loyal_risk += loyal;
+    loyal_ord += loyal & buys;
+    one_risk += one_time;
+    one_ord += one_time & buys;
+  }
+  return OrderCounts{active, static_cast<std::int64_t>(nc) - active, loyal_risk, loyal_ord, one_risk, one_ord,
+                     acquired};
+}
+
+//! An exponential gap of the order clock from a word: -log u, u in (0, 1) (23 bits).
+[[gnu::always_inline]] inline float clock_gap(std::uint32_t w) { return -rng::vmath::log_f(rng::word_uniform_f(w)); }
+
 //! Step S of poisson_inversion for a lane still above the pmf (u > p), as a select. Lanes
 //! still moving have k = S, so mean / (S + 1) is poisson_inversion's mean / (k + 1), with
 //! a constant divisor.
@@ -530,88 +648,55 @@ template <int S>
   return k;
 }
 
-//! Lockstep Poisson inversion (step 2) of the candidates r < n (chunk index list[r]; each
-//! has u > e^-mean): five steps of poisson_inversion's arithmetic, branch-free, from
-//! u = word 1, p = e^-mean. count[r] = the count reached; unfinished[r] = 1 where it
-//! must be redone one lane at a time (a mean >= 10, still above the pmf after five steps,
-//! or a pmf that underflowed).
-//! PLAIN: every multiplier is 1 (mult is not read; lambda x 1 = lambda exactly).
-template <bool PLAIN>
-[[gnu::noinline]] void poisson_lockstep(std::size_t n, const std::uint32_t* __restrict list,
-                                        const float* __restrict lambda, const float* __restrict mult,
-                                        const float* __restrict p0, const std::uint32_t* __restrict w1,
-                                        std::uint32_t* __restrict count, std::uint8_t* __restrict unfinished)
+//! The order count of a buyer from its order clock a (<= 0: the first arrival of the unit-
+//! rate process fell within the period, and R = -a of the period's operational time is left
+//! after it): 1 + Poisson(R) orders (the arrivals in what is left, independent increments),
+//! by poisson_lane's inversion of word e0 (p0 = e^-R); and the clock restarted at a fresh
+//! Exp(1) = -log u(e1), the time from the period's end to the next arrival (memoryless,
+//! whatever happened within the period). unfinished = 1 where the inversion must be redone
+//! one lane at a time (order_count, the same arithmetic).
+[[gnu::always_inline]] inline std::uint32_t clock_lane(float a, std::uint32_t e0, std::uint32_t e1, float& next,
+                                                       int& unfinished)
+{
+  const float left = -a;
+  next = clock_gap(e1);
+  return 1u + poisson_lane(left, e0, rng::vmath::exp_f(-left), unfinished);
+}
+
+//! out_lo[r] = id_lo[list[r]], out_hi[r] = id_hi[list[r]], r < n: the ids of listed lanes.
+[[gnu::noinline]] void gather_ids(std::size_t n, const std::uint32_t* __restrict list,
+                                  const std::uint32_t* __restrict id_lo, const std::uint8_t* __restrict id_hi,
+                                  std::uint32_t* __restrict out_lo, std::uint8_t* __restrict out_hi)
 {
   for (std::size_t r = 0; r < n; ++r) {
-    const std::uint32_t j = list[r];
-    const float mean = PLAIN ? lambda[j] : lambda[j] * mult[j];
-    int unfinished_r;
-    count[r] = poisson_lane(mean, w1[j], p0[j], unfinished_r);
-    unfinished[r] = static_cast<std::uint8_t>(unfinished_r);
+    out_lo[r] = id_lo[list[r]];
+    out_hi[r] = id_hi[list[r]];
   }
 }
 
-//! Sum of x[k], k < n, in double: 16 interleaved partial sums in
-//! a fixed order (set by the code, not the compiler), so the loop vectorises without
-//! reassociating anything and the result does not depend on the build.
-double sum16(std::size_t n, const float* __restrict x)
+//! dst[list[r]] = src[r], r < n (the listed lanes are distinct).
+template <class T>
+[[gnu::noinline]] void scatter(std::size_t n, const std::uint32_t* __restrict list, const T* __restrict src,
+                               T* __restrict dst)
 {
-  std::array<double, 16> part{};
-  std::size_t k = 0;
-  for (; k + 16 <= n; k += 16)
-    for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(x[k + l]);
-  for (; k < n; ++k) part[0] += static_cast<double>(x[k]);
-  double total = 0;
-  for (double v : part) total += v;
-  return total;
+  for (std::size_t r = 0; r < n; ++r) dst[list[r]] = src[r];
 }
 
-//! Counts of step 2 of a chunk.
-struct OrderCounts {
-  std::int64_t active = 0, churned = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0;
-  std::int64_t acquired = 0;  //!< customers in their acquisition period (they buy, but are no candidates)
-};
-
-//! Steps 1 and 2 of an sbg_poisson chunk in one pass: multipliers<SINGLE, PLAIN, true> and
-//! order_decisions lane by lane (the same arithmetic, the same outputs), so the chunk's
-//! metadata, survival states and chances of no order are loaded once.
-template <bool SINGLE, bool PLAIN>
-[[gnu::noinline]] OrderCounts survival_and_orders(std::size_t nc, const std::uint32_t* __restrict meta,
-                                                  const float* __restrict sat, const float* __restrict lambda,
-                                                  const float* __restrict churn, const float* __restrict p0_live,
-                                                  const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1,
-                                                  const SegParams* __restrict sp, std::uint32_t t,
-                                                  const std::uint32_t* __restrict prior,
-                                                  std::uint32_t loyal_min, float* __restrict h, float* __restrict mult,
-                                                  float* __restrict p0, float* __restrict ds, std::uint8_t* __restrict state,
-                                                  std::uint32_t* __restrict orders, std::uint8_t* __restrict cand)
+//! Step 2's counts for the candidates r < n (chunk lane list[r], clock oclock[list[r]] <= 0):
+//! count[r], the restarted clock next[r] and unfinished[r] of clock_lane; the words of
+//! candidate r are e0[r], e1[r] (BY_LANE: [list[r]]).
+template <bool BY_LANE>
+[[gnu::noinline]] void clock_lanes(std::size_t n, const std::uint32_t* __restrict list, const float* __restrict oclock,
+                                   const std::uint32_t* __restrict e0, const std::uint32_t* __restrict e1,
+                                   std::uint32_t* __restrict count, float* __restrict next,
+                                   std::uint8_t* __restrict unfinished)
 {
-  const SegParams P0 = sp[0];
-  // 32-bit counts (nc <= CHUNK): 64-bit ones made the vectoriser widen every lane
-  std::int32_t active = 0, loyal_risk = 0, loyal_ord = 0, one_risk = 0, one_ord = 0, acquired = 0;
-  for (std::size_t j = 0; j < nc; ++j) {
-    const std::uint32_t mt = meta[j];
-    const int alive = multiplier_lane<SINGLE, PLAIN, true, !PLAIN>(j, mt, P0, sp, sat, lambda, churn, p0_live, w0, t,
-                                                                   h, mult, p0, ds);
-    state[j] = static_cast<std::uint8_t>(alive);
-    const float p0j = PLAIN ? p0_live[j] : p0[j];
-    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-    // the order decision (word 1 against the chance of no order)
-    const int buys = alive & (acquisition | int(rng::word_uniform_f(w1[j]) > p0j));
-    orders[j] = static_cast<std::uint32_t>(alive & acquisition);
-    cand[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));
-    const std::uint32_t n_prior = prior[j];  // the live copy of n_orders: no gather
-    const int loyal = (acquisition ^ 1) & int(n_prior >= loyal_min);
-    const int one = (acquisition ^ 1) & int(n_prior == 1) & (loyal ^ 1);
-    active += alive;
-    acquired += acquisition;
-    loyal_risk += loyal;
-    loyal_ord += loyal & buys;
-    one_risk += one;
-    one_ord += one & buys;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint32_t j = list[r], w = BY_LANE ? j : static_cast<std::uint32_t>(r);
+    int u;
+    count[r] = clock_lane(oclock[j], e0[w], e1[w], next[r], u);
+    unfinished[r] = static_cast<std::uint8_t>(u);
   }
-  return OrderCounts{active, static_cast<std::int64_t>(nc) - active, loyal_risk, loyal_ord, one_risk, one_ord,
-                     acquired};
 }
 
 //! Inputs of the buyers' classification for step 4, done by buyer_lanes: code 1 for the
@@ -687,21 +772,22 @@ template <bool SINGLE, bool CLASSIFY>
   }
 }
 
-//! poisson_lockstep<true> and buyer_lanes<true, true> in one pass, for a chunk of one
-//! segment with plain rates, no acquisition and no returns, whose buyers are its candidates
-//! (list): count[r] and unfinished[r] as poisson_lockstep, buyer r's lanes from that count
-//! (an unfinished lane's are redone with its final count). The classification's inputs come
-//! as restrict parameters (from a Classify, GCC could not rule out aliasing and left the
-//! loop scalar).
+//! clock_lanes<false> and buyer_lanes<true, true> in one pass, for a chunk of one segment
+//! with plain rates, no acquisition and no returns, whose buyers are its candidates (list):
+//! count[r], next[r] and unfinished[r] as clock_lanes, buyer r's lanes from that count (an
+//! unfinished lane's are redone with its final count). The classification's inputs come as
+//! restrict parameters (from a Classify, GCC could not rule out aliasing and left the loop
+//! scalar).
 [[gnu::noinline]] void orders_and_buyer_lanes(std::size_t n, const std::uint32_t* __restrict list,
-                                              const float* __restrict lambda, const float* __restrict p0,
-                                              const std::uint32_t* __restrict w1, const std::uint32_t* __restrict meta,
+                                              const float* __restrict oclock, const std::uint32_t* __restrict e0,
+                                              const std::uint32_t* __restrict e1, const std::uint32_t* __restrict meta,
                                               const std::uint32_t* __restrict id_lo, const float* __restrict nu,
                                               std::uint32_t t, const double* __restrict p_batched,
                                               const std::uint32_t* __restrict w2,
                                               const std::uint32_t* __restrict none_last, std::uint32_t common_below,
                                               int incidents, int fast_incidents,
-                                              std::uint32_t* __restrict count, std::uint8_t* __restrict unfinished,
+                                              std::uint32_t* __restrict count, float* __restrict next,
+                                              std::uint8_t* __restrict unfinished,
                                               std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
                                               float* __restrict g_shape, float* __restrict g_nu,
                                               std::uint8_t* __restrict g_batched, std::uint8_t* __restrict code)
@@ -709,7 +795,7 @@ template <bool SINGLE, bool CLASSIFY>
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t j = list[r];
     int unfinished_r;
-    const std::uint32_t k = poisson_lane(lambda[j], w1[j], p0[j], unfinished_r);
+    const std::uint32_t k = clock_lane(oclock[j], e0[r], e1[r], next[r], unfinished_r);
     count[r] = k;
     unfinished[r] = static_cast<std::uint8_t>(unfinished_r);
     buyer_lane<true, true>(r, j, meta[j], k, 0, id_lo, nu, t, p_batched, w2, none_last, common_below, incidents,
@@ -1032,7 +1118,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   for (std::size_t c0 = 0; c0 < n_live; c0 += CHUNK) {
     const std::size_t nc = std::min(CHUNK, n_live - c0);
     CLVSIM_PHASE(7);
-    rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2, c.w3);
+    // sbg_poisson draws its words in step 2, for the buyers only (survival runs on clocks)
+    if constexpr (MODEL != PurchaseModel::sbg_poisson)
+      rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2, c.w3);
     CLVSIM_PHASE(1);
     const std::uint32_t* meta = &L.meta[c0];  // not restrict: loyalty enrolment writes flags
     const std::uint32_t* __restrict slot = &L.slot[c0];
@@ -1050,12 +1138,12 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     OrderCounts fused{};  // sbg_poisson: steps 1 and 2 in one pass
     if constexpr (MODEL == PurchaseModel::sbg_poisson) {
       if (plain_rate)
-        fused = survival_and_orders<SINGLE, true>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, c.w1, sp.data(), t,
-                                                  &L.orders[c0], loyal_min, c.h, c.mult, c.p0, c.delta_sat,
+        fused = survival_and_orders<SINGLE, true>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
+                                                  sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult, c.delta_sat,
                                                   c.state, c.orders, c.keep);
       else
-        fused = survival_and_orders<SINGLE, false>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, c.w1, sp.data(), t,
-                                                   &L.orders[c0], loyal_min, c.h, c.mult, c.p0, c.delta_sat,
+        fused = survival_and_orders<SINGLE, false>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
+                                                   sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult, c.delta_sat,
                                                    c.state, c.orders, c.keep);
     } else if (plain_rate) {
       multipliers<SINGLE, true, SURVIVAL>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, sp.data(), t, c.h, c.mult,
@@ -1096,48 +1184,50 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           b.flags[slot[j]] = fl;
         }
       }
-      // Poisson by inversion (>= 1 order here), all candidates in lockstep: pass s takes every
-      // lane still above the pmf one step further, with exactly the arithmetic of
-      // poisson_inversion, so the counts are the same as one lane at a time. After a few
-      // passes the lanes still running (long tails, means >= 10) finish one by one.
+      // The candidates' order counts from their clocks (>= 1 order each, clock_lane), in
+      // lockstep; the rare unfinished inversions are redone one at a time (order_count).
+      // Their random words: block 0 of the `survival` stream of the period, word 0 the count's
+      // uniform, word 1 the restarted clock, word 2 the incident uniform of step 4 (by chunk
+      // lane). Chunks that fuse the counts with the buyers' lanes draw the candidates' blocks
+      // only; the others (acquisitions, segments, frequency effects, returns) every lane's.
       {
-        // Lanes not finished in the lockstep steps (or with a mean >= 10) go one at a time,
-        // restarting the inversion from its start (identical arithmetic, same count).
         std::uint8_t* __restrict unfinished = c.keep;  // scratch (free here)
         std::uint32_t* __restrict redo = c.g_j;        // scratch (free here)
-        // with plain rates step 1 left mult (= 1) and p0 (= the live state's) unwritten
-        const float* p0 = plain_rate ? &L.p0[c0] : c.p0;
+        float* __restrict next = c.pp;                 // scratch: the restarted order clocks, by candidate
         const std::size_t ncand_pad = pad_lanes(ncand);
         for (std::size_t r = ncand; r < ncand_pad; ++r) c.list[r] = 0;
         const bool fuse = fusable && oc.acquired == 0;
-        if (fuse)
-          orders_and_buyer_lanes(ncand_pad, c.list, lambda, p0, c.w1, meta, &L.id_lo[c0], &L.nu[c0], t,
+        if (fuse) {
+          gather_ids(ncand, c.list, &L.id_lo[c0], &L.id_hi[c0], c.g_lo, c.g_hi);
+          rng::philox_batch(ncand, ctx.seed, ctx.path, 0, word2_surv, c.g_lo, c.g_hi, c.w0, c.w1, c.u0, c.w3);
+          scatter(ncand, c.list, c.u0, c.w2);
+          orders_and_buyer_lanes(ncand_pad, c.list, &L.oclock[c0], c.w0, c.w1, meta, &L.id_lo[c0], &L.nu[c0], t,
                                  p_batched.data(), cls.w2, cls.none_last, cls.common_below, int(cls.q > 0.0),
-                                 int(cls.q > 0.0) & int(cls.fast), c.pk, unfinished, c.g_lo, c.g_ord, c.g_shape,
-                                 c.g_nu, c.g_batched, c.code);
-        else if (plain_rate)
-          poisson_lockstep<true>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
-        else
-          poisson_lockstep<false>(ncand_pad, c.list, lambda, c.mult, p0, c.w1, c.pk, unfinished);
+                                 int(cls.q > 0.0) & int(cls.fast), c.pk, next, unfinished, c.g_lo, c.g_ord,
+                                 c.g_shape, c.g_nu, c.g_batched, c.code);
+        } else {
+          rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2,
+                            c.w3);
+          clock_lanes<true>(ncand_pad, c.list, &L.oclock[c0], c.w0, c.w1, c.pk, next, unfinished);
+        }
         const std::size_t nredo = index_list(unfinished, ncand, redo);
-        bool redrawn_zero = false;  // a redrawn count may be 0 (from the orders stream)
         for (std::size_t r = 0; r < nredo; ++r) {
           const std::size_t k = redo[r], j = c.list[k], i = c0 + j;
           const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-          const float mean = plain_rate ? lambda[j] : lambda[j] * c.mult[j];
-          const std::uint32_t o = order_count(rng::word_uniform_f(c.w1[j]), mean, p0[j], ctx, id);
+          const float left = -L.oclock[i];
+          const std::uint32_t w0 = fuse ? c.w0[k] : c.w0[j];  // where the candidate's words are
+          const std::uint32_t o = 1u + order_count(rng::word_uniform_f(w0), left, rng::vmath::exp_f(-left), ctx, id);
           c.pk[k] = o;
-          redrawn_zero |= o == 0;
           if (fuse)  // the buyer's lanes again, with its final count
             buyer_lane<true, true>(k, static_cast<std::uint32_t>(j), meta[j], o, 0, &L.id_lo[c0], &L.nu[c0], t,
                                    p_batched.data(), cls.w2, cls.none_last, cls.common_below,
                                    int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.g_lo, c.g_ord, c.g_shape,
                                    c.g_nu, c.g_batched, c.code);
         }
-        // Without acquisitions every candidate buys at least once (inversion from u > e^-mean),
-        // unless a redrawn count is 0: then the buyers are the candidates, in the same order.
-        if (oc.acquired == 0 && !redrawn_zero) buyers_are_candidates = ncand;
-        lanes_done = fuse && !redrawn_zero;
+        scatter(ncand, c.list, next, &L.oclock[c0]);  // the restarted clocks
+        // Without acquisitions the buyers are exactly the candidates, in the same order.
+        if (oc.acquired == 0) buyers_are_candidates = ncand;
+        lanes_done = fuse;
         if (!lanes_done)  // step 3 finds the buyers and their lanes from the counts
           for (std::size_t r = 0; r < ncand; ++r) c.orders[c.list[r]] = c.pk[r];
       }

@@ -29,6 +29,14 @@ struct PeriodContext {
 void draw_traits_batch(const SegmentModel& model, std::uint64_t seed, std::uint32_t path, std::size_t n,
                        const std::uint64_t* ids, float* lambda, float* churn, float* nu, float* sat);
 
+//! The clocks of n new customers (ids[k] < 2^40), from block 0 of their `clocks` stream
+//! (period 0): survival_clock[k] = -log u0 and order_clock[k] = -log u1, two independent
+//! Exp(1) in single precision. sbg_poisson runs a customer's survival and its Poisson
+//! orders on them (kernel.cpp); the other models ignore them. A customer's clocks do not
+//! depend on n or on the other ids.
+void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids,
+                 float* survival_clock, float* order_clock);
+
 //! draw_traits_batch for one customer.
 void draw_traits(const SegmentModel& model, std::uint64_t seed, std::uint32_t path,
                  std::uint64_t id, float& lambda, float& churn, float& nu, float& sat);
