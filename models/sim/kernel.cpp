@@ -719,12 +719,13 @@ struct Classify {
 //! acquisition period with more than one order). A batched buyer with every order returned
 //! has shape 0: nothing to draw, total 0. With CLASSIFY, also each buyer's code (Classify)
 //! from the same loads, with an integer threshold on word 2 instead of its uniform.
-//! buyer_lanes for buyer k (chunk lane j, meta mt, o orders, ret of them returned).
-template <bool SINGLE, bool CLASSIFY>
+//! buyer_lanes for buyer k (chunk lane j, meta mt, o orders, ret of them returned, word 2
+//! w2j); LO = false leaves g_lo[k] to the caller (who has gathered it already).
+template <bool SINGLE, bool CLASSIFY, bool LO = true>
 [[gnu::always_inline]] inline void buyer_lane(std::size_t k, std::uint32_t j, std::uint32_t mt, std::uint32_t o,
                                               std::uint32_t ret, const std::uint32_t* __restrict id_lo,
                                               const float* __restrict nu, std::uint32_t t,
-                                              const double* __restrict p_batched, const std::uint32_t* __restrict w2,
+                                              const double* __restrict p_batched, std::uint32_t w2j,
                                               const std::uint32_t* __restrict none_last, std::uint32_t common_below,
                                               int incidents, int fast_incidents,
                                               std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
@@ -735,7 +736,7 @@ template <bool SINGLE, bool CLASSIFY>
   const double p = SINGLE ? p_batched[0] : p_batched[LiveState::segment_of(mt)];
   const int batched = int(p > 0.0) & ((acquisition & int(o > 1)) ^ 1);
   const float shape = static_cast<float>(p * (o - ret));  // the kept orders
-  g_lo[k] = id_lo[j];
+  if constexpr (LO) g_lo[k] = id_lo[j];
   g_ord[k] = o;
   g_nu[k] = nu[j];
   g_shape[k] = batched ? shape : 0.0f * shape;
@@ -746,7 +747,7 @@ template <bool SINGLE, bool CLASSIFY>
     const int member = int((LiveState::flags_of(mt) & MEMBER) != 0);
     const int few = batched & (member ^ 1) & int(o < 64);
     const int common = few & int(o < common_below);
-    const int none = int(w2[j] <= none_last[o & 63u]);
+    const int none = int(w2j <= none_last[o & 63u]);
     const int plain = few & ((incidents ^ 1) | (none & common));
     code[k] = static_cast<std::uint8_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
   }
@@ -767,7 +768,8 @@ template <bool SINGLE, bool CLASSIFY>
   // left the loop of <true, true> scalar (10 ms of a 1M-customer first period)
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t j = buyers[k];
-    buyer_lane<SINGLE, CLASSIFY>(k, j, meta[j], orders[j], g_ret[k], id_lo, nu, t, p_batched, w2, none_last,
+    buyer_lane<SINGLE, CLASSIFY>(k, j, meta[j], orders[j], g_ret[k], id_lo, nu, t, p_batched, CLASSIFY ? w2[j] : 0u,
+                                 none_last,
                                  common_below, incidents, fast_incidents, g_lo, g_ord, g_shape, g_nu, g_batched, code);
   }
 }
@@ -775,9 +777,10 @@ template <bool SINGLE, bool CLASSIFY>
 //! clock_lanes<false> and buyer_lanes<true, true> in one pass, for a chunk of one segment
 //! with plain rates, no acquisition and no returns, whose buyers are its candidates (list):
 //! count[r], next[r] and unfinished[r] as clock_lanes, buyer r's lanes from that count (an
-//! unfinished lane's are redone with its final count). The classification's inputs come as
-//! restrict parameters (from a Classify, GCC could not rule out aliasing and left the loop
-//! scalar).
+//! unfinished lane's are redone with its final count). The candidates' words, ids (g_lo,
+//! gathered by the caller) and incident words w2 come by candidate, so the pass gathers only
+//! what the live state holds. The classification's inputs come as restrict parameters (from
+//! a Classify, GCC could not rule out aliasing and left the loop scalar).
 [[gnu::noinline]] void orders_and_buyer_lanes(std::size_t n, const std::uint32_t* __restrict list,
                                               const float* __restrict oclock, const std::uint32_t* __restrict e0,
                                               const std::uint32_t* __restrict e1, const std::uint32_t* __restrict meta,
@@ -798,7 +801,8 @@ template <bool SINGLE, bool CLASSIFY>
     const std::uint32_t k = clock_lane(oclock[j], e0[r], e1[r], next[r], unfinished_r);
     count[r] = k;
     unfinished[r] = static_cast<std::uint8_t>(unfinished_r);
-    buyer_lane<true, true>(r, j, meta[j], k, 0, id_lo, nu, t, p_batched, w2, none_last, common_below, incidents,
+    buyer_lane<true, true, false>(r, j, meta[j], k, 0, id_lo, nu, t, p_batched, w2[r], none_last, common_below,
+                                  incidents,
                            fast_incidents, g_lo, g_ord, g_shape, g_nu, g_batched, code);
   }
 }
@@ -1200,9 +1204,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         if (fuse) {
           gather_ids(ncand, c.list, &L.id_lo[c0], &L.id_hi[c0], c.g_lo, c.g_hi);
           rng::philox_batch(ncand, ctx.seed, ctx.path, 0, word2_surv, c.g_lo, c.g_hi, c.w0, c.w1, c.u0, c.w3);
+          for (std::size_t r = ncand; r < ncand_pad; ++r) c.w0[r] = c.w1[r] = c.u0[r] = 0;  // padding lanes
           scatter(ncand, c.list, c.u0, c.w2);
           orders_and_buyer_lanes(ncand_pad, c.list, &L.oclock[c0], c.w0, c.w1, meta, &L.id_lo[c0], &L.nu[c0], t,
-                                 p_batched.data(), cls.w2, cls.none_last, cls.common_below, int(cls.q > 0.0),
+                                 p_batched.data(), c.u0, cls.none_last, cls.common_below, int(cls.q > 0.0),
                                  int(cls.q > 0.0) & int(cls.fast), c.pk, next, unfinished, c.g_lo, c.g_ord,
                                  c.g_shape, c.g_nu, c.g_batched, c.code);
         } else {
@@ -1219,10 +1224,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           const std::uint32_t o = 1u + order_count(rng::word_uniform_f(w0), left, rng::vmath::exp_f(-left), ctx, id);
           c.pk[k] = o;
           if (fuse)  // the buyer's lanes again, with its final count
-            buyer_lane<true, true>(k, static_cast<std::uint32_t>(j), meta[j], o, 0, &L.id_lo[c0], &L.nu[c0], t,
-                                   p_batched.data(), cls.w2, cls.none_last, cls.common_below,
-                                   int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.g_lo, c.g_ord, c.g_shape,
-                                   c.g_nu, c.g_batched, c.code);
+            buyer_lane<true, true, false>(k, static_cast<std::uint32_t>(j), meta[j], o, 0, &L.id_lo[c0], &L.nu[c0],
+                                          t, p_batched.data(), c.u0[k], cls.none_last, cls.common_below,
+                                          int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.g_lo, c.g_ord,
+                                          c.g_shape, c.g_nu, c.g_batched, c.code);
         }
         scatter(ncand, c.list, next, &L.oclock[c0]);  // the restarted clocks
         // Without acquisitions the buyers are exactly the candidates, in the same order.
