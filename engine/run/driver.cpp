@@ -202,16 +202,20 @@ struct NewTraits {
   std::vector<std::uint8_t> seg;
   std::vector<float> lambda, churn, nu, sat, sclock, oclock;
 };
-NewTraits draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path, std::uint64_t first_id,
-                          std::size_t n)
+//! The traits of n new customers, in this thread's scratch (valid until its next call: the
+//! arrays keep their size from block to block, so they are neither reallocated nor zeroed).
+const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path,
+                                 std::uint64_t first_id, std::size_t n)
 {
-  NewTraits t;
+  thread_local NewTraits t;
+  thread_local std::vector<std::uint64_t> ids;
   t.seg.resize(n);
   t.lambda.resize(n); t.churn.resize(n); t.nu.resize(n); t.sat.resize(n); t.sclock.resize(n); t.oclock.resize(n);
-  std::vector<std::uint64_t> ids(n);
+  ids.resize(n);
   std::iota(ids.begin(), ids.end(), first_id);
   sim::draw_clocks(seed, path, n, ids.data(), t.sclock.data(), t.oclock.data());
   if (setup.segments.size() == 1) {  // segment 0 for everyone: drawn in place
+    std::fill(t.seg.begin(), t.seg.end(), std::uint8_t{0});
     sim::draw_traits_batch(setup.segments[0], seed, path, n, ids.data(), t.lambda.data(), t.churn.data(),
                            t.nu.data(), t.sat.data());
     return t;
@@ -219,7 +223,7 @@ NewTraits draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uin
   for (std::size_t i = 0; i < n; ++i) t.seg[i] = draw_segment(setup, seed, path, first_id + i);
   std::vector<float> l(n), c(n), v(n), s0(n);
   for (std::size_t g = 0; g < setup.segments.size(); ++g) {
-    ids.clear();
+    ids.clear();  // now the ids of segment g
     for (std::size_t i = 0; i < n; ++i)
       if (t.seg[i] == g) ids.push_back(first_id + i);
     if (ids.empty()) continue;
@@ -240,12 +244,12 @@ std::vector<std::uint8_t> add_customers(Population& pop, const PeriodSetup& setu
                                         std::uint32_t path, int period, std::uint8_t flags, std::uint64_t first_id,
                                         std::size_t count)
 {
-  NewTraits t = draw_new_traits(setup, seed, path, first_id, count);
+  const NewTraits& t = draw_new_traits(setup, seed, path, first_id, count);
   for (std::size_t k = 0; k < count; ++k)
     pop.next_slot().push_back(first_id + k, static_cast<std::uint16_t>(period), t.seg[k],
                               static_cast<std::uint8_t>(flags | sim::ALIVE), 0, t.lambda[k], t.churn[k], t.nu[k],
                               t.sat[k], t.sclock[k], t.oclock[k]);
-  return std::move(t.seg);
+  return t.seg;
 }
 
 //! One path of one variant. `base` is the path's baseline scenario (uncertain inputs drawn),
@@ -302,7 +306,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     block.reserve(static_cast<std::size_t>(B));
     const std::uint64_t first = k * B, end = std::min<std::uint64_t>(n0, (k + 1) * B);
     const std::size_t nk = static_cast<std::size_t>(end - first);
-    const NewTraits tr = draw_new_traits(setup0, seed, path, first, nk);
+    const NewTraits& tr = draw_new_traits(setup0, seed, path, first, nk);
     block.append_new(first, nk, 0, tr.seg.data(), static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE),
                      tr.lambda.data(), tr.churn.data(), tr.nu.data(), tr.sat.data(), tr.sclock.data(),
                      tr.oclock.data());
@@ -636,18 +640,23 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   out.existing_orders.reserve(plan.existing.size());
   out.existing_clv.reserve(plan.existing.size());
   if (S == 1 && plan.existing.empty()) {
-    // One segment, no existing customers: the same sums in the same order, in registers
+    // One segment, no existing customers: the same sums in the same order, in local
+    // variables (as members of c, GCC kept them in memory: a store and a load per addition)
     ClvSums c;
+    double sum = 0, sum_initial = 0, sum_acquired = 0;
+    std::uint64_t n_initial = 0, n_all = 0;
     for (const Block& b : pop.blocks()) {
       const float* v = b.clv.data();
       const std::uint8_t* fl = b.flags.data();
       for (std::size_t i = 0; i < b.size(); ++i) {
         const double x = v[i];
-        c.sum += x;
-        c.n += 1;
-        if (fl[i] & sim::INITIAL) { c.sum_initial += x; c.n_initial += 1; }
-        else { c.sum_acquired += x; c.n_acquired += 1; }
+        const bool initial = (fl[i] & sim::INITIAL) != 0;
+        sum += x;
+        if (initial) sum_initial += x;
+        else sum_acquired += x;
+        n_initial += initial ? 1u : 0u;
       }
+      n_all += b.size();
       if (keep_sample && stride == 1) {  // everyone (a path of at most HISTOGRAM_SAMPLE customers)
         out.clv_sample.insert(out.clv_sample.end(), b.clv.begin(), b.clv.end());
         out.revenue_sample.insert(out.revenue_sample.end(), b.revenue.begin(), b.revenue.end());
@@ -660,6 +669,12 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       }
       creation_index += b.size();
     }
+    c.sum = sum;
+    c.sum_initial = sum_initial;
+    c.sum_acquired = sum_acquired;
+    c.n = static_cast<double>(n_all);
+    c.n_initial = static_cast<double>(n_initial);
+    c.n_acquired = static_cast<double>(n_all - n_initial);
     clv[0] = c;
   } else
   for (const Block& b : pop.blocks()) {
