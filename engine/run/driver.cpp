@@ -161,7 +161,9 @@ struct PathOutput {
   std::vector<std::vector<std::vector<double>>> seg_periods; //!< [segment][kpi][t]
   std::map<std::string, double> path_kpis;
   std::vector<std::map<std::string, double>> seg_path_kpis;
-  std::vector<float> clv_sample, revenue_sample;             //!< customers of histogram paths
+  //! The customers of histogram paths, in pieces: the blocks' own arrays (moved, not
+  //! copied) when every customer is kept, else one piece of every stride-th customer
+  std::vector<std::vector<float>> clv_sample, revenue_sample;
   std::vector<double> existing_orders, existing_clv;         //!< per existing customer
 };
 
@@ -633,9 +635,16 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   for (const Block& b : pop.blocks()) customers_total += b.size();
   const std::size_t stride = std::max<std::size_t>(1, (customers_total + HISTOGRAM_SAMPLE - 1) / HISTOGRAM_SAMPLE);
   std::size_t creation_index = 0, next_sample = 0, existing_seen = 0;
-  if (keep_sample) {
-    out.clv_sample.reserve(customers_total / stride + 1);
-    out.revenue_sample.reserve(customers_total / stride + 1);
+  // Every customer of a one-segment path without existing customers: the blocks' arrays
+  // become the sample's pieces (nothing after this reads them)
+  const bool move_blocks = keep_sample && stride == 1 && S == 1 && plan.existing.empty();
+  std::vector<float>* clv_piece = nullptr;
+  std::vector<float>* rev_piece = nullptr;
+  if (keep_sample && !move_blocks) {
+    clv_piece = &out.clv_sample.emplace_back();
+    rev_piece = &out.revenue_sample.emplace_back();
+    clv_piece->reserve(customers_total / stride + 1);
+    rev_piece->reserve(customers_total / stride + 1);
   }
   out.existing_orders.reserve(plan.existing.size());
   out.existing_clv.reserve(plan.existing.size());
@@ -645,7 +654,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     ClvSums c;
     double sum = 0, sum_initial = 0, sum_acquired = 0;
     std::uint64_t n_initial = 0, n_all = 0;
-    for (const Block& b : pop.blocks()) {
+    for (Block& b : pop.blocks()) {
       const float* v = b.clv.data();
       const std::uint8_t* fl = b.flags.data();
       for (std::size_t i = 0; i < b.size(); ++i) {
@@ -657,14 +666,13 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
         n_initial += initial ? 1u : 0u;
       }
       n_all += b.size();
-      if (keep_sample && stride == 1) {  // everyone (a path of at most HISTOGRAM_SAMPLE customers)
-        out.clv_sample.insert(out.clv_sample.end(), b.clv.begin(), b.clv.end());
-        out.revenue_sample.insert(out.revenue_sample.end(), b.revenue.begin(), b.revenue.end());
-        next_sample += b.size();
+      if (move_blocks) {  // everyone (a path of at most HISTOGRAM_SAMPLE customers)
+        out.clv_sample.push_back(std::move(b.clv));
+        out.revenue_sample.push_back(std::move(b.revenue));
       } else if (keep_sample) {
         for (; next_sample < creation_index + b.size(); next_sample += stride) {
-          out.clv_sample.push_back(b.clv[next_sample - creation_index]);
-          out.revenue_sample.push_back(b.revenue[next_sample - creation_index]);
+          clv_piece->push_back(b.clv[next_sample - creation_index]);
+          rev_piece->push_back(b.revenue[next_sample - creation_index]);
         }
       }
       creation_index += b.size();
@@ -693,8 +701,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       if (b.flags[i] & sim::INITIAL) { c.sum_initial += b.clv[i]; c.n_initial += 1; }
       else { c.sum_acquired += b.clv[i]; c.n_acquired += 1; }
       if (keep_sample && creation_index == next_sample) {  // every stride-th (no division per customer)
-        out.clv_sample.push_back(b.clv[i]);
-        out.revenue_sample.push_back(b.revenue[i]);
+        clv_piece->push_back(b.clv[i]);
+        rev_piece->push_back(b.revenue[i]);
         next_sample += stride;
       }
       ++creation_index;
@@ -774,20 +782,28 @@ std::vector<std::string> path_kpi_names(const Scenario& sc, bool segment)
   return names;
 }
 
-void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vector<float>& revenue)
+void finish_distributions(VariantResults& v, const stats::Pieces& clv, const stats::Pieces& revenue)
 {
+  std::size_t n_clv = 0, n_revenue = 0;
+  for (const auto& piece : clv) n_clv += piece.size();
+  for (const auto& piece : revenue) n_revenue += piece.size();
   // Order statistics by stats::order_statistics / top_sums (linear time, exact, no sort); the
   // histogram and the concentration curve are independent, so they run side by side.
   auto histogram = [&] {
-  if (!clv.empty()) {
-    const auto k_lo = static_cast<std::size_t>(0.005 * static_cast<double>(clv.size() - 1));
-    const auto k_hi = static_cast<std::size_t>(0.995 * static_cast<double>(clv.size() - 1));
+  if (n_clv > 0) {
+    const auto k_lo = static_cast<std::size_t>(0.005 * static_cast<double>(n_clv - 1));
+    const auto k_hi = static_cast<std::size_t>(0.995 * static_cast<double>(n_clv - 1));
     const std::vector<float> q = stats::order_statistics(clv, {k_lo, k_hi});
     double lo = q[0], hi = q[1];
     if (!(hi > lo)) {
-      const auto [mn, mx] = std::minmax_element(clv.begin(), clv.end());
-      lo = *mn;
-      hi = *mx > lo ? *mx : lo + 1.0;
+      float mn = std::numeric_limits<float>::infinity(), mx = -mn;
+      for (const auto& piece : clv)
+        for (float c : piece) {
+          mn = std::min(mn, c);
+          mx = std::max(mx, c);
+        }
+      lo = mn;
+      hi = mx > lo ? mx : lo + 1.0;
     }
     v.clv_histogram.edges.resize(HISTOGRAM_BINS + 1);
     v.clv_histogram.counts.assign(HISTOGRAM_BINS, 0.0);
@@ -796,23 +812,24 @@ void finish_distributions(VariantResults& v, std::vector<float>& clv, std::vecto
     // values falling into the same bin one after another do not wait on each other.
     const double scale = HISTOGRAM_BINS / (hi - lo);
     std::vector<std::uint64_t> counts(HISTOGRAM_BINS, 0);
-    for (float c : clv) {
-      int k = static_cast<int>((c - lo) * scale);
-      k = std::clamp(k, 0, HISTOGRAM_BINS - 1);
-      ++counts[static_cast<std::size_t>(k)];
-    }
+    for (const auto& piece : clv)
+      for (float c : piece) {
+        int k = static_cast<int>((c - lo) * scale);
+        k = std::clamp(k, 0, HISTOGRAM_BINS - 1);
+        ++counts[static_cast<std::size_t>(k)];
+      }
     for (int k = 0; k < HISTOGRAM_BINS; ++k)
       v.clv_histogram.counts[static_cast<std::size_t>(k)] = static_cast<double>(counts[static_cast<std::size_t>(k)]);
   }
   };
   auto concentration = [&] {
-  if (!revenue.empty()) {
+  if (n_revenue > 0) {
     // Share of revenue from the top x of customers (the top ceil(x n) by revenue).
     const double total = stats::sum(revenue);
     const std::vector<double> xs = {0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0};
     std::vector<std::size_t> upto;
     for (double x : xs)
-      upto.push_back(std::min(revenue.size(), static_cast<std::size_t>(std::ceil(x * static_cast<double>(revenue.size())))));
+      upto.push_back(std::min(n_revenue, static_cast<std::size_t>(std::ceil(x * static_cast<double>(n_revenue)))));
     const std::vector<double> top = stats::top_sums(revenue, upto);
     for (std::size_t i = 0; i < xs.size(); ++i) {
       v.concentration_x.push_back(xs[i]);
@@ -854,8 +871,10 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   const std::size_t E = plan.existing.size();
   std::vector<double> sum_orders(E, 0.0), sum_orders2(E, 0.0), sum_clv(E, 0.0), sum_clv2(E, 0.0);
   const std::size_t V = variants.size();
-  std::vector<std::vector<std::vector<float>>> clv(V, std::vector<std::vector<float>>(HISTOGRAM_PATHS)),
-      revenue(V, std::vector<std::vector<float>>(HISTOGRAM_PATHS));
+  // [variant][path]: the path's sample pieces
+  std::vector<std::vector<std::vector<std::vector<float>>>> clv(
+      V, std::vector<std::vector<std::vector<float>>>(HISTOGRAM_PATHS)),
+      revenue(V, std::vector<std::vector<std::vector<float>>>(HISTOGRAM_PATHS));
   constexpr int BATCH = 64;
   for (int batch = 0; batch < paths; batch += BATCH) {
     const int batch_end = std::min(paths, batch + BATCH);
@@ -890,16 +909,10 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
       }
   }
   tbb::parallel_for(std::size_t{0}, V, [&](std::size_t v) {  // variants are independent
-    std::vector<float> all_clv, all_rev;
-    for (int p = 0; p < HISTOGRAM_PATHS; ++p) {
-      const auto up = static_cast<std::size_t>(p);
-      if (all_clv.empty()) {  // the first: no copy
-        all_clv = std::move(clv[v][up]);
-        all_rev = std::move(revenue[v][up]);
-        continue;
-      }
-      all_clv.insert(all_clv.end(), clv[v][up].begin(), clv[v][up].end());
-      all_rev.insert(all_rev.end(), revenue[v][up].begin(), revenue[v][up].end());
+    stats::Pieces all_clv, all_rev;  // every path's pieces in path order, not copied
+    for (std::size_t p = 0; p < static_cast<std::size_t>(HISTOGRAM_PATHS); ++p) {
+      for (const auto& piece : clv[v][p]) all_clv.emplace_back(piece);
+      for (const auto& piece : revenue[v][p]) all_rev.emplace_back(piece);
     }
     finish_distributions(variants[v], all_clv, all_rev);
   });

@@ -35,7 +35,7 @@ Place locate(const std::vector<std::size_t>& cumulative, std::size_t r)
 }
 
 //! The values of the given buckets, one vector per bucket (in `wanted` order), in x's order.
-std::vector<std::vector<float>> collect(const std::vector<float>& x, const std::vector<std::uint32_t>& wanted,
+std::vector<std::vector<float>> collect(const Pieces& x, const std::vector<std::uint32_t>& wanted,
                                         const std::vector<std::uint32_t>& count)
 {
   std::vector<std::int32_t> slot(BUCKETS, -1);
@@ -44,19 +44,21 @@ std::vector<std::vector<float>> collect(const std::vector<float>& x, const std::
     slot[wanted[i]] = static_cast<std::int32_t>(i);
     out[i].reserve(count[wanted[i]]);
   }
-  for (float v : x) {
-    const std::int32_t s = slot[bucket_of(v)];
-    if (s >= 0) out[static_cast<std::size_t>(s)].push_back(v);
-  }
+  for (std::span<const float> piece : x)
+    for (float v : piece) {
+      const std::int32_t s = slot[bucket_of(v)];
+      if (s >= 0) out[static_cast<std::size_t>(s)].push_back(v);
+    }
   return out;
 }
 
 }  // namespace
 
-std::vector<float> order_statistics(const std::vector<float>& x, const std::vector<std::size_t>& ranks)
+std::vector<float> order_statistics(const Pieces& x, const std::vector<std::size_t>& ranks)
 {
   std::vector<std::uint32_t> count(BUCKETS, 0);
-  for (float v : x) ++count[bucket_of(v)];
+  for (std::span<const float> piece : x)
+    for (float v : piece) ++count[bucket_of(v)];
   std::vector<std::size_t> cumulative(BUCKETS);
   std::size_t acc = 0;
   for (std::size_t b = 0; b < BUCKETS; ++b) {
@@ -81,28 +83,31 @@ std::vector<float> order_statistics(const std::vector<float>& x, const std::vect
   return out;
 }
 
-double sum(const std::vector<float>& x)
+double sum(const Pieces& x)
 {
   constexpr std::size_t L = 16;
   double part[L] = {};
-  const std::size_t n = x.size(), whole = n - n % L;
-  for (std::size_t k = 0; k < whole; k += L)
-    for (std::size_t l = 0; l < L; ++l) part[l] += static_cast<double>(x[k + l]);
-  for (std::size_t k = whole; k < n; ++k) part[k - whole] += static_cast<double>(x[k]);
+  for (std::span<const float> piece : x) {
+    const std::size_t n = piece.size(), whole = n - n % L;
+    for (std::size_t k = 0; k < whole; k += L)
+      for (std::size_t l = 0; l < L; ++l) part[l] += static_cast<double>(piece[k + l]);
+    for (std::size_t k = whole; k < n; ++k) part[k - whole] += static_cast<double>(piece[k]);
+  }
   double total = 0.0;
   for (double p : part) total += p;
   return total;
 }
 
-std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std::size_t>& counts)
+std::vector<double> top_sums(const Pieces& x, const std::vector<std::size_t>& counts)
 {
   std::vector<std::uint32_t> count(BUCKETS, 0);
   std::vector<double> sum(BUCKETS, 0.0);
-  for (float v : x) {
-    const std::uint32_t b = bucket_of(v);
-    ++count[b];
-    sum[b] += v;
-  }
+  for (std::span<const float> piece : x)
+    for (float v : piece) {
+      const std::uint32_t b = bucket_of(v);
+      ++count[b];
+      sum[b] += v;
+    }
   // each m: walking down from the top bucket, the bucket where the top m end, how many
   // values (and their sum) lie above it, and how many of it are among the top m
   std::vector<std::uint32_t> wanted, bucket_of_m(counts.size());
@@ -143,5 +148,17 @@ std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std:
   }
   return out;
 }
+
+std::vector<float> order_statistics(const std::vector<float>& x, const std::vector<std::size_t>& ranks)
+{
+  return order_statistics(Pieces{std::span<const float>(x)}, ranks);
+}
+
+std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std::size_t>& counts)
+{
+  return top_sums(Pieces{std::span<const float>(x)}, counts);
+}
+
+double sum(const std::vector<float>& x) { return sum(Pieces{std::span<const float>(x)}); }
 
 }  // namespace clvsim::stats

@@ -87,8 +87,8 @@ TEST(Select, SumEqualsARunningSumToRounding)
     // only the order of the additions differs: a few ulps of the sum of magnitudes
     EXPECT_NEAR(clvsim::stats::sum(x), want, 1e-13 * scale) << "n " << n;
   }
-  EXPECT_EQ(clvsim::stats::sum({}), 0.0);
-  EXPECT_EQ(clvsim::stats::sum({1.5f}), 1.5);
+  EXPECT_EQ(clvsim::stats::sum(std::vector<float>{}), 0.0);
+  EXPECT_EQ(clvsim::stats::sum(std::vector<float>{1.5f}), 1.5);
 }
 
 }  // namespace
