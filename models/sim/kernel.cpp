@@ -141,6 +141,12 @@ void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t 
   }
 }
 
+namespace {
+//! An Exp(1) from a word, -log u, u in (0, 1) (23 bits): the clocks' initial values and
+//! the order clock's restarts.
+[[gnu::always_inline]] inline float clock_gap(std::uint32_t w) { return -rng::vmath::log_f(rng::word_uniform_f(w)); }
+}  // namespace
+
 void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids,
                  float* survival_clock, float* order_clock)
 {
@@ -158,8 +164,8 @@ void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const st
     float* __restrict sc = survival_clock + b0;
     float* __restrict oc = order_clock + b0;
     for (std::size_t k = 0; k < nb; ++k) {
-      sc[k] = -rng::vmath::log_f(rng::word_uniform_f(w0[k]));
-      oc[k] = -rng::vmath::log_f(rng::word_uniform_f(w1[k]));
+      sc[k] = clock_gap(w0[k]);
+      oc[k] = clock_gap(w1[k]);
     }
   }
 }
@@ -613,8 +619,6 @@ template <bool SINGLE, bool PLAIN>
                      acquired};
 }
 
-//! An exponential gap of the order clock from a word: -log u, u in (0, 1) (23 bits).
-[[gnu::always_inline]] inline float clock_gap(std::uint32_t w) { return -rng::vmath::log_f(rng::word_uniform_f(w)); }
 
 //! Step S of poisson_inversion for a lane still above the pmf (u > p), as a select. Lanes
 //! still moving have k = S, so mean / (S + 1) is poisson_inversion's mean / (k + 1), with
@@ -683,18 +687,17 @@ template <class T>
 }
 
 //! Step 2's counts for the candidates r < n (chunk lane list[r], clock oclock[list[r]] <= 0):
-//! count[r], the restarted clock next[r] and unfinished[r] of clock_lane; the words of
-//! candidate r are e0[r], e1[r] (BY_LANE: [list[r]]).
-template <bool BY_LANE>
+//! count[r], the restarted clock next[r] and unfinished[r] of clock_lane, from the words
+//! e0, e1 of its chunk lane.
 [[gnu::noinline]] void clock_lanes(std::size_t n, const std::uint32_t* __restrict list, const float* __restrict oclock,
                                    const std::uint32_t* __restrict e0, const std::uint32_t* __restrict e1,
                                    std::uint32_t* __restrict count, float* __restrict next,
                                    std::uint8_t* __restrict unfinished)
 {
   for (std::size_t r = 0; r < n; ++r) {
-    const std::uint32_t j = list[r], w = BY_LANE ? j : static_cast<std::uint32_t>(r);
+    const std::uint32_t j = list[r];
     int u;
-    count[r] = clock_lane(oclock[j], e0[w], e1[w], next[r], u);
+    count[r] = clock_lane(oclock[j], e0[j], e1[j], next[r], u);
     unfinished[r] = static_cast<std::uint8_t>(u);
   }
 }
@@ -774,7 +777,7 @@ template <bool SINGLE, bool CLASSIFY>
   }
 }
 
-//! clock_lanes<false> and buyer_lanes<true, true> in one pass, for a chunk of one segment
+//! clock_lanes (with the words by candidate) and buyer_lanes<true, true> in one pass, for a chunk of one segment
 //! with plain rates, no acquisition and no returns, whose buyers are its candidates (list):
 //! count[r], next[r] and unfinished[r] as clock_lanes, buyer r's lanes from that count (an
 //! unfinished lane's are redone with its final count). The candidates' words, ids (g_lo,
@@ -1213,7 +1216,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         } else {
           rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2,
                             c.w3);
-          clock_lanes<true>(ncand_pad, c.list, &L.oclock[c0], c.w0, c.w1, c.pk, next, unfinished);
+          clock_lanes(ncand_pad, c.list, &L.oclock[c0], c.w0, c.w1, c.pk, next, unfinished);
         }
         const std::size_t nredo = index_list(unfinished, ncand, redo);
         for (std::size_t r = 0; r < nredo; ++r) {

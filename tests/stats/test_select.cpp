@@ -92,3 +92,31 @@ TEST(Select, SumEqualsARunningSumToRounding)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Select, PiecesGiveTheResultsOfTheWholeSample)
+{
+  // a sample cut into uneven pieces (empty ones too), as the driver passes the blocks' arrays
+  const auto x = sample(100003, 29);
+  clvsim::stats::Pieces pieces;
+  std::size_t at = 0;
+  for (std::size_t len : {0u, 4096u, 17u, 0u, 50000u, 1u}) {
+    pieces.emplace_back(x.data() + at, len);
+    at += len;
+  }
+  pieces.emplace_back(x.data() + at, x.size() - at);
+  const std::size_t n = x.size();
+  const std::vector<std::size_t> ranks = {0, 500, n / 2, n - 1};
+  EXPECT_EQ(clvsim::stats::order_statistics(pieces, ranks), order_statistics(x, ranks));
+  const std::vector<std::size_t> counts = {1, n / 100, n / 5, n};
+  const auto whole = top_sums(x, counts), cut = top_sums(pieces, counts);
+  ASSERT_EQ(cut.size(), whole.size());
+  // the per-bucket sums add the values in the same order, so the bits are the same
+  for (std::size_t i = 0; i < whole.size(); ++i) EXPECT_EQ(cut[i], whole[i]) << "top " << counts[i];
+  double scale = 0;
+  for (float v : x) scale += std::abs(v);
+  EXPECT_NEAR(clvsim::stats::sum(pieces), clvsim::stats::sum(x), 1e-13 * scale);
+}
+
+}  // namespace
