@@ -51,8 +51,52 @@ constexpr std::uint64_t ACQUIRED_ID_BASE = std::uint64_t{1} << 39;
 constexpr std::uint64_t MAX_PER_CHANNEL_PERIOD = std::uint64_t{1} << 20;
 constexpr int MAX_CHANNEL_SLOTS = 64;
 
+//! How a run's loops use threads. With one thread (RunOptions::threads = 1, or 0 on a
+//! one-core machine) every loop runs in the calling thread and oneTBB is never started: its
+//! start-up (the global control, the market, probing for optional libraries) costs ~2.5 ms,
+//! a sixth of a small run (bench/README.md §2). Otherwise oneTBB's parallel_for and
+//! parallel_invoke. The results are the same either way (SPEC §10): every loop below writes
+//! per-index outputs that are combined in index order.
+struct Workers {
+  bool serial = false;
+
+  template <class Index, class F>
+  void for_each(Index first, Index last, const F& f) const
+  {
+    if (serial)
+      for (Index i = first; i < last; ++i) f(i);
+    else
+      tbb::parallel_for(first, last, f);
+  }
+  //! for_each in an isolated region (nested inside another parallel loop: a thread waiting
+  //! for it must not pick up the outer loop's tasks, see oneTBB's this_task_arena::isolate).
+  template <class Index, class F>
+  void for_each_isolated(Index first, Index last, const F& f) const
+  {
+    if (serial)
+      for_each(first, last, f);
+    else
+      tbb::this_task_arena::isolate([&] { tbb::parallel_for(first, last, f); });
+  }
+  template <class F, class G>
+  void invoke(const F& f, const G& g) const
+  {
+    if (serial) {
+      f();
+      g();
+    } else {
+      tbb::parallel_invoke(f, g);
+    }
+  }
+  std::size_t concurrency() const
+  {
+    return serial ? 1 : static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  }
+};
+
 //! The immutable work plan shared by all paths.
 struct Plan {
+  Workers workers;
   const Scenario* scenario = nullptr;
   int horizon = 0;
   std::size_t block_size = 4096;
@@ -102,9 +146,10 @@ void existing_closed_forms(const scenarios::Behaviour& be, const ExistingCustome
   }
 }
 
-Plan make_plan(const Scenario& sc)
+Plan make_plan(const Scenario& sc, const Workers& workers)
 {
   Plan plan;
+  plan.workers = workers;
   plan.scenario = &sc;
   plan.horizon = sc.simulation.horizon_periods;
   plan.block_size = static_cast<std::size_t>(sc.simulation.block_size);
@@ -139,7 +184,7 @@ Plan make_plan(const Scenario& sc)
     for (std::size_t g = 0; g < sc.segments.size(); ++g) {
       const auto& seg = sc.segments[g];
       std::vector<double> orders(E);
-      tbb::parallel_for(std::size_t{0}, E, [&](std::size_t j) {
+      workers.for_each(std::size_t{0}, E, [&](std::size_t j) {
         existing_closed_forms(seg.behaviour, plan.existing[j], to_unit, horizon_units, plan.horizon,
                               plan.existing_p_alive[g][j], orders[j]);
       });
@@ -323,9 +368,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     for (std::size_t g = 0; g < S; ++g) seg_new[g] += static_cast<double>(per_segment[g]);
   };
   if (!lazy_cohort) {
-    tbb::this_task_arena::isolate([&] {
-      tbb::parallel_for(std::size_t{0}, n_initial_blocks, [&](std::size_t k) { init_block(k); });
-    });
+    plan.workers.for_each_isolated(std::size_t{0}, n_initial_blocks, [&](std::size_t k) { init_block(k); });
     count_cohort();
   }
 
@@ -445,19 +488,17 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     const std::size_t per_block = uH * S * sizeof(TallyRow);
     const std::size_t group = std::max<std::size_t>(
         {std::size_t{1}, (std::size_t{16} << 20) / per_block,
-         4 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency())});
+         4 * plan.workers.concurrency()});
     std::vector<TallyRow> rows;  // [block in group][t][segment]
     for (std::size_t g0 = 0; g0 < n_major; g0 += group) {
       const std::size_t g1 = std::min(n_major, g0 + group);
       rows.assign((g1 - g0) * uH * S, TallyRow{});
-      tbb::this_task_arena::isolate([&] {
-        tbb::parallel_for(g0, g1, [&](std::size_t bi) {
-          if (lazy_cohort) init_block(bi);
-          for (std::size_t t = 0; t < uH; ++t)
-            sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S], S));
-          sim::flush_live(blocks[bi]);
-          if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
-        });
+      plan.workers.for_each_isolated(g0, g1, [&](std::size_t bi) {
+        if (lazy_cohort) init_block(bi);
+        for (std::size_t t = 0; t < uH; ++t)
+          sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S], S));
+        sim::flush_live(blocks[bi]);
+        if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
       });
       for (std::size_t bi = g0; bi < g1; ++bi)
         for (std::size_t t = 0; t < uH; ++t)
@@ -531,10 +572,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     tallies.assign((blocks.size() - n_major) * S, TallyRow{});  // the blocks simulated here
     const sim::PeriodContext ctx = period_context(t);
     if (n_major < blocks.size())
-      tbb::this_task_arena::isolate([&] {
-        tbb::parallel_for(n_major, blocks.size(), [&](std::size_t bi) {
-          sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[(bi - n_major) * S], S));
-        });
+      plan.workers.for_each_isolated(n_major, blocks.size(), [&](std::size_t bi) {
+        sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[(bi - n_major) * S], S));
       });
     // Ordered merge: block 0, 1, 2, ... per segment (the block-major ones already in major_sum).
     std::vector<TallyRow> seg_sum(S, TallyRow{});
@@ -782,7 +821,8 @@ std::vector<std::string> path_kpi_names(const Scenario& sc, bool segment)
   return names;
 }
 
-void finish_distributions(VariantResults& v, const stats::Pieces& clv, const stats::Pieces& revenue)
+void finish_distributions(const Workers& workers, VariantResults& v, const stats::Pieces& clv,
+                          const stats::Pieces& revenue)
 {
   std::size_t n_clv = 0, n_revenue = 0;
   for (const auto& piece : clv) n_clv += piece.size();
@@ -837,7 +877,7 @@ void finish_distributions(VariantResults& v, const stats::Pieces& clv, const sta
     }
   }
   };
-  tbb::parallel_invoke(histogram, concentration);
+  workers.invoke(histogram, concentration);
 }
 
 std::string utc_now()
@@ -879,7 +919,7 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   for (int batch = 0; batch < paths; batch += BATCH) {
     const int batch_end = std::min(paths, batch + BATCH);
     std::vector<PathOutput> baseline_out(static_cast<std::size_t>(batch_end - batch));
-    tbb::parallel_for(batch, batch_end, [&](int p) {
+    plan.workers.for_each(batch, batch_end, [&](int p) {
       std::vector<double> path_draws;
       const Scenario base = path_scenario(sc, static_cast<std::uint32_t>(p), &path_draws);
       for (std::size_t i = 0; i < path_draws.size(); ++i) draws[i][static_cast<std::size_t>(p)] = path_draws[i];
@@ -908,13 +948,13 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
         sum_clv2[j] += po.existing_clv[j] * po.existing_clv[j];
       }
   }
-  tbb::parallel_for(std::size_t{0}, V, [&](std::size_t v) {  // variants are independent
+  plan.workers.for_each(std::size_t{0}, V, [&](std::size_t v) {  // variants are independent
     stats::Pieces all_clv, all_rev;  // every path's pieces in path order, not copied
     for (std::size_t p = 0; p < static_cast<std::size_t>(HISTOGRAM_PATHS); ++p) {
       for (const auto& piece : clv[v][p]) all_clv.emplace_back(piece);
       for (const auto& piece : revenue[v][p]) all_rev.emplace_back(piece);
     }
-    finish_distributions(variants[v], all_clv, all_rev);
+    finish_distributions(plan.workers, variants[v], all_clv, all_rev);
   });
 
   if (forecast && E > 0) {
@@ -976,8 +1016,10 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
 Results run(const Scenario& sc, const RunOptions& options)
 {
   const auto started = std::chrono::steady_clock::now();
+  Workers workers;
+  workers.serial = options.threads == 1 || (options.threads == 0 && std::thread::hardware_concurrency() == 1);
   std::unique_ptr<tbb::global_control> limit;
-  if (options.threads > 0)
+  if (options.threads > 0 && !workers.serial)
     limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                   static_cast<std::size_t>(options.threads));
   Results r;
@@ -994,7 +1036,7 @@ Results run(const Scenario& sc, const RunOptions& options)
   r.command_line = options.command_line;
   for (const auto& s : sc.segments) r.segment_names.push_back(s.name);
 
-  Plan plan = make_plan(sc);
+  Plan plan = make_plan(sc, workers);
   plan.block_major = options.block_major;
   const auto specs = make_variants(sc);
   r.variants.resize(specs.size());
