@@ -13,7 +13,7 @@
 namespace clvsim {
 
 struct RunOptions {
-  int threads = 0;                 //!< 0 = all cores
+  int threads = 0;                 //!< 0 = all cores; 1 = in the calling thread, without starting oneTBB
   std::string command_line;        //!< recorded in the results
   std::string clvsim_version;
   //! Called after each finished path with (paths done, paths total); may be called from
