@@ -28,12 +28,12 @@
 #include <cstdio>
 namespace {
 struct PhaseClock {
-  unsigned long long cycles[12] = {};
+  unsigned long long cycles[20] = {};
   ~PhaseClock()
   {
     unsigned long long total = 0;
     for (auto c : cycles) total += c;
-    for (int k = 0; k < 12; ++k)
+    for (int k = 0; k < 20; ++k)
       if (cycles[k] != 0)
         std::fprintf(stderr, "phase %d: %6.2f%% %.3g cycles\n", k, 100.0 * cycles[k] / total, double(cycles[k]));
   }
@@ -432,9 +432,13 @@ struct Chunk {
   alignas(64) float pu[CHUNK], pp[CHUNK], pm[CHUNK];
   alignas(64) std::uint32_t pk[CHUNK];
   // the buyers in buyer order k: ids, order counts, rates, Gamma shapes and totals
-  alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK], g_ord[CHUNK], g_ret[CHUNK];
-  alignas(64) std::uint8_t g_hi[CHUNK], g_batched[CHUNK];
-  alignas(64) std::uint8_t code[CHUNK], flag[CHUNK];  // the buyers' codes (Classify)
+  alignas(64) std::uint32_t g_lo[CHUNK], g_j[CHUNK], g_ord[CHUNK], g_ret[CHUNK], g_meta[CHUNK];
+  alignas(64) std::uint32_t g_w2[CHUNK];  // word 2 of the buyer's block of the survival stream (incident uniform)
+  alignas(64) std::uint8_t g_hi[CHUNK], flag[CHUNK];
+  // the buyers' codes (Classify), whether their spend is batched and scratch flags; 32-bit,
+  // as the 32-bit lanes around them (with byte lanes GCC vectorises 64 lanes at a time and
+  // spills)
+  alignas(64) std::uint32_t code[CHUNK], g_batched[CHUNK], flag32[CHUNK];
   alignas(64) std::uint32_t fast[CHUNK];               // fast_incidents (32-bit: see there)
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
   alignas(64) std::uint32_t iota[CHUNK];  // 0, 1, 2, ...
@@ -667,14 +671,23 @@ template <int S>
   return 1u + poisson_lane(left, e0, rng::vmath::exp_f(-left), unfinished);
 }
 
-//! out_lo[r] = id_lo[list[r]], out_hi[r] = id_hi[list[r]], r < n: the ids of listed lanes.
-[[gnu::noinline]] void gather_ids(std::size_t n, const std::uint32_t* __restrict list,
-                                  const std::uint32_t* __restrict id_lo, const std::uint8_t* __restrict id_hi,
-                                  std::uint32_t* __restrict out_lo, std::uint8_t* __restrict out_hi)
+//! The ids (out_lo, out_hi), order clocks, metas and rates nu of the listed lanes list[r],
+//! r < n, into contiguous arrays (one scalar pass: GCC emulates gathers lane by lane anyway,
+//! and the vector pass that reads them then loads whole vectors).
+[[gnu::noinline]] void gather_candidates(std::size_t n, const std::uint32_t* __restrict list,
+                                         const std::uint32_t* __restrict id_lo, const std::uint8_t* __restrict id_hi,
+                                         const float* __restrict oclock, const std::uint32_t* __restrict meta,
+                                         const float* __restrict nu, std::uint32_t* __restrict out_lo,
+                                         std::uint8_t* __restrict out_hi, float* __restrict out_clock,
+                                         std::uint32_t* __restrict out_meta, float* __restrict out_nu)
 {
   for (std::size_t r = 0; r < n; ++r) {
-    out_lo[r] = id_lo[list[r]];
-    out_hi[r] = id_hi[list[r]];
+    const std::uint32_t j = list[r];
+    out_lo[r] = id_lo[j];
+    out_hi[r] = id_hi[j];
+    out_clock[r] = oclock[j];
+    out_meta[r] = meta[j];
+    out_nu[r] = nu[j];
   }
 }
 
@@ -692,13 +705,13 @@ template <class T>
 [[gnu::noinline]] void clock_lanes(std::size_t n, const std::uint32_t* __restrict list, const float* __restrict oclock,
                                    const std::uint32_t* __restrict e0, const std::uint32_t* __restrict e1,
                                    std::uint32_t* __restrict count, float* __restrict next,
-                                   std::uint8_t* __restrict unfinished)
+                                   std::uint32_t* __restrict unfinished)
 {
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t j = list[r];
     int u;
     count[r] = clock_lane(oclock[j], e0[j], e1[j], next[r], u);
-    unfinished[r] = static_cast<std::uint8_t>(u);
+    unfinished[r] = static_cast<std::uint32_t>(u);
   }
 }
 
@@ -708,7 +721,8 @@ template <class T>
 //! invert from the same word); code 2 for the buyers of the same kind with incidents, for
 //! fast_incidents when `fast`; 0 for the others.
 struct Classify {
-  const std::uint32_t* w2 = nullptr;         //!< word 2 of each chunk lane's block (the incident uniform)
+  const std::uint32_t* w2 = nullptr;         //!< word 2 of each chunk lane's block (the incident uniform; unused
+                                             //!< in fused chunks, which draw it by candidate)
   const std::uint32_t* none_last = nullptr;  //!< [n]: word_uniform(w) <= (1-q)^n iff w <= none_last[n] (n q < 10)
   std::uint32_t common_below = 0;            //!< n q < 10 iff n < common_below (n < 64)
   double q = 0;                              //!< incident probability
@@ -723,7 +737,8 @@ struct Classify {
 //! has shape 0: nothing to draw, total 0. With CLASSIFY, also each buyer's code (Classify)
 //! from the same loads, with an integer threshold on word 2 instead of its uniform.
 //! buyer_lanes for buyer k (chunk lane j, meta mt, o orders, ret of them returned, word 2
-//! w2j); LO = false leaves g_lo[k] to the caller (who has gathered it already).
+//! w2j); LO = false leaves g_lo[k], g_meta[k] and g_nu[k] to the caller (who has gathered
+//! them already; id_lo and nu are then not read).
 template <bool SINGLE, bool CLASSIFY, bool LO = true>
 [[gnu::always_inline]] inline void buyer_lane(std::size_t k, std::uint32_t j, std::uint32_t mt, std::uint32_t o,
                                               std::uint32_t ret, const std::uint32_t* __restrict id_lo,
@@ -732,18 +747,22 @@ template <bool SINGLE, bool CLASSIFY, bool LO = true>
                                               const std::uint32_t* __restrict none_last, std::uint32_t common_below,
                                               int incidents, int fast_incidents,
                                               std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
-                                              float* __restrict g_shape, float* __restrict g_nu,
-                                              std::uint8_t* __restrict g_batched, std::uint8_t* __restrict code)
+                                              std::uint32_t* __restrict g_meta, float* __restrict g_shape,
+                                              float* __restrict g_nu, std::uint32_t* __restrict g_batched,
+                                              std::uint32_t* __restrict code)
 {
   const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
   const double p = SINGLE ? p_batched[0] : p_batched[LiveState::segment_of(mt)];
   const int batched = int(p > 0.0) & ((acquisition & int(o > 1)) ^ 1);
   const float shape = static_cast<float>(p * (o - ret));  // the kept orders
-  if constexpr (LO) g_lo[k] = id_lo[j];
+  if constexpr (LO) {  // else the caller has gathered them
+    g_lo[k] = id_lo[j];
+    g_meta[k] = mt;
+    g_nu[k] = nu[j];
+  }
   g_ord[k] = o;
-  g_nu[k] = nu[j];
   g_shape[k] = batched ? shape : 0.0f * shape;
-  g_batched[k] = static_cast<std::uint8_t>(batched);
+  g_batched[k] = static_cast<std::uint32_t>(batched);
   if constexpr (CLASSIFY) {
     // Classify's codes: batched spend, no member, fewer than 64 orders and n q < 10
     // (incident_count inverts); no incident iff word 2 <= none_last[n] (u <= (1-q)^n)
@@ -752,7 +771,7 @@ template <bool SINGLE, bool CLASSIFY, bool LO = true>
     const int common = few & int(o < common_below);
     const int none = int(w2j <= none_last[o & 63u]);
     const int plain = few & ((incidents ^ 1) | (none & common));
-    code[k] = static_cast<std::uint8_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
+    code[k] = static_cast<std::uint32_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
   }
 }
 
@@ -762,51 +781,49 @@ template <bool SINGLE, bool CLASSIFY>
                                    const std::uint32_t* __restrict id_lo, const float* __restrict nu, std::uint32_t t,
                                    const double* __restrict p_batched, const std::uint32_t* __restrict g_ret,
                                    std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
-                                   float* __restrict g_shape, float* __restrict g_nu, std::uint8_t* __restrict g_batched,
+                                   std::uint32_t* __restrict g_meta, float* __restrict g_shape, float* __restrict g_nu, std::uint32_t* __restrict g_batched,
                                    const std::uint32_t* __restrict w2, const std::uint32_t* __restrict none_last,
                                    std::uint32_t common_below, int incidents, int fast_incidents,
-                                   std::uint8_t* __restrict code)
+                                   std::uint32_t* __restrict code, std::uint32_t* __restrict g_w2)
 {
   // Classify's fields come as restrict parameters: unpacked from the struct inside, GCC
   // left the loop of <true, true> scalar (10 ms of a 1M-customer first period)
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t j = buyers[k];
-    buyer_lane<SINGLE, CLASSIFY>(k, j, meta[j], orders[j], g_ret[k], id_lo, nu, t, p_batched, CLASSIFY ? w2[j] : 0u,
-                                 none_last,
-                                 common_below, incidents, fast_incidents, g_lo, g_ord, g_shape, g_nu, g_batched, code);
+    const std::uint32_t w2j = w2[j];
+    g_w2[k] = w2j;  // the incident uniform, by buyer (step 4)
+    buyer_lane<SINGLE, CLASSIFY>(k, j, meta[j], orders[j], g_ret[k], id_lo, nu, t, p_batched, w2j, none_last,
+                                 common_below, incidents, fast_incidents, g_lo, g_ord, g_meta, g_shape, g_nu, g_batched,
+                                 code);
   }
 }
 
 //! clock_lanes (with the words by candidate) and buyer_lanes<true, true> in one pass, for a chunk of one segment
-//! with plain rates, no acquisition and no returns, whose buyers are its candidates (list):
+//! with plain rates, no acquisition and no returns, whose buyers are its candidates:
 //! count[r], next[r] and unfinished[r] as clock_lanes, buyer r's lanes from that count (an
-//! unfinished lane's are redone with its final count). The candidates' words, ids (g_lo,
-//! gathered by the caller) and incident words w2 come by candidate, so the pass gathers only
-//! what the live state holds. The classification's inputs come as restrict parameters (from
-//! a Classify, GCC could not rule out aliasing and left the loop scalar).
-[[gnu::noinline]] void orders_and_buyer_lanes(std::size_t n, const std::uint32_t* __restrict list,
-                                              const float* __restrict oclock, const std::uint32_t* __restrict e0,
-                                              const std::uint32_t* __restrict e1, const std::uint32_t* __restrict meta,
-                                              const std::uint32_t* __restrict id_lo, const float* __restrict nu,
-                                              std::uint32_t t, const double* __restrict p_batched,
-                                              const std::uint32_t* __restrict w2,
+//! unfinished lane's are redone with its final count). Every input comes by candidate
+//! (gather_candidates: order clock clock_r, meta meta_r; ids, meta and nu are already in the
+//! g_ arrays; the words e0, e1 and incident words w2 as drawn), so the loop loads whole
+//! vectors. The classification's inputs come as restrict parameters (from a Classify, GCC
+//! could not rule out aliasing and left the loop scalar).
+[[gnu::noinline]] void orders_and_buyer_lanes(std::size_t n, const float* __restrict clock_r,
+                                              const std::uint32_t* __restrict e0, const std::uint32_t* __restrict e1,
+                                              const std::uint32_t* __restrict meta_r, std::uint32_t t,
+                                              const double* __restrict p_batched, const std::uint32_t* __restrict w2,
                                               const std::uint32_t* __restrict none_last, std::uint32_t common_below,
-                                              int incidents, int fast_incidents,
-                                              std::uint32_t* __restrict count, float* __restrict next,
-                                              std::uint8_t* __restrict unfinished,
-                                              std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
-                                              float* __restrict g_shape, float* __restrict g_nu,
-                                              std::uint8_t* __restrict g_batched, std::uint8_t* __restrict code)
+                                              int incidents, int fast_incidents, std::uint32_t* __restrict count,
+                                              float* __restrict next, std::uint32_t* __restrict unfinished,
+                                              std::uint32_t* __restrict g_ord, float* __restrict g_shape,
+                                              std::uint32_t* __restrict g_batched, std::uint32_t* __restrict code)
 {
   for (std::size_t r = 0; r < n; ++r) {
-    const std::uint32_t j = list[r];
     int unfinished_r;
-    const std::uint32_t k = clock_lane(oclock[j], e0[r], e1[r], next[r], unfinished_r);
+    const std::uint32_t k = clock_lane(clock_r[r], e0[r], e1[r], next[r], unfinished_r);
     count[r] = k;
-    unfinished[r] = static_cast<std::uint8_t>(unfinished_r);
-    buyer_lane<true, true, false>(r, j, meta[j], k, 0, id_lo, nu, t, p_batched, w2[r], none_last, common_below,
-                                  incidents,
-                           fast_incidents, g_lo, g_ord, g_shape, g_nu, g_batched, code);
+    unfinished[r] = static_cast<std::uint32_t>(unfinished_r);
+    buyer_lane<true, true, false>(r, 0, meta_r[r], k, 0, nullptr, nullptr, t, p_batched, w2[r], none_last,
+                                  common_below, incidents, fast_incidents, nullptr, g_ord, nullptr, g_shape, nullptr,
+                                  g_batched, code);
   }
 }
 
@@ -855,12 +872,12 @@ struct FastService {
 //! place_orders and incident on the same words: words 0-3 of the incidents stream (sw0..sw3,
 //! by r) give resolution, then per contact its wait and (if contacts can be impolite) its
 //! courtesy, so 2 contacts use all 4 words, as does 1 with courtesy. fast[r] = 1 for those;
-//! the others are left to the per-buyer loop.
+//! the others are left to the per-buyer loop. w2[k]: buyer k's incident word (Chunk::g_w2).
 //! Per lane: discounted contribution cl, satisfaction change dsk, kept value and its repeat
 //! part, contacts. The words sw0..sw3 and the outputs are read and written up to n rounded
 //! up to 16 (the outputs' padding lanes are garbage, fast = 0).
 [[gnu::noinline]] void fast_incidents(std::size_t n, const std::uint32_t* __restrict rest,
-                                      const std::uint8_t* __restrict code, const std::uint32_t* __restrict buyers,
+                                      const std::uint32_t* __restrict code, const std::uint32_t* __restrict buyers,
                                       const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
                                       const std::uint32_t* __restrict ret, const float* __restrict tot,
                                       const std::uint32_t* __restrict w2, const double* __restrict f0_table,
@@ -885,7 +902,7 @@ struct FastService {
     const std::uint32_t k = rest[r], j = buyers[k], mt = meta[j];
     o_r[r] = ord[k];
     ret_r[r] = ret[k];
-    w2_r[r] = w2[j];
+    w2_r[r] = w2[k];
     tot_r[r] = tot[k];
     const std::uint32_t acq = LiveState::acq_of(mt);
     disc_r[r] = disc[t - acq];
@@ -950,36 +967,43 @@ struct FastService {
   }
 }
 
-//! Step 4 for the buyers of the common case (batched spend, basket 1, no member reward, no
-//! incident): per buyer k = list[r] (chunk index buyers[k]), the discounted contribution
-//! cl[r], the satisfaction change dsk[r], the kept value kept_all[r] (= tot[k]) and the value of
-//! repeat orders kept_repeat[r]; the order and acquisition counts.
-//! The arithmetic of place_orders' aggregate branch, 16 lanes at a time.
-[[gnu::noinline]] void simple_buyers(std::size_t ns, const std::uint32_t* __restrict list,
-                   const std::uint32_t* __restrict buyers, const std::uint32_t* __restrict meta,
-                   const std::uint32_t* __restrict ord, const std::uint32_t* __restrict ret,
-                   const float* __restrict tot, const double* __restrict disc, std::uint32_t t, double margin,
-                   double per_order, double return_cost, double bonus, double od, float* __restrict kept_all,
-                   float* __restrict kept_repeat, float* __restrict cl, float* __restrict dsk, std::int64_t& n_orders,
-                   std::int64_t& n_acquisitions, std::int64_t& n_returned)
+//! Step 4 for the buyers of the common case (is_common[k] = 1 for code 1 of Classify: batched
+//! spend, basket 1, no member reward, no incident), densely over every buyer k < n (meta
+//! gmeta[k], as buyer_lane stored it) so that no input is gathered: for the common buyers their orders ord_s[k], kept
+//! value kept_all[k] (= tot[k]), value of repeat orders kept_repeat[k], discounted
+//! contribution cl[k] and satisfaction change dsk[k]; exact zeros for the others (whose own
+//! paths add theirs later), so the caller adds every buyer's lanes into its live lanes in one
+//! loop with a single indirection. The arithmetic of place_orders' aggregate branch, 16
+//! lanes at a time; the order, acquisition and returned counts of the common buyers.
+[[gnu::noinline]] void simple_buyers(std::size_t n, const std::uint32_t* __restrict is_common,
+                                     const std::uint32_t* __restrict gmeta, const std::uint32_t* __restrict ord,
+                                     const std::uint32_t* __restrict ret, const float* __restrict tot,
+                                     const double* __restrict disc, std::uint32_t t, double margin, double per_order,
+                                     double return_cost, double bonus, double od, std::uint32_t* __restrict ord_s,
+                                     float* __restrict kept_all, float* __restrict kept_repeat, float* __restrict cl,
+                                     float* __restrict dsk, std::int64_t& n_orders, std::int64_t& n_acquisitions,
+                                     std::int64_t& n_returned)
 {
-  std::int32_t no = 0, na = 0, nr = 0;  // ns <= CHUNK buyers with fewer than 64 orders each
-  for (std::size_t r = 0; r < ns; ++r) {
-    const std::uint32_t k = list[r];
-    const std::uint32_t mt = meta[buyers[k]];
-    const std::uint32_t orders = ord[k];
+  std::int32_t no = 0, na = 0, nr = 0;  // n <= CHUNK buyers with fewer than 64 orders each
+  for (std::size_t k = 0; k < n; ++k) {
+    const int common = int(is_common[k] != 0);
+    const std::uint32_t mt = gmeta[k], o = ord[k], rt = ret[k];  // read in every lane, then selected
+    const std::uint32_t orders = common ? o : 0u, returned = common ? rt : 0u;
     const std::uint32_t acq = LiveState::acq_of(mt);
-    const int acquisition = int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-    const float kept = tot[k];
+    const int acquisition = common & int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    const float tk = tot[k];
+    const float kept = common ? tk : 0.0f;
     const double gm = margin * static_cast<double>(kept);
-    const double fulfil = per_order * orders + return_cost * ret[k];
-    no += orders;
+    const double fulfil = per_order * orders + return_cost * returned;
+    no += static_cast<std::int32_t>(orders);
     na += acquisition;
-    nr += ret[k];
-    kept_all[r] = kept;  // by r: the revenue is then a contiguous sum16 (the same additions as over tot[list[r]])
-    kept_repeat[r] = acquisition ? 0.0f * kept : kept;  // an acquisition period here has one order
-    cl[r] = static_cast<float>(disc[t - acq] * (gm - fulfil));
-    dsk[r] = static_cast<float>(bonus * orders + od * orders);
+    nr += static_cast<std::int32_t>(returned);
+    ord_s[k] = orders;
+    kept_all[k] = kept;
+    kept_repeat[k] = acquisition ? 0.0f : kept;  // an acquisition period here has one order
+    const float c = static_cast<float>(disc[t - acq] * (gm - fulfil));
+    cl[k] = common ? c : 0.0f;
+    dsk[k] = static_cast<float>(bonus * orders + od * orders);  // 0 for the others
   }
   n_orders = no;
   n_acquisitions = na;
@@ -1194,25 +1218,33 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       // The candidates' order counts from their clocks (>= 1 order each, clock_lane), in
       // lockstep; the rare unfinished inversions are redone one at a time (order_count).
       // Their random words: block 0 of the `survival` stream of the period, word 0 the count's
-      // uniform, word 1 the restarted clock, word 2 the incident uniform of step 4 (by chunk
-      // lane). Chunks that fuse the counts with the buyers' lanes draw the candidates' blocks
+      // uniform, word 1 the restarted clock, word 2 the incident uniform of step 4 (g_w2, by
+      // buyer). Chunks that fuse the counts with the buyers' lanes draw the candidates' blocks
       // only; the others (acquisitions, segments, frequency effects, returns) every lane's.
       {
-        std::uint8_t* __restrict unfinished = c.keep;  // scratch (free here)
+        std::uint32_t* __restrict unfinished = c.flag32;  // scratch
         std::uint32_t* __restrict redo = c.g_j;        // scratch (free here)
         float* __restrict next = c.pp;                 // scratch: the restarted order clocks, by candidate
         const std::size_t ncand_pad = pad_lanes(ncand);
         for (std::size_t r = ncand; r < ncand_pad; ++r) c.list[r] = 0;
         const bool fuse = fusable && oc.acquired == 0;
         if (fuse) {
-          gather_ids(ncand, c.list, &L.id_lo[c0], &L.id_hi[c0], c.g_lo, c.g_hi);
-          rng::philox_batch(ncand, ctx.seed, ctx.path, 0, word2_surv, c.g_lo, c.g_hi, c.w0, c.w1, c.u0, c.w3);
-          for (std::size_t r = ncand; r < ncand_pad; ++r) c.w0[r] = c.w1[r] = c.u0[r] = 0;  // padding lanes
-          scatter(ncand, c.list, c.u0, c.w2);
-          orders_and_buyer_lanes(ncand_pad, c.list, &L.oclock[c0], c.w0, c.w1, meta, &L.id_lo[c0], &L.nu[c0], t,
-                                 p_batched.data(), c.u0, cls.none_last, cls.common_below, int(cls.q > 0.0),
-                                 int(cls.q > 0.0) & int(cls.fast), c.pk, next, unfinished, c.g_lo, c.g_ord,
-                                 c.g_shape, c.g_nu, c.g_batched, c.code);
+          float* __restrict clock_r = c.pm;  // scratch (free here): the candidates' order clocks
+          gather_candidates(ncand, c.list, &L.id_lo[c0], &L.id_hi[c0], &L.oclock[c0], meta, &L.nu[c0], c.g_lo,
+                            c.g_hi, clock_r, c.g_meta, c.g_nu);
+          for (std::size_t r = ncand; r < ncand_pad; ++r) {  // padding lanes (list[r] = 0)
+            clock_r[r] = L.oclock[c0];
+            c.g_meta[r] = meta[0];
+          }
+          CLVSIM_PHASE(12);
+          rng::philox_batch(ncand, ctx.seed, ctx.path, 0, word2_surv, c.g_lo, c.g_hi, c.w0, c.w1, c.g_w2, c.w3);
+          CLVSIM_PHASE(13);
+          for (std::size_t r = ncand; r < ncand_pad; ++r) c.w0[r] = c.w1[r] = c.g_w2[r] = 0;  // padding lanes
+          CLVSIM_PHASE(14);
+          orders_and_buyer_lanes(ncand_pad, clock_r, c.w0, c.w1, c.g_meta, t, p_batched.data(), c.g_w2, cls.none_last,
+                                 cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.pk, next,
+                                 unfinished, c.g_ord, c.g_shape, c.g_batched, c.code);
+          CLVSIM_PHASE(15);
         } else {
           rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2,
                             c.w3);
@@ -1228,8 +1260,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           c.pk[k] = o;
           if (fuse)  // the buyer's lanes again, with its final count
             buyer_lane<true, true, false>(k, static_cast<std::uint32_t>(j), meta[j], o, 0, &L.id_lo[c0], &L.nu[c0],
-                                          t, p_batched.data(), c.u0[k], cls.none_last, cls.common_below,
-                                          int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.g_lo, c.g_ord,
+                                          t, p_batched.data(), c.g_w2[k], cls.none_last, cls.common_below,
+                                          int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.g_lo, c.g_ord, c.g_meta,
                                           c.g_shape, c.g_nu, c.g_batched, c.code);
         }
         scatter(ncand, c.list, next, &L.oclock[c0]);  // the restarted clocks
@@ -1409,16 +1441,17 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       // done in step 2
     } else if (SINGLE && simple_orders)
       buyer_lanes<SINGLE, true>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(),
-                                c.g_ret, c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched, cls.w2, cls.none_last,
-                                cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.code);
+                                c.g_ret, c.g_lo, c.g_ord, c.g_meta, c.g_shape, c.g_nu, c.g_batched, cls.w2, cls.none_last,
+                                cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.code, c.g_w2);
     else
       buyer_lanes<SINGLE, false>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(),
-                                 c.g_ret, c.g_lo, c.g_ord, c.g_shape, c.g_nu, c.g_batched, cls.w2, cls.none_last,
-                                 cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.code);
+                                 c.g_ret, c.g_lo, c.g_ord, c.g_meta, c.g_shape, c.g_nu, c.g_batched, cls.w2, cls.none_last,
+                                 cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.code, c.g_w2);
     if (L.wide_ids)
       for (std::size_t k = 0; k < n_buyers; ++k) c.g_hi[k] = L.id_hi[c0 + c.buyers[k]];
     else
       std::fill(c.g_hi, c.g_hi + n_buyers, std::uint8_t{0});
+    CLVSIM_PHASE(16);
     rng::gamma_batch_f(n_buyers, ctx.seed, ctx.path, t, Purpose::order_values, c.g_lo, c.g_hi, c.g_shape, c.g_value);
     float* __restrict tot = c.pu;  // scratch (free here): the batched totals, by k
     divide(n_buyers, c.g_value, c.g_nu, tot);
@@ -1431,32 +1464,45 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     std::size_t n_rest = n_buyers;
     const std::uint32_t* rest = c.iota;
     if (simple_orders) {
-      // c.code: the buyers' codes (Classify), from buyer_lanes
-      for (std::size_t k = 0; k < n_buyers; ++k) c.flag[k] = c.code[k] == 1 ? 1 : 0;
-      const std::size_t ns = rng::index_lists(c.flag, n_buyers, c.list, c.g_j), nx = n_buyers - ns;
+      // c.code: the buyers' codes (Classify), from buyer_lanes; the others are listed for
+      // the paths below
+      // (the common ones also as 32-bit flags: with byte flags GCC vectorised simple_buyers 64
+      // lanes at a time, spilled its masks and left up to 63 lanes to a scalar epilogue)
+      std::uint32_t* __restrict common = c.fast;  // scratch (free until fast_incidents)
+      for (std::size_t k = 0; k < n_buyers; ++k) {
+        c.flag[k] = c.code[k] == 1 ? 0 : 1;
+        common[k] = c.code[k] == 1 ? 1u : 0u;
+      }
+      const std::size_t nx = index_list(c.flag, n_buyers, c.g_j);
       CLVSIM_PHASE(8);
       const double margin = m0.gross_margin, per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
       const double bonus = m0.order_satisfaction_bonus, od = m0.order_delta;
-      const std::uint32_t* __restrict list = c.list;
-      float* __restrict kept_repeat = c.pp;  // scratch: the value of non-acquisition orders
-      float* __restrict cl = c.g_value;      // scratch (free now): discounted contribution
-      float* __restrict dsk = c.pm;          // scratch: satisfaction change
-      float* __restrict kept_all = c.g_shape;  // scratch (free after the spend batch): tot[list[r]]
+      std::uint32_t* __restrict ord_s = c.list;  // scratch (free here): the common buyers' orders, else 0
+      float* __restrict kept_repeat = c.pp;      // scratch: the value of non-acquisition orders
+      float* __restrict cl = c.g_value;          // scratch (free now): discounted contribution
+      float* __restrict dsk = c.pm;              // scratch: satisfaction change
+      float* __restrict kept_all = c.g_shape;    // scratch (free after the spend batch)
       std::int64_t n_orders = 0, n_acquisitions = 0, n_returned = 0;
-      simple_buyers(ns, list, c.buyers, meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, margin, per_order,
-                    m0.return_cost, bonus, od, kept_all, kept_repeat, cl, dsk, n_orders, n_acquisitions, n_returned);
-      const double revenue = sum16(ns, kept_all), revenue_repeat = sum16(ns, kept_repeat);
+      CLVSIM_PHASE(17);
+      simple_buyers(n_buyers, common, c.g_meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, margin, per_order,
+                    m0.return_cost, bonus, od, ord_s, kept_all, kept_repeat, cl, dsk, n_orders, n_acquisitions,
+                    n_returned);
+      const double revenue = sum16(n_buyers, kept_all), revenue_repeat = sum16(n_buyers, kept_repeat);
       acc[T_ORDERS] += static_cast<double>(n_orders);
       acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
       acc[T_REVENUE] += revenue;
       acc[T_REVENUE_REPEAT] += revenue_repeat;
       acc[T_COST_FULFILMENT] += per_order * static_cast<double>(n_orders) + m0.return_cost * static_cast<double>(n_returned);
-      for (std::size_t r = 0; r < ns; ++r) {
-        const std::uint32_t k = list[r], j = c.buyers[k];
-        lord[j] += c.g_ord[k];
-        lrev[j] += tot[k];
-        lclv[j] += cl[r];
-        c.delta_sat[j] = dsk[r];
+      CLVSIM_PHASE(18);
+      // every buyer's lanes (zeros but for the common ones), one indirection each
+      const std::uint32_t* __restrict buyers = c.buyers;
+      float* __restrict dsat = c.delta_sat;
+      for (std::size_t k = 0; k < n_buyers; ++k) {
+        const std::uint32_t j = buyers[k];
+        lord[j] += ord_s[k];
+        lrev[j] += kept_all[k];
+        lclv[j] += cl[k];
+        dsat[j] = dsk[k];
       }
       n_rest = nx;
       rest = c.g_j;
@@ -1480,12 +1526,13 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       // fast_incidents reads whole vectors of 16 (its padding lanes' words are never used)
       for (std::size_t r = n_rest; r < ((n_rest + 15) & ~std::size_t{15}); ++r) sw0[r] = sw1[r] = sw2[r] = sw3[r] = 0;
     }
+    CLVSIM_PHASE(10);
     // The common incidents (one, resolved within 2 contacts), 16 lanes at a time.
     const bool fast_here = simple_orders && fast_service && n_rest > 0;
     if (fast_here) {
       float *cl = c.g_value, *dsk = c.pm, *kept = c.h, *kept_repeat = c.mult;  // scratch, by r
       std::uint32_t* contacts = c.g_lo;
-      fast_incidents(n_rest, rest, c.code, c.buyers, meta, c.g_ord, c.g_ret, tot, c.w2, f0_table.data(), sw0, sw1,
+      fast_incidents(n_rest, rest, c.code, c.buyers, meta, c.g_ord, c.g_ret, tot, c.g_w2, f0_table.data(), sw0, sw1,
                      sw2, sw3, ctx.discount.data(), t, fsv, c.fast, cl, dsk, kept, kept_repeat, contacts);
       std::int64_t n_fast = 0, n_orders = 0, n_acquisitions = 0, n_returned = 0, n_contacts = 0;
       for (std::size_t r = 0; r < n_rest; ++r) {
@@ -1512,6 +1559,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       acc[T_INCIDENTS] += static_cast<double>(n_fast);
       acc[T_CONTACTS] += static_cast<double>(n_contacts);
     }
+    CLVSIM_PHASE(11);
     for (std::size_t r = 0; r < n_rest; ++r) {
       if (fast_here && c.fast[r]) continue;
       const std::size_t k = rest[r];
@@ -1547,7 +1595,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
                                        : Stream(ctx.seed, ctx.path, id, t, Purpose::incidents);
       const double q = m.incident_probability;
       // No incident (the usual case) iff u <= (1-q)^n, the first step of incident_count.
-      const double u_inc = rng::word_uniform(c.w2[j]);
+      const double u_inc = rng::word_uniform(c.g_w2[k]);
       const double lq = log1m_q[g];
       const double f0 = SINGLE && orders < 64 ? f0_table[orders] : rng::vmath::exp(static_cast<double>(orders) * lq);
       const std::uint32_t k_inc =
