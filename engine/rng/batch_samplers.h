@@ -81,24 +81,39 @@ namespace clvsim::rng {
   return 1;
 }
 
-//! One Marsaglia-Tsang (2000) attempt of Gamma(d + 1/3, 1), c = 1/sqrt(9 d): the normal z
-//! from wx, wy (Box-Muller) and the uniform from wu; ok = 0 when rejected. As rng::detail::
-//! gamma_marsaglia_tsang: squeeze u < 1 - 0.0331 z^4, else the exact log test (computed
-//! for every lane: cheaper vectorised than a branch).
+//! The exact Marsaglia-Tsang (2000) test of an attempt the squeeze did not accept, for
+//! v1 = 1 + c z > 0 (v = v1^3 > 0): log u < z^2/2 + d (1 - v + log v).
+[[gnu::always_inline]] inline int gamma_exact_f(std::uint32_t wu, float z2, float v, float d)
+{
+  return int(vmath::log_f(word_uniform_f(wu)) < 0.5f * z2 + d * (1.0f - v + vmath::log_f(v)));
+}
+
+//! The squeeze part of one Marsaglia-Tsang (2000) attempt of Gamma(d + 1/3, 1), c =
+//! 1/sqrt(9 d): the normal z from wx, wy (Box-Muller) and the uniform from wu; value = d v.
+//! Returns 1 when accepted by the squeeze u < 1 - 0.0331 z^4, 0 when rejected (v1 <= 0),
+//! and 2 when the exact test gamma_exact_f(wu, z2, v, d) decides (about 10% of attempts:
+//! the batched samplers list those lanes and run its two logarithms for them only).
+[[gnu::always_inline]] inline int gamma_squeeze_f(std::uint32_t wx, std::uint32_t wy, std::uint32_t wu, float d,
+                                                  float c, float& value, float& z2, float& v)
+{
+  float z;
+  normal_attempt_f(wx, wy, z);
+  const float v1 = 1.0f + c * z;
+  v = v1 * v1 * v1;
+  const float u = word_uniform_f(wu);
+  z2 = z * z;
+  const int squeeze = int(u < 1.0f - 0.0331f * z2 * z2);
+  value = d * v;
+  return int(v1 > 0.0f) * (2 - squeeze);
+}
+
+//! One whole Marsaglia-Tsang attempt; ok = 0 when rejected (as rng::detail::gamma_marsaglia_tsang).
 [[gnu::always_inline]] inline int gamma_attempt_f(std::uint32_t wx, std::uint32_t wy, std::uint32_t wu, float d,
                                                   float c, float& value)
 {
-  float z;
-  const int valid_z = normal_attempt_f(wx, wy, z);
-  const float v1 = 1.0f + c * z;
-  const float v = v1 * v1 * v1;
-  const float u = word_uniform_f(wu);
-  const float z2 = z * z;
-  const float vs = v1 > 0.0f ? v : 0x1p-60f - v;  // positive (not a constant: see above)
-  const int squeeze = int(u < 1.0f - 0.0331f * z2 * z2);
-  const int exact = int(vmath::log_f(u) < 0.5f * z2 + d * (1.0f - vs + vmath::log_f(vs)));
-  value = d * v;
-  return valid_z & int(v1 > 0.0f) & (squeeze | exact);
+  float z2, v;
+  const int s = gamma_squeeze_f(wx, wy, wu, d, c, value, z2, v);
+  return s == 2 ? gamma_exact_f(wu, z2, v, d) : s;
 }
 
 namespace detail {
@@ -106,16 +121,53 @@ namespace detail {
 inline constexpr std::uint32_t BATCH_ATTEMPTS = 3;  //!< batched rejection attempts before the scalar finish
 inline constexpr std::size_t BATCH_LANES = 1024;     //!< lanes per sub-batch (scratch stays in L1)
 
-//! One attempt per lane over contiguous arrays (the loop the vectoriser sees); GAMMA = false
-//! makes Box-Muller normal attempts and ignores d and c.
+//! Marsaglia-Tsang attempts of lanes k < n <= BATCH_LANES, with d[k], c[k] (PER_LANE) or
+//! d0, c0: the squeeze for every lane in one vector loop, then the exact test for the lanes
+//! it left undecided only, listed (the test's two logarithms, with their divisions, were a
+//! third of the attempt and decide about one lane in ten).
+template <bool PER_LANE>
+[[gnu::always_inline]] inline void gamma_attempts_split(std::size_t n, const std::uint32_t* __restrict w0,
+                                                        const std::uint32_t* __restrict w1,
+                                                        const std::uint32_t* __restrict w2, const float* __restrict d,
+                                                        const float* __restrict c, float d0, float c0,
+                                                        float* __restrict val, std::int32_t* __restrict ok)
+{
+  alignas(64) float z2s[BATCH_LANES], vs[BATCH_LANES];
+  alignas(64) std::uint32_t undecided[BATCH_LANES], idx[BATCH_LANES];
+  if (n > BATCH_LANES) __builtin_unreachable();  // every caller works in sub-batches of BATCH_LANES
+  for (std::size_t k = 0; k < n; ++k) {
+    const int s = gamma_squeeze_f(w0[k], w1[k], w2[k], PER_LANE ? d[k] : d0, PER_LANE ? c[k] : c0, val[k], z2s[k],
+                                  vs[k]);
+    ok[k] = s & 1;
+    undecided[k] = static_cast<std::uint32_t>(s >> 1);
+  }
+  const std::size_t nu = index_list(undecided, n, idx);
+  // the undecided lanes' inputs gathered (scalar copies), the test in one vector loop
+  alignas(64) std::uint32_t gu[BATCH_LANES];
+  alignas(64) float gz2[BATCH_LANES], gv[BATCH_LANES], gd[BATCH_LANES];
+  alignas(64) std::int32_t gok[BATCH_LANES];
+  for (std::size_t r = 0; r < nu; ++r) {
+    const std::uint32_t k = idx[r];
+    gu[r] = w2[k];
+    gz2[r] = z2s[k];
+    gv[r] = vs[k];
+    gd[r] = PER_LANE ? d[k] : d0;
+  }
+  for (std::size_t r = 0; r < nu; ++r) gok[r] = gamma_exact_f(gu[r], gz2[r], gv[r], gd[r]);
+  for (std::size_t r = 0; r < nu; ++r) ok[idx[r]] = gok[r];
+}
+
+//! One attempt per lane over contiguous arrays (n <= BATCH_LANES); GAMMA = false makes
+//! Box-Muller normal attempts and ignores d and c.
 template <bool GAMMA>
 [[gnu::noinline]] void attempts(std::size_t n, const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1,
               const std::uint32_t* __restrict w2, const float* __restrict d, const float* __restrict c,
               float* __restrict val, std::int32_t* __restrict ok)
 {
-  for (std::size_t k = 0; k < n; ++k) {
-    if constexpr (GAMMA) ok[k] = gamma_attempt_f(w0[k], w1[k], w2[k], d[k], c[k], val[k]);
-    else ok[k] = normal_attempt_f(w0[k], w1[k], val[k]);
+  if constexpr (GAMMA) {
+    gamma_attempts_split<true>(n, w0, w1, w2, d, c, 0.0f, 0.0f, val, ok);
+  } else {
+    for (std::size_t k = 0; k < n; ++k) ok[k] = normal_attempt_f(w0[k], w1[k], val[k]);
   }
 }
 
@@ -126,90 +178,79 @@ template <bool GAMMA>
                                                    const std::uint32_t* __restrict w2, float d, float c,
                                                    float* __restrict val, std::int32_t* __restrict ok)
 {
-  for (std::size_t k = 0; k < n; ++k) ok[k] = gamma_attempt_f(w0[k], w1[k], w2[k], d, c, val[k]);
+  gamma_attempts_split<false>(n, w0, w1, w2, nullptr, nullptr, d, c, val, ok);
 }
 
-//! Runs rejection attempts in rounds: round a draws Philox block a for the lanes still
-//! pending and makes one attempt each (GAMMA: Marsaglia-Tsang with d[i], c[i]; otherwise a
-//! normal); lanes that fail every round finish with finish(i, stream) from block
-//! BATCH_ATTEMPTS of their stream. Lanes with batched[i] = 0 skip the batched attempts.
+//! Runs rejection attempts in rounds over n <= BATCH_LANES lanes: round a draws Philox
+//! block a for the lanes still pending and makes one attempt each (GAMMA: Marsaglia-Tsang
+//! with d[i], c[i]; otherwise a normal); lanes that fail every round finish with finish(i,
+//! stream) from block BATCH_ATTEMPTS of their stream. Lanes with batched[i] = 0 skip the
+//! batched attempts (all_batched: none does). d and c are read up to n rounded up to 16 (the
+//! padding lanes' results are not used).
 template <bool GAMMA, class Finish>
 void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
                       Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi, const float* d,
-                      const float* c, const std::uint8_t* batched, float* out, Finish finish)
+                      const float* c, const std::uint8_t* batched, bool all_batched, float* out, Finish finish)
 {
+  if (n > BATCH_LANES) __builtin_unreachable();  // the caller works in sub-batches
   const std::uint32_t word2 = counter_word2(period, purpose, 0);
   alignas(64) std::uint32_t lo[BATCH_LANES], w0[BATCH_LANES], w1[BATCH_LANES], w2[BATCH_LANES], w3[BATCH_LANES];
   alignas(64) std::uint32_t idx[BATCH_LANES];
-  alignas(64) std::uint8_t hi[BATCH_LANES], rejected[BATCH_LANES];
+  alignas(64) std::uint8_t hi[BATCH_LANES];
   alignas(64) float val[BATCH_LANES], dd[BATCH_LANES], cc[BATCH_LANES];
   alignas(64) std::int32_t ok[BATCH_LANES];
-  for (std::size_t b0 = 0; b0 < n; b0 += BATCH_LANES) {
-    const std::size_t nb = std::min(BATCH_LANES, n - b0);
-    std::size_t np = index_list(batched + b0, nb, idx);
-    // lanes not batched at all go straight to the finish
-    for (std::size_t k = 0; k < nb && np < nb; ++k)
-      if (!batched[b0 + k]) {
-        const std::size_t i = b0 + k;
-        const std::uint64_t id = id_lo[i] | (static_cast<std::uint64_t>(id_hi[i]) << 32);
-        Stream s(seed, path, id, period, purpose, BATCH_ATTEMPTS);
-        out[i] = finish(i, s);
-      }
-    for (std::uint32_t a = 0; a < BATCH_ATTEMPTS && np > 0; ++a) {
-      const std::size_t npad = std::min(BATCH_LANES, (np + 15) & ~std::size_t{15});
-      const bool identity = np == nb;  // every lane pending (the first round, usually)
-      if (identity) {
-        // contiguous copies instead of gathers; padding lanes repeat lane 0
-        std::copy(id_lo + b0, id_lo + b0 + nb, lo);
-        std::copy(id_hi + b0, id_hi + b0 + nb, hi);
-        for (std::size_t k = nb; k < npad; ++k) {
-          lo[k] = id_lo[b0];
-          hi[k] = id_hi[b0];
-        }
-        if constexpr (GAMMA) {
-          std::copy(d + b0, d + b0 + nb, dd);
-          std::copy(c + b0, c + b0 + nb, cc);
-          for (std::size_t k = nb; k < npad; ++k) {
-            dd[k] = d[b0];
-            cc[k] = c[b0];
-          }
-        }
-      } else {
-        for (std::size_t k = 0; k < npad; ++k) {
-          const std::size_t i = b0 + idx[k < np ? k : 0];
-          lo[k] = id_lo[i];
-          hi[k] = id_hi[i];
-          if constexpr (GAMMA) {
-            dd[k] = d[i];
-            cc[k] = c[i];
-          }
-        }
-      }
-      philox_batch(npad, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
-      attempts<GAMMA>(npad, w0, w1, w2, dd, cc, val, ok);
-      // accepted lanes take their value (branch-free: about one in five is rejected, at random)
-      std::size_t left = 0;
-      if (identity) {
-        float* __restrict o = out + b0;
-        for (std::size_t k = 0; k < nb; ++k) o[k] = ok[k] ? val[k] : o[k];  // a masked vector store
-        for (std::size_t k = 0; k < nb; ++k) rejected[k] = static_cast<std::uint8_t>(ok[k] == 0);
-        left = index_list(rejected, nb, idx);
-      } else {
-        for (std::size_t k = 0; k < np; ++k) {
-          const std::uint32_t j = idx[k];
-          out[b0 + j] = ok[k] ? val[k] : out[b0 + j];
-          idx[left] = j;
-          left += ok[k] ? 0 : 1;
-        }
-      }
-      np = left;
-    }
-    for (std::size_t k = 0; k < np; ++k) {
-      const std::size_t i = b0 + idx[k];
+  std::size_t np = all_batched ? n : index_list(batched, n, idx);
+  // lanes not batched at all go straight to the finish
+  for (std::size_t i = 0; i < n && np < n; ++i)
+    if (!batched[i]) {
       const std::uint64_t id = id_lo[i] | (static_cast<std::uint64_t>(id_hi[i]) << 32);
       Stream s(seed, path, id, period, purpose, BATCH_ATTEMPTS);
       out[i] = finish(i, s);
     }
+  for (std::uint32_t a = 0; a < BATCH_ATTEMPTS && np > 0; ++a) {
+    const std::size_t npad = std::min(BATCH_LANES, (np + 15) & ~std::size_t{15});
+    std::size_t left = 0;
+    if (np == n) {
+      // every lane pending (the first round, usually): contiguous copies of the ids instead
+      // of gathers, padding lanes repeating lane 0 (Philox's scalar tail would cost more);
+      // the constants read in place
+      std::copy(id_lo, id_lo + n, lo);
+      std::copy(id_hi, id_hi + n, hi);
+      for (std::size_t k = n; k < npad; ++k) {
+        lo[k] = id_lo[0];
+        hi[k] = id_hi[0];
+      }
+      philox_batch(npad, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
+      attempts<GAMMA>(npad, w0, w1, w2, d, c, val, ok);
+      // accepted lanes take their value (branch-free: about one in ten is rejected, at random)
+      for (std::size_t k = 0; k < n; ++k) out[k] = ok[k] ? val[k] : out[k];  // a masked vector store
+      left = index_list_zero(ok, n, idx);
+    } else {
+      for (std::size_t k = 0; k < npad; ++k) {
+        const std::size_t i = idx[k < np ? k : 0];
+        lo[k] = id_lo[i];
+        hi[k] = id_hi[i];
+        if constexpr (GAMMA) {
+          dd[k] = d[i];
+          cc[k] = c[i];
+        }
+      }
+      philox_batch(npad, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
+      attempts<GAMMA>(npad, w0, w1, w2, dd, cc, val, ok);
+      for (std::size_t k = 0; k < np; ++k) {
+        const std::uint32_t j = idx[k];
+        out[j] = ok[k] ? val[k] : out[j];
+        idx[left] = j;
+        left += ok[k] ? 0 : 1;
+      }
+    }
+    np = left;
+  }
+  for (std::size_t k = 0; k < np; ++k) {
+    const std::size_t i = idx[k];
+    const std::uint64_t id = id_lo[i] | (static_cast<std::uint64_t>(id_hi[i]) << 32);
+    Stream s(seed, path, id, period, purpose, BATCH_ATTEMPTS);
+    out[i] = finish(i, s);
   }
 }
 
@@ -223,18 +264,28 @@ inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path,
                           Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi,
                           const float* shape, float* out)
 {
-  // Marsaglia-Tsang constants per lane, in sub-batches (scratch on the stack).
+  const std::uint32_t word2 = counter_word2(period, purpose, 0);
+  // In sub-batches (scratch on the stack): the Marsaglia-Tsang constants per lane (padded to
+  // whole vectors), the batched lanes, whether any needs the boost.
   for (std::size_t b0 = 0; b0 < n; b0 += detail::BATCH_LANES) {
     const std::size_t nb = std::min(detail::BATCH_LANES, n - b0);
     alignas(64) float d[detail::BATCH_LANES], c[detail::BATCH_LANES];
     alignas(64) std::uint8_t batched[detail::BATCH_LANES];
+    int all = 1, any_boost = 0;  // branch-free, so the loop vectorises
     for (std::size_t k = 0; k < nb; ++k) {
       const float s = shape[b0 + k];
       d[k] = (s < 1.0f ? s + 1.0f : s) - 1.0f / 3.0f;
       c[k] = 1.0f / std::sqrt(9.0f * d[k]);
-      batched[k] = s > 0.0f && s <= 1e4f ? 1 : 0;
+      const int b = int(s > 0.0f) & int(s <= 1e4f);
+      batched[k] = static_cast<std::uint8_t>(b);
+      all &= b;
+      any_boost |= int(s > 0.0f) & int(s < 1.0f);
     }
-    detail::rejection_rounds<true>(nb, seed, path, period, purpose, id_lo + b0, id_hi + b0, d, c, batched,
+    for (std::size_t k = nb; k < ((nb + 15) & ~std::size_t{15}); ++k) {
+      d[k] = d[0];
+      c[k] = c[0];
+    }
+    detail::rejection_rounds<true>(nb, seed, path, period, purpose, id_lo + b0, id_hi + b0, d, c, batched, all != 0,
                                    out + b0, [&](std::size_t k, Stream& st) {
                                      const double s = shape[b0 + k];
                                      if (!(s > 0.0)) return 0.0f;  // shape 0: a lane to skip
@@ -242,17 +293,11 @@ inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path,
                                      return static_cast<float>(
                                          detail::gamma_marsaglia_tsang(st, dd, 1.0 / std::sqrt(9.0 * dd)));
                                    });
-  }
-  // Boost for shape < 1: the uniform is word 3 of block 0 (redrawn here, only for
-  // sub-batches that need it; the attempts above never use word 3).
-  const std::uint32_t word2 = counter_word2(period, purpose, 0);
-  alignas(64) std::uint32_t w0[detail::BATCH_LANES], w1[detail::BATCH_LANES], w2[detail::BATCH_LANES],
-      w3[detail::BATCH_LANES];
-  for (std::size_t b0 = 0; b0 < n; b0 += detail::BATCH_LANES) {
-    const std::size_t nb = std::min(detail::BATCH_LANES, n - b0);
-    int any = 0;  // branch-free, so it vectorises (with && it was a branchy scalar loop)
-    for (std::size_t k = 0; k < nb; ++k) any |= int(shape[b0 + k] > 0.0f) & int(shape[b0 + k] < 1.0f);
-    if (!any) continue;
+    if (!any_boost) continue;
+    // Boost for shape < 1: the uniform is word 3 of block 0 (drawn again here; the attempts
+    // never use word 3).
+    alignas(64) std::uint32_t w0[detail::BATCH_LANES], w1[detail::BATCH_LANES], w2[detail::BATCH_LANES],
+        w3[detail::BATCH_LANES];
     philox_batch(nb, seed, path, 0, word2, id_lo + b0, id_hi + b0, w0, w1, w2, w3);
     for (std::size_t k = 0; k < nb; ++k) {
       const float s = shape[b0 + k];
