@@ -28,6 +28,43 @@ double ulps(float a, double e)
   return std::fabs(static_cast<double>(a) - e) / ulp;
 }
 
+TEST(GammaBatch, SplitAttemptsEqualTheWholeAttemptLaneForLane)
+{
+  // The batched attempts run the squeeze for every lane and the exact test only for the lanes
+  // it leaves undecided; value and verdict must be those of one whole attempt per lane.
+  namespace d = clvsim::rng::detail;
+  constexpr std::size_t N = d::BATCH_LANES;
+  std::mt19937 g(5);
+  std::vector<std::uint32_t> w0(N), w1(N), w2(N);
+  std::vector<float> dd(N), cc(N), v(N), vc(N);
+  std::vector<std::int32_t> ok(N), okc(N);
+  const float shapes[] = {0.8f, 1.0f, 2.0f, 3.74f, 6.25f, 12.5f, 60.0f, 1000.0f};
+  long undecided = 0, mismatches = 0;
+  for (int rep = 0; rep < 200; ++rep) {
+    const float s = shapes[rep % 8];
+    const float d0 = (s < 1.0f ? s + 1.0f : s) - 1.0f / 3.0f, c0 = 1.0f / std::sqrt(9.0f * d0);
+    for (std::size_t k = 0; k < N; ++k) {
+      w0[k] = g();
+      w1[k] = g();
+      w2[k] = g();
+      dd[k] = d0;
+      cc[k] = c0;
+    }
+    const std::size_t n = N - static_cast<std::size_t>(rep % 17);  // with and without a ragged end
+    d::attempts<true>(n, w0.data(), w1.data(), w2.data(), dd.data(), cc.data(), v.data(), ok.data());
+    d::gamma_attempts_const(n, w0.data(), w1.data(), w2.data(), d0, c0, vc.data(), okc.data());
+    for (std::size_t k = 0; k < n; ++k) {
+      float value, z2, vv;
+      const int whole = clvsim::rng::gamma_attempt_f(w0[k], w1[k], w2[k], d0, c0, value);
+      undecided += clvsim::rng::gamma_squeeze_f(w0[k], w1[k], w2[k], d0, c0, value, z2, vv) == 2;
+      mismatches += ok[k] != whole || okc[k] != whole;
+      if (whole) mismatches += v[k] != value || vc[k] != value;
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(undecided, 5000);  // the exact test ran for many lanes (about 1 in 10 at shape 1-10)
+}
+
 TEST(VmathFloat, ExpLogLog1pWithinThreeUlp)
 {
   std::mt19937_64 g(11);
@@ -154,7 +191,7 @@ TEST(BatchSamplers, ConstantShapeGammaEqualsThePerLaneGamma)
 
 TEST(Lanes, IndexListsAgreeWithAScalarScan)
 {
-  // index_list and index_lists (both outputs) against a plain scan, for lengths around the
+  // index_list (8- and 32-bit flags), index_lists (both outputs) and index_list_zero against a plain scan, for lengths around the
   // 16-lane vector body and flags of every density
   std::mt19937_64 g(99);
   for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 100u, 2048u}) {
@@ -171,6 +208,14 @@ TEST(Lanes, IndexListsAgreeWithAScalarScan)
       ASSERT_EQ(m2, want_set.size());
       EXPECT_TRUE(std::equal(want_set.begin(), want_set.end(), b.begin()));
       EXPECT_TRUE(std::equal(want_clear.begin(), want_clear.end(), c.begin()));
+      // the 32-bit forms: index_list of the flags, index_list_zero of their complement
+      std::vector<std::uint32_t> flag32(flag.begin(), flag.end()), d(n + 16), e(n + 16);
+      std::vector<std::int32_t> zero_where_set(n);
+      for (std::size_t j = 0; j < n; ++j) zero_where_set[j] = flag[j] ? 0 : -7;
+      ASSERT_EQ(clvsim::rng::index_list(flag32.data(), n, d.data()), want_set.size());
+      EXPECT_TRUE(std::equal(want_set.begin(), want_set.end(), d.begin()));
+      ASSERT_EQ(clvsim::rng::index_list_zero(zero_where_set.data(), n, e.data()), want_set.size());
+      EXPECT_TRUE(std::equal(want_set.begin(), want_set.end(), e.begin()));
     }
   }
 }
