@@ -874,8 +874,10 @@ struct FastService {
 //! courtesy, so 2 contacts use all 4 words, as does 1 with courtesy. fast[r] = 1 for those;
 //! the others are left to the per-buyer loop. w2[k]: buyer k's incident word (Chunk::g_w2).
 //! Per lane: discounted contribution cl, satisfaction change dsk, kept value and its repeat
-//! part, contacts. The words sw0..sw3 and the outputs are read and written up to n rounded
-//! up to 16 (the outputs' padding lanes are garbage, fast = 0).
+//! part, contacts; more[r] = 1 for the lanes with one incident that needs more than 2
+//! contacts, none impolite (long_incidents' lanes). The words sw0..sw3 and the outputs are
+//! read and written up to n rounded up to 16 (the outputs' padding lanes are garbage, fast =
+//! more = 0).
 [[gnu::noinline]] void fast_incidents(std::size_t n, const std::uint32_t* __restrict rest,
                                       const std::uint32_t* __restrict code, const std::uint32_t* __restrict buyers,
                                       const std::uint32_t* __restrict meta, const std::uint32_t* __restrict ord,
@@ -886,7 +888,7 @@ struct FastService {
                                       const double* __restrict disc, std::uint32_t t, const FastService& fs,
                                       std::uint32_t* __restrict fast, float* __restrict cl, float* __restrict dsk,
                                       float* __restrict kept, float* __restrict kept_repeat,
-                                      std::uint32_t* __restrict contacts)
+                                      std::uint32_t* __restrict contacts, std::uint32_t* __restrict more)
 {
   const FastService f = fs;
   (void)f0_table;
@@ -958,12 +960,108 @@ struct FastService {
     ds = std::fma(f.order_delta, dn - 1.0, ds);
     ds += d;
     fast[r] = static_cast<std::uint32_t>(ok);
+    // one incident, not resolved within 2 contacts, none impolite: long_incidents' lanes
+    more[r] = static_cast<std::uint32_t>(one & ((c1 | c2) ^ 1) & int(f.impolite <= 0.0));
     const float clr = static_cast<float>(disc_r[r] * contribution);
     cl[r] = ok ? clr : 0.0f * clr;
     dsk[r] = static_cast<float>(ds);
     kept[r] = ok ? kept_k : 0.0f * kept_k;
     kept_repeat[r] = ok & (acquisition ^ 1) ? kept_k : 0.0f * kept_k;
     contacts[r] = ok ? static_cast<std::uint32_t>(nc) : 0u;
+  }
+}
+
+//! The lanes of fast_incidents with more[r] = 1 (one incident, not resolved within 2
+//! contacts, no impolite contacts; about one incident in ten with the reference model's
+//! resolution rates): contact 3 resolves (word 2) or is the last allowed, else contact 4
+//! (word 3) does or is the last allowed; their waits take the next 3 or 4 words, which run
+//! into block 1 of the incidents stream, drawn here for these lanes only. The arithmetic of
+//! fast_incidents (place_orders' aggregate branch with one incident, on the same words), so
+//! the outputs cl, dsk, kept and contacts at [r] are those of the per-buyer loop; fast[r] =
+//! 2 marks them (the per-buyer loop then only adds them up, in its order). Lanes needing 5
+//! or more contacts are left to it. A chunk has a few such lanes: gathered, then one padded
+//! vector loop.
+[[gnu::noinline]] void long_incidents(std::size_t n, const std::uint32_t* __restrict more,
+                                      const std::uint32_t* __restrict rest, const std::uint32_t* __restrict buyers,
+                                      const std::uint32_t* __restrict meta, const std::uint32_t* __restrict id_lo,
+                                      const std::uint8_t* __restrict id_hi, const std::uint32_t* __restrict ord,
+                                      const std::uint32_t* __restrict ret, const float* __restrict tot,
+                                      const std::uint32_t* __restrict sw2, const std::uint32_t* __restrict sw3,
+                                      const double* __restrict disc, std::uint64_t seed, std::uint32_t path,
+                                      std::uint32_t t, const FastService& fs, std::uint32_t* __restrict fast,
+                                      float* __restrict cl, float* __restrict dsk, float* __restrict kept,
+                                      std::uint32_t* __restrict contacts)
+{
+  alignas(64) std::uint32_t idx[CHUNK];
+  const std::size_t nl = index_list(more, n, idx);
+  const FastService f = fs;
+  const std::uint32_t word2 = rng::counter_word2(t, Purpose::incidents, 0);
+  // Groups of 8 lanes (one vector of doubles; usually the chunk's only group), their block-1
+  // words from one 16-lane Philox call; padding lanes repeat the group's first.
+  constexpr std::size_t G = 8;
+  for (std::size_t g0 = 0; g0 < nl; g0 += G) {
+    const std::size_t ng = std::min(G, nl - g0);
+    alignas(64) std::uint32_t lo[16], e0[16], e1[16], e2[16], e3[16];
+    alignas(64) std::uint8_t hi[16];
+    alignas(64) std::uint32_t o_l[G], ret_l[G], w2_l[G], w3_l[G], done_l[G], nc_l[G];
+    alignas(64) float tot_l[G];
+    alignas(64) double disc_l[G], cl_l[G], ds_l[G];
+    for (std::size_t q = 0; q < 16; ++q) {
+      const std::uint32_t r = idx[g0 + (q < ng ? q : 0)], j = buyers[rest[r]];
+      lo[q] = id_lo[j];
+      hi[q] = id_hi[j];
+    }
+    rng::philox_batch(16, seed, path, 1, word2, lo, hi, e0, e1, e2, e3);
+    for (std::size_t q = 0; q < G; ++q) {
+      const std::uint32_t r = idx[g0 + (q < ng ? q : 0)], k = rest[r], j = buyers[k];
+      o_l[q] = ord[k];
+      ret_l[q] = ret[k];
+      tot_l[q] = tot[k];
+      w2_l[q] = sw2[r];
+      w3_l[q] = sw3[r];
+      disc_l[q] = disc[t - LiveState::acq_of(meta[j])];
+    }
+    for (std::size_t q = 0; q < G; ++q) {
+      const std::uint32_t o = o_l[q];
+      const double dn = static_cast<double>(o);
+      const double u2 = rng::word_uniform(w2_l[q]), u3 = rng::word_uniform(w3_l[q]);
+      const double u4 = rng::word_uniform(e0[q]), u5 = rng::word_uniform(e1[q]);
+      const double u6 = rng::word_uniform(e2[q]), u7 = rng::word_uniform(e3[q]);
+      // contacts 1 and 2 did not resolve it (words 0, 1): 3 contacts use words 0-2 for
+      // resolution and 3-5 for waits, 4 contacts words 0-3 and 4-7
+      const int c3 = int(u2 < f.lcr) | int(f.max_contacts == 3);
+      const int c4 = (c3 ^ 1) & (int(u3 < f.lcr) | int(f.max_contacts == 4));
+      double wait = std::fma(f.response_time_hours, -rng::vmath::log(c3 ? u3 : u4), 0.0);
+      wait = std::fma(f.response_time_hours, -rng::vmath::log(c3 ? u4 : u5), wait);
+      wait = std::fma(f.response_time_hours, -rng::vmath::log(c3 ? u5 : u6), wait);
+      const double fourth = std::fma(f.response_time_hours, -rng::vmath::log(u7), wait);
+      wait = c3 ? wait : fourth;
+      const double nc = c3 ? 3.0 : 4.0;
+      // experience_delta without compensation, no impolite contact (as fast_incidents)
+      double d = std::fma(-f.per_extra, nc - 1.0, f.base);
+      d = std::fma(-f.per_log_wait, rng::vmath::log1p(wait / 24.0), d);
+      d = std::fma(-f.per_impolite, 0.0, d);
+      const double gm = f.margin * static_cast<double>(tot_l[q]);
+      const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret_l[q]);
+      double contribution = gm - fulfil - 0.0;
+      contribution -= f.cost_per_contact * nc;
+      double ds = f.bonus * dn;
+      ds = std::fma(f.order_delta, dn - 1.0, ds);
+      ds += d;
+      done_l[q] = static_cast<std::uint32_t>(c3 | c4);
+      cl_l[q] = disc_l[q] * contribution;
+      ds_l[q] = ds;
+      nc_l[q] = static_cast<std::uint32_t>(nc);
+    }
+    for (std::size_t q = 0; q < ng; ++q) {
+      if (!done_l[q]) continue;  // 5 or more contacts: the per-buyer loop
+      const std::uint32_t r = idx[g0 + q];
+      fast[r] = 2;
+      cl[r] = static_cast<float>(cl_l[q]);
+      dsk[r] = static_cast<float>(ds_l[q]);
+      kept[r] = tot_l[q];
+      contacts[r] = nc_l[q];
+    }
   }
 }
 
@@ -1533,7 +1631,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       float *cl = c.g_value, *dsk = c.pm, *kept = c.h, *kept_repeat = c.mult;  // scratch, by r
       std::uint32_t* contacts = c.g_lo;
       fast_incidents(n_rest, rest, c.code, c.buyers, meta, c.g_ord, c.g_ret, tot, c.g_w2, f0_table.data(), sw0, sw1,
-                     sw2, sw3, ctx.discount.data(), t, fsv, c.fast, cl, dsk, kept, kept_repeat, contacts);
+                     sw2, sw3, ctx.discount.data(), t, fsv, c.fast, cl, dsk, kept, kept_repeat, contacts, c.flag32);
       std::int64_t n_fast = 0, n_orders = 0, n_acquisitions = 0, n_returned = 0, n_contacts = 0;
       for (std::size_t r = 0; r < n_rest; ++r) {
         if (!c.fast[r]) continue;
@@ -1558,10 +1656,38 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       acc[T_COST_SERVICE] += fsv.cost_per_contact * static_cast<double>(n_contacts);
       acc[T_INCIDENTS] += static_cast<double>(n_fast);
       acc[T_CONTACTS] += static_cast<double>(n_contacts);
+      // one incident with 3 or 4 contacts: the values here, the sums in the loop below (fast = 2)
+      if (fsv.max_contacts > 2 && fsv.impolite <= 0.0)
+        long_incidents(n_rest, c.flag32, rest, c.buyers, meta, &L.id_lo[c0], &L.id_hi[c0], c.g_ord, c.g_ret, tot,
+                       sw2, sw3, ctx.discount.data(), ctx.seed, ctx.path, t, fsv, c.fast, cl, dsk, kept, contacts);
     }
     CLVSIM_PHASE(11);
     for (std::size_t r = 0; r < n_rest; ++r) {
-      if (fast_here && c.fast[r]) continue;
+      if (fast_here && c.fast[r] == 1) continue;
+      if (fast_here && c.fast[r] == 2) {
+        // long_incidents' lanes: what place_orders' aggregate branch adds for one incident
+        // (no member, basket 1, no compensation), in this loop's order
+        const std::size_t k = rest[r], j = c.buyers[k], i = c0 + j;
+        const std::uint32_t orders = c.g_ord[k], mt = meta[j];
+        const bool acquisition = LiveState::acq_of(mt) == t && !(LiveState::flags_of(mt) & EXISTING);
+        const double kept = static_cast<double>(tot[k]);  // the batched total
+        const double contacts = static_cast<double>(c.g_lo[r]);
+        const double service_cost = fsv.cost_per_contact * contacts + 0.0;
+        acc[T_ORDERS] += orders;
+        acc[T_ORDERS_REPEAT] += orders - (acquisition ? 1 : 0);
+        acc[T_REVENUE] += kept;
+        acc[T_REVENUE_REPEAT] += acquisition ? 0.0 : kept;  // (one order when acquired)
+        acc[T_COST_SERVICE] += 0.0 + service_cost;
+        acc[T_COST_FULFILMENT] += fsv.per_order * orders + fsv.return_cost * c.g_ret[k];
+        acc[T_COST_LOYALTY] += 0.0;
+        acc[T_INCIDENTS] += 1.0;
+        acc[T_CONTACTS] += contacts;
+        L.orders[i] += orders;
+        L.revenue[i] += static_cast<float>(kept);
+        L.clv[i] += c.g_value[r];
+        c.delta_sat[j] = c.pm[r];
+        continue;
+      }
       const std::size_t k = rest[r];
       const std::size_t j = c.buyers[k];
       const std::uint32_t orders = c.g_ord[k];  // (c.orders is not set when step 2 did the lanes)

@@ -313,17 +313,27 @@ TEST(Neutral, NeutralMechanismsSwitchedOnKeepCustomersOrdersAndRevenueBitwise)
 }
 
 // With courteous service (no impolite contacts) most incidents of the plain run take the
-// kernel's vectorised path (fast_incidents), while loyalty members always take the
-// per-buyer one: incidents, contacts, their cost and satisfaction must still agree bitwise.
+// kernel's vectorised paths (fast_incidents for 1-2 contacts, long_incidents for 3-4), while
+// loyalty members always take the per-buyer one: incidents, contacts, their cost and
+// satisfaction must still agree bitwise. The resolution rates and contact limits below
+// send many incidents to 3 and 4 contacts, and (max_contacts = 6) some beyond, which the
+// plain run leaves to the per-buyer path as well.
 TEST(Neutral, VectorisedIncidentsEqualThePerBuyerPathBitwise)
 {
-  const std::vector<std::string> courteous = {"service.courtesy=1.0"};
-  const Results plain = run_scenario("", courteous);
-  const Results on = run_scenario(ALL_NEUTRAL_ON, courteous);
-  for (const char* k : {"customers_active", "customers_churned", "orders", "revenue", "incidents", "contacts",
-                        "cost_service", "nps", "promoters_share", "detractors_share"})
-    expect_bitwise(period_kpi(plain, k), period_kpi(on, k), k);
-  EXPECT_GT(total(period_kpi(plain, "incidents")), 1000.0);
+  const std::vector<std::vector<std::string>> cases = {
+      {"service.courtesy=1.0"},
+      {"service.courtesy=1.0", "service.later_contact_resolution=0.3", "service.max_contacts=3"},
+      {"service.courtesy=1.0", "service.first_contact_resolution=0.3", "service.later_contact_resolution=0.3",
+       "service.max_contacts=6"}};
+  for (const auto& sets : cases) {
+    SCOPED_TRACE(sets.back());
+    const Results plain = run_scenario("", sets);
+    const Results on = run_scenario(ALL_NEUTRAL_ON, sets);
+    for (const char* k : {"customers_active", "customers_churned", "orders", "revenue", "incidents", "contacts",
+                          "cost_service", "nps", "promoters_share", "detractors_share"})
+      expect_bitwise(period_kpi(plain, k), period_kpi(on, k), k);
+    EXPECT_GT(total(period_kpi(plain, "incidents")), 1000.0);
+  }
 }
 
 TEST(Loyalty, CostsAreRewardsMembershipAndTheFixedCost)
