@@ -4,8 +4,8 @@
 #
 #   bench/compare_numpy.sh [--customers N] [--horizon H] [--reps R] [--bin PATH] [--se-paths P]
 #
-# Timing: R alternating reps (peer, clvsim, peer, clvsim, ...), each pinned to CPU 0 with
-# taskset when available; clvsim runs with --threads 1. Throughput is nominal customer-periods
+# Timing: R alternating reps (peer, clvsim, peer, clvsim, ...), all on CPU 0 (the script
+# pins itself with taskset when available); clvsim runs with --threads 1. Throughput is nominal customer-periods
 # N*H per second of wall time, as the peer counts them. The peer times its simulate() call
 # (trait draws included); clvsim is timed as the whole `clvsim run` command (process start,
 # scenario load, traits, simulation, CLV accounting, histograms, JSON output), which
@@ -51,28 +51,35 @@ PEER=$SHARED/perf/numpy_peer.py
 [[ -f $PEER ]] || { echo "compare_numpy.sh: $PEER not found; set CLVSIM_SHARED" >&2; exit 2; }
 PY=${PYTHON:-/usr/bin/python3}
 SCEN=$ROOT/bench/reference.toml
-PIN=()
-command -v taskset >/dev/null && PIN=(taskset -c 0)
+# Pinning: this shell pins itself to CPU 0 once, so the peer and clvsim inherit it and no
+# taskset process starts inside the timed interval (it cost ~4 ms a run on the benchmark VM).
+NCPU=$(nproc)
+PINNED="no pinning"
+if command -v taskset >/dev/null && taskset -cp 0 $$ >/dev/null 2>&1; then PINNED="pinned to CPU 0"; fi
+# Wall clock from bash itself ($EPOCHREALTIME, bash >= 5, read without a subshell): `date`
+# would add its own process start (~4 ms here) to the timed interval.
+[[ -n ${EPOCHREALTIME:-} ]] || { echo "compare_numpy.sh: needs bash >= 5 (EPOCHREALTIME)" >&2; exit 2; }
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $NCPU CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "clvsim:  $BIN"
 echo "peer:    $PEER ($PY)"
-echo "model:   SPEC 16 reference, N = $N customers, H = $H months, seed 1, ${PIN[*]:-no pinning}"
+echo "model:   SPEC 16 reference, N = $N customers, H = $H months, seed 1, $PINNED"
 echo
 
 for ((r = 1; r <= REPS; ++r)); do
-  "${PIN[@]}" "$PY" "$PEER" --customers "$N" --horizon "$H" --seed 1 --reps 1 --json > "$TMP/peer_$r.json"
-  t0=$(date +%s.%N)
-  "${PIN[@]}" "$BIN" run "$SCEN" --threads 1 --paths 1 --seed 1 --quiet --json \
+  "$PY" "$PEER" --customers "$N" --horizon "$H" --seed 1 --reps 1 --json > "$TMP/peer_$r.json"
+  t0=$EPOCHREALTIME
+  "$BIN" run "$SCEN" --threads 1 --paths 1 --seed 1 --quiet --json \
     --set "population.initial_customers=$N" --set "simulation.horizon=$H" > "$TMP/clvsim_$r.json"
-  t1=$(date +%s.%N)
-  echo "$t0 $t1" > "$TMP/clvsim_$r.time"
+  t1=$EPOCHREALTIME
+  echo "${t0/[^0-9]/.} ${t1/[^0-9]/.}" > "$TMP/clvsim_$r.time"
   echo "rep $r/$REPS done" >&2
 done
 
-# Mean CLV with an SE: P paths of N/P customers (untimed).
+# Mean CLV with an SE: P paths of N/P customers (untimed, on every CPU again).
+[[ $PINNED == "no pinning" ]] || taskset -cp "0-$((NCPU - 1))" $$ >/dev/null 2>&1 || true
 "$BIN" run "$SCEN" --paths "$SE_PATHS" --seed 1 --quiet --json \
   --set "population.initial_customers=$((N / SE_PATHS))" --set "simulation.horizon=$H" > "$TMP/clvsim_se.json"
 
