@@ -20,6 +20,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 // Developer instrumentation: -DCLVSIM_PHASE_TIMING prints the cycles spent in each phase
 // of simulate_block at exit (bench/README.md §7 uses it). Off in every normal build.
@@ -543,19 +544,27 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   members = n;
 }
 
-//! Sum of x[k], k < n, in double: 16 interleaved partial sums in
-//! a fixed order (set by the code, not the compiler), so the loop vectorises without
-//! reassociating anything and the result does not depend on the build.
-double sum16(std::size_t n, const float* __restrict x)
+//! The sums of x[k] and of y[k], k < n, in double, each in 16 interleaved partial sums in a
+//! fixed order (set by the code, not the compiler), so the loop vectorises without
+//! reassociating anything and the result does not depend on the build. Two sums per pass:
+//! one alone would wait on its two chains of vector additions.
+std::pair<double, double> sum16_pair(std::size_t n, const float* __restrict x, const float* __restrict y)
 {
-  std::array<double, 16> part{};
+  std::array<double, 16> px{}, py{};
   std::size_t k = 0;
   for (; k + 16 <= n; k += 16)
-    for (std::size_t l = 0; l < 16; ++l) part[l] += static_cast<double>(x[k + l]);
-  for (; k < n; ++k) part[0] += static_cast<double>(x[k]);
-  double total = 0;
-  for (double v : part) total += v;
-  return total;
+    for (std::size_t l = 0; l < 16; ++l) {
+      px[l] += static_cast<double>(x[k + l]);
+      py[l] += static_cast<double>(y[k + l]);
+    }
+  for (; k < n; ++k) {
+    px[0] += static_cast<double>(x[k]);
+    py[0] += static_cast<double>(y[k]);
+  }
+  double tx = 0, ty = 0;
+  for (double v : px) tx += v;
+  for (double v : py) ty += v;
+  return {tx, ty};
 }
 
 //! Counts of step 2 of a chunk.
@@ -1114,12 +1123,10 @@ struct EndCounts {
                dropped = 0;
 };
 
-//! Step 5 of a chunk with one segment and no reviews: satisfaction at the end of the period
-//! (written back to sat), NPS categories of the customers still alive, and their S in
-//! s_alive (0 for the others). Branch-free, 16 lanes at a time.
+//! Step 5 of a chunk with one segment: satisfaction at the end of the period (written back
+//! to sat) and the NPS categories of the customers still alive. Branch-free, 16 lanes at a time.
 [[gnu::noinline]] EndCounts end_of_period(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint8_t* __restrict state,
-                        const float* __restrict dsat, float* __restrict sat, float mean0, float keepf,
-                        float* __restrict s_alive)
+                        const float* __restrict dsat, float* __restrict sat, float mean0, float keepf)
 {
   // 32-bit counts (nc <= CHUNK), so the vectoriser does not widen every lane
   std::int32_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
@@ -1138,7 +1145,6 @@ struct EndCounts {
     members_pas += member & pas;
     promoters += pro;
     passives += pas;
-    s_alive[j] = alive ? s : 0.0f * s;
     sat[j] = s;
   }
   return EndCounts{alive_end, members, members_pro, members_pas, promoters, passives, dropped};
@@ -1585,7 +1591,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       simple_buyers(n_buyers, common, c.g_meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, margin, per_order,
                     m0.return_cost, bonus, od, ord_s, kept_all, kept_repeat, cl, dsk, n_orders, n_acquisitions,
                     n_returned);
-      const double revenue = sum16(n_buyers, kept_all), revenue_repeat = sum16(n_buyers, kept_repeat);
+      const auto [revenue, revenue_repeat] = sum16_pair(n_buyers, kept_all, kept_repeat);
       acc[T_ORDERS] += static_cast<double>(n_orders);
       acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
       acc[T_REVENUE] += revenue;
@@ -1649,8 +1655,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       }
       acc[T_ORDERS] += static_cast<double>(n_orders);
       acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
-      acc[T_REVENUE] += sum16(n_rest, kept);
-      acc[T_REVENUE_REPEAT] += sum16(n_rest, kept_repeat);
+      const auto [rev_fast, rev_fast_repeat] = sum16_pair(n_rest, kept, kept_repeat);
+      acc[T_REVENUE] += rev_fast;
+      acc[T_REVENUE_REPEAT] += rev_fast_repeat;
       acc[T_COST_FULFILMENT] += fsv.per_order * static_cast<double>(n_orders) +
                                 fsv.return_cost * static_cast<double>(n_returned);
       acc[T_COST_SERVICE] += fsv.cost_per_contact * static_cast<double>(n_contacts);
@@ -1766,21 +1773,17 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       c.flag[j] = c.state[j] == 1 ? 0 : 1;  // leaves the live state (step 6)
     }
     if (SINGLE) {
-      // One segment: branch-free, vectorised; counts in integers, S summed in 16 interleaved
-      // partial sums (a fixed order, set by the code rather than the compiler). Reviews
-      // (buyers only) follow from the satisfaction the vector pass leaves in sat.
+      // One segment: branch-free, vectorised; counts in integers. Reviews (buyers only)
+      // follow from the satisfaction the vector pass leaves in sat.
       const float mean0 = static_cast<float>(m0.initial_mean), keepf = static_cast<float>(1.0 - m0.decay);
       const double r_pro = m0.referral_promoter_rate, r_pas = m0.referral_passive_rate, lr = m0.loyalty_referral;
-      const EndCounts ec = end_of_period(nc, meta, c.state, c.delta_sat, sat, mean0, keepf, c.pu);
+      const EndCounts ec = end_of_period(nc, meta, c.state, c.delta_sat, sat, mean0, keepf);
       const std::int64_t alive_end = ec.alive_end, members = ec.members, members_pro = ec.members_pro,
                          members_pas = ec.members_pas, promoters = ec.promoters, passives = ec.passives,
                          dropped = ec.dropped;
-      const float* s_alive = c.pu;
-      const double sat_sum = sum16(nc, s_alive);
       const std::int64_t detractors = alive_end - promoters - passives;
       acc[T_CHURNED] += static_cast<double>(dropped);
       acc[T_ALIVE_END] += static_cast<double>(alive_end);
-      acc[T_SAT_SUM] += sat_sum;
       acc[T_MEMBERS] += static_cast<double>(members);
       acc[T_PROMOTERS] += static_cast<double>(promoters);
       acc[T_PASSIVES] += static_cast<double>(passives);
@@ -1878,7 +1881,6 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         // customer will bring next period (SPEC §6.2).
         const bool now_member = (L.flags(i) & MEMBER) != 0;
         tally[T_ALIVE_END] += 1;
-        tally[T_SAT_SUM] += s;
         tally[T_MEMBERS] += now_member ? 1.0 : 0.0;
         double referral_rate = 0.0;
         if (category > 0) {
