@@ -217,7 +217,7 @@ namespace {
 // Exp(1) of a 23-bit uniform), rounding it by at most 2^-24 x 17 = 1e-6, so over 60
 // periods a clock is off by less than 6e-5 of one expected event: far below what any run
 // can resolve.
-constexpr std::size_t CHUNK = 2048;  //!< customers per batch (per-phase scratch in `Chunk`, ~230 KB of stack)
+constexpr std::size_t CHUNK = 4096;  //!< customers per batch, the default block (per-phase scratch in `Chunk`, ~460 KB of stack)
 
 //! Poisson(mean) by sequential-search inversion from the uniform u (mean < 10, p0 = e^-mean),
 //! in single precision; -1 when rounding left u above the whole pmf (then the caller
@@ -1769,7 +1769,6 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // 5. Satisfaction: add the period's deltas, clamp, decay toward the initial mean; reviews
     // of this period's orders; end-of-period tallies.
     for (std::size_t j = 0; j < nc; ++j) {
-      c.keep[j] = c.state[j] == 1 ? 1 : 0;
       c.flag[j] = c.state[j] == 1 ? 0 : 1;  // leaves the live state (step 6)
     }
     if (SINGLE) {
