@@ -874,6 +874,22 @@ struct FastService {
   double margin, per_order, return_cost, bonus, order_delta;
 };
 
+//! place_orders' aggregate branch for a buyer with one incident (no member, basket 1, no
+//! compensation): n = dn orders of kept value `kept`, `ret` returned, nc contacts, the
+//! incident's satisfaction change d; the contribution before discounting and the period's
+//! satisfaction change. Shared by fast_incidents and long_incidents (vectorised in both).
+[[gnu::always_inline]] inline void one_incident_outcome(const FastService& f, double dn, float kept, std::uint32_t ret,
+                                                        double nc, double d, double& contribution, double& ds)
+{
+  const double gm = f.margin * static_cast<double>(kept);
+  const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret);
+  contribution = gm - fulfil - 0.0;
+  contribution -= f.cost_per_contact * nc;
+  ds = f.bonus * dn;
+  ds = std::fma(f.order_delta, dn - 1.0, ds);
+  ds += d;
+}
+
 //! The buyers with code 2 (Classify) (k = rest[r] for r < n; others are skipped):
 //! batched spend, no member, at least one incident. Those with exactly one incident (the
 //! binomial inversion of incident_count stops at 1), resolved within 2 contacts (within 1
@@ -961,13 +977,8 @@ struct FastService {
     // place_orders' aggregate branch with one incident
     const int acquisition = static_cast<int>(acq_r[r]);
     const float kept_k = tot_r[r];
-    const double gm = f.margin * static_cast<double>(kept_k);
-    const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret_r[r]);
-    double contribution = gm - fulfil - 0.0;
-    contribution -= f.cost_per_contact * nc;
-    double ds = f.bonus * dn;
-    ds = std::fma(f.order_delta, dn - 1.0, ds);
-    ds += d;
+    double contribution, ds;
+    one_incident_outcome(f, dn, kept_k, ret_r[r], nc, d, contribution, ds);
     fast[r] = static_cast<std::uint32_t>(ok);
     // one incident, not resolved within 2 contacts, none impolite: long_incidents' lanes
     more[r] = static_cast<std::uint32_t>(one & ((c1 | c2) ^ 1) & int(f.impolite <= 0.0));
@@ -1050,13 +1061,8 @@ struct FastService {
       double d = std::fma(-f.per_extra, nc - 1.0, f.base);
       d = std::fma(-f.per_log_wait, rng::vmath::log1p(wait / 24.0), d);
       d = std::fma(-f.per_impolite, 0.0, d);
-      const double gm = f.margin * static_cast<double>(tot_l[q]);
-      const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret_l[q]);
-      double contribution = gm - fulfil - 0.0;
-      contribution -= f.cost_per_contact * nc;
-      double ds = f.bonus * dn;
-      ds = std::fma(f.order_delta, dn - 1.0, ds);
-      ds += d;
+      double contribution, ds;
+      one_incident_outcome(f, dn, tot_l[q], ret_l[q], nc, d, contribution, ds);
       done_l[q] = static_cast<std::uint32_t>(c3 | c4);
       cl_l[q] = disc_l[q] * contribution;
       ds_l[q] = ds;
