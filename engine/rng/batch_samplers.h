@@ -121,6 +121,22 @@ namespace detail {
 inline constexpr std::uint32_t BATCH_ATTEMPTS = 3;  //!< batched rejection attempts before the scalar finish
 inline constexpr std::size_t BATCH_LANES = 1024;     //!< lanes per sub-batch (scratch stays in L1)
 
+//! The pending lanes idx[k] (k < np) after a round: accepted ones (ok[k]) take val[k] into
+//! out[idx[k]], rejected ones stay listed, in order, at the front of idx. Returns how many.
+[[gnu::always_inline]] inline std::size_t keep_rejected(std::size_t np, std::uint32_t* __restrict idx,
+                                                        const std::int32_t* __restrict ok,
+                                                        const float* __restrict val, float* __restrict out)
+{
+  std::size_t left = 0;
+  for (std::size_t k = 0; k < np; ++k) {
+    const std::uint32_t j = idx[k];
+    out[j] = ok[k] ? val[k] : out[j];
+    idx[left] = j;
+    left += ok[k] ? 0 : 1;
+  }
+  return left;
+}
+
 //! Marsaglia-Tsang attempts of lanes k < n <= BATCH_LANES, with d[k], c[k] (PER_LANE) or
 //! d0, c0: the squeeze for every lane in one vector loop, then the exact test for the lanes
 //! it left undecided only, listed (the test's two logarithms, with their divisions, were a
@@ -237,12 +253,7 @@ void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std
       }
       philox_batch(npad, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
       attempts<GAMMA>(npad, w0, w1, w2, dd, cc, val, ok);
-      for (std::size_t k = 0; k < np; ++k) {
-        const std::uint32_t j = idx[k];
-        out[j] = ok[k] ? val[k] : out[j];
-        idx[left] = j;
-        left += ok[k] ? 0 : 1;
-      }
+      left = keep_rejected(np, idx, ok, val, out);
     }
     np = left;
   }
@@ -350,14 +361,7 @@ inline void gamma_batch_const_f(std::size_t n, std::uint64_t seed, std::uint32_t
       }
       philox_batch(np, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
       detail::gamma_attempts_const(np, w0, w1, w2, d, c, val, ok);
-      std::size_t left = 0;
-      for (std::size_t k = 0; k < np; ++k) {
-        const std::uint32_t j = idx[k];
-        o[j] = ok[k] ? val[k] : o[j];
-        idx[left] = j;
-        left += ok[k] ? 0 : 1;
-      }
-      np = left;
+      np = detail::keep_rejected(np, idx, ok, val, o);
     }
     for (std::size_t k = 0; k < np; ++k) {  // rejected by every batched attempt: the double sampler
       const std::size_t i = b0 + idx[k];
