@@ -682,7 +682,9 @@ template <int S>
 
 //! The ids (out_lo, out_hi), order clocks, metas and rates nu of the listed lanes list[r],
 //! r < n, into contiguous arrays (one scalar pass: GCC emulates gathers lane by lane anyway,
-//! and the vector pass that reads them then loads whole vectors).
+//! and the vector pass that reads them then loads whole vectors). Without WIDE ids (every
+//! id below 2^32, id_hi all zero) out_hi is zeroed instead of gathered.
+template <bool WIDE>
 [[gnu::noinline]] void gather_candidates(std::size_t n, const std::uint32_t* __restrict list,
                                          const std::uint32_t* __restrict id_lo, const std::uint8_t* __restrict id_hi,
                                          const float* __restrict oclock, const std::uint32_t* __restrict meta,
@@ -690,10 +692,11 @@ template <int S>
                                          std::uint8_t* __restrict out_hi, float* __restrict out_clock,
                                          std::uint32_t* __restrict out_meta, float* __restrict out_nu)
 {
+  if constexpr (!WIDE) std::fill(out_hi, out_hi + n, std::uint8_t{0});
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t j = list[r];
     out_lo[r] = id_lo[j];
-    out_hi[r] = id_hi[j];
+    if constexpr (WIDE) out_hi[r] = id_hi[j];
     out_clock[r] = oclock[j];
     out_meta[r] = meta[j];
     out_nu[r] = nu[j];
@@ -1340,14 +1343,21 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         const bool fuse = fusable && oc.acquired == 0;
         if (fuse) {
           float* __restrict clock_r = c.pm;  // scratch (free here): the candidates' order clocks
-          gather_candidates(ncand, c.list, &L.id_lo[c0], &L.id_hi[c0], &L.oclock[c0], meta, &L.nu[c0], c.g_lo,
-                            c.g_hi, clock_r, c.g_meta, c.g_nu);
+          // up to whole vectors of 16 (padding lanes repeat lane 0: Philox's scalar tail would
+          // cost more than one more vector)
+          const std::size_t ncand16 = (ncand + 15) & ~std::size_t{15};
+          if (L.wide_ids)
+            gather_candidates<true>(ncand16, c.list, &L.id_lo[c0], &L.id_hi[c0], &L.oclock[c0], meta, &L.nu[c0],
+                                    c.g_lo, c.g_hi, clock_r, c.g_meta, c.g_nu);
+          else
+            gather_candidates<false>(ncand16, c.list, &L.id_lo[c0], &L.id_hi[c0], &L.oclock[c0], meta, &L.nu[c0],
+                                     c.g_lo, c.g_hi, clock_r, c.g_meta, c.g_nu);
           for (std::size_t r = ncand; r < ncand_pad; ++r) {  // padding lanes (list[r] = 0)
             clock_r[r] = L.oclock[c0];
             c.g_meta[r] = meta[0];
           }
           CLVSIM_PHASE(12);
-          rng::philox_batch(ncand, ctx.seed, ctx.path, 0, word2_surv, c.g_lo, c.g_hi, c.w0, c.w1, c.g_w2, c.w3);
+          rng::philox_batch(ncand16, ctx.seed, ctx.path, 0, word2_surv, c.g_lo, c.g_hi, c.w0, c.w1, c.g_w2, c.w3);
           CLVSIM_PHASE(13);
           for (std::size_t r = ncand; r < ncand_pad; ++r) c.w0[r] = c.w1[r] = c.g_w2[r] = 0;  // padding lanes
           CLVSIM_PHASE(14);
@@ -1626,12 +1636,13 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     if (service_batched) {
       std::uint32_t* lo = c.pk;
       std::uint8_t* hi = c.g_hi;
-      for (std::size_t r = 0; r < n_rest; ++r) {
-        const std::size_t i = c0 + c.buyers[rest[r]];
+      const std::size_t n_rest16 = (n_rest + 15) & ~std::size_t{15};  // padding lanes repeat the first
+      for (std::size_t r = 0; r < n_rest16; ++r) {
+        const std::size_t i = c0 + c.buyers[rest[r < n_rest ? r : 0]];
         lo[r] = L.id_lo[i];
         hi[r] = L.id_hi[i];
       }
-      rng::philox_batch(n_rest, ctx.seed, ctx.path, 0, rng::counter_word2(t, Purpose::incidents, 0), lo, hi, sw0,
+      rng::philox_batch(n_rest16, ctx.seed, ctx.path, 0, rng::counter_word2(t, Purpose::incidents, 0), lo, hi, sw0,
                         sw1, sw2, sw3);
       // fast_incidents reads whole vectors of 16 (its padding lanes' words are never used)
       for (std::size_t r = n_rest; r < ((n_rest + 15) & ~std::size_t{15}); ++r) sw0[r] = sw1[r] = sw2[r] = sw3[r] = 0;
