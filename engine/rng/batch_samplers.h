@@ -355,11 +355,14 @@ inline void gamma_batch_const_f(std::size_t n, std::uint64_t seed, std::uint32_t
     for (std::size_t k = 0; k < nb; ++k) rejected[k] = static_cast<std::uint8_t>(ok[k] == 0);
     std::size_t np = index_list(rejected, nb, idx);
     for (std::uint32_t a = 1; a < BATCH_ATTEMPTS && np > 0; ++a) {
-      for (std::size_t k = 0; k < np; ++k) {
-        lo[k] = id_lo[b0 + idx[k]];
-        hi[k] = id_hi[b0 + idx[k]];
+      // whole vectors of 16, padding lanes repeating the first (Philox's scalar tail costs more)
+      const std::size_t npad = std::min(BATCH_LANES, (np + 15) & ~std::size_t{15});
+      for (std::size_t k = 0; k < npad; ++k) {
+        const std::size_t i = b0 + idx[k < np ? k : 0];
+        lo[k] = id_lo[i];
+        hi[k] = id_hi[i];
       }
-      philox_batch(np, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
+      philox_batch(npad, seed, path, a, word2, lo, hi, w0, w1, w2, w3);
       detail::gamma_attempts_const(np, w0, w1, w2, d, c, val, ok);
       np = detail::keep_rejected(np, idx, ok, val, o);
     }

@@ -126,6 +126,25 @@ inline void philox_batch(std::size_t n, std::uint64_t seed, std::uint32_t path, 
       _mm512_storeu_si512(w2 + j, c2);
       _mm512_storeu_si512(w3 + j, c3);
     }
+    if (n - j >= 2) {
+      // a tail of 2-15 lanes: one more vector over a padded copy (padding lanes repeat the
+      // first), cheaper than the scalar rounds below from two lanes on
+      const std::size_t left = n - j;
+      alignas(64) std::uint32_t lo16[16], e0[16], e1[16], e2[16], e3[16];
+      alignas(16) std::uint8_t hi16[16];
+      for (std::size_t q = 0; q < 16; ++q) {
+        lo16[q] = id_lo[j + (q < left ? q : 0)];
+        hi16[q] = id_hi[j + (q < left ? q : 0)];
+      }
+      philox_batch(16, seed, path, block, word2_base, lo16, hi16, e0, e1, e2, e3);
+      for (std::size_t q = 0; q < left; ++q) {
+        w0[j + q] = e0[q];
+        w1[j + q] = e1[q];
+        w2[j + q] = e2[q];
+        w3[j + q] = e3[q];
+      }
+      j = n;
+    }
   }
 #elif defined(__AVX2__)
   {

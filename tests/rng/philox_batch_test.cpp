@@ -45,6 +45,35 @@ TEST(PhiloxBatch, EveryLaneEqualsTheScalarStreamBlock)
   }
 }
 
+// Every length from 0 to 40: the vector body, the padded vector tail (2-15 lanes) and the
+// scalar tail (1 lane); the words past n are never written.
+TEST(PhiloxBatch, EveryLengthEqualsTheScalarStreamBlock)
+{
+  std::mt19937_64 g(44);
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::vector<std::uint32_t> lo(n + 1), w0(n + 1, 7u), w1(n + 1, 7u), w2(n + 1, 7u), w3(n + 1, 7u);
+    std::vector<std::uint8_t> hi(n + 1);
+    std::vector<std::uint64_t> ids(n + 1);
+    for (std::size_t j = 0; j <= n; ++j) {
+      ids[j] = g() & ((std::uint64_t{1} << 40) - 1);
+      lo[j] = static_cast<std::uint32_t>(ids[j]);
+      hi[j] = clvsim::rng::id_high_bits(ids[j]);
+    }
+    const std::uint64_t seed = 99;
+    clvsim::rng::philox_batch(n, seed, 3, 2, clvsim::rng::counter_word2(5, Purpose::order_values, 0), lo.data(),
+                              hi.data(), w0.data(), w1.data(), w2.data(), w3.data());
+    for (std::size_t j = 0; j < n; ++j) {
+      Stream s(seed, 3, ids[j], 5, Purpose::order_values, 2);
+      ASSERT_EQ(s.next_u32(), w0[j]) << n << " " << j;
+      ASSERT_EQ(s.next_u32(), w1[j]) << n << " " << j;
+      ASSERT_EQ(s.next_u32(), w2[j]) << n << " " << j;
+      ASSERT_EQ(s.next_u32(), w3[j]) << n << " " << j;
+    }
+    EXPECT_EQ(w0[n], 7u);
+    EXPECT_EQ(w3[n], 7u);
+  }
+}
+
 // The vector body folds rounds 1-3 when a group of 16 lanes shares its id bits 32-39 (every
 // group, below 2^32 customers): ids below 2^32, ids sharing nonzero high bits, and groups
 // that mix them, against the scalar stream.
