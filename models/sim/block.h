@@ -54,6 +54,7 @@ struct LiveState {
   std::vector<float> sclock;            //!< sbg_poisson: hazard left before churning (see kernel.cpp)
   std::vector<float> oclock;            //!< sbg_poisson: rate x time left before the next order
   bool wide_ids = false;                //!< some id_hi is non-zero (else id_hi is all zeros)
+  int newest_acquisition = -1;          //!< the latest acquisition period of a new (not EXISTING) customer; -1: none
 
   static std::uint32_t pack(std::uint16_t acq, std::uint8_t segment, std::uint8_t flags)
   {
@@ -131,6 +132,7 @@ struct Block {
     live.id_lo.push_back(static_cast<std::uint32_t>(id_));
     live.id_hi.push_back(hi);
     live.wide_ids |= hi != 0;
+    if (!(fl & EXISTING)) live.newest_acquisition = std::max(live.newest_acquisition, int{acq});
     live.lambda.push_back(lam);
     live.p0.push_back(rng::vmath::exp_f(-lam));
     live.churn.push_back(ch);
@@ -163,6 +165,7 @@ struct Block {
       live.meta[lbase + k] = LiveState::pack(acq, seg[k], fl);
     }
     live.wide_ids |= ((first_id + n - 1) >> 32) != 0;
+    if (n > 0 && !(fl & EXISTING)) live.newest_acquisition = std::max(live.newest_acquisition, int{acq});
     std::copy(lam, lam + n, live.lambda.begin() + static_cast<std::ptrdiff_t>(lbase));
     std::copy(ch, ch + n, live.churn.begin() + static_cast<std::ptrdiff_t>(lbase));
     std::copy(nu_, nu_ + n, live.nu.begin() + static_cast<std::ptrdiff_t>(lbase));

@@ -584,7 +584,8 @@ struct OrderCounts {
 //!   period, and step 2's clock_lanes count the arrivals and restart the clock;
 //! both exact for any h and mult that are fixed within the period (SPEC §3.2). A customer
 //! in its acquisition period survives, places the acquisition order, and its clocks stand.
-template <bool SINGLE, bool PLAIN>
+//! NO_ACQ: no lane is in its acquisition period (orders is then not written).
+template <bool SINGLE, bool PLAIN, bool NO_ACQ>
 [[gnu::noinline]] OrderCounts survival_and_orders(std::size_t nc, const std::uint32_t* __restrict meta,
                                                   const float* __restrict sat, const float* __restrict lambda,
                                                   const float* __restrict churn, float* __restrict sclock,
@@ -608,7 +609,8 @@ template <bool SINGLE, bool PLAIN>
       rate = rate * m;
     }
     ds[j] = 0.0f;
-    const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    const int acquisition =
+        NO_ACQ ? 0 : int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
     const float s_left = sclock[j] + hj * churn[j];  // churn = log(1-theta) <= 0
     const float o_left = oclock[j] - rate;
     const int alive = acquisition | int(s_left > 0.0f);
@@ -616,7 +618,7 @@ template <bool SINGLE, bool PLAIN>
     sclock[j] = acquisition ? sclock[j] : s_left;
     oclock[j] = acquisition ? oclock[j] : o_left;
     state[j] = static_cast<std::uint8_t>(alive);
-    orders[j] = static_cast<std::uint32_t>(alive & acquisition);
+    if constexpr (!NO_ACQ) orders[j] = static_cast<std::uint32_t>(alive & acquisition);
     cand[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));
     const std::uint32_t n_prior = prior[j];  // the live copy of n_orders: no gather
     const int loyal = (acquisition ^ 1) & int(n_prior >= loyal_min);
@@ -1257,6 +1259,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   // Step 2 fuses the Poisson counts with buyer_lanes where the buyers are the candidates
   // (chunks without acquisitions), in the common case of step 4 without returns.
   const bool fusable = SINGLE && simple_orders && plain_rate && !any_returns;
+  // No customer of the block is acquired in this period (every period after the last
+  // acquisition: all but the first of the initial cohort's): step 1 skips the acquisition
+  // tests and leaves c.orders unwritten (with one segment nothing reads it then, as the
+  // buyers are the candidates).
+  const bool no_acquisitions = static_cast<int>(t) > L.newest_acquisition;
   TallyRow acc{};  // one segment: the chunk's sums, added to the block's row after each chunk
 
   for (std::size_t c0 = 0; c0 < n_live; c0 += CHUNK) {
@@ -1281,12 +1288,16 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // Branch-free and in single precision, so it runs 16 lanes at a time.
     OrderCounts fused{};  // sbg_poisson: steps 1 and 2 in one pass
     if constexpr (MODEL == PurchaseModel::sbg_poisson) {
-      if (plain_rate)
-        fused = survival_and_orders<SINGLE, true>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
+      if (SINGLE && plain_rate && no_acquisitions)
+        fused = survival_and_orders<SINGLE, true, true>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
+                                                        sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult,
+                                                        c.delta_sat, c.state, c.orders, c.keep);
+      else if (plain_rate)
+        fused = survival_and_orders<SINGLE, true, false>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
                                                   sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult, c.delta_sat,
                                                   c.state, c.orders, c.keep);
       else
-        fused = survival_and_orders<SINGLE, false>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
+        fused = survival_and_orders<SINGLE, false, false>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
                                                    sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult, c.delta_sat,
                                                    c.state, c.orders, c.keep);
     } else if (plain_rate) {
