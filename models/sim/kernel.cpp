@@ -421,6 +421,13 @@ void bernoulli_counts(std::size_t n, std::uint64_t seed, std::uint32_t path, std
 //! scalar epilogue of up to 31 lanes costs more than the whole vector loop's padding.
 constexpr std::size_t pad_lanes(std::size_t n) { return (n + 63) & ~std::size_t{63}; }
 
+//! 0, 1, 2, ..., CHUNK - 1: the identity list (every buyer takes the general path).
+alignas(64) constexpr std::array<std::uint32_t, CHUNK> chunk_iota = [] {
+  std::array<std::uint32_t, CHUNK> a{};
+  for (std::size_t k = 0; k < CHUNK; ++k) a[k] = static_cast<std::uint32_t>(k);
+  return a;
+}();
+
 //! Scratch of one chunk.
 struct Chunk {
   alignas(64) std::uint32_t w0[CHUNK], w1[CHUNK], w2[CHUNK], w3[CHUNK];
@@ -442,7 +449,6 @@ struct Chunk {
   alignas(64) std::uint32_t code[CHUNK], g_batched[CHUNK], flag32[CHUNK];
   alignas(64) std::uint32_t fast[CHUNK];               // fast_incidents (32-bit: see there)
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
-  alignas(64) std::uint32_t iota[CHUNK];  // 0, 1, 2, ...
   alignas(64) double dprob[CHUNK];        // per-lane probabilities of batched Bernoulli trials
   alignas(64) std::uint32_t u0[CHUNK], u1[CHUNK];  // their counts, and a word of scratch
 };
@@ -1251,7 +1257,6 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   std::array<double, 256> revenue_before;
   for (std::size_t g = 0; g < S; ++g) revenue_before[g] = tallies[g][T_REVENUE];
   Chunk c;
-  for (std::size_t k = 0; k < CHUNK; ++k) c.iota[k] = static_cast<std::uint32_t>(k);
   // With simple_orders, buyer_lanes classifies the buyers for step 4 too (see Classify).
   std::uint32_t common_below = 0;  // the first n with n q >= 10 (64 if none below 64)
   while (common_below < 64 && static_cast<double>(common_below) * m0.incident_probability < 10.0) ++common_below;
@@ -1593,7 +1598,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // incident): the arithmetic of place_orders' aggregate branch, vectorised over those
     // buyers; the others take the general per-buyer path below.
     std::size_t n_rest = n_buyers;
-    const std::uint32_t* rest = c.iota;
+    const std::uint32_t* rest = chunk_iota.data();
     if (simple_orders) {
       // c.code: the buyers' codes (Classify), from buyer_lanes; the others are listed for
       // the paths below
