@@ -95,18 +95,16 @@ namespace clvsim::rng::vmath {
   return s2 + s2 * R;
 }
 
-//! Single-precision e^x for the kernel's 16-lane float phases: 0 below -87.3, and x is
-//! clamped to 88 above (e^88 = 1.65e38, below FLT_MAX). x = n ln2 + r, |r| <= ln2/2, with
-//! ln2 split so that n * LN2_HI is exact; e^r by its Taylor series to degree 7, whose
-//! remainder (< 7.5e-9 relative) is below half a float ulp. Within 2 ulp of libm's expf.
-[[gnu::always_inline]] inline float exp_f(float x)
+//! e^x for x in [-87, 88] without exp_f's clamping (the same value as exp_f there): x =
+//! n ln2 + r, |r| <= ln2/2, with ln2 split so that n * LN2_HI is exact; e^r by its Taylor
+//! series to degree 7, whose remainder (< 7.5e-9 relative) is below half a float ulp.
+[[gnu::always_inline]] inline float exp_f_bounded(float x)
 {
   constexpr float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f,
                   SHIFT = 0x1.8p23f;
-  const float xc = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float t = xc * LOG2E + SHIFT;
+  const float t = x * LOG2E + SHIFT;
   const float n = t - SHIFT;  // round(x log2 e)
-  const float r = (xc - n * LN2_HI) - n * LN2_LO;
+  const float r = (x - n * LN2_HI) - n * LN2_LO;
   float p = 1.0f / 5040.0f;
   p = p * r + 1.0f / 720.0f;
   p = p * r + 1.0f / 120.0f;
@@ -117,7 +115,17 @@ namespace clvsim::rng::vmath {
   p = p * r + 1.0f;
   const std::int32_t ni = std::bit_cast<std::int32_t>(t) - std::bit_cast<std::int32_t>(SHIFT);
   const float scale = std::bit_cast<float>(static_cast<std::uint32_t>(ni + 127) << 23);
-  return x < -87.3f ? 0.0f : p * scale;
+  return p * scale;
+}
+
+//! Single-precision e^x for the kernel's 16-lane float phases: 0 below -87.3, and x is
+//! clamped to 88 above (e^88 = 1.65e38, below FLT_MAX); exp_f_bounded in between. Within 2
+//! ulp of libm's expf.
+[[gnu::always_inline]] inline float exp_f(float x)
+{
+  const float xc = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float e = exp_f_bounded(xc);
+  return x < -87.3f ? 0.0f : e;
 }
 
 //! Single-precision natural log for normal positive x: x = 2^k m, m in [sqrt(2)/2, sqrt(2)),

@@ -590,8 +590,11 @@ struct OrderCounts {
 //!   period, and step 2's clock_lanes count the arrivals and restart the clock;
 //! both exact for any h and mult that are fixed within the period (SPEC §3.2). A customer
 //! in its acquisition period survives, places the acquisition order, and its clocks stand.
-//! NO_ACQ: no lane is in its acquisition period (orders is then not written).
-template <bool SINGLE, bool PLAIN, bool NO_ACQ>
+//! NO_ACQ: no lane is in its acquisition period (orders is then not written). PLAIN_HAZARD
+//! (one segment, PLAIN): the hazard multiplier is exp(cs (ref - S)) alone (no policy,
+//! marketing or loyalty factor, each exactly 1) with |cs (ref - S)| <= 87, so exp_f needs no
+//! clamping: the same values with fewer operations in the hottest loop.
+template <bool SINGLE, bool PLAIN, bool NO_ACQ, bool PLAIN_HAZARD = false>
 [[gnu::noinline]] OrderCounts survival_and_orders(std::size_t nc, const std::uint32_t* __restrict meta,
                                                   const float* __restrict sat, const float* __restrict lambda,
                                                   const float* __restrict churn, float* __restrict sclock,
@@ -607,7 +610,13 @@ template <bool SINGLE, bool PLAIN, bool NO_ACQ>
   for (std::size_t j = 0; j < nc; ++j) {
     const std::uint32_t mt = meta[j];
     float hj, m;
-    multipliers_of<SINGLE, PLAIN>(mt, sat[j], P0, sp, hj, m);
+    if constexpr (PLAIN_HAZARD) {
+      static_assert(SINGLE && PLAIN);
+      hj = rng::vmath::exp_f_bounded(P0.cs * (P0.ref - sat[j]));
+      m = 1.0f;
+    } else {
+      multipliers_of<SINGLE, PLAIN>(mt, sat[j], P0, sp, hj, m);
+    }
     float rate = lambda[j];
     if constexpr (!PLAIN) {  // with plain rates nothing reads h or mult
       h[j] = hj;
@@ -1269,6 +1278,10 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   // tests and leaves c.orders unwritten (with one segment nothing reads it then, as the
   // buyers are the candidates).
   const bool no_acquisitions = static_cast<int>(t) > L.newest_acquisition;
+  // The hazard multiplier is exp(cs (ref - S)) alone, S in [0, 10] (survival_and_orders'
+  // PLAIN_HAZARD): no policy or marketing factor, no loyalty one, and |cs (ref - S)| < 80.
+  const bool plain_hazard = SINGLE && sp[0].hm == 1.0f && sp[0].lh == 1.0f &&
+                            sp[0].cs * (std::abs(sp[0].ref) + 10.0f) < 80.0f;
   TallyRow acc{};  // one segment: the chunk's sums, added to the block's row after each chunk
 
   for (std::size_t c0 = 0; c0 < n_live; c0 += CHUNK) {
@@ -1293,7 +1306,11 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // Branch-free and in single precision, so it runs 16 lanes at a time.
     OrderCounts fused{};  // sbg_poisson: steps 1 and 2 in one pass
     if constexpr (MODEL == PurchaseModel::sbg_poisson) {
-      if (SINGLE && plain_rate && no_acquisitions)
+      if (SINGLE && plain_rate && no_acquisitions && plain_hazard)
+        fused = survival_and_orders<SINGLE, true, true, SINGLE>(nc, meta, sat, lambda, churn, &L.sclock[c0],
+                                                                &L.oclock[c0], sp.data(), t, &L.orders[c0], loyal_min,
+                                                                c.h, c.mult, c.delta_sat, c.state, c.orders, c.keep);
+      else if (SINGLE && plain_rate && no_acquisitions)
         fused = survival_and_orders<SINGLE, true, true>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
                                                         sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult,
                                                         c.delta_sat, c.state, c.orders, c.keep);

@@ -177,6 +177,25 @@ TEST(Vmath, Log1pWithinFourUlpOfLibm)
   EXPECT_EQ(clvsim::rng::vmath::log1p(1e-300), 1e-300);  // 1 + x rounds to 1: x itself
 }
 
+TEST(Vmath, BoundedFloatExpEqualsExpFInItsRange)
+{
+  // exp_f_bounded (the kernel's survival pass, arguments known to lie in [-87, 88]) gives
+  // exp_f's bits there: every float step of 2^-10 over the range, and random floats
+  std::mt19937_64 g(9);
+  std::uniform_real_distribution<float> x(-87.0f, 88.0f);
+  for (float v = -87.0f; v <= 88.0f; v += 0x1p-10f)
+    ASSERT_EQ(clvsim::rng::vmath::exp_f_bounded(v), clvsim::rng::vmath::exp_f(v)) << v;
+  for (int i = 0; i < 100000; ++i) {
+    const float v = x(g);
+    ASSERT_EQ(clvsim::rng::vmath::exp_f_bounded(v), clvsim::rng::vmath::exp_f(v)) << v;
+  }
+  // and exp_f stays within 2 ulp of libm there
+  double worst = 0;
+  for (float v = -80.0f; v <= 80.0f; v += 0x1p-6f)
+    worst = std::max(worst, std::fabs(static_cast<double>(clvsim::rng::vmath::exp_f(v)) / std::exp(double{v}) - 1.0));
+  EXPECT_LT(worst, 2.5e-7);
+}
+
 TEST(Stream, PreloadedStreamEqualsTheStreamWordForWord)
 {
   // a stream whose first block came from philox_batch continues exactly as a fresh one
