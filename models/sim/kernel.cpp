@@ -768,7 +768,7 @@ struct Classify {
 //! buyer_lanes for buyer k (chunk lane j, meta mt, o orders, ret of them returned, word 2
 //! w2j); LO = false leaves g_lo[k], g_meta[k] and g_nu[k] to the caller (who has gathered
 //! them already; id_lo and nu are then not read).
-template <bool SINGLE, bool CLASSIFY, bool LO = true>
+template <bool SINGLE, bool CLASSIFY, bool LO = true, bool SMALL = false>
 [[gnu::always_inline]] inline void buyer_lane(std::size_t k, std::uint32_t j, std::uint32_t mt, std::uint32_t o,
                                               std::uint32_t ret, const std::uint32_t* __restrict id_lo,
                                               const float* __restrict nu, std::uint32_t t,
@@ -794,11 +794,24 @@ template <bool SINGLE, bool CLASSIFY, bool LO = true>
   g_batched[k] = static_cast<std::uint32_t>(batched);
   if constexpr (CLASSIFY) {
     // Classify's codes: batched spend, no member, fewer than 64 orders and n q < 10
-    // (incident_count inverts); no incident iff word 2 <= none_last[n] (u <= (1-q)^n)
+    // (incident_count inverts); no incident iff word 2 <= none_last[n] (u <= (1-q)^n).
+    // SMALL (orders_and_buyer_lanes' vector loop, whose finished lanes have at most 6
+    // orders): none_last[n] picked by selects, as a table lookup would be a gather that GCC
+    // emulates lane by lane; a lane with more orders is unfinished there, and classified
+    // again with its final count (SMALL = false).
     const int member = int((LiveState::flags_of(mt) & MEMBER) != 0);
     const int few = batched & (member ^ 1) & int(o < 64);
     const int common = few & int(o < common_below);
-    const int none = int(w2j <= none_last[o & 63u]);
+    int none;
+    if constexpr (SMALL) {
+      const std::uint32_t n1 = none_last[1], n2 = none_last[2], n3 = none_last[3], n4 = none_last[4],
+                          n5 = none_last[5], n6 = none_last[6];
+      const auto pick = [o](std::uint32_t n, std::uint32_t v) { return v & (0u - static_cast<std::uint32_t>(o == n)); };
+      const std::uint32_t thr = pick(1, n1) | pick(2, n2) | pick(3, n3) | pick(4, n4) | pick(5, n5) | pick(6, n6);
+      none = int(w2j <= thr);  // (o > 6: unfinished, redone)
+    } else {
+      none = int(w2j <= none_last[o & 63u]);
+    }
     const int plain = few & ((incidents ^ 1) | (none & common));
     code[k] = static_cast<std::uint32_t>(plain ? 1 : 2 * (common & fast_incidents & (none ^ 1)));
   }
@@ -850,7 +863,7 @@ template <bool SINGLE, bool CLASSIFY>
     const std::uint32_t k = clock_lane(clock_r[r], e0[r], e1[r], next[r], unfinished_r);
     count[r] = k;
     unfinished[r] = static_cast<std::uint32_t>(unfinished_r);
-    buyer_lane<true, true, false>(r, 0, meta_r[r], k, 0, nullptr, nullptr, t, p_batched, w2[r], none_last,
+    buyer_lane<true, true, false, true>(r, 0, meta_r[r], k, 0, nullptr, nullptr, t, p_batched, w2[r], none_last,
                                   common_below, incidents, fast_incidents, nullptr, g_ord, nullptr, g_shape, nullptr,
                                   g_batched, code);
   }
