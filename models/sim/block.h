@@ -55,6 +55,7 @@ struct LiveState {
   std::vector<float> oclock;            //!< sbg_poisson: rate x time left before the next order
   bool wide_ids = false;                //!< some id_hi is non-zero (else id_hi is all zeros)
   int newest_acquisition = -1;          //!< the latest acquisition period of a new (not EXISTING) customer; -1: none
+  int acq_min = 0x10000, acq_max = -1;  //!< the range of every customer's acquisition period (the meta field)
 
   static std::uint32_t pack(std::uint16_t acq, std::uint8_t segment, std::uint8_t flags)
   {
@@ -133,6 +134,8 @@ struct Block {
     live.id_hi.push_back(hi);
     live.wide_ids |= hi != 0;
     if (!(fl & EXISTING)) live.newest_acquisition = std::max(live.newest_acquisition, int{acq});
+    live.acq_min = std::min(live.acq_min, int{acq});
+    live.acq_max = std::max(live.acq_max, int{acq});
     live.lambda.push_back(lam);
     live.p0.push_back(rng::vmath::exp_f(-lam));
     live.churn.push_back(ch);
@@ -166,6 +169,10 @@ struct Block {
     }
     live.wide_ids |= ((first_id + n - 1) >> 32) != 0;
     if (n > 0 && !(fl & EXISTING)) live.newest_acquisition = std::max(live.newest_acquisition, int{acq});
+    if (n > 0) {
+      live.acq_min = std::min(live.acq_min, int{acq});
+      live.acq_max = std::max(live.acq_max, int{acq});
+    }
     std::copy(lam, lam + n, live.lambda.begin() + static_cast<std::ptrdiff_t>(lbase));
     std::copy(ch, ch + n, live.churn.begin() + static_cast<std::ptrdiff_t>(lbase));
     std::copy(nu_, nu_ + n, live.nu.begin() + static_cast<std::ptrdiff_t>(lbase));

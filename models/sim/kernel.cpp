@@ -1121,16 +1121,20 @@ struct FastService {
 //! paths add theirs later), so the caller adds every buyer's lanes into its live lanes in one
 //! loop with a single indirection. The arithmetic of place_orders' aggregate branch, 16
 //! lanes at a time; the order, acquisition and returned counts of the common buyers.
+//! ONE_ACQ: every customer of the block was acquired in period acq_one (one discount factor).
+template <bool ONE_ACQ>
 [[gnu::noinline]] void simple_buyers(std::size_t n, const std::uint32_t* __restrict is_common,
                                      const std::uint32_t* __restrict gmeta, const std::uint32_t* __restrict ord,
                                      const std::uint32_t* __restrict ret, const float* __restrict tot,
-                                     const double* __restrict disc, std::uint32_t t, double margin, double per_order,
+                                     const double* __restrict disc, std::uint32_t t, std::uint32_t acq_one,
+                                     double margin, double per_order,
                                      double return_cost, double bonus, double od, std::uint32_t* __restrict ord_s,
                                      float* __restrict kept_all, float* __restrict kept_repeat, float* __restrict cl,
                                      float* __restrict dsk, std::int64_t& n_orders, std::int64_t& n_acquisitions,
                                      std::int64_t& n_returned)
 {
   std::int32_t no = 0, na = 0, nr = 0;  // n <= CHUNK buyers with fewer than 64 orders each
+  const double disc_one = ONE_ACQ ? disc[t - acq_one] : 0.0;
   for (std::size_t k = 0; k < n; ++k) {
     const int common = int(is_common[k] != 0);
     const std::uint32_t mt = gmeta[k], o = ord[k], rt = ret[k];  // read in every lane, then selected
@@ -1147,7 +1151,10 @@ struct FastService {
     ord_s[k] = orders;
     kept_all[k] = kept;
     kept_repeat[k] = acquisition ? 0.0f : kept;  // an acquisition period here has one order
-    const float c = static_cast<float>(disc[t - acq] * (gm - fulfil));
+    // ONE_ACQ: every customer of the block was acquired in the same period, so the discount
+    // factor is the same for all (a table lookup per lane is a gather GCC emulates)
+    const double df = ONE_ACQ ? disc_one : disc[t - acq];
+    const float c = static_cast<float>(df * (gm - fulfil));
     cl[k] = common ? c : 0.0f;
     dsk[k] = static_cast<float>(bonus * orders + od * orders);  // 0 for the others
   }
@@ -1650,9 +1657,14 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       float* __restrict kept_all = c.g_shape;    // scratch (free after the spend batch)
       std::int64_t n_orders = 0, n_acquisitions = 0, n_returned = 0;
       CLVSIM_PHASE(17);
-      simple_buyers(n_buyers, common, c.g_meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, margin, per_order,
-                    m0.return_cost, bonus, od, ord_s, kept_all, kept_repeat, cl, dsk, n_orders, n_acquisitions,
-                    n_returned);
+      if (L.acq_min == L.acq_max)  // one acquisition period in the block: one discount factor
+        simple_buyers<true>(n_buyers, common, c.g_meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t,
+                            static_cast<std::uint32_t>(L.acq_min), margin, per_order, m0.return_cost, bonus, od,
+                            ord_s, kept_all, kept_repeat, cl, dsk, n_orders, n_acquisitions, n_returned);
+      else
+        simple_buyers<false>(n_buyers, common, c.g_meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, 0, margin,
+                             per_order, m0.return_cost, bonus, od, ord_s, kept_all, kept_repeat, cl, dsk, n_orders,
+                             n_acquisitions, n_returned);
       const auto [revenue, revenue_repeat] = sum16_pair(n_buyers, kept_all, kept_repeat);
       acc[T_ORDERS] += static_cast<double>(n_orders);
       acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
