@@ -324,7 +324,12 @@ TEST(Neutral, VectorisedIncidentsEqualThePerBuyerPathBitwise)
       {"service.courtesy=1.0"},
       {"service.courtesy=1.0", "service.later_contact_resolution=0.3", "service.max_contacts=3"},
       {"service.courtesy=1.0", "service.first_contact_resolution=0.3", "service.later_contact_resolution=0.3",
-       "service.max_contacts=6"}};
+       "service.max_contacts=6"},
+      // no returns and no frequency effect: the initial cohort's chunks fuse the order counts
+      // with the buyers' classification (orders_and_buyer_lanes; the loyalty run never does);
+      // rate ~2 orders a period so that buyers with 2-6 orders, with incidents, are common
+      {"service.courtesy=1.0", "economics.return_rate=0.0", "satisfaction.frequency_sensitivity=0.0",
+       "purchase.alpha=0.5"}};
   for (const auto& sets : cases) {
     SCOPED_TRACE(sets.back());
     const Results plain = run_scenario("", sets);
