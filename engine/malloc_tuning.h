@@ -1,5 +1,6 @@
 #pragma once
 //! Process-level memory tuning shared by the clvsim command and the benchmark runner.
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -22,6 +23,17 @@ namespace clvsim {
 //! bench/README.md §5 has the measurements. CLVSIM_MALLOC_TUNING=0 (or off, no, false) turns
 //! it off; a GLIBC_TUNABLES that already sets glibc.malloc.hugetlb is left as it is.
 
+//! The tunable of the tuning that makes glibc keep freed heap memory (up to 1 GiB of it).
+inline constexpr const char* KEEP_HEAP_TUNABLE = "glibc.malloc.trim_threshold=1073741824";
+//! Freed heap memory stays with the process (up to KEEP_HEAP_BYTES at the top of the heap):
+//! this process runs with the tuning above.
+inline constexpr std::size_t KEEP_HEAP_BYTES = std::size_t{1} << 30;
+inline bool heap_is_kept()
+{
+  const char* current = std::getenv("GLIBC_TUNABLES");
+  return current != nullptr && std::strstr(current, KEEP_HEAP_TUNABLE) != nullptr;
+}
+
 //! Sets GLIBC_TUNABLES for the tuning above, for a program about to be executed; false when
 //! the tuning is off, already set, or unavailable (glibc older than 2.35).
 inline bool set_malloc_tunables()
@@ -34,8 +46,8 @@ inline bool set_malloc_tunables()
   const char* current = std::getenv("GLIBC_TUNABLES");
   if (current != nullptr && std::strstr(current, "glibc.malloc.hugetlb") != nullptr) return false;
   std::string tunables = current != nullptr && *current != '\0' ? std::string(current) + ":" : std::string();
-  tunables += "glibc.malloc.hugetlb=1:glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432"
-              ":glibc.malloc.arena_max=1";
+  tunables += std::string("glibc.malloc.hugetlb=1:") + KEEP_HEAP_TUNABLE +
+              ":glibc.malloc.mmap_threshold=33554432:glibc.malloc.arena_max=1";
   return ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) == 0;
 #else
   return false;

@@ -2,6 +2,7 @@
 #include "engine/stats/select.h"
 
 #include "engine/errors.h"
+#include "engine/malloc_tuning.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "engine/run/history.h"
@@ -23,6 +24,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <limits>
 #include <memory>
@@ -93,6 +95,41 @@ struct Workers {
     return serial ? 1 : static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
   }
 };
+
+//! Grows malloc's heap by about `bytes`, faults the new pages in on the workers in parallel,
+//! and frees it again: the tuning keeps freed memory (engine/malloc_tuning.h), so the block
+//! tasks that allocate from it next find it faulted in. Otherwise a task whose allocation
+//! grows the heap faults the new (huge) page in while it holds the arena's lock (the tuning
+//! asks for one arena), and the other workers' allocations wait: in a 10M-customer run on
+//! 2 threads, ~50 waits of ~4.5 ms on the benchmark machine, a fifth of the run
+//! (bench/README.md §4). Does nothing in serial runs or without the tuning.
+void prefault_heap(const Workers& workers, std::size_t bytes)
+{
+  if (workers.serial || !heap_is_kept()) return;
+  // Pieces just below the tuning's mmap threshold (32 MiB), so they come from the heap:
+  // allocating one writes malloc's headers at its ends, which faults those pages in here,
+  // serially, so the pieces are large. Their pages are faulted in by stripes, in parallel.
+  constexpr std::size_t PIECE = std::size_t{30} << 20, STRIPE = std::size_t{2} << 20, PAGE = 4096;
+  constexpr std::size_t STRIPES = PIECE / STRIPE;
+  bytes = std::min(bytes, KEEP_HEAP_BYTES / 4);  // the freed pieces must stay below the trim threshold
+  std::vector<char*> pieces;
+  pieces.reserve(bytes / PIECE + 1);
+  std::size_t last = PIECE;  // bytes of the last piece
+  for (std::size_t b = 0; b < bytes; b += PIECE) {
+    last = std::min(PIECE, bytes - b);
+    auto* p = static_cast<char*>(std::malloc(last));
+    if (p == nullptr) break;
+    pieces.push_back(p);
+  }
+  workers.for_each_isolated(std::size_t{0}, pieces.size() * STRIPES, [&](std::size_t k) {
+    const std::size_t piece = k / STRIPES, from = (k % STRIPES) * STRIPE;
+    const std::size_t to = std::min(from + STRIPE, piece + 1 == pieces.size() ? last : PIECE);
+    volatile char* p = pieces[piece];
+    for (std::size_t o = from; o < to; o += PAGE) p[o] = 0;
+  });
+  // Freed from the top down, the pieces merge into the heap's top chunk.
+  for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) std::free(*it);
+}
 
 //! The immutable work plan shared by all paths.
 struct Plan {
@@ -304,14 +341,23 @@ struct CohortSums {
   double sum = 0, sum_initial = 0, sum_acquired = 0;
   std::uint64_t n_initial = 0;
 };
-//! Adds n customers' CLVs (and whether they are of the initial cohort) to s, in order. A
-//! function of its own so the sums stay in registers: inlined into simulate_path, GCC kept
-//! them in its frame, a store-to-load round trip (~8 cycles) per customer.
+//! Adds n customers' CLVs (and whether they are of the initial cohort; fl null: all are) to
+//! s, in order. A function of its own so the sums stay in registers: inlined into
+//! simulate_path, GCC kept them in its frame, a store-to-load round trip (~8 cycles) per customer.
 [[gnu::noinline]] void add_clv(const float* __restrict v, const std::uint8_t* __restrict fl, std::size_t n,
                                CohortSums& s)
 {
   double sum = s.sum, sum_initial = s.sum_initial, sum_acquired = s.sum_acquired;
   std::uint64_t n_initial = s.n_initial;
+  if (fl == nullptr) {  // the same additions as below with every customer initial
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = v[i];
+      sum += x;
+      sum_initial += x;
+    }
+    s = {sum, sum_initial, sum_acquired, n_initial + n};
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const double x = v[i];
     const bool initial = (fl[i] & sim::INITIAL) != 0;
@@ -517,8 +563,19 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
         {std::size_t{1}, (std::size_t{16} << 20) / per_block,
          4 * plan.workers.concurrency()});
     std::vector<TallyRow> rows;  // [block in group][t][segment]
+    // A one-segment path reads only clv and revenue of the initial cohort's blocks afterwards
+    // (the CLV sums and the sample below): their other arrays are freed when a block is done.
+    const bool release = lazy_cohort && S == 1;
+    const std::size_t kept_bytes = release ? Block::KEPT_BYTES : Block::PUBLIC_BYTES;
     for (std::size_t g0 = 0; g0 < n_major; g0 += group) {
       const std::size_t g1 = std::min(n_major, g0 + group);
+      // The group's blocks allocate their public arrays (kept, or in part released) and live
+      // states (freed when a block is done, reused by the next one): fault that memory in
+      // first, in parallel. The extra byte per customer covers malloc's headers and rounding.
+      if (lazy_cohort)
+        prefault_heap(plan.workers, ((g1 - g0) * (kept_bytes + 1) +
+                                     plan.workers.concurrency() *
+                                         (Block::PUBLIC_BYTES - kept_bytes + Block::LIVE_BYTES + 1)) * B);
       rows.assign((g1 - g0) * uH * S, TallyRow{});
       plan.workers.for_each_isolated(g0, g1, [&](std::size_t bi) {
         if (lazy_cohort) init_block(bi);
@@ -526,6 +583,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
           sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S], S));
         sim::flush_live(blocks[bi]);
         if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
+        if (release) blocks[bi].release_unread();
       });
       for (std::size_t bi = g0; bi < g1; ++bi)
         for (std::size_t t = 0; t < uH; ++t)
@@ -721,18 +779,20 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     CohortSums sums;
     std::uint64_t n_all = 0;
     for (Block& b : pop.blocks()) {
-      add_clv(b.clv.data(), b.flags.data(), b.size(), sums);
-      n_all += b.size();
+      const std::size_t nb = b.size();
+      // (a released block of the initial cohort has no flags: all its customers are initial)
+      add_clv(b.clv.data(), b.flags.empty() ? nullptr : b.flags.data(), nb, sums);
+      n_all += nb;
       if (move_blocks) {  // everyone (a path of at most HISTOGRAM_SAMPLE customers)
         out.clv_sample.push_back(std::move(b.clv));
         out.revenue_sample.push_back(std::move(b.revenue));
       } else if (keep_sample) {
-        for (; next_sample < creation_index + b.size(); next_sample += stride) {
+        for (; next_sample < creation_index + nb; next_sample += stride) {
           clv_piece->push_back(b.clv[next_sample - creation_index]);
           rev_piece->push_back(b.revenue[next_sample - creation_index]);
         }
       }
-      creation_index += b.size();
+      creation_index += nb;
     }
     c.sum = sums.sum;
     c.sum_initial = sums.sum_initial;

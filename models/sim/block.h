@@ -113,7 +113,23 @@ struct Block {
 
   LiveState live;  //!< the kernel's state of live customers (see the file comment)
 
-  std::size_t size() const { return flags.size(); }
+  //! Bytes per customer of the public arrays above, and of the live state.
+  static constexpr std::size_t PUBLIC_BYTES = 2 * sizeof(std::uint8_t) + sizeof(std::uint32_t) + 2 * sizeof(float);
+  static constexpr std::size_t LIVE_BYTES = 4 * sizeof(std::uint32_t) + sizeof(std::uint8_t) + 9 * sizeof(float);
+
+  //! Bytes per customer of clv and revenue, all that release_unread keeps.
+  static constexpr std::size_t KEPT_BYTES = 2 * sizeof(float);
+
+  std::size_t size() const { return clv.size(); }
+  //! Frees segment, flags and n_orders: for a block of the initial cohort whose simulation is
+  //! over in a one-segment path, where only clv and revenue are read afterwards (and every
+  //! customer is of the initial cohort). The next block's arrays reuse the memory.
+  void release_unread()
+  {
+    std::vector<std::uint8_t>().swap(segment);
+    std::vector<std::uint8_t>().swap(flags);
+    std::vector<std::uint32_t>().swap(n_orders);
+  }
   void reserve(std::size_t n)
   {
     segment.reserve(n); flags.reserve(n);
@@ -129,7 +145,7 @@ struct Block {
     n_orders.push_back(orders); clv.push_back(0.0f); revenue.push_back(0.0f);
     if (!(fl & ALIVE)) return;  // a lapsed existing customer never enters the live state
     const std::uint8_t hi = static_cast<std::uint8_t>((id_ >> 32) & 0xFFu);  // rng::id_high_bits
-    live.slot.push_back(static_cast<std::uint32_t>(flags.size() - 1));
+    live.slot.push_back(static_cast<std::uint32_t>(clv.size() - 1));
     live.id_lo.push_back(static_cast<std::uint32_t>(id_));
     live.id_hi.push_back(hi);
     live.wide_ids |= hi != 0;
