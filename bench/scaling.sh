@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Two threads against one on the reference model (SPEC §15: >= 1.8x), with a check of what
+# the machine allows at that moment.
+#
+#   bench/scaling.sh [--pairs N] [--customers N] [--paths N] [--probe-customers N]
+#
+# 1. Host check: a one-thread run of 10 paths x --probe-customers (default 200,000; the
+#    paths reuse their memory, so this is compute) alone on CPU 0, alone on CPU 1, then two
+#    at once (one per CPU). On a virtual machine the two vCPUs can be two cores or two
+#    hyperthreads of one core, as the host places them from moment to moment (two
+#    hyperthreads share one core's vector units, which the kernel keeps busy). "host bound"
+#    = (time alone on CPU 0 + on CPU 1) / (the longer of the two at once) is the speed-up
+#    two independent processes get: the most two threads of one process can get.
+# 2. Pairs: --pairs (default 8) pairs of a one-thread run (pinned to CPU 0 and CPU 1 in
+#    turn) and a two-thread run (CPUs 0-1) of --paths (default 1) paths of --customers
+#    (default 10,000,000) customers, the order reversed every pair; speed-up = run_seconds
+#    ratio, median of pairs. One path parallelises over its blocks, several over paths too.
+# 3. The host check again.
+#
+# CLVSIM_BIN picks the binary (default: build/engine/cli/clvsim). Needs taskset and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${CLVSIM_BIN:-build/engine/cli/clvsim}
+PAIRS=8
+CUSTOMERS=10000000
+PATHS=1
+PROBE=200000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pairs) PAIRS=$2; shift 2 ;;
+    --customers) CUSTOMERS=$2; shift 2 ;;
+    --paths) PATHS=$2; shift 2 ;;
+    --probe-customers) PROBE=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^# CLVSIM_BIN/p' "$0"; exit 0 ;;
+    *) echo "bench/scaling.sh: unknown option '$1' (allowed: --pairs N, --customers N, --paths N, --probe-customers N)" >&2; exit 2 ;;
+  esac
+done
+for v in "$PAIRS" "$CUSTOMERS" "$PATHS" "$PROBE"; do
+  case "$v" in ''|*[!0-9]*|0) echo "bench/scaling.sh: '$v' is not a positive integer" >&2; exit 2 ;; esac
+done
+[ -x "$BIN" ] || { echo "bench/scaling.sh: $BIN not found (build first, or set CLVSIM_BIN)" >&2; exit 2; }
+[ "$(nproc)" -ge 2 ] || { echo "bench/scaling.sh: needs 2 CPUs, this machine has $(nproc)" >&2; exit 2; }
+
+# run_seconds of one run: run CPUS THREADS CUSTOMERS [PATHS]
+run() {
+  taskset -c "$1" "$BIN" run bench/reference.toml --threads "$2" --paths "${4:-1}" --json --quiet \
+    --set population.initial_customers="$3" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["run_seconds"])'
+}
+
+host_check() {
+  local a0 a1 b0 b1
+  a0=$(run 0 1 "$PROBE" 10); a1=$(run 1 1 "$PROBE" 10)
+  run 0 1 "$PROBE" 10 > /tmp/clvsim_scaling_b0.$$ & run 1 1 "$PROBE" 10 > /tmp/clvsim_scaling_b1.$$; wait
+  b0=$(cat /tmp/clvsim_scaling_b0.$$); b1=$(cat /tmp/clvsim_scaling_b1.$$); rm -f /tmp/clvsim_scaling_b[01].$$
+  python3 -c "
+a0,a1,b0,b1=$a0,$a1,$b0,$b1
+print('host check (10 paths x %d customers, 1 thread): alone CPU0 %.3f s, CPU1 %.3f s; both at once %.3f s, %.3f s; host bound %.2fx'
+      % ($PROBE, a0, a1, b0, b1, (a0 + a1) / max(b0, b1)))"
+}
+
+echo "binary: $BIN; $(nproc) CPUs; $(date -u +%Y-%m-%dT%H:%MZ)"
+host_check
+echo "pairs: $PATHS path(s) x $CUSTOMERS customers x 60 periods, run_seconds"
+ratios=()
+for p in $(seq "$PAIRS"); do
+  cpu=$(( (p / 2) % 2 ))
+  if [ $((p % 2)) = 1 ]; then one=$(run "$cpu" 1 "$CUSTOMERS" "$PATHS"); two=$(run 0,1 2 "$CUSTOMERS" "$PATHS"); first="one thread first"
+  else two=$(run 0,1 2 "$CUSTOMERS" "$PATHS"); one=$(run "$cpu" 1 "$CUSTOMERS" "$PATHS"); first="two threads first"; fi
+  r=$(python3 -c "print('%.3f' % ($one / $two))")
+  ratios+=("$r")
+  printf '  pair %2d: 1 thread (CPU %d) %.3f s, 2 threads %.3f s -> %sx (%s)\n' "$p" "$cpu" "$one" "$two" "$r" "$first"
+done
+python3 -c "
+import statistics
+r=[float(x) for x in '${ratios[*]}'.split()]
+print('speed-up, 2 threads vs 1: median %.2fx (min %.2fx, max %.2fx, %d pairs)' % (statistics.median(r), min(r), max(r), len(r)))"
+host_check
