@@ -101,8 +101,8 @@ struct Workers {
 //! tasks that allocate from it next find it faulted in. Otherwise a task whose allocation
 //! grows the heap faults the new (huge) page in while it holds the arena's lock (the tuning
 //! asks for one arena), and the other workers' allocations wait: in a 10M-customer run on
-//! 2 threads, ~50 waits of ~4.5 ms on the benchmark machine, a fifth of the run
-//! (bench/README.md §4). Does nothing in serial runs or without the tuning.
+//! 2 threads, 67 waits of ~4.5 ms on the benchmark machine, a fifth of the run
+//! (bench/README.md §2, ninth round). Does nothing in serial runs or without the tuning.
 void prefault_heap(const Workers& workers, std::size_t bytes)
 {
   if (workers.serial || !heap_is_kept()) return;
