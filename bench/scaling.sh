@@ -47,8 +47,9 @@ while [ $# -gt 0 ]; do
     *) echo "bench/scaling.sh: unknown option '$1' (allowed: --pairs N, --customers N, --paths N, --probe-customers N, --wait-for-cores SECONDS, --tolerance F)" >&2; exit 2 ;;
   esac
 done
-for v in "$PAIRS" "$CUSTOMERS" "$PATHS" "$PROBE"; do
-  case "$v" in ''|*[!0-9]*|0) echo "bench/scaling.sh: '$v' is not a positive integer" >&2; exit 2 ;; esac
+for opt in "--pairs $PAIRS" "--customers $CUSTOMERS" "--paths $PATHS" "--probe-customers $PROBE"; do
+  v=${opt#* }
+  case "$v" in ''|*[!0-9]*|0) echo "bench/scaling.sh: ${opt%% *} '$v' is not a positive integer (allowed: 1 or more)" >&2; exit 2 ;; esac
 done
 case "$WAIT" in ''|*[!0-9]*) echo "bench/scaling.sh: --wait-for-cores '$WAIT' is not a whole number of seconds" >&2; exit 2 ;; esac
 python3 -c "import sys; t=float(sys.argv[1]); sys.exit(0 if 1.0 <= t <= 10.0 else 1)" "$TOL" 2>/dev/null ||
@@ -63,11 +64,18 @@ run() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["run_seconds"])'
 }
 
+# the probe on CPU 0 and CPU 1 at once; sets b0 and b1 (run_seconds of each)
+AT_ONCE=$(mktemp -d)
+trap 'rm -rf "$AT_ONCE"' EXIT
+probe_at_once() {
+  run 0 1 "$PROBE" 10 > "$AT_ONCE/0" & run 1 1 "$PROBE" 10 > "$AT_ONCE/1"; wait
+  b0=$(cat "$AT_ONCE/0"); b1=$(cat "$AT_ONCE/1")
+}
+
 host_check() {
-  local a0 a1 b0 b1
+  local a0 a1
   a0=$(run 0 1 "$PROBE" 10); a1=$(run 1 1 "$PROBE" 10)
-  run 0 1 "$PROBE" 10 > /tmp/clvsim_scaling_b0.$$ & run 1 1 "$PROBE" 10 > /tmp/clvsim_scaling_b1.$$; wait
-  b0=$(cat /tmp/clvsim_scaling_b0.$$); b1=$(cat /tmp/clvsim_scaling_b1.$$); rm -f /tmp/clvsim_scaling_b[01].$$
+  probe_at_once
   python3 -c "
 a0,a1,b0,b1=$a0,$a1,$b0,$b1
 print('host check (10 paths x %d customers, 1 thread): alone CPU0 %.3f s, CPU1 %.3f s; both at once %.3f s, %.3f s; host bound %.2fx'
@@ -79,8 +87,7 @@ if [ "$WAIT" -gt 0 ]; then
   end=$(( $(date +%s) + WAIT )); probes=0
   while :; do
     a=$(run 0 1 "$PROBE" 10)
-    run 0 1 "$PROBE" 10 > /tmp/clvsim_scaling_b0.$$ & run 1 1 "$PROBE" 10 > /tmp/clvsim_scaling_b1.$$; wait
-    b0=$(cat /tmp/clvsim_scaling_b0.$$); b1=$(cat /tmp/clvsim_scaling_b1.$$); rm -f /tmp/clvsim_scaling_b[01].$$
+    probe_at_once
     probes=$((probes + 1))
     slow=$(python3 -c "print('%.2f' % (max($b0, $b1) / $a))")
     echo "  $(date -u +%H:%M:%S) wait: alone $a s, both at once $b0 s, $b1 s (slower / alone ${slow}x)"
