@@ -22,10 +22,9 @@ namespace bg = clvsim::models::bg_nbd;
 
 namespace {
 
-std::filesystem::path shared_data()
+std::filesystem::path test_data()
 {
-  if (const char* env = std::getenv("CLVSIM_SHARED_DATA")) return env;
-  return CLVSIM_SHARED_DATA_DEFAULT;
+  return CLVSIM_TEST_DATA;
 }
 
 //! BG/NBD customers simulated exactly (FHL 2005 §2): lambda ~ Gamma(r, rate alpha),
@@ -163,13 +162,13 @@ TEST(Fit, WarnsWhenTheOptimumIsNotInterior)
   EXPECT_FALSE(f.warnings.empty());
 }
 
-// ---- CDNOW: the published estimates (shared/data/README.md) ----
+// ---- CDNOW: the published estimates (tests/data/README.md) ----
 
 class Cdnow : public ::testing::Test {
 protected:
   static void SetUpTestSuite()
   {
-    const auto path = shared_data() / "cdnow_sample.csv";
+    const auto path = test_data() / "cdnow_sample.csv";
     if (!std::filesystem::exists(path)) return;
     LogFormat f;
     f.last_day = *DateFormat().parse("1998-06-30");
@@ -185,7 +184,7 @@ protected:
   }
   void SetUp() override
   {
-    if (!summary_) GTEST_SKIP() << "CDNOW sample not found in " << shared_data() << " (set CLVSIM_SHARED_DATA)";
+    if (!summary_) FAIL() << "CDNOW sample not found in " << test_data();
   }
   static CollapsedSummary data() { return collapse(summary_->x, summary_->t_x, summary_->T); }
   static inline CustomerSummary* summary_ = nullptr;

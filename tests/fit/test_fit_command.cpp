@@ -19,10 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path shared_data()
+fs::path test_data()
 {
-  if (const char* env = std::getenv("CLVSIM_SHARED_DATA")) return env;
-  return CLVSIM_SHARED_DATA_DEFAULT;
+  return CLVSIM_TEST_DATA;
 }
 
 //! A fresh directory per test.
@@ -140,8 +139,8 @@ TEST_F(FitCommand, ColumnsMappingAndCompactDatesGiveTheSameFit)
 
 TEST_F(FitCommand, JsonShapeOnCdnow)
 {
-  const auto path = shared_data() / "cdnow_sample.csv";
-  if (!fs::exists(path)) GTEST_SKIP() << "CDNOW sample not found in " << shared_data();
+  const auto path = test_data() / "cdnow_sample.csv";
+  if (!fs::exists(path)) FAIL() << "CDNOW sample not found in " << test_data();
   ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30", "--json"}), 0);
   const std::string j = out_.str();
   const std::string num = "-?[0-9.eE+-]+";
@@ -160,8 +159,8 @@ TEST_F(FitCommand, JsonShapeOnCdnow)
 
 TEST_F(FitCommand, ScenarioFragmentAndSummaryAreWrittenAndProtected)
 {
-  const auto path = shared_data() / "cdnow_sample.csv";
-  if (!fs::exists(path)) GTEST_SKIP() << "CDNOW sample not found in " << shared_data();
+  const auto path = test_data() / "cdnow_sample.csv";
+  if (!fs::exists(path)) FAIL() << "CDNOW sample not found in " << test_data();
   const std::string toml_path = (dir_ / "out" / "fitted.toml").string();
   fs::create_directories(dir_ / "out");
   ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30", "-o", toml_path}), 0);

@@ -193,17 +193,16 @@ TEST(Summary, CollapseGroupsIdenticalCustomers)
 }
 
 namespace {
-std::filesystem::path shared_data()
+std::filesystem::path test_data()
 {
-  if (const char* env = std::getenv("CLVSIM_SHARED_DATA")) return env;
-  return CLVSIM_SHARED_DATA_DEFAULT;
+  return CLVSIM_TEST_DATA;
 }
 }  // namespace
 
 TEST(Summary, CdnowCountsMatchThePublishedTotals)
 {
-  const auto path = shared_data() / "cdnow_sample.csv";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "CDNOW sample not found at " << path << " (set CLVSIM_SHARED_DATA)";
+  const auto path = test_data() / "cdnow_sample.csv";
+  if (!std::filesystem::exists(path)) FAIL() << "CDNOW sample not found at " << path;
   LogFormat f;
   f.last_day = day("1998-06-30");
   const auto log = read_transactions(path.string(), f);
