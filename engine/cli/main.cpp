@@ -190,6 +190,13 @@ private:
   bool quiet_, tty_;
 };
 
+Kernel parse_kernel(const std::string& name)
+{
+  if (name == "fast") return Kernel::fast;
+  if (name == "reference") return Kernel::reference;
+  throw InputError("error: --kernel = '" + name + "' is not one of: fast, reference");
+}
+
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line)
 {
   po::options_description opts("clvsim run [SCENARIO] [options]");
@@ -207,6 +214,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       ("quiet,q", "no progress on stderr")
       ("customer-forecast", po::value<std::string>(), "write the per-customer forecast of population.history customers to this CSV")
       ("max-memory", po::value<std::string>(), "refuse runs estimated to need more memory (e.g. 8G, 500M; default: the machine's memory)")
+      ("kernel", po::value<std::string>()->default_value("fast"),
+       "fast | reference: the period kernel; reference is the plain per-customer model the fast one is tested against (same results, slower)")
       ("force", "overwrite existing output files");
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -251,6 +260,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
 
   RunOptions options;
   options.threads = threads;
+  options.kernel = parse_kernel(vm["kernel"].as<std::string>());
   options.command_line = command_line;
   options.clvsim_version = VERSION;
   Progress progress(vm.count("quiet") > 0);

@@ -394,4 +394,49 @@ inline void normal_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path
   }
 }
 
+//! One lane of gamma_batch_f, written plainly: Gamma(shape, 1) from Stream(seed, path, id,
+//! period, purpose) in the layout of the file comment (attempt a from words 0-2 of block a,
+//! a < BATCH_ATTEMPTS; the double sampler from block BATCH_ATTEMPTS; the boost of a shape
+//! below 1 from word 3 of block 0). The same value as the batched lane, bit for bit (tested):
+//! the reference kernel draws with it.
+inline float gamma_f(std::uint64_t seed, std::uint32_t path, std::uint64_t id, std::uint32_t period,
+                     Purpose purpose, float shape)
+{
+  if (!(shape > 0.0f)) return 0.0f;
+  const float d = (shape < 1.0f ? shape + 1.0f : shape) - 1.0f / 3.0f;
+  const float c = 1.0f / std::sqrt(9.0f * d);
+  float value = 0.0f;
+  bool accepted = false;
+  if (shape <= 1e4f) {
+    Stream s(seed, path, id, period, purpose);
+    for (std::uint32_t a = 0; a < detail::BATCH_ATTEMPTS && !accepted; ++a) {
+      const std::uint32_t w0 = s.next_u32(), w1 = s.next_u32(), w2 = s.next_u32();
+      (void)s.next_u32();  // word 3: the boost's (block 0) or unused
+      accepted = gamma_attempt_f(w0, w1, w2, d, c, value) != 0;
+    }
+  }
+  if (!accepted) {
+    Stream s(seed, path, id, period, purpose, detail::BATCH_ATTEMPTS);
+    const double dd = (static_cast<double>(shape) < 1.0 ? static_cast<double>(shape) + 1.0 : shape) - 1.0 / 3.0;
+    value = static_cast<float>(detail::gamma_marsaglia_tsang(s, dd, 1.0 / std::sqrt(9.0 * dd)));
+  }
+  if (shape < 1.0f) {
+    Stream s(seed, path, id, period, purpose);
+    for (int k = 0; k < 3; ++k) (void)s.next_u32();
+    value *= vmath::exp_f(vmath::log_f(word_uniform_f(s.next_u32())) / shape);
+  }
+  return value;
+}
+
+//! One lane of normal_batch_f, written plainly: Box-Muller from words 0-1 of block 0.
+inline float normal_f(std::uint64_t seed, std::uint32_t path, std::uint64_t id, std::uint32_t period,
+                      Purpose purpose)
+{
+  Stream s(seed, path, id, period, purpose);
+  const std::uint32_t w0 = s.next_u32(), w1 = s.next_u32();
+  float value;
+  normal_attempt_f(w0, w1, value);
+  return value;
+}
+
 }  // namespace clvsim::rng

@@ -11,6 +11,7 @@
 #include "models/purchase/bg_nbd.h"
 #include "models/purchase/pareto_nbd.h"
 #include "models/purchase/sbg.h"
+#include "models/reference/kernel.h"
 #include "models/sim/block.h"
 #include "models/sim/kernel.h"
 #include "models/sim/segment_model.h"
@@ -138,6 +139,8 @@ struct Plan {
   int horizon = 0;
   std::size_t block_size = 4096;
   bool block_major = true;  //!< RunOptions::block_major
+  //! The period kernel of RunOptions::kernel (sim::simulate_period or reference::simulate_period).
+  void (*simulate_period)(Block&, const sim::PeriodContext&, std::span<TallyRow>) = &sim::simulate_period;
   std::vector<SegmentModel> segments;
   std::vector<double> segment_cumulative_share;
   std::vector<double> discount;  //!< delta^k, k = 0..horizon
@@ -580,7 +583,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       plan.workers.for_each_isolated(g0, g1, [&](std::size_t bi) {
         if (lazy_cohort) init_block(bi);
         for (std::size_t t = 0; t < uH; ++t)
-          sim::simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S], S));
+          plan.simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S], S));
         sim::flush_live(blocks[bi]);
         if (lazy_cohort) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
         if (release) blocks[bi].release_unread();
@@ -658,7 +661,7 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     const sim::PeriodContext ctx = period_context(t);
     if (n_major < blocks.size())
       plan.workers.for_each_isolated(n_major, blocks.size(), [&](std::size_t bi) {
-        sim::simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[(bi - n_major) * S], S));
+        plan.simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies[(bi - n_major) * S], S));
       });
     // Ordered merge: block 0, 1, 2, ... per segment (the block-major ones already in major_sum).
     std::vector<TallyRow> seg_sum(S, TallyRow{});
@@ -1116,6 +1119,7 @@ Results run(const Scenario& sc, const RunOptions& options)
 
   Plan plan = make_plan(sc, workers);
   plan.block_major = options.block_major;
+  if (options.kernel == Kernel::reference) plan.simulate_period = &reference::simulate_period;
   const auto specs = make_variants(sc);
   r.variants.resize(specs.size());
   for (std::size_t v = 0; v < specs.size(); ++v) {

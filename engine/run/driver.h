@@ -12,6 +12,12 @@
 
 namespace clvsim {
 
+//! Which kernel simulates a period of a block (docs/model.md §3.5): the fast one
+//! (models/sim/kernel.h) or the plain reference it is tested against
+//! (models/reference/kernel.h). Both give the same customers the same orders, churn,
+//! incidents and reviews; sums of money agree to ~1e-12 relative.
+enum class Kernel { fast, reference };
+
 struct RunOptions {
   int threads = 0;                 //!< 0 = all cores; 1 = in the calling thread, without starting oneTBB
   std::string command_line;        //!< recorded in the results
@@ -23,6 +29,7 @@ struct RunOptions {
   //! block through all periods in one task. false forces the period-by-period schedule: the
   //! results are bitwise the same (a test checks it); only the speed differs.
   bool block_major = true;
+  Kernel kernel = Kernel::fast;
 };
 
 //! Estimated peak memory of a run in bytes: customer state (at most ~80 bytes per customer, for the

@@ -13,6 +13,7 @@
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "engine/rng/vmath.h"
+#include "models/sim/orders.h"
 #include "models/sim/service.h"
 
 #include <algorithm>
@@ -142,12 +143,6 @@ void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t 
   }
 }
 
-namespace {
-//! An Exp(1) from a word, -log u, u in (0, 1) (23 bits): the clocks' initial values and
-//! the order clock's restarts.
-[[gnu::always_inline]] inline float clock_gap(std::uint32_t w) { return -rng::vmath::log_f(rng::word_uniform_f(w)); }
-}  // namespace
-
 void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids,
                  float* survival_clock, float* order_clock)
 {
@@ -218,162 +213,6 @@ namespace {
 // periods a clock is off by less than 6e-5 of one expected event: far below what any run
 // can resolve.
 constexpr std::size_t CHUNK = 4096;  //!< customers per batch, the default block (per-phase scratch in `Chunk`, ~460 KB of stack)
-
-//! Poisson(mean) by sequential-search inversion from the uniform u (mean < 10, p0 = e^-mean),
-//! in single precision; -1 when rounding left u above the whole pmf (then the caller
-//! restarts from its fallback stream).
-inline long poisson_inversion(float u, float mean, float p0)
-{
-  float p = p0;
-  long k = 0;
-  while (u > p) {
-    u -= p;
-    ++k;
-    p *= mean / static_cast<float>(k);
-    if (p == 0.0f) return -1;
-  }
-  return k;
-}
-
-//! Poisson(mean) for the orders of a customer-period: inversion from word 1 when mean < 10,
-//! otherwise (or on an inversion restart) from the customer's `orders` stream.
-inline std::uint32_t order_count(float u, float mean, float p0, const PeriodContext& ctx, std::uint64_t id)
-{
-  if (mean < 10.0f) {
-    const long k = poisson_inversion(u, mean, p0);
-    if (k >= 0) return static_cast<std::uint32_t>(k);
-  }
-  Stream os(ctx.seed, ctx.path, id, ctx.period, Purpose::orders);
-  return rng::poisson(os, static_cast<double>(mean));
-}
-
-
-//! Binomial(n, q) incidents among n orders: inversion from word 2 when q <= 1/2 and
-//! n q < 10 (BINV, as rng::binomial), otherwise (or on a restart) from the incidents stream.
-//! f0 = (1-q)^n = exp(n log1m_q), passed in by the caller (which has it already).
-inline std::uint32_t incident_count(double u, std::uint32_t n, double q, double f0, Stream& service)
-{
-  if (!(q > 0.0) || n == 0) return 0;
-  if (q <= 0.5 && static_cast<double>(n) * q < 10.0) {
-    double f = f0;
-    const double r = q / (1.0 - q);
-    std::uint32_t k = 0;
-    bool ok = true;
-    while (u > f) {
-      u -= f;
-      if (k == n || f == 0.0) {
-        ok = false;
-        break;
-      }
-      ++k;
-      f *= r * static_cast<double>(n - k + 1) / static_cast<double>(k);
-    }
-    if (ok) return k;
-  }
-  return rng::binomial(service, n, q);
-}
-
-//! Value of one order before multipliers (SPEC §3.3).
-inline double order_value(const SegmentModel& m, Stream& s, float nu)
-{
-  switch (m.spend) {
-  case SpendModel::gamma_gamma: return rng::gamma(s, m.p, nu);
-  case SpendModel::lognormal: return std::exp(nu + m.sigma * rng::normal(s));
-  case SpendModel::fixed: break;
-  }
-  return m.fixed_value;
-}
-
-//! Whether the n order values of a period may be drawn as one sum (see the layout above):
-//! gamma-gamma spend without compensation (which needs each incident order's value). With
-//! returns, the orders' return draws come first (as per order) and the sum is drawn over the
-//! n - r kept orders only: Gamma((n - r) p, nu), exact, as returned values are never used.
-inline bool aggregate_spend(const SegmentModel& m)
-{
-  return m.spend == SpendModel::gamma_gamma && m.compensation_ratio == 0.0;
-}
-
-//! Everything the orders of one customer in one period add up to.
-struct OrderSums {
-  double revenue = 0, revenue_repeat = 0, contribution = 0, cost_service = 0,
-         cost_fulfilment = 0, cost_loyalty = 0, incidents = 0, contacts = 0, delta_sat = 0;
-};
-
-//! One incident (SPEC §5.1-5.2): contacts until one resolves it; the last allowed contact
-//! escalates and always resolves it. Each waits Exponential(mean response time), each may
-//! be rude. Adds its cost and satisfaction change to `o`; `z` is the order's value.
-inline void incident(const SegmentModel& m, Stream& service, double z, OrderSums& o)
-{
-  int contacts = 1;
-  bool resolved = rng::bernoulli(service, m.first_contact_resolution);
-  while (!resolved && contacts < m.max_contacts) {
-    ++contacts;
-    resolved = rng::bernoulli(service, m.later_contact_resolution);
-  }
-  double wait_hours = 0;
-  int impolite = 0;
-  for (int c = 0; c < contacts; ++c) {
-    // Exponential(mean response time) by inversion; fma for one rounding (as fast_incidents)
-    wait_hours = std::fma(m.response_time_hours, -rng::vmath::log(service.uniform()), wait_hours);
-    if (m.impolite_probability > 0 && rng::bernoulli(service, m.impolite_probability)) ++impolite;
-  }
-  const double compensation = m.compensation_ratio * z;
-  const double service_cost = m.cost_per_contact * contacts + compensation;
-  o.incidents += 1;
-  o.contacts += contacts;
-  o.cost_service += service_cost;
-  o.contribution -= service_cost;
-  o.delta_sat += experience_delta(m.exp_base, m.exp_per_extra_contact, m.exp_per_log_wait,
-                                  m.exp_per_impolite_contact, m.exp_per_compensation_ratio,
-                                  contacts, wait_hours, impolite, m.compensation_ratio);
-}
-
-//! `n` orders of one customer with `k_inc` incidents among them (the first is the
-//! acquisition order when `first_is_acquisition`). With aggregate spend, `total` is the sum
-//! of the kept values, `returned` the number of returned orders and `first` the acquisition
-//! order's share of the total; otherwise values (and returns) are drawn
-//! here, one per order (SPEC §3.4, §5.1-5.2, §7).
-inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::uint64_t id,
-                         unsigned n, unsigned k_inc, bool first_is_acquisition,
-                         double basket_multiplier, bool member, float nu, bool aggregate,
-                         double total, double first, unsigned returned, Stream& service, OrderSums& o)
-{
-  const double per_order_fulfil = m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost;
-  o.delta_sat += m.order_satisfaction_bonus * n;
-  if (aggregate) {
-    const double kept = total * basket_multiplier;
-    o.revenue += kept;
-    o.revenue_repeat += first_is_acquisition ? (total - first) * basket_multiplier : kept;
-    const double gm = m.gross_margin * kept;
-    const double fulfil = per_order_fulfil * n + m.return_cost * returned;
-    const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
-    o.cost_fulfilment += fulfil;
-    o.cost_loyalty += reward;
-    o.contribution += gm - fulfil - reward;
-    o.delta_sat = std::fma(m.order_delta, static_cast<double>(n - k_inc), o.delta_sat);  // as fast_incidents
-    for (unsigned k = 0; k < k_inc; ++k) incident(m, service, 0.0, o);
-    return;
-  }
-  Stream values(ctx.seed, ctx.path, id, ctx.period, Purpose::order_values);
-  Stream returns(ctx.seed, ctx.path, id, ctx.period, Purpose::returns);
-  for (unsigned k = 0; k < n; ++k) {
-    const double z = order_value(m, values, nu) * basket_multiplier;
-    const bool returned = m.return_rate > 0 && rng::bernoulli(returns, m.return_rate);
-    const double kept = returned ? 0.0 : z;
-    o.revenue += kept;
-    if (!(first_is_acquisition && k == 0)) o.revenue_repeat += kept;
-    const double gm = m.gross_margin * kept;
-    const double fulfil = per_order_fulfil + (returned ? m.return_cost : 0.0);
-    // Loyalty rewards on kept member orders, net of breakage (SPEC §7).
-    const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
-    o.cost_fulfilment += fulfil;
-    o.cost_loyalty += reward;
-    o.contribution += gm - fulfil - reward;
-    if (k < k_inc) incident(m, service, z, o);
-    else o.delta_sat += m.order_delta;
-  }
-}
-
 
 //! Bernoulli(prob[k]) trials, n_trials[k] of them, for lanes k < n from the streams
 //! Stream(seed, path, id_k, period, purpose): trial o uses word o of the stream, as a scalar
@@ -459,13 +298,6 @@ struct SegParams {
   float one;  //!< 1, loaded rather than a literal: GCC turns `c ? x : 1.0f` into a branch
 };
 
-//! Satisfaction at the end of a period (SPEC §5.3, update_satisfaction in single precision):
-//! add the deltas, clamp to [0, 10], decay toward the initial mean.
-[[gnu::always_inline]] inline float end_satisfaction(float s, float delta, float mean0, float keep)
-{
-  return mean0 + (std::clamp(s + delta, 0.0f, 10.0f) - mean0) * keep;
-}
-
 //! The hazard multiplier hj and the frequency multiplier m (PLAIN: 1, no frequency effect
 //! anywhere) of a customer with metadata mt and satisfaction s at the end of the last period:
 //! SPEC §3.2 from satisfaction (§5.3), policies and marketing (§6.3-6.4) and loyalty (§7).
@@ -479,12 +311,12 @@ template <bool SINGLE, bool PLAIN>
   const float cs = SINGLE ? P0.cs : sp[g].cs, ref = SINGLE ? P0.ref : sp[g].ref, hm = SINGLE ? P0.hm : sp[g].hm,
               lh = SINGLE ? P0.lh : sp[g].lh, one = SINGLE ? P0.one : sp[g].one;
   const bool member = (LiveState::flags_of(mt) & MEMBER) != 0;
-  hj = rng::vmath::exp_f(cs * (ref - s)) * hm * (member ? lh : one);
+  hj = hazard_multiplier(cs, ref, s, hm, member ? lh : one);
   if constexpr (PLAIN) {
     m = 1.0f;
   } else {
     const float fs = SINGLE ? P0.fs : sp[g].fs, fm = SINGLE ? P0.fm : sp[g].fm, lf = SINGLE ? P0.lf : sp[g].lf;
-    m = rng::vmath::exp_f(fs * (s - ref)) * fm * (member ? lf : one);
+    m = frequency_multiplier(fs, ref, s, fm, member ? lf : one);
   }
 }
 
@@ -668,7 +500,7 @@ template <int S>
 [[gnu::always_inline]] inline std::uint32_t poisson_lane(float mean, std::uint32_t w1, float p0, int& unfinished)
 {
   const float w = rng::word_uniform_f(w1);
-  float u = mean < 10.0f ? w : 0.0f * w;  // u = 0: never above p, never moves
+  float u = mean < POISSON_INVERSION_MAX_MEAN ? w : 0.0f * w;  // u = 0: never above p, never moves
   float p = p0;
   std::uint32_t k = 0;
   // A lane that stops never moves again, so a moving lane has k = step: its divisor is the
@@ -678,7 +510,7 @@ template <int S>
   poisson_step_at<2>(u, p, k, mean);
   poisson_step_at<3>(u, p, k, mean);
   poisson_step_at<4>(u, p, k, mean);
-  unfinished = int(!(mean < 10.0f)) | int(u > p) | int(p == 0.0f);
+  unfinished = int(!(mean < POISSON_INVERSION_MAX_MEAN)) | int(u > p) | int(p == 0.0f);
   return k;
 }
 
@@ -881,7 +713,7 @@ template <bool SINGLE, bool CLASSIFY>
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t j = buyers[k];
     const double s = sat[j];
-    prob[k] = s >= 8.5 ? p_pro : (s >= 6.5 ? p_pas : p_det);
+    prob[k] = review_probability(s, p_pro, p_pas, p_det);
     list[k] = j;
     g_lo[k] = id_lo[j];
     count[k] = ord[k];
@@ -914,12 +746,10 @@ struct FastService {
 [[gnu::always_inline]] inline void one_incident_outcome(const FastService& f, double dn, float kept, std::uint32_t ret,
                                                         double nc, double d, double& contribution, double& ds)
 {
-  const double gm = f.margin * static_cast<double>(kept);
-  const double fulfil = f.per_order * dn + f.return_cost * static_cast<double>(ret);
-  contribution = gm - fulfil - 0.0;
-  contribution -= f.cost_per_contact * nc;
-  ds = f.bonus * dn;
-  ds = std::fma(f.order_delta, dn - 1.0, ds);
+  const double fulfil = fulfilment_cost(f.per_order, dn, f.return_cost, static_cast<double>(ret));
+  contribution = orders_contribution(f.margin, static_cast<double>(kept), fulfil, 0.0);
+  contribution -= incident_cost(f.cost_per_contact, nc, 0.0);
+  ds = orders_satisfaction_delta(f.bonus, f.order_delta, dn, 1.0);
   ds += d;
 }
 
@@ -987,7 +817,7 @@ struct FastService {
     const std::uint32_t o = o_r[r];
     const double dn = static_cast<double>(o);
     // incident_count: u > f0 (marked 2), so k >= 1; k = 1 iff u - f0 <= f0 (r_q n / 1)
-    const double f0 = rng::vmath::exp(dn * f.log1m_q);  // = f0_table[o] (same function, same argument)
+    const double f0 = incident_none_probability(o, f.log1m_q);  // = f0_table[o]
     const int one = int(marked_r[r] != 0) & int(rng::word_uniform(w2_r[r]) - f0 <= f0 * (f.r_q * dn / 1.0));
     // incident: contact 1 resolves (word 0) or is the last allowed; else contact 2 resolves
     // (word 1) or is the last allowed; more contacts are left to the per-buyer loop
@@ -1000,12 +830,9 @@ struct FastService {
     const double second = std::fma(f.response_time_hours, -rng::vmath::log(u3), first);
     const double wait = c1 ? first : second;
     const double nc = c1 ? 1.0 : 2.0;
-    // experience_delta without compensation (its last step adds 0)
-    double d = std::fma(-f.per_extra, nc - 1.0, f.base);
-    d = std::fma(-f.per_log_wait, rng::vmath::log1p(wait / 24.0), d);
     // one contact, courtesy from word 2 (only when impolite contacts are possible)
     const double rude = f.impolite > 0.0 && u2 < f.impolite ? 1.0 : 0.0;
-    d = std::fma(-f.per_impolite, rude, d);
+    const double d = experience_delta(f.base, f.per_extra, f.per_log_wait, f.per_impolite, 0.0, nc, wait, rude, 0.0);
     const int ok = one & (c1 | c2);
     // place_orders' aggregate branch with one incident
     const int acquisition = static_cast<int>(acq_r[r]);
@@ -1090,10 +917,8 @@ struct FastService {
       const double fourth = std::fma(f.response_time_hours, -rng::vmath::log(u7), wait);
       wait = c3 ? wait : fourth;
       const double nc = c3 ? 3.0 : 4.0;
-      // experience_delta without compensation, no impolite contact (as fast_incidents)
-      double d = std::fma(-f.per_extra, nc - 1.0, f.base);
-      d = std::fma(-f.per_log_wait, rng::vmath::log1p(wait / 24.0), d);
-      d = std::fma(-f.per_impolite, 0.0, d);
+      // no impolite contact, no compensation
+      const double d = experience_delta(f.base, f.per_extra, f.per_log_wait, f.per_impolite, 0.0, nc, wait, 0.0, 0.0);
       double contribution, ds;
       one_incident_outcome(f, dn, tot_l[q], ret_l[q], nc, d, contribution, ds);
       done_l[q] = static_cast<std::uint32_t>(c3 | c4);
@@ -1143,8 +968,7 @@ template <bool ONE_ACQ>
     const int acquisition = common & int(acq == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
     const float tk = tot[k];
     const float kept = common ? tk : 0.0f;
-    const double gm = margin * static_cast<double>(kept);
-    const double fulfil = per_order * orders + return_cost * returned;
+    const double fulfil = fulfilment_cost(per_order, orders, return_cost, returned);
     no += static_cast<std::int32_t>(orders);
     na += acquisition;
     nr += static_cast<std::int32_t>(returned);
@@ -1154,9 +978,9 @@ template <bool ONE_ACQ>
     // ONE_ACQ: every customer of the block was acquired in the same period, so the discount
     // factor is the same for all (a table lookup per lane is a gather GCC emulates)
     const double df = ONE_ACQ ? disc_one : disc[t - acq];
-    const float c = static_cast<float>(df * (gm - fulfil));
+    const float c = static_cast<float>(df * orders_contribution(margin, static_cast<double>(kept), fulfil, 0.0));
     cl[k] = common ? c : 0.0f;
-    dsk[k] = static_cast<float>(bonus * orders + od * orders);  // 0 for the others
+    dsk[k] = static_cast<float>(orders_satisfaction_delta(bonus, od, orders, 0.0));  // 0 for the others
   }
   n_orders = no;
   n_acquisitions = na;
@@ -1179,10 +1003,9 @@ struct EndCounts {
                dropped = 0;
   for (std::size_t j = 0; j < nc; ++j) {
     const int alive = int(state[j] == 1);
-    const float s = end_satisfaction(sat[j], dsat[j], mean0, keepf);
-    // nps_category(s) for s in [0, 10]: round(S) >= 9 iff S >= 8.5, >= 7 iff S >= 6.5.
-    const int pro = alive & int(s >= 8.5f);
-    const int pas = alive & int(s >= 6.5f) & int(s < 8.5f);
+    const float s = update_satisfaction<float>(sat[j], dsat[j], mean0, keepf);
+    const int pro = alive & int(is_promoter(s));
+    const int pas = alive & int(is_passive(s));
     const int member = alive & int((LiveState::flags_of(meta[j]) & MEMBER) != 0);
     dropped += int(state[j] == 2);
     alive_end += alive;
@@ -1219,7 +1042,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   bool plain_rate = true, reviews = false, period_costs = false;
   for (std::size_t g = 0; g < S; ++g) {
     const SegmentModel& m = ctx.segments[g];
-    log1m_q[g] = std::log1p(-std::min(m.incident_probability, 0.5));
+    log1m_q[g] = incident_log1m_q(m.incident_probability);
     sp[g] = {static_cast<float>(m.churn_sensitivity), static_cast<float>(m.frequency_sensitivity),
              static_cast<float>(m.reference), static_cast<float>(m.hazard_multiplier),
              static_cast<float>(m.frequency_multiplier), static_cast<float>(m.loyalty_hazard),
@@ -1246,7 +1069,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   thread_local double f0_log1m_q = 1.0;  // log(1 - q) of f0_table; 1 = none yet
   if (std::bit_cast<std::uint64_t>(f0_log1m_q) != std::bit_cast<std::uint64_t>(log1m_q[0])) {
     for (std::size_t n = 0; n < f0_table.size(); ++n) {
-      f0_table[n] = rng::vmath::exp(static_cast<double>(n) * log1m_q[0]);
+      f0_table[n] = incident_none_probability(static_cast<std::uint32_t>(n), log1m_q[0]);
       const std::uint64_t below = rng::words_at_most(f0_table[n]);
       none_last[n] = below > 0 ? static_cast<std::uint32_t>(below - 1) : 0u;
     }
@@ -1288,7 +1111,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
   Chunk c;
   // With simple_orders, buyer_lanes classifies the buyers for step 4 too (see Classify).
   std::uint32_t common_below = 0;  // the first n with n q >= 10 (64 if none below 64)
-  while (common_below < 64 && static_cast<double>(common_below) * m0.incident_probability < 10.0) ++common_below;
+  while (common_below < 64 && incident_inverts(common_below, m0.incident_probability)) ++common_below;
   const Classify cls{c.w2, none_last.data(), common_below, m0.incident_probability, fast_service};
   // Step 2 fuses the Poisson counts with buyer_lanes where the buyers are the candidates
   // (chunks without acquisitions), in the common case of step 4 without returns.
@@ -1754,13 +1577,13 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         const bool acquisition = LiveState::acq_of(mt) == t && !(LiveState::flags_of(mt) & EXISTING);
         const double kept = static_cast<double>(tot[k]);  // the batched total
         const double contacts = static_cast<double>(c.g_lo[r]);
-        const double service_cost = fsv.cost_per_contact * contacts + 0.0;
+        const double service_cost = incident_cost(fsv.cost_per_contact, contacts, 0.0);
         acc[T_ORDERS] += orders;
         acc[T_ORDERS_REPEAT] += orders - (acquisition ? 1 : 0);
         acc[T_REVENUE] += kept;
         acc[T_REVENUE_REPEAT] += acquisition ? 0.0 : kept;  // (one order when acquired)
         acc[T_COST_SERVICE] += 0.0 + service_cost;
-        acc[T_COST_FULFILMENT] += fsv.per_order * orders + fsv.return_cost * c.g_ret[k];
+        acc[T_COST_FULFILMENT] += fulfilment_cost(fsv.per_order, orders, fsv.return_cost, c.g_ret[k]);
         acc[T_COST_LOYALTY] += 0.0;
         acc[T_INCIDENTS] += 1.0;
         acc[T_CONTACTS] += contacts;
@@ -1805,10 +1628,8 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
       // No incident (the usual case) iff u <= (1-q)^n, the first step of incident_count.
       const double u_inc = rng::word_uniform(c.g_w2[k]);
       const double lq = log1m_q[g];
-      const double f0 = SINGLE && orders < 64 ? f0_table[orders] : rng::vmath::exp(static_cast<double>(orders) * lq);
-      const std::uint32_t k_inc =
-          q > 0.0 && !(u_inc <= f0 && q <= 0.5 && static_cast<double>(orders) * q < 10.0)
-              ? incident_count(u_inc, orders, q, f0, service) : 0u;
+      const double f0 = SINGLE && orders < 64 ? f0_table[orders] : incident_none_probability(orders, lq);
+      const std::uint32_t k_inc = incidents_of(u_inc, orders, q, f0, service);
       OrderSums o;
       place_orders(m, ctx, id, orders, k_inc, acquisition, basket, member, L.nu[i], aggregate_here, total,
                    first, c.g_ret[k], service, o);
@@ -1893,7 +1714,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           for (std::size_t k = 0; k < n_buyers; ++k) {
             const std::size_t j = c.buyers[k], i = c0 + j;
             const double s = sat[j];
-            const double review_p = s >= 8.5 ? p_pro : (s >= 6.5 ? p_pas : p_det);
+            const double review_p = review_probability(s, p_pro, p_pas, p_det);
             c.list[nr] = static_cast<std::uint32_t>(j);
             c.g_lo[nr] = L.id_lo[i];
             c.g_hi[nr] = L.id_hi[i];
@@ -1923,10 +1744,9 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         const std::size_t g = single ? 0 : LiveState::segment_of(meta[j]);
         const SegmentModel& m = ctx.segments[g];
         TallyRow& tally = SINGLE ? acc : tallies[g];
-        const float s = end_satisfaction(sat[j], c.delta_sat[j], static_cast<float>(m.initial_mean),
+        const float s = update_satisfaction<float>(sat[j], c.delta_sat[j], static_cast<float>(m.initial_mean),
                                          static_cast<float>(1.0 - m.decay));
-        // nps_category(s) for s in [0, 10]: round(S) >= 9 iff S >= 8.5, >= 7 iff S >= 6.5.
-        const int category = s >= 8.5f ? 1 : (s >= 6.5f ? 0 : -1);
+        const int category = nps_category(s);
         const unsigned orders = c.orders[j];
         // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in.
         const double review_p = category > 0 ? m.review_p_promoter

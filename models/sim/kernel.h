@@ -3,22 +3,13 @@
 //! draws of a new customer. Pure functions of (seed, path, customer id, period, purpose)
 //! and the block's own state: the kernel touches nothing outside its block and tallies.
 #include "models/sim/block.h"
+#include "models/sim/period.h"
 #include "models/sim/segment_model.h"
 
 #include <cstdint>
 #include <span>
 
 namespace clvsim::sim {
-
-//! What the kernel needs to know about the period it simulates.
-struct PeriodContext {
-  std::uint64_t seed = 0;
-  std::uint32_t path = 0;
-  std::uint32_t period = 0;
-  std::span<const SegmentModel> segments;
-  std::span<const double> discount;   //!< discount[k] = delta^k, k = 0..horizon
-  int loyal_min_orders = 3;
-};
 
 //! Latent traits of n new customers of segment `model` (ids[k] < 2^40), drawn in batches
 //! from the `traits` stream of each id (trait g on stream period g: 0 the order rate, 1 and

@@ -1,6 +1,8 @@
 #pragma once
-//! The service-to-satisfaction formulas (SPEC §5.2, §5.3, §6.1) as pure functions, shared by
-//! the kernel and the driver and unit-tested on their own.
+//! The service-to-satisfaction formulas (docs/model.md §5.2, §5.3, §6.1) as pure functions:
+//! the one copy of each, called by both kernels (models/reference/kernel.cpp and
+//! models/sim/kernel.cpp, scalar and in its vector loops) and by the driver, and unit-tested
+//! on their own. Templated on the number type where a kernel runs them in single precision.
 #include "engine/rng/vmath.h"
 
 #include <algorithm>
@@ -8,43 +10,81 @@
 
 namespace clvsim::sim {
 
-//! Satisfaction change of one incident (SPEC §5.2):
+//! Satisfaction (NPS scale) bounds.
+inline constexpr double SATISFACTION_MIN = 0.0, SATISFACTION_MAX = 10.0;
+//! NPS categories from round(S) for S in [0, 10]: round(S) >= 9 (promoter) iff S >= 8.5,
+//! round(S) >= 7 (passive or promoter) iff S >= 6.5 (round-half-up, as std::round).
+inline constexpr double PROMOTER_MIN = 8.5, PASSIVE_MIN = 6.5;
+
+//! Satisfaction change of one incident (docs/model.md §5.2):
 //! dS = base - per_extra_contact (contacts - 1) - per_log_wait ln(1 + wait_hours/24)
 //!      - per_impolite_contact impolite + per_compensation_ratio compensation_ratio.
 inline double experience_delta(double base, double per_extra_contact, double per_log_wait,
                                double per_impolite_contact, double per_compensation_ratio,
-                               int contacts, double total_wait_hours, int impolite,
+                               double contacts, double total_wait_hours, double impolite,
                                double compensation_ratio)
 {
   // Explicit fused multiply-adds: the same rounding wherever this is inlined, scalar or
-  // vectorised (the kernel computes it both ways and its paths must agree bitwise).
-  double d = std::fma(-per_extra_contact, static_cast<double>(contacts - 1), base);
+  // vectorised (the fast kernel runs it in its vector loops).
+  double d = std::fma(-per_extra_contact, contacts - 1.0, base);
   d = std::fma(-per_log_wait, rng::vmath::log1p(total_wait_hours / 24.0), d);
-  d = std::fma(-per_impolite_contact, static_cast<double>(impolite), d);
+  d = std::fma(-per_impolite_contact, impolite, d);
   return std::fma(per_compensation_ratio, compensation_ratio, d);
 }
 
-//! End-of-period satisfaction (SPEC §5.3): add the period's deltas, clamp to [0, 10], then
-//! decay toward the initial mean by the fraction `decay`.
-inline double update_satisfaction(double s, double delta, double initial_mean, double decay)
+//! End-of-period satisfaction (docs/model.md §5.3): add the period's deltas, clamp to
+//! [0, 10], then move toward the initial mean: mean + (S - mean) keep, keep = 1 - decay.
+template <class F>
+[[gnu::always_inline]] inline F update_satisfaction(F s, F delta, F mean, F keep)
 {
-  const double clamped = std::clamp(s + delta, 0.0, 10.0);
-  return initial_mean + (clamped - initial_mean) * (1.0 - decay);
+  return mean + (std::clamp(s + delta, F(SATISFACTION_MIN), F(SATISFACTION_MAX)) - mean) * keep;
 }
 
-//! NPS category of a satisfaction value: round(S) 9-10 promoter (+1), 7-8 passive (0),
-//! 0-6 detractor (-1).
-inline int nps_category(double s)
+//! Whether satisfaction s counts as a promoter (round(s) >= 9).
+template <class F>
+[[gnu::always_inline]] inline bool is_promoter(F s) { return s >= F(PROMOTER_MIN); }
+//! Whether satisfaction s counts as a passive (round(s) 7-8).
+template <class F>
+[[gnu::always_inline]] inline bool is_passive(F s) { return s >= F(PASSIVE_MIN) && s < F(PROMOTER_MIN); }
+
+//! NPS category of a satisfaction value in [0, 10]: promoter (+1), passive (0), detractor (-1).
+template <class F>
+[[gnu::always_inline]] inline int nps_category(F s)
 {
-  const double c = std::round(s);
-  return c >= 9 ? 1 : (c >= 7 ? 0 : -1);
+  return is_promoter(s) ? 1 : (s >= F(PASSIVE_MIN) ? 0 : -1);
 }
 
-//! Stars of a review written at satisfaction S: clamp(round(S/2), 1, 5) (SPEC §6.1).
+//! The review probability of a customer ending the period at satisfaction s: by its NPS
+//! category (docs/model.md §6.1).
+template <class F>
+[[gnu::always_inline]] inline double review_probability(F s, double p_promoter, double p_passive, double p_detractor)
+{
+  return is_promoter(s) ? p_promoter : (s >= F(PASSIVE_MIN) ? p_passive : p_detractor);
+}
+
+//! Stars of a review written at satisfaction S: clamp(round(S/2), 1, 5) (docs/model.md §6.1).
 inline double review_stars(double s) { return std::clamp(std::round(s / 2.0), 1.0, 5.0); }
 
-//! Shop rating after a period with `reviews` new reviews of mean `mean_stars` (SPEC §6.1):
-//! R_t = (1-w) R_{t-1} + w mean(stars), w = n/(n + memory_reviews); unchanged without reviews.
+//! Hazard multiplier of a customer at satisfaction s (docs/model.md §3.2, §5.3, §6.3-6.4, §7):
+//! exp(churn_sensitivity (reference - s)) x the policies' and marketing's multiplier x the
+//! loyalty member's (1 for non-members).
+template <class F>
+[[gnu::always_inline]] inline F hazard_multiplier(F churn_sensitivity, F reference, F s, F policies, F loyalty)
+{
+  return rng::vmath::exp_f(churn_sensitivity * (reference - s)) * policies * loyalty;
+}
+
+//! Frequency multiplier of a customer at satisfaction s (same sections):
+//! exp(frequency_sensitivity (s - reference)) x policies' and marketing's x the member's.
+template <class F>
+[[gnu::always_inline]] inline F frequency_multiplier(F frequency_sensitivity, F reference, F s, F policies, F loyalty)
+{
+  return rng::vmath::exp_f(frequency_sensitivity * (s - reference)) * policies * loyalty;
+}
+
+//! Shop rating after a period with `reviews` new reviews of mean `mean_stars` (docs/model.md
+//! §6.1): R_t = (1-w) R_{t-1} + w mean(stars), w = n/(n + memory_reviews); unchanged without
+//! reviews.
 inline double update_rating(double rating, double reviews, double mean_stars, double memory_reviews)
 {
   if (reviews <= 0) return rating;
@@ -52,7 +92,7 @@ inline double update_rating(double rating, double reviews, double mean_stars, do
   return (1.0 - w) * rating + w * mean_stars;
 }
 
-//! Conversion multiplier of paid acquisition from the rating (SPEC §6.1):
+//! Conversion multiplier of paid acquisition from the rating (docs/model.md §6.1):
 //! M = max(0.05, 1 + share_reading_reviews rating_sensitivity (R - reference_rating)).
 inline double conversion_multiplier(double rating, double share_reading_reviews,
                                     double rating_sensitivity, double reference_rating)

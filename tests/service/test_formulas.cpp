@@ -69,49 +69,50 @@ TEST(Experience, ThreeContactsThreeDaysAndARudeAgentTurnAPromoterIntoADetractor)
   EXPECT_NEAR(d, -5.886294361119891, TOL);
   // A promoter at S = 9.5 (round 10) ends the period at 7.5 + (9.5 - 5.886 - 7.5) * 0.9
   // = 7.5 - 3.886294361119891 * 0.9 = 4.002335074992098: round 4, a detractor.
-  const double s = update_satisfaction(9.5, d, 7.5, 0.1);
+  const double s = update_satisfaction(9.5, d, 7.5, 1.0 - 0.1);
   EXPECT_NEAR(s, 4.002335074992098, TOL);
   EXPECT_EQ(nps_category(9.5), 1);
   EXPECT_EQ(nps_category(s), -1);
   // Even the happiest customer (S = 10): 7.5 + (4.113705638880109 - 7.5) * 0.9
   // = 4.452335074992098, still a detractor.
-  EXPECT_NEAR(update_satisfaction(10.0, d, 7.5, 0.1), 4.452335074992098, TOL);
-  EXPECT_EQ(nps_category(update_satisfaction(10.0, d, 7.5, 0.1)), -1);
+  EXPECT_NEAR(update_satisfaction(10.0, d, 7.5, 1.0 - 0.1), 4.452335074992098, TOL);
+  EXPECT_EQ(nps_category(update_satisfaction(10.0, d, 7.5, 1.0 - 0.1)), -1);
   // The quick polite fix of a promoter keeps it a promoter: 9 + 0.5 -> 7.5 + 2 * 0.9 = 9.3.
-  EXPECT_NEAR(update_satisfaction(9.0, spec_default_delta(1, 0.0, 0, 0.0), 7.5, 0.1), 9.3, TOL);
+  EXPECT_NEAR(update_satisfaction(9.0, spec_default_delta(1, 0.0, 0, 0.0), 7.5, 1.0 - 0.1), 9.3, TOL);
   EXPECT_EQ(nps_category(9.3), 1);
 }
 
 // ---------------------------------------------------------------------------------------
 // Satisfaction state (SPEC §5.3): add, clamp to [0, 10], decay toward the initial mean
+// (update_satisfaction takes keep = 1 - decay)
 
 TEST(Satisfaction, AddsThenDecaysTowardTheMean)
 {
   // S = 8, +0.2 (an order without incident), decay 0.1 toward 7.5:
   // 7.5 + (8.2 - 7.5) * 0.9 = 8.13.
-  EXPECT_NEAR(update_satisfaction(8.0, 0.2, 7.5, 0.1), 8.13, TOL);
+  EXPECT_NEAR(update_satisfaction(8.0, 0.2, 7.5, 1.0 - 0.1), 8.13, TOL);
   // Below the mean it decays upward: S = 5, no delta: 7.5 - 2.5 * 0.9 = 5.25.
-  EXPECT_NEAR(update_satisfaction(5.0, 0.0, 7.5, 0.1), 5.25, TOL);
+  EXPECT_NEAR(update_satisfaction(5.0, 0.0, 7.5, 1.0 - 0.1), 5.25, TOL);
   // decay 0 keeps S + delta; decay 1 returns to the mean whatever happened.
-  EXPECT_NEAR(update_satisfaction(6.0, 1.25, 7.5, 0.0), 7.25, TOL);
-  EXPECT_NEAR(update_satisfaction(2.0, -1.0, 7.5, 1.0), 7.5, TOL);
+  EXPECT_NEAR(update_satisfaction(6.0, 1.25, 7.5, 1.0 - 0.0), 7.25, TOL);
+  EXPECT_NEAR(update_satisfaction(2.0, -1.0, 7.5, 1.0 - 1.0), 7.5, TOL);
   // At the mean with no delta S stays exactly put.
-  EXPECT_EQ(update_satisfaction(7.5, 0.0, 7.5, 0.1), 7.5);
+  EXPECT_EQ(update_satisfaction(7.5, 0.0, 7.5, 1.0 - 0.1), 7.5);
 }
 
 TEST(Satisfaction, ClampsBeforeDecaying)
 {
   // 9.5 + 2 = 11.5 clamps to 10 first, then decays: 7.5 + 2.5 * 0.9 = 9.75 (not 7.5 + 4 * 0.9 = 11.1).
-  EXPECT_NEAR(update_satisfaction(9.5, 2.0, 7.5, 0.1), 9.75, TOL);
+  EXPECT_NEAR(update_satisfaction(9.5, 2.0, 7.5, 1.0 - 0.1), 9.75, TOL);
   // 1 - 5 = -4 clamps to 0: 7.5 - 7.5 * 0.9 = 0.75 (not 7.5 - 11.5 * 0.9 = -2.85).
-  EXPECT_NEAR(update_satisfaction(1.0, -5.0, 7.5, 0.1), 0.75, TOL);
+  EXPECT_NEAR(update_satisfaction(1.0, -5.0, 7.5, 1.0 - 0.1), 0.75, TOL);
   // With no decay the clamp is the result.
-  EXPECT_EQ(update_satisfaction(9.0, 3.0, 7.5, 0.0), 10.0);
-  EXPECT_EQ(update_satisfaction(1.0, -3.0, 7.5, 0.0), 0.0);
+  EXPECT_EQ(update_satisfaction(9.0, 3.0, 7.5, 1.0 - 0.0), 10.0);
+  EXPECT_EQ(update_satisfaction(1.0, -3.0, 7.5, 1.0 - 0.0), 0.0);
   // The result always stays in [0, 10] when the mean does.
   for (double s = 0; s <= 10; s += 0.5)
     for (double d = -20; d <= 20; d += 2.5) {
-      const double u = update_satisfaction(s, d, 7.5, 0.3);
+      const double u = update_satisfaction(s, d, 7.5, 1.0 - 0.3);
       EXPECT_GE(u, 0.0);
       EXPECT_LE(u, 10.0);
     }

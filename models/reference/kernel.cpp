@@ -1,0 +1,400 @@
+#include "models/reference/kernel.h"
+
+#include "engine/rng/batch_samplers.h"
+#include "engine/rng/philox_batch.h"
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "engine/rng/vmath.h"
+#include "models/sim/orders.h"
+#include "models/sim/service.h"
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace clvsim::reference {
+
+using rng::Purpose;
+using rng::Stream;
+using scenarios::PurchaseModel;
+using sim::Block;
+using sim::LiveState;
+using sim::PeriodContext;
+using sim::SegmentModel;
+using sim::TallyRow;
+
+namespace {
+
+//! One live customer of a block in one period: where its state is, who it is, and what the
+//! period's parameters are for its segment.
+struct Customer {
+  Block& block;
+  std::size_t lane;          //!< index in block.live
+  std::uint64_t id;
+  const SegmentModel& m;
+  TallyRow& tally;
+  bool acquisition;          //!< this period is its acquisition period (it places its first order)
+  bool member;               //!< a loyalty member at the start of the period
+  std::uint32_t acquired;    //!< its acquisition period
+
+  LiveState& live() const { return block.live; }
+};
+
+//! Block 0 of the customer's `survival` stream of the period: the words that decide survival
+//! and orders (which word does what depends on the purchase model, docs/model.md §10), and
+//! word 2, the uniform that decides whether its orders have incidents.
+std::array<std::uint32_t, 4> survival_words(const PeriodContext& ctx, std::uint64_t id)
+{
+  Stream s(ctx.seed, ctx.path, id, ctx.period, Purpose::survival);
+  return {s.next_u32(), s.next_u32(), s.next_u32(), s.next_u32()};
+}
+
+//! How a customer ends step 2: churned before ordering (0), alive (1) or dropping out at the
+//! end of the period after its orders (2).
+enum class State { churned = 0, alive = 1, dropping_out = 2 };
+
+struct Survival {
+  State state = State::alive;
+  std::uint32_t orders = 0;
+};
+
+//! Step 1: the hazard and frequency multipliers from satisfaction at the end of the last
+//! period, policies, marketing and loyalty (docs/model.md §3.2, §5.3), in single precision.
+struct Multipliers {
+  float hazard = 1.0f, frequency = 1.0f;
+};
+
+Multipliers multipliers_of(const Customer& c)
+{
+  const SegmentModel& m = c.m;
+  const float s = c.live().sat[c.lane];
+  const float one = 1.0f;
+  return {sim::hazard_multiplier<float>(static_cast<float>(m.churn_sensitivity), static_cast<float>(m.reference), s,
+                                        static_cast<float>(m.hazard_multiplier),
+                                        c.member ? static_cast<float>(m.loyalty_hazard) : one),
+          sim::frequency_multiplier<float>(static_cast<float>(m.frequency_sensitivity), static_cast<float>(m.reference),
+                                           s, static_cast<float>(m.frequency_multiplier),
+                                           c.member ? static_cast<float>(m.loyalty_frequency) : one)};
+}
+
+//! Step 2, sbg_poisson: the customer's two clocks run down by the period's hazard and order
+//! rate (docs/model.md §3.2); it churns when the survival clock runs out, orders when the
+//! order clock does: 1 + Poisson(the rate-time left after the first arrival) orders, word 0
+//! inverting the count and word 1 restarting the clock. In its acquisition period it places
+//! the acquisition order and its clocks stand.
+Survival survive_sbg_poisson(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w,
+                             const PeriodContext& ctx)
+{
+  if (c.acquisition) return {State::alive, 1};
+  LiveState& L = c.live();
+  const std::size_t i = c.lane;
+  const float survival_left = L.sclock[i] + mu.hazard * L.churn[i];  // churn = log(1 - theta) <= 0
+  const float order_left = L.oclock[i] - L.lambda[i] * mu.frequency;
+  L.sclock[i] = survival_left;
+  L.oclock[i] = order_left;
+  if (!(survival_left > 0.0f)) return {State::churned, 0};
+  if (!(order_left <= 0.0f)) return {State::alive, 0};
+  const float left = -order_left;
+  const std::uint32_t later =
+      sim::order_count(rng::word_uniform_f(w[0]), left, rng::vmath::exp_f(-left), ctx, c.id);
+  L.oclock[i] = sim::clock_gap(w[1]);
+  return {State::alive, 1 + later};
+}
+
+//! Step 2, sbg: the subscriber renews with probability (1 - theta)^h (word 0) and then pays
+//! for the period (one order); in its acquisition period it pays its first period.
+Survival survive_sbg(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w)
+{
+  if (c.acquisition) return {State::alive, 1};
+  const float renew = rng::vmath::exp_f(mu.hazard * c.live().churn[c.lane]);
+  return rng::word_uniform_f(w[0]) < renew ? Survival{State::alive, 1} : Survival{State::churned, 0};
+}
+
+//! Step 2, bg_nbd: repeat orders arrive as a Poisson process with rate lambda m over the
+//! whole period (word 1 inverts the count); after each repeat order the customer drops out
+//! with probability p' = 1 - (1 - p)^h, the index of the first dropout geometric by
+//! inversion of word 0: orders = min(arrivals, that index), plus the acquisition order.
+Survival survive_bg_nbd(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w,
+                        const PeriodContext& ctx)
+{
+  const LiveState& L = c.live();
+  const std::size_t i = c.lane;
+  const float rate = L.lambda[i] * mu.frequency;
+  const float p0 = rng::vmath::exp_f(-rate);
+  const float u = rng::word_uniform_f(w[1]);
+  const std::uint32_t arrivals = u <= p0 ? 0u : sim::order_count(u, rate, p0, ctx, c.id);
+  std::uint32_t repeat = arrivals;
+  State state = State::alive;
+  if (arrivals > 0) {
+    const double p = L.churn[i], h = mu.hazard;
+    const double p_eff = h == 1.0 ? p : -std::expm1(h * std::log1p(-p));
+    std::uint32_t until_dropout = 1;
+    if (p_eff < 1.0) {  // geometric by inversion, as rng::geometric
+      const double k = std::floor(-rng::vmath::log(rng::word_uniform(w[0])) / -std::log1p(-p_eff));
+      until_dropout = k >= 4294967294.0 ? 4294967295u : static_cast<std::uint32_t>(k) + 1u;
+    }
+    if (until_dropout <= arrivals) {
+      repeat = until_dropout;
+      state = State::dropping_out;
+    }
+  }
+  return {state, repeat + (c.acquisition ? 1u : 0u)};
+}
+
+//! Step 2, pareto_nbd: an exponential lifetime with rate mu h (word 0); if it ends inside
+//! the period the customer orders only in the part it was alive (memoryless, so exact), its
+//! Poisson count inverted from word 1.
+Survival survive_pareto_nbd(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w,
+                            const PeriodContext& ctx)
+{
+  const LiveState& L = c.live();
+  const std::size_t i = c.lane;
+  const double death_rate = static_cast<double>(L.churn[i]) * mu.hazard;
+  double alive_fraction = 1.0;
+  State state = State::alive;
+  if (death_rate > 0) {
+    const double death = -rng::vmath::log(rng::word_uniform(w[0])) / death_rate;  // in periods
+    if (death < 1.0) {
+      alive_fraction = death;
+      state = State::dropping_out;
+    }
+  }
+  const float full_rate = L.lambda[i] * mu.frequency;
+  const float mean = static_cast<float>(full_rate * alive_fraction);
+  const float p0 = rng::vmath::exp_f(alive_fraction == 1.0 ? -full_rate : -mean);
+  const float u = rng::word_uniform_f(w[1]);
+  const std::uint32_t later = u <= p0 ? 0u : sim::order_count(u, mean, p0, ctx, c.id);
+  return {state, later + (c.acquisition ? 1u : 0u)};
+}
+
+Survival survive(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w,
+                 const PeriodContext& ctx)
+{
+  switch (c.m.model) {
+  case PurchaseModel::sbg_poisson: return survive_sbg_poisson(c, mu, w, ctx);
+  case PurchaseModel::sbg: return survive_sbg(c, mu, w);
+  case PurchaseModel::bg_nbd: return survive_bg_nbd(c, mu, w, ctx);
+  case PurchaseModel::pareto_nbd: return survive_pareto_nbd(c, mu, w, ctx);
+  }
+  return {};
+}
+
+//! Step 2's tallies: customers active in the period, churned at its start, and the ordering
+//! of loyal (kpi.loyal_min_orders or more orders before) and one-time customers at risk.
+void tally_survival(const Customer& c, const Survival& s, std::uint32_t prior_orders, const PeriodContext& ctx)
+{
+  const bool alive = s.state != State::churned;
+  c.tally[sim::T_ACTIVE] += alive ? 1.0 : 0.0;
+  c.tally[sim::T_CHURNED] += alive ? 0.0 : 1.0;
+  if (c.acquisition) return;
+  const double ordered = alive && s.orders > 0 ? 1.0 : 0.0;
+  if (prior_orders >= static_cast<std::uint32_t>(ctx.loyal_min_orders)) {
+    c.tally[sim::T_LOYAL_AT_RISK] += 1;
+    c.tally[sim::T_LOYAL_ORDERED] += ordered;
+  } else if (prior_orders == 1) {
+    c.tally[sim::T_ONETIME_AT_RISK] += 1;
+    c.tally[sim::T_ONETIME_ORDERED] += ordered;
+  }
+}
+
+//! Step 3: the costs of an active customer-period (marketing e-mails, loyalty membership;
+//! docs/model.md §6.4, §7), charged to its CLV.
+void period_costs(const Customer& c, const PeriodContext& ctx)
+{
+  const double marketing = c.m.marketing_cost_per_customer;
+  const double membership = c.member ? c.m.loyalty_cost_per_member : 0.0;
+  const double cost = marketing + membership;
+  if (cost == 0.0) return;
+  c.tally[sim::T_COST_MARKETING] += marketing;
+  c.tally[sim::T_COST_LOYALTY] += membership;
+  c.live().clv[c.lane] -= static_cast<float>(ctx.discount[ctx.period - c.acquired] * cost);
+}
+
+//! The order values of a buyer's n orders when they are one draw (sim::aggregate_spend):
+//! the returned orders first (one Bernoulli per order from the returns stream), then the
+//! kept orders' total Gamma((n - returned) p, 1) / nu from the order_values stream; an
+//! acquisition period with more than one order draws its first order's value and the rest's
+//! total apart (`first`), without returns.
+struct Spend {
+  bool aggregate = false;  //!< the values are a total (place_orders' aggregate form)
+  double total = 0, first = 0;
+  std::uint32_t returned = 0;
+};
+
+Spend draw_spend(const Customer& c, std::uint32_t n, const PeriodContext& ctx)
+{
+  Spend sp;
+  const SegmentModel& m = c.m;
+  if (!sim::aggregate_spend(m)) return sp;
+  const float nu = c.live().nu[c.lane];
+  const bool one_total = m.p > 0.0 && !(c.acquisition && n > 1);
+  if (one_total) {
+    if (m.return_rate > 0) {
+      Stream returns(ctx.seed, ctx.path, c.id, ctx.period, Purpose::returns);
+      for (std::uint32_t k = 0; k < n; ++k) sp.returned += rng::bernoulli(returns, m.return_rate) ? 1u : 0u;
+    }
+    const float shape = static_cast<float>(m.p * (n - sp.returned));
+    sp.total = rng::gamma_f(ctx.seed, ctx.path, c.id, ctx.period, Purpose::order_values, shape) / nu;
+    sp.aggregate = true;
+  } else if (!(m.return_rate > 0)) {
+    Stream values(ctx.seed, ctx.path, c.id, ctx.period, Purpose::order_values);
+    sp.first = rng::gamma(values, m.p, nu);
+    sp.total = sp.first + rng::gamma(values, m.p * (n - 1), nu);
+    sp.aggregate = true;
+  }
+  // (otherwise: an acquisition period with returns, whose values place_orders draws per order)
+  if (c.acquisition && n == 1) sp.first = sp.total;
+  return sp;
+}
+
+//! Step 4: a buyer's n orders: values, returns, incidents (word 2 of its survival block),
+//! contacts, costs and satisfaction (sim::place_orders), then its loyalty offer. Returns the
+//! period's satisfaction change.
+float place_orders(const Customer& c, std::uint32_t n, std::uint32_t incident_word, const PeriodContext& ctx)
+{
+  const SegmentModel& m = c.m;
+  LiveState& L = c.live();
+  const std::size_t i = c.lane;
+  const Spend sp = draw_spend(c, n, ctx);
+  Stream service(ctx.seed, ctx.path, c.id, ctx.period, Purpose::incidents);
+  const double f0 = sim::incident_none_probability(n, sim::incident_log1m_q(m.incident_probability));
+  const std::uint32_t incidents =
+      sim::incidents_of(rng::word_uniform(incident_word), n, m.incident_probability, f0, service);
+  const double tenure = static_cast<double>(ctx.period - c.acquired);
+  double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * tenure) : 1.0;
+  if (c.member) basket *= m.loyalty_basket;
+  sim::OrderSums o;
+  sim::place_orders(m, ctx, c.id, n, incidents, c.acquisition, basket, c.member, L.nu[i], sp.aggregate, sp.total,
+                    sp.first, sp.returned, service, o);
+  TallyRow& t = c.tally;
+  t[sim::T_ORDERS] += n;
+  t[sim::T_ORDERS_REPEAT] += n - (c.acquisition ? 1 : 0);
+  t[sim::T_REVENUE] += o.revenue;
+  t[sim::T_REVENUE_REPEAT] += o.revenue_repeat;
+  t[sim::T_GROSS_MARGIN] += m.gross_margin * o.revenue;
+  t[sim::T_COST_SERVICE] += o.cost_service;
+  t[sim::T_COST_FULFILMENT] += o.cost_fulfilment;
+  t[sim::T_COST_LOYALTY] += o.cost_loyalty;
+  t[sim::T_INCIDENTS] += o.incidents;
+  t[sim::T_CONTACTS] += o.contacts;
+  L.orders[i] += n;
+  L.revenue[i] += static_cast<float>(o.revenue);
+  L.clv[i] += static_cast<float>(ctx.discount[ctx.period - c.acquired] * o.contribution);
+  double delta = o.delta_sat;
+  // The loyalty offer: once, in the period of the eligible order (docs/model.md §7).
+  const std::uint8_t flags = L.flags(i);
+  if (m.loyalty && !c.member && !(flags & sim::OFFERED) && static_cast<int>(ctx.period) >= m.loyalty_start_period &&
+      L.orders[i] >= m.loyalty_eligible_after_orders) {
+    std::uint8_t now = static_cast<std::uint8_t>(flags | sim::OFFERED);
+    Stream offer(ctx.seed, ctx.path, c.id, ctx.period, Purpose::loyalty);
+    if (rng::bernoulli(offer, m.loyalty_enrollment_probability)) {
+      now = static_cast<std::uint8_t>(now | sim::MEMBER);
+      delta += m.loyalty_satisfaction_bonus;
+    }
+    L.set_flags(i, now);
+    c.block.flags[L.slot[i]] = now;
+  }
+  return static_cast<float>(delta);
+}
+
+//! Step 5: the reviews of the period's n orders, one Bernoulli per order from the reviews
+//! stream with the probability of the NPS category the customer ends the period in, each
+//! with stars clamp(round(S / 2), 1, 5) (docs/model.md §6.1).
+void write_reviews(const Customer& c, std::uint32_t n, float s, const PeriodContext& ctx)
+{
+  const double p = sim::review_probability(s, c.m.review_p_promoter, c.m.review_p_passive, c.m.review_p_detractor);
+  if (!(p > 0) || n == 0) return;
+  Stream reviews(ctx.seed, ctx.path, c.id, ctx.period, Purpose::reviews);
+  double written = 0;
+  for (std::uint32_t k = 0; k < n; ++k) written += rng::bernoulli(reviews, p) ? 1.0 : 0.0;
+  const double stars = sim::review_stars(s);
+  c.tally[sim::T_REVIEWS] += written;
+  c.tally[sim::T_STARS] += written * stars;
+  c.tally[sim::T_REVIEWS_NEGATIVE] += stars <= 2 ? written : 0.0;
+}
+
+//! Step 5: the customer's satisfaction at the end of the period, its reviews, and, if it
+//! stays, its NPS category and the referrals it will bring next period (docs/model.md §5.3,
+//! §6.1-6.2); a customer dropping out leaves.
+void end_period(const Customer& c, const Survival& s, float delta, const PeriodContext& ctx)
+{
+  const SegmentModel& m = c.m;
+  LiveState& L = c.live();
+  const std::size_t i = c.lane;
+  const float sat = sim::update_satisfaction<float>(L.sat[i], delta, static_cast<float>(m.initial_mean),
+                                                    static_cast<float>(1.0 - m.decay));
+  L.sat[i] = sat;
+  write_reviews(c, s.orders, sat, ctx);
+  if (s.state == State::dropping_out) {
+    c.tally[sim::T_CHURNED] += 1;
+    return;
+  }
+  const bool member = (L.flags(i) & sim::MEMBER) != 0;
+  c.tally[sim::T_ALIVE_END] += 1;
+  c.tally[sim::T_MEMBERS] += member ? 1.0 : 0.0;
+  const int category = sim::nps_category(sat);
+  c.tally[sim::T_PROMOTERS] += category > 0 ? 1.0 : 0.0;
+  c.tally[sim::T_PASSIVES] += category == 0 ? 1.0 : 0.0;
+  c.tally[sim::T_DETRACTORS] += category < 0 ? 1.0 : 0.0;
+  const double rate = category > 0 ? m.referral_promoter_rate : (category == 0 ? m.referral_passive_rate : 0.0);
+  if (rate > 0) c.tally[sim::T_REFERRAL_RATE] += rate * (member ? m.loyalty_referral : 1.0);
+}
+
+//! Step 6: a customer who left (churned or dropped out) is marked so, and its order count,
+//! CLV and revenue go to the block's public arrays.
+void leave(Block& b, std::size_t i)
+{
+  LiveState& L = b.live;
+  const std::uint8_t flags = static_cast<std::uint8_t>(L.flags(i) & ~sim::ALIVE);
+  L.set_flags(i, flags);
+  const std::uint32_t slot = L.slot[i];
+  b.flags[slot] = flags;
+  b.n_orders[slot] = L.orders[i];
+  b.clv[slot] = L.clv[i];
+  b.revenue[slot] = L.revenue[i];
+}
+
+//! One period of one customer: steps 1 to 5. Returns whether it leaves the live state.
+bool simulate_customer(const Customer& c, const PeriodContext& ctx)
+{
+  const std::uint32_t prior_orders = c.live().orders[c.lane];
+  const std::array<std::uint32_t, 4> words = survival_words(ctx, c.id);
+  const Multipliers mu = multipliers_of(c);
+  const Survival s = survive(c, mu, words, ctx);
+  tally_survival(c, s, prior_orders, ctx);
+  if (s.state == State::churned) return true;
+  period_costs(c, ctx);
+  const float delta = s.orders > 0 ? place_orders(c, s.orders, words[2], ctx) : 0.0f;
+  end_period(c, s, delta, ctx);
+  return s.state == State::dropping_out;
+}
+
+}  // namespace
+
+void simulate_period(Block& block, const PeriodContext& ctx, std::span<TallyRow> tallies)
+{
+  LiveState& L = block.live;
+  std::vector<std::uint32_t> leaving;
+  for (std::size_t i = 0; i < L.size(); ++i) {
+    const std::uint32_t meta = L.meta[i];
+    const std::uint32_t segment = LiveState::segment_of(meta);
+    const std::uint8_t flags = LiveState::flags_of(meta);
+    const std::uint32_t acquired = LiveState::acq_of(meta);
+    const Customer c{block,
+                     i,
+                     L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32),
+                     ctx.segments[segment],
+                     tallies[segment],
+                     acquired == ctx.period && !(flags & sim::EXISTING),
+                     (flags & sim::MEMBER) != 0,
+                     acquired};
+    if (simulate_customer(c, ctx)) {
+      leave(block, i);
+      leaving.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  L.fill_holes(leaving);
+}
+
+}  // namespace clvsim::reference

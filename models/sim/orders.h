@@ -1,0 +1,241 @@
+#pragma once
+//! What one customer's orders of one period add up to (docs/model.md §3.4, §5.1-5.2, §7): the
+//! order count's Poisson inversion, the incidents among the orders, each incident's contacts,
+//! waits and courtesy, and the money and satisfaction of the orders. The one copy of this
+//! arithmetic: the reference kernel (models/reference/kernel.cpp) and the fast kernel
+//! (models/sim/kernel.cpp), its per-buyer path and its vectorised common cases, call these
+//! functions, so the two kernels take the same decisions on the same random numbers.
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "engine/rng/vmath.h"
+#include "models/sim/period.h"
+#include "models/sim/segment_model.h"
+#include "models/sim/service.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace clvsim::sim {
+
+//! Inversions of the Poisson and binomial laws run while the mean is below this (then the
+//! sequential search stays short and its single-precision sums accurate); larger means use
+//! the exact samplers of engine/rng/samplers.h on a stream of their own.
+inline constexpr float POISSON_INVERSION_MAX_MEAN = 10.0f;
+
+//! An Exp(1) from a word, -log u, u in (0, 1) (23 bits): the sbg_poisson clocks' initial
+//! values and the order clock's restarts (docs/model.md §3.2).
+[[gnu::always_inline]] inline float clock_gap(std::uint32_t w) { return -rng::vmath::log_f(rng::word_uniform_f(w)); }
+
+//! Poisson(mean) by sequential-search inversion from the uniform u (mean < 10, p0 = e^-mean),
+//! in single precision; -1 when rounding left u above the whole pmf (then the caller
+//! restarts from its fallback stream).
+inline long poisson_inversion(float u, float mean, float p0)
+{
+  float p = p0;
+  long k = 0;
+  while (u > p) {
+    u -= p;
+    ++k;
+    p *= mean / static_cast<float>(k);
+    if (p == 0.0f) return -1;
+  }
+  return k;
+}
+
+//! Poisson(mean) for the orders of a customer-period: inversion of the uniform u (p0 =
+//! e^-mean) when mean < 10, otherwise (or on an inversion restart) the exact sampler on the
+//! customer's `orders` stream of the period.
+inline std::uint32_t order_count(float u, float mean, float p0, const PeriodContext& ctx, std::uint64_t id)
+{
+  if (mean < POISSON_INVERSION_MAX_MEAN) {
+    const long k = poisson_inversion(u, mean, p0);
+    if (k >= 0) return static_cast<std::uint32_t>(k);
+  }
+  rng::Stream os(ctx.seed, ctx.path, id, ctx.period, rng::Purpose::orders);
+  return rng::poisson(os, static_cast<double>(mean));
+}
+
+//! log(1 - q) of an incident probability q, the argument of incident_none_probability
+//! (q capped at 1/2, beyond which the inversion is not used).
+inline double incident_log1m_q(double q) { return std::log1p(-std::min(q, 0.5)); }
+
+//! (1 - q)^n = exp(n log(1 - q)), the probability that none of n orders has an incident.
+inline double incident_none_probability(std::uint32_t n, double log1m_q)
+{
+  return rng::vmath::exp(static_cast<double>(n) * log1m_q);
+}
+
+//! Whether incident_count inverts u (q <= 1/2 and n q < 10) rather than sampling its stream.
+inline bool incident_inverts(std::uint32_t n, double q)
+{
+  return q <= 0.5 && static_cast<double>(n) * q < static_cast<double>(POISSON_INVERSION_MAX_MEAN);
+}
+
+//! Binomial(n, q) incidents among n orders: inversion from u (word 2 of the customer's
+//! `survival` block; BINV, as rng::binomial) when incident_inverts, otherwise (or on a
+//! restart) from the incidents stream. f0 = incident_none_probability(n, log(1-q)).
+inline std::uint32_t incident_count(double u, std::uint32_t n, double q, double f0, rng::Stream& service)
+{
+  if (!(q > 0.0) || n == 0) return 0;
+  if (incident_inverts(n, q)) {
+    double f = f0;
+    const double r = q / (1.0 - q);
+    std::uint32_t k = 0;
+    bool ok = true;
+    while (u > f) {
+      u -= f;
+      if (k == n || f == 0.0) {
+        ok = false;
+        break;
+      }
+      ++k;
+      f *= r * static_cast<double>(n - k + 1) / static_cast<double>(k);
+    }
+    if (ok) return k;
+  }
+  return rng::binomial(service, n, q);
+}
+
+//! The number of incidents among a buyer's n orders: none when u <= (1-q)^n (the first step
+//! of incident_count, the common case), else incident_count.
+inline std::uint32_t incidents_of(double u, std::uint32_t n, double q, double f0, rng::Stream& service)
+{
+  if (!(q > 0.0)) return 0;
+  if (u <= f0 && incident_inverts(n, q)) return 0;
+  return incident_count(u, n, q, f0, service);
+}
+
+//! Value of one order before multipliers (docs/model.md §3.3).
+inline double order_value(const SegmentModel& m, rng::Stream& s, float nu)
+{
+  switch (m.spend) {
+  case scenarios::SpendModel::gamma_gamma: return rng::gamma(s, m.p, nu);
+  case scenarios::SpendModel::lognormal: return std::exp(nu + m.sigma * rng::normal(s));
+  case scenarios::SpendModel::fixed: break;
+  }
+  return m.fixed_value;
+}
+
+//! Whether the n order values of a period may be drawn as one sum Gamma(n p, nu) (exact: a
+//! sum of independent Gamma(p, nu)): gamma-gamma spend without compensation (which needs
+//! each incident order's value). With returns, the orders' return draws come first (as per
+//! order) and the sum is drawn over the n - r kept orders only, as returned values are never
+//! used.
+inline bool aggregate_spend(const SegmentModel& m)
+{
+  return m.spend == scenarios::SpendModel::gamma_gamma && m.compensation_ratio == 0.0;
+}
+
+//! Fulfilment cost of n orders, `returned` of them returned (docs/model.md §3.4): per order
+//! the fulfilment cost, shipping when the shop pays it and the same-day surcharge
+//! (`per_order`), per return its cost.
+inline double fulfilment_cost(double per_order, double n, double return_cost, double returned)
+{
+  return per_order * n + return_cost * returned;
+}
+
+//! Contribution of a customer's orders of a period before service costs (docs/model.md
+//! §3.4): gross margin on the kept revenue, less fulfilment and loyalty rewards.
+inline double orders_contribution(double gross_margin, double kept, double fulfilment, double reward)
+{
+  return gross_margin * kept - fulfilment - reward;
+}
+
+//! Satisfaction change of n orders of which `incidents` had an incident, before the
+//! incidents' own changes (docs/model.md §5.2, §6.3): the same-day bonus on every order and
+//! order_delta on each order without an incident.
+inline double orders_satisfaction_delta(double bonus, double order_delta, double n, double incidents)
+{
+  return std::fma(order_delta, n - incidents, bonus * n);
+}
+
+//! Cost of one incident (docs/model.md §5.1): its contacts and the compensation paid.
+inline double incident_cost(double cost_per_contact, double contacts, double compensation)
+{
+  return cost_per_contact * contacts + compensation;
+}
+
+//! Everything the orders of one customer in one period add up to.
+struct OrderSums {
+  double revenue = 0, revenue_repeat = 0, contribution = 0, cost_service = 0,
+         cost_fulfilment = 0, cost_loyalty = 0, incidents = 0, contacts = 0, delta_sat = 0;
+};
+
+//! One incident (docs/model.md §5.1-5.2): contacts until one resolves it; the last allowed
+//! contact escalates and always resolves it. Each waits Exponential(mean response time),
+//! each may be rude. Adds its cost and satisfaction change to `o`; `z` is the order's value.
+//! Draws from the incidents stream: a resolution uniform per contact, then per contact its
+//! wait and (when contacts can be impolite) its courtesy.
+inline void incident(const SegmentModel& m, rng::Stream& service, double z, OrderSums& o)
+{
+  int contacts = 1;
+  bool resolved = rng::bernoulli(service, m.first_contact_resolution);
+  while (!resolved && contacts < m.max_contacts) {
+    ++contacts;
+    resolved = rng::bernoulli(service, m.later_contact_resolution);
+  }
+  double wait_hours = 0;
+  int impolite = 0;
+  for (int c = 0; c < contacts; ++c) {
+    // Exponential(mean response time) by inversion, one rounding
+    wait_hours = std::fma(m.response_time_hours, -rng::vmath::log(service.uniform()), wait_hours);
+    if (m.impolite_probability > 0 && rng::bernoulli(service, m.impolite_probability)) ++impolite;
+  }
+  const double compensation = m.compensation_ratio * z;
+  const double service_cost = incident_cost(m.cost_per_contact, contacts, compensation);
+  o.incidents += 1;
+  o.contacts += contacts;
+  o.cost_service += service_cost;
+  o.contribution -= service_cost;
+  o.delta_sat += experience_delta(m.exp_base, m.exp_per_extra_contact, m.exp_per_log_wait,
+                                  m.exp_per_impolite_contact, m.exp_per_compensation_ratio,
+                                  static_cast<double>(contacts), wait_hours, static_cast<double>(impolite),
+                                  m.compensation_ratio);
+}
+
+//! `n` orders of one customer with `k_inc` incidents among them (the first is the
+//! acquisition order when `first_is_acquisition`), with the basket multiplier of growth and
+//! loyalty. With aggregate spend, `total` is the sum of the kept values, `returned` the
+//! number of returned orders and `first` the acquisition order's share of the total;
+//! otherwise values (and returns) are drawn here, one per order, from the customer's
+//! order_values and returns streams of the period (docs/model.md §3.4, §5.1-5.2, §7).
+inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::uint64_t id,
+                         unsigned n, unsigned k_inc, bool first_is_acquisition,
+                         double basket_multiplier, bool member, float nu, bool aggregate,
+                         double total, double first, unsigned returned, rng::Stream& service, OrderSums& o)
+{
+  const double per_order_fulfil = m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost;
+  if (aggregate) {
+    const double kept = total * basket_multiplier;
+    o.revenue += kept;
+    o.revenue_repeat += first_is_acquisition ? (total - first) * basket_multiplier : kept;
+    const double fulfil = fulfilment_cost(per_order_fulfil, n, m.return_cost, returned);
+    const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
+    o.cost_fulfilment += fulfil;
+    o.cost_loyalty += reward;
+    o.contribution += orders_contribution(m.gross_margin, kept, fulfil, reward);
+    o.delta_sat += orders_satisfaction_delta(m.order_satisfaction_bonus, m.order_delta, n, k_inc);
+    for (unsigned k = 0; k < k_inc; ++k) incident(m, service, 0.0, o);
+    return;
+  }
+  o.delta_sat += m.order_satisfaction_bonus * n;
+  rng::Stream values(ctx.seed, ctx.path, id, ctx.period, rng::Purpose::order_values);
+  rng::Stream returns(ctx.seed, ctx.path, id, ctx.period, rng::Purpose::returns);
+  for (unsigned k = 0; k < n; ++k) {
+    const double z = order_value(m, values, nu) * basket_multiplier;
+    const bool is_returned = m.return_rate > 0 && rng::bernoulli(returns, m.return_rate);
+    const double kept = is_returned ? 0.0 : z;
+    o.revenue += kept;
+    if (!(first_is_acquisition && k == 0)) o.revenue_repeat += kept;
+    const double fulfil = fulfilment_cost(per_order_fulfil, 1.0, m.return_cost, is_returned ? 1.0 : 0.0);
+    // Loyalty rewards on kept member orders, net of breakage (docs/model.md §7).
+    const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
+    o.cost_fulfilment += fulfil;
+    o.cost_loyalty += reward;
+    o.contribution += orders_contribution(m.gross_margin, kept, fulfil, reward);
+    if (k < k_inc) incident(m, service, z, o);
+    else o.delta_sat += m.order_delta;
+  }
+}
+
+}  // namespace clvsim::sim
