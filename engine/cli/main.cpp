@@ -2,9 +2,8 @@
 //! catches exceptions and maps them to exit codes: 0 ok, 1 internal error, 2 bad usage or
 //! invalid input, 3 I/O error, 130/143 interrupted.
 #include "engine/errors.h"
-#include "engine/malloc_tuning.h"
 #include "engine/io/console_summary.h"
-#include "engine/io/results_file.h"
+#include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"
 #include "engine/run/driver.h"
 #include "engine/stats/summary.h"
@@ -239,7 +238,6 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     // Refuse before simulating rather than after.
     if (std::filesystem::exists(output) && !force)
       throw InputError("error: results file '" + output + "' exists; use --force to overwrite");
-    io::require_hdf5_module();  // the HDF5 writer, loaded now: fail before simulating
   }
 
   std::string forecast_path;
@@ -269,7 +267,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
 
   if (!output.empty()) remember_tmp(g_tmp_results, output);
   if (!forecast_path.empty()) remember_tmp(g_tmp_forecast, forecast_path);
-  if (!output.empty()) io::save_results(results, output, force);
+  if (!output.empty()) io::write_results(results, output, force);
   if (!forecast_path.empty()) write_forecast(results.forecast, forecast_path);
   if (vm.count("json")) std::cout << io::to_json(results) << '\n';
   else {
@@ -318,7 +316,7 @@ int cmd_show(const std::vector<std::string>& args)
   if (!vm.count("results")) throw InputError("error: clvsim show: missing RESULTS.h5 (see 'clvsim show --help')");
   const std::string path = vm["results"].as<std::string>();
   if (!std::filesystem::exists(path)) throw IoError("error: cannot read results file '" + path + "': No such file or directory");
-  const Results results = io::load_results(path);
+  const Results results = io::read_results(path);
   if (vm.count("json")) std::cout << io::to_json(results) << '\n';
   else io::print_summary(results, std::cout);
   return 0;
@@ -373,7 +371,6 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
     for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p;
     throw InputError(all);
   }
-  io::require_hdf5_module();  // every scenario writes a results file
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw IoError("error: cannot create output directory '" + dir + "': " + ec.message());
@@ -389,7 +386,7 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
     bool have = false;
     if (!force && std::filesystem::exists(out)) {
       try {
-        results = io::load_results(out);
+        results = io::read_results(out);
         have = true;
         status = "skipped";
       } catch (const std::exception&) {
@@ -405,7 +402,7 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
       options.command_line = command_line;
       options.clvsim_version = VERSION;
       results = run(loaded[i], options);
-      io::save_results(results, out, true);
+      io::write_results(results, out, true);
     }
     auto mean = [&](const std::string& kpi) {
       const auto& p = results.variants.at(0).kpis.paths;
@@ -455,7 +452,6 @@ extern "C" void on_signal(int sig)
 
 int main(int argc, char** argv)
 {
-  clvsim::tune_malloc(argv);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   try {

@@ -2,7 +2,6 @@
 #include "engine/stats/select.h"
 
 #include "engine/errors.h"
-#include "engine/malloc_tuning.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "engine/run/history.h"
@@ -96,41 +95,6 @@ struct Workers {
     return serial ? 1 : static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
   }
 };
-
-//! Grows malloc's heap by about `bytes`, faults the new pages in on the workers in parallel,
-//! and frees it again: the tuning keeps freed memory (engine/malloc_tuning.h), so the block
-//! tasks that allocate from it next find it faulted in. Otherwise a task whose allocation
-//! grows the heap faults the new (huge) page in while it holds the arena's lock (the tuning
-//! asks for one arena), and the other workers' allocations wait: in a 10M-customer run on
-//! 2 threads, 67 waits of ~4.5 ms on the benchmark machine, a fifth of the run
-//! (bench/README.md §2, ninth round). Does nothing in serial runs or without the tuning.
-void prefault_heap(const Workers& workers, std::size_t bytes)
-{
-  if (workers.serial || !heap_is_kept()) return;
-  // Pieces just below the tuning's mmap threshold (32 MiB), so they come from the heap:
-  // allocating one writes malloc's headers at its ends, which faults those pages in here,
-  // serially, so the pieces are large. Their pages are faulted in by stripes, in parallel.
-  constexpr std::size_t PIECE = std::size_t{30} << 20, STRIPE = std::size_t{2} << 20, PAGE = 4096;
-  constexpr std::size_t STRIPES = PIECE / STRIPE;
-  bytes = std::min(bytes, KEEP_HEAP_BYTES / 4);  // the freed pieces must stay below the trim threshold
-  std::vector<char*> pieces;
-  pieces.reserve(bytes / PIECE + 1);
-  std::size_t last = PIECE;  // bytes of the last piece
-  for (std::size_t b = 0; b < bytes; b += PIECE) {
-    last = std::min(PIECE, bytes - b);
-    auto* p = static_cast<char*>(std::malloc(last));
-    if (p == nullptr) break;
-    pieces.push_back(p);
-  }
-  workers.for_each_isolated(std::size_t{0}, pieces.size() * STRIPES, [&](std::size_t k) {
-    const std::size_t piece = k / STRIPES, from = (k % STRIPES) * STRIPE;
-    const std::size_t to = std::min(from + STRIPE, piece + 1 == pieces.size() ? last : PIECE);
-    volatile char* p = pieces[piece];
-    for (std::size_t o = from; o < to; o += PAGE) p[o] = 0;
-  });
-  // Freed from the top down, the pieces merge into the heap's top chunk.
-  for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) std::free(*it);
-}
 
 //! The immutable work plan shared by all paths.
 struct Plan {
@@ -248,7 +212,7 @@ struct PathOutput {
   std::vector<std::map<std::string, double>> seg_path_kpis;
   //! The customers of histogram paths, in pieces: the blocks' own arrays (moved, not
   //! copied) when every customer is kept, else one piece of every stride-th customer
-  std::vector<std::vector<float>> clv_sample, revenue_sample;
+  std::vector<sim::Column<float>> clv_sample, revenue_sample;
   std::vector<double> existing_orders, existing_clv;         //!< per existing customer
 };
 
@@ -569,16 +533,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
     // A one-segment path reads only clv and revenue of the initial cohort's blocks afterwards
     // (the CLV sums and the sample below): their other arrays are freed when a block is done.
     const bool release = lazy_cohort && S == 1;
-    const std::size_t kept_bytes = release ? Block::KEPT_BYTES : Block::PUBLIC_BYTES;
     for (std::size_t g0 = 0; g0 < n_major; g0 += group) {
       const std::size_t g1 = std::min(n_major, g0 + group);
-      // The group's blocks allocate their public arrays (kept, or in part released) and live
-      // states (freed when a block is done, reused by the next one): fault that memory in
-      // first, in parallel. The extra byte per customer covers malloc's headers and rounding.
-      if (lazy_cohort)
-        prefault_heap(plan.workers, ((g1 - g0) * (kept_bytes + 1) +
-                                     plan.workers.concurrency() *
-                                         (Block::PUBLIC_BYTES - kept_bytes + Block::LIVE_BYTES + 1)) * B);
       rows.assign((g1 - g0) * uH * S, TallyRow{});
       plan.workers.for_each_isolated(g0, g1, [&](std::size_t bi) {
         if (lazy_cohort) init_block(bi);
@@ -765,8 +721,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
   // Every customer of a one-segment path without existing customers: the blocks' arrays
   // become the sample's pieces (nothing after this reads them)
   const bool move_blocks = keep_sample && stride == 1 && S == 1 && plan.existing.empty();
-  std::vector<float>* clv_piece = nullptr;
-  std::vector<float>* rev_piece = nullptr;
+  sim::Column<float>* clv_piece = nullptr;
+  sim::Column<float>* rev_piece = nullptr;
   if (keep_sample && !move_blocks) {
     clv_piece = &out.clv_sample.emplace_back();
     rev_piece = &out.revenue_sample.emplace_back();
@@ -993,9 +949,8 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   std::vector<double> sum_orders(E, 0.0), sum_orders2(E, 0.0), sum_clv(E, 0.0), sum_clv2(E, 0.0);
   const std::size_t V = variants.size();
   // [variant][path]: the path's sample pieces
-  std::vector<std::vector<std::vector<std::vector<float>>>> clv(
-      V, std::vector<std::vector<std::vector<float>>>(HISTOGRAM_PATHS)),
-      revenue(V, std::vector<std::vector<std::vector<float>>>(HISTOGRAM_PATHS));
+  using Samples = std::vector<std::vector<sim::Column<float>>>;  // [path][piece]
+  std::vector<Samples> clv(V, Samples(HISTOGRAM_PATHS)), revenue(V, Samples(HISTOGRAM_PATHS));
   constexpr int BATCH = 64;
   for (int batch = 0; batch < paths; batch += BATCH) {
     const int batch_end = std::min(paths, batch + BATCH);

@@ -17,6 +17,7 @@
 //!   live customer). Lane order is not creation order: no draw depends on it.
 //! push_back puts a new customer that is alive at the end of `live` (pushes happen between
 //! periods, after the kernel has removed the period's leavers).
+#include "engine/core/block_arena.h"
 #include "engine/rng/vmath.h"
 
 #include <algorithm>
@@ -26,6 +27,10 @@
 #include <vector>
 
 namespace clvsim::sim {
+
+//! One array of a block's customers, in the block arena (engine/core/block_arena.h).
+template <class T>
+using Column = core::ArenaVector<T>;
 
 enum CustomerFlag : std::uint8_t {
   ALIVE = 1,       //!< still a customer (not churned / dropped out)
@@ -39,20 +44,20 @@ enum CustomerFlag : std::uint8_t {
 //! Kernel state of the live customers of a block, structure of arrays; the customers who
 //! leave in a period are removed at its end (fill_holes).
 struct LiveState {
-  std::vector<std::uint32_t> slot;      //!< index of the customer in the block's public arrays
-  std::vector<std::uint32_t> id_lo;     //!< customer id bits 0-31 (Philox counter word 1)
-  std::vector<std::uint8_t> id_hi;      //!< customer id bits 32-39 (rng::id_high_bits)
-  std::vector<float> lambda;            //!< order rate per period
-  std::vector<float> p0;                //!< e^-lambda, the chance of no order at multiplier 1
-  std::vector<float> churn;             //!< log(1-theta) (sbg*), p (bg_nbd) or mu per period (pareto_nbd)
-  std::vector<float> nu;                //!< gamma-gamma nu, or the log of the median order value
-  std::vector<float> sat;               //!< satisfaction S at the end of the last period
-  std::vector<std::uint32_t> meta;      //!< acquisition period | segment << 16 | flags << 24
-  std::vector<std::uint32_t> orders;    //!< orders so far (the public n_orders, current here; see Block)
-  std::vector<float> clv;               //!< contribution so far (the public clv, current here)
-  std::vector<float> revenue;           //!< kept revenue so far (the public revenue, current here)
-  std::vector<float> sclock;            //!< sbg_poisson: hazard left before churning (see kernel.cpp)
-  std::vector<float> oclock;            //!< sbg_poisson: rate x time left before the next order
+  Column<std::uint32_t> slot;      //!< index of the customer in the block's public arrays
+  Column<std::uint32_t> id_lo;     //!< customer id bits 0-31 (Philox counter word 1)
+  Column<std::uint8_t> id_hi;      //!< customer id bits 32-39 (rng::id_high_bits)
+  Column<float> lambda;            //!< order rate per period
+  Column<float> p0;                //!< e^-lambda, the chance of no order at multiplier 1
+  Column<float> churn;             //!< log(1-theta) (sbg*), p (bg_nbd) or mu per period (pareto_nbd)
+  Column<float> nu;                //!< gamma-gamma nu, or the log of the median order value
+  Column<float> sat;               //!< satisfaction S at the end of the last period
+  Column<std::uint32_t> meta;      //!< acquisition period | segment << 16 | flags << 24
+  Column<std::uint32_t> orders;    //!< orders so far (the public n_orders, current here; see Block)
+  Column<float> clv;               //!< contribution so far (the public clv, current here)
+  Column<float> revenue;           //!< kept revenue so far (the public revenue, current here)
+  Column<float> sclock;            //!< sbg_poisson: hazard left before churning (see kernel.cpp)
+  Column<float> oclock;            //!< sbg_poisson: rate x time left before the next order
   bool wide_ids = false;                //!< some id_hi is non-zero (else id_hi is all zeros)
   int newest_acquisition = -1;          //!< the latest acquisition period of a new (not EXISTING) customer; -1: none
   int acq_min = 0x10000, acq_max = -1;  //!< the range of every customer's acquisition period (the meta field)
@@ -105,11 +110,11 @@ struct LiveState {
 };
 
 struct Block {
-  std::vector<std::uint8_t> segment;
-  std::vector<std::uint8_t> flags;
-  std::vector<std::uint32_t> n_orders;    //!< orders so far, the first (acquisition) one included
-  std::vector<float> clv;                 //!< contribution so far, discounted to the acquisition period
-  std::vector<float> revenue;             //!< kept revenue so far (undiscounted)
+  Column<std::uint8_t> segment;
+  Column<std::uint8_t> flags;
+  Column<std::uint32_t> n_orders;    //!< orders so far, the first (acquisition) one included
+  Column<float> clv;                 //!< contribution so far, discounted to the acquisition period
+  Column<float> revenue;             //!< kept revenue so far (undiscounted)
 
   LiveState live;  //!< the kernel's state of live customers (see the file comment)
 
@@ -126,9 +131,9 @@ struct Block {
   //! customer is of the initial cohort). The next block's arrays reuse the memory.
   void release_unread()
   {
-    std::vector<std::uint8_t>().swap(segment);
-    std::vector<std::uint8_t>().swap(flags);
-    std::vector<std::uint32_t>().swap(n_orders);
+    Column<std::uint8_t>().swap(segment);
+    Column<std::uint8_t>().swap(flags);
+    Column<std::uint32_t>().swap(n_orders);
   }
   void reserve(std::size_t n)
   {

@@ -1,6 +1,5 @@
 // The reproducibility contract of SPEC §10, tested bitwise: (a) identical results for any
 // thread count; (c) running 2N paths reproduces the first N paths exactly.
-#include "engine/malloc_tuning.h"
 #include "engine/run/driver.h"
 #include "scenarios/loader.h"
 
@@ -185,27 +184,14 @@ TEST(Reproducibility, BlockMajorRunInGroupsEqualsPeriodByPeriodRun)
 }
 
 // One segment and no existing customers: a block-major block of the initial cohort frees its
-// segment, flags and order counts when it is done (only CLV and revenue are read after), and
-// its memory is faulted in ahead, in parallel, when malloc keeps freed memory (the tuning of
-// engine/malloc_tuning.h, announced here through GLIBC_TUNABLES). The CLV sums, the initial
-// cohort's mean and the histogram must be those of the period-by-period run, which keeps
-// every array; with a channel, released and kept blocks mix in one path.
+// segment, flags and order counts when it is done (only CLV and revenue are read after). The
+// CLV sums, the initial cohort's mean and the histogram must be those of the period-by-period
+// run, which keeps every array; with a channel, released and kept blocks mix in one path.
 TEST(Reproducibility, OneSegmentBlockMajorRunEqualsPeriodByPeriodRun)
 {
   std::string one_segment = TOML;
   one_segment.erase(one_segment.find("[[segment]]"), one_segment.find("[[acquisition.channel]]") -
                                                          one_segment.find("[[segment]]"));
-  // GLIBC_TUNABLES as the tuned command has it, restored however the test ends
-  struct TunablesFor {
-    const char* saved = std::getenv("GLIBC_TUNABLES");
-    std::string saved_value = saved != nullptr ? saved : "";
-    TunablesFor() { ::setenv("GLIBC_TUNABLES", KEEP_HEAP_TUNABLE, 1); }
-    ~TunablesFor()
-    {
-      if (saved != nullptr) ::setenv("GLIBC_TUNABLES", saved_value.c_str(), 1);
-      else ::unsetenv("GLIBC_TUNABLES");
-    }
-  } tunables;
   for (const std::string& toml : {one_segment, one_segment.substr(0, one_segment.find("[[acquisition.channel]]"))}) {
     const auto a = run_with(toml, 2);
     const auto b = run_with(toml, 1, {}, /*block_major=*/false);
