@@ -106,7 +106,11 @@ void why_table(const Results& r, std::ostream& out)
   for (std::size_t first = 0; first < why.size(); first += PER_TABLE) {
     const std::size_t last = std::min(why.size(), first + PER_TABLE);
     out << std::string(INDENT, ' ') << left("line", NAME);
-    for (std::size_t k = first; k < last; ++k) out << cell(left(why[k].investment, COL - 1), COL);
+    for (std::size_t k = first; k < last; ++k) {
+      std::string name = printable(why[k].investment);  // right-aligned over its numbers
+      if (static_cast<int>(name.size()) > COL - 1) name = name.substr(0, static_cast<std::size_t>(COL - 2)) + "~";
+      out << cell(name, COL);
+    }
     out << '\n';
     // Every breakdown has the same lines, but "other" only where profit is not gross margin
     // minus the cost lines: it goes before delta_npv.
