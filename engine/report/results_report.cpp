@@ -193,20 +193,29 @@ std::string period_stats_dataset(Context& c, const std::vector<const VariantResu
   return c.page.dataset(j.take(), src.take());
 }
 
-//! Rows {<group_key>: name, label, path, value} of one per-path metric of several groups.
-std::string path_values_dataset(Context& c, const std::string& kind, const std::string& metric,
-                                const std::vector<std::pair<std::string, const std::vector<double>*>>& groups,
-                                const std::map<std::string, std::string>& labels, const std::string& equals)
+//! Rows {name, label} naming the panels of a faceted chart of per-path values: kept apart
+//! from the (many) value rows, which the chart joins to them by name.
+std::string labels_dataset(Context& c, const std::vector<std::pair<std::string, std::string>>& labels)
 {
   JsonWriter j;
   j.begin_array();
-  for (const auto& [name, values] : groups) {
-    const auto it = labels.find(name);
-    for (std::size_t p = 0; p < values->size(); ++p) {
-      j.begin_object().field("name", name).field("label", it == labels.end() ? name : it->second);
-      j.field("path", p).field("value", (*values)[p]).end_object();
-    }
-  }
+  for (const auto& [name, label] : labels) j.begin_object().field("name", name).field("label", label).end_object();
+  j.end_array();
+  JsonWriter src;
+  src.begin_object().field("kind", "panel_labels").end_object();
+  return c.page.dataset(j.take(), src.take());
+}
+
+//! Rows {name, path, value} of one per-path metric of several groups.
+std::string path_values_dataset(Context& c, const std::string& kind, const std::string& metric,
+                                const std::vector<std::pair<std::string, const std::vector<double>*>>& groups,
+                                const std::string& equals)
+{
+  JsonWriter j;
+  j.begin_array();
+  for (const auto& [name, values] : groups)
+    for (std::size_t p = 0; p < values->size(); ++p)
+      j.begin_object().field("name", name).field("path", p).field("value", (*values)[p]).end_object();
   j.end_array();
   JsonWriter src;
   src.begin_object().field("kind", kind).field("metric", metric).field("equals", equals).end_object();
@@ -523,7 +532,7 @@ void investments_section(Context& c)
   std::string& h = c.page.html();
   h += "<h2 id=\"investments\">Investments</h2>\n";
   std::vector<std::pair<std::string, const std::vector<double>*>> net, roi;
-  std::map<std::string, std::string> net_labels, roi_labels;
+  std::vector<std::pair<std::string, std::string>> net_labels, roi_labels;
   std::vector<std::string> names;
   for (const Comparison& cmp : r.comparisons) {
     const auto* n = find(cmp.paths, "net_npv");
@@ -533,30 +542,30 @@ void investments_section(Context& c)
     net.emplace_back(cmp.name, n);
     roi.emplace_back(cmp.name, q);
     const stats::Summary s = stats::summarize(*n);
-    net_labels[cmp.name] = cmp.name + ": mean " + signed_money(s.mean) + ", P(roi>0) = " + pct(io::share_positive(*q));
-    roi_labels[cmp.name] = cmp.name + ": median ROI " + pct(stats::summarize(*q).p50) + ", P(roi>0) = " + pct(io::share_positive(*q));
+    net_labels.emplace_back(cmp.name, cmp.name + ": mean " + signed_money(s.mean) + ", P(roi>0) = " + pct(io::share_positive(*q)));
+    roi_labels.emplace_back(cmp.name, cmp.name + ": median ROI " + pct(stats::summarize(*q).p50) + ", P(roi>0) = " +
+                                          pct(io::share_positive(*q)));
   }
   if (!names.empty()) {
     h += "<h3>Distributions across paths</h3>\n";
     std::vector<std::string> net_order, roi_order;
-    for (const auto& n : names) {
-      net_order.push_back(net_labels[n]);
-      roi_order.push_back(roi_labels[n]);
-    }
+    for (const auto& [n, l] : net_labels) net_order.push_back(l);
+    for (const auto& [n, l] : roi_labels) roi_order.push_back(l);
     const std::string net_data =
-        path_values_dataset(c, "comparison_paths", "net_npv", net, net_labels, "/comparisons/<name>/paths/net_npv [path]");
+        path_values_dataset(c, "comparison_paths", "net_npv", net, "/comparisons/<name>/paths/net_npv [path]");
     JsonWriter d;
-    d.begin_object().field("kind", "histogram").field("data", net_data).field("facet", "label");
+    d.begin_object().field("kind", "histogram").field("data", net_data).field("labels", labels_dataset(c, net_labels));
+    d.field("facet", "label");
     d.key("order").raw(json_string_array(net_order));
     d.field("title", "Net NPV per investment" + c.in_currency()).field("x_title", "Net NPV" + c.in_currency());
     d.field("x_format", "money").key("zero_rule").boolean(true);
     d.end_object();
     c.page.chart(d.take(), "Net NPV of each investment on each path (paths per bin; one panel per investment, on one "
                            "scale). Right of the red line the investment earns more than it costs.");
-    const std::string roi_data =
-        path_values_dataset(c, "comparison_paths", "roi", roi, roi_labels, "/comparisons/<name>/paths/roi [path]");
+    const std::string roi_data = path_values_dataset(c, "comparison_paths", "roi", roi, "/comparisons/<name>/paths/roi [path]");
     JsonWriter e;
-    e.begin_object().field("kind", "histogram").field("data", roi_data).field("facet", "label");
+    e.begin_object().field("kind", "histogram").field("data", roi_data).field("labels", labels_dataset(c, roi_labels));
+    e.field("facet", "label");
     e.key("order").raw(json_string_array(roi_order));
     e.field("title", "Return on investment (net NPV / cost NPV)").field("x_title", "ROI (%)");
     e.field("x_format", "share").key("zero_rule").boolean(true);
@@ -572,6 +581,7 @@ void investments_section(Context& c)
     JsonWriter j;
     j.begin_array();
     std::vector<std::string> order;
+    std::vector<std::pair<std::string, std::string>> labels;
     for (const io::PairwiseComparison& pc : c.pairs) {
       const bool swap = pc.p_b_better > pc.p_a_better;
       const std::string& a = swap ? pc.b : pc.a;
@@ -580,13 +590,15 @@ void investments_section(Context& c)
       std::string verdict = a + " beats " + b + " on " + pct(win) + " of paired paths";
       if (pc.p_tie > 0) verdict += " (tied on " + pct(pc.p_tie) + ")";
       const std::string label = pc.a + " − " + pc.b + ": " + verdict;
+      const std::string name = std::to_string(labels.size());  // the pair's index
       order.push_back(label);
+      labels.emplace_back(name, label);
       h += "<tr><td>" + esc(pc.a + " − " + pc.b) + "</td><td class=\"text\">" + esc(verdict) + "</td>" +
            num_cell(signed_money(pc.summary.mean), pc.summary.mean, true) +
            num_cell(signed_money(pc.summary.p05), pc.summary.p05, true) +
            num_cell(signed_money(pc.summary.p95), pc.summary.p95, true) + "</tr>\n";
       for (std::size_t p = 0; p < pc.difference.size(); ++p)
-        j.begin_object().field("a", pc.a).field("b", pc.b).field("label", label).field("path", p).field("value", pc.difference[p]).end_object();
+        j.begin_object().field("name", name).field("a", pc.a).field("b", pc.b).field("path", p).field("value", pc.difference[p]).end_object();
     }
     j.end_array();
     h += "</table>\n";
@@ -595,7 +607,8 @@ void investments_section(Context& c)
     src.field("computed_from", "/comparisons/<a>/paths/net_npv - /comparisons/<b>/paths/net_npv [path]").end_object();
     const std::string data = c.page.dataset(j.take(), src.take());
     JsonWriter d;
-    d.begin_object().field("kind", "histogram").field("data", data).field("facet", "label");
+    d.begin_object().field("kind", "histogram").field("data", data).field("labels", labels_dataset(c, labels));
+    d.field("facet", "label");
     d.key("order").raw(json_string_array(order));
     d.field("title", "Difference in net NPV on the same path" + c.in_currency());
     d.field("x_title", "Net NPV of the first minus the second" + c.in_currency()).field("x_format", "money");

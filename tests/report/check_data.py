@@ -209,6 +209,10 @@ def check(data, f):
                 for k in ("mean", "p05", "p50", "p95"):
                     if not close(r[k], s[k], float(np.max(np.abs(a - b))) if a.size else 1.0):
                         fail(f"{where}: {r['investment']}/{r['segment']} {k} = {r[k]}, recomputed {s[k]}")
+        elif kind == "panel_labels":
+            for r in rows:
+                if not r["label"].startswith(str(r["name"])) and " beats " not in r["label"]:
+                    fail(f"{where}: label {r['label']!r} does not name {r['name']!r}")
         else:
             fail(f"{where}: unknown kind of data set; teach check_data.py where its numbers come from")
     return counts

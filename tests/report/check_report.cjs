@@ -66,7 +66,10 @@ async function main() {
         const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };
         const marks = svg ? svg.querySelectorAll('.mark-rect path, .mark-area path, .mark-line path, .mark-rule line, .mark-symbol path, .mark-rect, .mark-area, .mark-line').length : 0;
         const titles = svg ? Array.from(svg.querySelectorAll('.role-axis-title text')).map((t) => t.textContent.trim()).filter((t) => t) : [];
-        return { id: c.id, kind: c.kind, svg: !!svg, width: box.width, height: box.height, marks: marks, axisTitles: titles };
+        // Text a person should never read: a missing field or a failed join shows as these.
+        const junk = svg ? Array.from(svg.querySelectorAll('text')).map((t) => t.textContent.trim())
+          .filter((t) => t === 'null' || t === 'undefined' || t === 'NaN' || t.includes('undefined')) : [];
+        return { id: c.id, kind: c.kind, svg: !!svg, width: box.width, height: box.height, marks: marks, axisTitles: titles, junk: junk };
       });
       return {
         rendered: Number(document.body.getAttribute('data-charts-rendered')),
@@ -84,6 +87,7 @@ async function main() {
       else if (c.marks === 0) problems.push(c.id + ' (' + c.kind + '): no marks drawn');
       // Every chart has a quantitative axis with a title (units are in the titles).
       if (c.svg && c.axisTitles.length === 0) problems.push(c.id + ' (' + c.kind + '): no axis title');
+      if (c.junk.length) problems.push(c.id + ' (' + c.kind + '): shows ' + JSON.stringify(c.junk));
     }
     if (args.dataOut) fs.writeFileSync(args.dataOut, JSON.stringify(result.data));
     if (args.screenshot) await page.screenshot({ path: args.screenshot, fullPage: true });

@@ -108,6 +108,8 @@
     if (c.facet) {
       return titled({
         data: { name: c.data },
+        // panel names from the small labels data set, joined by name
+        transform: c.labels ? [{ lookup: 'name', from: { data: { name: c.labels }, key: 'name', fields: ['label'] } }] : [],
         facet: { row: { field: c.facet, type: 'nominal', sort: c.order, header: { title: null, labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontSize: 12, labelFontWeight: 'bold' } } },
         spec: { width: c.width || 640, height: c.height || 80, layer: layers },
         resolve: { scale: { y: 'independent' } }
@@ -328,7 +330,7 @@
       return Promise.resolve();
     }
     var spec = build(c);
-    spec.datasets = datasets([c.data].concat(c.markers ? [c.markers] : []));
+    spec.datasets = datasets([c.data, c.markers, c.labels]);
     spec.config = CONFIG;
     spec.background = 'white';
     spec.padding = 8;
