@@ -272,8 +272,9 @@ void decision_table(Context& c)
     } else {
       h += "<td></td><td></td><td></td><td></td>";
     }
-    h += num_cell(roi ? pct(io::share_positive(*roi)) : "-");
-    h += num_cell(roi ? pct(stats::summarize(*roi).p50) : "-");
+    const bool has_roi = roi && stats::summarize(*roi).n > 0;  // no own cost: no ROI
+    h += num_cell(has_roi ? pct(io::share_positive(*roi)) : "n/a (no own cost)");
+    h += num_cell(has_roi ? pct(stats::summarize(*roi).p50) : "-");
     std::string pb = "-";
     if (payback) {
       const double m = io::payback_median(*payback);
@@ -533,24 +534,28 @@ void investments_section(Context& c)
   h += "<h2 id=\"investments\">Investments</h2>\n";
   std::vector<std::pair<std::string, const std::vector<double>*>> net, roi;
   std::vector<std::pair<std::string, std::string>> net_labels, roi_labels;
-  std::vector<std::string> names;
   for (const Comparison& cmp : r.comparisons) {
     const auto* n = find(cmp.paths, "net_npv");
     const auto* q = find(cmp.paths, "roi");
     if (!n || !q) continue;
-    names.push_back(cmp.name);
-    net.emplace_back(cmp.name, n);
-    roi.emplace_back(cmp.name, q);
     const stats::Summary s = stats::summarize(*n);
-    net_labels.emplace_back(cmp.name, cmp.name + ": mean " + signed_money(s.mean) + ", P(roi>0) = " + pct(io::share_positive(*q)));
-    roi_labels.emplace_back(cmp.name, cmp.name + ": median ROI " + pct(stats::summarize(*q).p50) + ", P(roi>0) = " +
-                                          pct(io::share_positive(*q)));
+    // An investment without an own cost has no ROI (NaN on every path): no ROI panel.
+    const bool has_roi = stats::summarize(*q).n > 0;
+    if (s.n > 0) {
+      net.emplace_back(cmp.name, n);
+      net_labels.emplace_back(cmp.name, cmp.name + ": mean " + signed_money(s.mean) +
+                                            (has_roi ? ", P(roi>0) = " + pct(io::share_positive(*q)) : ", no own cost"));
+    }
+    if (has_roi) {
+      roi.emplace_back(cmp.name, q);
+      roi_labels.emplace_back(cmp.name, cmp.name + ": median ROI " + pct(stats::summarize(*q).p50) + ", P(roi>0) = " +
+                                            pct(io::share_positive(*q)));
+    }
   }
-  if (!names.empty()) {
+  if (!net.empty()) {
     h += "<h3>Distributions across paths</h3>\n";
-    std::vector<std::string> net_order, roi_order;
+    std::vector<std::string> net_order;
     for (const auto& [n, l] : net_labels) net_order.push_back(l);
-    for (const auto& [n, l] : roi_labels) roi_order.push_back(l);
     const std::string net_data =
         path_values_dataset(c, "comparison_paths", "net_npv", net, "/comparisons/<name>/paths/net_npv [path]");
     JsonWriter d;
@@ -562,6 +567,10 @@ void investments_section(Context& c)
     d.end_object();
     c.page.chart(d.take(), "Net NPV of each investment on each path (paths per bin; one panel per investment, on one "
                            "scale). Right of the red line the investment earns more than it costs.");
+  }
+  if (!roi.empty()) {
+    std::vector<std::string> roi_order;
+    for (const auto& [n, l] : roi_labels) roi_order.push_back(l);
     const std::string roi_data = path_values_dataset(c, "comparison_paths", "roi", roi, "/comparisons/<name>/paths/roi [path]");
     JsonWriter e;
     e.begin_object().field("kind", "histogram").field("data", roi_data).field("labels", labels_dataset(c, roi_labels));
@@ -658,14 +667,23 @@ void sensitivity_section(Context& c)
     const std::string data = c.page.dataset(j.take(), src.take());
     const std::string metric = dot == std::string::npos ? s.output : s.output.substr(dot + 1);
     h += "<h3>" + esc(s.output) + "</h3>\n";
-    JsonWriter d;
-    d.begin_object().field("kind", "tornado").field("data", data).field("title", "Tornado: " + s.output + c.in_currency());
-    const std::string what = metric == "net_npv" ? "net NPV" : metric == "npv_profit" ? "NPV of profit" : words(metric);
-    d.field("x_title", "Mean " + what + " over the paths" + c.in_currency()).field("x_format", chart_format(metric)).end_object();
-    c.page.chart(d.take(), "The black line is the mean over all paths.");
-    JsonWriter e;
-    e.begin_object().field("kind", "spearman").field("data", data).field("title", "Spearman rank correlation with " + s.output).end_object();
-    c.page.chart(e.take(), "");
+    const auto finite = [](const std::vector<double>& v) { return stats::summarize(v).n > 0; };
+    if (!finite(s.tornado_low) && !finite(s.tornado_high) && !finite(s.spearman)) {
+      h += "<p class=\"note\">No finite sensitivity of this output (it is not defined on any path).</p>\n";
+      continue;
+    }
+    if (finite(s.tornado_low) || finite(s.tornado_high)) {
+      JsonWriter d;
+      d.begin_object().field("kind", "tornado").field("data", data).field("title", "Tornado: " + s.output + c.in_currency());
+      const std::string what = metric == "net_npv" ? "net NPV" : metric == "npv_profit" ? "NPV of profit" : words(metric);
+      d.field("x_title", "Mean " + what + " over the paths" + c.in_currency()).field("x_format", chart_format(metric)).end_object();
+      c.page.chart(d.take(), "The black line is the mean over all paths.");
+    }
+    if (finite(s.spearman)) {
+      JsonWriter e;
+      e.begin_object().field("kind", "spearman").field("data", data).field("title", "Spearman rank correlation with " + s.output).end_object();
+      c.page.chart(e.take(), "");
+    }
   }
 }
 

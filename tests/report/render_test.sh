@@ -6,7 +6,7 @@
 # `report` of the same results draw the same numbers, and `export --csv` reads in pandas.
 #
 # usage: render_test.sh CASE CLVSIM SOURCE_DIR SHARED_DATA
-#   CASE: default | board | fit | survival
+#   CASE: default | board | edge | fit | survival
 set -euo pipefail
 case_name=$1 clvsim=$2 src=$3 shared=${CLVSIM_SHARED_DATA:-$4}
 work=$(mktemp -d "${TMPDIR:-/tmp}/clvsim-report-test.XXXXXX")
@@ -73,6 +73,16 @@ assert list(sens.columns) == ["output", "parameter", "spearman", "tornado_low", 
 assert len(sens) == sum(len(f["sensitivity"][o]["parameter"]) for o in f.get("sensitivity", {}))
 print("export: pandas reads", len(pp), "+", len(per), "+", len(cmp), "+", len(sens), "rows equal to the file")
 PYEOF
+    ;;
+  edge)
+    # Two paths, no sweep, and an investment without an own cost (no ROI on any path): the
+    # charts that have nothing to show are left out, the others draw without a warning.
+    sed -e 's/^one_time_cost = 6000.0/one_time_cost = 0.0/' -e 's/^cost_per_period = 300.0/cost_per_period = 0.0/' \
+      -e '/^\[sweep\]/,$d' "$src/tests/report/board_case.toml" > "$work/edge.toml"
+    grep -q '^cost_per_period = 0.0' "$work/edge.toml"
+    "$clvsim" run "$work/edge.toml" --paths 2 --quiet -o "$work/r.h5" --report "$work/edge.html" > /dev/null
+    render "$work/edge.html" --min-charts 8 --data-out "$work/edge.json"
+    $PY "$src/tests/report/check_data.py" "$work/edge.json" "$work/r.h5"
     ;;
   fit)
     log="$shared/cdnow_sample.csv"
