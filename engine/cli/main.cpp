@@ -1,10 +1,12 @@
 //! clvsim command line (SPEC §12): parse -> load -> run -> write. The one place that
 //! catches exceptions and maps them to exit codes: 0 ok, 1 internal error, 2 bad usage or
 //! invalid input, 3 I/O error, 130/143 interrupted.
+#include "engine/cli/report_commands.h"
 #include "engine/errors.h"
 #include "engine/io/console_summary.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"
+#include "engine/report/output_file.h"
 #include "engine/run/driver.h"
 #include "engine/stats/summary.h"
 #include "models/fit/fit_command.h"
@@ -46,6 +48,8 @@ const char* MAIN_USAGE =
     "  run [SCENARIO]     simulate a scenario (the built-in default when none is given)\n"
     "  validate SCENARIO  check a scenario and print it resolved; runs nothing\n"
     "  show RESULTS.h5    print the summary of an existing results file\n"
+    "  report RESULTS.h5  write a self-contained HTML report with charts (-o FILE.html)\n"
+    "  export RESULTS.h5  write the results as tidy CSV files (--csv DIR)\n"
     "  fit LOG.csv        calibrate purchase and spend models from a transaction log\n"
     "  batch FILE...      run many scenarios into --out-dir, skipping complete results\n\n"
     "options:\n"
@@ -59,6 +63,7 @@ const char* MAIN_USAGE =
 // async-signal-safe) so an interrupted run leaves nothing behind.
 char g_tmp_results[4096] = {0};
 char g_tmp_forecast[4096] = {0};
+char g_tmp_report[4096] = {0};
 
 void remember_tmp(char (&slot)[4096], const std::string& output)
 {
@@ -212,6 +217,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       ("json", "print one JSON document instead of the summary table")
       ("quiet,q", "no progress on stderr")
       ("customer-forecast", po::value<std::string>(), "write the per-customer forecast of population.history customers to this CSV")
+      ("report", po::value<std::string>(), "write a self-contained HTML report with charts to this file")
       ("max-memory", po::value<std::string>(), "refuse runs estimated to need more memory (e.g. 8G, 500M; default: the machine's memory)")
       ("kernel", po::value<std::string>()->default_value("fast"),
        "fast | reference: the period kernel; reference is the plain per-customer model the fast one is tested against (same results, slower)")
@@ -248,6 +254,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     if (std::filesystem::exists(forecast_path) && !force)
       throw InputError("error: forecast file '" + forecast_path + "' exists; use --force to overwrite");
   }
+  const std::string report_path = vm.count("report") ? vm["report"].as<std::string>() : "";
+  if (!report_path.empty()) report::check_output_path(report_path, force, "report file");
   const double limit = vm.count("max-memory") ? parse_size(vm["max-memory"].as<std::string>())
                                               : physical_memory_bytes();
   const double need = estimate_memory_bytes(scenario, threads);
@@ -269,10 +277,16 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (!forecast_path.empty()) remember_tmp(g_tmp_forecast, forecast_path);
   if (!output.empty()) io::write_results(results, output, force);
   if (!forecast_path.empty()) write_forecast(results.forecast, forecast_path);
+  std::size_t report_charts = 0;
+  if (!report_path.empty()) {
+    remember_tmp(g_tmp_report, report_path);
+    report_charts = cli::write_results_report(results, report_path, scenarios::describe(scenario), output);
+  }
   if (vm.count("json")) std::cout << io::to_json(results) << '\n';
   else {
     io::print_summary(results, std::cout);
     if (!output.empty()) std::cout << "\nresults written to " << output << '\n';
+    if (!report_path.empty()) std::cout << "report written to " << report_path << " (" << report_charts << " charts)\n";
   }
   return 0;
 }
@@ -445,6 +459,7 @@ extern "C" void on_signal(int sig)
 {
   if (g_tmp_results[0]) unlink(g_tmp_results);
   if (g_tmp_forecast[0]) unlink(g_tmp_forecast);
+  if (g_tmp_report[0]) unlink(g_tmp_report);
   _exit(sig == SIGINT ? 130 : 143);
 }
 
@@ -475,7 +490,9 @@ int main(int argc, char** argv)
     if (command == "show") return cmd_show(args);
     if (command == "fit") return fit::run_fit_command(args, std::cout, std::cerr);
     if (command == "batch") return cmd_batch(args, join_command_line(argc, argv));
-    std::cerr << "error: unknown command '" << command << "' (commands: run, validate, show, fit, batch; see 'clvsim --help')\n";
+    if (command == "report") return cli::cmd_report(args);
+    if (command == "export") return cli::cmd_export(args);
+    std::cerr << "error: unknown command '" << command << "' (commands: run, validate, show, report, export, fit, batch; see 'clvsim --help')\n";
     return 2;
   } catch (const InputError& e) {
     std::cerr << e.what() << '\n';

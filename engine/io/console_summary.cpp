@@ -420,6 +420,7 @@ void print_summary(const Results& r, std::ostream& out)
   if (!full) variants_table(out, r);
   if (!r.variants.empty()) period_table(out, r.variants.front(), r);
   comparisons_table(out, r);
+  print_decisions(r, out);
   sensitivity_table(out, r);
 }
 

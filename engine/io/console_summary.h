@@ -27,4 +27,10 @@ std::string format_value(double value, KpiKind kind);
 //! inputs that matter most (|Spearman|). Empty sections are skipped.
 void print_summary(const Results& results, std::ostream& out);
 
+//! The decision tables that follow the investments in print_summary (decisions.h): net NPV
+//! p05..p95 and P(net > 0) per investment, "A beats B on X% of paired paths" for every pair,
+//! and where each investment's net NPV comes from (revenue, cost of goods, gross margin, each
+//! cost line, investment cost). Nothing without comparisons.
+void print_decisions(const Results& results, std::ostream& out);
+
 }  // namespace clvsim::io

@@ -7,6 +7,7 @@
 #include <limits>
 #include <span>
 
+#include "engine/io/decisions.h"
 #include "engine/stats/summary.h"
 
 namespace clvsim::io {
@@ -60,6 +61,29 @@ public:
       indent();
     }
     out_ += '}';
+  }
+  void begin_array()
+  {
+    out_ += '[';
+    first_.push_back(true);
+  }
+  void end_array()
+  {
+    const bool empty = first_.back();
+    first_.pop_back();
+    if (!empty) {
+      out_ += '\n';
+      indent();
+    }
+    out_ += ']';
+  }
+  //! Starts an array element (the separator and indentation a key would get).
+  void element()
+  {
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+    out_ += '\n';
+    indent();
   }
   void key(const std::string& k)
   {
@@ -188,10 +212,46 @@ void kpis(Json& j, const KpiTable& t)
   }
 }
 
+//! comparisons.<c>.why.<line>.{mean,sd,se,p05,p50,p95}: the NPV of the change of each
+//! line against the baseline (decisions.h), from revenue down to net_npv.
+void why_json(Json& j, const WhyBreakdown& w)
+{
+  j.key("why");
+  j.begin_object();
+  for (const WhyLine& l : w.lines) {
+    j.key(l.name);
+    summary(j, l.paths);
+  }
+  j.end_object();
+}
+
+//! pairwise: [{a, b, metric, p_a_better, p_b_better, p_tie, difference: {...}}], every pair
+//! of comparisons on the same paths.
+void pairwise_json(Json& j, const std::vector<PairwiseComparison>& pairs)
+{
+  j.key("pairwise");
+  j.begin_array();
+  for (const PairwiseComparison& pc : pairs) {
+    j.element();
+    j.begin_object();
+    j.key("a"); j.string(pc.a);
+    j.key("b"); j.string(pc.b);
+    j.key("metric"); j.string(pc.metric);
+    j.key("p_a_better"); j.number(pc.p_a_better);
+    j.key("p_b_better"); j.number(pc.p_b_better);
+    j.key("p_tie"); j.number(pc.p_tie);
+    j.key("difference");
+    summary(j, pc.difference);
+    j.end_object();
+  }
+  j.end_array();
+}
+
 }  // namespace
 
 std::string to_json(const Results& r)
 {
+  const std::vector<WhyBreakdown> why = why_breakdowns(r);
   Json j;
   j.begin_object();
   j.key("clvsim_version"); j.string(r.clvsim_version);
@@ -262,9 +322,13 @@ std::string to_json(const Results& r)
                                         static_cast<double>(it->second.size()));
       j.end_object();
     }
+    for (const WhyBreakdown& w : why)
+      if (w.investment == c.name) why_json(j, w);
     j.end_object();
   }
   j.end_object();
+
+  pairwise_json(j, pairwise_comparisons(r));
 
   j.key("sensitivity");
   j.begin_object();

@@ -13,7 +13,11 @@ namespace clvsim::io {
 //!   variants.<v>.segments.<s>.<per-path kpi>.{...},
 //!   comparisons.<c>.<metric>.{mean,sd,se,p05,p50,p95} for every per-path metric but
 //!   payback_period, comparisons.<c>.p_roi_positive, comparisons.<c>.payback_period.{p50,
-//!   p_never}, sensitivity.<output>.<parameter>.{spearman,tornado_low,tornado_high}.
+//!   p_never}, comparisons.<c>.why.<line>.{mean,sd,se,p05,p50,p95} (the NPV of the change
+//!   of revenue, cost of goods, gross margin and each cost line against the baseline, down
+//!   to net_npv: decisions.h), pairwise[] {a, b, metric, p_a_better, p_b_better, p_tie,
+//!   difference.{...}} for every pair of comparisons on paired paths,
+//!   sensitivity.<output>.<parameter>.{spearman,tornado_low,tornado_high}.
 //! Numbers are shortest round-trip decimals; NaN and infinities are null.
 std::string to_json(const Results& results);
 

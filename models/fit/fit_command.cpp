@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "engine/errors.h"
+#include "engine/report/output_file.h"
 #include "models/fit/dates.h"
+#include "models/fit/fit_html.h"
 #include "models/fit/fit_models.h"
 #include "models/fit/report.h"
 #include "models/fit/summary.h"
@@ -52,6 +54,8 @@ po::options_description visible_options()
        "write a scenario fragment for `clvsim run` (and, without --summary-out, the summary as <stem>_customers.csv)")
       ("force", po::bool_switch(), "overwrite existing output files")
       ("json", po::bool_switch(), "print one JSON document instead of the tables")
+      ("report", po::value<std::string>()->value_name("FILE.html"),
+       "write a self-contained HTML report: parameters in words, calibration and holdout charts, P(alive)")
       ("horizon", po::value<std::string>()->value_name("N"),
        "simulation.horizon of the fragment, in its periods (default 52 weeks or 12 months)")
       ("survival", po::value<std::string>()->value_name("FILE.csv"),
@@ -184,6 +188,17 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   if (toml_out && summary_out && fs::absolute(*toml_out).lexically_normal() == fs::absolute(*summary_out).lexically_normal())
     throw InputError(usage_error("-o and --summary-out name the same file " + *toml_out));
 
+  const auto report_out = get("report");
+  if (report_out) report::check_output_path(*report_out, force, "report file");
+  std::string command_line = "clvsim fit";
+  for (const auto& a : args) command_line += " " + a;
+  const auto write_report = [&](const CollapsedSummary* data, const FitReport& r) {
+    if (!report_out) return;
+    const FitHtml html = fit_report_html(r, data, command_line);
+    report::write_text_atomically(*report_out, html.html, "report file");
+    err << "report written to " << *report_out << " (" << html.charts << " charts)\n";
+  };
+
   FitReport report;
 
   if (survival) {
@@ -206,6 +221,7 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
       const std::string text = scenario_fragment(report, fo);
       write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
     }
+    write_report(nullptr, report);
     return 0;
   }
 
@@ -272,7 +288,7 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
       report.holdout.push_back({f->model, expected, static_cast<double>(summary.holdout_transactions)});
     }
   }
-  if (!json) {
+  if (!json || report_out) {
     report.tracking = track(summary, purchase);
     for (std::size_t m = 0; m < purchase.size(); ++m)
       if (!std::isfinite(report.tracking->expected[m].back()))
@@ -300,6 +316,7 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     const std::string text = scenario_fragment(report, fo);
     write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
   }
+  write_report(&data, report);
   return 0;
 }
 
