@@ -2,6 +2,7 @@
 //! runs of the reference benchmark model (SPEC §15-16). Items are nominal customer-periods,
 //! N x H, as the numpy peer counts them (shared/perf/numpy_peer.py), so the rates compare.
 //! Run: clvsim_bench --benchmark_filter='Kernel|EndToEnd' --benchmark_out=kernel.json
+#include "scenarios/segment_model.h"
 #include "engine/run/driver.h"
 #include "models/sim/kernel.h"
 #include "models/sim/segment_model.h"
@@ -74,7 +75,7 @@ void kernel(benchmark::State& state, const char* purchase, bool block_major = fa
 {
   const auto sc = scenarios::load_string(reference_toml(purchase), "bench.toml", ".");
   const std::vector<sim::SegmentModel> segments = {
-      sim::SegmentModel::from(sc.segments.front().behaviour, sc.simulation.period)};
+      scenarios::segment_model(sc.segments.front().behaviour, sc.simulation.period)};
   const int H = sc.simulation.horizon_periods;
   const double delta = std::pow(1.0 + sc.base.economics.discount_rate_annual, -(365.25 / 12) / 365.25);
   std::vector<double> discount(static_cast<std::size_t>(H) + 1);

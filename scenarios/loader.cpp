@@ -3,7 +3,7 @@
 //! problem is collected with its position and reported together in one InputError.
 #include "scenarios/loader.h"
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "scenarios/keys.h"
 
 #include <toml++/toml.h>

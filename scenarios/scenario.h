@@ -3,6 +3,8 @@
 //! scenarios/loader.cpp sees raw TOML; everything downstream reads these structs, which
 //! it may assert on but never re-validates. Units are in the names; money is in
 //! `economics.currency`; rates are per `purchase.time_unit` unless the name says otherwise.
+#include "models/kinds.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,18 +12,13 @@
 
 namespace clvsim::scenarios {
 
-enum class Period { week, month };
-enum class TimeUnit { day, week, month, year };
-enum class PurchaseModel { bg_nbd, pareto_nbd, sbg_poisson, sbg };
-enum class SpendModel { gamma_gamma, lognormal, fixed };
-
-//! Length in days: week = 7, month = 365.25/12, year = 365.25 (SPEC §2).
-double days_in(TimeUnit unit);
-double days_in(Period period);
-const char* to_string(Period period);
-const char* to_string(TimeUnit unit);
-const char* to_string(PurchaseModel model);
-const char* to_string(SpendModel model);
+// The model kinds, defined by the models below this layer (models/kinds.h).
+using models::Period;
+using models::PurchaseModel;
+using models::SpendModel;
+using models::TimeUnit;
+using models::days_in;
+using models::to_string;
 
 //! [simulation]
 struct Simulation {

@@ -2,7 +2,7 @@
 //! catches exceptions and maps them to exit codes: 0 ok, 1 internal error, 2 bad usage or
 //! invalid input, 3 I/O error, 130/143 interrupted.
 #include "engine/cli/report_commands.h"
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "engine/io/console_summary.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/report/csv_export.h"
 #include "engine/report/output_file.h"

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "engine/stats/summary.h"
 
 namespace clvsim::io {

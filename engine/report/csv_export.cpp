@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <span>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "engine/io/json_summary.h"
 #include "engine/report/output_file.h"
 #include "engine/stats/summary.h"

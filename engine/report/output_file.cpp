@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 
 namespace clvsim::report {
 

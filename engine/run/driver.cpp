@@ -1,7 +1,8 @@
 #include "engine/run/driver.h"
+#include "scenarios/segment_model.h"
 #include "engine/stats/select.h"
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "engine/run/history.h"
@@ -161,7 +162,7 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
   plan.period_years = period_days / 365.25;
   double cum = 0;
   for (const auto& seg : sc.segments) {
-    plan.segments.push_back(SegmentModel::from(seg.behaviour, sc.simulation.period));
+    plan.segments.push_back(scenarios::segment_model(seg.behaviour, sc.simulation.period));
     cum += seg.share;
     plan.segment_cumulative_share.push_back(cum);
     if (seg.behaviour.purchase.model != sc.segments.front().behaviour.purchase.model)

@@ -1,6 +1,6 @@
 #include "engine/run/history.h"
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 
 #include <cerrno>
 #include <charconv>

@@ -1,5 +1,6 @@
 #include "engine/run/variants.h"
 
+#include "scenarios/segment_model.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "scenarios/keys.h"
@@ -240,7 +241,7 @@ VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
       }
       double cum = 0;
       for (const auto& seg : setup->scenario.segments) {
-        setup->segments.push_back(sim::SegmentModel::from(seg.behaviour, setup->scenario.simulation.period));
+        setup->segments.push_back(scenarios::segment_model(seg.behaviour, setup->scenario.simulation.period));
         cum += seg.share;
         setup->segment_cumulative_share.push_back(cum);
       }

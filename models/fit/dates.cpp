@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 
 namespace clvsim::fit {
 

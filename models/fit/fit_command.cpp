@@ -15,7 +15,7 @@
 #include <boost/program_options.hpp>
 #include <unistd.h>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "engine/report/output_file.h"
 #include "models/fit/dates.h"
 #include "models/fit/fit_html.h"

@@ -9,7 +9,7 @@
 #include <limits>
 #include <numeric>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "models/fit/bg_nbd_likelihood.h"
 #include "models/fit/gamma_gamma_likelihood.h"
 #include "models/fit/transactions.h"

@@ -9,7 +9,7 @@
 #include <Eigen/Dense>
 #include <nlopt.hpp>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 
 namespace clvsim::fit {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "models/fit/dates.h"
 
 namespace clvsim::fit {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <unordered_map>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 
 namespace clvsim::fit {
 

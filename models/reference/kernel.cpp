@@ -17,7 +17,7 @@ namespace clvsim::reference {
 
 using rng::Purpose;
 using rng::Stream;
-using scenarios::PurchaseModel;
+using models::PurchaseModel;
 using sim::Block;
 using sim::LiveState;
 using sim::PeriodContext;

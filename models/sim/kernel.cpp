@@ -62,8 +62,8 @@ namespace clvsim::sim {
 using rng::index_list;
 using rng::Purpose;
 using rng::Stream;
-using scenarios::PurchaseModel;
-using scenarios::SpendModel;
+using models::PurchaseModel;
+using models::SpendModel;
 
 void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t path, std::size_t n,
                        const std::uint64_t* ids, float* lambda, float* churn, float* nu, float* sat)

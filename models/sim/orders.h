@@ -109,9 +109,9 @@ inline std::uint32_t incidents_of(double u, std::uint32_t n, double q, double f0
 inline double order_value(const SegmentModel& m, rng::Stream& s, float nu)
 {
   switch (m.spend) {
-  case scenarios::SpendModel::gamma_gamma: return rng::gamma(s, m.p, nu);
-  case scenarios::SpendModel::lognormal: return std::exp(nu + m.sigma * rng::normal(s));
-  case scenarios::SpendModel::fixed: break;
+  case models::SpendModel::gamma_gamma: return rng::gamma(s, m.p, nu);
+  case models::SpendModel::lognormal: return std::exp(nu + m.sigma * rng::normal(s));
+  case models::SpendModel::fixed: break;
   }
   return m.fixed_value;
 }
@@ -123,7 +123,7 @@ inline double order_value(const SegmentModel& m, rng::Stream& s, float nu)
 //! used.
 inline bool aggregate_spend(const SegmentModel& m)
 {
-  return m.spend == scenarios::SpendModel::gamma_gamma && m.compensation_ratio == 0.0;
+  return m.spend == models::SpendModel::gamma_gamma && m.compensation_ratio == 0.0;
 }
 
 //! Fulfilment cost of n orders, `returned` of them returned (docs/model.md §3.4): per order

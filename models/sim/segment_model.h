@@ -1,19 +1,20 @@
 #pragma once
-//! Per-segment constants of the customer model, resolved once from scenarios::Behaviour
-//! into the units of one simulation period, so the hot loop does no unit conversion and
-//! no lookups (SPEC §3.2: rates per time unit x units per period; Gamma rates divide).
-#include "scenarios/scenario.h"
+//! Per-segment constants of the customer model in the units of one simulation period, so
+//! the hot loop does no unit conversion and no lookups (docs/model.md §3.2: rates per time
+//! unit x units per period; Gamma rates divide). The scenario layer resolves them from a
+//! segment's behaviour (scenarios/segment_model.h).
+#include "models/kinds.h"
 
 namespace clvsim::sim {
 
 struct SegmentModel {
-  scenarios::PurchaseModel model = scenarios::PurchaseModel::sbg_poisson;
+  models::PurchaseModel model = models::PurchaseModel::sbg_poisson;
   // purchase, in period units: lambda ~ Gamma(r, lambda_rate); p, theta ~ Beta(a, b);
   // mu ~ Gamma(s, mu_rate); sBG theta ~ Beta(a, b) with a = alpha, b = beta.
   double r = 0, lambda_rate = 1, a = 1, b = 1, s = 1, mu_rate = 1, fee = 0;
   double period_in_units = 1;      //!< one period in purchase.time_unit
   // spend
-  scenarios::SpendModel spend = scenarios::SpendModel::fixed;
+  models::SpendModel spend = models::SpendModel::fixed;
   double p = 1, q = 2, gamma = 1;                       //!< gamma_gamma
   double log_median = 0, sigma = 0, customer_sigma = 0; //!< lognormal
   double fixed_value = 0;
@@ -47,9 +48,6 @@ struct SegmentModel {
   double loyalty_enrollment_probability = 0, loyalty_reward_cost_rate = 0,
          loyalty_cost_per_member = 0, loyalty_hazard = 1, loyalty_frequency = 1, loyalty_basket = 1,
          loyalty_satisfaction_bonus = 0, loyalty_referral = 1;
-
-  //! Resolve a segment's behaviour for a simulation with the given period.
-  static SegmentModel from(const scenarios::Behaviour& behaviour, scenarios::Period period);
 };
 
 }  // namespace clvsim::sim

@@ -14,6 +14,7 @@
 // (P(|z| > 4) = 6.3e-5). Seeds are fixed, so the tests are deterministic; a count law off by
 // a few percent in any cell (e.g. one arrival too many or too few when the clock crosses the
 // period's end, or a clock not restarted) moves the statistic far past the threshold.
+#include "scenarios/segment_model.h"
 #include "models/sim/kernel.h"
 #include "models/sim/segment_model.h"
 #include "scenarios/loader.h"
@@ -53,7 +54,7 @@ churn_sensitivity = 0.0
 )";
   const auto sc = scenarios::load_string(toml, "clocks.toml", ".");
   const std::vector<sim::SegmentModel> segments = {
-      sim::SegmentModel::from(sc.segments.front().behaviour, sc.simulation.period)};
+      scenarios::segment_model(sc.segments.front().behaviour, sc.simulation.period)};
   std::vector<double> discount(static_cast<std::size_t>(horizon) + 1, 1.0);
   constexpr std::uint64_t B = 4096;
   std::vector<sim::Block> blocks((n + B - 1) / B);

@@ -11,7 +11,7 @@
 
 #include <toml++/toml.h>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "models/fit/fit_command.h"
 
 using namespace clvsim;

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "models/fit/dates.h"
 #include "models/fit/summary.h"
 #include "models/fit/transactions.h"

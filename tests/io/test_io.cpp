@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "engine/io/console_summary.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"

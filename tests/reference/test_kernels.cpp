@@ -25,6 +25,7 @@
 #include "models/sim/kernel.h"
 #include "models/sim/segment_model.h"
 #include "scenarios/scenario.h"
+#include "scenarios/segment_model.h"
 #include "tests/support/support.h"
 
 #include <gtest/gtest.h>
@@ -166,7 +167,7 @@ TEST_P(FastAgainstReference, SameCustomersSameOutcomesEveryPeriod)
   const KernelCase kc = GetParam();
   const auto sc = clvsim::test::load_file(std::string("tests/reference/cases/") + kc.file);
   std::vector<SegmentModel> segments;
-  for (const auto& s : sc.segments) segments.push_back(SegmentModel::from(s.behaviour, sc.simulation.period));
+  for (const auto& s : sc.segments) segments.push_back(clvsim::scenarios::segment_model(s.behaviour, sc.simulation.period));
   const int H = sc.simulation.horizon_periods;
   const double delta = std::pow(1.0 + sc.base.economics.discount_rate_annual,
                                 -clvsim::scenarios::days_in(sc.simulation.period) / 365.25);

@@ -1,5 +1,5 @@
 //! Scenario loader: every rule of SPEC §2–§7 and the exact messages of §14.
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
 

@@ -1,7 +1,7 @@
 //! [[investment]], uncertain values and [sweep] (SPEC §8, §9): what the loader reads into
 //! Scenario::investments / uncertain / sweep, the exact messages of bad input (§14), and
 //! the dotted names the engine uses to address them.
-#include "engine/errors.h"
+#include "engine/core/errors.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
 

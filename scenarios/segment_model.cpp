@@ -1,20 +1,19 @@
-#include "models/sim/segment_model.h"
+#include "scenarios/segment_model.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace clvsim::sim {
+namespace clvsim::scenarios {
 
-using scenarios::PurchaseModel;
 
-SegmentModel SegmentModel::from(const scenarios::Behaviour& be, scenarios::Period period)
+sim::SegmentModel segment_model(const Behaviour& be, Period period)
 {
-  SegmentModel m;
+  sim::SegmentModel m;
   const auto& pu = be.purchase;
   m.model = pu.model;
   // A rate per time unit times units per period is a rate per period; for a Gamma(k, rate)
   // trait that means dividing the rate parameter by the units per period.
-  const double k = scenarios::days_in(period) / scenarios::days_in(pu.time_unit);
+  const double k = days_in(period) / days_in(pu.time_unit);
   m.period_in_units = k;
   switch (pu.model) {
   case PurchaseModel::bg_nbd:
@@ -31,13 +30,13 @@ SegmentModel SegmentModel::from(const scenarios::Behaviour& be, scenarios::Perio
     break;
   }
   const auto& sp = be.spend;
-  m.spend = pu.model == PurchaseModel::sbg ? scenarios::SpendModel::fixed : sp.model;
+  m.spend = pu.model == PurchaseModel::sbg ? SpendModel::fixed : sp.model;
   m.p = sp.p; m.q = sp.q; m.gamma = sp.gamma;
   m.log_median = std::log(sp.median > 0 ? sp.median : 1.0);
   m.sigma = sp.sigma; m.customer_sigma = sp.customer_sigma;
   m.fixed_value = pu.model == PurchaseModel::sbg ? pu.fee : sp.value;
   m.log_growth_per_period =
-      std::log1p(sp.growth_per_year_of_tenure) * scenarios::days_in(period) / 365.25;
+      std::log1p(sp.growth_per_year_of_tenure) * days_in(period) / 365.25;
 
   const auto& ec = be.economics;
   m.gross_margin = ec.gross_margin;
@@ -124,4 +123,4 @@ SegmentModel SegmentModel::from(const scenarios::Behaviour& be, scenarios::Perio
   return m;
 }
 
-}  // namespace clvsim::sim
+}  // namespace clvsim::scenarios
