@@ -4,6 +4,7 @@
 #include "scenarios/loader.h"
 
 #include "engine/errors.h"
+#include "scenarios/history.h"
 #include "scenarios/keys.h"
 
 #include <toml++/toml.h>
@@ -698,12 +699,26 @@ void Loader::read_history(Scenario& s)
                  "': Is a directory");
     return;
   }
-  std::ifstream in(absolute);
+  std::ifstream in(absolute, std::ios::binary);
   if (!in) {
     const int e = errno;
     error(w, "population.history = " + quote(given) + ": cannot read '" + absolute.string() +
                  "': " + std::strerror(e ? e : ENOENT));
+    return;
   }
+  // The rows are read here, not by the engine, so that `clvsim validate` rejects every file
+  // `clvsim run` would. Their columns depend on the purchase model: without a valid one
+  // (already reported) they are not read.
+  if (!purchase_model_) return;
+  if (*purchase_model_ == "sbg_poisson") {
+    error(w, "population.history needs purchase.model bg_nbd, pareto_nbd or sbg (sbg_poisson has no "
+             "posterior for purchase histories)");
+    return;
+  }
+  std::vector<std::string> lines;
+  auto rows = scenarios::read_history(in, absolute.string(), s.base.purchase.model, lines);
+  for (const auto& l : lines) problems_.push_back(Problem{1, 0, 0, -1, l});  // file level, in order
+  if (lines.empty()) s.existing = std::make_shared<const std::vector<ExistingCustomer>>(std::move(rows));
 }
 
 //! Overrides written as { "purchase.r" = 0.5 } or { purchase.r = 0.5 } (nested tables).

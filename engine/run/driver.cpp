@@ -5,7 +5,6 @@
 #include "engine/malloc_tuning.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
-#include "engine/run/history.h"
 #include "engine/run/kpis.h"
 #include "engine/run/variants.h"
 #include "models/purchase/bg_nbd.h"
@@ -15,6 +14,7 @@
 #include "models/sim/kernel.h"
 #include "models/sim/segment_model.h"
 #include "models/sim/service.h"
+#include "scenarios/history.h"
 
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -22,6 +22,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -35,6 +36,7 @@
 
 namespace clvsim {
 
+using scenarios::ExistingCustomer;
 using scenarios::Scenario;
 using sim::Block;
 using sim::SegmentModel;
@@ -207,9 +209,11 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
   plan.discount.resize(static_cast<std::size_t>(plan.horizon) + 1);
   for (std::size_t k = 0; k < plan.discount.size(); ++k)
     plan.discount[k] = std::pow(delta, static_cast<double>(k));
-  if (!sc.population.history.empty()) {
-    const auto model = sc.base.purchase.model;
-    plan.existing = read_history(sc.population.history, model);
+  // population.history was read and validated by the loader (scenarios/history.h).
+  assert(sc.population.history.empty() == !sc.existing);
+  if (sc.existing) {
+    assert(sc.base.purchase.model != scenarios::PurchaseModel::sbg_poisson);
+    plan.existing = *sc.existing;
     const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
                            scenarios::days_in(sc.base.purchase.time_unit);
     const double horizon_units =

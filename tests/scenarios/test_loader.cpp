@@ -456,9 +456,12 @@ TEST(History, ResolvedAgainstTheScenarioDirectory)
 {
   const fs::path csv = fs::path(test_dir()) / "customers.csv";
   std::ofstream(csv) << "customer_id,x,t_x,T\n1,2,30.43,38.86\n";
-  const std::string text = MINIMAL + "[population]\nhistory = \"customers.csv\"\n";
+  // A history needs a model with a posterior for it: bg_nbd takes the same parameters.
+  std::string bg_nbd = MINIMAL;
+  bg_nbd.replace(bg_nbd.find("sbg_poisson"), 11, "bg_nbd");
+  const std::string text = bg_nbd + "[population]\nhistory = \"customers.csv\"\n";
   // [population] appears twice: put history in the first one instead.
-  std::string with_history = MINIMAL;
+  std::string with_history = bg_nbd;
   with_history.insert(with_history.find("[purchase]"), "history = \"customers.csv\"\n");
   const Scenario s = load(with_history);
   EXPECT_EQ(s.population.history, fs::absolute(csv).lexically_normal().string());
@@ -879,6 +882,7 @@ changes = { "satisfaction.churn_sensitivity" = { add = 0.1 }, "segment.odd.servi
 "service.incident_probability" = [0.05, 0.1]
 )";
   text.insert(text.find("[purchase]"), "history = \"customers.csv\"\nhistory_time_unit = \"day\"\n");
+  text.replace(text.find("sbg_poisson"), 11, "bg_nbd");  // a model with a posterior for histories
   const Scenario s = load(text, {"segment.vip.share=0.1", "segment.odd.share=0.1", "simulation.name=\"quote \\\" me\"",
                                  "simulation.seed=9007199254740993", "economics.gross_margin=0.1234567890123",
                                  "satisfaction.reference=6"});
