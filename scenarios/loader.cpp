@@ -854,14 +854,25 @@ void Loader::read_segments(Scenario& s)
       }
     }
 
-    // Model consistency within the segment.
+    // Model consistency within the segment. One purchase model for all segments: the engine
+    // simulates one model per run (its kernel, posterior draws for histories and closed
+    // forms are chosen once).
     std::string model = base_model;
     if (auto it = seg_values.find("purchase.model"); it != seg_values.end()) {
       model = it->second.text;
-      if (!base_model.empty() && model != base_model && (model == "sbg" || base_model == "sbg")) {
-        error(seg_where["purchase.model"], prefix + "purchase.model cannot switch between \"sbg\" "
-                                                    "(contractual) and the other models");
-        seg_values.erase(it);
+      if (!base_model.empty() && model != base_model) {
+        if (model == "sbg" || base_model == "sbg")
+          error(seg_where["purchase.model"], prefix + "purchase.model cannot switch between \"sbg\" "
+                                                      "(contractual) and the other models");
+        else
+          error(seg_where["purchase.model"], prefix + "purchase.model = " + quote(model) +
+                                                      " differs from purchase.model = " + quote(base_model) +
+                                                      "; all segments must share one purchase model");
+        // The parameters given for the refused model are not reported once more.
+        const auto base_params = model_parameters("purchase.model", base_model);
+        for (const auto& p : model_parameters("purchase.model", model))
+          if (std::find(base_params.begin(), base_params.end(), p) == base_params.end()) seg_values.erase(p);
+        seg_values.erase("purchase.model");
         model = base_model;
       }
     }
@@ -939,6 +950,9 @@ void Loader::read_channels(Scenario& s)
                            "([[acquisition.channel]]), got " + got(*channels_));
     return;
   }
+  if (array->size() > static_cast<std::size_t>(MAX_ACQUISITION_CHANNELS))
+    error(channels_where_, "at most " + std::to_string(MAX_ACQUISITION_CHANNELS) +
+                               " acquisition channels are supported, got " + std::to_string(array->size()));
   std::vector<std::string> fields;
   for (const auto& k : channel_keys()) fields.push_back(k.name);
   const bool horizon_known = values_.count("simulation.horizon") > 0;

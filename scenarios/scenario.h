@@ -187,6 +187,10 @@ struct Segment {
   Behaviour behaviour;
 };
 
+//! At most this many [[acquisition.channel]] entries: with the referral channel they fill
+//! the 64 channel slots of an acquired customer's id (engine/run/driver.cpp).
+constexpr int MAX_ACQUISITION_CHANNELS = 63;
+
 //! [[acquisition.channel]] (SPEC §4). Exactly one of budget_per_period and
 //! customers_per_period is set.
 struct Channel {

@@ -54,6 +54,7 @@ constexpr std::size_t HISTOGRAM_SAMPLE = 1000000;  //!< customers per path kept 
 constexpr std::uint64_t ACQUIRED_ID_BASE = std::uint64_t{1} << 39;
 constexpr std::uint64_t MAX_PER_CHANNEL_PERIOD = std::uint64_t{1} << 20;
 constexpr int MAX_CHANNEL_SLOTS = 64;
+static_assert(scenarios::MAX_ACQUISITION_CHANNELS + 1 <= MAX_CHANNEL_SLOTS, "the referral channel needs a slot");
 
 //! How a run's loops use threads. With one thread (RunOptions::threads = 1, or 0 on a
 //! one-core machine) every loop runs in the calling thread and oneTBB is never started: its
@@ -199,9 +200,8 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
     plan.segments.push_back(SegmentModel::from(seg.behaviour, sc.simulation.period));
     cum += seg.share;
     plan.segment_cumulative_share.push_back(cum);
-    if (seg.behaviour.purchase.model != sc.segments.front().behaviour.purchase.model)
-      throw InputError("error: " + sc.source_path + ": segment '" + seg.name +
-                       "' changes purchase.model; all segments must share one purchase model");
+    assert(seg.behaviour.purchase.model == sc.segments.front().behaviour.purchase.model &&
+           "the loader refuses segments with different purchase models");
   }
   // SPEC §2: delta = (1+d)^(-L/365.25), period 0 undiscounted.
   const double delta =
@@ -235,9 +235,8 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
       }
     }
   }
-  if (sc.channels.size() + 1 > MAX_CHANNEL_SLOTS)
-    throw InputError("error: " + sc.source_path + ": at most " +
-                     std::to_string(MAX_CHANNEL_SLOTS - 1) + " acquisition channels are supported");
+  assert(sc.channels.size() <= static_cast<std::size_t>(scenarios::MAX_ACQUISITION_CHANNELS) &&
+         "the loader refuses more channels");
   return plan;
 }
 
@@ -620,6 +619,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
                        std::uint8_t flags) {
       rng::Stream s(seed, path, slot, static_cast<std::uint32_t>(t), rng::Purpose::acquisition);
       const std::uint64_t count = rng::poisson(s, mean);
+      // The one input check left to the run: the count is a random draw whose mean depends on
+      // the path's reputation, referrals and market, so no loader can decide it in advance.
       if (count >= MAX_PER_CHANNEL_PERIOD)
         throw InputError("error: " + sc.source_path + ": channel '" + name + "' acquires " +
                          std::to_string(count) + " customers in one period; at most " +

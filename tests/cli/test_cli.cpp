@@ -366,6 +366,60 @@ gamma = 15.44
   EXPECT_NE(o.err.find("history.csv:2: t_x = 40 is greater than T = 38.86"), std::string::npos) << o.err;
 }
 
+TEST_F(Cli, ValidateRejectsExactlyWhatRunRejects)
+{
+  // The loader reads population.history and checks every cross-key rule, so `validate` and
+  // `run` give the same exit code and the same message, and nothing is written.
+  const std::string bg_nbd = R"([simulation]
+period = "week"
+horizon = 10
+paths = 2
+[population]
+history = "h.csv"
+[purchase]
+model = "bg_nbd"
+time_unit = "week"
+r = 0.243
+alpha = 4.414
+a = 0.793
+b = 2.426
+[spend]
+model = "fixed"
+value = 20
+)";
+  write("s.toml", bg_nbd);
+  write("h.csv", "customer_id,x,t_x,T\nann,2,40,38.86\nbob,1,2,3\ncid,abc,1,2\nbob,1,1,1\n");
+  const auto v = clvsim("validate s.toml");
+  const auto r = clvsim("run s.toml -o out.h5 --quiet");
+  EXPECT_EQ(v.code, 2) << v.err;
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(v.err, r.err);
+  const std::string h = (dir_ / "h.csv").string();
+  EXPECT_EQ(r.err, "error: " + h + ":2: t_x = 40 is greater than T = 38.86\n" +  //
+                       "error: " + h + ":4: x = 'abc' is not a number\n" +         //
+                       "error: " + h + ":5: customer_id 'bob' is used twice (first on line 3)\n");
+  EXPECT_EQ(v.out, "");
+  EXPECT_EQ(other_files({"s.toml", "h.csv"}), std::vector<std::string>{});
+
+  // A segment switching the purchase model.
+  write("h.csv", "customer_id,x,t_x,T\nann,2,30.43,38.86\n");
+  write("s.toml", bg_nbd + "[[segment]]\nname = \"a\"\nshare = 0.5\n[[segment]]\nname = \"b\"\nshare = 0.5\n"
+                           "overrides = { \"purchase.model\" = \"pareto_nbd\", \"purchase.r\" = 0.5, "
+                           "\"purchase.alpha\" = 10, \"purchase.s\" = 0.6, \"purchase.beta\" = 11 }\n");
+  const auto v2 = clvsim("validate s.toml");
+  const auto r2 = clvsim("run s.toml -o out.h5 --quiet");
+  EXPECT_EQ(v2.code, 2) << v2.err;
+  EXPECT_EQ(r2.code, 2) << r2.err;
+  EXPECT_EQ(v2.err, r2.err);
+  EXPECT_NE(r2.err.find("all segments must share one purchase model"), std::string::npos) << r2.err;
+  EXPECT_EQ(other_files({"s.toml", "h.csv"}), std::vector<std::string>{});
+
+  // A valid history: both accept it.
+  write("s.toml", bg_nbd);
+  EXPECT_EQ(clvsim("validate s.toml").code, 0);
+  EXPECT_EQ(clvsim("run s.toml --quiet").code, 0);
+}
+
 TEST_F(Cli, InterruptedRunExits143AndLeavesNothing)
 {
   // A run of several seconds (8 paths of 5M customers: about 8 s on two Zen 4 cores),

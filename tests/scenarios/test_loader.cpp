@@ -562,16 +562,24 @@ TEST(Segments, BadOverrides)
             "error: shop.toml:17:15: segment 'vip': unknown key 'simulation.pths' in overrides");
 }
 
-TEST(Segments, SwitchingModelNeedsAllParameters)
+TEST(Segments, AllSegmentsShareOnePurchaseModel)
 {
+  // The engine simulates one purchase model per run: `clvsim validate` refuses a switch as
+  // `clvsim run` does, all parameters given or not.
   const std::string text = MINIMAL + "[[segment]]\nname = \"vip\"\nshare = 1\n"
                                      "overrides = { \"purchase.model\" = \"bg_nbd\", \"purchase.r\" = 1 }\n";
-  EXPECT_EQ(errors(text), "error: shop.toml:17:15: segment 'vip': missing override 'purchase.alpha' (purchase.model = "
-                          "\"bg_nbd\" needs r, alpha, a, b)\n"
-                          "error: shop.toml:17:15: segment 'vip': missing override 'purchase.a' (purchase.model = "
-                          "\"bg_nbd\" needs r, alpha, a, b)\n"
-                          "error: shop.toml:17:15: segment 'vip': missing override 'purchase.b' (purchase.model = "
-                          "\"bg_nbd\" needs r, alpha, a, b)");
+  EXPECT_EQ(errors(text), "error: shop.toml:17:15: segment 'vip': purchase.model = \"bg_nbd\" differs from "
+                          "purchase.model = \"sbg_poisson\"; all segments must share one purchase model");
+  std::string bg_nbd = MINIMAL;
+  bg_nbd.replace(bg_nbd.find("sbg_poisson"), 11, "bg_nbd");
+  const std::string pareto = "[[segment]]\nname = \"a\"\nshare = 0.5\n[[segment]]\nname = \"b\"\nshare = 0.5\n"
+                             "overrides = { \"purchase.model\" = \"pareto_nbd\", \"purchase.r\" = 0.5, "
+                             "\"purchase.alpha\" = 10, \"purchase.s\" = 0.6, \"purchase.beta\" = 11 }\n";
+  EXPECT_EQ(errors(bg_nbd + pareto), "error: shop.toml:20:15: segment 'b': purchase.model = \"pareto_nbd\" differs "
+                                     "from purchase.model = \"bg_nbd\"; all segments must share one purchase model");
+  // the same model written again is no switch
+  EXPECT_EQ(errors(bg_nbd + "[[segment]]\nname = \"vip\"\nshare = 1\noverrides = { \"purchase.model\" = \"bg_nbd\" }\n"),
+            "<loaded>");
 }
 
 TEST(Segments, SharesMustSumToOne)
@@ -653,6 +661,20 @@ TEST(Channels, CacRules)
             "error: shop.toml:17:1: acquisition.channel.x.cac_inflation_annual = -0.6 is out of range [-0.5, 10]");
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\nbudget_per_period = 0\ncac = 5\n"),
             "error: shop.toml:16:1: acquisition.channel.x.budget_per_period = 0 is out of range (0, inf)");
+}
+
+TEST(Channels, AtMost63)
+{
+  // 63 channels and the referral channel fill the 64 channel slots of a customer id.
+  auto channels = [](int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i)
+      text += "[[acquisition.channel]]\nname = \"c" + std::to_string(i) + "\"\ncustomers_per_period = 1\n";
+    return text;
+  };
+  EXPECT_EQ(errors(MINIMAL + channels(63)), "<loaded>");
+  EXPECT_EQ(errors(MINIMAL + channels(64)),
+            "error: shop.toml:14:1: at most 63 acquisition channels are supported, got 64");
 }
 
 TEST(Channels, NamesPeriodsAndKeys)
