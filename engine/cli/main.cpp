@@ -1,6 +1,7 @@
 //! clvsim command line (SPEC §12): parse -> load -> run -> write. The one place that
 //! catches exceptions and maps them to exit codes: 0 ok, 1 internal error, 2 bad usage or
 //! invalid input, 3 I/O error, 130/143 interrupted.
+#include "engine/core/csv.h"
 #include "engine/errors.h"
 #include "engine/malloc_tuning.h"
 #include "engine/io/console_summary.h"
@@ -152,6 +153,7 @@ void write_text_file(const std::string& path, const std::string& text)
 }
 
 //! The per-customer forecast as CSV, written to a temporary file and renamed when complete.
+//! Ids are quoted where needed ("Smith, Ann"), as the history file may give them.
 void write_forecast(const CustomerForecast& f, const std::string& path)
 {
   std::ostringstream out;
@@ -159,7 +161,7 @@ void write_forecast(const CustomerForecast& f, const std::string& path)
          "expected_clv,expected_clv_se\n";
   out.precision(10);
   for (std::size_t j = 0; j < f.customer_id.size(); ++j)
-    out << f.customer_id[j] << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
+    out << csv::field(f.customer_id[j]) << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
         << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ','
         << f.expected_clv[j] << ',' << f.expected_clv_se[j] << '\n';
   write_text_file(path, out.str());

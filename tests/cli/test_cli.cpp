@@ -327,7 +327,8 @@ TEST_F(Cli, CustomerForecastNeedsHistory)
 
 TEST_F(Cli, CustomerForecastForExistingCustomers)
 {
-  write("history.csv", "customer_id,x,t_x,T,m_x\nann,2,30.43,38.86,35.5\nbob,0,0,38.86,\ncid,26,30.857,31,12.0\n");
+  write("history.csv", "customer_id,x,t_x,T,m_x\nann,2,30.43,38.86,35.5\nbob,0,0,38.86,\ncid,26,30.857,31,12.0\n"
+                       "\"Smith, Ann\",1,2,3,10\n");
   write("s.toml", R"([simulation]
 period = "week"
 horizon = 39
@@ -356,6 +357,7 @@ gamma = 15.44
   EXPECT_NE(csv.find("\nann,"), std::string::npos);
   EXPECT_NE(csv.find("\ncid,0.9688"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",1.22602"), std::string::npos) << "closed form for ann: " << csv;
+  EXPECT_NE(csv.find("\n\"Smith, Ann\",0."), std::string::npos) << "an id with a comma is quoted: " << csv;
   // no overwrite without --force
   o = clvsim("run s.toml --customer-forecast f.csv --quiet");
   EXPECT_EQ(o.code, 2);
