@@ -416,6 +416,20 @@ value = 20
   EXPECT_NE(r2.err.find("all segments must share one purchase model"), std::string::npos) << r2.err;
   EXPECT_EQ(other_files({"s.toml", "h.csv"}), std::vector<std::string>{});
 
+  // A history file that cannot be read is bad input for both (exit 2), as is a directory.
+  for (const char* name : {"nope.csv", "."}) {
+    std::string text = bg_nbd;
+    text.replace(text.find("h.csv"), 5, name);
+    write("s.toml", text);
+    const auto v3 = clvsim("validate s.toml");
+    const auto r3 = clvsim("run s.toml --quiet");
+    EXPECT_EQ(v3.code, 2) << v3.err;
+    EXPECT_EQ(r3.code, 2) << r3.err;
+    EXPECT_EQ(v3.err, r3.err);
+    EXPECT_NE(r3.err.find("population.history = \"" + std::string(name) + "\": cannot read"), std::string::npos)
+        << r3.err;
+  }
+
   // A valid history: both accept it.
   write("s.toml", bg_nbd);
   EXPECT_EQ(clvsim("validate s.toml").code, 0);
