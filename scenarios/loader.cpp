@@ -4,6 +4,7 @@
 #include "scenarios/loader.h"
 
 #include "engine/core/errors.h"
+#include "scenarios/history.h"
 #include "scenarios/keys.h"
 
 #include <toml++/toml.h>
@@ -698,12 +699,26 @@ void Loader::read_history(Scenario& s)
                  "': Is a directory");
     return;
   }
-  std::ifstream in(absolute);
+  std::ifstream in(absolute, std::ios::binary);
   if (!in) {
     const int e = errno;
     error(w, "population.history = " + quote(given) + ": cannot read '" + absolute.string() +
                  "': " + std::strerror(e ? e : ENOENT));
+    return;
   }
+  // The rows are read here, not by the engine, so that `clvsim validate` rejects every file
+  // `clvsim run` would. Their columns depend on the purchase model: without a valid one
+  // (already reported) they are not read.
+  if (!purchase_model_) return;
+  if (*purchase_model_ == "sbg_poisson") {
+    error(w, "population.history needs purchase.model bg_nbd, pareto_nbd or sbg (sbg_poisson has no "
+             "posterior for purchase histories)");
+    return;
+  }
+  std::vector<std::string> lines;
+  auto rows = scenarios::read_history(in, absolute.string(), s.base.purchase.model, lines);
+  for (const auto& l : lines) problems_.push_back(Problem{1, 0, 0, -1, l});  // file level, in order
+  if (lines.empty()) s.existing = std::make_shared<const std::vector<ExistingCustomer>>(std::move(rows));
 }
 
 //! Overrides written as { "purchase.r" = 0.5 } or { purchase.r = 0.5 } (nested tables).
@@ -839,14 +854,25 @@ void Loader::read_segments(Scenario& s)
       }
     }
 
-    // Model consistency within the segment.
+    // Model consistency within the segment. One purchase model for all segments: the engine
+    // simulates one model per run (its kernel, posterior draws for histories and closed
+    // forms are chosen once).
     std::string model = base_model;
     if (auto it = seg_values.find("purchase.model"); it != seg_values.end()) {
       model = it->second.text;
-      if (!base_model.empty() && model != base_model && (model == "sbg" || base_model == "sbg")) {
-        error(seg_where["purchase.model"], prefix + "purchase.model cannot switch between \"sbg\" "
-                                                    "(contractual) and the other models");
-        seg_values.erase(it);
+      if (!base_model.empty() && model != base_model) {
+        if (model == "sbg" || base_model == "sbg")
+          error(seg_where["purchase.model"], prefix + "purchase.model cannot switch between \"sbg\" "
+                                                      "(contractual) and the other models");
+        else
+          error(seg_where["purchase.model"], prefix + "purchase.model = " + quote(model) +
+                                                      " differs from purchase.model = " + quote(base_model) +
+                                                      "; all segments must share one purchase model");
+        // The parameters given for the refused model are not reported once more.
+        const auto base_params = model_parameters("purchase.model", base_model);
+        for (const auto& p : model_parameters("purchase.model", model))
+          if (std::find(base_params.begin(), base_params.end(), p) == base_params.end()) seg_values.erase(p);
+        seg_values.erase("purchase.model");
         model = base_model;
       }
     }
@@ -924,6 +950,9 @@ void Loader::read_channels(Scenario& s)
                            "([[acquisition.channel]]), got " + got(*channels_));
     return;
   }
+  if (array->size() > static_cast<std::size_t>(MAX_ACQUISITION_CHANNELS))
+    error(channels_where_, "at most " + std::to_string(MAX_ACQUISITION_CHANNELS) +
+                               " acquisition channels are supported, got " + std::to_string(array->size()));
   std::vector<std::string> fields;
   for (const auto& k : channel_keys()) fields.push_back(k.name);
   const bool horizon_known = values_.count("simulation.horizon") > 0;

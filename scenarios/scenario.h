@@ -4,8 +4,10 @@
 //! it may assert on but never re-validates. Units are in the names; money is in
 //! `economics.currency`; rates are per `purchase.time_unit` unless the name says otherwise.
 #include "models/kinds.h"
+#include "scenarios/history.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -181,6 +183,10 @@ struct Segment {
   Behaviour behaviour;
 };
 
+//! At most this many [[acquisition.channel]] entries: with the referral channel they fill
+//! the 64 channel slots of an acquired customer's id (engine/run/driver.cpp).
+constexpr int MAX_ACQUISITION_CHANNELS = 63;
+
 //! [[acquisition.channel]] (SPEC §4). Exactly one of budget_per_period and
 //! customers_per_period is set.
 struct Channel {
@@ -256,6 +262,10 @@ struct Scenario {
   std::string source_toml;   //!< verbatim text, stored in the results for provenance
   Simulation simulation;
   Population population;
+  //! The rows of population.history, read and validated by the loader (null without a
+  //! history). Shared and immutable: a Scenario is copied per path and per period setup
+  //! (engine/run/variants.cpp), its customers never.
+  std::shared_ptr<const std::vector<ExistingCustomer>> existing;
   Behaviour base;            //!< behaviour before segment overrides
   std::vector<Segment> segments;  //!< never empty after loading (default: one "all")
   std::vector<Channel> channels;

@@ -3,6 +3,7 @@
 //! invalid input, 3 I/O error, 130/143 interrupted.
 #include "engine/cli/report_commands.h"
 #include "engine/core/errors.h"
+#include "engine/core/csv.h"
 #include "engine/io/console_summary.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"
@@ -156,6 +157,7 @@ void write_text_file(const std::string& path, const std::string& text)
 }
 
 //! The per-customer forecast as CSV, written to a temporary file and renamed when complete.
+//! Ids are quoted where needed ("Smith, Ann"), as the history file may give them.
 void write_forecast(const CustomerForecast& f, const std::string& path)
 {
   std::ostringstream out;
@@ -163,7 +165,7 @@ void write_forecast(const CustomerForecast& f, const std::string& path)
          "expected_clv,expected_clv_se\n";
   out.precision(10);
   for (std::size_t j = 0; j < f.customer_id.size(); ++j)
-    out << f.customer_id[j] << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
+    out << csv::field(f.customer_id[j]) << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
         << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ','
         << f.expected_clv[j] << ',' << f.expected_clv_se[j] << '\n';
   write_text_file(path, out.str());

@@ -5,7 +5,6 @@
 #include "engine/core/errors.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
-#include "engine/run/history.h"
 #include "engine/run/kpis.h"
 #include "engine/run/variants.h"
 #include "models/purchase/bg_nbd.h"
@@ -16,6 +15,7 @@
 #include "models/sim/kernel.h"
 #include "models/sim/segment_model.h"
 #include "models/sim/service.h"
+#include "scenarios/history.h"
 
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -23,6 +23,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -36,6 +37,7 @@
 
 namespace clvsim {
 
+using scenarios::ExistingCustomer;
 using scenarios::Scenario;
 using sim::Block;
 using sim::SegmentModel;
@@ -53,6 +55,7 @@ constexpr std::size_t HISTOGRAM_SAMPLE = 1000000;  //!< customers per path kept 
 constexpr std::uint64_t ACQUIRED_ID_BASE = std::uint64_t{1} << 39;
 constexpr std::uint64_t MAX_PER_CHANNEL_PERIOD = std::uint64_t{1} << 20;
 constexpr int MAX_CHANNEL_SLOTS = 64;
+static_assert(scenarios::MAX_ACQUISITION_CHANNELS + 1 <= MAX_CHANNEL_SLOTS, "the referral channel needs a slot");
 
 //! How a run's loops use threads. With one thread (RunOptions::threads = 1, or 0 on a
 //! one-core machine) every loop runs in the calling thread and oneTBB is never started: its
@@ -165,9 +168,8 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
     plan.segments.push_back(scenarios::segment_model(seg.behaviour, sc.simulation.period));
     cum += seg.share;
     plan.segment_cumulative_share.push_back(cum);
-    if (seg.behaviour.purchase.model != sc.segments.front().behaviour.purchase.model)
-      throw InputError("error: " + sc.source_path + ": segment '" + seg.name +
-                       "' changes purchase.model; all segments must share one purchase model");
+    assert(seg.behaviour.purchase.model == sc.segments.front().behaviour.purchase.model &&
+           "the loader refuses segments with different purchase models");
   }
   // SPEC §2: delta = (1+d)^(-L/365.25), period 0 undiscounted.
   const double delta =
@@ -175,9 +177,11 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
   plan.discount.resize(static_cast<std::size_t>(plan.horizon) + 1);
   for (std::size_t k = 0; k < plan.discount.size(); ++k)
     plan.discount[k] = std::pow(delta, static_cast<double>(k));
-  if (!sc.population.history.empty()) {
-    const auto model = sc.base.purchase.model;
-    plan.existing = read_history(sc.population.history, model);
+  // population.history was read and validated by the loader (scenarios/history.h).
+  assert(sc.population.history.empty() == !sc.existing);
+  if (sc.existing) {
+    assert(sc.base.purchase.model != scenarios::PurchaseModel::sbg_poisson);
+    plan.existing = *sc.existing;
     const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
                            scenarios::days_in(sc.base.purchase.time_unit);
     const double horizon_units =
@@ -199,9 +203,8 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
       }
     }
   }
-  if (sc.channels.size() + 1 > MAX_CHANNEL_SLOTS)
-    throw InputError("error: " + sc.source_path + ": at most " +
-                     std::to_string(MAX_CHANNEL_SLOTS - 1) + " acquisition channels are supported");
+  assert(sc.channels.size() <= static_cast<std::size_t>(scenarios::MAX_ACQUISITION_CHANNELS) &&
+         "the loader refuses more channels");
   return plan;
 }
 
@@ -576,6 +579,8 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
                        std::uint8_t flags) {
       rng::Stream s(seed, path, slot, static_cast<std::uint32_t>(t), rng::Purpose::acquisition);
       const std::uint64_t count = rng::poisson(s, mean);
+      // The one input check left to the run: the count is a random draw whose mean depends on
+      // the path's reputation, referrals and market, so no loader can decide it in advance.
       if (count >= MAX_PER_CHANNEL_PERIOD)
         throw InputError("error: " + sc.source_path + ": channel '" + name + "' acquires " +
                          std::to_string(count) + " customers in one period; at most " +

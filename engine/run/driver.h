@@ -36,8 +36,9 @@ struct RunOptions {
 //! paths in flight) plus the per-path results kept for the summary.
 double estimate_memory_bytes(const scenarios::Scenario& scenario, int threads);
 
-//! Simulate a validated scenario. Throws InputError for a scenario the engine cannot run
-//! (e.g. a history file with bad rows).
+//! Simulate a scenario validated by the loader (scenarios/loader.h), which also read its
+//! population.history. Throws InputError only when a path draws more than 2^20 - 1
+//! customers for one channel in one period (a run-time limit of the customer ids).
 Results run(const scenarios::Scenario& scenario, const RunOptions& options);
 
 }  // namespace clvsim

@@ -22,13 +22,13 @@ DateFormat::DateFormat(std::string format) : format_(std::move(format))
       case 'd': d = true; pattern_ += "DD"; break;
       case '%': pattern_ += '%'; break;
       default:
-        throw InputError("--date-format '" + format_ + "': unsupported directive '%" +
+        throw InputError("error: --date-format '" + format_ + "': unsupported directive '%" +
                          std::string(c ? 1 : 0, c) +
                          "' (use %Y, %m, %d and literal characters, e.g. %Y-%m-%d or %Y%m%d)");
     }
   }
   if (!(y && m && d))
-    throw InputError("--date-format '" + format_ + "' must contain %Y, %m and %d");
+    throw InputError("error: --date-format '" + format_ + "' must contain %Y, %m and %d");
 }
 
 std::optional<int> DateFormat::parse(std::string_view text) const

@@ -17,6 +17,7 @@
 
 #include "engine/core/errors.h"
 #include "engine/report/output_file.h"
+#include "engine/core/csv.h"
 #include "models/fit/dates.h"
 #include "models/fit/fit_html.h"
 #include "models/fit/fit_models.h"
@@ -65,7 +66,7 @@ po::options_description visible_options()
 
 std::string usage_error(const std::string& what)
 {
-  return "fit: " + what + " (see 'clvsim fit --help')";
+  return "error: fit: " + what + " (see 'clvsim fit --help')";
 }
 
 int parse_day(const std::string& option, const std::string& text, const DateFormat& format)
@@ -84,13 +85,13 @@ void write_atomically(const fs::path& path, const std::function<void(std::ostrea
   tmp += ".tmp." + std::to_string(::getpid());
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw IoError(path.string() + ": cannot write (" + std::strerror(errno) + ")");
+    if (!f) throw IoError("error: " + path.string() + ": cannot write (" + std::strerror(errno) + ")");
     write(f);
     f.flush();
     if (!f) {
       std::error_code ec;
       fs::remove(tmp, ec);
-      throw IoError(path.string() + ": write failed (" + std::strerror(errno) + ")");
+      throw IoError("error: " + path.string() + ": write failed (" + std::strerror(errno) + ")");
     }
   }
   std::error_code ec;
@@ -98,7 +99,7 @@ void write_atomically(const fs::path& path, const std::function<void(std::ostrea
   if (ec) {
     std::error_code ignored;
     fs::remove(tmp, ignored);
-    throw IoError(path.string() + ": cannot move the completed file into place (" + ec.message() + ")");
+    throw IoError("error: " + path.string() + ": cannot move the completed file into place (" + ec.message() + ")");
   }
 }
 
@@ -106,10 +107,10 @@ void check_writable(const fs::path& path, bool force)
 {
   std::error_code ec;
   if (fs::exists(path, ec) && !force)
-    throw InputError(path.string() + " already exists; use --force to overwrite it");
-  if (fs::is_directory(path, ec)) throw InputError(path.string() + " is a directory");
+    throw InputError("error: " + path.string() + " already exists; use --force to overwrite it");
+  if (fs::is_directory(path, ec)) throw InputError("error: " + path.string() + " is a directory");
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec)) throw IoError(path.string() + ": directory " + dir.string() + " does not exist");
+  if (!fs::is_directory(dir, ec)) throw IoError("error: " + path.string() + ": directory " + dir.string() + " does not exist");
 }
 
 }  // namespace
@@ -230,7 +231,7 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   format.date_format = DateFormat(*get("date-format"));
   if (auto c = get("columns")) {
     std::vector<std::string> names;
-    if (!split_csv_line(*c, names) || names.size() < 2 || names.size() > 3 ||
+    if (!csv::split_line(*c, names) || names.size() < 2 || names.size() > 3 ||
         std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); }))
       throw InputError(usage_error("--columns '" + *c + "' must name the id, date and amount columns, e.g. id,date,amount"));
     format.id_column = names[0];

@@ -10,9 +10,9 @@
 #include <numeric>
 
 #include "engine/core/errors.h"
+#include "engine/core/csv.h"
 #include "models/fit/bg_nbd_likelihood.h"
 #include "models/fit/gamma_gamma_likelihood.h"
-#include "models/fit/transactions.h"
 
 namespace clvsim::fit {
 
@@ -101,7 +101,7 @@ FitResult fit_gamma_gamma(std::span<const double> x, std::span<const double> m_x
   }
   if (skipped_zero) *skipped_zero = zero;
   if (xs.size() < 3)
-    throw InputError("gamma_gamma: needs at least 3 repeat buyers with a positive mean amount, found " +
+    throw InputError("error: gamma_gamma: needs at least 3 repeat buyers with a positive mean amount, found " +
                      std::to_string(xs.size()));
   const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
   const GammaGammaLikelihood lik(xs, ms);
@@ -124,63 +124,67 @@ FitResult fit_gamma_gamma(std::span<const double> x, std::span<const double> m_x
 SurvivalTable read_survival_table(const std::string& path)
 {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path + ": cannot open for reading (" + std::strerror(errno) + ")");
+  if (!in) throw IoError("error: " + path + ": cannot open for reading (" + std::strerror(errno) + ")");
   SurvivalTable table;
   table.source = path;
-  std::string line, header;
+  csv::Reader reader(in, path);
+  const bool has_header = reader.read_header();
+  if (reader.bad()) throw IoError("error: " + path + ": read error");
+  if (!has_header) throw InputError("error: " + path + ": empty file (expected the header period,alive)");
+  const std::string at_header = "error: " + path + ":" + std::to_string(reader.line()) + ": ";
+  if (!reader.header_ok()) throw InputError(at_header + "unterminated quote in the header");
+  for (const char* wanted : {"period", "alive"})
+    if (!reader.column(wanted))
+      throw InputError(at_header + "missing column '" + wanted + "' (header: " + csv::excerpt(reader.header_line()) +
+                       ")" + reader.separator_hint());
+  const std::size_t header_fields = reader.header().size();
+  const std::size_t period_col = *reader.column("period"), alive_col = *reader.column("alive");
+
+  // Every bad row is reported (up to csv::MAX_PROBLEMS). Row k (from 0) must be period k;
+  // alive is compared with the last valid row before it.
+  csv::Problems problems(path);
   std::vector<std::string> fields;
-  std::size_t line_no = 0;
-  auto where = [&] { return path + ":" + std::to_string(line_no) + ": "; };
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (line.find_first_not_of(" \t") != std::string::npos) {
-      header = line;
-      break;
+  long row = -1;
+  while (true) {
+    const auto status = reader.next(fields);
+    if (status == csv::Reader::Row::end) break;
+    ++row;
+    const std::size_t line = reader.line();
+    if (status == csv::Reader::Row::unterminated_quote) {
+      problems.add(line, "unterminated quote");
+      continue;
     }
-  }
-  if (header.empty()) throw InputError(path + ": empty file (expected the header period,alive)");
-  if (!split_csv_line(header, fields)) throw InputError(where() + "unterminated quote in the header");
-  const std::size_t header_fields = fields.size();
-  auto column = [&](const char* wanted) {
-    const auto it = std::find(fields.begin(), fields.end(), wanted);
-    if (it == fields.end())
-      throw InputError(where() + "missing column '" + wanted + "' (header: " + header + ")");
-    return static_cast<std::size_t>(it - fields.begin());
-  };
-  const std::size_t period_col = column("period"), alive_col = column("alive");
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    if (!split_csv_line(line, fields)) throw InputError(where() + "unterminated quote");
-    if (fields.size() != header_fields)
-      throw InputError(where() + "row has " + std::to_string(fields.size()) + " fields, the header has " +
-                       std::to_string(header_fields));
+    if (fields.size() != header_fields) {
+      problems.add(line, "row has " + std::to_string(fields.size()) + " fields, the header has " +
+                             std::to_string(header_fields));
+      continue;
+    }
     long period = -1;
     const std::string& pt = fields[period_col];
     auto [pp, pe] = std::from_chars(pt.data(), pt.data() + pt.size(), period);
-    const long expected = static_cast<long>(table.alive.size());
-    if (pt.empty() || pe != std::errc() || pp != pt.data() + pt.size() || period != expected)
-      throw InputError(where() + "period '" + pt + "' should be " + std::to_string(expected) +
-                       " (periods are 0, 1, 2, ... in order)");
+    if (pt.empty() || pe != std::errc() || pp != pt.data() + pt.size() || period != row)
+      problems.add(line, "period '" + csv::excerpt(pt) + "' should be " + std::to_string(row) +
+                             " (periods are 0, 1, 2, ... in order)");
     double alive = 0;
     const std::string& at = fields[alive_col];
-    auto [ap, ae] = std::from_chars(at.data(), at.data() + at.size(), alive);
-    if (at.empty() || ae != std::errc() || ap != at.data() + at.size() || !std::isfinite(alive))
-      throw InputError(where() + "alive '" + at + "' is not a number");
-    if (alive < 0) throw InputError(where() + "alive " + at + " is negative");
-    if (table.alive.empty() && alive <= 0)
-      throw InputError(where() + "alive at period 0 must be > 0 (the cohort size), got " + at);
-    if (!table.alive.empty() && alive > table.alive.back())
-      throw InputError(where() + "alive " + at + " exceeds the previous period's " +
-                       shortest(table.alive.back()) + " (survivors cannot increase)");
-    table.alive.push_back(alive);
+    switch (csv::parse_number(at, alive, 0.0)) {
+    case csv::NumberStatus::ok:
+      if (row == 0 && alive <= 0)
+        problems.add(line, "alive at period 0 must be > 0 (the cohort size), got " + csv::excerpt(at));
+      else if (!table.alive.empty() && alive > table.alive.back())
+        problems.add(line, "alive " + csv::excerpt(at) + " exceeds the previous period's " +
+                               shortest(table.alive.back()) + " (survivors cannot increase)");
+      else
+        table.alive.push_back(alive);
+      break;
+    case csv::NumberStatus::below_min: problems.add(line, "alive " + csv::excerpt(at) + " is negative"); break;
+    default: problems.add(line, "alive '" + csv::excerpt(at) + "' is not a number");
+    }
   }
-  if (in.bad()) throw IoError(path + ": read error");
+  if (reader.bad()) throw IoError("error: " + path + ": read error");
+  problems.throw_if_any();
   if (table.alive.size() < 3)
-    throw InputError(path + ": needs at least periods 0, 1 and 2 to fit the sBG, found " +
+    throw InputError("error: " + path + ": needs at least periods 0, 1 and 2 to fit the sBG, found " +
                      std::to_string(table.alive.size()) + " row" + (table.alive.size() == 1 ? "" : "s"));
   return table;
 }

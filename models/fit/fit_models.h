@@ -37,7 +37,8 @@ struct SurvivalTable {
   std::vector<double> alive;
 };
 //! Reads a CSV with the columns `period,alive` (periods 0, 1, 2, ... in order; alive
-//! non-increasing, alive[0] > 0). InputError with file:line on bad rows; IoError if unreadable.
+//! non-increasing, alive[0] > 0) through engine/core/csv.h. One InputError listing every bad
+//! row with file:line (up to csv::MAX_PROBLEMS); IoError if unreadable.
 SurvivalTable read_survival_table(const std::string& path);
 
 //! sBG {alpha, beta} (Fader & Hardie 2007) from a survival table.

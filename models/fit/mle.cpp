@@ -114,7 +114,7 @@ FitResult maximize_likelihood(const std::string& model, std::vector<std::string>
     }
   }
   if (best.empty() || best_f >= BAD)
-    throw InputError(model + ": the log-likelihood is not finite at any starting point; "
+    throw InputError("error: " + model + ": the log-likelihood is not finite at any starting point; "
                      "check the data (e.g. zero amounts for gamma-gamma)");
   // Polish: a fresh local run from the best optimum (a new trust region / Hessian estimate).
   {

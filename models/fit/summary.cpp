@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "engine/core/errors.h"
+#include "engine/core/csv.h"
 #include "models/fit/dates.h"
 
 namespace clvsim::fit {
@@ -69,7 +70,7 @@ CustomerSummary summarize(const TransactionLog& log, const SummaryOptions& optio
     any = true;
   }
   if (!any)
-    throw InputError(log.source + ": no transactions on or before the calibration end " +
+    throw InputError("error: " + log.source + ": no transactions on or before the calibration end " +
                      format_iso(options.calibration_end));
   s.origin_day = origin;
   s.repeat_by_day.assign(static_cast<std::size_t>(std::max(0, last_day - origin + 1)), 0);
@@ -112,27 +113,12 @@ CustomerSummary summarize(const TransactionLog& log, const SummaryOptions& optio
   return s;
 }
 
-namespace {
-std::string csv_field(const std::string& text)
-{
-  if (text.find_first_of(",\"\r\n") == std::string::npos && text.find_first_of(" \t") != 0 &&
-      (text.empty() || (text.back() != ' ' && text.back() != '\t')))
-    return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-}  // namespace
-
 void write_summary_csv(const CustomerSummary& s, std::ostream& out)
 {
   out << (s.has_amounts ? "customer_id,x,t_x,T,m_x\n" : "customer_id,x,t_x,T\n");
   std::string line;
   for (std::size_t i = 0; i < s.customers(); ++i) {
-    line = csv_field(s.ids[i]);
+    line = csv::field(s.ids[i]);
     line += ',';
     line += shortest(s.x[i]);
     line += ',';

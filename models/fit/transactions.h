@@ -42,15 +42,13 @@ struct TransactionLog {
   std::size_t rows_kept = 0;               //!< rows on or before LogFormat::last_day, before merging
 };
 
-//! Reads `path`. Throws IoError when the file cannot be opened or read, InputError (with
-//! "file:line: ...") for a missing header or column, a short/long row, an empty customer id,
-//! a bad date or a bad or negative amount.
+//! Reads `path` through engine/core/csv.h (quoted fields, BOM, CRLF). Throws IoError when the
+//! file cannot be opened or read, InputError for a missing header or column, and one
+//! InputError listing every bad row ("error: file:line: ...", up to csv::MAX_PROBLEMS): a
+//! short/long row, an unterminated quote, an empty customer id, a bad date or a bad or
+//! negative amount.
 TransactionLog read_transactions(const std::string& path, const LogFormat& format);
 //! Same, from a stream; `name` is used in the messages.
 TransactionLog read_transactions(std::istream& in, const std::string& name, const LogFormat& format);
-
-//! Splits one CSV line into fields (RFC 4180 quoting without embedded newlines), trimming
-//! blanks around unquoted fields. Returns false on an unterminated quote.
-bool split_csv_line(const std::string& line, std::vector<std::string>& fields);
 
 }  // namespace clvsim::fit

@@ -300,7 +300,8 @@ TEST_F(Cli, CustomerForecastNeedsHistory)
 
 TEST_F(Cli, CustomerForecastForExistingCustomers)
 {
-  write("history.csv", "customer_id,x,t_x,T,m_x\nann,2,30.43,38.86,35.5\nbob,0,0,38.86,\ncid,26,30.857,31,12.0\n");
+  write("history.csv", "customer_id,x,t_x,T,m_x\nann,2,30.43,38.86,35.5\nbob,0,0,38.86,\ncid,26,30.857,31,12.0\n"
+                       "\"Smith, Ann\",1,2,3,10\n");
   write("s.toml", R"([simulation]
 period = "week"
 horizon = 39
@@ -329,6 +330,7 @@ gamma = 15.44
   EXPECT_NE(csv.find("\nann,"), std::string::npos);
   EXPECT_NE(csv.find("\ncid,0.9688"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",1.22602"), std::string::npos) << "closed form for ann: " << csv;
+  EXPECT_NE(csv.find("\n\"Smith, Ann\",0."), std::string::npos) << "an id with a comma is quoted: " << csv;
   // no overwrite without --force
   o = clvsim("run s.toml --customer-forecast f.csv --quiet");
   EXPECT_EQ(o.code, 2);
@@ -337,6 +339,74 @@ gamma = 15.44
   o = clvsim("run s.toml --quiet");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("history.csv:2: t_x = 40 is greater than T = 38.86"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, ValidateRejectsExactlyWhatRunRejects)
+{
+  // The loader reads population.history and checks every cross-key rule, so `validate` and
+  // `run` give the same exit code and the same message, and nothing is written.
+  const std::string bg_nbd = R"([simulation]
+period = "week"
+horizon = 10
+paths = 2
+[population]
+history = "h.csv"
+[purchase]
+model = "bg_nbd"
+time_unit = "week"
+r = 0.243
+alpha = 4.414
+a = 0.793
+b = 2.426
+[spend]
+model = "fixed"
+value = 20
+)";
+  write("s.toml", bg_nbd);
+  write("h.csv", "customer_id,x,t_x,T\nann,2,40,38.86\nbob,1,2,3\ncid,abc,1,2\nbob,1,1,1\n");
+  const auto v = clvsim("validate s.toml");
+  const auto r = clvsim("run s.toml -o out.h5 --quiet");
+  EXPECT_EQ(v.code, 2) << v.err;
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(v.err, r.err);
+  const std::string h = (dir_ / "h.csv").string();
+  EXPECT_EQ(r.err, "error: " + h + ":2: t_x = 40 is greater than T = 38.86\n" +  //
+                       "error: " + h + ":4: x = 'abc' is not a number\n" +         //
+                       "error: " + h + ":5: customer_id 'bob' is used twice (first on line 3)\n");
+  EXPECT_EQ(v.out, "");
+  EXPECT_EQ(other_files({"s.toml", "h.csv"}), std::vector<std::string>{});
+
+  // A segment switching the purchase model.
+  write("h.csv", "customer_id,x,t_x,T\nann,2,30.43,38.86\n");
+  write("s.toml", bg_nbd + "[[segment]]\nname = \"a\"\nshare = 0.5\n[[segment]]\nname = \"b\"\nshare = 0.5\n"
+                           "overrides = { \"purchase.model\" = \"pareto_nbd\", \"purchase.r\" = 0.5, "
+                           "\"purchase.alpha\" = 10, \"purchase.s\" = 0.6, \"purchase.beta\" = 11 }\n");
+  const auto v2 = clvsim("validate s.toml");
+  const auto r2 = clvsim("run s.toml -o out.h5 --quiet");
+  EXPECT_EQ(v2.code, 2) << v2.err;
+  EXPECT_EQ(r2.code, 2) << r2.err;
+  EXPECT_EQ(v2.err, r2.err);
+  EXPECT_NE(r2.err.find("all segments must share one purchase model"), std::string::npos) << r2.err;
+  EXPECT_EQ(other_files({"s.toml", "h.csv"}), std::vector<std::string>{});
+
+  // A history file that cannot be read is bad input for both (exit 2), as is a directory.
+  for (const char* name : {"nope.csv", "."}) {
+    std::string text = bg_nbd;
+    text.replace(text.find("h.csv"), 5, name);
+    write("s.toml", text);
+    const auto v3 = clvsim("validate s.toml");
+    const auto r3 = clvsim("run s.toml --quiet");
+    EXPECT_EQ(v3.code, 2) << v3.err;
+    EXPECT_EQ(r3.code, 2) << r3.err;
+    EXPECT_EQ(v3.err, r3.err);
+    EXPECT_NE(r3.err.find("population.history = \"" + std::string(name) + "\": cannot read"), std::string::npos)
+        << r3.err;
+  }
+
+  // A valid history: both accept it.
+  write("s.toml", bg_nbd);
+  EXPECT_EQ(clvsim("validate s.toml").code, 0);
+  EXPECT_EQ(clvsim("run s.toml --quiet").code, 0);
 }
 
 TEST_F(Cli, InterruptedRunExits143AndLeavesNothing)

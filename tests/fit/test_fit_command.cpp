@@ -92,22 +92,22 @@ TEST_F(FitCommand, HelpListsTheOptions)
 TEST_F(FitCommand, UsageErrors)
 {
   const std::string log = small_log("log.csv", "customer_id,date,amount", false);
-  EXPECT_EQ(input_error({log}), "fit: --calibration-end DATE is required (see 'clvsim fit --help')");
-  EXPECT_EQ(input_error({}), "fit: missing TRANSACTIONS.csv (see 'clvsim fit --help')");
+  EXPECT_EQ(input_error({log}), "error: fit: --calibration-end DATE is required (see 'clvsim fit --help')");
+  EXPECT_EQ(input_error({}), "error: fit: missing TRANSACTIONS.csv (see 'clvsim fit --help')");
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-02-30"}),
-            "fit: --calibration-end '1997-02-30' is not a date (expected YYYY-MM-DD) (see 'clvsim fit --help')");
+            "error: fit: --calibration-end '1997-02-30' is not a date (expected YYYY-MM-DD) (see 'clvsim fit --help')");
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--model", "bgnbd"}),
-            "fit: --model 'bgnbd' must be bg_nbd, pareto_nbd or all (see 'clvsim fit --help')");
+            "error: fit: --model 'bgnbd' must be bg_nbd, pareto_nbd or all (see 'clvsim fit --help')");
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--time-unit", "fortnight"}),
-            "fit: --time-unit 'fortnight' must be day, week or month (see 'clvsim fit --help')");
+            "error: fit: --time-unit 'fortnight' must be day, week or month (see 'clvsim fit --help')");
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--holdout-end", "1997-02-01"}),
-            "fit: --holdout-end 1997-02-01 must be after --calibration-end 1997-03-01 (see 'clvsim fit --help')");
+            "error: fit: --holdout-end 1997-02-01 must be after --calibration-end 1997-03-01 (see 'clvsim fit --help')");
   EXPECT_NE(input_error({log, "--calibration-end", "1997-03-01", "--bogus"}).find("unrecognised option '--bogus'"),
             std::string::npos);
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--horizon", "0"}),
-            "fit: --horizon '0' must be a whole number of periods >= 1 (see 'clvsim fit --help')");
+            "error: fit: --horizon '0' must be a whole number of periods >= 1 (see 'clvsim fit --help')");
   EXPECT_EQ(input_error({log, "--calibration-end", "1996-03-01"}),
-            log + ": no transactions on or before the calibration end 1996-03-01");
+            "error: " + log + ": no transactions on or before the calibration end 1996-03-01");
 }
 
 TEST_F(FitCommand, ColumnsMappingAndCompactDatesGiveTheSameFit)
@@ -134,7 +134,7 @@ TEST_F(FitCommand, ColumnsMappingAndCompactDatesGiveTheSameFit)
   ASSERT_EQ(run({iso, "--calibration-end", "1997-03-31", "--json", "--columns", "customer_id,date"}), 0);
   EXPECT_EQ(out_.str().find("gamma_gamma"), std::string::npos);
   EXPECT_EQ(input_error({compact, "--calibration-end", "1997-03-31"}),
-            compact + ":1: missing column 'customer_id' (header: who,day,spend)");
+            "error: " + compact + ":1: missing column 'customer_id' (header: who,day,spend)");
 }
 
 TEST_F(FitCommand, JsonShapeOnCdnow)
@@ -197,7 +197,7 @@ TEST_F(FitCommand, ScenarioFragmentAndSummaryAreWrittenAndProtected)
   // Existing outputs are not overwritten without --force, and nothing is written.
   const auto before = fs::last_write_time(toml_path);
   EXPECT_EQ(input_error({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path}),
-            toml_path + " already exists; use --force to overwrite it");
+            "error: " + toml_path + " already exists; use --force to overwrite it");
   EXPECT_EQ(fs::last_write_time(toml_path), before);
   ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path, "--force", "--json",
                  "--time-unit", "month", "--summary-out", (dir_ / "months.csv").string()}),
@@ -227,7 +227,11 @@ TEST_F(FitCommand, SurvivalTableFitsTheSbg)
   EXPECT_NEAR(t["purchase"]["beta"].value_or(0.0), 1.182, 0.02);
 
   const std::string bad = write("bad.csv", "period,alive\n0,1000\n1,631\n2,700\n");
-  EXPECT_EQ(input_error({"--survival", bad}), bad + ":4: alive 700 exceeds the previous period's 631 (survivors cannot increase)");
+  EXPECT_EQ(input_error({"--survival", bad}), "error: " + bad + ":4: alive 700 exceeds the previous period's 631 (survivors cannot increase)");
   const std::string gap = write("gap.csv", "period,alive\n0,1000\n2,631\n");
-  EXPECT_EQ(input_error({"--survival", gap}), gap + ":3: period '2' should be 1 (periods are 0, 1, 2, ... in order)");
+  EXPECT_EQ(input_error({"--survival", gap}), "error: " + gap + ":3: period '2' should be 1 (periods are 0, 1, 2, ... in order)");
+  const std::string rows = write("rows.csv", "\xEF\xBB\xBFperiod,alive\r\n0,1000\r\n1,-5\r\n3,600\r\n3,x\r\n");
+  EXPECT_EQ(input_error({"--survival", rows}), "error: " + rows + ":3: alive -5 is negative\n" +  //
+                                                   "error: " + rows + ":4: period '3' should be 2 (periods are 0, 1, 2, ... in order)\n" +
+                                                   "error: " + rows + ":5: alive 'x' is not a number");
 }

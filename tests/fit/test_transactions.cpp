@@ -87,29 +87,57 @@ TEST(TransactionReader, MergesSameDayPurchasesAndKeepsStringIds)
 TEST(TransactionReader, BadInputMessagesNameFileAndLine)
 {
   EXPECT_EQ(input_error("customer_id,date,amount\n1,1997-01-01,3\n1,1997-13-01,2\n"),
-            "log.csv:3: bad date '1997-13-01' (expected YYYY-MM-DD)");
+            "error: log.csv:3: bad date '1997-13-01' (expected YYYY-MM-DD)");
   EXPECT_EQ(input_error("customer_id,date,amount\n1,1997-01-01,3\n\n2,1997-01-02,-3.5\n"),
-            "log.csv:4: amount -3.5 is negative");
+            "error: log.csv:4: amount -3.5 is negative");
   EXPECT_EQ(input_error("customer_id,date,value\n1,1997-01-01,3\n"),
-            "log.csv:1: missing column 'amount' (header: customer_id,date,value)");
+            "error: log.csv:1: missing column 'amount' (header: customer_id,date,value)");
   EXPECT_EQ(input_error("customer_id,date,amount\n1,1997-01-01,3\n2,1997-01-02\n"),
-            "log.csv:3: row has 2 fields, the header has 3");
+            "error: log.csv:3: row has 2 fields, the header has 3");
   EXPECT_EQ(input_error("customer_id,date,amount\n1,1997-01-01,abc\n"),
-            "log.csv:2: amount 'abc' is not a number");
+            "error: log.csv:2: amount 'abc' is not a number");
   EXPECT_EQ(input_error("customer_id,date,amount\n,1997-01-01,3\n"),
-            "log.csv:2: empty customer id (column 'customer_id')");
-  EXPECT_EQ(input_error(""), "log.csv: empty file (expected a header line, e.g. customer_id,date,amount)");
+            "error: log.csv:2: empty customer id (column 'customer_id')");
+  EXPECT_EQ(input_error(""), "error: log.csv: empty file (expected a header line, e.g. customer_id,date,amount)");
   LogFormat compact;
   compact.date_format = DateFormat("%Y%m%d");
   EXPECT_EQ(input_error("customer_id,date,amount\n1,1997-01-01,3\n", compact),
-            "log.csv:2: bad date '1997-01-01' (expected YYYYMMDD)");
+            "error: log.csv:2: bad date '1997-01-01' (expected YYYYMMDD)");
+}
+
+TEST(TransactionReader, EveryBadRowIsReportedAtOnce)
+{
+  EXPECT_EQ(input_error("customer_id,date,amount\n1,1997-13-01,2\n2,1997-01-01,abc\n3,1997-01-02\n"
+                        ",1997-01-01,-1\n4,1997-01-01,1\n\"5,1997-01-01,1\n"),
+            "error: log.csv:2: bad date '1997-13-01' (expected YYYY-MM-DD)\n"
+            "error: log.csv:3: amount 'abc' is not a number\n"
+            "error: log.csv:4: row has 2 fields, the header has 3\n"
+            "error: log.csv:5: empty customer id (column 'customer_id')\n"
+            "error: log.csv:5: amount -1 is negative\n"
+            "error: log.csv:7: unterminated quote");
+  std::string many = "customer_id,date,amount\n";
+  for (int i = 0; i < 30; ++i) many += "1,1997-01-01,-1\n";
+  const std::string e = input_error(many);
+  EXPECT_EQ(e.substr(e.rfind('\n') + 1), "error: log.csv: ... and 10 more problems") << e;
+}
+
+TEST(TransactionReader, SeparatorHintAndRawTextInMessages)
+{
+  EXPECT_EQ(input_error("customer_id;date;amount\n1;1997-01-01;3\n"),
+            "error: log.csv:1: missing column 'customer_id' (header: customer_id;date;amount); the file seems to "
+            "use ';' as separator (clvsim reads comma-separated files)");
+  const std::string big = input_error(std::string(1 << 20, 'h') + "\n");
+  EXPECT_EQ(big, "error: log.csv:1: missing column 'customer_id' (header: " + std::string(80, 'h') +
+                     "... (1048576 bytes in all))");
+  EXPECT_EQ(input_error("customer_id,date,amount\n1,\x1b[2J,3\n"),
+            "error: log.csv:2: bad date '\\x1b[2J' (expected YYYY-MM-DD)");
 }
 
 TEST(TransactionReader, UnreadableFileIsAnIoError)
 {
   const std::string missing = "/nonexistent-dir/clvsim-fit/log.csv";
   EXPECT_EQ(error_of<IoError>([&] { read_transactions(missing, LogFormat{}); }),
-            missing + ": cannot open for reading (No such file or directory)");
+            "error: " + missing + ": cannot open for reading (No such file or directory)");
 }
 
 TEST(TransactionReader, ColumnMappingCompactDatesAndNoAmounts)
@@ -134,7 +162,7 @@ TEST(TransactionReader, RowsAfterTheLastDayAreValidatedButNotKept)
   EXPECT_EQ(log.rows_read, 2u);
   EXPECT_EQ(log.transactions.size(), 1u);
   EXPECT_EQ(input_error("customer_id,date,amount\n1,1997-01-01,1\n1,1997-03-01,-1\n", f),
-            "log.csv:3: amount -1 is negative");
+            "error: log.csv:3: amount -1 is negative");
 }
 
 TEST(Summary, FaderHardieConventionsOnAHandExample)
@@ -178,7 +206,7 @@ TEST(Summary, EmptyCalibrationPeriodIsAnInputError)
   SummaryOptions o;
   o.calibration_end = day("1997-09-30");
   EXPECT_EQ(error_of<InputError>([&] { summarize(log, o); }),
-            "log.csv: no transactions on or before the calibration end 1997-09-30");
+            "error: log.csv: no transactions on or before the calibration end 1997-09-30");
 }
 
 TEST(Summary, CollapseGroupsIdenticalCustomers)

@@ -456,9 +456,12 @@ TEST(History, ResolvedAgainstTheScenarioDirectory)
 {
   const fs::path csv = fs::path(test_dir()) / "customers.csv";
   std::ofstream(csv) << "customer_id,x,t_x,T\n1,2,30.43,38.86\n";
-  const std::string text = MINIMAL + "[population]\nhistory = \"customers.csv\"\n";
+  // A history needs a model with a posterior for it: bg_nbd takes the same parameters.
+  std::string bg_nbd = MINIMAL;
+  bg_nbd.replace(bg_nbd.find("sbg_poisson"), 11, "bg_nbd");
+  const std::string text = bg_nbd + "[population]\nhistory = \"customers.csv\"\n";
   // [population] appears twice: put history in the first one instead.
-  std::string with_history = MINIMAL;
+  std::string with_history = bg_nbd;
   with_history.insert(with_history.find("[purchase]"), "history = \"customers.csv\"\n");
   const Scenario s = load(with_history);
   EXPECT_EQ(s.population.history, fs::absolute(csv).lexically_normal().string());
@@ -559,16 +562,24 @@ TEST(Segments, BadOverrides)
             "error: shop.toml:17:15: segment 'vip': unknown key 'simulation.pths' in overrides");
 }
 
-TEST(Segments, SwitchingModelNeedsAllParameters)
+TEST(Segments, AllSegmentsShareOnePurchaseModel)
 {
+  // The engine simulates one purchase model per run: `clvsim validate` refuses a switch as
+  // `clvsim run` does, all parameters given or not.
   const std::string text = MINIMAL + "[[segment]]\nname = \"vip\"\nshare = 1\n"
                                      "overrides = { \"purchase.model\" = \"bg_nbd\", \"purchase.r\" = 1 }\n";
-  EXPECT_EQ(errors(text), "error: shop.toml:17:15: segment 'vip': missing override 'purchase.alpha' (purchase.model = "
-                          "\"bg_nbd\" needs r, alpha, a, b)\n"
-                          "error: shop.toml:17:15: segment 'vip': missing override 'purchase.a' (purchase.model = "
-                          "\"bg_nbd\" needs r, alpha, a, b)\n"
-                          "error: shop.toml:17:15: segment 'vip': missing override 'purchase.b' (purchase.model = "
-                          "\"bg_nbd\" needs r, alpha, a, b)");
+  EXPECT_EQ(errors(text), "error: shop.toml:17:15: segment 'vip': purchase.model = \"bg_nbd\" differs from "
+                          "purchase.model = \"sbg_poisson\"; all segments must share one purchase model");
+  std::string bg_nbd = MINIMAL;
+  bg_nbd.replace(bg_nbd.find("sbg_poisson"), 11, "bg_nbd");
+  const std::string pareto = "[[segment]]\nname = \"a\"\nshare = 0.5\n[[segment]]\nname = \"b\"\nshare = 0.5\n"
+                             "overrides = { \"purchase.model\" = \"pareto_nbd\", \"purchase.r\" = 0.5, "
+                             "\"purchase.alpha\" = 10, \"purchase.s\" = 0.6, \"purchase.beta\" = 11 }\n";
+  EXPECT_EQ(errors(bg_nbd + pareto), "error: shop.toml:20:15: segment 'b': purchase.model = \"pareto_nbd\" differs "
+                                     "from purchase.model = \"bg_nbd\"; all segments must share one purchase model");
+  // the same model written again is no switch
+  EXPECT_EQ(errors(bg_nbd + "[[segment]]\nname = \"vip\"\nshare = 1\noverrides = { \"purchase.model\" = \"bg_nbd\" }\n"),
+            "<loaded>");
 }
 
 TEST(Segments, SharesMustSumToOne)
@@ -650,6 +661,20 @@ TEST(Channels, CacRules)
             "error: shop.toml:17:1: acquisition.channel.x.cac_inflation_annual = -0.6 is out of range [-0.5, 10]");
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\nbudget_per_period = 0\ncac = 5\n"),
             "error: shop.toml:16:1: acquisition.channel.x.budget_per_period = 0 is out of range (0, inf)");
+}
+
+TEST(Channels, AtMost63)
+{
+  // 63 channels and the referral channel fill the 64 channel slots of a customer id.
+  auto channels = [](int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i)
+      text += "[[acquisition.channel]]\nname = \"c" + std::to_string(i) + "\"\ncustomers_per_period = 1\n";
+    return text;
+  };
+  EXPECT_EQ(errors(MINIMAL + channels(63)), "<loaded>");
+  EXPECT_EQ(errors(MINIMAL + channels(64)),
+            "error: shop.toml:14:1: at most 63 acquisition channels are supported, got 64");
 }
 
 TEST(Channels, NamesPeriodsAndKeys)
@@ -879,6 +904,7 @@ changes = { "satisfaction.churn_sensitivity" = { add = 0.1 }, "segment.odd.servi
 "service.incident_probability" = [0.05, 0.1]
 )";
   text.insert(text.find("[purchase]"), "history = \"customers.csv\"\nhistory_time_unit = \"day\"\n");
+  text.replace(text.find("sbg_poisson"), 11, "bg_nbd");  // a model with a posterior for histories
   const Scenario s = load(text, {"segment.vip.share=0.1", "segment.odd.share=0.1", "simulation.name=\"quote \\\" me\"",
                                  "simulation.seed=9007199254740993", "economics.gross_margin=0.1234567890123",
                                  "satisfaction.reference=6"});
