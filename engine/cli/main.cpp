@@ -10,7 +10,7 @@
 #include "engine/report/output_file.h"
 #include "engine/run/driver.h"
 #include "engine/stats/summary.h"
-#include "models/fit/fit_command.h"
+#include "engine/cli/fit_command.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
 

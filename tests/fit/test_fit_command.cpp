@@ -1,4 +1,4 @@
-// `clvsim fit` end to end through run_fit_command (models/fit/fit_command.h): options,
+// `clvsim fit` end to end through run_fit_command (engine/cli/fit_command.h): options,
 // JSON shape, the scenario fragment and the summary CSV, overwrite protection, usage errors.
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <toml++/toml.h>
 
 #include "engine/core/errors.h"
-#include "models/fit/fit_command.h"
+#include "engine/cli/fit_command.h"
 
 using namespace clvsim;
 namespace fs = std::filesystem;

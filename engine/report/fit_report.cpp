@@ -1,4 +1,4 @@
-#include "models/fit/fit_html.h"
+#include "engine/report/fit_report.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "models/fit/fit_command.h"
+#include "engine/cli/fit_command.h"
 
 #include <cerrno>
 #include <cmath>
@@ -19,7 +19,7 @@
 #include "engine/report/output_file.h"
 #include "engine/core/csv.h"
 #include "models/fit/dates.h"
-#include "models/fit/fit_html.h"
+#include "engine/report/fit_report.h"
 #include "models/fit/fit_models.h"
 #include "models/fit/report.h"
 #include "models/fit/summary.h"
