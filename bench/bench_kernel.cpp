@@ -5,6 +5,7 @@
 #include "scenarios/segment_model.h"
 #include "engine/run/driver.h"
 #include "models/sim/kernel.h"
+#include "models/sim/traits.h"
 #include "models/sim/segment_model.h"
 #include "scenarios/loader.h"
 

@@ -1,5 +1,7 @@
 #include "scenarios/history.h"
 
+#include "models/purchase/registry.h"
+
 #include "engine/core/csv.h"
 #include "scenarios/scenario.h"
 
@@ -53,8 +55,9 @@ std::optional<double> number(csv::Problems& problems, std::size_t line, const Nu
 std::vector<ExistingCustomer> read_history(std::istream& in, const std::string& name, PurchaseModel model,
                                            std::vector<std::string>& problem_lines)
 {
-  assert(model != PurchaseModel::sbg_poisson && "the loader refuses a history with sbg_poisson");
-  const bool sbg = model == PurchaseModel::sbg;
+  const models::HistoryColumns columns = models::history_columns(model);
+  assert(columns != models::HistoryColumns::none && "the loader refuses a history for a model without a posterior");
+  const bool sbg = columns == models::HistoryColumns::renewals;
   const std::string expected = sbg ? "customer_id,renewals" : "customer_id,x,t_x,T[,m_x]";
   const std::vector<std::string> required =
       sbg ? std::vector<std::string>{"customer_id", "renewals"}

@@ -1,10 +1,11 @@
 #include "scenarios/segment_model.h"
 
+#include "models/purchase/registry.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace clvsim::scenarios {
-
 
 sim::SegmentModel segment_model(const Behaviour& be, Period period)
 {
@@ -15,26 +16,15 @@ sim::SegmentModel segment_model(const Behaviour& be, Period period)
   // trait that means dividing the rate parameter by the units per period.
   const double k = days_in(period) / days_in(pu.time_unit);
   m.period_in_units = k;
-  switch (pu.model) {
-  case PurchaseModel::bg_nbd:
-    m.r = pu.r; m.lambda_rate = pu.alpha / k; m.a = pu.a; m.b = pu.b;
-    break;
-  case PurchaseModel::pareto_nbd:
-    m.r = pu.r; m.lambda_rate = pu.alpha / k; m.s = pu.s; m.mu_rate = pu.beta / k;
-    break;
-  case PurchaseModel::sbg_poisson:
-    m.r = pu.r; m.lambda_rate = pu.alpha / k; m.a = pu.a; m.b = pu.b;
-    break;
-  case PurchaseModel::sbg:
-    m.a = pu.alpha; m.b = pu.beta; m.fee = pu.fee;
-    break;
-  }
+  m.purchase = {pu.model, pu.r, pu.alpha, pu.a, pu.b, pu.s, pu.beta, pu.fee};
   const auto& sp = be.spend;
-  m.spend = pu.model == PurchaseModel::sbg ? SpendModel::fixed : sp.model;
+  m.spend = sp.model;
   m.p = sp.p; m.q = sp.q; m.gamma = sp.gamma;
   m.log_median = std::log(sp.median > 0 ? sp.median : 1.0);
   m.sigma = sp.sigma; m.customer_sigma = sp.customer_sigma;
-  m.fixed_value = pu.model == PurchaseModel::sbg ? pu.fee : sp.value;
+  m.fixed_value = sp.value;
+  // The purchase model's own constants (after spend: sbg pays a fixed fee per period).
+  models::visit_purchase_model(pu.model, [&](auto model) { decltype(model)::resolve(m.purchase, k, m); });
   m.log_growth_per_period =
       std::log1p(sp.growth_per_year_of_tenure) * days_in(period) / 365.25;
 

@@ -7,12 +7,11 @@
 #include "engine/rng/stream.h"
 #include "engine/run/kpis.h"
 #include "engine/run/variants.h"
-#include "models/purchase/bg_nbd.h"
-#include "models/purchase/pareto_nbd.h"
-#include "models/purchase/sbg.h"
+#include "models/purchase/registry.h"
 #include "models/reference/kernel.h"
 #include "models/sim/block.h"
 #include "models/sim/kernel.h"
+#include "models/sim/traits.h"
 #include "models/sim/segment_model.h"
 #include "models/sim/service.h"
 #include "scenarios/history.h"
@@ -119,39 +118,22 @@ struct Plan {
   std::vector<double> existing_p_alive_mix, existing_closed_orders;  //!< mixed over segment shares
 };
 
-//! Closed forms for one existing customer of one segment: P(alive now) and the expected
-//! number of orders in the horizon (FHL 2005 eq. 10; Schmittlein et al. 1987; F&H 2007).
-void existing_closed_forms(const scenarios::Behaviour& be, const ExistingCustomer& c, double to_unit,
-                           double horizon_units, int horizon, double& p_alive, double& orders)
+//! An existing customer's history in the purchase model's time unit (the file's are
+//! population.history_time_unit: `to_unit` time units each).
+models::CustomerHistory history_in_units(const ExistingCustomer& c, double to_unit)
 {
-  const auto& pu = be.purchase;
-  const double t_x = c.t_x * to_unit, T = c.T * to_unit;
-  switch (pu.model) {
-  case scenarios::PurchaseModel::bg_nbd: {
-    const models::bg_nbd::Params prm{pu.r, pu.alpha, pu.a, pu.b};
-    p_alive = models::bg_nbd::p_alive(prm, c.x, t_x, T);
-    orders = models::bg_nbd::conditional_expected(prm, horizon_units, c.x, t_x, T);
-    break;
-  }
-  case scenarios::PurchaseModel::pareto_nbd: {
-    const models::pareto_nbd::Params prm{pu.r, pu.alpha, pu.s, pu.beta};
-    p_alive = models::pareto_nbd::p_alive(prm, c.x, t_x, T);
-    orders = models::pareto_nbd::conditional_expected(prm, horizon_units, c.x, t_x, T);
-    break;
-  }
-  case scenarios::PurchaseModel::sbg: {
-    // A current subscriber with n renewals: theta ~ Beta(alpha, beta + n); it renews at the
-    // start of each period of the horizon with probability 1 - theta and then pays.
-    const models::sbg::Params prm{pu.alpha, pu.beta + c.renewals};
-    p_alive = 1.0;
-    orders = 0;
-    for (int t = 1; t <= horizon; ++t) orders += models::sbg::survival(prm, t);
-    break;
-  }
-  case scenarios::PurchaseModel::sbg_poisson:
-    p_alive = orders = std::numeric_limits<double>::quiet_NaN();
-    break;
-  }
+  return {c.x, c.t_x * to_unit, c.T * to_unit, c.renewals};
+}
+
+//! The closed forms of an existing customer of a segment (docs/model.md §3.6): P(alive now)
+//! and its expected orders over the horizon (horizon_units time units, `horizon` periods).
+models::HistoryForecast existing_forecast(const SegmentModel& m, const ExistingCustomer& c, double to_unit,
+                                          double horizon_units, int horizon)
+{
+  const models::CustomerHistory h = history_in_units(c, to_unit);
+  return models::visit_purchase_model(m.model, [&](auto model) {
+    return decltype(model)::forecast(m.purchase, h, horizon_units, horizon);
+  });
 }
 
 Plan make_plan(const Scenario& sc, const Workers& workers)
@@ -180,7 +162,7 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
   // population.history was read and validated by the loader (scenarios/history.h).
   assert(sc.population.history.empty() == !sc.existing);
   if (sc.existing) {
-    assert(sc.base.purchase.model != scenarios::PurchaseModel::sbg_poisson);
+    assert(models::history_columns(sc.base.purchase.model) != models::HistoryColumns::none);
     plan.existing = *sc.existing;
     const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
                            scenarios::days_in(sc.base.purchase.time_unit);
@@ -194,8 +176,10 @@ Plan make_plan(const Scenario& sc, const Workers& workers)
       const auto& seg = sc.segments[g];
       std::vector<double> orders(E);
       workers.for_each(std::size_t{0}, E, [&](std::size_t j) {
-        existing_closed_forms(seg.behaviour, plan.existing[j], to_unit, horizon_units, plan.horizon,
-                              plan.existing_p_alive[g][j], orders[j]);
+        const models::HistoryForecast f =
+            existing_forecast(plan.segments[g], plan.existing[j], to_unit, horizon_units, plan.horizon);
+        plan.existing_p_alive[g][j] = f.p_alive;
+        orders[j] = f.expected_orders;
       });
       for (std::size_t j = 0; j < E; ++j) {
         plan.existing_p_alive_mix[j] += seg.share * plan.existing_p_alive[g][j];
@@ -438,11 +422,9 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
                                    scenarios::days_in(sc.base.purchase.time_unit);
       path_p_alive.assign(sc.segments.size(), std::vector<double>(plan.existing.size()));
       for (std::size_t g = 0; g < sc.segments.size(); ++g)
-        for (std::size_t j = 0; j < plan.existing.size(); ++j) {
-          double orders_unused = 0;
-          existing_closed_forms(sc.segments[g].behaviour, plan.existing[j], to_unit_hist, horizon_units, H,
-                                path_p_alive[g][j], orders_unused);
-        }
+        for (std::size_t j = 0; j < plan.existing.size(); ++j)
+          path_p_alive[g][j] =
+              existing_forecast(setup0.segments[g], plan.existing[j], to_unit_hist, horizon_units, H).p_alive;
       p_alive = &path_p_alive;
     }
   }
@@ -460,28 +442,13 @@ void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule
       rng::Stream hs(seed, path, id, 0, rng::Purpose::history);
       const bool alive = hs.uniform() < (*p_alive)[seg][j];
       float lambda = prior.lambda[j], churn = prior.churn[j], nu = prior.nu[j], sat = prior.sat[j];
-      // the prior draws above, then the posterior:
-      rng::Stream& ts = hs;  // the posterior draws continue the history stream
-      const double T_units = c.T * to_unit;
-      // Posterior rates are per purchase.time_unit; per period they divide by the units per period.
-      switch (m.model) {
-      case scenarios::PurchaseModel::bg_nbd:
-        lambda = static_cast<float>(rng::gamma(ts, m.r + c.x, (m.lambda_rate * m.period_in_units + T_units) / m.period_in_units));
-        churn = static_cast<float>(rng::beta(ts, m.a, m.b + c.x));
-        break;
-      case scenarios::PurchaseModel::pareto_nbd:
-        lambda = static_cast<float>(rng::gamma(ts, m.r + c.x, (m.lambda_rate * m.period_in_units + T_units) / m.period_in_units));
-        churn = static_cast<float>(rng::gamma(ts, m.s, (m.mu_rate * m.period_in_units + T_units) / m.period_in_units));
-        break;
-      case scenarios::PurchaseModel::sbg:
-        churn = static_cast<float>(std::log1p(-rng::beta(ts, m.a, m.b + c.renewals)));
-        break;
-      case scenarios::PurchaseModel::sbg_poisson:
-        break;
-      }
+      // the prior draws above, then the posterior (the draws continue the history stream);
+      // posterior rates are per purchase.time_unit, converted to periods by the model
+      const models::CustomerHistory h = history_in_units(c, to_unit);
+      models::visit_purchase_model(m.model, [&](auto model) { decltype(model)::posterior(hs, m, h, lambda, churn); });
       // Gamma-gamma posterior of the spend trait: nu ~ Gamma(q + p x, gamma + x m_x).
       if (m.spend == scenarios::SpendModel::gamma_gamma && c.has_m_x)
-        nu = static_cast<float>(rng::gamma(ts, m.q + m.p * c.x, m.gamma + c.x * c.m_x));
+        nu = static_cast<float>(rng::gamma(hs, m.q + m.p * c.x, m.gamma + c.x * c.m_x));
       const auto flags = static_cast<std::uint8_t>(sim::EXISTING | (alive ? sim::ALIVE : 0));
       float sclock = 0.0f, oclock = 0.0f;
       sim::draw_clocks(seed, path, 1, &id, &sclock, &oclock);

@@ -6,6 +6,20 @@
 //! p ~ Beta(a, b). A customer is summarised by x repeat purchases, the time t_x of the
 //! last one and the length T of the observation period (all in the model's time unit).
 
+
+#include "engine/rng/batch_samplers.h"
+#include "engine/rng/philox_batch.h"
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "engine/rng/vmath.h"
+#include "models/purchase/model.h"
+#include "models/sim/orders.h"
+#include "models/sim/period.h"
+#include "models/sim/segment_model.h"
+
+#include <cmath>
+#include <cstdint>
+
 namespace clvsim::models::bg_nbd {
 
 //! BG/NBD parameters: r, alpha (Gamma shape, rate of lambda), a, b (Beta of p). All > 0.
@@ -51,3 +65,69 @@ double conditional_expected(const Params& params, double t, double x, double t_x
 double prob_x(const Params& params, double x, double t);
 
 }  // namespace clvsim::models::bg_nbd
+
+namespace clvsim::models {
+
+//! The BG/NBD purchase model in the simulation (docs/model.md §3.2; models/purchase/model.h).
+struct BgNbd {
+  static constexpr PurchaseModel kind = PurchaseModel::bg_nbd;
+  static constexpr bool has_order_rate = true;
+  static constexpr ChurnTrait churn_trait = ChurnTrait::dropout_probability;
+  static constexpr HistoryColumns history = HistoryColumns::frequency;
+
+  //! lambda ~ Gamma(r, alpha / k) per period, p ~ Beta(a, b).
+  static void resolve(const PurchaseParams& p, double k, sim::SegmentModel& m)
+  {
+    m.r = p.r;
+    m.lambda_rate = p.alpha / k;
+    m.a = p.a;
+    m.b = p.b;
+  }
+
+  //! Repeat orders arrive as a Poisson process with rate lambda x frequency over the whole
+  //! period (exact in continuous time: a new customer's first order is at the start of its
+  //! period); word 1 inverts their count. After each repeat order the customer drops out with
+  //! probability p' = 1 - (1 - p)^hazard: the index of the first dropout is geometric, by
+  //! inversion of word 0, and the orders placed are min(arrivals, that index).
+  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1,
+                       const sim::PeriodContext& ctx, std::uint64_t id)
+  {
+    const float u = rng::word_uniform_f(w1);
+    const std::uint32_t arrivals = u <= in.p0 ? 0u : sim::order_count(u, in.lambda * in.frequency, in.p0, ctx, id);
+    std::uint32_t repeat = arrivals;
+    State state = State::alive;
+    if (arrivals > 0) {
+      const double p = in.churn, h = in.hazard;
+      const double p_eff = h == 1.0 ? p : -std::expm1(h * std::log1p(-p));
+      std::uint32_t until_dropout = 1;
+      if (p_eff < 1.0) {  // geometric by inversion, as rng::geometric
+        const double k = std::floor(-rng::vmath::log(rng::word_uniform(w0)) / -std::log1p(-p_eff));
+        until_dropout = k >= 4294967294.0 ? 4294967295u : static_cast<std::uint32_t>(k) + 1u;
+      }
+      if (until_dropout <= arrivals) {
+        repeat = until_dropout;
+        state = State::dropping_out;
+      }
+    }
+    return {state, repeat + (in.acquisition ? 1u : 0u)};
+  }
+
+  //! Given alive, lambda | x, T ~ Gamma(r + x, alpha + T) and p | x ~ Beta(a, b + x) (FHL
+  //! 2005 section 4), rates converted to periods; drawn from the customer's history stream.
+  static void posterior(rng::Stream& s, const sim::SegmentModel& m, const CustomerHistory& h, float& lambda,
+                        float& churn)
+  {
+    lambda = static_cast<float>(
+        rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
+    churn = static_cast<float>(rng::beta(s, m.a, m.b + h.x));
+  }
+
+  //! P(alive) (FHL 2008 note) and E[Y(horizon) | x, t_x, T] (FHL 2005 eq. 10).
+  static HistoryForecast forecast(const PurchaseParams& p, const CustomerHistory& h, double horizon_units, int)
+  {
+    const bg_nbd::Params prm{p.r, p.alpha, p.a, p.b};
+    return {bg_nbd::p_alive(prm, h.x, h.t_x, h.T), bg_nbd::conditional_expected(prm, horizon_units, h.x, h.t_x, h.T)};
+  }
+};
+
+}  // namespace clvsim::models

@@ -6,6 +6,20 @@
 //! lambda ~ Gamma(r, alpha); the lifetime is exponential(mu), mu ~ Gamma(s, beta) (shape,
 //! rate). A customer is summarised by (x, t_x, T) as for the BG/NBD.
 
+
+#include "engine/rng/batch_samplers.h"
+#include "engine/rng/philox_batch.h"
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "engine/rng/vmath.h"
+#include "models/purchase/model.h"
+#include "models/sim/orders.h"
+#include "models/sim/period.h"
+#include "models/sim/segment_model.h"
+
+#include <cmath>
+#include <cstdint>
+
 namespace clvsim::models::pareto_nbd {
 
 //! Pareto/NBD parameters: r, alpha (Gamma of lambda), s, beta (Gamma of mu). All > 0.
@@ -47,3 +61,65 @@ double conditional_expected(const Params& params, double t, double x, double t_x
 double log_a0(const Params& params, double x, double t_x, double T);
 
 }  // namespace clvsim::models::pareto_nbd
+
+namespace clvsim::models {
+
+//! The Pareto/NBD purchase model in the simulation (docs/model.md §3.2; models/purchase/model.h).
+struct ParetoNbd {
+  static constexpr PurchaseModel kind = PurchaseModel::pareto_nbd;
+  static constexpr bool has_order_rate = true;
+  static constexpr ChurnTrait churn_trait = ChurnTrait::death_rate;
+  static constexpr HistoryColumns history = HistoryColumns::frequency;
+
+  //! lambda ~ Gamma(r, alpha / k), mu ~ Gamma(s, beta / k) per period.
+  static void resolve(const PurchaseParams& p, double k, sim::SegmentModel& m)
+  {
+    m.r = p.r;
+    m.lambda_rate = p.alpha / k;
+    m.s = p.s;
+    m.mu_rate = p.beta / k;
+  }
+
+  //! An exponential lifetime with rate mu x hazard (word 0): if it ends inside the period the
+  //! customer orders only in the part of it it was alive (memoryless, so exact), its Poisson
+  //! count inverted from word 1.
+  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1,
+                       const sim::PeriodContext& ctx, std::uint64_t id)
+  {
+    const double death_rate = static_cast<double>(in.churn) * in.hazard;
+    double alive_fraction = 1.0;
+    State state = State::alive;
+    if (death_rate > 0) {
+      const double death = -rng::vmath::log(rng::word_uniform(w0)) / death_rate;  // in periods
+      if (death < 1.0) {
+        alive_fraction = death;
+        state = State::dropping_out;
+      }
+    }
+    const float mean = static_cast<float>(in.lambda * in.frequency * alive_fraction);
+    const float p0 = alive_fraction == 1.0 ? in.p0 : rng::vmath::exp_f(-mean);
+    const float u = rng::word_uniform_f(w1);
+    const std::uint32_t later = u <= p0 ? 0u : sim::order_count(u, mean, p0, ctx, id);
+    return {state, later + (in.acquisition ? 1u : 0u)};
+  }
+
+  //! Given alive, lambda | x, T ~ Gamma(r + x, alpha + T) and mu | T ~ Gamma(s, beta + T),
+  //! rates converted to periods; drawn from the customer's history stream.
+  static void posterior(rng::Stream& s, const sim::SegmentModel& m, const CustomerHistory& h, float& lambda,
+                        float& churn)
+  {
+    lambda = static_cast<float>(
+        rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
+    churn = static_cast<float>(rng::gamma(s, m.s, (m.mu_rate * m.period_in_units + h.T) / m.period_in_units));
+  }
+
+  //! P(alive) and E[Y(horizon) | x, t_x, T] (Schmittlein, Morrison & Colombo 1987).
+  static HistoryForecast forecast(const PurchaseParams& p, const CustomerHistory& h, double horizon_units, int)
+  {
+    const pareto_nbd::Params prm{p.r, p.alpha, p.s, p.beta};
+    return {pareto_nbd::p_alive(prm, h.x, h.t_x, h.T),
+            pareto_nbd::conditional_expected(prm, horizon_units, h.x, h.t_x, h.T)};
+  }
+};
+
+}  // namespace clvsim::models

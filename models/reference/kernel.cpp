@@ -5,6 +5,7 @@
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "engine/rng/vmath.h"
+#include "models/purchase/registry.h"
 #include "models/sim/orders.h"
 #include "models/sim/service.h"
 
@@ -17,7 +18,8 @@ namespace clvsim::reference {
 
 using rng::Purpose;
 using rng::Stream;
-using models::PurchaseModel;
+using models::State;
+using models::Survival;
 using sim::Block;
 using sim::LiveState;
 using sim::PeriodContext;
@@ -50,15 +52,6 @@ std::array<std::uint32_t, 4> survival_words(const PeriodContext& ctx, std::uint6
   return {s.next_u32(), s.next_u32(), s.next_u32(), s.next_u32()};
 }
 
-//! How a customer ends step 2: churned before ordering (0), alive (1) or dropping out at the
-//! end of the period after its orders (2).
-enum class State { churned = 0, alive = 1, dropping_out = 2 };
-
-struct Survival {
-  State state = State::alive;
-  std::uint32_t orders = 0;
-};
-
 //! Step 1: the hazard and frequency multipliers from satisfaction at the end of the last
 //! period, policies, marketing and loyalty (docs/model.md §3.2, §5.3), in single precision.
 struct Multipliers {
@@ -78,106 +71,27 @@ Multipliers multipliers_of(const Customer& c)
                                            c.member ? static_cast<float>(m.loyalty_frequency) : one)};
 }
 
-//! Step 2, sbg_poisson: the customer's two clocks run down by the period's hazard and order
-//! rate (docs/model.md §3.2); it churns when the survival clock runs out, orders when the
-//! order clock does: 1 + Poisson(the rate-time left after the first arrival) orders, word 0
-//! inverting the count and word 1 restarting the clock. In its acquisition period it places
-//! the acquisition order and its clocks stand.
-Survival survive_sbg_poisson(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w,
-                             const PeriodContext& ctx)
-{
-  if (c.acquisition) return {State::alive, 1};
-  LiveState& L = c.live();
-  const std::size_t i = c.lane;
-  const float survival_left = L.sclock[i] + mu.hazard * L.churn[i];  // churn = log(1 - theta) <= 0
-  const float order_left = L.oclock[i] - L.lambda[i] * mu.frequency;
-  L.sclock[i] = survival_left;
-  L.oclock[i] = order_left;
-  if (!(survival_left > 0.0f)) return {State::churned, 0};
-  if (!(order_left <= 0.0f)) return {State::alive, 0};
-  const float left = -order_left;
-  const std::uint32_t later =
-      sim::order_count(rng::word_uniform_f(w[0]), left, rng::vmath::exp_f(-left), ctx, c.id);
-  L.oclock[i] = sim::clock_gap(w[1]);
-  return {State::alive, 1 + later};
-}
-
-//! Step 2, sbg: the subscriber renews with probability (1 - theta)^h (word 0) and then pays
-//! for the period (one order); in its acquisition period it pays its first period.
-Survival survive_sbg(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w)
-{
-  if (c.acquisition) return {State::alive, 1};
-  const float renew = rng::vmath::exp_f(mu.hazard * c.live().churn[c.lane]);
-  return rng::word_uniform_f(w[0]) < renew ? Survival{State::alive, 1} : Survival{State::churned, 0};
-}
-
-//! Step 2, bg_nbd: repeat orders arrive as a Poisson process with rate lambda m over the
-//! whole period (word 1 inverts the count); after each repeat order the customer drops out
-//! with probability p' = 1 - (1 - p)^h, the index of the first dropout geometric by
-//! inversion of word 0: orders = min(arrivals, that index), plus the acquisition order.
-Survival survive_bg_nbd(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w,
-                        const PeriodContext& ctx)
-{
-  const LiveState& L = c.live();
-  const std::size_t i = c.lane;
-  const float rate = L.lambda[i] * mu.frequency;
-  const float p0 = rng::vmath::exp_f(-rate);
-  const float u = rng::word_uniform_f(w[1]);
-  const std::uint32_t arrivals = u <= p0 ? 0u : sim::order_count(u, rate, p0, ctx, c.id);
-  std::uint32_t repeat = arrivals;
-  State state = State::alive;
-  if (arrivals > 0) {
-    const double p = L.churn[i], h = mu.hazard;
-    const double p_eff = h == 1.0 ? p : -std::expm1(h * std::log1p(-p));
-    std::uint32_t until_dropout = 1;
-    if (p_eff < 1.0) {  // geometric by inversion, as rng::geometric
-      const double k = std::floor(-rng::vmath::log(rng::word_uniform(w[0])) / -std::log1p(-p_eff));
-      until_dropout = k >= 4294967294.0 ? 4294967295u : static_cast<std::uint32_t>(k) + 1u;
-    }
-    if (until_dropout <= arrivals) {
-      repeat = until_dropout;
-      state = State::dropping_out;
-    }
-  }
-  return {state, repeat + (c.acquisition ? 1u : 0u)};
-}
-
-//! Step 2, pareto_nbd: an exponential lifetime with rate mu h (word 0); if it ends inside
-//! the period the customer orders only in the part it was alive (memoryless, so exact), its
-//! Poisson count inverted from word 1.
-Survival survive_pareto_nbd(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w,
-                            const PeriodContext& ctx)
-{
-  const LiveState& L = c.live();
-  const std::size_t i = c.lane;
-  const double death_rate = static_cast<double>(L.churn[i]) * mu.hazard;
-  double alive_fraction = 1.0;
-  State state = State::alive;
-  if (death_rate > 0) {
-    const double death = -rng::vmath::log(rng::word_uniform(w[0])) / death_rate;  // in periods
-    if (death < 1.0) {
-      alive_fraction = death;
-      state = State::dropping_out;
-    }
-  }
-  const float full_rate = L.lambda[i] * mu.frequency;
-  const float mean = static_cast<float>(full_rate * alive_fraction);
-  const float p0 = rng::vmath::exp_f(alive_fraction == 1.0 ? -full_rate : -mean);
-  const float u = rng::word_uniform_f(w[1]);
-  const std::uint32_t later = u <= p0 ? 0u : sim::order_count(u, mean, p0, ctx, c.id);
-  return {state, later + (c.acquisition ? 1u : 0u)};
-}
-
+//! Step 2: survival and orders, by the purchase model (models/purchase/registry.h), from
+//! words 0 and 1 of the customer's survival block; models with clocks run them down.
 Survival survive(const Customer& c, const Multipliers& mu, const std::array<std::uint32_t, 4>& w,
                  const PeriodContext& ctx)
 {
-  switch (c.m.model) {
-  case PurchaseModel::sbg_poisson: return survive_sbg_poisson(c, mu, w, ctx);
-  case PurchaseModel::sbg: return survive_sbg(c, mu, w);
-  case PurchaseModel::bg_nbd: return survive_bg_nbd(c, mu, w, ctx);
-  case PurchaseModel::pareto_nbd: return survive_pareto_nbd(c, mu, w, ctx);
-  }
-  return {};
+  LiveState& L = c.live();
+  const std::size_t i = c.lane;
+  models::StepInput in;
+  in.lambda = L.lambda[i];
+  in.churn = L.churn[i];
+  in.hazard = mu.hazard;
+  in.frequency = mu.frequency;
+  in.p0 = rng::vmath::exp_f(-(in.lambda * in.frequency));
+  in.acquisition = c.acquisition;
+  models::Clocks clocks{L.sclock[i], L.oclock[i]};
+  const Survival s = models::visit_purchase_model(c.m.model, [&](auto model) {
+    return decltype(model)::step(in, clocks, w[0], w[1], ctx, c.id);
+  });
+  L.sclock[i] = clocks.survival;
+  L.oclock[i] = clocks.order;
+  return s;
 }
 
 //! Step 2's tallies: customers active in the period, churned at its start, and the ordering

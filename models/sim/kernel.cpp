@@ -13,6 +13,7 @@
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "engine/rng/vmath.h"
+#include "models/purchase/registry.h"
 #include "models/sim/orders.h"
 #include "models/sim/service.h"
 
@@ -21,6 +22,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 // Developer instrumentation: -DCLVSIM_PHASE_TIMING prints the cycles spent in each phase
@@ -62,115 +64,7 @@ namespace clvsim::sim {
 using rng::index_list;
 using rng::Purpose;
 using rng::Stream;
-using models::PurchaseModel;
 using models::SpendModel;
-
-void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t path, std::size_t n,
-                       const std::uint64_t* ids, float* lambda, float* churn, float* nu, float* sat)
-{
-  using rng::detail::BATCH_LANES;
-  alignas(64) std::uint32_t lo[BATCH_LANES];
-  alignas(64) std::uint8_t hi[BATCH_LANES];
-  alignas(64) float x[BATCH_LANES], y[BATCH_LANES];
-  const auto batch = [&](std::uint32_t trait, float sh, float* out, std::size_t nb) {
-    rng::gamma_batch_const_f(nb, seed, path, trait, Purpose::traits, lo, hi, sh, out);
-  };
-  for (std::size_t b0 = 0; b0 < n; b0 += BATCH_LANES) {
-    const std::size_t nb = std::min(BATCH_LANES, n - b0);
-    for (std::size_t k = 0; k < nb; ++k) {
-      lo[k] = static_cast<std::uint32_t>(ids[b0 + k]);
-      hi[k] = rng::id_high_bits(ids[b0 + k]);
-    }
-    float* lam = lambda + b0;
-    float* ch = churn + b0;
-    // The order rate: Gamma(r, rate) per period (stream period 0).
-    if (m.model != PurchaseModel::sbg) {
-      batch(0, static_cast<float>(m.r), lam, nb);
-      const float inv_rate = static_cast<float>(1.0 / m.lambda_rate);
-      for (std::size_t k = 0; k < nb; ++k) lam[k] *= inv_rate;
-    } else {
-      std::fill(lam, lam + nb, 0.0f);
-    }
-    // The churn trait (stream periods 1 and 2).
-    if (m.model == PurchaseModel::pareto_nbd) {
-      batch(1, static_cast<float>(m.s), ch, nb);
-      const float inv_rate = static_cast<float>(1.0 / m.mu_rate);
-      for (std::size_t k = 0; k < nb; ++k) ch[k] *= inv_rate;
-    } else {
-      // theta ~ Beta(a, b) = X / (X + Y)
-      batch(1, static_cast<float>(m.a), x, nb);
-      batch(2, static_cast<float>(m.b), y, nb);
-      const bool log_survival = m.model != PurchaseModel::bg_nbd;
-      for (std::size_t k = 0; k < nb; ++k) {
-        const float sum = x[k] + y[k];
-        const float theta = x[k] / sum, keep = y[k] / sum;  // keep = 1 - theta, without cancellation
-        // log(1 - theta): log1p_f(-theta) is exact-ish for theta < 0.29, log_f(keep) beyond;
-        // keep below the smallest normal float means theta = 1 to float precision.
-        const float l = theta < 0.29f ? rng::vmath::log1p_f(-theta)
-                                      : rng::vmath::log_f(keep > 1e-37f ? keep : 1e-37f);
-        ch[k] = log_survival ? l : theta;
-      }
-      // Shapes so small that both gammas underflow: the double sampler works in log space.
-      for (std::size_t k = 0; k < nb; ++k) {
-        if (x[k] + y[k] > 0.0f && std::isfinite(ch[k])) continue;
-        Stream s(seed, path, ids[b0 + k], 4, Purpose::traits);  // a stream of its own
-        const double th = rng::beta(s, m.a, m.b);
-        ch[k] = static_cast<float>(log_survival ? std::log1p(-th) : th);
-      }
-    }
-    // The spend trait (stream period 3).
-    float* v = nu + b0;
-    switch (m.spend) {
-    case SpendModel::gamma_gamma: {
-      batch(3, static_cast<float>(m.q), v, nb);
-      const float inv_rate = static_cast<float>(1.0 / m.gamma);
-      for (std::size_t k = 0; k < nb; ++k) v[k] *= inv_rate;
-      break;
-    }
-    case SpendModel::lognormal: {
-      rng::normal_batch_f(nb, seed, path, 3, Purpose::traits, lo, hi, v);
-      const float mu = static_cast<float>(m.log_median), sd = static_cast<float>(m.customer_sigma);
-      for (std::size_t k = 0; k < nb; ++k) v[k] = mu + sd * v[k];
-      break;
-    }
-    case SpendModel::fixed: std::fill(v, v + nb, 0.0f); break;
-    }
-    // Initial satisfaction S0 ~ Normal(mean, sd) clamped to [0, 10].
-    float* s0 = sat + b0;
-    rng::normal_batch_f(nb, seed, path, 0, Purpose::satisfaction, lo, hi, s0);
-    const float mean = static_cast<float>(m.initial_mean), sd = static_cast<float>(m.initial_sd);
-    for (std::size_t k = 0; k < nb; ++k) s0[k] = std::clamp(mean + sd * s0[k], 0.0f, 10.0f);
-  }
-}
-
-void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids,
-                 float* survival_clock, float* order_clock)
-{
-  constexpr std::size_t L = 1024;
-  alignas(64) std::uint32_t lo[L], w0[L], w1[L], w2[L], w3[L];
-  alignas(64) std::uint8_t hi[L];
-  const std::uint32_t word2 = rng::counter_word2(0, Purpose::clocks, 0);
-  for (std::size_t b0 = 0; b0 < n; b0 += L) {
-    const std::size_t nb = std::min(L, n - b0);
-    for (std::size_t k = 0; k < nb; ++k) {
-      lo[k] = static_cast<std::uint32_t>(ids[b0 + k]);
-      hi[k] = rng::id_high_bits(ids[b0 + k]);
-    }
-    rng::philox_batch(nb, seed, path, 0, word2, lo, hi, w0, w1, w2, w3);
-    float* __restrict sc = survival_clock + b0;
-    float* __restrict oc = order_clock + b0;
-    for (std::size_t k = 0; k < nb; ++k) {
-      sc[k] = clock_gap(w0[k]);
-      oc[k] = clock_gap(w1[k]);
-    }
-  }
-}
-
-void draw_traits(const SegmentModel& m, std::uint64_t seed, std::uint32_t path, std::uint64_t id,
-                 float& lambda, float& churn, float& nu, float& sat)
-{
-  draw_traits_batch(m, seed, path, 1, &id, &lambda, &churn, &nu, &sat);
-}
 
 namespace {
 
@@ -341,8 +235,8 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
   ds[j] = 0.0f;
   if constexpr (SURVIVAL) {
     const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-    // survive with probability (1-theta)^h; churn holds log(1-theta)
-    return acquisition | int(rng::word_uniform_f(w0[j]) < rng::vmath::exp_f(hj * churn[j]));
+    // renew with probability (1-theta)^h; churn holds log(1-theta)
+    return acquisition | int(models::Sbg::renews(w0[j], hj, churn[j]));
   } else {
     return 1;
   }
@@ -458,12 +352,11 @@ template <bool SINGLE, bool PLAIN, bool NO_ACQ, bool PLAIN_HAZARD = false>
     ds[j] = 0.0f;
     const int acquisition =
         NO_ACQ ? 0 : int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-    const float s_left = sclock[j] + hj * churn[j];  // churn = log(1-theta) <= 0
-    const float o_left = oclock[j] - rate;
-    const int alive = acquisition | int(s_left > 0.0f);
-    const int buys = alive & (acquisition | int(o_left <= 0.0f));
-    sclock[j] = acquisition ? sclock[j] : s_left;
-    oclock[j] = acquisition ? oclock[j] : o_left;
+    const models::SbgPoisson::ClockRun run = models::SbgPoisson::run_clocks(sclock[j], oclock[j], hj, churn[j], rate);
+    const int alive = acquisition | run.alive;
+    const int buys = acquisition | run.buys;
+    sclock[j] = acquisition ? sclock[j] : run.survival_left;
+    oclock[j] = acquisition ? oclock[j] : run.order_left;
     state[j] = static_cast<std::uint8_t>(alive);
     if constexpr (!NO_ACQ) orders[j] = static_cast<std::uint32_t>(alive & acquisition);
     cand[j] = static_cast<std::uint8_t>(buys & (acquisition ^ 1));
@@ -1019,10 +912,13 @@ struct EndCounts {
   return EndCounts{alive_end, members, members_pro, members_pas, promoters, passives, dropped};
 }
 
-template <PurchaseModel MODEL, bool SINGLE>
+template <class Model, bool SINGLE>
 void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tallies)
 {
-  constexpr bool SURVIVAL = MODEL == PurchaseModel::sbg_poisson || MODEL == PurchaseModel::sbg;
+  // sbg_poisson runs on its clocks (survival_and_orders, clock_lanes: its fast path); sbg
+  // decides renewals in step 1's vector pass; the others in the per-customer loop (Model::step).
+  constexpr bool CLOCKS = std::is_same_v<Model, models::SbgPoisson>;
+  constexpr bool SURVIVAL = std::is_same_v<Model, models::Sbg>;
   CLVSIM_PHASE_START;
   LiveState& L = b.live;
   const std::uint32_t t = ctx.period;
@@ -1131,7 +1027,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     const std::size_t nc = std::min(CHUNK, n_live - c0);
     CLVSIM_PHASE(7);
     // sbg_poisson draws its words in step 2, for the buyers only (survival runs on clocks)
-    if constexpr (MODEL != PurchaseModel::sbg_poisson)
+    if constexpr (!CLOCKS)
       rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2, c.w3);
     CLVSIM_PHASE(1);
     const std::uint32_t* meta = &L.meta[c0];  // not restrict: loyalty enrolment writes flags
@@ -1148,7 +1044,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     // policies and marketing (§6.3-6.4) and loyalty (§7); survival and the chance of no order.
     // Branch-free and in single precision, so it runs 16 lanes at a time.
     OrderCounts fused{};  // sbg_poisson: steps 1 and 2 in one pass
-    if constexpr (MODEL == PurchaseModel::sbg_poisson) {
+    if constexpr (CLOCKS) {
       if (SINGLE && plain_rate && no_acquisitions && plain_hazard)
         fused = survival_and_orders<SINGLE, true, true, SINGLE>(nc, meta, sat, lambda, churn, &L.sclock[c0],
                                                                 &L.oclock[c0], sp.data(), t, &L.orders[c0], loyal_min,
@@ -1178,7 +1074,7 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
     constexpr std::size_t NOT_CANDIDATES = std::numeric_limits<std::size_t>::max();
     std::size_t buyers_are_candidates = NOT_CANDIDATES;  // else the number of buyers, listed in c.list
     bool lanes_done = false;  // step 2 wrote the buyers' lanes (orders_and_buyer_lanes); c.orders unset
-    if constexpr (MODEL == PurchaseModel::sbg_poisson) {
+    if constexpr (CLOCKS) {
       // Branch-free where the outcome is random (a mispredicted branch costs more than the
       // work): index lists are built with `list[n] = j; n += flag`.
       const OrderCounts oc = fused;
@@ -1331,47 +1227,19 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
         continue;
       }
       unsigned orders = 0;
-      if constexpr (MODEL == PurchaseModel::sbg) {
-        orders = 1;
-      } else if constexpr (MODEL == PurchaseModel::bg_nbd) {
-        // Repeat orders arrive as a Poisson process with rate lambda*m over the whole period
-        // (exact in continuous time: the acquisition is at the start of its period); after
-        // each repeat order the customer drops out with probability p' = 1 - (1-p)^h. Orders
-        // placed = min(arrivals, index of the first dropout).
-        const float u = rng::word_uniform_f(c.w1[j]);
-        const unsigned arrivals = u <= c.p0[j] ? 0u : order_count(u, L.lambda[i] * c.mult[j], c.p0[j], ctx, id);
-        unsigned repeat = arrivals;
-        if (arrivals > 0) {
-          const double p = L.churn[i], h = c.h[j];
-          const double p_eff = h == 1.0 ? p : -std::expm1(h * std::log1p(-p));
-          unsigned until_dropout = 1;
-          if (p_eff < 1.0) {  // geometric by inversion, as rng::geometric
-            const double k = std::floor(-rng::vmath::log(rng::word_uniform(c.w0[j])) / -std::log1p(-p_eff));
-            until_dropout = k >= 4294967294.0 ? 4294967295u : static_cast<unsigned>(k) + 1u;
-          }
-          if (until_dropout <= arrivals) {
-            repeat = until_dropout;
-            c.state[j] = 2;
-          }
-        }
-        orders = repeat + (acquisition ? 1u : 0u);
-      } else {  // pareto_nbd
-        // Exponential lifetime with rate mu*h: if it ends inside the period, orders come only
-        // from the part of the period the customer was alive (memoryless, so exact).
-        const double mu = static_cast<double>(L.churn[i]) * c.h[j];
-        double alive_fraction = 1.0;
-        if (mu > 0) {
-          const double death = -rng::vmath::log(rng::word_uniform(c.w0[j])) / mu;  // in periods
-          if (death < 1.0) {
-            alive_fraction = death;
-            c.state[j] = 2;
-          }
-        }
-        const float mean = static_cast<float>(L.lambda[i] * c.mult[j] * alive_fraction);
-        const float p0 = alive_fraction == 1.0 ? c.p0[j] : rng::vmath::exp_f(-mean);
-        const float u = rng::word_uniform_f(c.w1[j]);
-        orders = (u <= p0 ? 0u : order_count(u, mean, p0, ctx, id)) + (acquisition ? 1u : 0u);
-      }
+      // Survival and orders by the model (models/purchase), from words 0 and 1 of the
+      // customer's survival block; sbg's renewal was decided in step 1 (the same function).
+      models::StepInput in;
+      in.lambda = L.lambda[i];
+      in.churn = L.churn[i];
+      in.hazard = c.h[j];
+      in.frequency = c.mult[j];
+      in.p0 = c.p0[j];
+      in.acquisition = acquisition;
+      models::Clocks no_clocks;
+      const models::Survival outcome = Model::step(in, no_clocks, c.w0[j], c.w1[j], ctx, id);
+      if (outcome.state == models::State::dropping_out) c.state[j] = 2;
+      orders = outcome.orders;
       c.orders[j] = orders;
 
       tally[T_ACTIVE] += 1;
@@ -1820,24 +1688,10 @@ void simulate_period(Block& block, const PeriodContext& ctx, std::span<TallyRow>
   // The model is the same for every segment (segments override parameters, not the model),
   // so the hot loop is monomorphic.
   const bool single = ctx.segments.size() == 1;
-  switch (ctx.segments[0].model) {
-  case PurchaseModel::sbg_poisson:
-    single ? simulate_block<PurchaseModel::sbg_poisson, true>(block, ctx, tallies)
-           : simulate_block<PurchaseModel::sbg_poisson, false>(block, ctx, tallies);
-    break;
-  case PurchaseModel::sbg:
-    single ? simulate_block<PurchaseModel::sbg, true>(block, ctx, tallies)
-           : simulate_block<PurchaseModel::sbg, false>(block, ctx, tallies);
-    break;
-  case PurchaseModel::bg_nbd:
-    single ? simulate_block<PurchaseModel::bg_nbd, true>(block, ctx, tallies)
-           : simulate_block<PurchaseModel::bg_nbd, false>(block, ctx, tallies);
-    break;
-  case PurchaseModel::pareto_nbd:
-    single ? simulate_block<PurchaseModel::pareto_nbd, true>(block, ctx, tallies)
-           : simulate_block<PurchaseModel::pareto_nbd, false>(block, ctx, tallies);
-    break;
-  }
+  models::visit_purchase_model(ctx.segments[0].model, [&](auto model) {
+    using Model = decltype(model);
+    single ? simulate_block<Model, true>(block, ctx, tallies) : simulate_block<Model, false>(block, ctx, tallies);
+  });
 }
 
 void flush_live(Block& block)

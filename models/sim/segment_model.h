@@ -4,11 +4,13 @@
 //! unit x units per period; Gamma rates divide). The scenario layer resolves them from a
 //! segment's behaviour (scenarios/segment_model.h).
 #include "models/kinds.h"
+#include "models/purchase/model.h"
 
 namespace clvsim::sim {
 
 struct SegmentModel {
   models::PurchaseModel model = models::PurchaseModel::sbg_poisson;
+  models::PurchaseParams purchase;  //!< the purchase parameters as given, per purchase.time_unit
   // purchase, in period units: lambda ~ Gamma(r, lambda_rate); p, theta ~ Beta(a, b);
   // mu ~ Gamma(s, mu_rate); sBG theta ~ Beta(a, b) with a = alpha, b = beta.
   double r = 0, lambda_rate = 1, a = 1, b = 1, s = 1, mu_rate = 1, fee = 0;

@@ -16,6 +16,7 @@
 // period's end, or a clock not restarted) moves the statistic far past the threshold.
 #include "scenarios/segment_model.h"
 #include "models/sim/kernel.h"
+#include "models/sim/traits.h"
 #include "models/sim/segment_model.h"
 #include "scenarios/loader.h"
 

@@ -23,6 +23,7 @@
 #include "models/reference/kernel.h"
 #include "models/sim/block.h"
 #include "models/sim/kernel.h"
+#include "models/sim/traits.h"
 #include "models/sim/segment_model.h"
 #include "scenarios/scenario.h"
 #include "scenarios/segment_model.h"

@@ -1,0 +1,90 @@
+#pragma once
+//! What every purchase model provides to the simulation (docs/model.md §3.2, §3.6), and the
+//! types it speaks in. A purchase model is one struct in its own header (bg_nbd.h,
+//! pareto_nbd.h, sbg.h, sbg_poisson.h) beside its closed forms, listed once in
+//! registry.h:
+//!
+//!   kind                 its models::PurchaseModel
+//!   has_order_rate       whether customers draw an order rate lambda ~ Gamma(r, rate)
+//!   churn_trait          how the churn trait is drawn and what LiveState::churn holds
+//!   history              the columns of a population.history file for it
+//!   resolve(p, k, m)     its parameters p (per purchase.time_unit) into the kernels'
+//!                        per-period constants m, k = periods in time units
+//!   step(in, w0, w1, ...) one period of one customer: survival and orders (step 2 of
+//!                        docs/model.md §3.5), from words 0 and 1 of the customer's
+//!                        survival block; called by both kernels
+//!   posterior(...)       the traits of an existing customer given its history
+//!   forecast(...)        P(alive) and expected orders of an existing customer, in closed form
+//!
+//! The fast kernel may add a fast path for a model (sbg_poisson's clocks); the reference
+//! kernel and the fast kernel's general path use step().
+#include "models/kinds.h"
+
+#include <cstdint>
+#include <limits>
+
+namespace clvsim::models {
+
+//! A purchase model's parameters as the scenario gives them, per purchase.time_unit: the
+//! ones a model does not use are ignored.
+struct PurchaseParams {
+  PurchaseModel model = PurchaseModel::sbg_poisson;
+  double r = 0, alpha = 1;  //!< order rate lambda ~ Gamma(r, alpha) (bg_nbd, pareto_nbd, sbg_poisson)
+  double a = 1, b = 1;      //!< p or theta ~ Beta(a, b) (bg_nbd, sbg_poisson); sbg: alpha, beta
+  double s = 1, beta = 1;   //!< death rate mu ~ Gamma(s, beta) (pareto_nbd)
+  double fee = 0;           //!< sbg: the fee of a period
+};
+
+//! How a model's churn trait is drawn (stream period 1 and 2 of the traits stream) and what
+//! LiveState::churn holds.
+enum class ChurnTrait {
+  log_keep,             //!< theta ~ Beta(a, b); holds log(1 - theta) (sbg, sbg_poisson)
+  dropout_probability,  //!< p ~ Beta(a, b); holds p (bg_nbd)
+  death_rate,           //!< mu ~ Gamma(s, rate) per period; holds mu (pareto_nbd)
+};
+
+//! The columns of a population.history file.
+enum class HistoryColumns {
+  none,         //!< the model has no posterior for histories (sbg_poisson)
+  frequency,    //!< customer_id,x,t_x,T[,m_x] (repeat purchases, last one, age)
+  renewals,     //!< customer_id,renewals (sbg)
+};
+
+//! An existing customer's history in purchase.time_unit: x repeat purchases, the last at
+//! t_x, observed for T; renewals (sbg).
+struct CustomerHistory {
+  double x = 0, t_x = 0, T = 0;
+  int renewals = 0;
+};
+
+//! What the closed forms say about an existing customer (NaN where the model has none).
+struct HistoryForecast {
+  double p_alive = std::numeric_limits<double>::quiet_NaN();
+  double expected_orders = std::numeric_limits<double>::quiet_NaN();  //!< over the horizon
+};
+
+//! How a customer ends step 2 of a period: churned at its start (before ordering), alive, or
+//! dropping out at its end after its orders.
+enum class State : std::uint8_t { churned = 0, alive = 1, dropping_out = 2 };
+
+//! Step 2's outcome: the state and the orders placed (the acquisition order included).
+struct Survival {
+  State state = State::alive;
+  std::uint32_t orders = 0;
+};
+
+//! A customer's two clocks (LiveState::sclock, oclock): what models with clocks run on
+//! (sbg_poisson); the others ignore them.
+struct Clocks {
+  float survival = 0, order = 0;
+};
+
+//! Step 2's inputs for one customer: its traits (LiveState units), the period's hazard and
+//! frequency multipliers (step 1), the chance of no order at its rate lambda x frequency
+//! (e^-(lambda frequency), single precision), and whether this is its acquisition period.
+struct StepInput {
+  float lambda = 0, churn = 0, hazard = 1, frequency = 1, p0 = 1;
+  bool acquisition = false;
+};
+
+}  // namespace clvsim::models
