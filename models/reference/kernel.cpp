@@ -125,87 +125,47 @@ void period_costs(const Customer& c, const PeriodContext& ctx)
   c.live().clv[c.lane] -= static_cast<float>(ctx.discount[ctx.period - c.acquired] * cost);
 }
 
-//! The order values of a buyer's n orders when they are one draw (sim::aggregate_spend):
-//! the returned orders first (one Bernoulli per order from the returns stream), then the
-//! kept orders' total Gamma((n - returned) p, 1) / nu from the order_values stream; an
-//! acquisition period with more than one order draws its first order's value and the rest's
-//! total apart (`first`), without returns.
-struct Spend {
-  bool aggregate = false;  //!< the values are a total (place_orders' aggregate form)
-  double total = 0, first = 0;
-  std::uint32_t returned = 0;
-};
-
-Spend draw_spend(const Customer& c, std::uint32_t n, const PeriodContext& ctx)
+//! A buyer's order values when they are totals (sim::one_total): the returned orders first
+//! (one Bernoulli per order from the returns stream), then the kept orders' total
+//! Gamma((n - returned) p, 1) / nu from the order_values stream; an acquisition period with
+//! more than one order values its first order apart (sim::spend_drawn_apart).
+sim::Spend draw_spend(const Customer& c, std::uint32_t n, const PeriodContext& ctx)
 {
-  Spend sp;
   const SegmentModel& m = c.m;
-  if (!sim::aggregate_spend(m)) return sp;
   const float nu = c.live().nu[c.lane];
-  const bool one_total = m.p > 0.0 && !(c.acquisition && n > 1);
-  if (one_total) {
-    if (m.return_rate > 0) {
-      Stream returns(ctx.seed, ctx.path, c.id, ctx.period, Purpose::returns);
-      for (std::uint32_t k = 0; k < n; ++k) sp.returned += rng::bernoulli(returns, m.return_rate) ? 1u : 0u;
-    }
-    const float shape = static_cast<float>(m.p * (n - sp.returned));
-    sp.total = rng::gamma_f(ctx.seed, ctx.path, c.id, ctx.period, Purpose::order_values, shape) / nu;
-    sp.aggregate = true;
-  } else if (!(m.return_rate > 0)) {
-    Stream values(ctx.seed, ctx.path, c.id, ctx.period, Purpose::order_values);
-    sp.first = rng::gamma(values, m.p, nu);
-    sp.total = sp.first + rng::gamma(values, m.p * (n - 1), nu);
-    sp.aggregate = true;
+  if (!sim::one_total(m, n, c.acquisition)) return sim::spend_drawn_apart(m, ctx, c.id, n, nu);
+  std::uint32_t returned = 0;
+  if (m.return_rate > 0) {
+    Stream returns(ctx.seed, ctx.path, c.id, ctx.period, Purpose::returns);
+    for (std::uint32_t k = 0; k < n; ++k) returned += rng::bernoulli(returns, m.return_rate) ? 1u : 0u;
   }
-  // (otherwise: an acquisition period with returns, whose values place_orders draws per order)
-  if (c.acquisition && n == 1) sp.first = sp.total;
-  return sp;
+  const float shape = static_cast<float>(m.p * (n - returned));
+  const float total = rng::gamma_f(ctx.seed, ctx.path, c.id, ctx.period, Purpose::order_values, shape) / nu;
+  return sim::spend_as_total(total, returned, n, c.acquisition);
 }
 
 //! Step 4: a buyer's n orders: values, returns, incidents (word 2 of its survival block),
-//! contacts, costs and satisfaction (sim::place_orders), then its loyalty offer. Returns the
-//! period's satisfaction change.
+//! contacts, costs and satisfaction (sim::account_orders), then its loyalty offer. Returns
+//! the period's satisfaction change.
 float place_orders(const Customer& c, std::uint32_t n, std::uint32_t incident_word, const PeriodContext& ctx)
 {
   const SegmentModel& m = c.m;
   LiveState& L = c.live();
   const std::size_t i = c.lane;
-  const Spend sp = draw_spend(c, n, ctx);
+  const sim::Spend sp = draw_spend(c, n, ctx);
   Stream service(ctx.seed, ctx.path, c.id, ctx.period, Purpose::incidents);
   const double f0 = sim::incident_none_probability(n, sim::incident_log1m_q(m.incident_probability));
-  const std::uint32_t incidents =
-      sim::incidents_of(rng::word_uniform(incident_word), n, m.incident_probability, f0, service);
-  const double tenure = static_cast<double>(ctx.period - c.acquired);
-  double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * tenure) : 1.0;
-  if (c.member) basket *= m.loyalty_basket;
-  sim::OrderSums o;
-  sim::place_orders(m, ctx, c.id, n, incidents, c.acquisition, basket, c.member, L.nu[i], sp.aggregate, sp.total,
-                    sp.first, sp.returned, service, o);
-  TallyRow& t = c.tally;
-  t[sim::T_ORDERS] += n;
-  t[sim::T_ORDERS_REPEAT] += n - (c.acquisition ? 1 : 0);
-  t[sim::T_REVENUE] += o.revenue;
-  t[sim::T_REVENUE_REPEAT] += o.revenue_repeat;
-  t[sim::T_GROSS_MARGIN] += m.gross_margin * o.revenue;
-  t[sim::T_COST_SERVICE] += o.cost_service;
-  t[sim::T_COST_FULFILMENT] += o.cost_fulfilment;
-  t[sim::T_COST_LOYALTY] += o.cost_loyalty;
-  t[sim::T_INCIDENTS] += o.incidents;
-  t[sim::T_CONTACTS] += o.contacts;
+  const sim::OrderSums o = sim::account_orders(m, ctx, c.id, n, c.acquisition, c.member, ctx.period - c.acquired,
+                                               L.nu[i], rng::word_uniform(incident_word), f0, sp, service);
+  sim::tally_orders(c.tally, o, n, c.acquisition);
+  c.tally[sim::T_GROSS_MARGIN] += m.gross_margin * o.revenue;
   L.orders[i] += n;
   L.revenue[i] += static_cast<float>(o.revenue);
   L.clv[i] += static_cast<float>(ctx.discount[ctx.period - c.acquired] * o.contribution);
   double delta = o.delta_sat;
-  // The loyalty offer: once, in the period of the eligible order (docs/model.md §7).
   const std::uint8_t flags = L.flags(i);
-  if (m.loyalty && !c.member && !(flags & sim::OFFERED) && static_cast<int>(ctx.period) >= m.loyalty_start_period &&
-      L.orders[i] >= m.loyalty_eligible_after_orders) {
-    std::uint8_t now = static_cast<std::uint8_t>(flags | sim::OFFERED);
-    Stream offer(ctx.seed, ctx.path, c.id, ctx.period, Purpose::loyalty);
-    if (rng::bernoulli(offer, m.loyalty_enrollment_probability)) {
-      now = static_cast<std::uint8_t>(now | sim::MEMBER);
-      delta += m.loyalty_satisfaction_bonus;
-    }
+  const std::uint8_t now = sim::loyalty_offer(m, flags, L.orders[i], ctx, c.id, delta);
+  if (now != flags) {
     L.set_flags(i, now);
     c.block.flags[L.slot[i]] = now;
   }

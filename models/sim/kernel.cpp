@@ -25,39 +25,6 @@
 #include <type_traits>
 #include <utility>
 
-// Developer instrumentation: -DCLVSIM_PHASE_TIMING prints the cycles spent in each phase
-// of simulate_block at exit (bench/README.md §7 uses it). Off in every normal build.
-#ifdef CLVSIM_PHASE_TIMING
-#include <x86intrin.h>
-#include <cstdio>
-namespace {
-struct PhaseClock {
-  unsigned long long cycles[20] = {};
-  ~PhaseClock()
-  {
-    unsigned long long total = 0;
-    for (auto c : cycles) total += c;
-    for (int k = 0; k < 20; ++k)
-      if (cycles[k] != 0)
-        std::fprintf(stderr, "phase %d: %6.2f%% %.3g cycles\n", k, 100.0 * cycles[k] / total, double(cycles[k]));
-  }
-} phase_clock;
-}  // namespace
-#define CLVSIM_PHASE(k)                                                                                      \
-  do {                                                                                                       \
-    const unsigned long long now_ = __rdtsc();                                                              \
-    phase_clock.cycles[k] += now_ - phase_last_;                                                             \
-    phase_last_ = now_;                                                                                      \
-  } while (0)
-#define CLVSIM_PHASE_START unsigned long long phase_last_ = __rdtsc()
-#else
-#define CLVSIM_PHASE(k) \
-  do {                  \
-  } while (0)
-#define CLVSIM_PHASE_START \
-  do {                     \
-  } while (0)
-#endif
 
 namespace clvsim::sim {
 
@@ -475,8 +442,6 @@ template <class T>
 //! invert from the same word); code 2 for the buyers of the same kind with incidents, for
 //! fast_incidents when `fast`; 0 for the others.
 struct Classify {
-  const std::uint32_t* w2 = nullptr;         //!< word 2 of each chunk lane's block (the incident uniform; unused
-                                             //!< in fused chunks, which draw it by candidate)
   const std::uint32_t* none_last = nullptr;  //!< [n]: word_uniform(w) <= (1-q)^n iff w <= none_last[n] (n q < 10)
   std::uint32_t common_below = 0;            //!< n q < 10 iff n < common_below (n < 64)
   double q = 0;                              //!< incident probability
@@ -912,339 +877,423 @@ struct EndCounts {
   return EndCounts{alive_end, members, members_pro, members_pas, promoters, passives, dropped};
 }
 
-template <class Model, bool SINGLE>
-void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tallies)
-{
-  // sbg_poisson runs on its clocks (survival_and_orders, clock_lanes: its fast path); sbg
-  // decides renewals in step 1's vector pass; the others in the per-customer loop (Model::step).
-  constexpr bool CLOCKS = std::is_same_v<Model, models::SbgPoisson>;
-  constexpr bool SURVIVAL = std::is_same_v<Model, models::Sbg>;
-  CLVSIM_PHASE_START;
-  LiveState& L = b.live;
-  const std::uint32_t t = ctx.period;
-  const std::size_t n_live = L.size();
-  constexpr bool single = SINGLE;
-  const std::uint32_t word2_surv = rng::counter_word2(t, Purpose::survival, 0);
-  const std::uint32_t loyal_min = static_cast<std::uint32_t>(ctx.loyal_min_orders);
-  // The live lanes that leave in this period (churned or dropped out), in ascending order;
-  // after the last chunk the lanes at the end of the live state fill their places (step 6).
-  thread_local std::vector<std::uint32_t> leaving;
-  leaving.clear();
-  const std::size_t S = ctx.segments.size();
-  // Per-segment values, entries [0, S) set below (left uninitialised beyond: this runs once
-  // per block and period, so 14 KB of zeroing would cost more than the chunk loop's set-up).
-  std::array<double, 256> log1m_q;  // log(1 - q) of each segment's incident probability
-  std::array<SegParams, 256> sp;
-  bool plain_rate = true, reviews = false, period_costs = false;
-  for (std::size_t g = 0; g < S; ++g) {
-    const SegmentModel& m = ctx.segments[g];
-    log1m_q[g] = incident_log1m_q(m.incident_probability);
-    sp[g] = {static_cast<float>(m.churn_sensitivity), static_cast<float>(m.frequency_sensitivity),
-             static_cast<float>(m.reference), static_cast<float>(m.hazard_multiplier),
-             static_cast<float>(m.frequency_multiplier), static_cast<float>(m.loyalty_hazard),
-             static_cast<float>(m.loyalty_frequency), 1.0f};
-    // Without a frequency effect (fs = 0, multiplier 1, no loyalty) mult = 1 exactly and
-    // p0 = e^-lambda, computed once by Block::push_back (same function, same value).
-    plain_rate &= m.frequency_sensitivity == 0.0 && m.frequency_multiplier == 1.0 && !m.loyalty;
-    period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
-    reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
-  }
-  std::array<double, 256> p_batched;  // gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
-  bool any_returns = false;
-  for (std::size_t g = 0; g < S; ++g) {
-    p_batched[g] = aggregate_spend(ctx.segments[g]) ? ctx.segments[g].p : 0.0;
-    any_returns |= ctx.segments[g].return_rate > 0 && p_batched[g] > 0.0;
-  }
-  // (1-q)^n = exp(n log(1-q)) of a single segment, n < 64: kept per thread while q stays
-  // the same (the same values, computed once instead of once per block and period)
-  // With it, none_last[n]: the words w of the incident uniform (w + 1/2) 2^-32 <= (1-q)^n
-  // are exactly those up to none_last[n] (it increases with w). Where n q < 10 there is at
-  // least one ((1-q)^n >= e^-2nq > e^-20 for q <= 1/2); elsewhere the value is not used.
-  thread_local std::array<double, 64> f0_table{};
-  thread_local std::array<std::uint32_t, 64> none_last{};
-  thread_local double f0_log1m_q = 1.0;  // log(1 - q) of f0_table; 1 = none yet
-  if (std::bit_cast<std::uint64_t>(f0_log1m_q) != std::bit_cast<std::uint64_t>(log1m_q[0])) {
-    for (std::size_t n = 0; n < f0_table.size(); ++n) {
-      f0_table[n] = incident_none_probability(static_cast<std::uint32_t>(n), log1m_q[0]);
-      const std::uint64_t below = rng::words_at_most(f0_table[n]);
+//! What a block's period needs to know about its segments, computed once per block and period:
+//! the parameters of the vector phases, the incident tables, and which fast paths apply.
+struct PeriodSetup {
+  std::size_t segments = 0;
+  // Per segment, entries [0, segments) set (left uninitialised beyond: this runs once per
+  // block and period, so 14 KB of zeroing would cost more than the chunk loop's set-up).
+  std::array<double, 256> log1m_q;     //!< log(1 - q) of each segment's incident probability
+  std::array<SegParams, 256> sp;       //!< the multipliers' parameters, single precision
+  std::array<double, 256> p_batched;   //!< gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
+  // What applies to the whole block (each rule is where it is set):
+  bool plain_rate = true;         //!< no frequency effect anywhere: frequency 1, p0 from Block
+  bool reviews = false;           //!< some category writes reviews
+  bool period_costs = false;      //!< e-mails or loyalty membership cost something
+  bool any_returns = false;       //!< batched buyers have returns to count
+  bool simple_orders = false;     //!< step 4's common case applies (one segment, see set_up)
+  bool fast_service = false;      //!< ... with its incidents vectorised (fast_incidents)
+  bool fusable = false;           //!< step 2's counts fused with the buyers' lanes (sbg_poisson)
+  bool no_acquisitions = false;   //!< nobody in the block is acquired this period
+  bool plain_hazard = false;      //!< the hazard is exp(cs (ref - S)) alone, without clamping
+  FastService fsv{};              //!< fast_incidents' constants
+  Classify cls{};                 //!< the buyers' classification for step 4
+};
+
+//! (1-q)^n = exp(n log(1-q)) of a single segment, n < 64, kept per thread while q stays the
+//! same (the same values, computed once instead of once per block and period), and
+//! none_last[n]: the words w of the incident uniform (w + 1/2) 2^-32 <= (1-q)^n are exactly
+//! those up to none_last[n] (it increases with w). Where n q < 10 there is at least one
+//! ((1-q)^n >= e^-2nq > e^-20 for q <= 1/2); elsewhere the value is not used.
+struct IncidentTables {
+  std::array<double, 64> f0{};
+  std::array<std::uint32_t, 64> none_last{};
+  double log1m_q = 1.0;  //!< of the tables; 1 = none yet
+
+  void set(double l)
+  {
+    if (std::bit_cast<std::uint64_t>(log1m_q) == std::bit_cast<std::uint64_t>(l)) return;
+    for (std::size_t n = 0; n < f0.size(); ++n) {
+      f0[n] = incident_none_probability(static_cast<std::uint32_t>(n), l);
+      const std::uint64_t below = rng::words_at_most(f0[n]);
       none_last[n] = below > 0 ? static_cast<std::uint32_t>(below - 1) : 0u;
     }
-    f0_log1m_q = log1m_q[0];
+    log1m_q = l;
   }
+};
+
+//! The bound on |churn_sensitivity (reference - S)| below which the hazard's exp needs no
+//! clamping (rng::vmath::exp_f_bounded is exact on [-87, 88]), and S's largest distance from
+//! a reference.
+constexpr float PLAIN_HAZARD_MAX_EXPONENT = 80.0f;
+
+PeriodSetup set_up(const PeriodContext& ctx, bool single, int newest_acquisition, IncidentTables& tables)
+{
+  PeriodSetup k;
+  k.segments = ctx.segments.size();
+  for (std::size_t g = 0; g < k.segments; ++g) {
+    const SegmentModel& m = ctx.segments[g];
+    k.log1m_q[g] = incident_log1m_q(m.incident_probability);
+    k.sp[g] = {static_cast<float>(m.churn_sensitivity), static_cast<float>(m.frequency_sensitivity),
+               static_cast<float>(m.reference), static_cast<float>(m.hazard_multiplier),
+               static_cast<float>(m.frequency_multiplier), static_cast<float>(m.loyalty_hazard),
+               static_cast<float>(m.loyalty_frequency), 1.0f};
+    // Without a frequency effect (fs = 0, multiplier 1, no loyalty) the frequency is 1
+    // exactly and p0 = e^-lambda, computed once by Block::push_back (same function, same value).
+    k.plain_rate &= m.frequency_sensitivity == 0.0 && m.frequency_multiplier == 1.0 && !m.loyalty;
+    k.period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
+    k.reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
+    k.p_batched[g] = aggregate_spend(m) ? m.p : 0.0;
+    k.any_returns |= m.return_rate > 0 && k.p_batched[g] > 0.0;
+  }
+  tables.set(k.log1m_q[0]);
   const SegmentModel& m0 = ctx.segments[0];
-  // The common case of the order accounting (see step 4).
-  const bool simple_orders = SINGLE && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
-                             m0.incident_probability <= 0.5;
+  // Step 4's common case: one segment, batched spend, no loyalty, no basket growth, and
+  // incident counts that invert.
+  k.simple_orders = single && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
+                    m0.incident_probability <= 0.5;
   // Its incidents, 16 lanes at a time (fast_incidents).
-  const bool fast_service = simple_orders && m0.incident_probability > 0.0 &&
-                            m0.max_contacts >= 1;
-  FastService fsv{};
-  if (fast_service) {
+  k.fast_service = k.simple_orders && m0.incident_probability > 0.0 && m0.max_contacts >= 1;
+  if (k.fast_service) {
+    FastService& f = k.fsv;
     const double q = m0.incident_probability;
-    fsv.r_q = q / (1.0 - q);
-    fsv.log1m_q = log1m_q[0];
-    fsv.fcr = m0.first_contact_resolution;
-    fsv.lcr = m0.later_contact_resolution;
-    fsv.max_contacts = m0.max_contacts;
-    fsv.response_time_hours = m0.response_time_hours;
-    fsv.base = m0.exp_base;
-    fsv.per_extra = m0.exp_per_extra_contact;
-    fsv.per_log_wait = m0.exp_per_log_wait;
-    fsv.per_impolite = m0.exp_per_impolite_contact;
-    fsv.impolite = m0.impolite_probability;
-    fsv.cost_per_contact = m0.cost_per_contact;
-    fsv.margin = m0.gross_margin;
-    fsv.per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
-    fsv.return_cost = m0.return_cost;
-    fsv.bonus = m0.order_satisfaction_bonus;
-    fsv.order_delta = m0.order_delta;
+    f.r_q = q / (1.0 - q);
+    f.log1m_q = k.log1m_q[0];
+    f.fcr = m0.first_contact_resolution;
+    f.lcr = m0.later_contact_resolution;
+    f.max_contacts = m0.max_contacts;
+    f.response_time_hours = m0.response_time_hours;
+    f.base = m0.exp_base;
+    f.per_extra = m0.exp_per_extra_contact;
+    f.per_log_wait = m0.exp_per_log_wait;
+    f.per_impolite = m0.exp_per_impolite_contact;
+    f.impolite = m0.impolite_probability;
+    f.cost_per_contact = m0.cost_per_contact;
+    f.margin = m0.gross_margin;
+    f.per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
+    f.return_cost = m0.return_cost;
+    f.bonus = m0.order_satisfaction_bonus;
+    f.order_delta = m0.order_delta;
   }
-  // Gross margin is gross_margin x kept revenue for every order (SPEC §3.4), so it is tallied
-  // once per segment from the revenue tally at the end: the same bits whichever path (the
-  // vectorised common case or the per-buyer one) summed the revenue.
-  std::array<double, 256> revenue_before;
-  for (std::size_t g = 0; g < S; ++g) revenue_before[g] = tallies[g][T_REVENUE];
-  Chunk c;
   // With simple_orders, buyer_lanes classifies the buyers for step 4 too (see Classify).
   std::uint32_t common_below = 0;  // the first n with n q >= 10 (64 if none below 64)
   while (common_below < 64 && incident_inverts(common_below, m0.incident_probability)) ++common_below;
-  const Classify cls{c.w2, none_last.data(), common_below, m0.incident_probability, fast_service};
+  k.cls = Classify{tables.none_last.data(), common_below, m0.incident_probability, k.fast_service};
   // Step 2 fuses the Poisson counts with buyer_lanes where the buyers are the candidates
   // (chunks without acquisitions), in the common case of step 4 without returns.
-  const bool fusable = SINGLE && simple_orders && plain_rate && !any_returns;
+  k.fusable = single && k.simple_orders && k.plain_rate && !k.any_returns;
   // No customer of the block is acquired in this period (every period after the last
   // acquisition: all but the first of the initial cohort's): step 1 skips the acquisition
-  // tests and leaves c.orders unwritten (with one segment nothing reads it then, as the
+  // tests and leaves c_.orders unwritten (with one segment nothing reads it then, as the
   // buyers are the candidates).
-  const bool no_acquisitions = static_cast<int>(t) > L.newest_acquisition;
+  k.no_acquisitions = static_cast<int>(ctx.period) > newest_acquisition;
   // The hazard multiplier is exp(cs (ref - S)) alone, S in [0, 10] (survival_and_orders'
-  // PLAIN_HAZARD): no policy or marketing factor, no loyalty one, and |cs (ref - S)| < 80.
-  const bool plain_hazard = SINGLE && sp[0].hm == 1.0f && sp[0].lh == 1.0f &&
-                            sp[0].cs * (std::abs(sp[0].ref) + 10.0f) < 80.0f;
-  TallyRow acc{};  // one segment: the chunk's sums, added to the block's row after each chunk
+  // PLAIN_HAZARD): no policy or marketing factor, no loyalty one, and |cs (ref - S)| small.
+  k.plain_hazard = single && k.sp[0].hm == 1.0f && k.sp[0].lh == 1.0f &&
+                   k.sp[0].cs * (std::abs(k.sp[0].ref) + float(SATISFACTION_MAX)) < PLAIN_HAZARD_MAX_EXPONENT;
+  return k;
+}
 
-  for (std::size_t c0 = 0; c0 < n_live; c0 += CHUNK) {
-    const std::size_t nc = std::min(CHUNK, n_live - c0);
-    CLVSIM_PHASE(7);
+//! One period of every live customer of a block (docs/model.md §3.5), chunk by chunk, in
+//! the six steps of the reference kernel (models/reference/kernel.cpp), each a method below.
+//! The vector phases they call are above; every formula comes from models/sim/service.h and
+//! orders.h, or from the purchase model (Model::step, and its fast paths here). SINGLE: the
+//! block's customers are of one segment (parameters are loop invariants, sums go to `acc`).
+//!
+//! Scratch (Chunk) is reused from step to step under other names; what holds what:
+//!   w0..w3    step 2: survival words; step 4: the rest buyers' incident words (sw0, sw1)
+//!   u0, u1    step 3: returns counted; step 4: incident words (sw2, sw3); step 5: reviews
+//!   pu        step 2: period cost amounts; step 3-4: the batched totals (tot)
+//!   pp, pm    step 2: restarted clocks, candidates' clocks; step 4: kept repeat value, dsk
+//!   list      step 2: candidates; step 3: returns lanes; step 4: common orders; step 5-6: lists
+//!   g_value   step 3: Gamma totals; step 4: discounted contributions (cl)
+template <class Model, bool SINGLE>
+class BlockPeriod {
+public:
+  BlockPeriod(Block& b, const PeriodContext& ctx, std::span<TallyRow> tallies, const PeriodSetup& k,
+              const IncidentTables& tables, Chunk& c, std::vector<std::uint32_t>& leaving)
+      : b_(b), L_(b.live), ctx_(ctx), tallies_(tallies), k_(k), tables_(tables), c_(c), leaving_(leaving),
+        t_(ctx.period), m0_(ctx.segments[0]), word2_survival_(rng::counter_word2(ctx.period, Purpose::survival, 0)),
+        loyal_min_(static_cast<std::uint32_t>(ctx.loyal_min_orders))
+  {
+  }
+
+  void run()
+  {
+    std::array<double, 256> revenue_before;
+    for (std::size_t g = 0; g < k_.segments; ++g) revenue_before[g] = tallies_[g][T_REVENUE];
+    for (std::size_t c0 = 0; c0 < L_.size(); c0 += CHUNK) {
+      begin_chunk(c0);
+      multipliers_and_survival();
+      if constexpr (CLOCKS) orders_on_clocks();
+      else orders_per_customer();
+      buyers_and_spend();
+      common_buyers();
+      service_words();
+      fast_incident_buyers();
+      other_buyers();
+      end_period();
+      leave();
+    }
+    L_.fill_holes(leaving_);
+    // Gross margin is gross_margin x kept revenue for every order (docs/model.md §3.4), so it
+    // is tallied once per segment from the revenue tally: the same bits whichever path (the
+    // vectorised common case or the per-buyer one) summed the revenue.
+    for (std::size_t g = 0; g < k_.segments; ++g)
+      tallies_[g][T_GROSS_MARGIN] += ctx_.segments[g].gross_margin * (tallies_[g][T_REVENUE] - revenue_before[g]);
+  }
+
+private:
+  // sbg_poisson runs on its clocks (survival_and_orders, clock_lanes: its fast path); sbg
+  // decides renewals in step 1's vector pass; the others in the per-customer loop (Model::step).
+  static constexpr bool CLOCKS = std::is_same_v<Model, models::SbgPoisson>;
+  static constexpr bool SURVIVAL = std::is_same_v<Model, models::Sbg>;
+  static constexpr std::size_t NOT_CANDIDATES = std::numeric_limits<std::size_t>::max();
+
+  TallyRow& tally_of(std::size_t g) { return SINGLE ? acc_ : tallies_[g]; }
+  std::size_t segment_of(std::size_t j) const { return SINGLE ? 0 : LiveState::segment_of(meta_[j]); }
+  bool acquisition(std::uint32_t mt) const
+  {
+    return LiveState::acq_of(mt) == t_ && !(LiveState::flags_of(mt) & EXISTING);
+  }
+  std::uint64_t id_of(std::size_t i) const { return L_.id_lo[i] | (static_cast<std::uint64_t>(L_.id_hi[i]) << 32); }
+  //! A lane leaves the live state: marked no longer alive (live and public flags).
+  void mark_gone(std::size_t j)
+  {
+    const std::size_t i = c0_ + j;
+    const auto fl = static_cast<std::uint8_t>(L_.flags(i) & ~ALIVE);
+    L_.set_flags(i, fl);
+    b_.flags[slot_[j]] = fl;
+  }
+
+  void begin_chunk(std::size_t c0)
+  {
+    c0_ = c0;
+    nc_ = std::min(CHUNK, L_.size() - c0);
+    meta_ = &L_.meta[c0];  // (not restrict: loyalty enrolment writes flags)
+    slot_ = &L_.slot[c0];
+    lord_ = &L_.orders[c0];  // the live copies of n_orders, clv and revenue
+    lclv_ = &L_.clv[c0];
+    lrev_ = &L_.revenue[c0];
+    sat_ = &L_.sat[c0];
+    buyers_are_candidates_ = NOT_CANDIDATES;
+    lanes_done_ = false;
     // sbg_poisson draws its words in step 2, for the buyers only (survival runs on clocks)
     if constexpr (!CLOCKS)
-      rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2, c.w3);
-    CLVSIM_PHASE(1);
-    const std::uint32_t* meta = &L.meta[c0];  // not restrict: loyalty enrolment writes flags
-    const std::uint32_t* __restrict slot = &L.slot[c0];
-    // the live copies of n_orders, clv and revenue (not restrict: also written through L)
-    std::uint32_t* lord = &L.orders[c0];
-    float* lclv = &L.clv[c0];
-    float* lrev = &L.revenue[c0];
-    float* __restrict sat = &L.sat[c0];
-    const float* __restrict lambda = &L.lambda[c0];
-    const float* __restrict churn = &L.churn[c0];
+      rng::philox_batch(nc_, ctx_.seed, ctx_.path, 0, word2_survival_, &L_.id_lo[c0], &L_.id_hi[c0], c_.w0, c_.w1, c_.w2,
+                        c_.w3);
+  }
 
-    // 1. Multipliers of SPEC §3.2 from satisfaction at the end of the last period (§5.3),
-    // policies and marketing (§6.3-6.4) and loyalty (§7); survival and the chance of no order.
-    // Branch-free and in single precision, so it runs 16 lanes at a time.
-    OrderCounts fused{};  // sbg_poisson: steps 1 and 2 in one pass
+  //! Step 1: the multipliers of docs/model.md §3.2 from satisfaction at the end of the last
+  //! period (§5.3), policies and marketing (§6.3-6.4) and loyalty (§7); survival (sbg) and
+  //! the chance of no order. Branch-free, single precision, 16 lanes at a time; sbg_poisson
+  //! runs steps 1 and 2 on its clocks in the same pass.
+  void multipliers_and_survival()
+  {
+    const float* lambda = &L_.lambda[c0_];
+    const float* churn = &L_.churn[c0_];
+    const std::uint32_t* prior = &L_.orders[c0_];
     if constexpr (CLOCKS) {
-      if (SINGLE && plain_rate && no_acquisitions && plain_hazard)
-        fused = survival_and_orders<SINGLE, true, true, SINGLE>(nc, meta, sat, lambda, churn, &L.sclock[c0],
-                                                                &L.oclock[c0], sp.data(), t, &L.orders[c0], loyal_min,
-                                                                c.h, c.mult, c.delta_sat, c.state, c.orders, c.keep);
-      else if (SINGLE && plain_rate && no_acquisitions)
-        fused = survival_and_orders<SINGLE, true, true>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
-                                                        sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult,
-                                                        c.delta_sat, c.state, c.orders, c.keep);
-      else if (plain_rate)
-        fused = survival_and_orders<SINGLE, true, false>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
-                                                  sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult, c.delta_sat,
-                                                  c.state, c.orders, c.keep);
+      float* sclock = &L_.sclock[c0_];
+      float* oclock = &L_.oclock[c0_];
+      if (SINGLE && k_.plain_rate && k_.no_acquisitions && k_.plain_hazard)
+        fused_ = survival_and_orders<SINGLE, true, true, SINGLE>(nc_, meta_, sat_, lambda, churn, sclock, oclock,
+                                                                 k_.sp.data(), t_, prior, loyal_min_, c_.h, c_.mult,
+                                                                 c_.delta_sat, c_.state, c_.orders, c_.keep);
+      else if (SINGLE && k_.plain_rate && k_.no_acquisitions)
+        fused_ = survival_and_orders<SINGLE, true, true>(nc_, meta_, sat_, lambda, churn, sclock, oclock, k_.sp.data(),
+                                                         t_, prior, loyal_min_, c_.h, c_.mult, c_.delta_sat, c_.state,
+                                                         c_.orders, c_.keep);
+      else if (k_.plain_rate)
+        fused_ = survival_and_orders<SINGLE, true, false>(nc_, meta_, sat_, lambda, churn, sclock, oclock,
+                                                          k_.sp.data(), t_, prior, loyal_min_, c_.h, c_.mult,
+                                                          c_.delta_sat, c_.state, c_.orders, c_.keep);
       else
-        fused = survival_and_orders<SINGLE, false, false>(nc, meta, sat, lambda, churn, &L.sclock[c0], &L.oclock[c0],
-                                                   sp.data(), t, &L.orders[c0], loyal_min, c.h, c.mult, c.delta_sat,
-                                                   c.state, c.orders, c.keep);
-    } else if (plain_rate) {
-      multipliers<SINGLE, true, SURVIVAL>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, sp.data(), t, c.h, c.mult,
-                                          c.p0, c.delta_sat, c.state);
+        fused_ = survival_and_orders<SINGLE, false, false>(nc_, meta_, sat_, lambda, churn, sclock, oclock,
+                                                           k_.sp.data(), t_, prior, loyal_min_, c_.h, c_.mult,
+                                                           c_.delta_sat, c_.state, c_.orders, c_.keep);
+    } else if (k_.plain_rate) {
+      multipliers<SINGLE, true, SURVIVAL>(nc_, meta_, sat_, lambda, churn, &L_.p0[c0_], c_.w0, k_.sp.data(), t_, c_.h,
+                                          c_.mult, c_.p0, c_.delta_sat, c_.state);
     } else {
-      multipliers<SINGLE, false, SURVIVAL>(nc, meta, sat, lambda, churn, &L.p0[c0], c.w0, sp.data(), t, c.h, c.mult,
-                                           c.p0, c.delta_sat, c.state);
+      multipliers<SINGLE, false, SURVIVAL>(nc_, meta_, sat_, lambda, churn, &L_.p0[c0_], c_.w0, k_.sp.data(), t_, c_.h,
+                                           c_.mult, c_.p0, c_.delta_sat, c_.state);
     }
+  }
 
-    CLVSIM_PHASE(2);
-    // 2. Order counts; churn; the tallies of the customers active in the period.
-    constexpr std::size_t NOT_CANDIDATES = std::numeric_limits<std::size_t>::max();
-    std::size_t buyers_are_candidates = NOT_CANDIDATES;  // else the number of buyers, listed in c.list
-    bool lanes_done = false;  // step 2 wrote the buyers' lanes (orders_and_buyer_lanes); c.orders unset
-    if constexpr (CLOCKS) {
-      // Branch-free where the outcome is random (a mispredicted branch costs more than the
-      // work): index lists are built with `list[n] = j; n += flag`.
-      const OrderCounts oc = fused;
-      const std::int64_t active = oc.active, churned = oc.churned, loyal_risk = oc.loyal_risk,
-                         loyal_ord = oc.loyal_ord, one_risk = oc.one_risk, one_ord = oc.one_ord;
-      const std::size_t ncand = index_list(c.keep, nc, c.list);
-      if constexpr (SINGLE) {
-        acc[T_ACTIVE] += static_cast<double>(active);
-        acc[T_CHURNED] += static_cast<double>(churned);
-        acc[T_LOYAL_AT_RISK] += static_cast<double>(loyal_risk);
-        acc[T_LOYAL_ORDERED] += static_cast<double>(loyal_ord);
-        acc[T_ONETIME_AT_RISK] += static_cast<double>(one_risk);
-        acc[T_ONETIME_ORDERED] += static_cast<double>(one_ord);
+  //! Step 2 of sbg_poisson: the tallies of step 1's pass, the churned customers' flags, the
+  //! buyers' order counts from their clocks, the per-segment tallies, period costs.
+  void orders_on_clocks()
+  {
+    // Branch-free where the outcome is random (a mispredicted branch costs more than the
+    // work): index lists are built with `list[n] = j; n += flag`.
+    const OrderCounts& oc = fused_;
+    const std::size_t ncand = index_list(c_.keep, nc_, c_.list);
+    if constexpr (SINGLE) {
+      acc_[T_ACTIVE] += static_cast<double>(oc.active);
+      acc_[T_CHURNED] += static_cast<double>(oc.churned);
+      acc_[T_LOYAL_AT_RISK] += static_cast<double>(oc.loyal_risk);
+      acc_[T_LOYAL_ORDERED] += static_cast<double>(oc.loyal_ord);
+      acc_[T_ONETIME_AT_RISK] += static_cast<double>(oc.one_risk);
+      acc_[T_ONETIME_ORDERED] += static_cast<double>(oc.one_ord);
+    }
+    if (oc.churned > 0) {  // about 3% a period: their flags
+      for (std::size_t j = 0; j < nc_; ++j) c_.keep[j] = c_.state[j] == 0 ? 1 : 0;
+      const std::size_t nd = index_list(c_.keep, nc_, c_.buyers);
+      for (std::size_t d = 0; d < nd; ++d) mark_gone(c_.buyers[d]);
+    }
+    clock_order_counts(ncand);
+    if constexpr (!SINGLE) segment_survival_tallies();
+    if (k_.period_costs) period_costs();
+  }
+
+  //! The candidates' order counts from their clocks (>= 1 order each, clock_lane), in
+  //! lockstep; the rare unfinished inversions are redone one at a time (order_count). Their
+  //! random words: block 0 of the `survival` stream of the period, word 0 the count's
+  //! uniform, word 1 the restarted clock, word 2 the incident uniform of step 4 (g_w2, by
+  //! buyer). Chunks that fuse the counts with the buyers' lanes draw the candidates' blocks
+  //! only; the others (acquisitions, segments, frequency effects, returns) every lane's.
+  void clock_order_counts(std::size_t ncand)
+  {
+    std::uint32_t* __restrict unfinished = c_.flag32;
+    std::uint32_t* __restrict redo = c_.g_j;
+    float* __restrict next = c_.pp;  // the restarted order clocks, by candidate
+    const std::size_t ncand_pad = pad_lanes(ncand);
+    for (std::size_t r = ncand; r < ncand_pad; ++r) c_.list[r] = 0;
+    const bool fuse = k_.fusable && fused_.acquired == 0;
+    const Classify& cls = k_.cls;
+    if (fuse) {
+      float* __restrict clock_r = c_.pm;  // the candidates' order clocks
+      // up to whole vectors of 16 (padding lanes repeat lane 0: Philox's scalar tail would
+      // cost more than one more vector)
+      const std::size_t ncand16 = (ncand + 15) & ~std::size_t{15};
+      if (L_.wide_ids)
+        gather_candidates<true>(ncand16, c_.list, &L_.id_lo[c0_], &L_.id_hi[c0_], &L_.oclock[c0_], meta_, &L_.nu[c0_],
+                                c_.g_lo, c_.g_hi, clock_r, c_.g_meta, c_.g_nu);
+      else
+        gather_candidates<false>(ncand16, c_.list, &L_.id_lo[c0_], &L_.id_hi[c0_], &L_.oclock[c0_], meta_, &L_.nu[c0_],
+                                 c_.g_lo, c_.g_hi, clock_r, c_.g_meta, c_.g_nu);
+      for (std::size_t r = ncand; r < ncand_pad; ++r) {  // padding lanes (list[r] = 0)
+        clock_r[r] = L_.oclock[c0_];
+        c_.g_meta[r] = meta_[0];
       }
-      if (churned > 0) {  // about 3% a period: their flags
-        for (std::size_t j = 0; j < nc; ++j) c.keep[j] = c.state[j] == 0 ? 1 : 0;
-        const std::size_t nd = index_list(c.keep, nc, c.buyers);
-        for (std::size_t d = 0; d < nd; ++d) {
-          const std::size_t j = c.buyers[d];
-          const std::size_t i = c0 + j;
-          const std::uint8_t fl = static_cast<std::uint8_t>(L.flags(i) & ~ALIVE);
-          L.set_flags(i, fl);
-          b.flags[slot[j]] = fl;
-        }
-      }
-      // The candidates' order counts from their clocks (>= 1 order each, clock_lane), in
-      // lockstep; the rare unfinished inversions are redone one at a time (order_count).
-      // Their random words: block 0 of the `survival` stream of the period, word 0 the count's
-      // uniform, word 1 the restarted clock, word 2 the incident uniform of step 4 (g_w2, by
-      // buyer). Chunks that fuse the counts with the buyers' lanes draw the candidates' blocks
-      // only; the others (acquisitions, segments, frequency effects, returns) every lane's.
-      {
-        std::uint32_t* __restrict unfinished = c.flag32;  // scratch
-        std::uint32_t* __restrict redo = c.g_j;        // scratch (free here)
-        float* __restrict next = c.pp;                 // scratch: the restarted order clocks, by candidate
-        const std::size_t ncand_pad = pad_lanes(ncand);
-        for (std::size_t r = ncand; r < ncand_pad; ++r) c.list[r] = 0;
-        const bool fuse = fusable && oc.acquired == 0;
-        if (fuse) {
-          float* __restrict clock_r = c.pm;  // scratch (free here): the candidates' order clocks
-          // up to whole vectors of 16 (padding lanes repeat lane 0: Philox's scalar tail would
-          // cost more than one more vector)
-          const std::size_t ncand16 = (ncand + 15) & ~std::size_t{15};
-          if (L.wide_ids)
-            gather_candidates<true>(ncand16, c.list, &L.id_lo[c0], &L.id_hi[c0], &L.oclock[c0], meta, &L.nu[c0],
-                                    c.g_lo, c.g_hi, clock_r, c.g_meta, c.g_nu);
-          else
-            gather_candidates<false>(ncand16, c.list, &L.id_lo[c0], &L.id_hi[c0], &L.oclock[c0], meta, &L.nu[c0],
-                                     c.g_lo, c.g_hi, clock_r, c.g_meta, c.g_nu);
-          for (std::size_t r = ncand; r < ncand_pad; ++r) {  // padding lanes (list[r] = 0)
-            clock_r[r] = L.oclock[c0];
-            c.g_meta[r] = meta[0];
-          }
-          CLVSIM_PHASE(12);
-          rng::philox_batch(ncand16, ctx.seed, ctx.path, 0, word2_surv, c.g_lo, c.g_hi, c.w0, c.w1, c.g_w2, c.w3);
-          CLVSIM_PHASE(13);
-          for (std::size_t r = ncand; r < ncand_pad; ++r) c.w0[r] = c.w1[r] = c.g_w2[r] = 0;  // padding lanes
-          CLVSIM_PHASE(14);
-          orders_and_buyer_lanes(ncand_pad, clock_r, c.w0, c.w1, c.g_meta, t, p_batched.data(), c.g_w2, cls.none_last,
-                                 cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.pk, next,
-                                 unfinished, c.g_ord, c.g_shape, c.g_batched, c.code);
-          CLVSIM_PHASE(15);
-        } else {
-          rng::philox_batch(nc, ctx.seed, ctx.path, 0, word2_surv, &L.id_lo[c0], &L.id_hi[c0], c.w0, c.w1, c.w2,
-                            c.w3);
-          clock_lanes(ncand_pad, c.list, &L.oclock[c0], c.w0, c.w1, c.pk, next, unfinished);
-        }
-        const std::size_t nredo = index_list(unfinished, ncand, redo);
-        for (std::size_t r = 0; r < nredo; ++r) {
-          const std::size_t k = redo[r], j = c.list[k], i = c0 + j;
-          const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-          const float left = -L.oclock[i];
-          const std::uint32_t w0 = fuse ? c.w0[k] : c.w0[j];  // where the candidate's words are
-          const std::uint32_t o = 1u + order_count(rng::word_uniform_f(w0), left, rng::vmath::exp_f(-left), ctx, id);
-          c.pk[k] = o;
-          if (fuse)  // the buyer's lanes again, with its final count
-            buyer_lane<true, true, false>(k, static_cast<std::uint32_t>(j), meta[j], o, 0, &L.id_lo[c0], &L.nu[c0],
-                                          t, p_batched.data(), c.g_w2[k], cls.none_last, cls.common_below,
-                                          int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.g_lo, c.g_ord, c.g_meta,
-                                          c.g_shape, c.g_nu, c.g_batched, c.code);
-        }
-        scatter(ncand, c.list, next, &L.oclock[c0]);  // the restarted clocks
-        // Without acquisitions the buyers are exactly the candidates, in the same order.
-        if (oc.acquired == 0) buyers_are_candidates = ncand;
-        lanes_done = fuse;
-        if (!lanes_done)  // step 3 finds the buyers and their lanes from the counts
-          for (std::size_t r = 0; r < ncand; ++r) c.orders[c.list[r]] = c.pk[r];
-      }
-      if constexpr (!SINGLE) {
-        for (std::size_t j = 0; j < nc; ++j) {
-          const std::size_t i = c0 + j;
-          TallyRow& tally = tallies[LiveState::segment_of(meta[j])];
-          const bool acquisition = LiveState::acq_of(meta[j]) == t && !(LiveState::flags_of(meta[j]) & EXISTING);
-          const std::uint32_t n_prior = L.orders[c0 + j];
-          if (c.state[j] == 0) tally[T_CHURNED] += 1;
-          else tally[T_ACTIVE] += 1;
-          if (acquisition) continue;
-          const double ordered = c.state[j] != 0 && c.orders[j] > 0 ? 1.0 : 0.0;
-          if (n_prior >= loyal_min) {
-            tally[T_LOYAL_AT_RISK] += 1;
-            tally[T_LOYAL_ORDERED] += ordered;
-          } else if (n_prior == 1) {
-            tally[T_ONETIME_AT_RISK] += 1;
-            tally[T_ONETIME_ORDERED] += ordered;
-          }
-          (void)i;
-        }
-      }
-      if (period_costs && SINGLE) {
-        // One segment: the costs of every active customer in one vector pass, then the
-        // per-customer CLV updates (a scatter, so scalar).
-        std::int64_t members = 0;
-        const double mk = m0.marketing_cost_per_customer, lc = m0.loyalty_cost_per_member;
-        float* amount = c.pu;  // scratch (free here)
-        period_cost_amounts(nc, meta, c.state, ctx.discount.data(), t, mk, lc, amount, members);
-        for (std::size_t j = 0; j < nc; ++j) lclv[j] -= amount[j];  // 0 for the churned
-        acc[T_COST_MARKETING] += mk * static_cast<double>(active);
-        acc[T_COST_LOYALTY] += lc * static_cast<double>(members);
-      } else if (period_costs) {
-        for (std::size_t j = 0; j < nc; ++j) {
-          if (c.state[j] == 0) continue;
-          const std::size_t g = SINGLE ? 0 : LiveState::segment_of(meta[j]);
-          const SegmentModel& m = ctx.segments[g];
-          TallyRow& tally = SINGLE ? acc : tallies[g];
-          const bool member = (LiveState::flags_of(meta[j]) & MEMBER) != 0;
-          const double period_cost = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
-          if (period_cost != 0.0) {
-            tally[T_COST_MARKETING] += m.marketing_cost_per_customer;
-            tally[T_COST_LOYALTY] += member ? m.loyalty_cost_per_member : 0.0;
-            L.clv[c0 + j] -= static_cast<float>(ctx.discount[t - LiveState::acq_of(meta[j])] * period_cost);
-          }
-        }
-      }
+      rng::philox_batch(ncand16, ctx_.seed, ctx_.path, 0, word2_survival_, c_.g_lo, c_.g_hi, c_.w0, c_.w1, c_.g_w2, c_.w3);
+      for (std::size_t r = ncand; r < ncand_pad; ++r) c_.w0[r] = c_.w1[r] = c_.g_w2[r] = 0;  // padding lanes
+      orders_and_buyer_lanes(ncand_pad, clock_r, c_.w0, c_.w1, c_.g_meta, t_, k_.p_batched.data(), c_.g_w2, cls.none_last,
+                             cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c_.pk, next,
+                             unfinished, c_.g_ord, c_.g_shape, c_.g_batched, c_.code);
     } else {
-    for (std::size_t j = 0; j < nc; ++j) {
-      const std::size_t i = c0 + j;
-      const std::size_t g = SINGLE ? 0 : LiveState::segment_of(meta[j]);
-      TallyRow& tally = SINGLE ? acc : tallies[g];
-      const std::uint32_t prior_orders = L.orders[i];
-      const std::uint8_t fl = LiveState::flags_of(meta[j]);
-      const bool acquisition = LiveState::acq_of(meta[j]) == t && !(fl & EXISTING);
-      const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-      if (c.state[j] == 0) {
-        L.set_flags(i, static_cast<std::uint8_t>(fl & ~ALIVE));
-        b.flags[slot[j]] = L.flags(i);
+      rng::philox_batch(nc_, ctx_.seed, ctx_.path, 0, word2_survival_, &L_.id_lo[c0_], &L_.id_hi[c0_], c_.w0, c_.w1,
+                        c_.w2, c_.w3);
+      clock_lanes(ncand_pad, c_.list, &L_.oclock[c0_], c_.w0, c_.w1, c_.pk, next, unfinished);
+    }
+    const std::size_t nredo = index_list(unfinished, ncand, redo);
+    for (std::size_t r = 0; r < nredo; ++r) {
+      const std::size_t k = redo[r], j = c_.list[k], i = c0_ + j;
+      const float left = -L_.oclock[i];
+      const std::uint32_t w0 = fuse ? c_.w0[k] : c_.w0[j];  // where the candidate's words are
+      const std::uint32_t o = 1u + order_count(rng::word_uniform_f(w0), left, rng::vmath::exp_f(-left), ctx_, id_of(i));
+      c_.pk[k] = o;
+      if (fuse)  // the buyer's lanes again, with its final count
+        buyer_lane<true, true, false>(k, static_cast<std::uint32_t>(j), meta_[j], o, 0, &L_.id_lo[c0_], &L_.nu[c0_],
+                                      t_, k_.p_batched.data(), c_.g_w2[k], cls.none_last, cls.common_below,
+                                      int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c_.g_lo, c_.g_ord, c_.g_meta,
+                                      c_.g_shape, c_.g_nu, c_.g_batched, c_.code);
+    }
+    scatter(ncand, c_.list, next, &L_.oclock[c0_]);  // the restarted clocks
+    // Without acquisitions the buyers are exactly the candidates, in the same order.
+    if (fused_.acquired == 0) buyers_are_candidates_ = ncand;
+    lanes_done_ = fuse;
+    if (!lanes_done_)  // step 3 finds the buyers and their lanes from the counts
+      for (std::size_t r = 0; r < ncand; ++r) c_.orders[c_.list[r]] = c_.pk[r];
+  }
+
+  //! Step 2's tallies by segment (several segments, sbg_poisson): active and churned
+  //! customers, and the ordering of loyal and one-time customers at risk.
+  void segment_survival_tallies()
+  {
+    for (std::size_t j = 0; j < nc_; ++j) {
+      TallyRow& tally = tallies_[LiveState::segment_of(meta_[j])];
+      const std::uint32_t n_prior = lord_[j];
+      if (c_.state[j] == 0) tally[T_CHURNED] += 1;
+      else tally[T_ACTIVE] += 1;
+      if (acquisition(meta_[j])) continue;
+      const double ordered = c_.state[j] != 0 && c_.orders[j] > 0 ? 1.0 : 0.0;
+      if (n_prior >= loyal_min_) {
+        tally[T_LOYAL_AT_RISK] += 1;
+        tally[T_LOYAL_ORDERED] += ordered;
+      } else if (n_prior == 1) {
+        tally[T_ONETIME_AT_RISK] += 1;
+        tally[T_ONETIME_ORDERED] += ordered;
+      }
+    }
+  }
+
+  //! The costs of every active customer-period (marketing e-mails, loyalty membership;
+  //! docs/model.md §6.4, §7), charged to its CLV: with one segment in one vector pass.
+  void period_costs()
+  {
+    if constexpr (SINGLE) {
+      std::int64_t members = 0;
+      const double mk = m0_.marketing_cost_per_customer, lc = m0_.loyalty_cost_per_member;
+      float* amount = c_.pu;
+      period_cost_amounts(nc_, meta_, c_.state, ctx_.discount.data(), t_, mk, lc, amount, members);
+      for (std::size_t j = 0; j < nc_; ++j) lclv_[j] -= amount[j];  // 0 for the churned
+      acc_[T_COST_MARKETING] += mk * static_cast<double>(fused_.active);
+      acc_[T_COST_LOYALTY] += lc * static_cast<double>(members);
+    } else {
+      for (std::size_t j = 0; j < nc_; ++j)
+        if (c_.state[j] != 0) charge_period_cost(j);
+    }
+  }
+
+  //! One active customer's costs of the period (period_costs without a vector pass).
+  void charge_period_cost(std::size_t j)
+  {
+    const std::size_t g = segment_of(j);
+    const SegmentModel& m = ctx_.segments[g];
+    TallyRow& tally = tally_of(g);
+    const bool member = (LiveState::flags_of(meta_[j]) & MEMBER) != 0;
+    const double period_cost = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
+    if (period_cost == 0.0) return;
+    tally[T_COST_MARKETING] += m.marketing_cost_per_customer;
+    tally[T_COST_LOYALTY] += member ? m.loyalty_cost_per_member : 0.0;
+    lclv_[j] -= static_cast<float>(ctx_.discount[t_ - LiveState::acq_of(meta_[j])] * period_cost);
+  }
+
+  //! Step 2 of the other models: survival and orders customer by customer (Model::step, from
+  //! words 0 and 1 of the customer's survival block; sbg's renewal was decided in step 1 by
+  //! the same function), the tallies of the active customers and their period costs.
+  void orders_per_customer()
+  {
+    for (std::size_t j = 0; j < nc_; ++j) {
+      const std::size_t i = c0_ + j;
+      TallyRow& tally = tally_of(segment_of(j));
+      const std::uint32_t prior_orders = lord_[j];
+      const bool acq = acquisition(meta_[j]);
+      if (c_.state[j] == 0) {
+        mark_gone(j);
         tally[T_CHURNED] += 1;
         // ordering probability of loyal vs one-time customers counts those at risk too
-        if (prior_orders >= loyal_min) tally[T_LOYAL_AT_RISK] += 1;
+        if (prior_orders >= loyal_min_) tally[T_LOYAL_AT_RISK] += 1;
         else if (prior_orders == 1) tally[T_ONETIME_AT_RISK] += 1;
         continue;
       }
-      unsigned orders = 0;
-      // Survival and orders by the model (models/purchase), from words 0 and 1 of the
-      // customer's survival block; sbg's renewal was decided in step 1 (the same function).
       models::StepInput in;
-      in.lambda = L.lambda[i];
-      in.churn = L.churn[i];
-      in.hazard = c.h[j];
-      in.frequency = c.mult[j];
-      in.p0 = c.p0[j];
-      in.acquisition = acquisition;
+      in.lambda = L_.lambda[i];
+      in.churn = L_.churn[i];
+      in.hazard = c_.h[j];
+      in.frequency = c_.mult[j];
+      in.p0 = c_.p0[j];
+      in.acquisition = acq;
       models::Clocks no_clocks;
-      const models::Survival outcome = Model::step(in, no_clocks, c.w0[j], c.w1[j], ctx, id);
-      if (outcome.state == models::State::dropping_out) c.state[j] = 2;
-      orders = outcome.orders;
-      c.orders[j] = orders;
-
+      const models::Survival outcome = Model::step(in, no_clocks, c_.w0[j], c_.w1[j], ctx_, id_of(i));
+      if (outcome.state == models::State::dropping_out) c_.state[j] = 2;
+      const std::uint32_t orders = outcome.orders;
+      c_.orders[j] = orders;
       tally[T_ACTIVE] += 1;
-      if (!acquisition) {
-        if (prior_orders >= loyal_min) {
+      if (!acq) {
+        if (prior_orders >= loyal_min_) {
           tally[T_LOYAL_AT_RISK] += 1;
           tally[T_LOYAL_ORDERED] += orders > 0 ? 1.0 : 0.0;
         } else if (prior_orders == 1) {
@@ -1252,432 +1301,456 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
           tally[T_ONETIME_ORDERED] += orders > 0 ? 1.0 : 0.0;
         }
       }
-      const SegmentModel& m = ctx.segments[g];
-      // Per active customer-period costs: marketing emails and loyalty membership.
-      const bool member = (fl & MEMBER) != 0;
-      const double period_cost = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
-      if (period_cost != 0.0) {
-        tally[T_COST_MARKETING] += m.marketing_cost_per_customer;
-        tally[T_COST_LOYALTY] += member ? m.loyalty_cost_per_member : 0.0;
-        L.clv[i] -= static_cast<float>(ctx.discount[t - LiveState::acq_of(meta[j])] * period_cost);
-      }
-    }
-    }
-
-    CLVSIM_PHASE(3);
-    // 3. The buyers of the chunk, in buyer order k (the g_* arrays): ids, order counts and,
-    // for those whose n order values are one Gamma(n p, nu) draw, the spend, all drawn in
-    // one batch. Shape 0 marks a buyer whose values are drawn per order in step 4.
-    std::size_t n_buyers = buyers_are_candidates;
-    if (n_buyers != NOT_CANDIDATES) {
-      std::copy(c.list, c.list + n_buyers, c.buyers);
-    } else {
-      for (std::size_t j = 0; j < nc; ++j) c.keep[j] = (c.state[j] != 0) & (c.orders[j] > 0) ? 1 : 0;
-      n_buyers = index_list(c.keep, nc, c.buyers);
-    }
-    const std::size_t n_buyers_pad = pad_lanes(n_buyers);  // buyer_lanes (with the codes)
-    for (std::size_t k = n_buyers; k < n_buyers_pad; ++k) c.buyers[k] = 0;
-    // Returns of the batched buyers' orders: one Bernoulli(return_rate) per order from the
-    // customer's returns stream, as place_orders draws them per order.
-    std::fill(c.g_ret, c.g_ret + n_buyers_pad, 0u);
-    if (any_returns) {
-      // the batched buyers of segments with returns, as lanes (scratch arrays free at this point)
-      std::size_t nr = 0;
-      for (std::size_t k = 0; k < n_buyers; ++k) {
-        const std::size_t j = c.buyers[k], i = c0 + j;
-        const std::size_t g = SINGLE ? 0 : LiveState::segment_of(meta[j]);
-        const SegmentModel& m = ctx.segments[g];
-        const bool acquisition = LiveState::acq_of(meta[j]) == t && !(LiveState::flags_of(meta[j]) & EXISTING);
-        if (!(m.return_rate > 0) || p_batched[g] == 0.0 || (acquisition && c.orders[j] > 1)) continue;
-        c.list[nr] = static_cast<std::uint32_t>(k);
-        c.g_lo[nr] = L.id_lo[i];
-        c.g_hi[nr] = L.id_hi[i];
-        c.pk[nr] = c.orders[j];
-        c.dprob[nr] = m.return_rate;
-        ++nr;
-      }
-      std::uint32_t* count = c.u0;
-      bernoulli_counts(nr, ctx.seed, ctx.path, t, Purpose::returns, c.g_lo, c.g_hi, c.pk, c.dprob, count, c.w3,
-                       c.g_j, c.g_ord, c.u1);
-      for (std::size_t r = 0; r < nr; ++r) c.g_ret[c.list[r]] = count[r];
-    }
-    if (lanes_done) {
-      // done in step 2
-    } else if (SINGLE && simple_orders)
-      buyer_lanes<SINGLE, true>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(),
-                                c.g_ret, c.g_lo, c.g_ord, c.g_meta, c.g_shape, c.g_nu, c.g_batched, cls.w2, cls.none_last,
-                                cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.code, c.g_w2);
-    else
-      buyer_lanes<SINGLE, false>(n_buyers_pad, c.buyers, meta, c.orders, &L.id_lo[c0], &L.nu[c0], t, p_batched.data(),
-                                 c.g_ret, c.g_lo, c.g_ord, c.g_meta, c.g_shape, c.g_nu, c.g_batched, cls.w2, cls.none_last,
-                                 cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c.code, c.g_w2);
-    if (L.wide_ids)
-      for (std::size_t k = 0; k < n_buyers; ++k) c.g_hi[k] = L.id_hi[c0 + c.buyers[k]];
-    else
-      std::fill(c.g_hi, c.g_hi + n_buyers, std::uint8_t{0});
-    CLVSIM_PHASE(16);
-    rng::gamma_batch_f(n_buyers, ctx.seed, ctx.path, t, Purpose::order_values, c.g_lo, c.g_hi, c.g_shape, c.g_value);
-    float* __restrict tot = c.pu;  // scratch (free here): the batched totals, by k
-    divide(n_buyers, c.g_value, c.g_nu, tot);
-
-    CLVSIM_PHASE(4);
-    // 4. The orders: value, incidents, costs; loyalty enrolment.
-    // The common case first (one segment, batched spend, basket 1, no member reward, no
-    // incident): the arithmetic of place_orders' aggregate branch, vectorised over those
-    // buyers; the others take the general per-buyer path below.
-    std::size_t n_rest = n_buyers;
-    const std::uint32_t* rest = chunk_iota.data();
-    if (simple_orders) {
-      // c.code: the buyers' codes (Classify), from buyer_lanes; the others are listed for
-      // the paths below
-      // (the common ones also as 32-bit flags: with byte flags GCC vectorised simple_buyers 64
-      // lanes at a time, spilled its masks and left up to 63 lanes to a scalar epilogue)
-      std::uint32_t* __restrict common = c.fast;  // scratch (free until fast_incidents)
-      for (std::size_t k = 0; k < n_buyers; ++k) {
-        c.flag[k] = c.code[k] == 1 ? 0 : 1;
-        common[k] = c.code[k] == 1 ? 1u : 0u;
-      }
-      const std::size_t nx = index_list(c.flag, n_buyers, c.g_j);
-      CLVSIM_PHASE(8);
-      const double margin = m0.gross_margin, per_order = m0.fulfilment_cost + m0.shipping_cost_paid + m0.extra_order_cost;
-      const double bonus = m0.order_satisfaction_bonus, od = m0.order_delta;
-      std::uint32_t* __restrict ord_s = c.list;  // scratch (free here): the common buyers' orders, else 0
-      float* __restrict kept_repeat = c.pp;      // scratch: the value of non-acquisition orders
-      float* __restrict cl = c.g_value;          // scratch (free now): discounted contribution
-      float* __restrict dsk = c.pm;              // scratch: satisfaction change
-      float* __restrict kept_all = c.g_shape;    // scratch (free after the spend batch)
-      std::int64_t n_orders = 0, n_acquisitions = 0, n_returned = 0;
-      CLVSIM_PHASE(17);
-      if (L.acq_min == L.acq_max)  // one acquisition period in the block: one discount factor
-        simple_buyers<true>(n_buyers, common, c.g_meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t,
-                            static_cast<std::uint32_t>(L.acq_min), margin, per_order, m0.return_cost, bonus, od,
-                            ord_s, kept_all, kept_repeat, cl, dsk, n_orders, n_acquisitions, n_returned);
-      else
-        simple_buyers<false>(n_buyers, common, c.g_meta, c.g_ord, c.g_ret, tot, ctx.discount.data(), t, 0, margin,
-                             per_order, m0.return_cost, bonus, od, ord_s, kept_all, kept_repeat, cl, dsk, n_orders,
-                             n_acquisitions, n_returned);
-      const auto [revenue, revenue_repeat] = sum16_pair(n_buyers, kept_all, kept_repeat);
-      acc[T_ORDERS] += static_cast<double>(n_orders);
-      acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
-      acc[T_REVENUE] += revenue;
-      acc[T_REVENUE_REPEAT] += revenue_repeat;
-      acc[T_COST_FULFILMENT] += per_order * static_cast<double>(n_orders) + m0.return_cost * static_cast<double>(n_returned);
-      CLVSIM_PHASE(18);
-      // every buyer's lanes (zeros but for the common ones), one indirection each
-      const std::uint32_t* __restrict buyers = c.buyers;
-      float* __restrict dsat = c.delta_sat;
-      for (std::size_t k = 0; k < n_buyers; ++k) {
-        const std::uint32_t j = buyers[k];
-        lord[j] += ord_s[k];
-        lrev[j] += kept_all[k];
-        lclv[j] += cl[k];
-        dsat[j] = dsk[k];
-      }
-      n_rest = nx;
-      rest = c.g_j;
-      CLVSIM_PHASE(9);
-    }
-    // The first block of each remaining buyer's incidents stream, in one batch when incidents
-    // are possible (scratch arrays free at this point): an incident uses 2-4 words, so most
-    // never call Philox on their own.
-    std::uint32_t *sw0 = c.w0, *sw1 = c.w1, *sw2 = c.u0, *sw3 = c.u1;
-    const bool service_batched = n_rest > 0 && (!SINGLE || m0.incident_probability > 0.0);
-    if (service_batched) {
-      std::uint32_t* lo = c.pk;
-      std::uint8_t* hi = c.g_hi;
-      const std::size_t n_rest16 = (n_rest + 15) & ~std::size_t{15};  // padding lanes repeat the first
-      for (std::size_t r = 0; r < n_rest16; ++r) {
-        const std::size_t i = c0 + c.buyers[rest[r < n_rest ? r : 0]];
-        lo[r] = L.id_lo[i];
-        hi[r] = L.id_hi[i];
-      }
-      rng::philox_batch(n_rest16, ctx.seed, ctx.path, 0, rng::counter_word2(t, Purpose::incidents, 0), lo, hi, sw0,
-                        sw1, sw2, sw3);
-      // fast_incidents reads whole vectors of 16 (its padding lanes' words are never used)
-      for (std::size_t r = n_rest; r < ((n_rest + 15) & ~std::size_t{15}); ++r) sw0[r] = sw1[r] = sw2[r] = sw3[r] = 0;
-    }
-    CLVSIM_PHASE(10);
-    // The common incidents (one, resolved within 2 contacts), 16 lanes at a time.
-    const bool fast_here = simple_orders && fast_service && n_rest > 0;
-    if (fast_here) {
-      float *cl = c.g_value, *dsk = c.pm, *kept = c.h, *kept_repeat = c.mult;  // scratch, by r
-      std::uint32_t* contacts = c.g_lo;
-      fast_incidents(n_rest, rest, c.code, c.buyers, meta, c.g_ord, c.g_ret, tot, c.g_w2, f0_table.data(), sw0, sw1,
-                     sw2, sw3, ctx.discount.data(), t, fsv, c.fast, cl, dsk, kept, kept_repeat, contacts, c.flag32);
-      std::int64_t n_fast = 0, n_orders = 0, n_acquisitions = 0, n_returned = 0, n_contacts = 0;
-      for (std::size_t r = 0; r < n_rest; ++r) {
-        if (!c.fast[r]) continue;
-        const std::uint32_t k = rest[r], j = c.buyers[k];
-        const std::uint32_t mt = meta[j];
-        lord[j] += c.g_ord[k];
-        lrev[j] += kept[r];
-        lclv[j] += cl[r];
-        c.delta_sat[j] = dsk[r];
-        ++n_fast;
-        n_orders += c.g_ord[k];
-        n_acquisitions += int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
-        n_returned += c.g_ret[k];
-        n_contacts += contacts[r];
-      }
-      acc[T_ORDERS] += static_cast<double>(n_orders);
-      acc[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
-      const auto [rev_fast, rev_fast_repeat] = sum16_pair(n_rest, kept, kept_repeat);
-      acc[T_REVENUE] += rev_fast;
-      acc[T_REVENUE_REPEAT] += rev_fast_repeat;
-      acc[T_COST_FULFILMENT] += fsv.per_order * static_cast<double>(n_orders) +
-                                fsv.return_cost * static_cast<double>(n_returned);
-      acc[T_COST_SERVICE] += fsv.cost_per_contact * static_cast<double>(n_contacts);
-      acc[T_INCIDENTS] += static_cast<double>(n_fast);
-      acc[T_CONTACTS] += static_cast<double>(n_contacts);
-      // one incident with 3 or 4 contacts: the values here, the sums in the loop below (fast = 2)
-      if (fsv.max_contacts > 2 && fsv.impolite <= 0.0)
-        long_incidents(n_rest, c.flag32, rest, c.buyers, meta, &L.id_lo[c0], &L.id_hi[c0], c.g_ord, c.g_ret, tot,
-                       sw2, sw3, ctx.discount.data(), ctx.seed, ctx.path, t, fsv, c.fast, cl, dsk, kept, contacts);
-    }
-    CLVSIM_PHASE(11);
-    for (std::size_t r = 0; r < n_rest; ++r) {
-      if (fast_here && c.fast[r] == 1) continue;
-      if (fast_here && c.fast[r] == 2) {
-        // long_incidents' lanes: what place_orders' aggregate branch adds for one incident
-        // (no member, basket 1, no compensation), in this loop's order
-        const std::size_t k = rest[r], j = c.buyers[k], i = c0 + j;
-        const std::uint32_t orders = c.g_ord[k], mt = meta[j];
-        const bool acquisition = LiveState::acq_of(mt) == t && !(LiveState::flags_of(mt) & EXISTING);
-        const double kept = static_cast<double>(tot[k]);  // the batched total
-        const double contacts = static_cast<double>(c.g_lo[r]);
-        const double service_cost = incident_cost(fsv.cost_per_contact, contacts, 0.0);
-        acc[T_ORDERS] += orders;
-        acc[T_ORDERS_REPEAT] += orders - (acquisition ? 1 : 0);
-        acc[T_REVENUE] += kept;
-        acc[T_REVENUE_REPEAT] += acquisition ? 0.0 : kept;  // (one order when acquired)
-        acc[T_COST_SERVICE] += 0.0 + service_cost;
-        acc[T_COST_FULFILMENT] += fulfilment_cost(fsv.per_order, orders, fsv.return_cost, c.g_ret[k]);
-        acc[T_COST_LOYALTY] += 0.0;
-        acc[T_INCIDENTS] += 1.0;
-        acc[T_CONTACTS] += contacts;
-        L.orders[i] += orders;
-        L.revenue[i] += static_cast<float>(kept);
-        L.clv[i] += c.g_value[r];
-        c.delta_sat[j] = c.pm[r];
-        continue;
-      }
-      const std::size_t k = rest[r];
-      const std::size_t j = c.buyers[k];
-      const std::uint32_t orders = c.g_ord[k];  // (c.orders is not set when step 2 did the lanes)
-      const std::size_t i = c0 + j;
-      const std::uint32_t mt = meta[j];
-      const std::size_t g = single ? 0 : LiveState::segment_of(mt);
-      const SegmentModel& m = ctx.segments[g];
-      const std::uint32_t acq = LiveState::acq_of(mt);
-      const bool acquisition = acq == t && !(LiveState::flags_of(mt) & EXISTING);
-      const bool member = (LiveState::flags_of(mt) & MEMBER) != 0;
-      const bool aggregate = aggregate_spend(m);
-      const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-      double total = 0, first = 0;
-      // an acquisition period with more than one order and returns: values drawn per order
-      const bool aggregate_here = aggregate && (c.g_batched[k] || !(m.return_rate > 0));
-      if (c.g_batched[k]) {
-        total = tot[k];
-      } else if (aggregate_here) {
-        Stream vs(ctx.seed, ctx.path, id, t, Purpose::order_values);
-        first = rng::gamma(vs, m.p, L.nu[i]);  // acquisition period with more than one order
-        total = first + rng::gamma(vs, m.p * (orders - 1), L.nu[i]);
-      }
-      if (acquisition && orders == 1) first = total;
-      const std::uint32_t sl = slot[j];
-      TallyRow& tally = SINGLE ? acc : tallies[g];
-      const double tenure = static_cast<double>(t - acq);
-      double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * tenure) : 1.0;
-      if (member) basket *= m.loyalty_basket;
-      Stream service = service_batched ? Stream::preloaded(ctx.seed, ctx.path, id, t, Purpose::incidents, sw0[r], sw1[r],
-                                                                 sw2[r], sw3[r])
-                                       : Stream(ctx.seed, ctx.path, id, t, Purpose::incidents);
-      const double q = m.incident_probability;
-      // No incident (the usual case) iff u <= (1-q)^n, the first step of incident_count.
-      const double u_inc = rng::word_uniform(c.g_w2[k]);
-      const double lq = log1m_q[g];
-      const double f0 = SINGLE && orders < 64 ? f0_table[orders] : incident_none_probability(orders, lq);
-      const std::uint32_t k_inc = incidents_of(u_inc, orders, q, f0, service);
-      OrderSums o;
-      place_orders(m, ctx, id, orders, k_inc, acquisition, basket, member, L.nu[i], aggregate_here, total,
-                   first, c.g_ret[k], service, o);
-      tally[T_ORDERS] += orders;
-      tally[T_ORDERS_REPEAT] += orders - (acquisition ? 1 : 0);
-      tally[T_REVENUE] += o.revenue;
-      tally[T_REVENUE_REPEAT] += o.revenue_repeat;
-      tally[T_COST_SERVICE] += o.cost_service;
-      tally[T_COST_FULFILMENT] += o.cost_fulfilment;
-      tally[T_COST_LOYALTY] += o.cost_loyalty;
-      tally[T_INCIDENTS] += o.incidents;
-      tally[T_CONTACTS] += o.contacts;
-      L.orders[i] += orders;
-      L.revenue[i] += static_cast<float>(o.revenue);
-      L.clv[i] += static_cast<float>(ctx.discount[t - acq] * o.contribution);
-      double delta_sat = o.delta_sat;
-      // loyalty enrolment: one offer, in the period of the eligible order (SPEC §7).
-      const std::uint8_t fl = L.flags(i);
-      if (m.loyalty && !member && !(fl & OFFERED) && static_cast<int>(t) >= m.loyalty_start_period &&
-          L.orders[i] >= static_cast<std::uint32_t>(m.loyalty_eligible_after_orders)) {
-        std::uint8_t nf = static_cast<std::uint8_t>(fl | OFFERED);
-        Stream ls(ctx.seed, ctx.path, id, t, Purpose::loyalty);
-        if (rng::bernoulli(ls, m.loyalty_enrollment_probability)) {
-          nf = static_cast<std::uint8_t>(nf | MEMBER);
-          delta_sat += m.loyalty_satisfaction_bonus;
-        }
-        L.set_flags(i, nf);
-        b.flags[sl] = nf;
-      }
-      c.delta_sat[j] = static_cast<float>(delta_sat);
-    }
-    CLVSIM_PHASE(5);
-    // 5. Satisfaction: add the period's deltas, clamp, decay toward the initial mean; reviews
-    // of this period's orders; end-of-period tallies.
-    for (std::size_t j = 0; j < nc; ++j) {
-      c.flag[j] = c.state[j] == 1 ? 0 : 1;  // leaves the live state (step 6)
-    }
-    if (SINGLE) {
-      // One segment: branch-free, vectorised; counts in integers. Reviews (buyers only)
-      // follow from the satisfaction the vector pass leaves in sat.
-      const float mean0 = static_cast<float>(m0.initial_mean), keepf = static_cast<float>(1.0 - m0.decay);
-      const double r_pro = m0.referral_promoter_rate, r_pas = m0.referral_passive_rate, lr = m0.loyalty_referral;
-      const EndCounts ec = end_of_period(nc, meta, c.state, c.delta_sat, sat, mean0, keepf);
-      const std::int64_t alive_end = ec.alive_end, members = ec.members, members_pro = ec.members_pro,
-                         members_pas = ec.members_pas, promoters = ec.promoters, passives = ec.passives,
-                         dropped = ec.dropped;
-      const std::int64_t detractors = alive_end - promoters - passives;
-      acc[T_CHURNED] += static_cast<double>(dropped);
-      acc[T_ALIVE_END] += static_cast<double>(alive_end);
-      acc[T_MEMBERS] += static_cast<double>(members);
-      acc[T_PROMOTERS] += static_cast<double>(promoters);
-      acc[T_PASSIVES] += static_cast<double>(passives);
-      acc[T_DETRACTORS] += static_cast<double>(detractors);
-      if (r_pro > 0 || r_pas > 0)
-        acc[T_REFERRAL_RATE] += r_pro * (static_cast<double>(promoters - members_pro) + lr * static_cast<double>(members_pro)) +
-                                r_pas * (static_cast<double>(passives - members_pas) + lr * static_cast<double>(members_pas));
-      if (dropped > 0)
-        for (std::size_t j = 0; j < nc; ++j)
-          if (c.state[j] == 2) {  // dropped out during the period
-            const std::uint8_t fl = static_cast<std::uint8_t>(L.flags(c0 + j) & ~ALIVE);
-            L.set_flags(c0 + j, fl);
-            b.flags[slot[j]] = fl;
-          }
-      if (reviews) {
-        // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in:
-        // one Bernoulli(p_category) per order from the reviews stream, batched over buyers.
-        // Branch-free (the category is random): every buyer's lane is written, and the lane
-        // count advances only when its category writes reviews.
-        const double p_pro = m0.review_p_promoter, p_pas = m0.review_p_passive, p_det = m0.review_p_detractor;
-        std::size_t nr = 0;
-        if (p_pro > 0 && p_pas > 0 && p_det > 0) {
-          // every buyer writes reviews with some probability: a lane each, no compaction (so
-          // the loop vectorises)
-          review_lanes(n_buyers, c.buyers, sat, &L.id_lo[c0], c.g_ord, p_pro, p_pas, p_det, c.list, c.g_lo, c.pk,
-                       c.dprob);
-          if (L.wide_ids)  // id bits 32-39 (a byte gather would keep the loop above scalar)
-            for (std::size_t k = 0; k < n_buyers; ++k) c.g_hi[k] = L.id_hi[c0 + c.buyers[k]];
-          else
-            std::fill(c.g_hi, c.g_hi + n_buyers, std::uint8_t{0});
-          nr = n_buyers;
-        } else {
-          for (std::size_t k = 0; k < n_buyers; ++k) {
-            const std::size_t j = c.buyers[k], i = c0 + j;
-            const double s = sat[j];
-            const double review_p = review_probability(s, p_pro, p_pas, p_det);
-            c.list[nr] = static_cast<std::uint32_t>(j);
-            c.g_lo[nr] = L.id_lo[i];
-            c.g_hi[nr] = L.id_hi[i];
-            c.pk[nr] = c.g_ord[k];
-            c.dprob[nr] = review_p;
-            nr += review_p > 0 ? 1 : 0;
-          }
-        }
-        bernoulli_counts(nr, ctx.seed, ctx.path, t, Purpose::reviews, c.g_lo, c.g_hi, c.pk, c.dprob, c.u0, c.w3,
-                         c.g_j, c.g_ord, c.u1);
-        double reviews_n = 0, stars_sum = 0, negative = 0;
-        for (std::size_t r = 0; r < nr; ++r) {
-          const double stars = review_stars(sat[c.list[r]]);
-          const double n_reviews = c.u0[r];  // mostly 0: adds nothing
-          reviews_n += n_reviews;
-          stars_sum += n_reviews * stars;
-          negative += stars <= 2 ? n_reviews : 0.0;
-        }
-        acc[T_REVIEWS] += reviews_n;
-        acc[T_STARS] += stars_sum;
-        acc[T_REVIEWS_NEGATIVE] += negative;
-      }
-    } else {
-      for (std::size_t j = 0; j < nc; ++j) {
-        if (c.state[j] == 0) continue;
-        const std::size_t i = c0 + j;
-        const std::size_t g = single ? 0 : LiveState::segment_of(meta[j]);
-        const SegmentModel& m = ctx.segments[g];
-        TallyRow& tally = SINGLE ? acc : tallies[g];
-        const float s = update_satisfaction<float>(sat[j], c.delta_sat[j], static_cast<float>(m.initial_mean),
-                                         static_cast<float>(1.0 - m.decay));
-        const int category = nps_category(s);
-        const unsigned orders = c.orders[j];
-        // Reviews of this period's orders (SPEC §6.1), by the category the customer ends in.
-        const double review_p = category > 0 ? m.review_p_promoter
-                                : category == 0 ? m.review_p_passive : m.review_p_detractor;
-        if (review_p > 0 && orders > 0) {
-          const std::uint64_t id = L.id_lo[i] | (static_cast<std::uint64_t>(L.id_hi[i]) << 32);
-          Stream rs(ctx.seed, ctx.path, id, t, Purpose::reviews);
-          const double stars = review_stars(s);
-          for (unsigned k = 0; k < orders; ++k) {
-            if (rng::bernoulli(rs, review_p)) {
-              tally[T_REVIEWS] += 1;
-              tally[T_STARS] += stars;
-              if (stars <= 2) tally[T_REVIEWS_NEGATIVE] += 1;
-            }
-          }
-        }
-        sat[j] = s;
-        if (c.state[j] == 2) {  // dropped out during the period
-          const std::uint8_t fl = static_cast<std::uint8_t>(L.flags(i) & ~ALIVE);
-          L.set_flags(i, fl);
-          b.flags[slot[j]] = fl;
-          tally[T_CHURNED] += 1;
-          continue;
-        }
-        // End of period: NPS category among customers still active, and the referrals this
-        // customer will bring next period (SPEC §6.2).
-        const bool now_member = (L.flags(i) & MEMBER) != 0;
-        tally[T_ALIVE_END] += 1;
-        tally[T_MEMBERS] += now_member ? 1.0 : 0.0;
-        double referral_rate = 0.0;
-        if (category > 0) {
-          tally[T_PROMOTERS] += 1;
-          referral_rate = m.referral_promoter_rate;
-        } else if (category == 0) {
-          tally[T_PASSIVES] += 1;
-          referral_rate = m.referral_passive_rate;
-        } else {
-          tally[T_DETRACTORS] += 1;
-        }
-        if (referral_rate > 0) tally[T_REFERRAL_RATE] += referral_rate * (now_member ? m.loyalty_referral : 1.0);
-      }
-    }
-    if constexpr (SINGLE) {
-      for (std::size_t k = 0; k < T_COUNT; ++k) tallies[0][k] += acc[k];
-      acc = TallyRow{};
-    }
-
-    CLVSIM_PHASE(6);
-    // 6. The lanes of the chunk that leave the live state (a few percent a period): their
-    // final order count, CLV and revenue go to the public arrays.
-    const std::size_t nl = index_list(c.flag, nc, c.list);  // c.flag: set in step 5
-    for (std::size_t r = 0; r < nl; ++r) {
-      const std::uint32_t j = c.list[r], sl = slot[j];
-      b.n_orders[sl] = lord[j];
-      b.clv[sl] = lclv[j];
-      b.revenue[sl] = lrev[j];
-      leaving.push_back(static_cast<std::uint32_t>(c0 + j));
+      charge_period_cost(j);
     }
   }
-  L.fill_holes(leaving);
-  for (std::size_t g = 0; g < S; ++g)
-    tallies[g][T_GROSS_MARGIN] += ctx.segments[g].gross_margin * (tallies[g][T_REVENUE] - revenue_before[g]);
-  CLVSIM_PHASE(7);
+
+  //! Step 3: the buyers of the chunk in buyer order k (the g_* arrays): ids, order counts,
+  //! returns, the buyers' classification for step 4 and, for those whose n order values are
+  //! one Gamma(n p, nu) draw, the spend, all drawn in one batch (shape 0 marks a buyer whose
+  //! values are drawn per order in step 4).
+  void buyers_and_spend()
+  {
+    n_buyers_ = buyers_are_candidates_;
+    if (n_buyers_ != NOT_CANDIDATES) {
+      std::copy(c_.list, c_.list + n_buyers_, c_.buyers);
+    } else {
+      for (std::size_t j = 0; j < nc_; ++j) c_.keep[j] = (c_.state[j] != 0) & (c_.orders[j] > 0) ? 1 : 0;
+      n_buyers_ = index_list(c_.keep, nc_, c_.buyers);
+    }
+    const std::size_t n_buyers_pad = pad_lanes(n_buyers_);  // buyer_lanes (with the codes)
+    for (std::size_t k = n_buyers_; k < n_buyers_pad; ++k) c_.buyers[k] = 0;
+    std::fill(c_.g_ret, c_.g_ret + n_buyers_pad, 0u);
+    if (k_.any_returns) count_returns();
+    const Classify& cls = k_.cls;
+    if (lanes_done_) {
+      // done in step 2
+    } else if (SINGLE && k_.simple_orders)
+      buyer_lanes<SINGLE, true>(n_buyers_pad, c_.buyers, meta_, c_.orders, &L_.id_lo[c0_], &L_.nu[c0_], t_,
+                                k_.p_batched.data(), c_.g_ret, c_.g_lo, c_.g_ord, c_.g_meta, c_.g_shape, c_.g_nu, c_.g_batched,
+                                c_.w2, cls.none_last, cls.common_below, int(cls.q > 0.0),
+                                int(cls.q > 0.0) & int(cls.fast), c_.code, c_.g_w2);
+    else
+      buyer_lanes<SINGLE, false>(n_buyers_pad, c_.buyers, meta_, c_.orders, &L_.id_lo[c0_], &L_.nu[c0_], t_,
+                                 k_.p_batched.data(), c_.g_ret, c_.g_lo, c_.g_ord, c_.g_meta, c_.g_shape, c_.g_nu,
+                                 c_.g_batched, c_.w2, cls.none_last, cls.common_below, int(cls.q > 0.0),
+                                 int(cls.q > 0.0) & int(cls.fast), c_.code, c_.g_w2);
+    if (L_.wide_ids)
+      for (std::size_t k = 0; k < n_buyers_; ++k) c_.g_hi[k] = L_.id_hi[c0_ + c_.buyers[k]];
+    else
+      std::fill(c_.g_hi, c_.g_hi + n_buyers_, std::uint8_t{0});
+    rng::gamma_batch_f(n_buyers_, ctx_.seed, ctx_.path, t_, Purpose::order_values, c_.g_lo, c_.g_hi, c_.g_shape,
+                       c_.g_value);
+    tot_ = c_.pu;  // the batched totals, by k
+    divide(n_buyers_, c_.g_value, c_.g_nu, tot_);
+  }
+
+  //! Returns of the batched buyers' orders: one Bernoulli(return_rate) per order from the
+  //! customer's returns stream, as place_orders draws them per order.
+  void count_returns()
+  {
+    std::size_t nr = 0;
+    for (std::size_t k = 0; k < n_buyers_; ++k) {
+      const std::size_t j = c_.buyers[k], i = c0_ + j;
+      const SegmentModel& m = ctx_.segments[segment_of(j)];
+      if (!(m.return_rate > 0) || !one_total(m, c_.orders[j], acquisition(meta_[j]))) continue;
+      c_.list[nr] = static_cast<std::uint32_t>(k);
+      c_.g_lo[nr] = L_.id_lo[i];
+      c_.g_hi[nr] = L_.id_hi[i];
+      c_.pk[nr] = c_.orders[j];
+      c_.dprob[nr] = m.return_rate;
+      ++nr;
+    }
+    std::uint32_t* count = c_.u0;
+    bernoulli_counts(nr, ctx_.seed, ctx_.path, t_, Purpose::returns, c_.g_lo, c_.g_hi, c_.pk, c_.dprob, count, c_.w3,
+                     c_.g_j, c_.g_ord, c_.u1);
+    for (std::size_t r = 0; r < nr; ++r) c_.g_ret[c_.list[r]] = count[r];
+  }
+
+  //! Step 4, the common case first (one segment, batched spend, basket 1, no member reward,
+  //! no incident: code 1 of Classify): place_orders' aggregate arithmetic vectorised over
+  //! those buyers (simple_buyers); the others are listed in `rest` for the paths below.
+  void common_buyers()
+  {
+    n_rest_ = n_buyers_;
+    rest_ = chunk_iota.data();
+    if (!k_.simple_orders) return;
+    // (the common ones also as 32-bit flags: with byte flags GCC vectorised simple_buyers 64
+    // lanes at a time, spilled its masks and left up to 63 lanes to a scalar epilogue)
+    std::uint32_t* __restrict common = c_.fast;  // (free until fast_incidents)
+    for (std::size_t k = 0; k < n_buyers_; ++k) {
+      c_.flag[k] = c_.code[k] == 1 ? 0 : 1;
+      common[k] = c_.code[k] == 1 ? 1u : 0u;
+    }
+    const std::size_t nx = index_list(c_.flag, n_buyers_, c_.g_j);
+    const double margin = m0_.gross_margin;
+    const double per_order = m0_.fulfilment_cost + m0_.shipping_cost_paid + m0_.extra_order_cost;
+    const double bonus = m0_.order_satisfaction_bonus, od = m0_.order_delta;
+    std::uint32_t* __restrict ord_s = c_.list;  // the common buyers' orders, else 0
+    float* __restrict kept_repeat = c_.pp;      // the value of non-acquisition orders
+    float* __restrict cl = c_.g_value;          // discounted contribution
+    float* __restrict dsk = c_.pm;              // satisfaction change
+    float* __restrict kept_all = c_.g_shape;    // (free after the spend batch)
+    std::int64_t n_orders = 0, n_acquisitions = 0, n_returned = 0;
+    if (L_.acq_min == L_.acq_max)  // one acquisition period in the block: one discount factor
+      simple_buyers<true>(n_buyers_, common, c_.g_meta, c_.g_ord, c_.g_ret, tot_, ctx_.discount.data(), t_,
+                          static_cast<std::uint32_t>(L_.acq_min), margin, per_order, m0_.return_cost, bonus, od, ord_s,
+                          kept_all, kept_repeat, cl, dsk, n_orders, n_acquisitions, n_returned);
+    else
+      simple_buyers<false>(n_buyers_, common, c_.g_meta, c_.g_ord, c_.g_ret, tot_, ctx_.discount.data(), t_, 0, margin,
+                           per_order, m0_.return_cost, bonus, od, ord_s, kept_all, kept_repeat, cl, dsk, n_orders,
+                           n_acquisitions, n_returned);
+    const auto [revenue, revenue_repeat] = sum16_pair(n_buyers_, kept_all, kept_repeat);
+    acc_[T_ORDERS] += static_cast<double>(n_orders);
+    acc_[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
+    acc_[T_REVENUE] += revenue;
+    acc_[T_REVENUE_REPEAT] += revenue_repeat;
+    acc_[T_COST_FULFILMENT] += fulfilment_cost(per_order, static_cast<double>(n_orders), m0_.return_cost,
+                                               static_cast<double>(n_returned));
+    // every buyer's lanes (zeros but for the common ones), one indirection each
+    const std::uint32_t* __restrict buyers = c_.buyers;
+    float* __restrict dsat = c_.delta_sat;
+    for (std::size_t k = 0; k < n_buyers_; ++k) {
+      const std::uint32_t j = buyers[k];
+      lord_[j] += ord_s[k];
+      lrev_[j] += kept_all[k];
+      lclv_[j] += cl[k];
+      dsat[j] = dsk[k];
+    }
+    n_rest_ = nx;
+    rest_ = c_.g_j;
+  }
+
+  //! Step 4: the first block of each remaining buyer's incidents stream, in one batch when
+  //! incidents are possible: an incident uses 2-4 words, so most never call Philox on their own.
+  void service_words()
+  {
+    sw0_ = c_.w0;
+    sw1_ = c_.w1;
+    sw2_ = c_.u0;
+    sw3_ = c_.u1;
+    service_batched_ = n_rest_ > 0 && (!SINGLE || m0_.incident_probability > 0.0);
+    if (!service_batched_) return;
+    std::uint32_t* lo = c_.pk;
+    std::uint8_t* hi = c_.g_hi;
+    const std::size_t n_rest16 = (n_rest_ + 15) & ~std::size_t{15};  // padding lanes repeat the first
+    for (std::size_t r = 0; r < n_rest16; ++r) {
+      const std::size_t i = c0_ + c_.buyers[rest_[r < n_rest_ ? r : 0]];
+      lo[r] = L_.id_lo[i];
+      hi[r] = L_.id_hi[i];
+    }
+    rng::philox_batch(n_rest16, ctx_.seed, ctx_.path, 0, rng::counter_word2(t_, Purpose::incidents, 0), lo, hi, sw0_,
+                      sw1_, sw2_, sw3_);
+    // fast_incidents reads whole vectors of 16 (its padding lanes' words are never used)
+    for (std::size_t r = n_rest_; r < n_rest16; ++r) sw0_[r] = sw1_[r] = sw2_[r] = sw3_[r] = 0;
+  }
+
+  //! Step 4: the common incidents (one, resolved within 2 contacts: fast_incidents; 3 or 4
+  //! contacts, none impolite: long_incidents, summed by other_buyers), 16 lanes at a time.
+  void fast_incident_buyers()
+  {
+    fast_here_ = k_.simple_orders && k_.fast_service && n_rest_ > 0;
+    if (!fast_here_) return;
+    const FastService& fsv = k_.fsv;
+    float *cl = c_.g_value, *dsk = c_.pm, *kept = c_.h, *kept_repeat = c_.mult;  // by r
+    std::uint32_t* contacts = c_.g_lo;
+    fast_incidents(n_rest_, rest_, c_.code, c_.buyers, meta_, c_.g_ord, c_.g_ret, tot_, c_.g_w2, tables_.f0.data(), sw0_,
+                   sw1_, sw2_, sw3_, ctx_.discount.data(), t_, fsv, c_.fast, cl, dsk, kept, kept_repeat, contacts,
+                   c_.flag32);
+    std::int64_t n_fast = 0, n_orders = 0, n_acquisitions = 0, n_returned = 0, n_contacts = 0;
+    for (std::size_t r = 0; r < n_rest_; ++r) {
+      if (!c_.fast[r]) continue;
+      const std::uint32_t k = rest_[r], j = c_.buyers[k];
+      lord_[j] += c_.g_ord[k];
+      lrev_[j] += kept[r];
+      lclv_[j] += cl[r];
+      c_.delta_sat[j] = dsk[r];
+      ++n_fast;
+      n_orders += c_.g_ord[k];
+      n_acquisitions += acquisition(meta_[j]) ? 1 : 0;
+      n_returned += c_.g_ret[k];
+      n_contacts += contacts[r];
+    }
+    acc_[T_ORDERS] += static_cast<double>(n_orders);
+    acc_[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
+    const auto [rev_fast, rev_fast_repeat] = sum16_pair(n_rest_, kept, kept_repeat);
+    acc_[T_REVENUE] += rev_fast;
+    acc_[T_REVENUE_REPEAT] += rev_fast_repeat;
+    acc_[T_COST_FULFILMENT] += fulfilment_cost(fsv.per_order, static_cast<double>(n_orders), fsv.return_cost,
+                                               static_cast<double>(n_returned));
+    acc_[T_COST_SERVICE] += fsv.cost_per_contact * static_cast<double>(n_contacts);
+    acc_[T_INCIDENTS] += static_cast<double>(n_fast);
+    acc_[T_CONTACTS] += static_cast<double>(n_contacts);
+    // one incident with 3 or 4 contacts: the values here, the sums in other_buyers (fast = 2)
+    if (fsv.max_contacts > 2 && fsv.impolite <= 0.0)
+      long_incidents(n_rest_, c_.flag32, rest_, c_.buyers, meta_, &L_.id_lo[c0_], &L_.id_hi[c0_], c_.g_ord, c_.g_ret, tot_,
+                     sw2_, sw3_, ctx_.discount.data(), ctx_.seed, ctx_.path, t_, fsv, c_.fast, cl, dsk, kept, contacts);
+  }
+
+  //! Step 4: every buyer not done above, one at a time: its spend, incidents, costs and
+  //! satisfaction (account_orders, the reference kernel's arithmetic), then its loyalty
+  //! offer; long_incidents' buyers only add up what it computed, in this loop's order.
+  void other_buyers()
+  {
+    for (std::size_t r = 0; r < n_rest_; ++r) {
+      if (fast_here_ && c_.fast[r] == 1) continue;
+      if (fast_here_ && c_.fast[r] == 2) {
+        add_long_incident(r);
+        continue;
+      }
+      one_buyer(r);
+    }
+  }
+
+  //! A buyer of long_incidents: what place_orders' aggregate form adds for one incident (no
+  //! member, basket 1, no compensation), in other_buyers' order.
+  void add_long_incident(std::size_t r)
+  {
+    const FastService& fsv = k_.fsv;
+    const std::size_t k = rest_[r], j = c_.buyers[k];
+    const std::uint32_t orders = c_.g_ord[k];
+    const bool acq = acquisition(meta_[j]);
+    const double kept = static_cast<double>(tot_[k]);  // the batched total
+    const double contacts = static_cast<double>(c_.g_lo[r]);
+    acc_[T_ORDERS] += orders;
+    acc_[T_ORDERS_REPEAT] += orders - (acq ? 1 : 0);
+    acc_[T_REVENUE] += kept;
+    acc_[T_REVENUE_REPEAT] += acq ? 0.0 : kept;  // (one order when acquired)
+    acc_[T_COST_SERVICE] += 0.0 + incident_cost(fsv.cost_per_contact, contacts, 0.0);
+    acc_[T_COST_FULFILMENT] += fulfilment_cost(fsv.per_order, orders, fsv.return_cost, c_.g_ret[k]);
+    acc_[T_COST_LOYALTY] += 0.0;
+    acc_[T_INCIDENTS] += 1.0;
+    acc_[T_CONTACTS] += contacts;
+    lord_[j] += orders;
+    lrev_[j] += static_cast<float>(kept);
+    lclv_[j] += c_.g_value[r];
+    c_.delta_sat[j] = c_.pm[r];
+  }
+
+  //! A buyer on the general path (rest_[r]).
+  void one_buyer(std::size_t r)
+  {
+    const std::size_t k = rest_[r], j = c_.buyers[k], i = c0_ + j;
+    const std::uint32_t orders = c_.g_ord[k];  // (c_.orders is not set when step 2 did the lanes)
+    const std::uint32_t mt = meta_[j];
+    const std::size_t g = segment_of(j);
+    const SegmentModel& m = ctx_.segments[g];
+    const std::uint32_t acq_period = LiveState::acq_of(mt);
+    const bool acq = acquisition(mt);
+    const bool member = (LiveState::flags_of(mt) & MEMBER) != 0;
+    const std::uint64_t id = id_of(i);
+    const Spend sp = c_.g_batched[k] ? spend_as_total(tot_[k], c_.g_ret[k], orders, acq)
+                                    : spend_drawn_apart(m, ctx_, id, orders, L_.nu[i]);
+    rng::Stream service = service_batched_ ? rng::Stream::preloaded(ctx_.seed, ctx_.path, id, t_, Purpose::incidents,
+                                                                     sw0_[r], sw1_[r], sw2_[r], sw3_[r])
+                                           : rng::Stream(ctx_.seed, ctx_.path, id, t_, Purpose::incidents);
+    const double f0 = SINGLE && orders < 64 ? tables_.f0[orders] : incident_none_probability(orders, k_.log1m_q[g]);
+    const OrderSums o = account_orders(m, ctx_, id, orders, acq, member, t_ - acq_period, L_.nu[i],
+                                       rng::word_uniform(c_.g_w2[k]), f0, sp, service);
+    tally_orders(tally_of(g), o, orders, acq);
+    L_.orders[i] += orders;
+    L_.revenue[i] += static_cast<float>(o.revenue);
+    L_.clv[i] += static_cast<float>(ctx_.discount[t_ - acq_period] * o.contribution);
+    double delta_sat = o.delta_sat;
+    const std::uint8_t flags = L_.flags(i);
+    const std::uint8_t now = loyalty_offer(m, flags, L_.orders[i], ctx_, id, delta_sat);
+    if (now != flags) {
+      L_.set_flags(i, now);
+      b_.flags[slot_[j]] = now;
+    }
+    c_.delta_sat[j] = static_cast<float>(delta_sat);
+  }
+
+  //! Step 5: satisfaction at the end of the period (add the period's deltas, clamp, move
+  //! toward the mean), the reviews of the period's orders, and the end-of-period tallies.
+  void end_period()
+  {
+    for (std::size_t j = 0; j < nc_; ++j) c_.flag[j] = c_.state[j] == 1 ? 0 : 1;  // leaves the live state (step 6)
+    if constexpr (SINGLE) {
+      end_period_one_segment();
+      for (std::size_t k = 0; k < T_COUNT; ++k) tallies_[0][k] += acc_[k];
+      acc_ = TallyRow{};
+    } else {
+      for (std::size_t j = 0; j < nc_; ++j)
+        if (c_.state[j] != 0) end_period_of(j);
+    }
+  }
+
+  //! end_period with one segment: branch-free and vectorised, counts in integers; reviews
+  //! follow from the satisfaction the vector pass leaves in sat.
+  void end_period_one_segment()
+  {
+    const float mean0 = static_cast<float>(m0_.initial_mean), keepf = static_cast<float>(1.0 - m0_.decay);
+    const double r_pro = m0_.referral_promoter_rate, r_pas = m0_.referral_passive_rate, lr = m0_.loyalty_referral;
+    const EndCounts ec = end_of_period(nc_, meta_, c_.state, c_.delta_sat, sat_, mean0, keepf);
+    const std::int64_t detractors = ec.alive_end - ec.promoters - ec.passives;
+    acc_[T_CHURNED] += static_cast<double>(ec.dropped);
+    acc_[T_ALIVE_END] += static_cast<double>(ec.alive_end);
+    acc_[T_MEMBERS] += static_cast<double>(ec.members);
+    acc_[T_PROMOTERS] += static_cast<double>(ec.promoters);
+    acc_[T_PASSIVES] += static_cast<double>(ec.passives);
+    acc_[T_DETRACTORS] += static_cast<double>(detractors);
+    if (r_pro > 0 || r_pas > 0)
+      acc_[T_REFERRAL_RATE] +=
+          r_pro * (static_cast<double>(ec.promoters - ec.members_pro) + lr * static_cast<double>(ec.members_pro)) +
+          r_pas * (static_cast<double>(ec.passives - ec.members_pas) + lr * static_cast<double>(ec.members_pas));
+    if (ec.dropped > 0)
+      for (std::size_t j = 0; j < nc_; ++j)
+        if (c_.state[j] == 2) mark_gone(j);  // dropped out during the period
+    if (k_.reviews) reviews_one_segment();
+  }
+
+  //! Reviews of this period's orders (docs/model.md §6.1), by the category the customer ends
+  //! in: one Bernoulli(p_category) per order from the reviews stream, batched over buyers.
+  //! Branch-free (the category is random): every buyer's lane is written, and the lane count
+  //! advances only when its category writes reviews.
+  void reviews_one_segment()
+  {
+    const double p_pro = m0_.review_p_promoter, p_pas = m0_.review_p_passive, p_det = m0_.review_p_detractor;
+    std::size_t nr = 0;
+    if (p_pro > 0 && p_pas > 0 && p_det > 0) {
+      // every buyer writes reviews with some probability: a lane each, no compaction (so the
+      // loop vectorises)
+      review_lanes(n_buyers_, c_.buyers, sat_, &L_.id_lo[c0_], c_.g_ord, p_pro, p_pas, p_det, c_.list, c_.g_lo, c_.pk,
+                   c_.dprob);
+      if (L_.wide_ids)  // id bits 32-39 (a byte gather would keep the loop above scalar)
+        for (std::size_t k = 0; k < n_buyers_; ++k) c_.g_hi[k] = L_.id_hi[c0_ + c_.buyers[k]];
+      else
+        std::fill(c_.g_hi, c_.g_hi + n_buyers_, std::uint8_t{0});
+      nr = n_buyers_;
+    } else {
+      for (std::size_t k = 0; k < n_buyers_; ++k) {
+        const std::size_t j = c_.buyers[k], i = c0_ + j;
+        const double review_p = review_probability(static_cast<double>(sat_[j]), p_pro, p_pas, p_det);
+        c_.list[nr] = static_cast<std::uint32_t>(j);
+        c_.g_lo[nr] = L_.id_lo[i];
+        c_.g_hi[nr] = L_.id_hi[i];
+        c_.pk[nr] = c_.g_ord[k];
+        c_.dprob[nr] = review_p;
+        nr += review_p > 0 ? 1 : 0;
+      }
+    }
+    bernoulli_counts(nr, ctx_.seed, ctx_.path, t_, Purpose::reviews, c_.g_lo, c_.g_hi, c_.pk, c_.dprob, c_.u0, c_.w3, c_.g_j,
+                     c_.g_ord, c_.u1);
+    double reviews_n = 0, stars_sum = 0, negative = 0;
+    for (std::size_t r = 0; r < nr; ++r) {
+      const double stars = review_stars(sat_[c_.list[r]]);
+      const double n_reviews = c_.u0[r];  // mostly 0: adds nothing
+      reviews_n += n_reviews;
+      stars_sum += n_reviews * stars;
+      negative += stars <= 2 ? n_reviews : 0.0;
+    }
+    acc_[T_REVIEWS] += reviews_n;
+    acc_[T_STARS] += stars_sum;
+    acc_[T_REVIEWS_NEGATIVE] += negative;
+  }
+
+  //! end_period for one active customer of a block of several segments.
+  void end_period_of(std::size_t j)
+  {
+    const std::size_t i = c0_ + j;
+    const std::size_t g = segment_of(j);
+    const SegmentModel& m = ctx_.segments[g];
+    TallyRow& tally = tally_of(g);
+    const float s = update_satisfaction<float>(sat_[j], c_.delta_sat[j], static_cast<float>(m.initial_mean),
+                                               static_cast<float>(1.0 - m.decay));
+    const int category = nps_category(s);
+    const unsigned orders = c_.orders[j];
+    // Reviews of this period's orders (docs/model.md §6.1), by the category the customer ends in.
+    const double review_p = review_probability(s, m.review_p_promoter, m.review_p_passive, m.review_p_detractor);
+    if (review_p > 0 && orders > 0) {
+      rng::Stream rs(ctx_.seed, ctx_.path, id_of(i), t_, Purpose::reviews);
+      const double stars = review_stars(s);
+      for (unsigned k = 0; k < orders; ++k) {
+        if (rng::bernoulli(rs, review_p)) {
+          tally[T_REVIEWS] += 1;
+          tally[T_STARS] += stars;
+          if (stars <= 2) tally[T_REVIEWS_NEGATIVE] += 1;
+        }
+      }
+    }
+    sat_[j] = s;
+    if (c_.state[j] == 2) {  // dropped out during the period
+      mark_gone(j);
+      tally[T_CHURNED] += 1;
+      return;
+    }
+    // The NPS category among customers still active, and the referrals this customer will
+    // bring next period (docs/model.md §6.2).
+    const bool now_member = (L_.flags(i) & MEMBER) != 0;
+    tally[T_ALIVE_END] += 1;
+    tally[T_MEMBERS] += now_member ? 1.0 : 0.0;
+    double referral_rate = 0.0;
+    if (category > 0) {
+      tally[T_PROMOTERS] += 1;
+      referral_rate = m.referral_promoter_rate;
+    } else if (category == 0) {
+      tally[T_PASSIVES] += 1;
+      referral_rate = m.referral_passive_rate;
+    } else {
+      tally[T_DETRACTORS] += 1;
+    }
+    if (referral_rate > 0) tally[T_REFERRAL_RATE] += referral_rate * (now_member ? m.loyalty_referral : 1.0);
+  }
+
+  //! Step 6: the lanes of the chunk that leave the live state (a few percent a period): their
+  //! final order count, CLV and revenue go to the public arrays; fill_holes compacts after
+  //! the last chunk.
+  void leave()
+  {
+    const std::size_t nl = index_list(c_.flag, nc_, c_.list);  // c_.flag: set in step 5
+    for (std::size_t r = 0; r < nl; ++r) {
+      const std::uint32_t j = c_.list[r], sl = slot_[j];
+      b_.n_orders[sl] = lord_[j];
+      b_.clv[sl] = lclv_[j];
+      b_.revenue[sl] = lrev_[j];
+      leaving_.push_back(static_cast<std::uint32_t>(c0_ + j));
+    }
+  }
+
+  // the block and its period
+  Block& b_;
+  LiveState& L_;
+  const PeriodContext& ctx_;
+  std::span<TallyRow> tallies_;
+  const PeriodSetup& k_;
+  const IncidentTables& tables_;
+  Chunk& c_;  //!< scratch of the chunk (its members are named for their first use; see the class comment)
+  std::vector<std::uint32_t>& leaving_;  //!< lanes that leave in this period, ascending
+  const std::uint32_t t_;
+  const SegmentModel& m0_;
+  const std::uint32_t word2_survival_;
+  const std::uint32_t loyal_min_;
+  TallyRow acc_{};  //!< one segment: the chunk's sums, added to the block's row after each chunk
+  // the chunk
+  std::size_t c0_ = 0, nc_ = 0;
+  const std::uint32_t* meta_ = nullptr;
+  const std::uint32_t* slot_ = nullptr;
+  std::uint32_t* lord_ = nullptr;
+  float* lclv_ = nullptr;
+  float* lrev_ = nullptr;
+  float* sat_ = nullptr;
+  OrderCounts fused_{};  //!< sbg_poisson: step 1's counts
+  std::size_t buyers_are_candidates_ = NOT_CANDIDATES;  //!< else the number of buyers, listed in c_.list
+  bool lanes_done_ = false;  //!< step 2 wrote the buyers' lanes (orders_and_buyer_lanes); c_.orders unset
+  std::size_t n_buyers_ = 0;
+  float* tot_ = nullptr;  //!< the batched totals, by buyer
+  std::size_t n_rest_ = 0;
+  const std::uint32_t* rest_ = nullptr;  //!< the buyers left after the common case
+  std::uint32_t *sw0_ = nullptr, *sw1_ = nullptr, *sw2_ = nullptr, *sw3_ = nullptr;  //!< their incident words
+  bool service_batched_ = false;
+  bool fast_here_ = false;
+};
+
+template <class Model, bool SINGLE>
+void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tallies)
+{
+  thread_local IncidentTables tables;
+  thread_local std::vector<std::uint32_t> leaving;
+  leaving.clear();
+  PeriodSetup setup = set_up(ctx, SINGLE, b.live.newest_acquisition, tables);
+  Chunk chunk;
+  BlockPeriod<Model, SINGLE>(b, ctx, tallies, setup, tables, chunk, leaving).run();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "engine/rng/vmath.h"
+#include "models/sim/block.h"
 #include "models/sim/period.h"
 #include "models/sim/segment_model.h"
 #include "models/sim/service.h"
@@ -236,6 +237,100 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
     if (k < k_inc) incident(m, service, z, o);
     else o.delta_sat += m.order_delta;
   }
+}
+
+//! A buyer's order values of a period when they are drawn as totals (aggregate_spend):
+//! the kept orders' total, the acquisition order's share of it and the returned orders.
+struct Spend {
+  bool aggregate = false;  //!< false: place_orders draws the values one per order
+  double total = 0, first = 0;
+  std::uint32_t returned = 0;
+};
+
+//! Whether a buyer's n order values are one Gamma(n p, nu) total, drawn with the other
+//! buyers' in a batch (gamma-gamma without compensation; not an acquisition period with
+//! several orders, whose first order is valued apart).
+inline bool one_total(const SegmentModel& m, std::uint32_t n, bool acquisition)
+{
+  return aggregate_spend(m) && m.p > 0.0 && !(acquisition && n > 1);
+}
+
+//! The spend of an acquisition period with n > 1 orders and aggregate spend without returns:
+//! the first order's value and the other n - 1 orders' total, from the order_values stream;
+//! with returns the values are drawn per order (Spend::aggregate false).
+inline Spend spend_drawn_apart(const SegmentModel& m, const PeriodContext& ctx, std::uint64_t id, std::uint32_t n,
+                               float nu)
+{
+  Spend sp;
+  if (!aggregate_spend(m) || m.return_rate > 0) return sp;
+  rng::Stream values(ctx.seed, ctx.path, id, ctx.period, rng::Purpose::order_values);
+  sp.first = rng::gamma(values, m.p, nu);
+  sp.total = sp.first + rng::gamma(values, m.p * (n - 1), nu);
+  sp.aggregate = true;
+  return sp;
+}
+
+//! The spend of a buyer whose n values are one total (one_total): `total` of the kept ones,
+//! `returned` of them returned; the acquisition order is the whole of a one-order
+//! acquisition period.
+inline Spend spend_as_total(double total, std::uint32_t returned, std::uint32_t n, bool acquisition)
+{
+  Spend sp;
+  sp.aggregate = true;
+  sp.total = total;
+  sp.returned = returned;
+  if (acquisition && n == 1) sp.first = total;
+  return sp;
+}
+
+//! A buyer's n orders of a period (docs/model.md §3.4, §5.1-5.2, §7): the incidents among
+//! them (incidents_of, from its incident uniform u_incident and f0 = (1-q)^n), the basket
+//! multiplier of growth with tenure (periods since acquisition) and loyalty, and
+//! place_orders; `service` is the customer's incidents stream of the period.
+inline OrderSums account_orders(const SegmentModel& m, const PeriodContext& ctx, std::uint64_t id, std::uint32_t n,
+                                bool acquisition, bool member, std::uint32_t tenure, float nu, double u_incident,
+                                double f0, const Spend& sp, rng::Stream& service)
+{
+  const std::uint32_t incidents = incidents_of(u_incident, n, m.incident_probability, f0, service);
+  double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * static_cast<double>(tenure)) : 1.0;
+  if (member) basket *= m.loyalty_basket;
+  OrderSums o;
+  place_orders(m, ctx, id, n, incidents, acquisition, basket, member, nu, sp.aggregate, sp.total, sp.first, sp.returned,
+               service, o);
+  return o;
+}
+
+//! The loyalty programme's one offer to a customer (docs/model.md §7): in the period of its
+//! eligible order, when it is no member yet and was never offered; it joins with the
+//! enrolment probability (the loyalty stream). Returns its new flags (OFFERED, MEMBER) and
+//! adds the joining bonus to `delta_sat`.
+inline std::uint8_t loyalty_offer(const SegmentModel& m, std::uint8_t flags, std::uint32_t orders_so_far,
+                                  const PeriodContext& ctx, std::uint64_t id, double& delta_sat)
+{
+  if (!m.loyalty || (flags & MEMBER) || (flags & OFFERED) || static_cast<int>(ctx.period) < m.loyalty_start_period ||
+      orders_so_far < m.loyalty_eligible_after_orders)
+    return flags;
+  std::uint8_t now = static_cast<std::uint8_t>(flags | OFFERED);
+  rng::Stream offer(ctx.seed, ctx.path, id, ctx.period, rng::Purpose::loyalty);
+  if (rng::bernoulli(offer, m.loyalty_enrollment_probability)) {
+    now = static_cast<std::uint8_t>(now | MEMBER);
+    delta_sat += m.loyalty_satisfaction_bonus;
+  }
+  return now;
+}
+
+//! Adds a buyer's orders of a period to its segment's tallies (gross margin apart: see the kernels).
+inline void tally_orders(TallyRow& t, const OrderSums& o, std::uint32_t n, bool acquisition)
+{
+  t[T_ORDERS] += n;
+  t[T_ORDERS_REPEAT] += n - (acquisition ? 1 : 0);
+  t[T_REVENUE] += o.revenue;
+  t[T_REVENUE_REPEAT] += o.revenue_repeat;
+  t[T_COST_SERVICE] += o.cost_service;
+  t[T_COST_FULFILMENT] += o.cost_fulfilment;
+  t[T_COST_LOYALTY] += o.cost_loyalty;
+  t[T_INCIDENTS] += o.incidents;
+  t[T_CONTACTS] += o.contacts;
 }
 
 }  // namespace clvsim::sim
