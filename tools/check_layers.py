@@ -48,7 +48,7 @@ FORBIDDEN_SYSTEM = {
 }
 
 # engine/run names no concrete purchase model: only the registry
-RUN_FORBIDDEN = re.compile(r"^models/purchase/(?!registry\.h)")
+RUN_FORBIDDEN = re.compile(r"^models/purchase/(?!registry\.h|model\.h)")
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 

@@ -1,0 +1,582 @@
+#include "engine/run/path.h"
+
+#include "engine/core/errors.h"
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "engine/run/population.h"
+#include "models/acquisition.h"
+#include "models/purchase/registry.h"
+#include "models/sim/kernel.h"
+#include "models/sim/service.h"
+#include "models/sim/traits.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace clvsim::runner {
+
+using models::PeriodKpi;
+using scenarios::Scenario;
+using sim::Block;
+using sim::SegmentModel;
+using sim::TallyRow;
+
+namespace {
+
+//! Running CLV sums over customers in creation order (one segment, no existing customers).
+struct CohortSums {
+  double sum = 0, sum_initial = 0, sum_acquired = 0;
+  std::uint64_t n_initial = 0;
+};
+
+//! Adds n customers' CLVs (and whether they are of the initial cohort; fl null: all are) to
+//! s, in order. A function of its own so the sums stay in registers (inlined, GCC kept them
+//! in memory: a store-to-load round trip per customer).
+[[gnu::noinline]] void add_clv(const float* __restrict v, const std::uint8_t* __restrict fl, std::size_t n,
+                               CohortSums& s)
+{
+  double sum = s.sum, sum_initial = s.sum_initial, sum_acquired = s.sum_acquired;
+  std::uint64_t n_initial = s.n_initial;
+  if (fl == nullptr) {  // the same additions as below with every customer initial
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = v[i];
+      sum += x;
+      sum_initial += x;
+    }
+    s = {sum, sum_initial, sum_acquired, n_initial + n};
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = v[i];
+    const bool initial = (fl[i] & sim::INITIAL) != 0;
+    sum += x;
+    if (initial) sum_initial += x;
+    else sum_acquired += x;
+    n_initial += initial ? 1u : 0u;
+  }
+  s = {sum, sum_initial, sum_acquired, n_initial};
+}
+
+//! A path's simulation as named steps (docs/model.md §3.5): run() reads as the model's order.
+class PathSimulation {
+public:
+  PathSimulation(const Plan& plan, const Scenario& base, const VariantSchedule& schedule, std::uint32_t path,
+                 PathOutput& out)
+      : plan_(plan), base_(base), schedule_(schedule), path_(path), out_(out), setup0_(*schedule.periods.front()),
+        sc_(setup0_.scenario), seed_(sc_.simulation.seed), H_(plan.horizon), S_(setup0_.segments.size()),
+        pop_(plan.block_size), seg_new_(S_), seg_new_ref_(S_), seg_cac_(S_),
+        n0_(static_cast<std::uint64_t>(sc_.population.initial_customers)),
+        channel_cost_(sc_.channels.size(), 0.0), channel_count_(sc_.channels.size(), 0.0),
+        acquired_total_(static_cast<double>(n0_)), rating_(sc_.reputation.initial_rating)
+  {
+    out_.periods.assign(models::PERIOD_KPI_COUNT, std::vector<double>(static_cast<std::size_t>(H_), 0.0));
+    out_.seg_periods.assign(S_, std::vector<std::vector<double>>(models::PERIOD_KPI_COUNT,
+                                                                 std::vector<double>(static_cast<std::size_t>(H_), 0.0)));
+  }
+
+  void run()
+  {
+    decide_schedule();
+    create_initial_cohort();
+    add_existing_customers();
+    if (plan_.block_major) run_independent_blocks();
+    for (int t = 0; t < H_; ++t) {
+      acquire(t);
+      simulate_blocks(t);
+      end_period(t);
+      record_period_kpis(t);
+    }
+    for (std::size_t bi = n_major_; bi < pop_.blocks().size(); ++bi) sim::flush_live(pop_.blocks()[bi]);
+    account_customers();
+    record_path_kpis();
+  }
+
+private:
+  //! Block-major runs. A block's period t depends only on its own customers and the period's
+  //! setup; other blocks matter only through the customers acquired later, who go to the
+  //! last block or to new ones. So every block that nobody joins after the start (all blocks
+  //! present then, except the last one if it is not full and customers may still be
+  //! acquired) runs all H periods in one task while its state sits in cache; the period loop
+  //! simulates only the others, and merges every block's tallies in block order, so the
+  //! results are bitwise those of the period-by-period run, whatever the thread count.
+  //! Without acquisition after the start (no channel, no referral in any period) every
+  //! block qualifies. Without existing customers, a block of the initial cohort is created
+  //! in the task that simulates it and its kernel state is freed when the task ends.
+  void decide_schedule()
+  {
+    for (int t = 0; t < H_ && !acquires_; ++t) {
+      const PeriodSetup& s = *schedule_.periods[static_cast<std::size_t>(t)];
+      acquires_ = !s.scenario.channels.empty();
+      for (const SegmentModel& m : s.segments)
+        acquires_ = acquires_ || m.referral_promoter_rate != 0.0 || m.referral_passive_rate != 0.0;
+    }
+    lazy_cohort_ = plan_.block_major && plan_.existing.empty();
+  }
+
+  //! Block k of the initial cohort: ids k B .. (k+1) B - 1, acquired at the start of period 0.
+  //! Each block receives the same ids in the same order as one-by-one creation would give it.
+  void init_block(std::size_t k)
+  {
+    const std::uint64_t B = pop_.block_size();
+    Block& block = pop_.blocks()[k];
+    block.reserve(static_cast<std::size_t>(B));
+    const std::uint64_t first = k * B, end = std::min<std::uint64_t>(n0_, (k + 1) * B);
+    const std::size_t nk = static_cast<std::size_t>(end - first);
+    const NewTraits& tr = draw_new_traits(setup0_, seed_, path_, first, nk);
+    block.append_new(first, nk, 0, tr.seg.data(), static_cast<std::uint8_t>(sim::INITIAL | sim::ALIVE),
+                     tr.lambda.data(), tr.churn.data(), tr.nu.data(), tr.sat.data(), tr.sclock.data(),
+                     tr.oclock.data());
+  }
+
+  //! The initial cohort's blocks (created now, their trait draws in parallel, or by the
+  //! tasks that simulate them when lazy_cohort_), counted as new customers of period 0.
+  void create_initial_cohort()
+  {
+    const std::uint64_t B = pop_.block_size();
+    pop_.blocks().resize(static_cast<std::size_t>((n0_ + B - 1) / B));
+    if (lazy_cohort_) return;
+    plan_.workers.for_each_isolated(std::size_t{0}, pop_.blocks().size(), [&](std::size_t k) { init_block(k); });
+    count_cohort();
+  }
+
+  //! The new customers of period 0 from the initial cohort: integer counts added at once
+  //! (the same sums as one by one: every term is 1, or 0 for the cost).
+  void count_cohort()
+  {
+    std::vector<std::uint64_t> per_segment(S_, 0);
+    for (const Block& block : pop_.blocks()) {
+      if (S_ == 1) per_segment[0] += block.size();
+      else
+        for (std::uint8_t seg : block.segment) ++per_segment[seg];
+    }
+    for (std::size_t g = 0; g < S_; ++g) seg_new_[g] += static_cast<double>(per_segment[g]);
+  }
+
+  //! P(alive) of every existing customer per segment under this path's parameters: the
+  //! plan's, unless this path's (or variant's) purchase parameters differ from the nominal
+  //! ones (uncertain inputs, sweeps, investments), when the alive/dead draw and the
+  //! posterior must use the same model.
+  const std::vector<std::vector<double>>& existing_p_alive()
+  {
+    bool differs = sc_.segments.size() != plan_.scenario->segments.size();
+    for (std::size_t g = 0; !differs && g < sc_.segments.size(); ++g) {
+      const auto& a = sc_.segments[g].behaviour.purchase;
+      const auto& b = plan_.scenario->segments[g].behaviour.purchase;
+      differs = a.r != b.r || a.alpha != b.alpha || a.a != b.a || a.b != b.b || a.s != b.s || a.beta != b.beta ||
+                a.time_unit != b.time_unit;
+    }
+    if (!differs) return plan_.existing_p_alive;
+    const double to_unit = scenarios::days_in(sc_.population.history_time_unit) /
+                           scenarios::days_in(sc_.base.purchase.time_unit);
+    const double horizon_units =
+        H_ * scenarios::days_in(sc_.simulation.period) / scenarios::days_in(sc_.base.purchase.time_unit);
+    path_p_alive_.assign(sc_.segments.size(), std::vector<double>(plan_.existing.size()));
+    for (std::size_t g = 0; g < sc_.segments.size(); ++g)
+      for (std::size_t j = 0; j < plan_.existing.size(); ++j)
+        path_p_alive_[g][j] =
+            existing_forecast(setup0_.segments[g], plan_.existing[j], to_unit, horizon_units, H_).p_alive;
+    return path_p_alive_;
+  }
+
+  //! Existing customers (docs/model.md §3.6): ids N0 .., their segment and prior traits
+  //! drawn in batches, then alive or not by P(alive) and their traits from the exact
+  //! posterior given their history (the purchase model's and gamma-gamma's), on the
+  //! customer's history stream.
+  void add_existing_customers()
+  {
+    const std::size_t E = plan_.existing.size();
+    if (E == 0) return;
+    const std::vector<std::vector<double>>& p_alive = existing_p_alive();
+    const double to_unit = scenarios::days_in(sc_.population.history_time_unit) /
+                           scenarios::days_in(sc_.base.purchase.time_unit);
+    const std::uint64_t first_id = n0_;
+    const NewTraits prior = draw_new_traits(setup0_, seed_, path_, first_id, E);
+    for (std::size_t j = 0; j < E; ++j) {
+      const std::uint64_t id = first_id + j;
+      const auto& c = plan_.existing[j];
+      const std::uint8_t seg = prior.seg[j];
+      const SegmentModel& m = setup0_.segments[seg];
+      rng::Stream hs(seed_, path_, id, 0, rng::Purpose::history);
+      const bool alive = hs.uniform() < p_alive[seg][j];
+      float lambda = prior.lambda[j], churn = prior.churn[j], nu = prior.nu[j];
+      const models::CustomerHistory h = history_in_units(c, to_unit);
+      models::visit_purchase_model(m.model, [&](auto model) { decltype(model)::posterior(hs, m, h, lambda, churn); });
+      // Gamma-gamma posterior of the spend trait: nu ~ Gamma(q + p x, gamma + x m_x).
+      if (m.spend == models::SpendModel::gamma_gamma && c.has_m_x)
+        nu = static_cast<float>(rng::gamma(hs, m.q + m.p * c.x, m.gamma + c.x * c.m_x));
+      const auto flags = static_cast<std::uint8_t>(sim::EXISTING | (alive ? sim::ALIVE : 0));
+      float sclock = 0.0f, oclock = 0.0f;
+      sim::draw_clocks(seed_, path_, 1, &id, &sclock, &oclock);
+      pop_.next_slot().push_back(id, 0, seg, flags, static_cast<std::uint32_t>(c.x) + 1, lambda, churn, nu,
+                                 prior.sat[j], sclock, oclock);
+    }
+  }
+
+  //! What the kernel needs of period t: the period's setup, the discount factors.
+  sim::PeriodContext period_context(int t) const
+  {
+    const PeriodSetup& setup = *schedule_.periods[static_cast<std::size_t>(t)];
+    sim::PeriodContext ctx;
+    ctx.seed = seed_;
+    ctx.path = path_;
+    ctx.period = static_cast<std::uint32_t>(t);
+    ctx.segments = setup.segments;
+    ctx.discount = plan_.discount;
+    ctx.loyal_min_orders = setup.scenario.kpi.loyal_min_orders;
+    return ctx;
+  }
+
+  //! The blocks [0, n_major_) that nobody joins after the start run all H periods each in
+  //! one task (see decide_schedule); their tallies are summed in block order into major_sum_.
+  void run_independent_blocks()
+  {
+    auto& blocks = pop_.blocks();
+    const std::size_t nb = blocks.size();
+    n_major_ = nb;
+    if (acquires_ && nb > 0 &&
+        (lazy_cohort_ ? n0_ % pop_.block_size() != 0 : blocks.back().size() < pop_.block_size()))
+      n_major_ = nb - 1;  // the last block still takes new customers
+    if (lazy_cohort_ && n_major_ < nb) init_block(nb - 1);  // simulated in the period loop
+    const auto uH = static_cast<std::size_t>(H_);
+    major_sum_.assign(uH * S_, TallyRow{});
+    std::vector<sim::PeriodContext> ctxs(uH);
+    for (int t = 0; t < H_; ++t) ctxs[static_cast<std::size_t>(t)] = period_context(t);
+    // Blocks in groups whose per-block tallies (H x S rows each) take at most ~16 MB, so long
+    // horizons and many blocks do not hold every block's tallies at once; a group's tallies
+    // are added to major_sum_ in block order before the next group starts.
+    const std::size_t per_block = uH * S_ * sizeof(TallyRow);
+    const std::size_t group =
+        std::max<std::size_t>({std::size_t{1}, (std::size_t{16} << 20) / per_block, 4 * plan_.workers.concurrency()});
+    std::vector<TallyRow> rows;  // [block in group][t][segment]
+    // A one-segment path reads only clv and revenue of the initial cohort's blocks afterwards
+    // (the CLV sums and the sample): their other arrays are freed when a block is done.
+    const bool release = lazy_cohort_ && S_ == 1;
+    for (std::size_t g0 = 0; g0 < n_major_; g0 += group) {
+      const std::size_t g1 = std::min(n_major_, g0 + group);
+      rows.assign((g1 - g0) * uH * S_, TallyRow{});
+      plan_.workers.for_each_isolated(g0, g1, [&](std::size_t bi) {
+        if (lazy_cohort_) init_block(bi);
+        for (std::size_t t = 0; t < uH; ++t)
+          plan_.simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S_], S_));
+        sim::flush_live(blocks[bi]);
+        if (lazy_cohort_) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
+        if (release) blocks[bi].release_unread();
+      });
+      for (std::size_t bi = g0; bi < g1; ++bi)
+        for (std::size_t t = 0; t < uH; ++t)
+          for (std::size_t g = 0; g < S_; ++g)
+            for (std::size_t k = 0; k < sim::T_COUNT; ++k)
+              major_sum_[t * S_ + g][k] += rows[((bi - g0) * uH + t) * S_ + g][k];
+    }
+    if (lazy_cohort_) count_cohort();
+  }
+
+  //! `count` ~ Poisson(mean) customers of channel slot `slot` in period t (the acquisition
+  //! stream), each costing `cac`, added to the population (docs/model.md §4).
+  double acquire_from(int t, std::size_t slot, double mean, double cac, const std::string& name, std::uint8_t flags)
+  {
+    const PeriodSetup& setup = *schedule_.periods[static_cast<std::size_t>(t)];
+    rng::Stream s(seed_, path_, slot, static_cast<std::uint32_t>(t), rng::Purpose::acquisition);
+    const std::uint64_t count = rng::poisson(s, mean);
+    if (count >= MAX_PER_CHANNEL_PERIOD)
+      throw InputError("error: " + sc_.source_path + ": channel '" + name + "' acquires " + std::to_string(count) +
+                       " customers in one period; at most " + std::to_string(MAX_PER_CHANNEL_PERIOD - 1) +
+                       " are supported");
+    const std::vector<std::uint8_t> segs =
+        add_customers(pop_, setup, seed_, path_, t, flags,
+                      ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) | (static_cast<std::uint64_t>(slot) << 20),
+                      static_cast<std::size_t>(count));
+    const bool referral = (flags & sim::REFERRED) != 0;
+    for (std::uint8_t g : segs) {
+      seg_new_[g] += 1;
+      seg_cac_[g] += cac;
+      if (referral) seg_new_ref_[g] += 1;
+    }
+    cost_acquisition_ += static_cast<double>(count) * cac;
+    acquired_total_ += static_cast<double>(count);
+    return static_cast<double>(count);
+  }
+
+  //! Acquisition for period t (docs/model.md §4): referrals of last period's promoters and
+  //! passives (slot 0, each costing the reward), then Poisson(budget M_t market / CAC_t) per
+  //! paid channel, M_t the conversion multiplier from the rating at the end of the last
+  //! period and the post-sale policies (§6.1, §6.3).
+  void acquire(int t)
+  {
+    const Scenario& st = schedule_.periods[static_cast<std::size_t>(t)]->scenario;
+    const auto& rep = st.reputation;
+    const auto& pol = st.base.policies;
+    double conversion =
+        sim::conversion_multiplier(rating_, rep.share_reading_reviews, rep.rating_sensitivity, rep.reference_rating);
+    if (pol.free_returns.enabled) conversion *= pol.free_returns.conversion_multiplier;
+    if (pol.free_shipping.enabled) conversion *= pol.free_shipping.conversion_multiplier;
+    const double market = models::market_factor(acquired_total_, st.market.addressable_customers);
+    cost_acquisition_ = 0;
+    if (referral_rate_prev_ > 0)
+      acquire_from(t, 0, referral_rate_prev_ * market, st.base.referrals.reward, "referral", sim::REFERRED);
+    for (std::size_t c = 0; c < st.channels.size(); ++c) {
+      const auto& ch = st.channels[c];
+      const int end = ch.end_period < 0 ? H_ - 1 : ch.end_period;
+      if (t < ch.start_period || t > end) continue;
+      const double cac_t = models::channel_cac(ch.cac, ch.cac_inflation_annual, t * plan_.period_years, ch.saturation,
+                                               ch.budget_per_period, base_.channels[c].budget_per_period);
+      const double mean =
+          models::expected_new_customers(ch.budget_per_period, ch.customers_per_period, cac_t, conversion, market);
+      const double count = acquire_from(t, c + 1, mean, cac_t, ch.name, 0);
+      channel_cost_[c] += count * cac_t;
+      channel_count_[c] += count;
+    }
+  }
+
+  //! The period of the blocks not run block-major, in parallel, each filling its own tally
+  //! rows; then the ordered merge (block 0, 1, 2, ... per segment) into seg_sum_ and total_.
+  void simulate_blocks(int t)
+  {
+    auto& blocks = pop_.blocks();
+    tallies_.assign((blocks.size() - n_major_) * S_, TallyRow{});
+    const sim::PeriodContext ctx = period_context(t);
+    if (n_major_ < blocks.size())
+      plan_.workers.for_each_isolated(n_major_, blocks.size(), [&](std::size_t bi) {
+        plan_.simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies_[(bi - n_major_) * S_], S_));
+      });
+    const auto ut = static_cast<std::size_t>(t);
+    seg_sum_.assign(S_, TallyRow{});
+    if (n_major_ > 0)
+      std::copy(major_sum_.begin() + static_cast<std::ptrdiff_t>(ut * S_),
+                major_sum_.begin() + static_cast<std::ptrdiff_t>((ut + 1) * S_), seg_sum_.begin());
+    for (std::size_t bi = n_major_; bi < blocks.size(); ++bi)
+      for (std::size_t g = 0; g < S_; ++g)
+        for (std::size_t k = 0; k < sim::T_COUNT; ++k) seg_sum_[g][k] += tallies_[(bi - n_major_) * S_ + g][k];
+    total_ = TallyRow{};
+    for (std::size_t g = 0; g < S_; ++g)
+      for (std::size_t k = 0; k < sim::T_COUNT; ++k) total_[k] += seg_sum_[g][k];
+  }
+
+  //! The shop's state at the end of the period: the rating absorbs this period's reviews
+  //! (docs/model.md §6.1), promoters and passives set next period's referrals (§6.2).
+  void end_period(int t)
+  {
+    const Scenario& st = schedule_.periods[static_cast<std::size_t>(t)]->scenario;
+    if (total_[sim::T_REVIEWS] > 0)
+      rating_ = sim::update_rating(rating_, total_[sim::T_REVIEWS], total_[sim::T_STARS] / total_[sim::T_REVIEWS],
+                                   st.reputation.memory_reviews);
+    referral_rate_prev_ = total_[sim::T_REFERRAL_RATE];
+    loyal_risk_ += total_[sim::T_LOYAL_AT_RISK];
+    loyal_ord_ += total_[sim::T_LOYAL_ORDERED];
+    one_risk_ += total_[sim::T_ONETIME_AT_RISK];
+    one_ord_ += total_[sim::T_ONETIME_ORDERED];
+  }
+
+  //! The period's KPIs (models/kpis.h) of each segment and of the whole shop; shop-level
+  //! costs (fixed costs, the loyalty programme's fixed cost, the investments' fixed costs)
+  //! are the whole shop's only.
+  void record_period_kpis(int t)
+  {
+    const auto ut = static_cast<std::size_t>(t);
+    const Scenario& st = schedule_.periods[ut]->scenario;
+    auto investment_cost = [&](const TallyRow& x, bool with_fixed) {
+      return (with_fixed ? schedule_.fixed_cost[ut] : 0.0) + schedule_.cost_per_order[ut] * x[sim::T_ORDERS] +
+             schedule_.cost_per_contact[ut] * x[sim::T_CONTACTS];
+    };
+    auto record = [&](std::vector<std::vector<double>>& kp, const models::PeriodInputs& in) {
+      const auto values = models::period_kpis(in);
+      for (std::size_t k = 0; k < values.size(); ++k) kp[k][ut] = values[k];
+    };
+    auto cumulative_before = [&](const std::vector<std::vector<double>>& kp) {
+      return t > 0 ? kp[models::idx(PeriodKpi::profit_cumulative_discounted)][ut - 1] : 0.0;
+    };
+    double new_all = 0, new_ref_all = 0;
+    for (std::size_t g = 0; g < S_; ++g) {
+      new_all += seg_new_[g];
+      new_ref_all += seg_new_ref_[g];
+      models::PeriodInputs in{seg_sum_[g]};
+      in.customers_new = seg_new_[g];
+      in.customers_new_referral = seg_new_ref_[g];
+      in.cost_acquisition = seg_cac_[g];
+      in.cost_investment = investment_cost(seg_sum_[g], false);
+      in.rating = rating_;
+      in.discount = plan_.discount[ut];
+      in.cumulative_before = cumulative_before(out_.seg_periods[g]);
+      record(out_.seg_periods[g], in);
+    }
+    models::PeriodInputs in{total_};
+    in.customers_new = new_all;
+    in.customers_new_referral = new_ref_all;
+    in.cost_acquisition = cost_acquisition_;
+    in.cost_fixed = st.base.economics.fixed_cost_per_period;
+    in.cost_loyalty_fixed =
+        st.base.loyalty.enabled && t >= st.base.loyalty.start_period ? st.base.loyalty.fixed_cost_per_period : 0.0;
+    in.cost_investment = investment_cost(total_, true);
+    in.rating = rating_;
+    in.discount = plan_.discount[ut];
+    in.cumulative_before = cumulative_before(out_.periods);
+    record(out_.periods, in);
+    std::fill(seg_new_.begin(), seg_new_.end(), 0.0);
+    std::fill(seg_new_ref_.begin(), seg_new_ref_.end(), 0.0);
+    std::fill(seg_cac_.begin(), seg_cac_.end(), 0.0);
+  }
+
+  //! Per-customer CLV accounting at the end of the path, in creation order: the CLV sums by
+  //! segment, the existing customers' orders and CLV (for the forecast), and the sample of
+  //! customers of histogram paths (every stride-th in creation order, deterministic, at most
+  //! HISTOGRAM_SAMPLE: large runs keep no per-customer copy).
+  void account_customers()
+  {
+    clv_.assign(S_, models::ClvSums{});
+    keep_sample_ = static_cast<int>(path_) < HISTOGRAM_PATHS;
+    std::size_t customers_total = 0;
+    for (const Block& b : pop_.blocks()) customers_total += b.size();
+    stride_ = std::max<std::size_t>(1, (customers_total + HISTOGRAM_SAMPLE - 1) / HISTOGRAM_SAMPLE);
+    // Every customer of a one-segment path without existing customers: the blocks' arrays
+    // become the sample's pieces (nothing after this reads them)
+    move_blocks_ = keep_sample_ && stride_ == 1 && S_ == 1 && plan_.existing.empty();
+    if (keep_sample_ && !move_blocks_) {
+      clv_piece_ = &out_.clv_sample.emplace_back();
+      rev_piece_ = &out_.revenue_sample.emplace_back();
+      clv_piece_->reserve(customers_total / stride_ + 1);
+      rev_piece_->reserve(customers_total / stride_ + 1);
+    }
+    out_.existing_orders.reserve(plan_.existing.size());
+    out_.existing_clv.reserve(plan_.existing.size());
+    if (S_ == 1 && plan_.existing.empty()) account_one_cohort();
+    else account_each_customer();
+  }
+
+  //! account_customers with one segment and no existing customers: the same sums in the
+  //! same order, by blocks (add_clv).
+  void account_one_cohort()
+  {
+    CohortSums sums;
+    std::uint64_t n_all = 0;
+    std::size_t creation_index = 0, next_sample = 0;
+    for (Block& b : pop_.blocks()) {
+      const std::size_t nb = b.size();
+      // (a released block of the initial cohort has no flags: all its customers are initial)
+      add_clv(b.clv.data(), b.flags.empty() ? nullptr : b.flags.data(), nb, sums);
+      n_all += nb;
+      if (move_blocks_) {  // everyone (a path of at most HISTOGRAM_SAMPLE customers)
+        out_.clv_sample.push_back(std::move(b.clv));
+        out_.revenue_sample.push_back(std::move(b.revenue));
+      } else if (keep_sample_) {
+        for (; next_sample < creation_index + nb; next_sample += stride_) {
+          clv_piece_->push_back(b.clv[next_sample - creation_index]);
+          rev_piece_->push_back(b.revenue[next_sample - creation_index]);
+        }
+      }
+      creation_index += nb;
+    }
+    models::ClvSums& c = clv_[0];
+    c.sum = sums.sum;
+    c.sum_initial = sums.sum_initial;
+    c.sum_acquired = sums.sum_acquired;
+    c.n = static_cast<double>(n_all);
+    c.n_initial = static_cast<double>(sums.n_initial);
+    c.n_acquired = static_cast<double>(n_all - sums.n_initial);
+  }
+
+  //! account_customers customer by customer (segments or existing customers).
+  void account_each_customer()
+  {
+    std::size_t creation_index = 0, next_sample = 0, existing_seen = 0;
+    for (const Block& b : pop_.blocks()) {
+      for (std::size_t i = 0; i < b.size(); ++i) {
+        if (b.flags[i] & sim::EXISTING) {
+          // existing customers were pushed one after another, ids N0 + j in order j
+          const std::size_t j = existing_seen++;
+          // orders placed in the horizon: the count started at x + 1 (first purchase + x repeats)
+          out_.existing_orders.push_back(static_cast<double>(b.n_orders[i]) - (plan_.existing[j].x + 1.0));
+          out_.existing_clv.push_back(b.clv[i]);
+          continue;
+        }
+        models::ClvSums& c = clv_[b.segment[i]];
+        c.sum += b.clv[i];
+        c.n += 1;
+        if (b.flags[i] & sim::INITIAL) {
+          c.sum_initial += b.clv[i];
+          c.n_initial += 1;
+        } else {
+          c.sum_acquired += b.clv[i];
+          c.n_acquired += 1;
+        }
+        if (keep_sample_ && creation_index == next_sample) {  // every stride-th (no division per customer)
+          clv_piece_->push_back(b.clv[i]);
+          rev_piece_->push_back(b.revenue[i]);
+          next_sample += stride_;
+        }
+        ++creation_index;
+      }
+    }
+  }
+
+  //! The path's KPIs (models/kpis.h) and each segment's; the channels' CAC.
+  void record_path_kpis()
+  {
+    auto record = [&](const std::vector<std::vector<double>>& kp, const models::ClvSums& clv, bool whole,
+                      std::map<std::string, double>& m) {
+      models::PathInputs in{kp, plan_.discount, clv};
+      if (whole) {
+        in.loyal_at_risk = loyal_risk_;
+        in.loyal_ordered = loyal_ord_;
+        in.onetime_at_risk = one_risk_;
+        in.onetime_ordered = one_ord_;
+      }
+      const std::vector<double> values = models::path_kpis(in, whole);
+      for (std::size_t k = 0; k < values.size(); ++k) m[std::string(models::PATH_KPIS[k].name)] = values[k];
+    };
+    models::ClvSums all;
+    for (const auto& c : clv_) all.add(c);
+    record(out_.periods, all, true, out_.path_kpis);
+    for (std::size_t c = 0; c < sc_.channels.size(); ++c)
+      out_.path_kpis["cac_paid_" + sc_.channels[c].name] =
+          channel_count_[c] > 0 ? channel_cost_[c] / channel_count_[c] : std::numeric_limits<double>::quiet_NaN();
+    out_.seg_path_kpis.resize(S_);
+    for (std::size_t g = 0; g < S_; ++g) record(out_.seg_periods[g], clv_[g], false, out_.seg_path_kpis[g]);
+  }
+
+  // the path
+  const Plan& plan_;
+  const Scenario& base_;
+  const VariantSchedule& schedule_;
+  const std::uint32_t path_;
+  PathOutput& out_;
+  const PeriodSetup& setup0_;
+  const Scenario& sc_;
+  const std::uint64_t seed_;
+  const int H_;
+  const std::size_t S_;
+  Population pop_;
+  bool acquires_ = false, lazy_cohort_ = false;
+  std::size_t n_major_ = 0;             //!< blocks [0, n_major_) run block-major
+  std::vector<TallyRow> major_sum_;     //!< [t][segment]: their tallies, summed in block order
+  std::vector<std::vector<double>> path_p_alive_;
+  // acquisition
+  std::vector<double> seg_new_, seg_new_ref_, seg_cac_;  //!< this period's new customers and their CAC, by segment
+  const std::uint64_t n0_;
+  std::vector<double> channel_cost_, channel_count_;
+  double acquired_total_;
+  double cost_acquisition_ = 0;  //!< this period's
+  // the shop's state between periods
+  double referral_rate_prev_ = 0.0;  //!< expected referrals brought by last period's promoters and passives
+  double rating_;
+  double loyal_risk_ = 0, loyal_ord_ = 0, one_risk_ = 0, one_ord_ = 0;
+  // this period's tallies
+  std::vector<TallyRow> tallies_, seg_sum_;
+  TallyRow total_{};
+  // customer accounting
+  std::vector<models::ClvSums> clv_;
+  bool keep_sample_ = false, move_blocks_ = false;
+  std::size_t stride_ = 1;
+  sim::Column<float>* clv_piece_ = nullptr;
+  sim::Column<float>* rev_piece_ = nullptr;
+};
+
+}  // namespace
+
+void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule& schedule, std::uint32_t path,
+                   PathOutput& out)
+{
+  PathSimulation(plan, base, schedule, path, out).run();
+}
+
+}  // namespace clvsim::runner

@@ -1,0 +1,34 @@
+#pragma once
+//! One path of one variant (docs/model.md §3.5): the population, acquisition, the blocks'
+//! periods through the kernel, the ordered merge of their tallies, the KPIs.
+#include "engine/run/plan.h"
+#include "engine/run/variants.h"
+#include "models/kpis.h"
+#include "models/sim/block.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace clvsim::runner {
+
+//! Per-path output before it is copied into the results.
+struct PathOutput {
+  std::vector<std::vector<double>> periods;                   //!< [kpi][t], overall
+  std::vector<std::vector<std::vector<double>>> seg_periods;  //!< [segment][kpi][t]
+  std::map<std::string, double> path_kpis;
+  std::vector<std::map<std::string, double>> seg_path_kpis;
+  //! The customers of histogram paths, in pieces: the blocks' own arrays (moved, not
+  //! copied) when every customer is kept, else one piece of every stride-th customer
+  std::vector<sim::Column<float>> clv_sample, revenue_sample;
+  std::vector<double> existing_orders, existing_clv;  //!< per existing customer
+};
+
+//! One path of one variant. `base` is the path's baseline scenario (uncertain inputs
+//! drawn), against which channel saturation compares budgets; `schedule` gives each
+//! period's setup.
+void simulate_path(const Plan& plan, const scenarios::Scenario& base, const VariantSchedule& schedule,
+                   std::uint32_t path, PathOutput& out);
+
+}  // namespace clvsim::runner

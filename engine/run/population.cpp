@@ -1,0 +1,72 @@
+#include "engine/run/population.h"
+
+#include "engine/rng/stream.h"
+#include "models/sim/traits.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace clvsim::runner {
+
+namespace {
+
+//! The segment of a new customer: the first whose cumulative share exceeds a uniform of the
+//! customer's segment stream (docs/model.md §3.7).
+std::uint8_t draw_segment(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path, std::uint64_t id)
+{
+  if (setup.segments.size() == 1) return 0;
+  rng::Stream s(seed, path, id, 0, rng::Purpose::segment);
+  const double u = s.uniform();
+  for (std::size_t k = 0; k + 1 < setup.segment_cumulative_share.size(); ++k)
+    if (u < setup.segment_cumulative_share[k]) return static_cast<std::uint8_t>(k);
+  return static_cast<std::uint8_t>(setup.segments.size() - 1);
+}
+
+}  // namespace
+
+const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path,
+                                 std::uint64_t first_id, std::size_t n)
+{
+  thread_local NewTraits t;
+  thread_local std::vector<std::uint64_t> ids;
+  t.seg.resize(n);
+  t.lambda.resize(n); t.churn.resize(n); t.nu.resize(n); t.sat.resize(n); t.sclock.resize(n); t.oclock.resize(n);
+  ids.resize(n);
+  std::iota(ids.begin(), ids.end(), first_id);
+  sim::draw_clocks(seed, path, n, ids.data(), t.sclock.data(), t.oclock.data());
+  if (setup.segments.size() == 1) {  // segment 0 for everyone: drawn in place
+    std::fill(t.seg.begin(), t.seg.end(), std::uint8_t{0});
+    sim::draw_traits_batch(setup.segments[0], seed, path, n, ids.data(), t.lambda.data(), t.churn.data(),
+                           t.nu.data(), t.sat.data());
+    return t;
+  }
+  for (std::size_t i = 0; i < n; ++i) t.seg[i] = draw_segment(setup, seed, path, first_id + i);
+  std::vector<float> l(n), c(n), v(n), s0(n);
+  for (std::size_t g = 0; g < setup.segments.size(); ++g) {
+    ids.clear();  // now the ids of segment g
+    for (std::size_t i = 0; i < n; ++i)
+      if (t.seg[i] == g) ids.push_back(first_id + i);
+    if (ids.empty()) continue;
+    sim::draw_traits_batch(setup.segments[g], seed, path, ids.size(), ids.data(), l.data(), c.data(), v.data(),
+                           s0.data());
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      const std::size_t i = static_cast<std::size_t>(ids[j] - first_id);
+      t.lambda[i] = l[j]; t.churn[i] = c[j]; t.nu[i] = v[j]; t.sat[i] = s0[j];
+    }
+  }
+  return t;
+}
+
+std::vector<std::uint8_t> add_customers(Population& pop, const PeriodSetup& setup, std::uint64_t seed,
+                                        std::uint32_t path, int period, std::uint8_t flags, std::uint64_t first_id,
+                                        std::size_t count)
+{
+  const NewTraits& t = draw_new_traits(setup, seed, path, first_id, count);
+  for (std::size_t k = 0; k < count; ++k)
+    pop.next_slot().push_back(first_id + k, static_cast<std::uint16_t>(period), t.seg[k],
+                              static_cast<std::uint8_t>(flags | sim::ALIVE), 0, t.lambda[k], t.churn[k], t.nu[k],
+                              t.sat[k], t.sclock[k], t.oclock[k]);
+  return t.seg;
+}
+
+}  // namespace clvsim::runner

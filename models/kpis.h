@@ -1,0 +1,321 @@
+#pragma once
+//! The KPIs (docs/model.md §11): one table per kind, each row the KPI's name (the interface:
+//! HDF5 dataset names, JSON fields, CSV rows), its unit, what it means in words (for reports
+//! and documentation), and, for the per-period and per-path KPIs, its formula. The enum, the
+//! names, the units and the meanings are generated from the rows, so adding a KPI is adding
+//! a row (and, if it needs a new per-customer sum, a tally in models/sim/block.h).
+#include "models/sim/block.h"
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace clvsim::models {
+
+//! The unit of a KPI's values.
+enum class KpiUnit {
+  count,    //!< customers, orders, reviews, contacts...
+  money,    //!< in economics.currency
+  share,    //!< a fraction (shown as %)
+  ratio,    //!< a dimensionless ratio
+  points,   //!< NPS points, -100..100
+  stars,    //!< review stars, 1..5
+  periods,  //!< a period index
+};
+
+//! Where a KPI lives: per period (periods/<kpi>, path_periods/<kpi>), per path (paths/<kpi>),
+//! or per investment and path (comparisons/<investment>/paths/<metric>).
+enum class KpiScope { period, path, comparison };
+
+//! One KPI's name, scope, unit and meaning.
+struct KpiInfo {
+  std::string_view name;
+  KpiScope scope;
+  KpiUnit unit;
+  std::string_view meaning;
+};
+
+namespace detail {
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-period KPIs: the formula is over PeriodInputs `in`.
+
+//! What a period's KPIs are computed from: the period's tallies (of a segment or of the
+//! whole shop) and the shop-level values of the period.
+struct PeriodInputs {
+  const sim::TallyRow& tally;
+  double customers_new = 0;           //!< acquired this period (the initial cohort in period 0)
+  double customers_new_referral = 0;  //!< of which through referrals
+  double cost_acquisition = 0;        //!< acquisition spend (a segment: its customers' CAC)
+  double cost_fixed = 0;              //!< economics.fixed_cost_per_period (the whole shop only)
+  double cost_loyalty_fixed = 0;      //!< the loyalty programme's fixed cost (the whole shop only)
+  double cost_investment = 0;         //!< the investments' costs of the period
+  double rating = 0;                  //!< the shop rating at the end of the period
+  double discount = 1;                //!< delta^t
+  double cumulative_before = 0;       //!< profit_cumulative_discounted of the period before
+};
+
+//! Profit of a period: gross margin minus every cost line (docs/model.md §11.1).
+inline double profit_of(const PeriodInputs& in)
+{
+  const sim::TallyRow& x = in.tally;
+  return x[sim::T_GROSS_MARGIN] - x[sim::T_COST_SERVICE] - x[sim::T_COST_FULFILMENT] - x[sim::T_COST_LOYALTY] -
+         in.cost_loyalty_fixed - x[sim::T_COST_MARKETING] - in.cost_acquisition - in.cost_fixed - in.cost_investment;
+}
+
+//! A count among the customers active at the end of the period, per customer (NaN when none is).
+inline double per_active_end(const PeriodInputs& in, double count)
+{
+  const double alive = in.tally[sim::T_ALIVE_END];
+  return alive > 0 ? count / alive : detail::NaN;
+}
+
+//! NPS: 100 (promoters - detractors) / active customers at the end of the period.
+inline double nps_of(const PeriodInputs& in)
+{
+  const double alive = in.tally[sim::T_ALIVE_END];
+  return alive > 0 ? 100.0 * (in.tally[sim::T_PROMOTERS] - in.tally[sim::T_DETRACTORS]) / alive : detail::NaN;
+}
+
+// X(name, unit, meaning, formula)
+#define CLVSIM_PERIOD_KPIS(X)                                                                                       \
+  X(customers_active, count, "Customers still active after the period's survival step.", in.tally[sim::T_ACTIVE])  \
+  X(customers_new, count,                                                                                          \
+    "Customers acquired in the period: paid channels, referrals and, in period 0, the initial cohort.",           \
+    in.customers_new)                                                                                              \
+  X(customers_new_referral, count, "Of the new customers, those who came through a referral.",                     \
+    in.customers_new_referral)                                                                                     \
+  X(customers_churned, count, "Customers lost in the period.", in.tally[sim::T_CHURNED])                           \
+  X(orders, count, "Orders placed in the period.", in.tally[sim::T_ORDERS])                                        \
+  X(orders_repeat, count, "Orders other than a customer's first (acquisition) order.",                            \
+    in.tally[sim::T_ORDERS_REPEAT])                                                                                \
+  X(revenue, money, "Order value kept in the period, net of refunded returns.", in.tally[sim::T_REVENUE])          \
+  X(revenue_repeat, money, "Revenue from repeat orders.", in.tally[sim::T_REVENUE_REPEAT])                         \
+  X(gross_margin, money, "economics.gross_margin times the kept revenue.", in.tally[sim::T_GROSS_MARGIN])          \
+  X(cost_acquisition, money, "Spent on acquiring customers in the period (paid channels, referral rewards).",     \
+    in.cost_acquisition)                                                                                           \
+  X(cost_service, money, "Customer service: contacts and compensation.", in.tally[sim::T_COST_SERVICE])            \
+  X(cost_fulfilment, money, "Fulfilment, shipping paid by the shop, return costs and the same-day surcharge.",     \
+    in.tally[sim::T_COST_FULFILMENT])                                                                              \
+  X(cost_loyalty, money, "Loyalty programme: rewards, per-member and fixed costs.",                               \
+    in.tally[sim::T_COST_LOYALTY] + in.cost_loyalty_fixed)                                                         \
+  X(cost_marketing, money, "Marketing e-mails.", in.tally[sim::T_COST_MARKETING])                                  \
+  X(cost_investment, money, "The investments' own costs: one-time, per period, per order and per contact.",        \
+    in.cost_investment)                                                                                            \
+  X(cost_fixed, money, "economics.fixed_cost_per_period.", in.cost_fixed)                                          \
+  X(profit, money, "Gross margin minus every cost line of the period.", profit_of(in))                             \
+  X(profit_cumulative_discounted, money,                                                                           \
+    "Profit of periods 0..t, each discounted to period 0 (factor delta^t; period 0 undiscounted).",               \
+    in.cumulative_before + in.discount * profit_of(in))                                                            \
+  X(nps, points,                                                                                                   \
+    "Net Promoter Score of the customers active at the end of the period: % promoters (satisfaction rounding "    \
+    "to 9-10) minus % detractors (0-6), from -100 to 100.",                                                        \
+    nps_of(in))                                                                                                    \
+  X(promoters_share, share, "Share of active customers who are promoters.",                                        \
+    per_active_end(in, in.tally[sim::T_PROMOTERS]))                                                                \
+  X(detractors_share, share, "Share of active customers who are detractors.",                                      \
+    per_active_end(in, in.tally[sim::T_DETRACTORS]))                                                               \
+  X(rating, stars, "The shop's average review rating (1-5 stars) that prospects see, at the end of the period.",  \
+    in.rating)                                                                                                     \
+  X(reviews_new, count, "Reviews written in the period.", in.tally[sim::T_REVIEWS])                                \
+  X(reviews_negative_new, count, "Reviews of 1 or 2 stars written in the period.",                                 \
+    in.tally[sim::T_REVIEWS_NEGATIVE])                                                                             \
+  X(loyalty_members, count, "Active customers in the loyalty programme at the end of the period.",                 \
+    in.tally[sim::T_MEMBERS])                                                                                      \
+  X(incidents, count, "Service incidents in the period (an order that needed a contact).",                         \
+    in.tally[sim::T_INCIDENTS])                                                                                    \
+  X(contacts, count, "Customer contacts with the service team.", in.tally[sim::T_CONTACTS])
+
+//! The per-period KPIs, in the table's order (their index is their row in PathOutput).
+enum class PeriodKpi : std::size_t {
+#define CLVSIM_KPI_ENUM(name, unit, meaning, formula) name,
+  CLVSIM_PERIOD_KPIS(CLVSIM_KPI_ENUM)
+#undef CLVSIM_KPI_ENUM
+      count_
+};
+
+inline constexpr std::size_t PERIOD_KPI_COUNT = static_cast<std::size_t>(PeriodKpi::count_);
+
+constexpr std::size_t idx(PeriodKpi k) { return static_cast<std::size_t>(k); }
+
+//! The per-period KPIs' names, units and meanings, in the table's order.
+inline constexpr std::array<KpiInfo, PERIOD_KPI_COUNT> PERIOD_KPIS = {{
+#define CLVSIM_KPI_INFO(name, unit, meaning, formula) {#name, KpiScope::period, KpiUnit::unit, meaning},
+    CLVSIM_PERIOD_KPIS(CLVSIM_KPI_INFO)
+#undef CLVSIM_KPI_INFO
+}};
+
+//! The value of every per-period KPI, in the table's order.
+inline std::array<double, PERIOD_KPI_COUNT> period_kpis(const PeriodInputs& in)
+{
+  return {{
+#define CLVSIM_KPI_VALUE(name, unit, meaning, formula) formula,
+      CLVSIM_PERIOD_KPIS(CLVSIM_KPI_VALUE)
+#undef CLVSIM_KPI_VALUE
+  }};
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-path KPIs: the formula is over PathInputs `in`.
+
+//! Sums over the customers of a path (or of a segment of it) at the end of the horizon: CLV
+//! of everyone, of the initial cohort and of the customers acquired in the horizon
+//! (existing customers are in none of them).
+struct ClvSums {
+  double sum = 0, n = 0, sum_initial = 0, n_initial = 0, sum_acquired = 0, n_acquired = 0;
+  void add(const ClvSums& o)
+  {
+    sum += o.sum; n += o.n; sum_initial += o.sum_initial; n_initial += o.n_initial;
+    sum_acquired += o.sum_acquired; n_acquired += o.n_acquired;
+  }
+};
+
+//! What a path's KPIs are computed from: its per-period KPIs ([kpi][t]), the discount
+//! factors, the CLV sums, and the ordering of loyal and one-time customers at risk (summed
+//! over the periods; whole paths only).
+struct PathInputs {
+  std::span<const std::vector<double>> periods;
+  std::span<const double> discount;
+  ClvSums clv;
+  double loyal_at_risk = 0, loyal_ordered = 0, onetime_at_risk = 0, onetime_ordered = 0;
+
+  //! The sum over the horizon of a per-period KPI.
+  double total(PeriodKpi k) const
+  {
+    double s = 0;
+    for (double v : periods[idx(k)]) s += v;
+    return s;
+  }
+  //! Its value in the last period.
+  double last(PeriodKpi k) const { return periods[idx(k)].back(); }
+  //! Sum over t of discount[t] x the KPI in period t.
+  double discounted(PeriodKpi k) const
+  {
+    double s = 0;
+    const auto& v = periods[idx(k)];
+    for (std::size_t t = 0; t < v.size(); ++t) s += discount[t] * v[t];
+    return s;
+  }
+  double cac_mean() const
+  {
+    return clv.n_acquired > 0 ? total(PeriodKpi::cost_acquisition) / clv.n_acquired : detail::NaN;
+  }
+};
+
+inline double ratio_or_nan(double a, double b) { return b > 0 ? a / b : detail::NaN; }
+
+// X(name, unit, meaning, formula); the whole-path-only KPIs are in CLVSIM_WHOLE_PATH_KPIS.
+#define CLVSIM_PATH_KPIS(X)                                                                                       \
+  X(npv_profit, money, "Net present value of profit over the horizon: the sum of delta^t profit_t.",             \
+    in.discounted(PeriodKpi::profit))                                                                            \
+  X(revenue_total, money, "Revenue over the horizon, not discounted.", in.total(PeriodKpi::revenue))             \
+  X(customers_acquired, count, "Customers acquired over the horizon, the initial cohort included.",              \
+    in.total(PeriodKpi::customers_new))                                                                          \
+  X(clv_mean, money,                                                                                             \
+    "Mean customer lifetime value of every customer of the run but existing ones: each one's discounted "       \
+    "contribution from its acquisition to the end of the horizon (not beyond it), discounted to its "           \
+    "acquisition period. A customer won late in the horizon counts for the few periods left.",                   \
+    ratio_or_nan(in.clv.sum, in.clv.n))                                                                          \
+  X(clv_initial_cohort_mean, money, "clv_mean of the initial cohort only (customers at period 0).",              \
+    ratio_or_nan(in.clv.sum_initial, in.clv.n_initial))                                                          \
+  X(cac_mean, money,                                                                                             \
+    "Acquisition spend over the horizon divided by every customer acquired in it, paid and referred (a "        \
+    "blended CAC; the initial cohort excluded).",                                                                \
+    in.cac_mean())                                                                                               \
+  X(clv_to_cac, ratio, "Mean CLV of the customers acquired in the horizon divided by cac_mean.",                 \
+    in.clv.n_acquired > 0 && in.total(PeriodKpi::cost_acquisition) > 0                                           \
+        ? (in.clv.sum_acquired / in.clv.n_acquired) / in.cac_mean()                                              \
+        : detail::NaN)                                                                                           \
+  X(repeat_revenue_share, share, "Revenue from second and later orders over all revenue.",                      \
+    ratio_or_nan(in.total(PeriodKpi::revenue_repeat), in.total(PeriodKpi::revenue)))                             \
+  X(nps_final, points, "nps in the last period.", in.last(PeriodKpi::nps))                                        \
+  X(rating_final, stars, "rating in the last period.", in.last(PeriodKpi::rating))
+
+#define CLVSIM_WHOLE_PATH_KPIS(X)                                                                                 \
+  X(return_ratio_loyal_vs_onetime, ratio,                                                                        \
+    "Per-period probability of ordering of customers with at least kpi.loyal_min_orders orders over that of "   \
+    "customers with exactly one.",                                                                               \
+    in.loyal_at_risk > 0 && in.onetime_at_risk > 0 && in.onetime_ordered > 0                                     \
+        ? (in.loyal_ordered / in.loyal_at_risk) / (in.onetime_ordered / in.onetime_at_risk)                      \
+        : detail::NaN)
+
+//! The per-path KPIs of a path and of each segment, then those of whole paths only.
+inline constexpr std::array PATH_KPIS = {
+#define CLVSIM_KPI_INFO(name, unit, meaning, formula) KpiInfo{#name, KpiScope::path, KpiUnit::unit, meaning},
+    CLVSIM_PATH_KPIS(CLVSIM_KPI_INFO) CLVSIM_WHOLE_PATH_KPIS(CLVSIM_KPI_INFO)
+#undef CLVSIM_KPI_INFO
+};
+
+//! How many of PATH_KPIS a segment has (the first ones).
+inline constexpr std::size_t SEGMENT_PATH_KPI_COUNT = [] {
+  std::size_t n = 0;
+#define CLVSIM_KPI_COUNT(name, unit, meaning, formula) ++n;
+  CLVSIM_PATH_KPIS(CLVSIM_KPI_COUNT)
+#undef CLVSIM_KPI_COUNT
+  return n;
+}();
+
+//! The values of the per-path KPIs, in PATH_KPIS' order: all of them for a whole path
+//! (`whole`), the first SEGMENT_PATH_KPI_COUNT for a segment.
+inline std::vector<double> path_kpis(const PathInputs& in, bool whole)
+{
+  std::vector<double> v = {
+#define CLVSIM_KPI_VALUE(name, unit, meaning, formula) formula,
+      CLVSIM_PATH_KPIS(CLVSIM_KPI_VALUE)
+#undef CLVSIM_KPI_VALUE
+  };
+  if (whole) {
+#define CLVSIM_KPI_PUSH(name, unit, meaning, formula) v.push_back(formula);
+    CLVSIM_WHOLE_PATH_KPIS(CLVSIM_KPI_PUSH)
+#undef CLVSIM_KPI_PUSH
+  }
+  return v;
+}
+
+//! The cost per customer of a paid channel over the horizon, `cac_paid_<channel>` (whole paths).
+inline constexpr KpiInfo CHANNEL_CAC_KPI = {"cac_paid_*", KpiScope::path, KpiUnit::money,
+                                            "Acquisition cost per customer of one paid channel (its spend over its "
+                                            "customers)."};
+
+// ---------------------------------------------------------------------------------------
+// Comparison metrics (computed by engine/run/variants.cpp, one per investment and path).
+
+inline constexpr std::array COMPARISON_KPIS = {
+    KpiInfo{"delta_npv", KpiScope::comparison, KpiUnit::money,
+            "NPV of profit of the investment's variant minus the baseline's on the same path, before the "
+            "investment's own cost."},
+    KpiInfo{"cost_npv", KpiScope::comparison, KpiUnit::money, "NPV of the investment's own cost (cost_investment)."},
+    KpiInfo{"net_npv", KpiScope::comparison, KpiUnit::money,
+            "delta_npv - cost_npv: what the investment adds to the shop's NPV."},
+    KpiInfo{"roi", KpiScope::comparison, KpiUnit::share,
+            "net_npv / cost_npv. P(roi > 0) is the share of paths where it is positive."},
+    KpiInfo{"payback_period", KpiScope::comparison, KpiUnit::periods,
+            "First period index t at which the cumulative discounted net gain (variant - baseline, the "
+            "investment's cost included) is >= 0; empty (never) when it does not pay back within the horizon."},
+    KpiInfo{"revenue_uplift", KpiScope::comparison, KpiUnit::share,
+            "revenue_total of the variant over the baseline's, minus 1."},
+    KpiInfo{"delta_nps", KpiScope::comparison, KpiUnit::points, "nps_final of the variant minus the baseline's."},
+    KpiInfo{"delta_retention", KpiScope::comparison, KpiUnit::share,
+            "Change of the share of all customers (acquired or initial) still active at the end of the horizon."},
+    KpiInfo{"delta_customers_active", KpiScope::comparison, KpiUnit::count,
+            "customers_active in the last period, variant minus baseline."},
+    KpiInfo{"delta_clv", KpiScope::comparison, KpiUnit::money, "clv_mean of the variant minus the baseline's."},
+};
+
+//! The row of a KPI of any scope by its name (`cac_paid_<channel>` matches CHANNEL_CAC_KPI),
+//! or nullptr.
+const KpiInfo* find_kpi(std::string_view name);
+
+//! Every KPI row: per period, per path, the channel CAC, comparisons.
+std::vector<KpiInfo> all_kpis();
+
+//! The name of a unit: "count", "money", "share", "ratio", "points", "stars", "periods".
+std::string_view to_string(KpiUnit unit);
+
+}  // namespace clvsim::models
