@@ -1,5 +1,7 @@
 #include "engine/io/console_summary.h"
 
+#include "models/kpis.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,11 +20,6 @@ namespace {
 
 constexpr int INDENT = 2;
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p)
-{
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
 
 //! printf into a std::string.
 template <class... Args>
@@ -364,16 +361,18 @@ void sensitivity_table(std::ostream& out, const Results& r)
 
 KpiKind kpi_kind(const std::string& name)
 {
+  // "<variant>.<kpi>" names (sensitivity outputs) are classified by their KPI.
   const std::size_t dot = name.rfind('.');
   const std::string_view k = dot == std::string::npos ? std::string_view(name)
                                                       : std::string_view(name).substr(dot + 1);
-  if (ends_with(k, "_share") || k == "roi" || k == "revenue_uplift") return KpiKind::share;
-  if (k == "clv_to_cac") return KpiKind::count;
-  if (starts_with(k, "revenue") || k == "gross_margin" || starts_with(k, "cost_") ||
-      starts_with(k, "profit") || k == "npv_profit" || starts_with(k, "clv") ||
-      starts_with(k, "cac") || k == "delta_npv" || k == "cost_npv" || k == "net_npv")
-    return KpiKind::money;
-  return KpiKind::count;
+  if (const models::KpiInfo* info = models::find_kpi(k)) {
+    switch (info->unit) {
+    case models::KpiUnit::money: return KpiKind::money;
+    case models::KpiUnit::share: return KpiKind::share;
+    default: return KpiKind::count;
+    }
+  }
+  return KpiKind::count;  // an uncertain input's value, a sweep key's
 }
 
 std::string format_value(double x, KpiKind kind)

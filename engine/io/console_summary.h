@@ -11,9 +11,9 @@ namespace clvsim::io {
 //! How a KPI's values are formatted.
 enum class KpiKind { money, share, count };
 
-//! Money: revenue*, gross_margin, cost_*, profit*, npv_profit, clv* (not clv_to_cac),
-//! cac*, delta_npv, cost_npv, net_npv. Share: *_share, roi, revenue_uplift. A dotted
-//! name ("baseline.npv_profit") is classified by its last part.
+//! How a KPI's values are printed, from its unit in the KPI table (models/kpis.h): money,
+//! shares as %, everything else as numbers. A dotted name ("baseline.npv_profit") is
+//! classified by its last part; a name not in the table is a number.
 KpiKind kpi_kind(const std::string& kpi);
 
 //! `value` for a table cell: money as "1,234,567" (no decimals from 1,000 on, "12.35M" /

@@ -1,5 +1,7 @@
 #include "engine/io/hdf5_results.h"
 
+#include "models/kpis.h"
+
 #include <hdf5.h>
 
 #include <fcntl.h>
@@ -226,10 +228,10 @@ public:
     return ds;
   }
 
-  void doubles(hid_t parent, const std::string& parent_path, const std::string& name,
+  Handle doubles(hid_t parent, const std::string& parent_path, const std::string& name,
                const std::vector<double>& v)
   {
-    doubles(parent, parent_path, name, v.data(), {static_cast<hsize_t>(v.size())});
+    return doubles(parent, parent_path, name, v.data(), {static_cast<hsize_t>(v.size())});
   }
 
   void strings(hid_t parent, const std::string& parent_path, const std::string& name,
@@ -314,6 +316,14 @@ private:
   Handle file_;
 };
 
+//! The `unit` attribute of a KPI's dataset (models/kpis.h: count, money, share, ratio,
+//! points, stars, periods), when the KPI is in the table.
+void unit_attribute(Writer& w, hid_t dataset, const std::string& path, const std::string& kpi)
+{
+  if (const models::KpiInfo* info = models::find_kpi(kpi))
+    w.attr_string(dataset, path, "unit", std::string(models::to_string(info->unit)));
+}
+
 //! periods/, path_periods/ and paths/ of one KpiTable under `parent`.
 void write_table(Writer& w, hid_t parent, const std::string& parent_path, const KpiTable& t,
                  int horizon)
@@ -332,7 +342,8 @@ void write_table(Writer& w, hid_t parent, const std::string& parent_path, const 
                                   " values, not a multiple of horizon " +
                                   std::to_string(horizon));
     const hsize_t rows = h == 0 ? 0 : v.size() / h;
-    w.doubles(raw.get(), raw_path, kpi, v.data(), {rows, h}, /*compress=*/true);
+    Handle rds = w.doubles(raw.get(), raw_path, kpi, v.data(), {rows, h}, /*compress=*/true);
+    unit_attribute(w, rds.get(), join_path(raw_path, kpi), kpi);
 
     // Row r of the summary = statistic r of period t across paths.
     std::vector<double> summary(7 * h);
@@ -345,9 +356,13 @@ void write_table(Writer& w, hid_t parent, const std::string& parent_path, const 
     }
     Handle ds = w.doubles(periods.get(), periods_path, kpi, summary.data(), {7, h});
     w.attr_string(ds.get(), join_path(periods_path, kpi), "stats", PERIOD_STATS);
+    unit_attribute(w, ds.get(), join_path(periods_path, kpi), kpi);
   }
   Handle paths = w.group(parent, parent_path, "paths");
-  for (const auto& [kpi, v] : t.paths) w.doubles(paths.get(), paths_path, kpi, v);
+  for (const auto& [kpi, v] : t.paths) {
+    Handle ds = w.doubles(paths.get(), paths_path, kpi, v);
+    unit_attribute(w, ds.get(), join_path(paths_path, kpi), kpi);
+  }
 }
 
 void write_all(Writer& w, const Results& r)
@@ -400,7 +415,10 @@ void write_all(Writer& w, const Results& r)
     const std::string cp = join_path("/comparisons", c.name);
     Handle cg = w.group(comparisons.get(), "/comparisons", c.name);
     Handle paths = w.group(cg.get(), cp, "paths");
-    for (const auto& [metric, v] : c.paths) w.doubles(paths.get(), join_path(cp, "paths"), metric, v);
+    for (const auto& [metric, v] : c.paths) {
+      Handle ds = w.doubles(paths.get(), join_path(cp, "paths"), metric, v);
+      unit_attribute(w, ds.get(), join_path(join_path(cp, "paths"), metric), metric);
+    }
   }
 
   Handle sensitivity = w.group(root, "/", "sensitivity", /*ordered=*/true);
