@@ -1,4 +1,4 @@
-// `clvsim fit` speed (SPEC §15): the BG/NBD maximum-likelihood fit of a 1,000,000-customer
+// `clvsim fit` speed (bench/README.md): the BG/NBD maximum-likelihood fit of a 1,000,000-customer
 // summary on one core, and one evaluation of the vectorised likelihood with its gradient.
 // Run: ./build/bench/clvsim_bench --benchmark_filter=Fit --benchmark_format=json
 #include <benchmark/benchmark.h>

@@ -1,6 +1,6 @@
 //! Throughput of the block kernel (models/sim/kernel.cpp) per purchase model, and of whole
-//! runs of the reference benchmark model (SPEC §15-16). Items are nominal customer-periods,
-//! N x H, as the numpy peer counts them (shared/perf/numpy_peer.py), so the rates compare.
+//! runs of the reference benchmark model (docs/model.md §16, bench/README.md). Items are nominal customer-periods,
+//! N x H, as the numpy peer counts them (bench/README.md), so the rates compare.
 //! Run: clvsim_bench --benchmark_filter='Kernel|EndToEnd' --benchmark_out=kernel.json
 #include "scenarios/segment_model.h"
 #include "engine/run/driver.h"
@@ -21,7 +21,7 @@ namespace {
 
 using namespace clvsim;
 
-//! The reference model of SPEC §16 (bench/reference.toml), with the purchase block replaced.
+//! The reference model of docs/model.md §16 (bench/reference.toml), with the purchase block replaced.
 std::string reference_toml(const std::string& purchase)
 {
   const bool subscription = purchase.find("\"sbg\"") != std::string::npos;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The reference benchmark model (SPEC §15-16) in clvsim and in the numpy peer
+# The reference benchmark model (docs/model.md §16, bench/README.md) in clvsim and in the numpy peer
 # (shared/perf/numpy_peer.py), one core each, same model, same customer count.
 #
 #   bench/compare_numpy.sh [--customers N] [--horizon H] [--reps R] [--bin PATH] [--se-paths P]
@@ -16,7 +16,7 @@
 # Agreement: the peer prints its mean CLV with SE = per-customer SD / sqrt(N). clvsim prints
 # no per-customer SD, so one extra untimed run splits the same N customers into P paths of
 # N/P (default P = 10) and takes SE = SD across the P path means / sqrt(P). Both must agree
-# within 3 combined standard errors (SPEC §15).
+# within 3 combined standard errors (bench/README.md).
 #
 # Environment: CLVSIM_BIN (default build/engine/cli/clvsim, else build-*/...),
 # CLVSIM_SHARED (default ../shared beside the repository), PYTHON (default /usr/bin/python3,
@@ -65,7 +65,7 @@ trap 'rm -rf "$TMP"' EXIT
 echo "machine: $NCPU CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "clvsim:  $BIN"
 echo "peer:    $PEER ($PY)"
-echo "model:   SPEC 16 reference, N = $N customers, H = $H months, seed 1, $PINNED"
+echo "model:   docs/model.md §16 reference, N = $N customers, H = $H months, seed 1, $PINNED"
 echo
 
 for ((r = 1; r <= REPS; ++r)); do
@@ -100,7 +100,7 @@ for r in range(1, reps + 1):
 med = statistics.median
 print()
 print(f"throughput, median of {reps} (M customer-periods/s): peer {med(peer_rate)/1e6:.2f}, clvsim {med(sim_rate)/1e6:.2f}")
-print(f"ratio clvsim/peer, median of the per-rep ratios: {med(ratios):.2f}x  (whole clvsim process; SPEC 15: >= 10x, aim 20x)")
+print(f"ratio clvsim/peer, median of the per-rep ratios: {med(ratios):.2f}x  (whole clvsim process; docs/model.md §15: >= 10x, aim 20x)")
 print(f"like for like (clvsim run_seconds vs the peer's simulate()): clvsim {med(inner_rate)/1e6:.2f} M/s, ratio {med(inner_ratios):.2f}x")
 peer = json.load(open(f"{tmp}/peer_1.json"))
 sim1 = json.load(open(f"{tmp}/clvsim_1.json"))["variants"]["baseline"]["clv_mean"]["mean"]

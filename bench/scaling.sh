@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two threads against one on the reference model (SPEC §15: >= 1.8x), with a check of what
+# Two threads against one on the reference model (bench/README.md: >= 1.8x), with a check of what
 # the machine allows at that moment.
 #
 #   bench/scaling.sh [--pairs N] [--customers N] [--paths N] [--probe-customers N]

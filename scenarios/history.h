@@ -1,5 +1,5 @@
 #pragma once
-//! Existing customers (SPEC §3.6): the `population.history` CSV, read and validated by the
+//! Existing customers (docs/model.md §3.6): the `population.history` CSV, read and validated by the
 //! loader into Scenario::existing. Downstream code takes the rows as they are.
 #include "models/kinds.h"
 

@@ -222,7 +222,7 @@ Registry build_registry()
 
   // [purchase]
   r.behaviour_key(required(word("purchase.model", purchase_models,
-                                "purchase / lifetime model (SPEC 3.2)")),
+                                "purchase / lifetime model (docs/model.md §3.2)")),
                   BEH(purchase.model));
   r.behaviour_key(word("purchase.time_unit", units,
                        "unit the rates are given in (default: simulation.period)"),
@@ -253,7 +253,7 @@ Registry build_registry()
                   BEH(purchase.fee));
 
   // [spend]
-  r.behaviour_key(required(word("spend.model", spend_models, "order value model (SPEC 3.3)")),
+  r.behaviour_key(required(word("spend.model", spend_models, "order value model (docs/model.md §3.3)")),
                   BEH(spend.model));
   r.behaviour_key(for_models(positive("spend.p", "Gamma shape of one order's value"), SM,
                              {"gamma_gamma"}),
@@ -514,7 +514,7 @@ Registry build_registry()
   r.segment_infos.push_back(required(number("share", 0, 1,
                                             "share of new customers and of initial_customers",
                                             true)));
-  // [[investment]] fields (changes is a table of scenario keys, SPEC 8)
+  // [[investment]] fields (changes is a table of scenario keys, docs/model.md §8)
   r.investment_key(required(text("name", "investment name (unique; not baseline, portfolio or sweep_*)")),
                    INV(name));
   r.investment_key(text("description", "free text printed with the results"), INV(description));
@@ -930,7 +930,7 @@ std::optional<std::string> check_number(const std::string& key, double value)
 
 std::vector<std::string> model_parameters(const std::string& model_key, const std::string& model)
 {
-  // The order the papers (and SPEC 3.2) list them in.
+  // The order the papers (and docs/model.md §3.2) list them in.
   static const std::vector<std::pair<std::string, std::vector<std::string>>> lists = {
       {"purchase.model=bg_nbd", {"r", "alpha", "a", "b"}},
       {"purchase.model=pareto_nbd", {"r", "alpha", "s", "beta"}},
@@ -1062,7 +1062,7 @@ std::optional<std::string> did_you_mean(const std::string& word,
 }
 
 // ---------------------------------------------------------------------------------------
-// Distributions (SPEC 9)
+// Distributions (docs/model.md §9)
 
 const char* to_string(DistKind kind)
 {

@@ -31,7 +31,7 @@ struct KeyInfo {
   //! ("purchase.model" or "spend.model") is one of `models`. Empty = always allowed.
   std::string model_key;
   std::vector<std::string> models;
-  //! Numbers that may later be given as a distribution ({ dist = "normal", ... }, SPEC §9).
+  //! Numbers that may later be given as a distribution ({ dist = "normal", ... }, docs/model.md §9).
   bool uncertain_ok = false;
 };
 
@@ -129,7 +129,7 @@ std::optional<std::string> did_you_mean(const std::string& word,
                                         const std::vector<std::string>& candidates);
 
 // ---------------------------------------------------------------------------------------
-// Uncertain values and sweeps (SPEC §9)
+// Uncertain values and sweeps (docs/model.md §9)
 
 //! "normal", "lognormal", "uniform", "triangular", "pert", "beta".
 const char* to_string(DistKind kind);

@@ -244,7 +244,7 @@ private:
                    std::vector<std::pair<std::string, std::pair<Distribution, Where>>>& dists);
   void read_sweep(Scenario& s);
 
-  // --- distributions (SPEC §9)
+  // --- distributions (docs/model.md §9)
   std::optional<Distribution> read_distribution(const std::string& name, const toml::table& table,
                                                 const Where& w, const std::string& prefix);
   bool check_support(const KeyInfo& info, const std::string& name, const Distribution& d,
@@ -643,7 +643,7 @@ void Loader::read_base(Scenario& s)
       set_number(s, name, v.number);
   }
 
-  // Derived defaults (SPEC §3.2, §5.1, §5.3).
+  // Derived defaults (docs/model.md §3.2, §5.1, §5.3).
   auto derive = [&](const std::string& key, auto apply) {
     if (!found_.count(key)) {
       apply();
@@ -990,7 +990,7 @@ void Loader::read_channels(Scenario& s)
           error(w, label + ".name = " + quote(v->text) +
                        " must be letters, digits, '_' or '-' (it names results and --set keys)");
         else if (v->text == "referral")
-          error(w, label + ".name = \"referral\" is reserved for referred customers (SPEC 6.2)");
+          error(w, label + ".name = \"referral\" is reserved for referred customers (docs/model.md §6.2)");
         else if (!names.insert(v->text).second)
           error(w, "acquisition channel name " + quote(v->text) + " is used twice");
         channel.name = v->text;
@@ -1040,7 +1040,7 @@ void Loader::read_channels(Scenario& s)
 }
 
 // ---------------------------------------------------------------------------------------
-// Distributions (SPEC §9)
+// Distributions (docs/model.md §9)
 
 constexpr double INF = std::numeric_limits<double>::infinity();
 
@@ -1383,7 +1383,7 @@ std::string unchangeable(const std::string& key)
   return "";
 }
 
-//! Reserved variant names (SPEC §8, §9).
+//! Reserved variant names (docs/model.md §8, §9).
 bool reserved_name(const std::string& name)
 {
   return name == "baseline" || name == "portfolio" || name.rfind("sweep_", 0) == 0;

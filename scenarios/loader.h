@@ -1,5 +1,5 @@
 #pragma once
-//! Scenario files: TOML (toml++) -> validated Scenario (SPEC §2–§7, §14). This is the only
+//! Scenario files: TOML (toml++) -> validated Scenario (docs/model.md §2–§7, §14). This is the only
 //! code that sees raw TOML. Every problem of a file is collected and reported at once.
 #include "scenarios/scenario.h"
 

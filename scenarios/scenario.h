@@ -1,5 +1,5 @@
 #pragma once
-//! The validated, plain-struct form of a scenario file (SPEC §2–§7). Only
+//! The validated, plain-struct form of a scenario file (docs/model.md §2–§7). Only
 //! scenarios/loader.cpp sees raw TOML; everything downstream reads these structs, which
 //! it may assert on but never re-validates. Units are in the names; money is in
 //! `economics.currency`; rates are per `purchase.time_unit` unless the name says otherwise.
@@ -33,7 +33,7 @@ struct Simulation {
   std::string name;               //!< free label printed with the results
 };
 
-//! [purchase] (SPEC §3.2). Parameter meaning depends on the model:
+//! [purchase] (docs/model.md §3.2). Parameter meaning depends on the model:
 //! bg_nbd {r, alpha, a, b}; pareto_nbd {r, alpha, s, beta}; sbg_poisson {a, b, r, alpha};
 //! sbg {alpha, beta, fee}. Gamma(k, rate) everywhere.
 struct Purchase {
@@ -43,7 +43,7 @@ struct Purchase {
   double fee = 0.0;
 };
 
-//! [spend] (SPEC §3.3)
+//! [spend] (docs/model.md §3.3)
 struct Spend {
   SpendModel model = SpendModel::gamma_gamma;
   double p = 6.25, q = 3.74, gamma = 15.44;               //!< gamma_gamma
@@ -52,7 +52,7 @@ struct Spend {
   double growth_per_year_of_tenure = 0.0;                 //!< basket grows by this per year since acquisition
 };
 
-//! [economics] (SPEC §2, §3.4)
+//! [economics] (docs/model.md §2, §3.4)
 struct Economics {
   std::string currency = "PLN";
   double discount_rate_annual = 0.10;
@@ -64,14 +64,14 @@ struct Economics {
   double fixed_cost_per_period = 0.0;
 };
 
-//! [population] (SPEC §3.1, §3.6)
+//! [population] (docs/model.md §3.1, §3.6)
 struct Population {
   std::int64_t initial_customers = 0;
   std::string history;                    //!< resolved absolute path, empty = none
   TimeUnit history_time_unit = TimeUnit::week;
 };
 
-//! [service] (SPEC §5.1–§5.2)
+//! [service] (docs/model.md §5.1–§5.2)
 struct Experience {
   double base = 0.5, per_extra_contact = 1.5, per_log_wait = 1.0, per_impolite_contact = 2.0,
          per_compensation_ratio = 2.0;
@@ -88,14 +88,14 @@ struct Service {
   Experience experience;
 };
 
-//! [satisfaction] (SPEC §5.3)
+//! [satisfaction] (docs/model.md §5.3)
 struct Satisfaction {
   double initial_mean = 7.5, initial_sd = 1.0, decay = 0.1, order_delta = 0.2;
   double churn_sensitivity = 0.0, frequency_sensitivity = 0.0;
   double reference = 7.5;                 //!< defaults to initial_mean
 };
 
-//! [reviews] and [reputation] (SPEC §6.1)
+//! [reviews] and [reputation] (docs/model.md §6.1)
 struct Reviews {
   double probability = 0.0, detractor_multiplier = 3.0, promoter_multiplier = 1.5,
          solicitation_multiplier = 1.0;
@@ -105,12 +105,12 @@ struct Reputation {
          rating_sensitivity = 0.0, reference_rating = 4.5;
 };
 
-//! [referrals] (SPEC §6.2)
+//! [referrals] (docs/model.md §6.2)
 struct Referrals {
   double promoter_rate = 0.0, passive_rate = 0.0, reward = 0.0;
 };
 
-//! [policies] (SPEC §6.3)
+//! [policies] (docs/model.md §6.3)
 struct FreeReturns {
   bool enabled = false;
   double extra_return_rate = 0.03, conversion_multiplier = 1.05, hazard_multiplier = 0.95;
@@ -129,14 +129,14 @@ struct Policies {
   SameDayShipping same_day_shipping;
 };
 
-//! [marketing] (SPEC §6.4)
+//! [marketing] (docs/model.md §6.4)
 struct Marketing {
   double emails_per_period = 0.0, personalization = 0.0, cost_per_email = 0.0,
          uplift_per_email = 0.02, saturation_emails = 4.0, fatigue_per_email = 0.03,
          fatigue_threshold = 4.0;
 };
 
-//! [loyalty] (SPEC §7)
+//! [loyalty] (docs/model.md §7)
 struct Loyalty {
   bool enabled = false;
   int start_period = 0;
@@ -175,7 +175,7 @@ struct Override {
   bool is_text = false;
 };
 
-//! [[segment]] (SPEC §3.7): the loader resolves `behaviour` = base + overrides.
+//! [[segment]] (docs/model.md §3.7): the loader resolves `behaviour` = base + overrides.
 struct Segment {
   std::string name = "all";
   double share = 1.0;
@@ -187,7 +187,7 @@ struct Segment {
 //! the 64 channel slots of an acquired customer's id (engine/run/driver.cpp).
 constexpr int MAX_ACQUISITION_CHANNELS = 63;
 
-//! [[acquisition.channel]] (SPEC §4). Exactly one of budget_per_period and
+//! [[acquisition.channel]] (docs/model.md §4). Exactly one of budget_per_period and
 //! customers_per_period is set.
 struct Channel {
   std::string name;
@@ -205,7 +205,7 @@ struct Market {
   double addressable_customers = 0.0;  //!< 0 = unlimited
 };
 
-//! One change of an investment (SPEC §8): `key = value` (set), `{ add = x }` or `{ multiply = x }`.
+//! One change of an investment (docs/model.md §8): `key = value` (set), `{ add = x }` or `{ multiply = x }`.
 enum class ChangeOp { set, add, multiply };
 struct Change {
   std::string key;           //!< any scenario key, e.g. "service.response_time_hours", "acquisition.channel.google_ads.budget_per_period"
@@ -215,7 +215,7 @@ struct Change {
   bool is_text = false;
 };
 
-//! [[investment]] (SPEC §8). Numeric changes ramp linearly over ramp_periods from start_period:
+//! [[investment]] (docs/model.md §8). Numeric changes ramp linearly over ramp_periods from start_period:
 //! at period t the change applies with weight min(1, (t - start_period + 1) / ramp_periods)
 //! (weight 1 from start_period when ramp_periods = 0); text and boolean changes switch at start_period.
 struct Investment {
@@ -230,7 +230,7 @@ struct Investment {
   std::vector<Change> changes;
 };
 
-//! A distribution of an uncertain numeric input (SPEC §9), drawn once per path.
+//! A distribution of an uncertain numeric input (docs/model.md §9), drawn once per path.
 enum class DistKind { normal, lognormal, uniform, triangular, pert, beta };
 struct Distribution {
   DistKind kind = DistKind::normal;
@@ -251,7 +251,7 @@ struct UncertainInput {
   Distribution dist;
 };
 
-//! One axis of [sweep] (SPEC §9): a key and the values to try.
+//! One axis of [sweep] (docs/model.md §9): a key and the values to try.
 struct SweepAxis {
   std::string key;
   std::vector<double> values;

@@ -59,7 +59,7 @@ sim::SegmentModel segment_model(const Behaviour& be, Period period)
   m.frequency_sensitivity = sa.frequency_sensitivity;
   m.reference = sa.reference;
 
-  // Post-sale policies (SPEC §6.3).
+  // Post-sale policies (docs/model.md §6.3).
   const auto& pol = be.policies;
   if (pol.free_returns.enabled) {
     m.return_rate = std::min(1.0, m.return_rate + pol.free_returns.extra_return_rate);
@@ -74,7 +74,7 @@ sim::SegmentModel segment_model(const Behaviour& be, Period period)
     m.order_satisfaction_bonus = pol.same_day_shipping.satisfaction_delta;
     m.incident_probability = std::min(1.0, m.incident_probability * pol.same_day_shipping.incident_multiplier);
   }
-  // Marketing contact (SPEC §6.4).
+  // Marketing contact (docs/model.md §6.4).
   const auto& mk = be.marketing;
   const double f = mk.emails_per_period;
   m.frequency_multiplier *= 1.0 + mk.uplift_per_email * std::min(f, mk.saturation_emails) *
@@ -82,15 +82,15 @@ sim::SegmentModel segment_model(const Behaviour& be, Period period)
   m.hazard_multiplier *= 1.0 + mk.fatigue_per_email * std::max(0.0, f - mk.fatigue_threshold) *
                                    (1.0 - mk.personalization);
   m.marketing_cost_per_customer = f * mk.cost_per_email;
-  // Reviews (SPEC §6.1); a probability, so capped at 1.
+  // Reviews (docs/model.md §6.1); a probability, so capped at 1.
   const auto& rv = be.reviews;
   m.review_p_passive = std::min(1.0, rv.probability * rv.solicitation_multiplier);
   m.review_p_detractor = std::min(1.0, rv.probability * rv.detractor_multiplier * rv.solicitation_multiplier);
   m.review_p_promoter = std::min(1.0, rv.probability * rv.promoter_multiplier * rv.solicitation_multiplier);
-  // Referrals (SPEC §6.2).
+  // Referrals (docs/model.md §6.2).
   m.referral_promoter_rate = be.referrals.promoter_rate;
   m.referral_passive_rate = be.referrals.passive_rate;
-  // Loyalty programme (SPEC §7).
+  // Loyalty programme (docs/model.md §7).
   const auto& lo = be.loyalty;
   m.loyalty = lo.enabled;
   m.loyalty_start_period = lo.start_period;

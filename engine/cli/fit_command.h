@@ -1,5 +1,5 @@
 #pragma once
-//! `clvsim fit`: calibration from a transaction log or a survival table (SPEC §13).
+//! `clvsim fit`: calibration from a transaction log or a survival table (docs/model.md §13).
 #include <ostream>
 #include <string>
 #include <vector>

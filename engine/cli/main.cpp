@@ -1,4 +1,4 @@
-//! clvsim command line (SPEC §12): parse -> load -> run -> write. The one place that
+//! clvsim command line (README "Exit codes"): parse -> load -> run -> write. The one place that
 //! catches exceptions and maps them to exit codes: 0 ok, 1 internal error, 2 bad usage or
 //! invalid input, 3 I/O error, 130/143 interrupted.
 #include "engine/cli/report_commands.h"

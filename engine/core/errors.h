@@ -1,6 +1,6 @@
 #pragma once
 //! Error types shared by every layer. Libraries throw; only engine/cli/main.cpp catches
-//! and maps them to exit codes (SPEC §12): InputError -> 2, IoError -> 3, anything else -> 1.
+//! and maps them to exit codes (README "Exit codes"): InputError -> 2, IoError -> 3, anything else -> 1.
 #include <stdexcept>
 #include <string>
 

@@ -104,7 +104,7 @@ std::vector<std::string> pick(const std::map<std::string, std::vector<double>>& 
 const std::vector<std::string> HEADLINE = {"npv_profit", "revenue_total", "customers_acquired",
                                            "clv_mean",   "clv_to_cac",    "nps_final"};
 
-//! Per-path KPIs in the order of SPEC §11.1; others follow alphabetically.
+//! Per-path KPIs in the order of docs/model.md §11.1; others follow alphabetically.
 const std::vector<std::string> PATH_KPI_ORDER = {
     "npv_profit",           "revenue_total",   "customers_acquired",
     "clv_mean",             "clv_initial_cohort_mean", "cac_mean",

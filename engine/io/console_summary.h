@@ -1,5 +1,5 @@
 #pragma once
-//! The human summary printed by `clvsim run` and `clvsim show` (SPEC §11.3): fits in
+//! The human summary printed by `clvsim run` and `clvsim show` (docs/model.md §11.3): fits in
 //! 100 columns; money with thousands separators and the currency, shares in percent.
 #include <ostream>
 #include <string>

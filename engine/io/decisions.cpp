@@ -73,7 +73,7 @@ std::vector<double> discount_factors(const Results& r)
   }
   if (!any) return {};
   std::vector<double> d(h, NaN);
-  d[0] = 1.0;  // period 0 is undiscounted (SPEC §2)
+  d[0] = 1.0;  // period 0 is undiscounted (docs/model.md §2)
   for (std::size_t t = 1; t < h; ++t)
     if (best_profit[t] != 0.0) d[t] = best_step[t] / best_profit[t];
   // Periods with no profit anywhere: the geometric series through the first known factor.

@@ -12,13 +12,13 @@
 namespace clvsim::io {
 
 //! Discount factor delta^t of each period t = 0 .. horizon-1, recovered from the baseline:
-//! profit_cumulative_discounted rises by delta^t * profit_t in period t (SPEC §2), so at the
+//! profit_cumulative_discounted rises by delta^t * profit_t in period t (docs/model.md §2), so at the
 //! path with the largest |profit_t| (the least rounding) delta^t = (C_t - C_{t-1}) / profit_t.
 //! A period with profit 0 on every path takes delta_1^t. Empty when the results have no
 //! baseline `profit` and `profit_cumulative_discounted`.
 std::vector<double> discount_factors(const Results& results);
 
-//! The annual discount rate d of SPEC §2 that gives delta_1 for the results' period
+//! The annual discount rate d of docs/model.md §2 that gives delta_1 for the results' period
 //! (week: 7 days, month: 365.25/12): d = delta_1^(-365.25/L) - 1. NaN when unknown.
 double annual_discount_rate(const Results& results, const std::vector<double>& discount);
 

@@ -1,5 +1,5 @@
 #pragma once
-//! The HDF5 results file (SPEC §11.2): a self-describing file readable with h5py/pandas
+//! The HDF5 results file (docs/model.md §11.2): a self-describing file readable with h5py/pandas
 //! without clvsim, and read back by `clvsim show`.
 //!
 //! Layout (every name is an interface):

@@ -1,5 +1,5 @@
 #pragma once
-//! The `--json` summary (SPEC §11.3): one JSON document with statistics across paths.
+//! The `--json` summary (docs/model.md §11.3): one JSON document with statistics across paths.
 #include <string>
 #include <vector>
 

@@ -15,7 +15,7 @@ struct KpiDefinition {
   std::string_view definition;  //!< one or two sentences for a reader of the report
 };
 
-//! Every KPI clvsim writes, per-period ones first, in the order of SPEC §11.1.
+//! Every KPI clvsim writes, per-period ones first, in the order of docs/model.md §11.1.
 const std::vector<KpiDefinition>& kpi_definitions();
 
 //! The definition of `name`, or nullptr. A `cac_paid_<channel>` KPI matches "cac_paid_*".

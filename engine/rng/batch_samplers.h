@@ -1,6 +1,6 @@
 #pragma once
 //! Samplers over many streams at once, in single precision, for the kernel's vector phases
-//! and the trait draws of new customers (SPEC §10: every value is still a pure function of
+//! and the trait draws of new customers (docs/model.md §10: every value is still a pure function of
 //! (seed, path, customer id, period, purpose)).
 //!
 //! Layout of one batched draw in the stream Stream(seed, path, id, period, purpose):

@@ -1,5 +1,5 @@
 #pragma once
-//! Philox4x32-10 over many counters at once (SPEC §10, the "random numbers drawn in
+//! Philox4x32-10 over many counters at once (docs/model.md §10, the "random numbers drawn in
 //! batches" of STYLE.md). Lane j computes exactly the block Stream(seed, path, id_j, period,
 //! purpose) would produce as its `block`-th block, so a batch draw and a scalar Stream are
 //! interchangeable word for word (tests/rng checks this against Random123).

@@ -1,5 +1,5 @@
 #pragma once
-//! Exact samplers over a counter-based Stream (SPEC §10). Header-only and inline: the hot
+//! Exact samplers over a counter-based Stream (docs/model.md §10). Header-only and inline: the hot
 //! loop calls these millions of times a second, so there is no heap allocation, no state
 //! beyond the Stream, and no hidden caching (a cached second normal would make a draw
 //! depend on the previous call, breaking the "pure function of the stream" contract).

@@ -1,5 +1,5 @@
 #pragma once
-//! Counter-based random streams (SPEC §10). Every draw is a pure function of
+//! Counter-based random streams (docs/model.md §10). Every draw is a pure function of
 //! (seed, path, customer id, period, purpose, draw index): Philox4x32-10 (Salmon, Moraes,
 //! Dror & Shaw, "Parallel random numbers: as easy as 1, 2, 3", SC'11) keyed by the seed,
 //! with the counter holding the rest. No state is shared between streams, so results do

@@ -1,5 +1,5 @@
 #pragma once
-//! The run driver (SPEC §10): paths x fixed-size customer blocks on oneTBB, partial results
+//! The run driver (docs/model.md §10): paths x fixed-size customer blocks on oneTBB, partial results
 //! merged in a fixed order, so results are bitwise identical for any thread count. The
 //! unit of work is (variant, path); an MPI driver can split the same list of units across
 //! ranks and gather the per-path rows, which are independent of where they were computed.

@@ -1,5 +1,5 @@
 #pragma once
-//! Variants of a run (SPEC §8-§9): baseline, each investment alone, the portfolio, sweep
+//! Variants of a run (docs/model.md §8-§9): baseline, each investment alone, the portfolio, sweep
 //! points. Each variant is a schedule of per-period scenarios (investment changes ramp in
 //! over time) built from one path's draws of the uncertain inputs, so every variant of a
 //! path shares those draws and the customers' random numbers (common random numbers).
@@ -54,7 +54,7 @@ double draw_uncertain(const scenarios::Distribution& dist, std::uint64_t seed, s
 VariantSchedule make_schedule(const scenarios::Scenario& base, const VariantSpec& variant);
 
 //! Paired comparisons of each investment variant (and the portfolio) with the baseline,
-//! per path (SPEC §8): delta_npv, cost_npv, net_npv, roi, payback_period, revenue_uplift,
+//! per path (docs/model.md §8): delta_npv, cost_npv, net_npv, roi, payback_period, revenue_uplift,
 //! delta_nps, delta_retention (change in the share of acquired customers still active at
 //! the end), delta_customers_active, delta_clv.
 std::vector<Comparison> compare_variants(const std::vector<VariantResults>& variants,
@@ -65,7 +65,7 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
 double spearman(const std::vector<double>& x, const std::vector<double>& y);
 
 //! Sensitivity of baseline npv_profit and each comparison's net_npv to each uncertain input
-//! (SPEC §9): Spearman correlation and tornado (mean output when the input is in its lowest
+//! (docs/model.md §9): Spearman correlation and tornado (mean output when the input is in its lowest
 //! vs highest decile of draws).
 std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
                                      const std::vector<std::vector<double>>& draws_by_input,

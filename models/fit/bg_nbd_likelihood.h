@@ -1,6 +1,6 @@
 #pragma once
 //! Vectorised BG/NBD log-likelihood and its gradient over a collapsed summary, for the
-//! maximum-likelihood fit of large customer bases (SPEC §15: 1,000,000 customers in seconds).
+//! maximum-likelihood fit of large customer bases (bench/README.md: 1,000,000 customers in seconds).
 //!
 //! Fader, Hardie & Lee (2005), "Counting your customers the easy way", eq. (6):
 //!   ln L_i = A1 + A2 + ln( exp(A3) + δ(x>0) exp(A4) ),

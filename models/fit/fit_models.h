@@ -1,5 +1,5 @@
 #pragma once
-//! Maximum-likelihood fits of the purchase, spend and subscription models (SPEC §13):
+//! Maximum-likelihood fits of the purchase, spend and subscription models (docs/model.md §13):
 //! BG/NBD (vectorised likelihood with analytic gradient, LD_LBFGS), Pareto/NBD (the stable
 //! closed-form likelihood of models/purchase/pareto_nbd.h, LN_BOBYQA), gamma-gamma on the
 //! repeat buyers (vectorised likelihood, LD_LBFGS) and sBG on a cohort survival table. Every fit is on log-parameters from

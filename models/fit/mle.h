@@ -1,6 +1,6 @@
 #pragma once
 //! Maximum likelihood on log-parameters with NLopt, and standard errors from the numerical
-//! Hessian (SPEC §13).
+//! Hessian (docs/model.md §13).
 //!
 //! Every parameter is positive; the optimiser works on φ = ln θ inside [ln 1e-8, ln 1e8].
 //! Standard errors: the observed information I = −∂²LL/∂φ² by central differences at the

@@ -257,7 +257,7 @@ std::string scenario_fragment(const FitReport& r, const FragmentOptions& o)
   if (!o.history.empty() && r.summary) {
     t << "[population]\n# The calibration customers (customer_id,x,t_x,T"
       << (r.summary->has_amounts ? ",m_x; m_x = 0 when x = 0" : "")
-      << "); each one's traits are drawn from\n# the fitted model's posterior given its history (SPEC 3.6).\n"
+      << "); each one's traits are drawn from\n# the fitted model's posterior given its history (docs/model.md §3.6).\n"
       << "history = " << toml_string(o.history) << "\nhistory_time_unit = \"" << unit
       << "\"\ninitial_customers = 0\n\n";
   }

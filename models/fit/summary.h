@@ -1,6 +1,6 @@
 #pragma once
-//! Per-customer RFM summary of a transaction log (SPEC §13; Fader, Hardie & Lee 2005,
-//! conventions in shared/data/README.md): for each customer whose first purchase is on or
+//! Per-customer RFM summary of a transaction log (docs/model.md §13; Fader, Hardie & Lee 2005,
+//! conventions in tests/data/README.md): for each customer whose first purchase is on or
 //! before the calibration end,
 //!   x    = purchase days after the first one, up to and including the calibration end
 //!          (repeat transactions; the first purchase is not counted),
@@ -25,7 +25,7 @@ namespace clvsim::fit {
 
 //! Time unit of x, t_x, T and of the fitted rates.
 enum class TimeUnit { day, week, month };
-//! Days per unit: 1, 7, 365.25/12 (SPEC §2).
+//! Days per unit: 1, 7, 365.25/12 (docs/model.md §2).
 double days_in(TimeUnit unit);
 const char* to_string(TimeUnit unit);
 std::optional<TimeUnit> parse_time_unit(const std::string& text);
@@ -64,7 +64,7 @@ struct CustomerSummary {
 CustomerSummary summarize(const TransactionLog& log, const SummaryOptions& options);
 
 //! Writes `customer_id,x,t_x,T,m_x` (m_x only when the log has amounts; 0 when x = 0),
-//! numbers in shortest round-trip form: the `population.history` format (SPEC §3.6).
+//! numbers in shortest round-trip form: the `population.history` format (docs/model.md §3.6).
 void write_summary_csv(const CustomerSummary& summary, std::ostream& out);
 
 //! Customers with identical (x, t_x, T) collapsed into weighted rows, sorted by x, for the

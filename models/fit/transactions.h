@@ -1,5 +1,5 @@
 #pragma once
-//! Streaming reader of a transaction log CSV (SPEC §13): one row per transaction with a
+//! Streaming reader of a transaction log CSV (docs/model.md §13): one row per transaction with a
 //! customer id, a date and (optionally) an amount. Same-day transactions of a customer are
 //! merged into one (amounts summed). The file is read line by line; only the parsed rows
 //! (16 bytes each) and the distinct customer ids are kept.

@@ -1,6 +1,6 @@
 #pragma once
 //! sBG/Poisson: contractual-style survival (sBG, Fader & Hardie 2007) with Poisson orders in
-//! each period the customer survives (SPEC §3.2): theta ~ Beta(a, b), lambda ~ Gamma(r, alpha).
+//! each period the customer survives (docs/model.md §3.2): theta ~ Beta(a, b), lambda ~ Gamma(r, alpha).
 //! The customer places its acquisition order in period 0; in each later period it first
 //! survives with probability 1 - theta, then places n ~ Poisson(lambda) orders.
 

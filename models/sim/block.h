@@ -1,5 +1,5 @@
 #pragma once
-//! Customers of one work block (SPEC §10). Blocks have a fixed capacity chosen by the
+//! Customers of one work block (docs/model.md §10). Blocks have a fixed capacity chosen by the
 //! scenario (simulation.block_size); customers enter blocks in creation order, so a
 //! customer's block never depends on threads.
 //!

@@ -35,7 +35,7 @@ using models::SpendModel;
 
 namespace {
 
-// How the random numbers of a customer-period are laid out (SPEC §10). Each line is a pure
+// How the random numbers of a customer-period are laid out (docs/model.md §10). Each line is a pure
 // function of (seed, path, customer id, period, purpose, draw index):
 // * Purpose::clocks, block 0, period 0, once per customer (draw_clocks), sbg_poisson: word 0
 //   the survival clock, word 1 the order clock, two Exp(1). Survival and the decision to
@@ -161,7 +161,7 @@ struct SegParams {
 
 //! The hazard multiplier hj and the frequency multiplier m (PLAIN: 1, no frequency effect
 //! anywhere) of a customer with metadata mt and satisfaction s at the end of the last period:
-//! SPEC §3.2 from satisfaction (§5.3), policies and marketing (§6.3-6.4) and loyalty (§7).
+//! docs/model.md §3.2 from satisfaction (§5.3), policies and marketing (§6.3-6.4) and loyalty (§7).
 //! Inlined into the vector loops of step 1, single precision.
 template <bool SINGLE, bool PLAIN>
 [[gnu::always_inline]] inline void multipliers_of(std::uint32_t mt, float s, const SegParams& P0,
@@ -222,7 +222,7 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
                                                                                   p0_live, w0, t, h, mult, p0, ds));
 }
 
-//! Step 2 with per-customer period costs (marketing e-mails, loyalty membership; SPEC §6.4,
+//! Step 2 with per-customer period costs (marketing e-mails, loyalty membership; docs/model.md §6.4,
 //! §7), one segment: amount[j] = discount[t - acquisition] x (mk + lc if a member) for the
 //! active customers, 0 for the churned; counts the active members.
 [[gnu::noinline]] void period_cost_amounts(std::size_t nc, const std::uint32_t* __restrict meta,
@@ -281,7 +281,7 @@ struct OrderCounts {
 //! * orders: the order clock oclock[j] (operational time to the next arrival of a unit-rate
 //!   Poisson process) goes down by lambda mult; at or below 0 the customer orders this
 //!   period, and step 2's clock_lanes count the arrivals and restart the clock;
-//! both exact for any h and mult that are fixed within the period (SPEC §3.2). A customer
+//! both exact for any h and mult that are fixed within the period (docs/model.md §3.2). A customer
 //! in its acquisition period survives, places the acquisition order, and its clocks stand.
 //! NO_ACQ: no lane is in its acquisition period (orders is then not written). PLAIN_HAZARD
 //! (one segment, PLAIN): the hazard multiplier is exp(cs (ref - S)) alone (no policy,

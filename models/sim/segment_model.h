@@ -24,26 +24,26 @@ struct SegmentModel {
   // economics of an order
   double gross_margin = 0, return_rate = 0, return_cost = 0, fulfilment_cost = 0,
          shipping_cost_paid = 0;
-  // service (SPEC §5.1-5.2)
+  // service (docs/model.md §5.1-5.2)
   double incident_probability = 0, first_contact_resolution = 1, later_contact_resolution = 1;
   int max_contacts = 1;
   double response_time_hours = 0, impolite_probability = 0, cost_per_contact = 0,
          compensation_ratio = 0;
   double exp_base = 0, exp_per_extra_contact = 0, exp_per_log_wait = 0,
          exp_per_impolite_contact = 0, exp_per_compensation_ratio = 0;
-  // satisfaction (SPEC §5.3)
+  // satisfaction (docs/model.md §5.3)
   double initial_mean = 7.5, initial_sd = 1, decay = 0.1, order_delta = 0,
          churn_sensitivity = 0, frequency_sensitivity = 0, reference = 7.5;
-  // constant multipliers of post-sale policies and marketing contact (SPEC §6.3-6.4)
+  // constant multipliers of post-sale policies and marketing contact (docs/model.md §6.3-6.4)
   double hazard_multiplier = 1, frequency_multiplier = 1;
   double extra_order_cost = 0;          //!< same-day shipping surcharge per order
   double order_satisfaction_bonus = 0;  //!< same-day shipping satisfaction per order
   double marketing_cost_per_customer = 0;  //!< emails x cost per email, per active customer-period
-  // reviews (SPEC §6.1): probability of a review after an order, by NPS category
+  // reviews (docs/model.md §6.1): probability of a review after an order, by NPS category
   double review_p_detractor = 0, review_p_passive = 0, review_p_promoter = 0;
-  // referrals (SPEC §6.2): expected new customers per period by an active customer
+  // referrals (docs/model.md §6.2): expected new customers per period by an active customer
   double referral_promoter_rate = 0, referral_passive_rate = 0;
-  // loyalty programme (SPEC §7)
+  // loyalty programme (docs/model.md §7)
   bool loyalty = false;
   int loyalty_start_period = 0;
   unsigned loyalty_eligible_after_orders = 1;

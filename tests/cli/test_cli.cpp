@@ -1,5 +1,5 @@
 // CLI tests: run the real binary on real files and check exit codes, messages and files
-// (SPEC §12, §14): 0 ok, 2 bad usage or input, 3 I/O error; nothing written on error;
+// (README, "Exit codes"): 0 ok, 2 bad usage or input, 3 I/O error; nothing written on error;
 // no overwrite without --force; results appear complete or not at all.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Continuous-time models and existing customers against their closed forms (SPEC §3.2,
+// Continuous-time models and existing customers against their closed forms (docs/model.md §3.2,
 // §3.6): BG/NBD and Pareto/NBD E[X(t)] for a new cohort (FHL 2005 eq. 7; Schmittlein et al.
 // 1987), conditional expectations for customers with a history (FHL 2005 eq. 10), sBG DERL
 // (Fader & Hardie 2010), and time-unit conversion (weekly parameters in a monthly simulation).
@@ -213,7 +213,7 @@ TEST_F(History, BlockMajorRunEqualsPeriodByPeriodRun)
 TEST_F(History, AliveShareFollowsEachPathsUncertainParameters)
 {
   // With purchase.a uncertain, each path's existing customers must be alive with
-  // P(alive | x, t_x, T) at that path's draw of a (SPEC §3.6 with §9), not at the nominal a.
+  // P(alive | x, t_x, T) at that path's draw of a (docs/model.md §3.6 with §9), not at the nominal a.
   const int copies = 2000, paths = 12;
   write_history({{2, 30.43, 38.86}}, copies);
   const auto sc = scenarios::load_string(
@@ -310,9 +310,9 @@ discount_rate_annual = 1.0
 
 TEST(Continuous, ReferenceModelWithoutSatisfactionEffectMatchesClosedForm)
 {
-  // SPEC §16 with churn_sensitivity = 0: E[CLV] = (0.3 p gamma/(q-1) - 5 * 0.05 * E[contacts])
+  // docs/model.md §16 with churn_sensitivity = 0: E[CLV] = (0.3 p gamma/(q-1) - 5 * 0.05 * E[contacts])
   // x (1 + E[lambda] sum_{t>=1} delta^t S(t)), E[contacts] = 1 + 0.3 + 0.09 + 0.027 = 1.417
-  // (shared/perf/README.md derives the same; it reports 136.293 for H = 60).
+  // (the numpy peer of bench/README.md derives the same; it reports 136.293 for H = 60).
   const auto r = run_toml(R"(
 [simulation]
 horizon = 60

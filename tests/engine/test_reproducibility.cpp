@@ -1,4 +1,4 @@
-// The reproducibility contract of SPEC §10, tested bitwise: (a) identical results for any
+// The reproducibility contract of docs/model.md §10, tested bitwise: (a) identical results for any
 // thread count; (c) running 2N paths reproduces the first N paths exactly.
 #include "engine/run/driver.h"
 #include "scenarios/loader.h"

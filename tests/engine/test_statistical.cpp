@@ -1,4 +1,4 @@
-// Monte Carlo vs closed forms (SPEC §3.2). Reference values are computed here, independently
+// Monte Carlo vs closed forms (docs/model.md §3.2). Reference values are computed here, independently
 // of the code under test: sBG survival as the product of the retention rates
 // r(t) = (beta + t - 1)/(alpha + beta + t - 1) (Fader & Hardie 2007, eq. 3), which equals
 // B(alpha, beta+t)/B(alpha, beta).

@@ -117,7 +117,7 @@ def check(data, f):
                     if not close(r[k], s[k], scale):
                         fail(f"{where}: t={r['t']} {k} = {r[k]}, recomputed {s[k]}")
         elif kind == "payback_median":
-            # The median with "never" (NaN) as +infinity, type 7 (SPEC's payback p50).
+            # The median with "never" (NaN) as +infinity, type 7 (the payback p50 of docs/model.md §11).
             p = np.sort(np.where(np.isnan(comparisons[src["investment"]]["paths"]["payback_period"][...]), np.inf,
                                  comparisons[src["investment"]]["paths"]["payback_period"][...]))
             hpos = (len(p) - 1) * 0.5

@@ -7,7 +7,7 @@ usage: check_fit_data.py DATA.json FIT.json LOG.csv CALIBRATION_END HOLDOUT_END 
 DATA.json: the report's data block as the browser parsed it; FIT.json: `clvsim fit --json`
 of the same fit; CONSOLE.txt: the console output of the same fit (its holdout lines).
 Actual transactions (the tracking curves, the holdout means by frequency, m_x) are counted
-again from the log with the conventions of shared/data/README.md (same-day purchases merged,
+again from the log with the conventions of tests/data/README.md (same-day purchases merged,
 week = 7 days); parameters must equal the JSON's; BG/NBD's P(alive) is evaluated again
 from its closed form. Unknown data-set kinds fail.
 """

@@ -73,7 +73,7 @@ protected:
 
 TEST_F(Report, DiscountFactorsAreRecoveredFromTheResults)
 {
-  // board_case.toml: 10% a year, months of 365.25/12 days (SPEC §2).
+  // board_case.toml: 10% a year, months of 365.25/12 days (docs/model.md §2).
   const std::vector<double> d = io::discount_factors(results_);
   ASSERT_EQ(d.size(), static_cast<std::size_t>(results_.horizon));
   const double delta = std::pow(1.1, -1.0 / 12.0);

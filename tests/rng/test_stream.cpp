@@ -1,5 +1,5 @@
 //! Tests for engine/rng/stream.h: Philox4x32-10 known answers, the counter layout, and
-//! the independence and determinism contract of SPEC §10.
+//! the independence and determinism contract of docs/model.md §10.
 #include "engine/rng/stream.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-//! Scenario loader: every rule of SPEC §2–§7 and the exact messages of §14.
+//! Scenario loader: every rule of docs/model.md §2–§7 and the exact messages of §14.
 #include "engine/core/errors.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
@@ -215,7 +215,7 @@ TEST(Loader, AllPurchaseModels)
 }
 
 // ---------------------------------------------------------------------------------------
-// Messages (SPEC §14)
+// Messages (README "Exit codes")
 
 TEST(Messages, OutOfRange)
 {
@@ -681,7 +681,7 @@ TEST(Channels, NamesPeriodsAndKeys)
 {
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"referral\"\ncustomers_per_period = 1\n"),
             "error: shop.toml:15:1: acquisition.channel.referral.name = \"referral\" is reserved for referred "
-            "customers (SPEC 6.2)");
+            "customers (docs/model.md §6.2)");
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 1\n"
                              "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 2\n"),
             "error: shop.toml:18:1: acquisition channel name \"x\" is used twice");

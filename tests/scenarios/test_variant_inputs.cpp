@@ -1,4 +1,4 @@
-//! [[investment]], uncertain values and [sweep] (SPEC §8, §9): what the loader reads into
+//! [[investment]], uncertain values and [sweep] (docs/model.md §8, §9): what the loader reads into
 //! Scenario::investments / uncertain / sweep, the exact messages of bad input (§14), and
 //! the dotted names the engine uses to address them.
 #include "engine/core/errors.h"

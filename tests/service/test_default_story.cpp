@@ -1,4 +1,4 @@
-// The built-in default scenario (scenarios/default.toml) tells SPEC §1's story with numbers of
+// The built-in default scenario (scenarios/default.toml) tells docs/model.md §1's story with numbers of
 // the right size, over its 36-month horizon:
 //   * most revenue comes from returning customers: repeat_revenue_share in [0.6, 0.85]
 //     (">70% at Amazon");
@@ -8,14 +8,14 @@
 //     default's mediocre values (first_contact_resolution 0.6, response_time_hours 24,
 //     courtesy 0.9) to excellent ones (0.85, 4, 0.98) raises revenue_total by 2%-20%.
 //
-// Tolerances. The ranges are the SPEC's, not Monte Carlo tolerances; what the Monte Carlo
+// Tolerances. The ranges are docs/model.md §1's, not Monte Carlo tolerances; what the Monte Carlo
 // error decides is whether a run lands inside them by luck. So each check requires the whole
 // interval mean +- K_SE standard errors (K_SE = 4, across P = 8 paths) to lie inside the range.
 // At 100 paths the default gives repeat_revenue_share 0.795 (se 0.0003), return ratio 8.62
 // (se 0.011) and an uplift of 10.5%; with 8 paths the standard errors are ~3.5x larger
 // (se ~ 1/sqrt(P)): ~0.001, ~0.04 and ~0.003 for the per-path uplift, so each value sits
 // tens of standard errors inside its range and a recalibration that pushes one towards the
-// edge of the SPEC's range fails here instead of passing by chance.
+// edge of the range fails here instead of passing by chance.
 #include "engine/run/driver.h"
 #include "scenarios/loader.h"
 
@@ -120,7 +120,7 @@ TEST(DefaultStory, ExcellentServiceEarnsAFewToFifteenPercentMoreRevenue)
 
 TEST(DefaultStory, AcquisitionPaysBackButOnlyOverSeveralOrders)
 {
-  // SPEC §1: "a customer is often only profitable from the second or third order on": the
+  // docs/model.md §1: "a customer is often only profitable from the second or third order on": the
   // default's customers are worth more than they cost, but not many times more.
   const MeanSe clv_to_cac = across_paths(path_kpi(default_run(), "clv_to_cac"));
   expect_within(clv_to_cac, 1.0, 3.0, "clv_to_cac");

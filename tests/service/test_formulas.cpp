@@ -1,6 +1,6 @@
-// Unit tests of the service -> satisfaction formulas (models/sim/service.h; SPEC §5.2, §5.3,
-// §6.1). Every reference value is worked out by hand in the comment beside it from the SPEC
-// text, never taken from the code under test. The SPEC §5.2 defaults are
+// Unit tests of the service -> satisfaction formulas (models/sim/service.h; docs/model.md §5.2, §5.3,
+// §6.1). Every reference value is worked out by hand in the comment beside it from docs/model.md
+// text, never taken from the code under test. The docs/model.md §5.2 defaults are
 // base 0.5, per_extra_contact 1.5, per_log_wait 1.0, per_impolite_contact 2.0,
 // per_compensation_ratio 2.0.
 #include "models/sim/service.h"
@@ -15,14 +15,14 @@ using namespace clvsim::sim;
 
 constexpr double TOL = 1e-12;
 
-//! SPEC §5.2 with its default coefficients.
+//! docs/model.md §5.2 with its default coefficients.
 double spec_default_delta(int contacts, double total_wait_hours, int impolite, double compensation_ratio)
 {
   return experience_delta(0.5, 1.5, 1.0, 2.0, 2.0, contacts, total_wait_hours, impolite, compensation_ratio);
 }
 
 // ---------------------------------------------------------------------------------------
-// Experience of one incident (SPEC §5.2)
+// Experience of one incident (docs/model.md §5.2)
 
 TEST(Experience, QuickPoliteFirstContactFixRaisesSatisfaction)
 {
@@ -63,7 +63,7 @@ TEST(Experience, EachTermHasItsCoefficient)
 
 TEST(Experience, ThreeContactsThreeDaysAndARudeAgentTurnAPromoterIntoADetractor)
 {
-  // SPEC §5.2: 3 contacts, 72 h of waiting in total, one impolite answer:
+  // docs/model.md §5.2: 3 contacts, 72 h of waiting in total, one impolite answer:
   // dS = 0.5 - 1.5 * 2 - ln(1 + 72/24) - 2 * 1 = 0.5 - 3 - ln 4 - 2 = -5.886294361119891.
   const double d = spec_default_delta(3, 72.0, 1, 0.0);
   EXPECT_NEAR(d, -5.886294361119891, TOL);
@@ -83,7 +83,7 @@ TEST(Experience, ThreeContactsThreeDaysAndARudeAgentTurnAPromoterIntoADetractor)
 }
 
 // ---------------------------------------------------------------------------------------
-// Satisfaction state (SPEC §5.3): add, clamp to [0, 10], decay toward the initial mean
+// Satisfaction state (docs/model.md §5.3): add, clamp to [0, 10], decay toward the initial mean
 // (update_satisfaction takes keep = 1 - decay)
 
 TEST(Satisfaction, AddsThenDecaysTowardTheMean)
@@ -119,7 +119,7 @@ TEST(Satisfaction, ClampsBeforeDecaying)
 }
 
 // ---------------------------------------------------------------------------------------
-// NPS categories (SPEC §5.3): from round(S): 9-10 promoter, 7-8 passive, 0-6 detractor
+// NPS categories (docs/model.md §5.3): from round(S): 9-10 promoter, 7-8 passive, 0-6 detractor
 
 TEST(Nps, CategoriesAtTheBoundaries)
 {
@@ -136,7 +136,7 @@ TEST(Nps, CategoriesAtTheBoundaries)
 }
 
 // ---------------------------------------------------------------------------------------
-// Review stars (SPEC §6.1): clamp(round(S / 2), 1, 5)
+// Review stars (docs/model.md §6.1): clamp(round(S / 2), 1, 5)
 
 TEST(Reviews, StarsFromSatisfaction)
 {
@@ -153,7 +153,7 @@ TEST(Reviews, StarsFromSatisfaction)
 }
 
 // ---------------------------------------------------------------------------------------
-// Rating update (SPEC §6.1): R = (1 - w) R + w mean(stars), w = n / (n + memory)
+// Rating update (docs/model.md §6.1): R = (1 - w) R + w mean(stars), w = n / (n + memory)
 
 TEST(Reputation, RatingUpdateWeights)
 {
@@ -172,7 +172,7 @@ TEST(Reputation, RatingUpdateWeights)
 }
 
 // ---------------------------------------------------------------------------------------
-// Conversion multiplier (SPEC §6.1): max(0.05, 1 + share * sensitivity * (R - reference))
+// Conversion multiplier (docs/model.md §6.1): max(0.05, 1 + share * sensitivity * (R - reference))
 
 TEST(Reputation, ConversionMultiplier)
 {

@@ -1,13 +1,13 @@
-// The mechanisms of SPEC §5-§7 in the running engine: (a) each one switched off, or switched
+// The mechanisms of docs/model.md §5-§7 in the running engine: (a) each one switched off, or switched
 // on with its neutral values, reproduces the plain purchase model exactly (named random
 // streams: turning a feature on never shifts another feature's numbers); (b) each one moves
-// the KPIs in the direction the SPEC says, by many standard errors, and where a KPI has a
+// the KPIs in the direction docs/model.md says, by many standard errors, and where a KPI has a
 // closed form given the run's own per-period values (referrals, reputation-driven
 // conversion, incident rates, shipping and compensation costs) it matches it; (c) the new
 // keys are validated by the real binary (exit code 2, file:line:col, key and range).
 //
 // Choice of k. Directional effects are judged on paired per-path differences (variants of one
-// scenario share the seed, so a path's customers see the same random numbers; SPEC §10):
+// scenario share the seed, so a path's customers see the same random numbers; docs/model.md §10):
 // z = mean(diff) / se(diff) over P = 8 paths must exceed K_DIRECTION = 5. With 7 degrees of
 // freedom P(t > 5) = 8e-4 one-sided, so a mechanism with no effect would pass by chance with
 // probability < 0.1%; the scenarios are sized so that the real effects are 25-270 standard
@@ -163,7 +163,7 @@ void expect_bitwise(const std::vector<double>& a, const std::vector<double>& b, 
 // ---------------------------------------------------------------------------------------
 // (a) Switched off = the plain purchase model, bitwise
 
-// Every section of SPEC §6-§7 written out with odd values but switched off: probabilities and
+// Every section of docs/model.md §6-§7 written out with odd values but switched off: probabilities and
 // rates 0, sensitivities 0, enabled = false, no emails.
 const char* ALL_OFF = R"(
 [reviews]
@@ -344,7 +344,7 @@ TEST(Neutral, VectorisedIncidentsEqualThePerBuyerPathBitwise)
 TEST(Loyalty, CostsAreRewardsMembershipAndTheFixedCost)
 {
   // Everyone joins at the first (acquisition) order, so from the next period on every
-  // active customer is a member and every repeat order a member order (SPEC §7):
+  // active customer is a member and every repeat order a member order (docs/model.md §7):
   //   cost_loyalty(t) = reward_rate (1 - breakage) x repeat revenue
   //                     + cost_per_member x (active customers not acquired in t) + fixed.
   const Results r = run_scenario(std::string(ALL_NEUTRAL_ON) + "fixed_cost_per_period = 100.0\n");
@@ -368,7 +368,7 @@ TEST(Loyalty, CostsAreRewardsMembershipAndTheFixedCost)
 
 TEST(Service, ContactsPerIncidentFollowTheResolutionProbabilities)
 {
-  // SPEC §5.1: first contact resolves with f, each later one with l, at most max_contacts
+  // docs/model.md §5.1: first contact resolves with f, each later one with l, at most max_contacts
   // (the last always resolves). f = 0.5, l = 0.9, max 3: P(1) = 0.5, P(2) = 0.45,
   // P(3) = 0.05; E = 1.55, Var = E[c^2] - E^2 = (0.5 + 1.8 + 0.45) - 2.4025 = 0.3475.
   const Results r = run_scenario("", {"service.first_contact_resolution=0.5", "service.later_contact_resolution=0.9",
@@ -424,7 +424,7 @@ frequency_sensitivity = 0.0
 // ---------------------------------------------------------------------------------------
 // (b) Directions and magnitudes
 
-// Service quality (SPEC §5): with churn_sensitivity 0.3 and 15% of orders leading to an
+// Service quality (docs/model.md §5): with churn_sensitivity 0.3 and 15% of orders leading to an
 // incident, a better service raises satisfaction, so NPS at the end and the customers still
 // active at the end. Each lever is moved alone from a poor to a good value.
 void expect_better_service(const std::vector<std::string>& poor, const std::vector<std::string>& good,
@@ -536,7 +536,7 @@ TEST(Referrals, NoPromoterRateNoReferrals)
 
 TEST(Referrals, PromotersAndPassivesBringTheirRatesNextPeriod)
 {
-  // SPEC §6.2: the referrals of period t+1 ~ Poisson(promoter_rate x promoters at the end of
+  // docs/model.md §6.2: the referrals of period t+1 ~ Poisson(promoter_rate x promoters at the end of
   // t + passive_rate x passives). sbg_poisson has no mid-period dropout, so the customers at
   // the end of a period are customers_active, split by promoters_share / detractors_share.
   const double PR = 0.05, PA = 0.01;
@@ -566,7 +566,7 @@ TEST(Referrals, PromotersAndPassivesBringTheirRatesNextPeriod)
   EXPECT_HIGHER(path_kpi(no, "customers_acquired"), path_kpi(r, "customers_acquired"), "customers acquired");
 }
 
-// Reviews and reputation (SPEC §6.1): unhappy customers (satisfaction around 4, reviews of
+// Reviews and reputation (docs/model.md §6.1): unhappy customers (satisfaction around 4, reviews of
 // 2 stars) drag the rating down; with rating_sensitivity > 0 the same budget buys fewer
 // customers.
 const char* BAD_REPUTATION = R"(
@@ -594,7 +594,7 @@ TEST(Reputation, BadReviewsMeanFewerPaidCustomersAtTheSameBudget)
   EXPECT_HIGHER(path_kpi(bad, "customers_acquired"), path_kpi(flat, "customers_acquired"),
                 "paid customers without vs with the reputation effect");
   // Magnitude: new paid customers of period t ~ Poisson(budget / CAC x M_t), with M_t from the
-  // rating at the end of period t-1 (the initial rating for t = 0), computed here from SPEC
+  // rating at the end of period t-1 (the initial rating for t = 0), computed here from docs/model.md
   // §6.1: M = max(0.05, 1 + 0.54 x 1.0 x (R - 4.5)).
   double observed = 0, expected = 0;
   for (int p = 0; p < bad.paths; ++p)
@@ -729,7 +729,7 @@ TEST(Service, CompensationCostsAndRaisesSatisfactionPerIncident)
 
 TEST(ReturnRatio, LoyalCustomersReturnFarMoreOftenOnlyInAHeterogeneousPopulation)
 {
-  // return_ratio_loyal_vs_onetime (SPEC §11.1): the per-period ordering probability of
+  // return_ratio_loyal_vs_onetime (docs/model.md §11.1): the per-period ordering probability of
   // customers with 3+ orders over that of one-order customers. In a homogeneous population
   // everybody has the same (1 - theta)(1 - e^-lambda), so the ratio is 1; with strongly
   // heterogeneous order rates (r = 0.2) the 3+ buyers are the frequent ones.
@@ -747,7 +747,7 @@ TEST(ReturnRatio, LoyalCustomersReturnFarMoreOftenOnlyInAHeterogeneousPopulation
 }
 
 // ---------------------------------------------------------------------------------------
-// (c) Validation of the new keys through the real binary (SPEC §14)
+// (c) Validation of the new keys through the real binary (README "Exit codes")
 
 struct Outcome {
   int code = -1;

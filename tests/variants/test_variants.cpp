@@ -1,4 +1,4 @@
-// Investments, variants and uncertainty (SPEC §8-§10): paired comparisons on common random
+// Investments, variants and uncertainty (docs/model.md §8-§10): paired comparisons on common random
 // numbers. Scenarios are built from TOML and then given investments, uncertain inputs and
 // sweeps as structs, so these tests exercise the engine independently of the loader.
 #include "engine/run/driver.h"
