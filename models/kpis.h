@@ -52,7 +52,8 @@ struct PeriodInputs {
   const sim::TallyRow& tally;
   double customers_new = 0;           //!< acquired this period (the initial cohort in period 0)
   double customers_new_referral = 0;  //!< of which through referrals
-  double cost_acquisition = 0;        //!< acquisition spend (a segment: its customers' CAC)
+  double cost_acquisition = 0;        //!< paid channels' spend (a segment: its paid customers' CAC)
+  double cost_referral = 0;           //!< referral rewards paid (a segment: its referred customers')
   double cost_fixed = 0;              //!< economics.fixed_cost_per_period (the whole shop only)
   double cost_loyalty_fixed = 0;      //!< the loyalty programme's fixed cost (the whole shop only)
   double cost_investment = 0;         //!< the investments' costs of the period
@@ -65,8 +66,9 @@ struct PeriodInputs {
 inline double profit_of(const PeriodInputs& in)
 {
   const sim::TallyRow& x = in.tally;
-  return x[sim::T_GROSS_MARGIN] - x[sim::T_COST_SERVICE] - x[sim::T_COST_FULFILMENT] - x[sim::T_COST_LOYALTY] -
-         in.cost_loyalty_fixed - x[sim::T_COST_MARKETING] - in.cost_acquisition - in.cost_fixed - in.cost_investment;
+  return x[sim::T_GROSS_MARGIN] - x[sim::T_COST_SERVICE] - x[sim::T_COST_COMPENSATION] - x[sim::T_COST_FULFILMENT] -
+         x[sim::T_COST_SHIPPING] - x[sim::T_COST_RETURNS] - x[sim::T_COST_LOYALTY] - in.cost_loyalty_fixed -
+         x[sim::T_COST_MARKETING] - in.cost_acquisition - in.cost_referral - in.cost_fixed - in.cost_investment;
 }
 
 //! A count among the customers active at the end of the period, per customer (NaN when none is).
@@ -87,7 +89,7 @@ inline double nps_of(const PeriodInputs& in)
 #define CLVSIM_PERIOD_KPIS(X)                                                                                       \
   X(customers_active, count, "Customers still active after the period's survival step.", in.tally[sim::T_ACTIVE])  \
   X(customers_new, count,                                                                                          \
-    "Customers acquired in the period: paid channels, referrals and, in period 0, the initial cohort.",           \
+    "Customers acquired in the period through paid channels and referrals (not the initial cohort).",             \
     in.customers_new)                                                                                              \
   X(customers_new_referral, count, "Of the new customers, those who came through a referral.",                     \
     in.customers_new_referral)                                                                                     \
@@ -98,11 +100,15 @@ inline double nps_of(const PeriodInputs& in)
   X(revenue, money, "Order value kept in the period, net of refunded returns.", in.tally[sim::T_REVENUE])          \
   X(revenue_repeat, money, "Revenue from repeat orders.", in.tally[sim::T_REVENUE_REPEAT])                         \
   X(gross_margin, money, "economics.gross_margin times the kept revenue.", in.tally[sim::T_GROSS_MARGIN])          \
-  X(cost_acquisition, money, "Spent on acquiring customers in the period (paid channels, referral rewards).",     \
+  X(cost_acquisition, money, "Spent on the paid channels' customers of the period (their CAC).",                 \
     in.cost_acquisition)                                                                                           \
-  X(cost_service, money, "Customer service: contacts and compensation.", in.tally[sim::T_COST_SERVICE])            \
-  X(cost_fulfilment, money, "Fulfilment, shipping paid by the shop, return costs and the same-day surcharge.",     \
+  X(cost_referral, money, "Referral rewards paid for the period's referred customers.", in.cost_referral)          \
+  X(cost_service, money, "Customer service contacts (agents' time).", in.tally[sim::T_COST_SERVICE])               \
+  X(cost_compensation, money, "Compensation paid on incidents (vouchers).", in.tally[sim::T_COST_COMPENSATION])    \
+  X(cost_fulfilment, money, "Fulfilment of every order, with the same-day surcharge.",                             \
     in.tally[sim::T_COST_FULFILMENT])                                                                              \
+  X(cost_shipping, money, "Shipping the shop pays (free-shipping policy).", in.tally[sim::T_COST_SHIPPING])        \
+  X(cost_returns, money, "Processing returned orders.", in.tally[sim::T_COST_RETURNS])                             \
   X(cost_loyalty, money, "Loyalty programme: rewards, per-member and fixed costs.",                               \
     in.tally[sim::T_COST_LOYALTY] + in.cost_loyalty_fixed)                                                         \
   X(cost_marketing, money, "Marketing e-mails.", in.tally[sim::T_COST_MARKETING])                                  \
@@ -169,10 +175,13 @@ inline std::array<double, PERIOD_KPI_COUNT> period_kpis(const PeriodInputs& in)
 //! (existing customers are in none of them).
 struct ClvSums {
   double sum = 0, n = 0, sum_initial = 0, n_initial = 0, sum_acquired = 0, n_acquired = 0;
+  double sum_referred = 0, n_referred = 0;  //!< of the acquired, those who came through referrals
+  double n_existing = 0;                    //!< existing customers (population.history), in no sum
   void add(const ClvSums& o)
   {
     sum += o.sum; n += o.n; sum_initial += o.sum_initial; n_initial += o.n_initial;
     sum_acquired += o.sum_acquired; n_acquired += o.n_acquired;
+    sum_referred += o.sum_referred; n_referred += o.n_referred; n_existing += o.n_existing;
   }
 };
 
@@ -202,9 +211,19 @@ struct PathInputs {
     for (std::size_t t = 0; t < v.size(); ++t) s += discount[t] * v[t];
     return s;
   }
+  //! Customers acquired through the paid channels.
+  double paid_customers() const { return total(PeriodKpi::customers_new) - total(PeriodKpi::customers_new_referral); }
+  //! The paid channels' spend over their customers.
   double cac_mean() const
   {
-    return clv.n_acquired > 0 ? total(PeriodKpi::cost_acquisition) / clv.n_acquired : detail::NaN;
+    const double paid = paid_customers();
+    return paid > 0 ? total(PeriodKpi::cost_acquisition) / paid : detail::NaN;
+  }
+  //! Mean CLV of the customers of the paid channels.
+  double clv_paid_mean() const
+  {
+    const double n = clv.n_acquired - clv.n_referred;
+    return n > 0 ? (clv.sum_acquired - clv.sum_referred) / n : detail::NaN;
   }
 };
 
@@ -215,8 +234,11 @@ inline double ratio_or_nan(double a, double b) { return b > 0 ? a / b : detail::
   X(npv_profit, money, "Net present value of profit over the horizon: the sum of delta^t profit_t.",             \
     in.discounted(PeriodKpi::profit))                                                                            \
   X(revenue_total, money, "Revenue over the horizon, not discounted.", in.total(PeriodKpi::revenue))             \
-  X(customers_acquired, count, "Customers acquired over the horizon, the initial cohort included.",              \
+  X(customers_acquired, count, "Customers acquired over the horizon through paid channels and referrals.",      \
     in.total(PeriodKpi::customers_new))                                                                          \
+  X(customers_initial, count,                                                                                    \
+    "Customers the shop has at the start: the initial cohort and the existing customers of a history.",         \
+    in.clv.n_initial + in.clv.n_existing)                                                                        \
   X(clv_mean, money,                                                                                             \
     "Mean customer lifetime value of every customer of the run but existing ones: each one's discounted "       \
     "contribution from its acquisition to the end of the horizon (not beyond it), discounted to its "           \
@@ -224,14 +246,15 @@ inline double ratio_or_nan(double a, double b) { return b > 0 ? a / b : detail::
     ratio_or_nan(in.clv.sum, in.clv.n))                                                                          \
   X(clv_initial_cohort_mean, money, "clv_mean of the initial cohort only (customers at period 0).",              \
     ratio_or_nan(in.clv.sum_initial, in.clv.n_initial))                                                          \
-  X(cac_mean, money,                                                                                             \
-    "Acquisition spend over the horizon divided by every customer acquired in it, paid and referred (a "        \
-    "blended CAC; the initial cohort excluded).",                                                                \
+  X(cac_mean, money, "The paid channels' spend over the horizon divided by the customers they brought.",       \
     in.cac_mean())                                                                                               \
-  X(clv_to_cac, ratio, "Mean CLV of the customers acquired in the horizon divided by cac_mean.",                 \
-    in.clv.n_acquired > 0 && in.total(PeriodKpi::cost_acquisition) > 0                                           \
-        ? (in.clv.sum_acquired / in.clv.n_acquired) / in.cac_mean()                                              \
-        : detail::NaN)                                                                                           \
+  X(cac_blended_mean, money,                                                                                     \
+    "All acquisition spend (paid channels and referral rewards) divided by every customer acquired, paid and "  \
+    "referred.",                                                                                                 \
+    ratio_or_nan(in.total(PeriodKpi::cost_acquisition) + in.total(PeriodKpi::cost_referral),                     \
+                 in.total(PeriodKpi::customers_new)))                                                            \
+  X(clv_to_cac, ratio, "Mean CLV of the paid channels' customers divided by cac_mean.",                         \
+    in.total(PeriodKpi::cost_acquisition) > 0 ? in.clv_paid_mean() / in.cac_mean() : detail::NaN)              \
   X(repeat_revenue_share, share, "Revenue from second and later orders over all revenue.",                      \
     ratio_or_nan(in.total(PeriodKpi::revenue_repeat), in.total(PeriodKpi::revenue)))                             \
   X(nps_final, points, "nps in the last period.", in.last(PeriodKpi::nps))                                        \
@@ -295,6 +318,9 @@ inline constexpr std::array COMPARISON_KPIS = {
             "delta_npv - cost_npv: what the investment adds to the shop's NPV."},
     KpiInfo{"roi", KpiScope::comparison, KpiUnit::share,
             "net_npv / cost_npv. P(roi > 0) is the share of paths where it is positive."},
+    KpiInfo{"roi_incremental", KpiScope::comparison, KpiUnit::share,
+            "net_npv over everything the investment costs: cost_npv plus the NPV of the increase of the "
+            "operating cost lines (every cost_* but cost_investment) it causes, when positive."},
     KpiInfo{"payback_period", KpiScope::comparison, KpiUnit::periods,
             "First period index t at which the cumulative discounted net gain (variant - baseline, the "
             "investment's cost included) is >= 0; empty (never) when it does not pay back within the horizon."},

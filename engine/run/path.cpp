@@ -26,8 +26,8 @@ namespace {
 
 //! Running CLV sums over customers in creation order (one segment, no existing customers).
 struct CohortSums {
-  double sum = 0, sum_initial = 0, sum_acquired = 0;
-  std::uint64_t n_initial = 0;
+  double sum = 0, sum_initial = 0, sum_acquired = 0, sum_referred = 0;
+  std::uint64_t n_initial = 0, n_referred = 0;
 };
 
 //! Adds n customers' CLVs (and whether they are of the initial cohort; fl null: all are) to
@@ -36,26 +36,29 @@ struct CohortSums {
 [[gnu::noinline]] void add_clv(const float* __restrict v, const std::uint8_t* __restrict fl, std::size_t n,
                                CohortSums& s)
 {
-  double sum = s.sum, sum_initial = s.sum_initial, sum_acquired = s.sum_acquired;
-  std::uint64_t n_initial = s.n_initial;
+  double sum = s.sum, sum_initial = s.sum_initial, sum_acquired = s.sum_acquired, sum_referred = s.sum_referred;
+  std::uint64_t n_initial = s.n_initial, n_referred = s.n_referred;
   if (fl == nullptr) {  // the same additions as below with every customer initial
     for (std::size_t i = 0; i < n; ++i) {
       const double x = v[i];
       sum += x;
       sum_initial += x;
     }
-    s = {sum, sum_initial, sum_acquired, n_initial + n};
+    s = {sum, sum_initial, sum_acquired, sum_referred, n_initial + n, n_referred};
     return;
   }
   for (std::size_t i = 0; i < n; ++i) {
     const double x = v[i];
     const bool initial = (fl[i] & sim::INITIAL) != 0;
+    const bool referred = (fl[i] & sim::REFERRED) != 0;
     sum += x;
     if (initial) sum_initial += x;
     else sum_acquired += x;
+    if (referred) sum_referred += x;
     n_initial += initial ? 1u : 0u;
+    n_referred += referred ? 1u : 0u;
   }
-  s = {sum, sum_initial, sum_acquired, n_initial};
+  s = {sum, sum_initial, sum_acquired, sum_referred, n_initial, n_referred};
 }
 
 //! A path's simulation as named steps (docs/model.md §3.5): run() reads as the model's order.
@@ -65,7 +68,7 @@ public:
                  PathOutput& out)
       : plan_(plan), base_(base), schedule_(schedule), path_(path), out_(out), setup0_(*schedule.periods.front()),
         sc_(setup0_.scenario), seed_(sc_.simulation.seed), H_(plan.horizon), S_(setup0_.segments.size()),
-        pop_(plan.block_size), seg_new_(S_), seg_new_ref_(S_), seg_cac_(S_),
+        pop_(plan.block_size), seg_new_(S_), seg_new_ref_(S_), seg_cost_paid_(S_), seg_cost_referral_(S_),
         n0_(static_cast<std::uint64_t>(sc_.population.initial_customers)),
         channel_cost_(sc_.channels.size(), 0.0), channel_count_(sc_.channels.size(), 0.0),
         acquired_total_(static_cast<double>(n0_)), rating_(sc_.reputation.initial_rating)
@@ -130,27 +133,13 @@ private:
   }
 
   //! The initial cohort's blocks (created now, their trait draws in parallel, or by the
-  //! tasks that simulate them when lazy_cohort_), counted as new customers of period 0.
+  //! tasks that simulate them when lazy_cohort_).
   void create_initial_cohort()
   {
     const std::uint64_t B = pop_.block_size();
     pop_.blocks().resize(static_cast<std::size_t>((n0_ + B - 1) / B));
     if (lazy_cohort_) return;
     plan_.workers.for_each_isolated(std::size_t{0}, pop_.blocks().size(), [&](std::size_t k) { init_block(k); });
-    count_cohort();
-  }
-
-  //! The new customers of period 0 from the initial cohort: integer counts added at once
-  //! (the same sums as one by one: every term is 1, or 0 for the cost).
-  void count_cohort()
-  {
-    std::vector<std::uint64_t> per_segment(S_, 0);
-    for (const Block& block : pop_.blocks()) {
-      if (S_ == 1) per_segment[0] += block.size();
-      else
-        for (std::uint8_t seg : block.segment) ++per_segment[seg];
-    }
-    for (std::size_t g = 0; g < S_; ++g) seg_new_[g] += static_cast<double>(per_segment[g]);
   }
 
   //! P(alive) of every existing customer per segment under this path's parameters: the
@@ -269,7 +258,6 @@ private:
             for (std::size_t k = 0; k < sim::T_COUNT; ++k)
               major_sum_[t * S_ + g][k] += rows[((bi - g0) * uH + t) * S_ + g][k];
     }
-    if (lazy_cohort_) count_cohort();
   }
 
   //! `count` ~ Poisson(mean) customers of channel slot `slot` in period t (the acquisition
@@ -290,10 +278,10 @@ private:
     const bool referral = (flags & sim::REFERRED) != 0;
     for (std::uint8_t g : segs) {
       seg_new_[g] += 1;
-      seg_cac_[g] += cac;
+      (referral ? seg_cost_referral_ : seg_cost_paid_)[g] += cac;
       if (referral) seg_new_ref_[g] += 1;
     }
-    cost_acquisition_ += static_cast<double>(count) * cac;
+    (referral ? cost_referral_ : cost_acquisition_) += static_cast<double>(count) * cac;
     acquired_total_ += static_cast<double>(count);
     return static_cast<double>(count);
   }
@@ -312,7 +300,7 @@ private:
     if (pol.free_returns.enabled) conversion *= pol.free_returns.conversion_multiplier;
     if (pol.free_shipping.enabled) conversion *= pol.free_shipping.conversion_multiplier;
     const double market = models::market_factor(acquired_total_, st.market.addressable_customers);
-    cost_acquisition_ = 0;
+    cost_acquisition_ = cost_referral_ = 0;
     if (referral_rate_prev_ > 0)
       acquire_from(t, 0, referral_rate_prev_ * market, st.base.referrals.reward, "referral", sim::REFERRED);
     for (std::size_t c = 0; c < st.channels.size(); ++c) {
@@ -393,7 +381,8 @@ private:
       models::PeriodInputs in{seg_sum_[g]};
       in.customers_new = seg_new_[g];
       in.customers_new_referral = seg_new_ref_[g];
-      in.cost_acquisition = seg_cac_[g];
+      in.cost_acquisition = seg_cost_paid_[g];
+      in.cost_referral = seg_cost_referral_[g];
       in.cost_investment = investment_cost(seg_sum_[g], false);
       in.rating = rating_;
       in.discount = plan_.discount[ut];
@@ -404,6 +393,7 @@ private:
     in.customers_new = new_all;
     in.customers_new_referral = new_ref_all;
     in.cost_acquisition = cost_acquisition_;
+    in.cost_referral = cost_referral_;
     in.cost_fixed = st.base.economics.fixed_cost_per_period;
     in.cost_loyalty_fixed =
         st.base.loyalty.enabled && t >= st.base.loyalty.start_period ? st.base.loyalty.fixed_cost_per_period : 0.0;
@@ -414,7 +404,8 @@ private:
     record(out_.periods, in);
     std::fill(seg_new_.begin(), seg_new_.end(), 0.0);
     std::fill(seg_new_ref_.begin(), seg_new_ref_.end(), 0.0);
-    std::fill(seg_cac_.begin(), seg_cac_.end(), 0.0);
+    std::fill(seg_cost_paid_.begin(), seg_cost_paid_.end(), 0.0);
+    std::fill(seg_cost_referral_.begin(), seg_cost_referral_.end(), 0.0);
   }
 
   //! Per-customer CLV accounting at the end of the path, in creation order: the CLV sums by
@@ -470,6 +461,8 @@ private:
     c.sum = sums.sum;
     c.sum_initial = sums.sum_initial;
     c.sum_acquired = sums.sum_acquired;
+    c.sum_referred = sums.sum_referred;
+    c.n_referred = static_cast<double>(sums.n_referred);
     c.n = static_cast<double>(n_all);
     c.n_initial = static_cast<double>(sums.n_initial);
     c.n_acquired = static_cast<double>(n_all - sums.n_initial);
@@ -487,6 +480,7 @@ private:
           // orders placed in the horizon: the count started at x + 1 (first purchase + x repeats)
           out_.existing_orders.push_back(static_cast<double>(b.n_orders[i]) - (plan_.existing[j].x + 1.0));
           out_.existing_clv.push_back(b.clv[i]);
+          clv_[b.segment[i]].n_existing += 1;
           continue;
         }
         models::ClvSums& c = clv_[b.segment[i]];
@@ -498,6 +492,10 @@ private:
         } else {
           c.sum_acquired += b.clv[i];
           c.n_acquired += 1;
+          if (b.flags[i] & sim::REFERRED) {
+            c.sum_referred += b.clv[i];
+            c.n_referred += 1;
+          }
         }
         if (keep_sample_ && creation_index == next_sample) {  // every stride-th (no division per customer)
           clv_piece_->push_back(b.clv[i]);
@@ -551,11 +549,12 @@ private:
   std::vector<TallyRow> major_sum_;     //!< [t][segment]: their tallies, summed in block order
   std::vector<std::vector<double>> path_p_alive_;
   // acquisition
-  std::vector<double> seg_new_, seg_new_ref_, seg_cac_;  //!< this period's new customers and their CAC, by segment
+  //! this period's new customers, referred ones, and their paid and referral costs, by segment
+  std::vector<double> seg_new_, seg_new_ref_, seg_cost_paid_, seg_cost_referral_;
   const std::uint64_t n0_;
   std::vector<double> channel_cost_, channel_count_;
   double acquired_total_;
-  double cost_acquisition_ = 0;  //!< this period's
+  double cost_acquisition_ = 0, cost_referral_ = 0;  //!< this period's
   // the shop's state between periods
   double referral_rate_prev_ = 0.0;  //!< expected referrals brought by last period's promoters and passives
   double rating_;

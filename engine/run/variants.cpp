@@ -3,6 +3,7 @@
 #include "scenarios/segment_model.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
+#include "models/kpis.h"
 #include "scenarios/keys.h"
 
 #include <algorithm>
@@ -263,17 +264,24 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
     const auto& k = variants[v].kpis;
     Comparison c;
     c.name = specs[v].name;
-    for (const char* m : {"delta_npv", "cost_npv", "net_npv", "roi", "payback_period", "revenue_uplift",
-                          "delta_nps", "delta_retention", "delta_customers_active", "delta_clv"})
+    for (const char* m : {"delta_npv", "cost_npv", "net_npv", "roi", "roi_incremental", "payback_period",
+                          "revenue_uplift", "delta_nps", "delta_retention", "delta_customers_active", "delta_clv"})
       c.paths[m].assign(static_cast<std::size_t>(paths), NaN);
     const auto& pb = base.periods.at("profit");
     const auto& pv = k.periods.at("profit");
     const auto& cv = k.periods.at("cost_investment");
     const auto& ab = base.periods.at("customers_active");
     const auto& av = k.periods.at("customers_active");
+    // The operating cost lines (every cost but the investment's own), for roi_incremental.
+    std::vector<const std::vector<double>*> op_b, op_v;
+    for (const auto& kpi : models::PERIOD_KPIS)
+      if (kpi.name.rfind("cost_", 0) == 0 && kpi.name != "cost_investment") {
+        op_b.push_back(&base.periods.at(std::string(kpi.name)));
+        op_v.push_back(&k.periods.at(std::string(kpi.name)));
+      }
     for (int p = 0; p < paths; ++p) {
       const auto up = static_cast<std::size_t>(p);
-      double delta = 0, cost = 0, cum = 0, payback = NaN;
+      double delta = 0, cost = 0, cum = 0, payback = NaN, operating = 0;
       bool started = false;
       for (int t = 0; t < H; ++t) {
         const std::size_t i = up * static_cast<std::size_t>(H) + static_cast<std::size_t>(t);
@@ -282,6 +290,8 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
         delta += discount[static_cast<std::size_t>(t)] * gain;
         cost += discount[static_cast<std::size_t>(t)] * cv[i];
         cum += discount[static_cast<std::size_t>(t)] * (gain - cv[i]);
+        for (std::size_t l = 0; l < op_v.size(); ++l)
+          operating += discount[static_cast<std::size_t>(t)] * ((*op_v[l])[i] - (*op_b[l])[i]);
         started = started || cv[i] != 0.0 || gain != 0.0;
         if (started && std::isnan(payback) && cum >= 0) payback = t;
       }
@@ -289,15 +299,20 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
       c.paths["cost_npv"][up] = cost;
       c.paths["net_npv"][up] = delta - cost;
       c.paths["roi"][up] = cost > 0 ? (delta - cost) / cost : NaN;
+      // net NPV over everything the investment costs: its own cost and the increase of the
+      // operating costs it causes (free returns' return costs, a programme's rewards, ...)
+      const double outlay = cost + std::max(0.0, operating);
+      c.paths["roi_incremental"][up] = outlay > 0 ? (delta - cost) / outlay : NaN;
       c.paths["payback_period"][up] = payback;
       const double rb = base.paths.at("revenue_total")[up], rv = k.paths.at("revenue_total")[up];
       c.paths["revenue_uplift"][up] = rb != 0 ? rv / rb - 1.0 : NaN;
       c.paths["delta_nps"][up] = k.paths.at("nps_final")[up] - base.paths.at("nps_final")[up];
       const std::size_t last = up * static_cast<std::size_t>(H) + static_cast<std::size_t>(H - 1);
       c.paths["delta_customers_active"][up] = av[last] - ab[last];
-      // retention: the share of all customers acquired in the horizon (and the initial
-      // cohort) still active at its end
-      const double acq_b = base.paths.at("customers_acquired")[up], acq_v = k.paths.at("customers_acquired")[up];
+      // retention: the share of all customers (initial, and acquired in the horizon) still
+      // active at its end
+      const double acq_b = base.paths.at("customers_acquired")[up] + base.paths.at("customers_initial")[up];
+      const double acq_v = k.paths.at("customers_acquired")[up] + k.paths.at("customers_initial")[up];
       c.paths["delta_retention"][up] =
           (acq_v > 0 && acq_b > 0) ? av[last] / acq_v - ab[last] / acq_b : NaN;
       c.paths["delta_clv"][up] = k.paths.at("clv_mean")[up] - base.paths.at("clv_mean")[up];

@@ -1051,6 +1051,14 @@ private:
   static constexpr std::size_t NOT_CANDIDATES = std::numeric_limits<std::size_t>::max();
 
   TallyRow& tally_of(std::size_t g) { return SINGLE ? acc_ : tallies_[g]; }
+  //! The cost lines of n orders of the one segment, `returned` of them returned (fast paths).
+  void add_fulfilment_tallies(double n, double returned)
+  {
+    const FulfilmentLines f = fulfilment_lines(m0_, n, returned);
+    acc_[T_COST_FULFILMENT] += f.fulfilment;
+    acc_[T_COST_SHIPPING] += f.shipping;
+    acc_[T_COST_RETURNS] += f.returns;
+  }
   std::size_t segment_of(std::size_t j) const { return SINGLE ? 0 : LiveState::segment_of(meta_[j]); }
   bool acquisition(std::uint32_t mt) const
   {
@@ -1405,8 +1413,7 @@ private:
     acc_[T_ORDERS_REPEAT] += static_cast<double>(n_orders - n_acquisitions);
     acc_[T_REVENUE] += revenue;
     acc_[T_REVENUE_REPEAT] += revenue_repeat;
-    acc_[T_COST_FULFILMENT] += fulfilment_cost(per_order, static_cast<double>(n_orders), m0_.return_cost,
-                                               static_cast<double>(n_returned));
+    add_fulfilment_tallies(static_cast<double>(n_orders), static_cast<double>(n_returned));
     // every buyer's lanes (zeros but for the common ones), one indirection each
     const std::uint32_t* __restrict buyers = c_.buyers;
     float* __restrict dsat = c_.delta_sat;
@@ -1476,8 +1483,7 @@ private:
     const auto [rev_fast, rev_fast_repeat] = sum16_pair(n_rest_, kept, kept_repeat);
     acc_[T_REVENUE] += rev_fast;
     acc_[T_REVENUE_REPEAT] += rev_fast_repeat;
-    acc_[T_COST_FULFILMENT] += fulfilment_cost(fsv.per_order, static_cast<double>(n_orders), fsv.return_cost,
-                                               static_cast<double>(n_returned));
+    add_fulfilment_tallies(static_cast<double>(n_orders), static_cast<double>(n_returned));
     acc_[T_COST_SERVICE] += fsv.cost_per_contact * static_cast<double>(n_contacts);
     acc_[T_INCIDENTS] += static_cast<double>(n_fast);
     acc_[T_CONTACTS] += static_cast<double>(n_contacts);
@@ -1517,7 +1523,7 @@ private:
     acc_[T_REVENUE] += kept;
     acc_[T_REVENUE_REPEAT] += acq ? 0.0 : kept;  // (one order when acquired)
     acc_[T_COST_SERVICE] += 0.0 + incident_cost(fsv.cost_per_contact, contacts, 0.0);
-    acc_[T_COST_FULFILMENT] += fulfilment_cost(fsv.per_order, orders, fsv.return_cost, c_.g_ret[k]);
+    add_fulfilment_tallies(orders, c_.g_ret[k]);
     acc_[T_COST_LOYALTY] += 0.0;
     acc_[T_INCIDENTS] += 1.0;
     acc_[T_CONTACTS] += contacts;

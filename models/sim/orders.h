@@ -156,11 +156,33 @@ inline double incident_cost(double cost_per_contact, double contacts, double com
   return cost_per_contact * contacts + compensation;
 }
 
+//! The cost lines of n orders, `returned` of them returned (docs/model.md §3.4): fulfilment
+//! and the same-day surcharge, shipping when the shop pays it, return costs. Their sum is
+//! fulfilment_cost(fulfilment + shipping + surcharge, n, return_cost, returned).
+struct FulfilmentLines {
+  double fulfilment, shipping, returns;
+};
+inline FulfilmentLines fulfilment_lines(const SegmentModel& m, double n, double returned)
+{
+  return {(m.fulfilment_cost + m.extra_order_cost) * n, m.shipping_cost_paid * n, m.return_cost * returned};
+}
+
 //! Everything the orders of one customer in one period add up to.
 struct OrderSums {
-  double revenue = 0, revenue_repeat = 0, contribution = 0, cost_service = 0,
-         cost_fulfilment = 0, cost_loyalty = 0, incidents = 0, contacts = 0, delta_sat = 0;
+  double revenue = 0, revenue_repeat = 0, contribution = 0;
+  double cost_service = 0, cost_compensation = 0;                   //!< contacts; compensation paid
+  double cost_fulfilment = 0, cost_shipping = 0, cost_returns = 0;  //!< per order (with the same-day surcharge); shipping the shop pays; returns
+  double cost_loyalty = 0, incidents = 0, contacts = 0, delta_sat = 0;
 };
+
+//! Adds the cost lines of n orders (fulfilment_lines) to o.
+inline void add_fulfilment(const SegmentModel& m, double n, double returned, OrderSums& o)
+{
+  const FulfilmentLines f = fulfilment_lines(m, n, returned);
+  o.cost_fulfilment += f.fulfilment;
+  o.cost_shipping += f.shipping;
+  o.cost_returns += f.returns;
+}
 
 //! One incident (docs/model.md §5.1-5.2): contacts until one resolves it; the last allowed
 //! contact escalates and always resolves it. Each waits Exponential(mean response time),
@@ -186,7 +208,8 @@ inline void incident(const SegmentModel& m, rng::Stream& service, double z, Orde
   const double service_cost = incident_cost(m.cost_per_contact, contacts, compensation);
   o.incidents += 1;
   o.contacts += contacts;
-  o.cost_service += service_cost;
+  o.cost_service += m.cost_per_contact * contacts;
+  o.cost_compensation += compensation;
   o.contribution -= service_cost;
   o.delta_sat += experience_delta(m.exp_base, m.exp_per_extra_contact, m.exp_per_log_wait,
                                   m.exp_per_impolite_contact, m.exp_per_compensation_ratio,
@@ -212,7 +235,7 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
     o.revenue_repeat += first_is_acquisition ? (total - first) * basket_multiplier : kept;
     const double fulfil = fulfilment_cost(per_order_fulfil, n, m.return_cost, returned);
     const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
-    o.cost_fulfilment += fulfil;
+    add_fulfilment(m, n, returned, o);
     o.cost_loyalty += reward;
     o.contribution += orders_contribution(m.gross_margin, kept, fulfil, reward);
     o.delta_sat += orders_satisfaction_delta(m.order_satisfaction_bonus, m.order_delta, n, k_inc);
@@ -231,7 +254,7 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
     const double fulfil = fulfilment_cost(per_order_fulfil, 1.0, m.return_cost, is_returned ? 1.0 : 0.0);
     // Loyalty rewards on kept member orders, net of breakage (docs/model.md §7).
     const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
-    o.cost_fulfilment += fulfil;
+    add_fulfilment(m, 1.0, is_returned ? 1.0 : 0.0, o);
     o.cost_loyalty += reward;
     o.contribution += orders_contribution(m.gross_margin, kept, fulfil, reward);
     if (k < k_inc) incident(m, service, z, o);
@@ -327,7 +350,10 @@ inline void tally_orders(TallyRow& t, const OrderSums& o, std::uint32_t n, bool 
   t[T_REVENUE] += o.revenue;
   t[T_REVENUE_REPEAT] += o.revenue_repeat;
   t[T_COST_SERVICE] += o.cost_service;
+  t[T_COST_COMPENSATION] += o.cost_compensation;
   t[T_COST_FULFILMENT] += o.cost_fulfilment;
+  t[T_COST_SHIPPING] += o.cost_shipping;
+  t[T_COST_RETURNS] += o.cost_returns;
   t[T_COST_LOYALTY] += o.cost_loyalty;
   t[T_INCIDENTS] += o.incidents;
   t[T_CONTACTS] += o.contacts;
