@@ -24,6 +24,10 @@ struct FitResult {
   std::vector<std::string> names;    //!< parameter names, e.g. {"r","alpha","a","b"}
   std::vector<double> estimate;
   std::vector<double> se;            //!< NaN when the Hessian is not positive definite
+  //! cov(φ) = I⁻¹, φ = ln θ (the optimiser's space): the asymptotic covariance of the
+  //! log-estimates, row-major names.size() × names.size(); empty when the Hessian is not
+  //! positive definite.
+  std::vector<std::vector<double>> cov_log;
   double log_likelihood = 0;
   double observations = 0;           //!< customers (or cohort members) in the likelihood
   int evaluations = 0;               //!< likelihood evaluations, all starts
