@@ -93,9 +93,10 @@ FitResult fit_pareto_nbd(const CollapsedSummary& data, const ChunkRunner& runner
   const std::vector<std::vector<double>> starts = {{r0, alpha0, 1.0, alpha0},
                                                    {r0, alpha0, 0.5, scale}};
   // beta is weakly identified on small samples (CDNOW: SE 6 at 11.7): a flat ridge on which
-  // the default stopping rule leaves the fourth digit to rounding noise; stop on the step only.
+  // the default stopping rule leaves the fourth digit to rounding noise; the polishing run
+  // stops on the step only.
   MleOptions opt;
-  opt.ftol_rel = 0;
+  opt.polish_ftol_rel = 0;
   return maximize_likelihood("pareto_nbd", {"r", "alpha", "s", "beta"}, starts, ll, data.customers, opt);
 }
 

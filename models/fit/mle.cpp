@@ -119,7 +119,9 @@ FitResult maximize_likelihood(const std::string& model, std::vector<std::string>
   // Polish: a fresh local run from the best optimum (a new trust region / Hessian estimate).
   {
     std::vector<double> phi = best;
-    const double f = optimise(obj, phi, options);
+    MleOptions polish = options;
+    if (options.polish_ftol_rel >= 0) polish.ftol_rel = options.polish_ftol_rel;
+    const double f = optimise(obj, phi, polish);
     if (f <= best_f) {
       best_f = f;
       best = phi;

@@ -44,6 +44,9 @@ struct MleOptions {
   double xtol_rel = 1e-10;
   double ftol_rel = 1e-13;
   int max_evaluations = 5000;  //!< per start
+  //! ftol_rel of the final polishing run only (negative: ftol_rel): 0 stops it on the step
+  //! alone, for likelihoods with a flat ridge, without paying for that in every start.
+  double polish_ftol_rel = -1;
 };
 
 //! Maximises `ll` from each of `starts` (natural parameters) and keeps the best optimum,
