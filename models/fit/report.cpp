@@ -119,7 +119,7 @@ std::vector<double> predict_customers(const FitResult& fit, const CustomerSummar
 }
 
 Comparison compare_models(const std::vector<const FitResult*>& purchase, const CustomerSummary& s,
-                          const std::vector<std::vector<double>>& predicted)
+                          const std::vector<std::vector<double>>& predicted, const std::vector<std::string>& simulated)
 {
   constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
   Comparison c;
@@ -150,8 +150,15 @@ Comparison compare_models(const std::vector<const FitResult*>& purchase, const C
     if (holdout) return std::isfinite(m.holdout_rmse) ? m.holdout_rmse : std::numeric_limits<double>::infinity();
     return std::isfinite(m.bic) ? m.bic : std::numeric_limits<double>::infinity();
   };
-  const auto best = std::min_element(c.models.begin(), c.models.end(),
-                                     [&](const ModelScore& l, const ModelScore& r) { return key(l) < key(r); });
+  const auto by_key = [&](const ModelScore& l, const ModelScore& r) { return key(l) < key(r); };
+  const auto overall = std::min_element(c.models.begin(), c.models.end(), by_key);
+  const auto can_run = [&](const ModelScore& m) {
+    return simulated.empty() || std::find(simulated.begin(), simulated.end(), m.model) != simulated.end();
+  };
+  auto best = overall;
+  for (auto it = c.models.begin(); it != c.models.end(); ++it)
+    if (can_run(*it) && (!can_run(*best) || key(*it) < key(*best))) best = it;
+  if (!can_run(*best)) best = overall;  // nothing the run can simulate was fitted: the best, said as such
   c.chosen = best->model;
   if (c.models.size() == 1) {
     c.reason = "the only purchase model fitted";
@@ -166,6 +173,10 @@ Comparison compare_models(const std::vector<const FitResult*>& purchase, const C
                              "); the models are fitted to the same customers, so BIC ranks their likelihood "
                              "penalised by their parameters; give --holdout-end to choose by forecast error";
   }
+  if (overall != best && can_run(*best))
+    c.reason += "; " + overall->model + " scores better, but clvsim run cannot simulate it yet";
+  else if (!can_run(*best))
+    c.reason += "; clvsim run cannot simulate " + best->model + " yet";
   return c;
 }
 

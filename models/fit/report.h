@@ -55,9 +55,12 @@ struct Comparison {
 
 //! Scores `purchase` (fitted to the same customers); `predicted` [model][customer] the holdout
 //! predictions (empty without a holdout). The choice: with a holdout, the lowest per-customer
-//! RMSE in the holdout (the forecast the fragment is for); without, the lowest BIC.
+//! RMSE in the holdout (the forecast the fragment is for); without, the lowest BIC. When
+//! `simulated` is not empty the choice is among those models only (the ones `clvsim run` can
+//! simulate), and the reason names a better-scoring model it passed over.
 Comparison compare_models(const std::vector<const FitResult*>& purchase, const CustomerSummary& summary,
-                          const std::vector<std::vector<double>>& predicted);
+                          const std::vector<std::vector<double>>& predicted,
+                          const std::vector<std::string>& simulated = {});
 
 //! Holdout transactions by calibration frequency (FHL 2005 figure 4): customers grouped by
 //! x = 0, 1, ..., 6 and "7+", each group's mean x* and mean prediction per model.
