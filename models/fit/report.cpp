@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "engine/core/csv.h"
 #include "models/fit/dates.h"
 
 namespace clvsim::fit {
@@ -608,6 +609,38 @@ std::string scenario_fragment(const FitReport& r, const FragmentOptions& o)
     t << "# [spend] was not calibrated: the transaction log has no amounts.\n";
   }
   return t.str();
+}
+
+// Per customer: x, t_x, T[, x*] and each purchase model's P(alive) and expected transactions
+// (`predicted` [model][customer], over the holdout or the fragment's horizon);
+// bg_nbd_p_alive_note says where bg_nbd's P(alive) = 1 is an assumption, not data.
+void write_predictions(std::ostream& out, const CustomerSummary& s, const std::vector<const FitResult*>& purchase,
+                       const std::vector<std::vector<double>>& predicted)
+{
+  const bool holdout = s.holdout_end.has_value();
+  bool bg = false;
+  out << "customer_id,x,t_x,T" << (holdout ? ",x_star" : "");
+  for (const FitResult* f : purchase) {
+    out << "," << f->model << "_p_alive," << f->model << "_expected";
+    bg = bg || f->model == "bg_nbd";
+  }
+  out << (bg ? ",bg_nbd_p_alive_note\n" : "\n");
+  std::string line;
+  for (std::size_t i = 0; i < s.customers(); ++i) {
+    line = csv::field(s.ids[i]) + "," + shortest(s.x[i]) + "," + shortest(s.t_x[i]) + "," + shortest(s.T[i]);
+    if (holdout) line += "," + shortest(s.x_star[i]);
+    for (std::size_t m = 0; m < purchase.size(); ++m) {
+      double pa = std::numeric_limits<double>::quiet_NaN();
+      try {
+        pa = p_alive(*purchase[m], s.x[i], s.t_x[i], s.T[i]);
+      } catch (const std::exception&) {
+      }
+      line += "," + (std::isfinite(pa) ? shortest(pa) : std::string()) + "," +
+              (std::isfinite(predicted[m][i]) ? shortest(predicted[m][i]) : std::string());
+    }
+    if (bg) line += s.x[i] == 0 ? ",1 by assumption: no repeat purchase yet (BG/NBD drops out only after one)" : ",";
+    out << line << "\n";
+  }
 }
 
 }  // namespace clvsim::fit

@@ -119,6 +119,13 @@ void print_console(std::ostream& out, const FitReport& report);
 //! (NaN as null).
 void print_json(std::ostream& out, const FitReport& report);
 
+//! `clvsim fit --predictions`: per customer x, t_x, T[, x_star] and, per purchase model,
+//! <m>_p_alive and <m>_expected (`predicted` [model][customer]: E[Y | history] over the holdout or
+//! the fragment's horizon); bg_nbd_p_alive_note marks the customers without a repeat purchase,
+//! whose BG/NBD P(alive) = 1 is the model's assumption, not evidence.
+void write_predictions(std::ostream& out, const CustomerSummary& summary, const std::vector<const FitResult*>& purchase,
+                       const std::vector<std::vector<double>>& predicted);
+
 //! Settings of the scenario fragment.
 struct FragmentOptions {
   const FitResult* purchase = nullptr;  //!< bg_nbd, pareto_nbd or sbg
