@@ -87,7 +87,9 @@ TEST_F(FitCommand, HelpListsTheOptions)
 {
   EXPECT_EQ(run({"--help"}), 0);
   for (const char* o : {"--columns", "--date-format", "--calibration-end", "--holdout-end", "--time-unit",
-                        "--model", "--summary-out", "--force", "--json", "--horizon", "--survival"})
+                        "--model", "--summary-out", "--force", "--json", "--horizon", "--survival", "--summary",
+                        "--threads", "--parameter-uncertainty", "--currency", "--name", "--predictions", "mbg_nbd",
+                        "bg_bb"})
     EXPECT_NE(out_.str().find(o), std::string::npos) << o;
 }
 
