@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include <boost/program_options.hpp>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include "engine/core/errors.h"
@@ -23,6 +25,7 @@
 #include "models/fit/fit_models.h"
 #include "models/fit/report.h"
 #include "models/fit/summary.h"
+#include "models/fit/summary_file.h"
 #include "models/fit/transactions.h"
 
 namespace clvsim::fit {
@@ -46,9 +49,26 @@ po::options_description visible_options()
        "last day of the calibration period (required unless --survival)")
       ("holdout-end", po::value<std::string>()->value_name("DATE"),
        "last day of the holdout period: compare the forecast with the actual repeat transactions")
-      ("time-unit", po::value<std::string>()->value_name("UNIT")->default_value("week"), "day, week or month")
-      ("model", po::value<std::string>()->value_name("MODEL")->default_value("bg_nbd"),
-       "bg_nbd, pareto_nbd or all (gamma_gamma is fitted whenever the log has amounts)")
+      ("time-unit", po::value<std::string>()->value_name("UNIT")->default_value("week"),
+       "day, week or month (of the log's times, or of a summary's t_x and T); --survival: the cohort's period, "
+       "required (week or month)")
+      ("model", po::value<std::string>()->value_name("MODEL"),
+       "bg_nbd, mbg_nbd, pareto_nbd, bg_bb (a discrete-time --summary) or all: every model that applies, compared "
+       "by LL, AIC, BIC and holdout error (default bg_nbd; bg_bb for a summary with n; gamma_gamma is fitted "
+       "whenever there are amounts)")
+      ("summary", po::value<std::string>()->value_name("FILE.csv"),
+       "fit from a customer summary instead of a log: x,t_x,T[,m_x] (continuous time) or x,t_x,n (bg_bb), "
+       "optional count and customer_id")
+      ("threads", po::value<int>()->value_name("N")->default_value(0),
+       "threads for the likelihoods (0 = all cores); the estimates do not depend on it")
+      ("parameter-uncertainty", po::bool_switch(),
+       "write the estimates' covariance into the fragment: [purchase.uncertainty] and [spend.uncertainty], "
+       "dist = \"mvlognormal\" over the fitted parameters")
+      ("currency", po::value<std::string>()->value_name("CODE"), "economics.currency of the fragment, e.g. USD")
+      ("name", po::value<std::string>()->value_name("TEXT"), "simulation.name of the fragment")
+      ("predictions", po::value<std::string>()->value_name("FILE.csv"),
+       "write per customer: x, t_x, T, (x* with a holdout), and per purchase model P(alive) and the expected "
+       "holdout (or --horizon) transactions; bg_nbd_p_alive_note flags one-time buyers")
       ("summary-out", po::value<std::string>()->value_name("FILE.csv"),
        "write the customer summary customer_id,x,t_x,T,m_x (m_x = 0 when x = 0)")
       ("output,o", po::value<std::string>()->value_name("FILE.toml"),
@@ -67,6 +87,29 @@ po::options_description visible_options()
 std::string usage_error(const std::string& what)
 {
   return "error: fit: " + what + " (see 'clvsim fit --help')";
+}
+
+//! The purchase models `clvsim run` simulates today: --model all puts the best of these into the
+//! fragment. mbg_nbd and bg_bb join when models/purchase/registry.h lists them (issue #26).
+const std::vector<std::string> SIMULATED_MODELS = {"bg_nbd", "pareto_nbd"};
+
+//! The fragment's horizon in the fit's time unit (weeks or months of simulation periods).
+double horizon_length(int horizon_periods, TimeUnit unit)
+{
+  const double period_days = unit == TimeUnit::month ? days_in(TimeUnit::month) : 7.0;
+  return horizon_periods * period_days / days_in(unit);
+}
+
+//! The likelihoods' chunks on a oneTBB arena of `threads` (0 = all cores); 1 runs them in
+//! order on this thread without starting oneTBB. The estimates are the same either way
+//! (models/fit/parallel.h).
+ChunkRunner make_runner(int threads)
+{
+  if (threads == 1) return {};
+  auto arena = std::make_shared<tbb::task_arena>(threads > 0 ? threads : static_cast<int>(tbb::task_arena::automatic));
+  return [arena](std::size_t count, const std::function<void(std::size_t)>& body) {
+    arena->execute([&] { tbb::parallel_for(std::size_t{0}, count, [&](std::size_t k) { body(k); }); });
+  };
 }
 
 int parse_day(const std::string& option, const std::string& text, const DateFormat& format)
@@ -155,17 +198,28 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   const std::vector<std::string> inputs =
       vm.count("transactions") ? vm["transactions"].as<std::vector<std::string>>() : std::vector<std::string>{};
   const auto survival = get("survival");
+  const auto summary_in = get("summary");
   if (inputs.size() > 1) throw InputError(usage_error("expected one TRANSACTIONS.csv, got " + std::to_string(inputs.size())));
-  if (survival && !inputs.empty())
-    throw InputError(usage_error("give either TRANSACTIONS.csv or --survival FILE.csv, not both"));
-  if (!survival && inputs.empty()) throw InputError(usage_error("missing TRANSACTIONS.csv"));
+  if ((survival ? 1 : 0) + (summary_in ? 1 : 0) + (inputs.empty() ? 0 : 1) > 1)
+    throw InputError(usage_error("give one of TRANSACTIONS.csv, --summary FILE.csv or --survival FILE.csv"));
+  if (!survival && !summary_in && inputs.empty()) throw InputError(usage_error("missing TRANSACTIONS.csv"));
 
   const auto unit_text = *get("time-unit");
   const auto unit = parse_time_unit(unit_text);
   if (!unit) throw InputError(usage_error("--time-unit '" + unit_text + "' must be day, week or month"));
-  const std::string model = *get("model");
-  if (model != "bg_nbd" && model != "pareto_nbd" && model != "all")
-    throw InputError(usage_error("--model '" + model + "' must be bg_nbd, pareto_nbd or all"));
+  const std::string model = get("model").value_or("");
+  if (!model.empty() && model != "bg_nbd" && model != "mbg_nbd" && model != "pareto_nbd" && model != "bg_bb" &&
+      model != "all")
+    throw InputError(usage_error("--model '" + model + "' must be bg_nbd, mbg_nbd, pareto_nbd, bg_bb or all"));
+  if (survival && !model.empty()) throw InputError(usage_error("--model does not apply to --survival (it fits the sBG)"));
+  if (model == "bg_bb" && !summary_in)
+    throw InputError(usage_error("--model bg_bb needs --summary FILE.csv with the columns x,t_x,n (discrete time)"));
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0 || threads > 1024)
+    throw InputError(usage_error("--threads " + std::to_string(threads) + " is out of range [0, 1024]"));
+  const ChunkRunner runner = make_runner(threads);
+  // The purchase models to fit, given the kind of data (continuous: log or summary with T).
+  const auto wants = [&](const char* m) { return model == m || model == "all" || (model.empty() && std::string(m) == "bg_nbd"); };
 
   int horizon = *unit == TimeUnit::month ? 12 : 52;
   if (auto h = get("horizon")) {
@@ -189,6 +243,11 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   if (toml_out && summary_out && fs::absolute(*toml_out).lexically_normal() == fs::absolute(*summary_out).lexically_normal())
     throw InputError(usage_error("-o and --summary-out name the same file " + *toml_out));
 
+  const auto predictions_out = get("predictions");
+  if (predictions_out) {
+    if (survival) throw InputError(usage_error("--predictions needs customers: a transaction log or --summary"));
+    check_writable(*predictions_out, force);
+  }
   const auto report_out = get("report");
   if (report_out) report::check_output_path(*report_out, force, "report file");
   std::string command_line = "clvsim fit";
@@ -202,9 +261,21 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
 
   FitReport report;
 
+  FragmentOptions fragment;
+  fragment.time_unit = *unit;
+  fragment.horizon_periods = horizon;
+  fragment.currency = get("currency").value_or("");
+  fragment.name = get("name").value_or("");
+  fragment.parameter_uncertainty = vm["parameter-uncertainty"].as<bool>();
+  if (fragment.parameter_uncertainty && !toml_out)
+    throw InputError(usage_error("--parameter-uncertainty writes into the fragment: give -o FILE.toml"));
+
   if (survival) {
     for (const char* o : {"calibration-end", "holdout-end", "columns"})
       if (vm.count(o)) throw InputError(usage_error(std::string("--") + o + " does not apply to --survival"));
+    if (vm["time-unit"].defaulted())
+      throw InputError(usage_error("--survival needs --time-unit week or month: the period of the cohort table, which "
+                                   "becomes simulation.period of the fragment"));
     if (*unit == TimeUnit::day)
       throw InputError(usage_error("--survival needs --time-unit week or month (the sBG's period is the simulation period)"));
     const SurvivalTable table = read_survival_table(*survival);
@@ -215,14 +286,86 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     if (json) print_json(out, report);
     else print_console(out, report);
     if (toml_out) {
-      FragmentOptions fo;
+      FragmentOptions fo = fragment;
       fo.purchase = &report.fits.back();
-      fo.time_unit = *unit;
-      fo.horizon_periods = horizon;
       const std::string text = scenario_fragment(report, fo);
       write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
     }
     write_report(nullptr, report);
+    return 0;
+  }
+
+  if (summary_in) {
+    for (const char* o : {"calibration-end", "holdout-end", "columns", "summary-out"})
+      if (vm.count(o)) throw InputError(usage_error(std::string("--") + o + " does not apply to --summary"));
+    const SummaryFile file = read_summary_file(*summary_in, *unit);
+    report.source = *summary_in;
+    report.summary_source = *summary_in;
+    DiscreteSummary discrete;
+    std::optional<CollapsedSummary> data;
+    if (file.discrete) {
+      if (!model.empty() && model != "bg_bb" && model != "all")
+        throw InputError(usage_error("--model " + model + " needs x,t_x,T; " + *summary_in +
+                                     " has n (discrete time): use --model bg_bb"));
+      discrete = collapse_discrete(file.x, file.t_x, file.n, file.count);
+      report.discrete = &discrete;
+      report.fits.push_back(fit_bg_bb(discrete));
+    } else {
+      if (model == "bg_bb")
+        throw InputError(usage_error("--model bg_bb needs x,t_x,n; " + *summary_in + " has T (continuous time)"));
+      report.summary = &file.continuous;
+      data = collapse(file.continuous.x, file.continuous.t_x, file.continuous.T, file.continuous.count);
+      if (wants("bg_nbd")) report.fits.push_back(fit_bg_nbd(*data, runner));
+      if (wants("mbg_nbd")) report.fits.push_back(fit_mbg_nbd(*data, runner));
+      if (wants("pareto_nbd")) report.fits.push_back(fit_pareto_nbd(*data, runner));
+    }
+    const std::size_t purchase_fits = report.fits.size();
+    if (file.continuous.has_amounts) {
+      report.fits.push_back(fit_gamma_gamma(file.continuous.x, file.continuous.m_x, &report.gamma_gamma_skipped_zero,
+                                            file.continuous.count));
+    }
+    for (const auto& f : report.fits)
+      for (const auto& w : f.warnings) err << "warning: " << w << "\n";
+    std::vector<const FitResult*> purchase;
+    for (std::size_t k = 0; k < purchase_fits; ++k) purchase.push_back(&report.fits[k]);
+    if (!file.discrete) report.comparison = compare_models(purchase, file.continuous, {}, SIMULATED_MODELS);
+    if (json) print_json(out, report);
+    else print_console(out, report);
+    if (predictions_out && !file.discrete) {
+      std::vector<std::vector<double>> predicted;
+      for (const FitResult* f : purchase) predicted.push_back(predict_customers(*f, file.continuous, horizon_length(horizon, *unit)));
+      write_atomically(*predictions_out, [&](std::ostream& f) {
+        write_predictions(f, file.continuous, purchase, predicted);
+      });
+    } else if (predictions_out) {
+      throw InputError(usage_error("--predictions is for the continuous-time models (x,t_x,T)"));
+    }
+    if (toml_out) {
+      FragmentOptions fo = fragment;
+      fo.purchase = purchase.front();
+      if (report.comparison)
+        for (const FitResult* f : purchase)
+          if (f->model == report.comparison->chosen) fo.purchase = f;
+      if (report.fits.size() > purchase_fits) fo.spend = &report.fits.back();
+      if (file.discrete || !file.has_ids || file.has_counts) {
+        fo.history_note = std::string("the summary ") +
+                          (file.discrete ? "is in discrete time (clvsim run has no bg_bb history yet)"
+                                         : file.has_counts ? "has a count column (population.history holds one row per customer)"
+                                                           : "has no customer_id column") +
+                          "; add population.history for a forecast of these customers";
+      } else {
+        const fs::path toml_dir = fs::absolute(*toml_out).parent_path();
+        std::error_code ec;
+        fs::path rel = fs::relative(fs::absolute(*summary_in), toml_dir, ec);
+        fo.history = (ec || rel.empty() ? fs::absolute(*summary_in) : rel).generic_string();
+      }
+      if (std::find(SIMULATED_MODELS.begin(), SIMULATED_MODELS.end(), fo.purchase->model) == SIMULATED_MODELS.end())
+        err << "warning: " << *toml_out << ": clvsim run cannot simulate " << fo.purchase->model
+            << " yet; the fragment records the fit but does not run until it can\n";
+      const std::string text = scenario_fragment(report, fo);
+      write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
+    }
+    write_report(data ? &*data : nullptr, report);
     return 0;
   }
 
@@ -258,8 +401,9 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   report.log_rows = log.rows_read;
 
   const CollapsedSummary data = collapse(summary.x, summary.t_x, summary.T);
-  if (model == "bg_nbd" || model == "all") report.fits.push_back(fit_bg_nbd(data));
-  if (model == "pareto_nbd" || model == "all") report.fits.push_back(fit_pareto_nbd(data));
+  if (wants("bg_nbd")) report.fits.push_back(fit_bg_nbd(data, runner));
+  if (wants("mbg_nbd")) report.fits.push_back(fit_mbg_nbd(data, runner));
+  if (wants("pareto_nbd")) report.fits.push_back(fit_pareto_nbd(data, runner));
   const std::size_t purchase_fits = report.fits.size();
   if (summary.has_amounts) {
     if (summary.repeat_customers >= 3) {
@@ -276,9 +420,12 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
 
   std::vector<const FitResult*> purchase;
   for (std::size_t k = 0; k < purchase_fits; ++k) purchase.push_back(&report.fits[k]);
+  std::vector<std::vector<double>> predicted;  // per model and customer: E[Y | history] over the holdout
   if (summary.holdout_end) {
     const double t = (*summary.holdout_end - summary.calibration_end) / days_in(*unit);
+    report.holdout_length = t;
     for (const FitResult* f : purchase) {
+      predicted.push_back(predict_customers(*f, summary, t));
       double expected = std::numeric_limits<double>::quiet_NaN();
       try {
         expected = expected_conditional_total(*f, data, t);
@@ -288,8 +435,10 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
       }
       report.holdout.push_back({f->model, expected, static_cast<double>(summary.holdout_transactions)});
     }
+    report.by_frequency = holdout_by_frequency(summary, purchase, predicted);
   }
-  if (!json || report_out) {
+  report.comparison = compare_models(purchase, summary, predicted, SIMULATED_MODELS);
+  if (!json || report_out || summary.holdout_end) {
     report.tracking = track(summary, purchase);
     for (std::size_t m = 0; m < purchase.size(); ++m)
       if (!std::isfinite(report.tracking->expected[m].back()))
@@ -301,19 +450,26 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   else print_console(out, report);
 
   if (summary_out) write_atomically(*summary_out, [&](std::ostream& f) { write_summary_csv(summary, f); });
+  if (predictions_out) {
+    const double t = summary.holdout_end ? report.holdout_length : horizon_length(horizon, *unit);
+    if (predicted.empty())
+      for (const FitResult* f : purchase) predicted.push_back(predict_customers(*f, summary, t));
+    write_atomically(*predictions_out, [&](std::ostream& f) { write_predictions(f, summary, purchase, predicted); });
+  }
   if (toml_out) {
-    FragmentOptions fo;
-    // With --model all, the purchase model with the higher log-likelihood goes into the scenario.
+    FragmentOptions fo = fragment;
+    // With --model all, the model the comparison chose (compare_models) goes into the scenario.
     fo.purchase = purchase.front();
     for (const FitResult* f : purchase)
-      if (f->log_likelihood > fo.purchase->log_likelihood) fo.purchase = f;
+      if (f->model == report.comparison->chosen) fo.purchase = f;
     if (report.fits.size() > purchase_fits) fo.spend = &report.fits.back();
     const fs::path toml_dir = fs::absolute(*toml_out).parent_path();
     std::error_code ec;
     fs::path rel = fs::relative(fs::absolute(*summary_out), toml_dir, ec);
     fo.history = (ec || rel.empty() ? fs::absolute(*summary_out) : rel).generic_string();
-    fo.time_unit = *unit;
-    fo.horizon_periods = horizon;
+    if (std::find(SIMULATED_MODELS.begin(), SIMULATED_MODELS.end(), fo.purchase->model) == SIMULATED_MODELS.end())
+      err << "warning: " << *toml_out << ": clvsim run cannot simulate " << fo.purchase->model
+          << " yet; the fragment records the fit but does not run until it can\n";
     const std::string text = scenario_fragment(report, fo);
     write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
   }

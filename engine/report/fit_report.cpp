@@ -42,6 +42,8 @@ std::string num(const char* format, double x)
 const char* title_of(const std::string& model)
 {
   if (model == "bg_nbd") return "BG/NBD (Fader, Hardie & Lee 2005)";
+  if (model == "mbg_nbd") return "MBG/NBD (Batislam, Denizel & Filiztekin 2007)";
+  if (model == "bg_bb") return "BG/BB (Fader, Hardie & Shang 2010)";
   if (model == "pareto_nbd") return "Pareto/NBD (Schmittlein, Morrison & Colombo 1987)";
   if (model == "gamma_gamma") return "Gamma-gamma spend (Fader, Hardie & Lee 2005, JMR)";
   if (model == "sbg") return "Shifted beta-geometric (Fader & Hardie 2007)";
@@ -53,12 +55,28 @@ std::map<std::string, std::string> meanings(const FitResult& f, const std::strin
 {
   std::map<std::string, std::string> m;
   const auto est = [&](const char* n) { return f[n]; };
-  if (f.model == "bg_nbd" || f.model == "pareto_nbd") {
+  if (is_continuous_purchase_model(f.model)) {
     const double r = est("r"), alpha = est("alpha");
     m["r"] = "Shape of the gamma distribution of customers' purchase rates while active: the smaller, the more unequal "
              "the customers (r = " + num("%.3g", r) + ").";
     m["alpha"] = "Rate of that gamma distribution, in " + unit + "s: the mean purchase rate while active is r/α = " +
                  num("%.3g", r / alpha) + " repeat purchases per " + unit + ".";
+  }
+  if (f.model == "mbg_nbd") {
+    const double a = est("a"), b = est("b");
+    m["a"] = "With b, the beta distribution of the probability p that a customer leaves for good right after the first "
+             "purchase and after each repeat purchase: its mean a/(a+b) = " + num("%.3g", a / (a + b)) +
+             ", so a share " + num("%.3g", a / (a + b)) + " of new customers never buy again.";
+    m["b"] = "Second shape of that beta distribution (a large b: most customers are unlikely to leave after a purchase).";
+  }
+  if (f.model == "bg_bb") {
+    const double alpha = est("alpha"), beta = est("beta"), gamma = est("gamma"), delta = est("delta");
+    m["alpha"] = "With β, the beta distribution of the probability p that an active customer transacts at an "
+                 "opportunity: its mean α/(α+β) = " + num("%.3g", alpha / (alpha + beta)) + ".";
+    m["beta"] = "Second shape of that beta distribution.";
+    m["gamma"] = "With δ, the beta distribution of the probability θ that a customer becomes inactive at an "
+                 "opportunity: its mean γ/(γ+δ) = " + num("%.3g", gamma / (gamma + delta)) + ".";
+    m["delta"] = "Second shape of that beta distribution (a large δ: customers stay active long).";
   }
   if (f.model == "bg_nbd") {
     const double a = est("a"), b = est("b");
@@ -189,8 +207,7 @@ void conditional_chart(Page& p, const FitResult& f)
     const int g = std::min(static_cast<int>(s.x[i]), FREQUENCY_GROUPS - 1);
     double e = NaN;
     try {
-      e = f.model == "bg_nbd" ? models::bg_nbd::conditional_expected(bg_nbd_params(f), t, s.x[i], s.t_x[i], s.T[i])
-                              : models::pareto_nbd::conditional_expected(pareto_nbd_params(f), t, s.x[i], s.t_x[i], s.T[i]);
+      e = conditional_expected(f, t, s.x[i], s.t_x[i], s.T[i]);
     } catch (const std::exception&) {
       computable = false;
     }
@@ -247,8 +264,7 @@ void p_alive_chart(Page& p, const FitResult& f)
     for (int x = 0; x <= max_x; ++x)
       for (int step = 0; step <= RECENCY_STEPS; ++step) {
         const double t_x = T * step / RECENCY_STEPS;
-        const double pa = f.model == "bg_nbd" ? models::bg_nbd::p_alive(bg_nbd_params(f), x, t_x, T)
-                                              : models::pareto_nbd::p_alive(pareto_nbd_params(f), x, t_x, T);
+        const double pa = p_alive(f, x, t_x, T);
         j.begin_object().field("frequency", x).field("recency", t_x).field("p_alive", pa).end_object();
       }
   } catch (const std::exception&) {
@@ -336,26 +352,38 @@ void survival_chart(Page& p, const FitResult& f)
 void summary_table(Page& p)
 {
   std::string& h = p.page.html();
-  h += "<table>\n<tr><th class=\"text\">Model</th><th>Parameters</th><th>Log-likelihood</th><th>AIC</th>";
-  if (!p.r.holdout.empty()) h += "<th>Holdout: expected</th><th>actual</th><th>error</th>";
-  h += "</tr>\n";
-  for (const FitResult& f : p.r.fits) {
-    h += "<tr><td><a href=\"#model-" + esc(f.model) + "\">" + esc(title_of(f.model)) + "</a></td><td class=\"num\">" +
-         std::to_string(f.names.size()) + "</td><td class=\"num\">" + num("%.2f", f.log_likelihood) + "</td><td class=\"num\">" +
-         num("%.2f", 2.0 * static_cast<double>(f.names.size()) - 2.0 * f.log_likelihood) + "</td>";
-    if (!p.r.holdout.empty()) {
-      const auto it = std::find_if(p.r.holdout.begin(), p.r.holdout.end(), [&](const HoldoutCheck& c) { return c.model == f.model; });
-      if (it == p.r.holdout.end()) h += "<td></td><td></td><td></td>";
-      else
-        h += "<td class=\"num\">" + num("%.1f", it->expected) + "</td><td class=\"num\">" + num("%.0f", it->actual) +
-             "</td><td class=\"num\">" + (it->actual > 0 ? num("%+.1f%%", 100.0 * (it->expected - it->actual) / it->actual) : "") +
-             "</td>";
-    }
+  if (p.r.comparison && !p.r.comparison->models.empty()) {
+    const Comparison& c = *p.r.comparison;
+    const bool holdout = std::isfinite(c.models.front().holdout_rmse);
+    h += "<table>\n<tr><th class=\"text\">Purchase model</th><th>Parameters</th><th>Log-likelihood</th><th>AIC</th>"
+         "<th>BIC</th>";
+    if (holdout) h += "<th>Holdout: expected</th><th>actual</th><th>MAE per customer</th><th>RMSE per customer</th>";
     h += "</tr>\n";
+    for (const ModelScore& m : c.models) {
+      h += "<tr><td><a href=\"#model-" + esc(m.model) + "\">" + esc(title_of(m.model)) + "</a>" +
+           (m.model == c.chosen ? " (chosen)" : "") + "</td><td class=\"num\">" + std::to_string(m.parameters) +
+           "</td><td class=\"num\">" + num("%.2f", m.log_likelihood) + "</td><td class=\"num\">" + num("%.2f", m.aic) +
+           "</td><td class=\"num\">" + num("%.2f", m.bic) + "</td>";
+      if (holdout) {
+        const double actual = p.r.summary ? static_cast<double>(p.r.summary->holdout_transactions) : NaN;
+        h += "<td class=\"num\">" + num("%.1f", m.holdout_expected) + "</td><td class=\"num\">" + num("%.0f", actual) +
+             "</td><td class=\"num\">" + num("%.4f", m.holdout_mae) + "</td><td class=\"num\">" +
+             num("%.4f", m.holdout_rmse) + "</td>";
+      }
+      h += "</tr>\n";
+    }
+    h += "</table>\n<p class=\"note\">Chosen for the scenario fragment: <b>" + esc(c.chosen) + "</b>, " + esc(c.reason) +
+         ". AIC = 2k − 2·log-likelihood, BIC = k·ln(customers) − 2·log-likelihood (lower is better; the models are "
+         "fitted to the same customers). The holdout errors compare each customer's expected repeat transactions in the "
+         "holdout, given its calibration history, with the actual ones.</p>\n";
   }
-  h += "</table>\n<p class=\"note\">AIC = 2·parameters − 2·log-likelihood; compare it only between the purchase models "
-       "(fitted to the same data). The holdout columns sum each customer's expected repeat transactions in the holdout "
-       "given its calibration history.</p>\n";
+  h += "<table>\n<tr><th class=\"text\">Model</th><th>Parameters</th><th>Log-likelihood</th><th>Fitted to</th></tr>\n";
+  for (const FitResult& f : p.r.fits)
+    h += "<tr><td><a href=\"#model-" + esc(f.model) + "\">" + esc(title_of(f.model)) + "</a></td><td class=\"num\">" +
+         std::to_string(f.names.size()) + "</td><td class=\"num\">" + num("%.2f", f.log_likelihood) +
+         "</td><td class=\"num\">" + num("%.0f", f.observations) +
+         (f.model == "gamma_gamma" ? " repeat buyers" : f.model == "sbg" ? " cohort members" : " customers") + "</td></tr>\n";
+  h += "</table>\n";
 }
 
 }  // namespace
@@ -387,7 +415,9 @@ FitHtml fit_report_html(const FitReport& r, const CollapsedSummary* data, const 
   }
 
   h += "<header>\n<h1>Calibration of " + esc(r.source) + "</h1>\n<p class=\"lede\">clvsim " CLVSIM_VERSION " fit report";
-  if (r.summary) {
+  if (r.summary && !r.summary_source.empty()) {
+    h += " · " + num("%.0f", r.summary->total_customers()) + " customers from a summary · time unit: " + esc(unit);
+  } else if (r.summary) {
     const CustomerSummary& s = *r.summary;
     h += " · " + std::to_string(s.customers()) + " customers · calibration to " + format_iso(s.calibration_end);
     if (s.holdout_end) h += " · holdout to " + format_iso(*s.holdout_end);
@@ -398,7 +428,14 @@ FitHtml fit_report_html(const FitReport& r, const CollapsedSummary* data, const 
   h += "<a href=\"#provenance\">Provenance</a></nav>\n</header>\n";
 
   h += "<h2 id=\"data\">Data</h2>\n";
-  if (r.summary) {
+  if (!r.summary_source.empty()) {
+    h += "<p>The customer summary <code>" + esc(r.summary_source) + "</code>: " +
+         (r.summary ? num("%.0f", r.summary->total_customers()) + " customers, each summarised by x (repeat purchases), "
+                      "t_x (when the last one was, from the first purchase) and T (how long it was observed), in " + esc(unit) + "s."
+                    : num("%.0f", r.discrete ? r.discrete->customers : NaN) + " customers, each summarised by x (repeat "
+                      "transactions), t_x (the opportunity of the last one) and n (transaction opportunities since the first).") +
+         " A summary has no dates, so there is no tracking or holdout here.</p>\n";
+  } else if (r.summary) {
     const CustomerSummary& s = *r.summary;
     h += "<p>" + std::to_string(r.log_rows) + " rows of <code>" + esc(r.source) + "</code>, " + std::to_string(s.transactions) +
          " transactions after merging the same-day purchases of a customer. The cohort: the " + std::to_string(s.customers()) +
@@ -426,7 +463,7 @@ FitHtml fit_report_html(const FitReport& r, const CollapsedSummary* data, const 
     const FitResult& f = r.fits[i];
     h += "<h2 id=\"model-" + esc(f.model) + "\">" + esc(title_of(f.model)) + "</h2>\n";
     parameter_table(h, f, unit);
-    if ((f.model == "bg_nbd" || f.model == "pareto_nbd") && r.summary) {
+    if (is_continuous_purchase_model(f.model) && r.summary) {
       if (r.tracking) {
         const auto it = std::find(r.tracking->models.begin(), r.tracking->models.end(), f.model);
         if (it != r.tracking->models.end()) tracking_charts(p, static_cast<std::size_t>(it - r.tracking->models.begin()));

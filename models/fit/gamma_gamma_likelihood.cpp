@@ -8,7 +8,8 @@
 
 namespace clvsim::fit {
 
-GammaGammaLikelihood::GammaGammaLikelihood(std::span<const double> x, std::span<const double> m_x)
+GammaGammaLikelihood::GammaGammaLikelihood(std::span<const double> x, std::span<const double> m_x,
+                                           std::span<const double> weight)
 {
   const std::size_t n = x.size();
   std::vector<std::size_t> order(n);
@@ -17,11 +18,15 @@ GammaGammaLikelihood::GammaGammaLikelihood(std::span<const double> x, std::span<
   const auto m = static_cast<Eigen::Index>(n);
   x_.resize(m);
   m_.resize(m);
+  w_.resize(m);
   for (Eigen::Index i = 0; i < m; ++i) {
-    x_[i] = x[order[static_cast<std::size_t>(i)]];
-    m_[i] = m_x[order[static_cast<std::size_t>(i)]];
+    const std::size_t o = order[static_cast<std::size_t>(i)];
+    x_[i] = x[o];
+    m_[i] = m_x[o];
+    w_[i] = weight.empty() ? 1.0 : weight[o];
   }
   mx_ = m_ * x_;
+  customers_ = w_.sum();
   const Eigen::ArrayXd ln_m = m_.log();
   for (Eigen::Index i = 0; i < m; ++i) {
     if (i == 0 || x_[i] != x_[i - 1]) {
@@ -30,8 +35,8 @@ GammaGammaLikelihood::GammaGammaLikelihood(std::span<const double> x, std::span<
       run_n_.push_back(0.0);
       run_sum_ln_m_.push_back(0.0);
     }
-    run_n_.back() += 1.0;
-    run_sum_ln_m_.back() += ln_m[i];
+    run_n_.back() += w_[i];
+    run_sum_ln_m_.back() += w_[i] * ln_m[i];
   }
   run_start_.push_back(m);
 }
@@ -70,11 +75,11 @@ double GammaGammaLikelihood::evaluate(const std::array<double, 3>& theta, std::a
     }
   }
   const Eigen::ArrayXd ln_gm = (mx_ + g).log();
-  ll -= (pxq * ln_gm).sum();
+  ll -= (w_ * pxq * ln_gm).sum();
   if (grad) {
-    (*grad)[0] = dp - (x_ * ln_gm).sum();
-    (*grad)[1] = dq - ln_gm.sum();
-    (*grad)[2] = static_cast<double>(m) * q / g - (pxq / (mx_ + g)).sum();
+    (*grad)[0] = dp - (w_ * x_ * ln_gm).sum();
+    (*grad)[1] = dq - (w_ * ln_gm).sum();
+    (*grad)[2] = customers_ * q / g - (w_ * pxq / (mx_ + g)).sum();
   }
   return ll;
 }

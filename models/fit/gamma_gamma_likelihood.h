@@ -20,18 +20,20 @@ namespace clvsim::fit {
 //! Gamma-gamma log-likelihood of customers with x >= 1 and m_x > 0; parameters {p, q, gamma}.
 class GammaGammaLikelihood {
 public:
-  //! Requires x[i] >= 1 and m_x[i] > 0 for every i.
-  GammaGammaLikelihood(std::span<const double> x, std::span<const double> m_x);
+  //! Requires x[i] >= 1 and m_x[i] > 0 for every i; `weight[i]` (empty: 1 each) is the
+  //! number of customers row i stands for.
+  GammaGammaLikelihood(std::span<const double> x, std::span<const double> m_x, std::span<const double> weight = {});
 
   double operator()(const std::array<double, 3>& theta) const;
   //! The log-likelihood and its gradient with respect to {p, q, gamma}.
   double value_and_gradient(const std::array<double, 3>& theta, std::array<double, 3>& grad) const;
 
-  double customers() const { return static_cast<double>(x_.size()); }
+  double customers() const { return customers_; }
 
 private:
   double evaluate(const std::array<double, 3>& theta, std::array<double, 3>* grad) const;
-  Eigen::ArrayXd x_, m_, mx_;  // sorted by x; mx_ = m_x·x
+  Eigen::ArrayXd x_, m_, mx_, w_;  // sorted by x; mx_ = m_x·x; w_ the rows' weights
+  double customers_ = 0;
   std::vector<Eigen::Index> run_start_;
   std::vector<double> run_x_, run_n_;
   // Per-x sums, fixed by the data: Σ ln m_x and Σ x ln x over each run.

@@ -119,7 +119,9 @@ FitResult maximize_likelihood(const std::string& model, std::vector<std::string>
   // Polish: a fresh local run from the best optimum (a new trust region / Hessian estimate).
   {
     std::vector<double> phi = best;
-    const double f = optimise(obj, phi, options);
+    MleOptions polish = options;
+    if (options.polish_ftol_rel >= 0) polish.ftol_rel = options.polish_ftol_rel;
+    const double f = optimise(obj, phi, polish);
     if (f <= best_f) {
       best_f = f;
       best = phi;
@@ -171,8 +173,12 @@ FitResult maximize_likelihood(const std::string& model, std::vector<std::string>
   res.hessian_positive_definite = info.allFinite() && eig.info() == Eigen::Success &&
                                   eig.eigenvalues().minCoeff() > 0;
   if (res.hessian_positive_definite) {
-    const Eigen::MatrixXd cov = info.inverse();
+    Eigen::MatrixXd cov = info.inverse();
+    cov = (0.5 * (cov + cov.transpose())).eval();  // exactly symmetric, for a Cholesky downstream
     for (std::size_t k = 0; k < n; ++k) res.se[k] = res.estimate[k] * std::sqrt(cov(k, k));
+    res.cov_log.assign(n, std::vector<double>(n));
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) res.cov_log[i][j] = cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
   } else {
     res.warnings.push_back(model + ": the Hessian of the negative log-likelihood is not positive "
                            "definite at the optimum (a flat or saddle direction); standard "

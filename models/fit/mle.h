@@ -24,6 +24,10 @@ struct FitResult {
   std::vector<std::string> names;    //!< parameter names, e.g. {"r","alpha","a","b"}
   std::vector<double> estimate;
   std::vector<double> se;            //!< NaN when the Hessian is not positive definite
+  //! cov(φ) = I⁻¹, φ = ln θ (the optimiser's space): the asymptotic covariance of the
+  //! log-estimates, row-major names.size() × names.size(); empty when the Hessian is not
+  //! positive definite.
+  std::vector<std::vector<double>> cov_log;
   double log_likelihood = 0;
   double observations = 0;           //!< customers (or cohort members) in the likelihood
   int evaluations = 0;               //!< likelihood evaluations, all starts
@@ -40,6 +44,9 @@ struct MleOptions {
   double xtol_rel = 1e-10;
   double ftol_rel = 1e-13;
   int max_evaluations = 5000;  //!< per start
+  //! ftol_rel of the final polishing run only (negative: ftol_rel): 0 stops it on the step
+  //! alone, for likelihoods with a flat ridge, without paying for that in every start.
+  double polish_ftol_rel = -1;
 };
 
 //! Maximises `ll` from each of `starts` (natural parameters) and keeps the best optimum,

@@ -134,17 +134,26 @@ void write_summary_csv(const CustomerSummary& s, std::ostream& out)
   }
 }
 
+double CustomerSummary::total_customers() const
+{
+  return count.empty() ? static_cast<double>(ids.size()) : std::accumulate(count.begin(), count.end(), 0.0);
+}
+
 CollapsedSummary collapse(std::span<const double> x, std::span<const double> t_x,
-                          std::span<const double> T)
+                          std::span<const double> T, std::span<const double> count)
 {
   // Sort the triples themselves (not indices): contiguous 24-byte records sort several
   // times faster than an indirect sort of a million customers.
   struct Row {
-    double x, t_x, T;
+    double x, t_x, T, w;
   };
   const std::size_t n = x.size();
   std::vector<Row> rows(n);
-  for (std::size_t i = 0; i < n; ++i) rows[i] = {x[i], t_x[i], T[i]};
+  double customers = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    rows[i] = {x[i], t_x[i], T[i], count.empty() ? 1.0 : count[i]};
+    customers += rows[i].w;
+  }
   std::sort(rows.begin(), rows.end(), [](const Row& l, const Row& r) {
     if (l.x != r.x) return l.x < r.x;
     if (l.t_x != r.t_x) return l.t_x < r.t_x;
@@ -155,11 +164,11 @@ CollapsedSummary collapse(std::span<const double> x, std::span<const double> t_x
   w.reserve(n / 4 + 16);
   for (std::size_t k = 0; k < n; ++k) {
     if (m > 0 && rows[m - 1].x == rows[k].x && rows[m - 1].t_x == rows[k].t_x && rows[m - 1].T == rows[k].T) {
-      w.back() += 1.0;
+      w.back() += rows[k].w;
       continue;
     }
     rows[m++] = rows[k];
-    w.push_back(1.0);
+    w.push_back(rows[k].w);
   }
   CollapsedSummary c;
   const auto rows_m = static_cast<Eigen::Index>(m);
@@ -178,7 +187,7 @@ CollapsedSummary collapse(std::span<const double> x, std::span<const double> t_x
     }
   }
   c.run_start.push_back(rows_m);
-  c.customers = static_cast<double>(n);
+  c.customers = customers;
   return c;
 }
 

@@ -41,6 +41,8 @@ struct SummaryOptions {
 struct CustomerSummary {
   std::vector<std::string> ids;
   std::vector<double> x, t_x, T, m_x, x_star;  //!< x_star is 0 without a holdout
+  //! Customers each row stands for (a summary file's `count` column); empty: one each.
+  std::vector<double> count;
   std::vector<int> first_day;                  //!< day number of the first purchase
   bool has_amounts = false;
   TimeUnit time_unit = TimeUnit::week;
@@ -56,7 +58,12 @@ struct CustomerSummary {
   //! calibration end): the "actual" line of the tracking plot.
   std::vector<std::int64_t> repeat_by_day;
 
+  //! Rows (customers, or groups of customers sharing a row of a summary file).
   std::size_t customers() const { return ids.size(); }
+  //! Customers a row stands for.
+  double weight(std::size_t i) const { return count.empty() ? 1.0 : count[i]; }
+  //! Customers in all (Σ count).
+  double total_customers() const;
 };
 
 //! Builds the summary. Throws InputError "<source>: no transactions on or before the
@@ -79,8 +86,9 @@ struct CollapsedSummary {
   Eigen::Index rows() const { return x.size(); }
 };
 
+//! `count[i]` (empty: 1 each) is the number of customers row i stands for.
 CollapsedSummary collapse(std::span<const double> x, std::span<const double> t_x,
-                          std::span<const double> T);
+                          std::span<const double> T, std::span<const double> count = {});
 
 //! Shortest decimal text that reads back as the same double.
 std::string shortest(double value);

@@ -48,7 +48,7 @@ double hyp_argument(const Params& p, double t) {
 }
 
 // ln F(t), F as in the header, via the Euler-transformed series 2F1(1, b'; r+s+x+1; z).
-double log_f(const Params& p, double x, double t) {
+double log_f_series(const Params& p, double x, double t) {
   const double c = p.r + p.s + x + 1.0;
   const double la = std::log(p.alpha + t), lb = std::log(p.beta + t);
   const double z = hyp_argument(p, t);
@@ -84,16 +84,24 @@ double log_alive_term(const Params& p, double x, double T) {
   return -(p.r + x) * std::log(p.alpha + T) - p.s * std::log(p.beta + T);
 }
 
-double log_a0_unchecked(const Params& p, double x, double t_x, double T) {
+// ln A0 given the two tails (computed only where they are used: the series is the expensive part).
+template <class TailTx, class TailT>
+double log_a0_of_tails(const Params& p, double x, double t_x, double T, const TailTx& log_f_tx, const TailT& log_f_T) {
   if (t_x >= T) return -std::numeric_limits<double>::infinity();
   if (hyp_argument(p, t_x) > 0.99) return log_a0_quadrature(p, x, t_x, T);
-  const double lf_tx = log_f(p, x, t_x);
-  const double lf_T = log_f(p, x, T);
+  const double lf_tx = log_f_tx();
+  const double lf_T = log_f_T();
   const double d = lf_T - lf_tx;  // < 0 since F decreases
   // F(T)/F(t_x) close to 1 means a short interval: the difference would cancel, the
   // quadrature of a nearly constant integrand is exact to rounding.
   if (d > -0.05) return log_a0_quadrature(p, x, t_x, T);
   return lf_tx + std::log1p(-std::exp(d));
+}
+
+double log_a0_unchecked(const Params& p, double x, double t_x, double T) {
+  const auto f_tx = [&] { return log_f_series(p, x, t_x); };
+  const auto f_T = [&] { return log_f_series(p, x, T); };
+  return log_a0_of_tails(p, x, t_x, T, f_tx, f_T);
 }
 
 }  // namespace
@@ -138,6 +146,19 @@ double p_alive(const Params& p, double x, double t_x, double T) {
 double conditional_expected(const Params& p, double t, double x, double t_x, double T) {
   const double alive = p_alive(p, x, t_x, T);
   return alive * expected_repeat({p.r + x, p.alpha + T, p.s, p.beta + T}, t);
+}
+
+double log_f(const Params& p, double x, double t) {
+  check_params(p, "log_f");
+  return log_f_series(p, x, t);
+}
+
+double series_argument(const Params& p, double t) { return hyp_argument(p, t); }
+
+double log_a0_from_f(const Params& p, double x, double t_x, double T, double log_f_tx, double log_f_T) {
+  const auto f_tx = [&] { return log_f_tx; };
+  const auto f_T = [&] { return log_f_T; };
+  return log_a0_of_tails(p, x, t_x, T, f_tx, f_T);
 }
 
 }  // namespace clvsim::models::pareto_nbd

@@ -60,6 +60,20 @@ double conditional_expected(const Params& params, double t, double x, double t_x
 //! returns -inf when t_x == T (A0 = 0).
 double log_a0(const Params& params, double x, double t_x, double T);
 
+//! ln F(t) of log_likelihood for x repeat purchases (the Euler-transformed series), exposed so
+//! that a fitter evaluates it once per distinct (x, t) rather than once per customer.
+double log_f(const Params& params, double x, double t);
+
+//! The argument z(t) of the series in log_f: (alpha-beta)/(alpha+t) if alpha >= beta, else
+//! (beta-alpha)/(beta+t). log_a0 uses the integral form where z(t_x) > 0.99 (log_f is then
+//! slow and not needed).
+double series_argument(const Params& params, double t);
+
+//! ln A0 from ln F(t_x) and ln F(T) (log_f), with exactly the fallbacks of log_a0 (the
+//! integral form when the series argument exceeds 0.99 at t_x or when F(T)/F(t_x) > e^-0.05);
+//! log_a0(p, x, t_x, T) equals log_a0_from_f(p, x, t_x, T, log_f(p, x, t_x), log_f(p, x, T)).
+double log_a0_from_f(const Params& params, double x, double t_x, double T, double log_f_tx, double log_f_T);
+
 }  // namespace clvsim::models::pareto_nbd
 
 namespace clvsim::models {
