@@ -41,6 +41,7 @@ const char* to_string(PurchaseModel model)
   case PurchaseModel::pareto_nbd: return "pareto_nbd";
   case PurchaseModel::sbg_poisson: return "sbg_poisson";
   case PurchaseModel::sbg: return "sbg";
+  case PurchaseModel::mbg_nbd: return "mbg_nbd";
   }
   return "?";
 }

@@ -184,7 +184,7 @@ Registry build_registry()
   Registry r;
   const auto periods = enum_words({Period::week, Period::month});
   const auto units = enum_words({TimeUnit::day, TimeUnit::week, TimeUnit::month, TimeUnit::year});
-  const auto purchase_models = enum_words({PurchaseModel::bg_nbd, PurchaseModel::pareto_nbd,
+  const auto purchase_models = enum_words({PurchaseModel::bg_nbd, PurchaseModel::mbg_nbd, PurchaseModel::pareto_nbd,
                                            PurchaseModel::sbg_poisson, PurchaseModel::sbg});
   const auto spend_models =
       enum_words({SpendModel::gamma_gamma, SpendModel::lognormal, SpendModel::fixed});
@@ -228,18 +228,18 @@ Registry build_registry()
                        "unit the rates are given in (default: simulation.period)"),
                   BEH(purchase.time_unit));
   r.behaviour_key(for_models(positive("purchase.r", "shape of the Gamma order-rate heterogeneity"),
-                             PM, {"bg_nbd", "pareto_nbd", "sbg_poisson"}),
+                             PM, {"bg_nbd", "mbg_nbd", "pareto_nbd", "sbg_poisson"}),
                   BEH(purchase.r));
   r.behaviour_key(
       for_models(positive("purchase.alpha", "Gamma rate of the order rate per time unit "
                                             "(sbg: Beta alpha of the churn probability)"),
-                 PM, {"bg_nbd", "pareto_nbd", "sbg_poisson", "sbg"}),
+                 PM, {"bg_nbd", "mbg_nbd", "pareto_nbd", "sbg_poisson", "sbg"}),
       BEH(purchase.alpha));
   r.behaviour_key(for_models(positive("purchase.a", "Beta a of the dropout / churn probability"),
-                             PM, {"bg_nbd", "sbg_poisson"}),
+                             PM, {"bg_nbd", "mbg_nbd", "sbg_poisson"}),
                   BEH(purchase.a));
   r.behaviour_key(for_models(positive("purchase.b", "Beta b of the dropout / churn probability"),
-                             PM, {"bg_nbd", "sbg_poisson"}),
+                             PM, {"bg_nbd", "mbg_nbd", "sbg_poisson"}),
                   BEH(purchase.b));
   r.behaviour_key(for_models(positive("purchase.s", "Gamma shape of the dropout rate"), PM,
                              {"pareto_nbd"}),
@@ -933,6 +933,7 @@ std::vector<std::string> model_parameters(const std::string& model_key, const st
   // The order the papers (and docs/model.md §3.2) list them in.
   static const std::vector<std::pair<std::string, std::vector<std::string>>> lists = {
       {"purchase.model=bg_nbd", {"r", "alpha", "a", "b"}},
+      {"purchase.model=mbg_nbd", {"r", "alpha", "a", "b"}},
       {"purchase.model=pareto_nbd", {"r", "alpha", "s", "beta"}},
       {"purchase.model=sbg_poisson", {"a", "b", "r", "alpha"}},
       {"purchase.model=sbg", {"alpha", "beta", "fee"}},

@@ -711,7 +711,7 @@ void Loader::read_history(Scenario& s)
   // (already reported) they are not read.
   if (!purchase_model_) return;
   if (*purchase_model_ == "sbg_poisson") {
-    error(w, "population.history needs purchase.model bg_nbd, pareto_nbd or sbg (sbg_poisson has no "
+    error(w, "population.history needs purchase.model bg_nbd, mbg_nbd, pareto_nbd or sbg (sbg_poisson has no "
              "posterior for purchase histories)");
     return;
   }

@@ -91,7 +91,7 @@ std::string usage_error(const std::string& what)
 
 //! The purchase models `clvsim run` simulates today: --model all puts the best of these into the
 //! fragment. mbg_nbd and bg_bb join when models/purchase/registry.h lists them (issue #26).
-const std::vector<std::string> SIMULATED_MODELS = {"bg_nbd", "pareto_nbd"};
+const std::vector<std::string> SIMULATED_MODELS = {"bg_nbd", "mbg_nbd", "pareto_nbd"};
 
 //! The fragment's horizon in the fit's time unit (weeks or months of simulation periods).
 double horizon_length(int horizon_periods, TimeUnit unit)

@@ -14,6 +14,19 @@
 //!  * a new customer survives the flip at time 0 with probability b/(a+b), and then p ~ Beta(a, b+1);
 //!  * an alive customer with x repeat purchases has survived x+1 flips: p ~ Beta(a, b+x+1).
 
+#include "engine/rng/batch_samplers.h"
+#include "engine/rng/philox_batch.h"
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "engine/rng/vmath.h"
+#include "models/purchase/model.h"
+#include "models/sim/orders.h"
+#include "models/sim/period.h"
+#include "models/sim/segment_model.h"
+
+#include <cmath>
+#include <cstdint>
+
 namespace clvsim::models::mbg_nbd {
 
 //! MBG/NBD parameters: r, alpha (Gamma shape, rate of lambda), a, b (Beta of p). All > 0.
@@ -60,3 +73,71 @@ double discounted_expected_transactions(const Params& params, double x, double t
                                         double period_length, double discount_rate_per_period);
 
 }  // namespace clvsim::models::mbg_nbd
+
+namespace clvsim::models {
+
+//! The MBG/NBD purchase model in the simulation (docs/model.md §3.2; models/purchase/model.h):
+//! the BG/NBD, except that a customer may also drop out right after its first purchase.
+struct MbgNbd {
+  static constexpr PurchaseModel kind = PurchaseModel::mbg_nbd;
+  static constexpr bool has_order_rate = true;
+  static constexpr ChurnTrait churn_trait = ChurnTrait::dropout_probability;
+  static constexpr HistoryColumns history = HistoryColumns::frequency;
+
+  //! lambda ~ Gamma(r, alpha / k) per period, p ~ Beta(a, b).
+  static void resolve(const PurchaseParams& p, double k, sim::SegmentModel& m)
+  {
+    m.r = p.r;
+    m.lambda_rate = p.alpha / k;
+    m.a = p.a;
+    m.b = p.b;
+  }
+
+  //! Repeat orders arrive as a Poisson process with rate lambda x frequency over the period
+  //! (word 1 inverts their count); after each purchase, the acquisition purchase included,
+  //! the customer drops out with probability p' = 1 - (1 - p)^hazard: the number of repeat
+  //! purchases before the dropout is geometric from 0 in the acquisition period (from 1
+  //! after it, as in the BG/NBD), by inversion of word 0.
+  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1,
+                       const sim::PeriodContext& ctx, std::uint64_t id)
+  {
+    const float u = rng::word_uniform_f(w1);
+    const std::uint32_t arrivals = u <= in.p0 ? 0u : sim::order_count(u, in.lambda * in.frequency, in.p0, ctx, id);
+    std::uint32_t repeat = arrivals;
+    State state = State::alive;
+    if (arrivals > 0 || in.acquisition) {
+      const double p = in.churn, h = in.hazard;
+      const double p_eff = h == 1.0 ? p : -std::expm1(h * std::log1p(-p));
+      const std::uint32_t first = in.acquisition ? 0u : 1u;  // the fewest purchases before a dropout
+      std::uint32_t until_dropout = first;
+      if (p_eff < 1.0) {
+        const double k = std::floor(-rng::vmath::log(rng::word_uniform(w0)) / -std::log1p(-p_eff));
+        until_dropout = k >= 4294967294.0 ? 4294967295u : static_cast<std::uint32_t>(k) + first;
+      }
+      if (until_dropout <= arrivals) {
+        repeat = until_dropout;
+        state = State::dropping_out;
+      }
+    }
+    return {state, repeat + (in.acquisition ? 1u : 0u)};
+  }
+
+  //! Given alive, lambda | x, T ~ Gamma(r + x, alpha + T) and p | x ~ Beta(a, b + x + 1)
+  //! (Batislam, Denizel & Filiztekin 2007), rates converted to periods.
+  static void posterior(rng::Stream& s, const sim::SegmentModel& m, const CustomerHistory& h, float& lambda,
+                        float& churn)
+  {
+    lambda = static_cast<float>(
+        rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
+    churn = static_cast<float>(rng::beta(s, m.a, m.b + h.x + 1.0));
+  }
+
+  //! P(alive) and E[Y(horizon) | x, t_x, T] (Batislam, Denizel & Filiztekin 2007).
+  static HistoryForecast forecast(const PurchaseParams& p, const CustomerHistory& h, double horizon_units, int)
+  {
+    const mbg_nbd::Params prm{p.r, p.alpha, p.a, p.b};
+    return {mbg_nbd::p_alive(prm, h.x, h.t_x, h.T), mbg_nbd::conditional_expected(prm, horizon_units, h.x, h.t_x, h.T)};
+  }
+};
+
+}  // namespace clvsim::models

@@ -4,6 +4,7 @@
 //! Adding a purchase model: its header with its closed forms and its struct, one line here,
 //! and its key rows in scenarios/keys.cpp (docs/architecture.md).
 #include "models/purchase/bg_nbd.h"
+#include "models/purchase/mbg_nbd.h"
 #include "models/purchase/pareto_nbd.h"
 #include "models/purchase/sbg.h"
 #include "models/purchase/sbg_poisson.h"
@@ -14,7 +15,7 @@
 
 namespace clvsim::models {
 
-using PurchaseModels = std::tuple<SbgPoisson, Sbg, BgNbd, ParetoNbd>;
+using PurchaseModels = std::tuple<SbgPoisson, Sbg, BgNbd, ParetoNbd, MbgNbd>;
 
 namespace detail {
 template <class F, class... Models>

@@ -5,6 +5,8 @@
 //! arithmetic: the reference kernel (models/reference/kernel.cpp) and the fast kernel
 //! (models/sim/kernel.cpp), its per-buyer path and its vectorised common cases, call these
 //! functions, so the two kernels take the same decisions on the same random numbers.
+#include "engine/rng/batch_samplers.h"
+#include "engine/rng/philox_batch.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "engine/rng/vmath.h"

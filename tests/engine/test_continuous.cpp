@@ -9,6 +9,7 @@
 #include "engine/run/driver.h"
 #include "engine/run/variants.h"
 #include "models/purchase/bg_nbd.h"
+#include "models/purchase/mbg_nbd.h"
 #include "models/purchase/pareto_nbd.h"
 #include "models/purchase/sbg.h"
 #include "scenarios/loader.h"
@@ -74,6 +75,21 @@ model = "fixed"
 value = 20.0
 )";
 
+// The MBG/NBD estimates on the CDNOW sample (Batislam, Denizel & Filiztekin 2007, as
+// lifetimes' tests quote them).
+const std::string MBGNBD_CDNOW = R"(
+[purchase]
+model = "mbg_nbd"
+time_unit = "week"
+r = 0.525
+alpha = 6.183
+a = 0.891
+b = 1.614
+[spend]
+model = "fixed"
+value = 20.0
+)";
+
 const std::string PARETO_CDNOW = R"(
 [purchase]
 model = "pareto_nbd"
@@ -99,6 +115,27 @@ TEST(Continuous, BgNbdNewCohortExpectedRepeatWeekly)
     EXPECT_NEAR(mean[static_cast<std::size_t>(t - 1)], expected, K_SE * se[static_cast<std::size_t>(t - 1)])
         << "E[X(" << t << ")]";
   }
+}
+
+TEST(Continuous, MbgNbdNewCohortExpectedRepeatWeekly)
+{
+  // The MBG/NBD's customers may drop out right after their first purchase: E[X(t)] of a new
+  // customer (models/purchase/mbg_nbd.h) against the simulated cohort, within K_SE standard
+  // errors across 10 paths of 20,000 customers (K_SE = 4: five comparisons, a false alarm
+  // for a correct simulation has probability below 3e-4).
+  const auto r = run_toml(MBGNBD_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 78\npaths = 10\nseed = 71\n"
+                                         "[population]\ninitial_customers = 20000\n");
+  std::vector<double> mean, se;
+  cumulative_repeat(r, 20000, mean, se);
+  const models::mbg_nbd::Params prm{0.525, 6.183, 0.891, 1.614};
+  for (int t : {1, 4, 13, 39, 78}) {
+    const double expected = models::mbg_nbd::expected_repeat(prm, t);
+    EXPECT_NEAR(mean[static_cast<std::size_t>(t - 1)], expected, K_SE * se[static_cast<std::size_t>(t - 1)])
+        << "E[X(" << t << ")]";
+  }
+  // ... and not the BG/NBD's with the same parameters (the dropout at time 0 matters).
+  const models::bg_nbd::Params bg{0.525, 6.183, 0.891, 1.614};
+  EXPECT_GT(models::bg_nbd::expected_repeat(bg, 78) - mean[77], 20 * se[77]);
 }
 
 TEST(Continuous, BgNbdWeeklyParametersInAMonthlySimulation)
@@ -229,6 +266,37 @@ TEST_F(History, AliveShareFollowsEachPathsUncertainParameters)
     const double expected = models::bg_nbd::p_alive({0.243, 4.414, a, 2.426}, 2, 30.43, 38.86);
     const double share = active[static_cast<std::size_t>(p * 2)] / copies;
     EXPECT_NEAR(share, expected, K_SE * std::sqrt(expected * (1 - expected) / copies)) << "path " << p << " a = " << a;
+  }
+}
+
+TEST_F(History, MbgNbdConditionalExpectationAndPAlive)
+{
+  // Existing MBG/NBD customers: alive with P(alive | x, t_x, T) (below 1 also for x = 0),
+  // traits from the posterior, their expected orders in 39 weeks against the closed form
+  // (models/purchase/mbg_nbd.h), K_SE standard errors over the copies of each row.
+  const std::vector<std::array<double, 3>> rows = {{2, 30.43, 38.86}, {26, 30.857, 31}, {0, 0, 38.86}};
+  const int copies = 2000;
+  write_history(rows, copies);
+  const auto r = run_toml(MBGNBD_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 39\npaths = 8\nseed = 72\n"
+                                         "[population]\nhistory = \"history.csv\"\nhistory_time_unit = \"week\"\n",
+                          dir_.string());
+  const auto& f = r.forecast;
+  ASSERT_EQ(f.customer_id.size(), rows.size() * copies);
+  const models::mbg_nbd::Params prm{0.525, 6.183, 0.891, 1.614};
+  EXPECT_LT(f.p_alive[2 * static_cast<std::size_t>(copies)], 1.0);  // one-time buyers may be gone
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    EXPECT_NEAR(f.p_alive[row * copies], models::mbg_nbd::p_alive(prm, rows[row][0], rows[row][1], rows[row][2]),
+                1e-12);
+    double s = 0, ss = 0;
+    for (int c = 0; c < copies; ++c) s += f.expected_orders[row * copies + static_cast<std::size_t>(c)];
+    const double m = s / copies;
+    for (int c = 0; c < copies; ++c) {
+      const double d = f.expected_orders[row * copies + static_cast<std::size_t>(c)] - m;
+      ss += d * d;
+    }
+    const double se = std::sqrt(ss / (copies - 1) / copies);
+    const double expected = models::mbg_nbd::conditional_expected(prm, 39, rows[row][0], rows[row][1], rows[row][2]);
+    EXPECT_NEAR(m, expected, K_SE * se) << "row " << row << " se " << se;
   }
 }
 

@@ -403,21 +403,16 @@ TEST_F(FitCommand, ModelComparisonChoosesAndTheUncertaintyFragmentCarriesTheCova
 
 TEST_F(FitCommand, ModelAllPutsAModelTheRunSimulatesIntoTheFragment)
 {
-  // Without a holdout the choice is by BIC; on CDNOW mbg_nbd has the best BIC, but clvsim run
-  // does not simulate it yet, so the fragment gets the best of bg_nbd and pareto_nbd, says why,
-  // and `clvsim validate` accepts it.
+  // Without a holdout the choice is by BIC; on CDNOW mbg_nbd has the best BIC, and clvsim
+  // run simulates it, so it goes into the fragment, which `clvsim validate` accepts.
   fs::copy_file(test_data() / "cdnow_customers.csv", dir_ / "customers.csv");
   const std::string toml_path = (dir_ / "all.toml").string();
   ASSERT_EQ(run({"--summary", (dir_ / "customers.csv").string(), "--model", "all", "-o", toml_path}), 0);
-  EXPECT_NE(out_.str().find("chosen for the scenario fragment: bg_nbd (lowest BIC"), std::string::npos) << out_.str();
-  EXPECT_NE(out_.str().find("mbg_nbd scores better, but clvsim run cannot simulate it yet"), std::string::npos);
+  EXPECT_NE(out_.str().find("chosen for the scenario fragment: mbg_nbd (lowest BIC"), std::string::npos) << out_.str();
   EXPECT_EQ(err_.str(), "");
   const toml::table t = toml::parse_file(toml_path);
-  EXPECT_EQ(t["purchase"]["model"].value_or(std::string()), "bg_nbd");
+  EXPECT_EQ(t["purchase"]["model"].value_or(std::string()), "mbg_nbd");
   EXPECT_EQ(t["population"]["history"].value_or(std::string()), "customers.csv");
   const std::string validate = std::string(CLVSIM_BIN) + " validate '" + toml_path + "' > /dev/null 2>&1";
   EXPECT_EQ(std::system(validate.c_str()), 0) << validate;
-  // Asked for explicitly, mbg_nbd goes into the fragment with a warning.
-  ASSERT_EQ(run({"--summary", (dir_ / "customers.csv").string(), "--model", "mbg_nbd", "-o", toml_path, "--force"}), 0);
-  EXPECT_NE(err_.str().find("clvsim run cannot simulate mbg_nbd yet"), std::string::npos) << err_.str();
 }

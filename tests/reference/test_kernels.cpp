@@ -223,7 +223,8 @@ INSTANTIATE_TEST_SUITE_P(
                       KernelCase{"sbg_poisson_heavy_buyers.toml", 0, 5},
                       KernelCase{"sbg_poisson_many_incidents.toml", 300, 6},
                       KernelCase{"sbg_subscriptions.toml", 500, 7}, KernelCase{"bg_nbd.toml", 1000, 8},
-                      KernelCase{"bg_nbd_plain.toml", 0, 9}, KernelCase{"pareto_nbd_segments.toml", 1000, 10}),
+                      KernelCase{"bg_nbd_plain.toml", 0, 9}, KernelCase{"pareto_nbd_segments.toml", 1000, 10},
+                      KernelCase{"mbg_nbd.toml", 1000, 11}),
     [](const ::testing::TestParamInfo<KernelCase>& info) {
       std::string name = info.param.file;
       name = name.substr(0, name.find('.')) + "_path" + std::to_string(info.param.path);

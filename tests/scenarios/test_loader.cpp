@@ -326,7 +326,7 @@ TEST(Messages, MissingRequiredKeys)
   const std::string no_model = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
                                "[purchase]\na = 1\nb = 6\nr = 0.6\nalpha = 1.5\n";
   EXPECT_EQ(errors(no_model),
-            "error: shop.toml: missing required key 'purchase.model' (one of \"bg_nbd\", \"pareto_nbd\", "
+            "error: shop.toml: missing required key 'purchase.model' (one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
             "\"sbg_poisson\", \"sbg\")");
   EXPECT_EQ(errors(MINIMAL.substr(MINIMAL.find("[population]"))),
             "error: shop.toml: missing required key 'simulation.horizon' (an integer in [1, 2400])");
@@ -340,7 +340,7 @@ TEST(Messages, BadEnumValue)
   const std::string text = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
                            "[purchase]\n\nmodel = \"gamma\"\n";
   EXPECT_EQ(errors(text),
-            "error: shop.toml:7:1: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"pareto_nbd\", "
+            "error: shop.toml:7:1: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
             "\"sbg_poisson\", \"sbg\"");
   EXPECT_EQ(errors(MINIMAL + "[simulation]\n"),
             "error: shop.toml:14:1: TOML syntax error: Error while parsing table header: cannot redefine existing "
@@ -741,7 +741,7 @@ TEST(Set, Invalid)
             "error: --set simulation.horizon=abc: simulation.horizon has the wrong type: expected an integer, "
             "got string \"abc\"");
   EXPECT_EQ(errors(MINIMAL, {"purchase.model=gamma"}),
-            "error: --set purchase.model=gamma: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"pareto_nbd\", "
+            "error: --set purchase.model=gamma: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
             "\"sbg_poisson\", \"sbg\"");
   EXPECT_EQ(errors(MINIMAL, {"service.courtesy={ dist = \"uniform\", low = 0.8, high = 1.2 }"}),
             "error: --set service.courtesy={ dist = \"uniform\", low = 0.8, high = 1.2 }: service.courtesy: "
