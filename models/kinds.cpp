@@ -42,6 +42,7 @@ const char* to_string(PurchaseModel model)
   case PurchaseModel::sbg_poisson: return "sbg_poisson";
   case PurchaseModel::sbg: return "sbg";
   case PurchaseModel::mbg_nbd: return "mbg_nbd";
+  case PurchaseModel::bg_bb: return "bg_bb";
   }
   return "?";
 }

@@ -24,6 +24,8 @@ constexpr NumberRule X_RULE{"x", MAX_HISTORY_ORDERS, true};
 constexpr NumberRule T_X_RULE{"t_x", MAX_HISTORY_TIME, false};
 constexpr NumberRule T_RULE{"T", MAX_HISTORY_TIME, false};
 constexpr NumberRule M_X_RULE{"m_x", MAX_HISTORY_ORDER_VALUE, false};
+constexpr NumberRule N_RULE{"n", MAX_HISTORY_TIME, true};
+constexpr NumberRule T_X_WHOLE_RULE{"t_x", MAX_HISTORY_TIME, true};
 constexpr NumberRule RENEWALS_RULE{"renewals", MAX_HISTORY_RENEWALS, true};
 
 //! The value of `text` under `rule` (all history numbers are >= 0), or nothing after
@@ -58,10 +60,13 @@ std::vector<ExistingCustomer> read_history(std::istream& in, const std::string& 
   const models::HistoryColumns columns = models::history_columns(model);
   assert(columns != models::HistoryColumns::none && "the loader refuses a history for a model without a posterior");
   const bool sbg = columns == models::HistoryColumns::renewals;
-  const std::string expected = sbg ? "customer_id,renewals" : "customer_id,x,t_x,T[,m_x]";
+  // bg_bb: x transactions in the n opportunities observed, the last at opportunity t_x
+  const bool discrete = columns == models::HistoryColumns::opportunities;
+  const char* age = discrete ? "n" : "T";
+  const std::string expected = sbg ? "customer_id,renewals" : std::string("customer_id,x,t_x,") + age + "[,m_x]";
   const std::vector<std::string> required =
       sbg ? std::vector<std::string>{"customer_id", "renewals"}
-          : std::vector<std::string>{"customer_id", "x", "t_x", "T"};
+          : std::vector<std::string>{"customer_id", "x", "t_x", age};
   csv::Problems problems(name);
   csv::Reader reader(in, name);
   std::vector<ExistingCustomer> rows;
@@ -135,12 +140,17 @@ std::vector<ExistingCustomer> read_history(std::istream& in, const std::string& 
       ok = ok && r;
     } else {
       const auto x = number(problems, line, X_RULE, f[col("x")]);
-      const auto t_x = number(problems, line, T_X_RULE, f[col("t_x")]);
-      const auto T = number(problems, line, T_RULE, f[col("T")]);
+      const auto t_x = number(problems, line, discrete ? T_X_WHOLE_RULE : T_X_RULE, f[col("t_x")]);
+      const auto T = number(problems, line, discrete ? N_RULE : T_RULE, f[col(age)]);
       if (x && t_x && T) {
         c.x = *x, c.t_x = *t_x, c.T = *T;
         if (c.t_x > c.T) {
-          problems.add(line, "t_x = " + csv::excerpt(f[col("t_x")]) + " is greater than T = " + csv::excerpt(f[col("T")]));
+          problems.add(line, "t_x = " + csv::excerpt(f[col("t_x")]) + " is greater than " + age + " = " +
+                                 csv::excerpt(f[col(age)]));
+          ok = false;
+        } else if (discrete && c.x > c.t_x) {
+          problems.add(line, "x = " + csv::excerpt(f[col("x")]) + " is greater than t_x = " +
+                                 csv::excerpt(f[col("t_x")]) + " (x transactions need x opportunities up to the last)");
           ok = false;
         } else if (c.x == 0 && c.t_x != 0) {
           problems.add(line, "t_x = " + csv::excerpt(f[col("t_x")]) + " must be 0 when x = 0");

@@ -185,7 +185,7 @@ Registry build_registry()
   const auto periods = enum_words({Period::week, Period::month});
   const auto units = enum_words({TimeUnit::day, TimeUnit::week, TimeUnit::month, TimeUnit::year});
   const auto purchase_models = enum_words({PurchaseModel::bg_nbd, PurchaseModel::mbg_nbd, PurchaseModel::pareto_nbd,
-                                           PurchaseModel::sbg_poisson, PurchaseModel::sbg});
+                                           PurchaseModel::sbg_poisson, PurchaseModel::sbg, PurchaseModel::bg_bb});
   const auto spend_models =
       enum_words({SpendModel::gamma_gamma, SpendModel::lognormal, SpendModel::fixed});
   const std::string PM = "purchase.model", SM = "spend.model";
@@ -232,8 +232,9 @@ Registry build_registry()
                   BEH(purchase.r));
   r.behaviour_key(
       for_models(positive("purchase.alpha", "Gamma rate of the order rate per time unit "
-                                            "(sbg: Beta alpha of the churn probability)"),
-                 PM, {"bg_nbd", "mbg_nbd", "pareto_nbd", "sbg_poisson", "sbg"}),
+                                            "(sbg: Beta alpha of the churn probability; bg_bb: Beta alpha of "
+                                            "the transaction probability)"),
+                 PM, {"bg_nbd", "mbg_nbd", "pareto_nbd", "sbg_poisson", "sbg", "bg_bb"}),
       BEH(purchase.alpha));
   r.behaviour_key(for_models(positive("purchase.a", "Beta a of the dropout / churn probability"),
                              PM, {"bg_nbd", "mbg_nbd", "sbg_poisson"}),
@@ -245,9 +246,16 @@ Registry build_registry()
                              {"pareto_nbd"}),
                   BEH(purchase.s));
   r.behaviour_key(for_models(positive("purchase.beta", "Gamma rate of the dropout rate "
-                                                       "(sbg: Beta beta of the churn probability)"),
-                             PM, {"pareto_nbd", "sbg"}),
+                                                       "(sbg: Beta beta of the churn probability; bg_bb: Beta "
+                                                       "beta of the transaction probability)"),
+                             PM, {"pareto_nbd", "sbg", "bg_bb"}),
                   BEH(purchase.beta));
+  r.behaviour_key(for_models(positive("purchase.gamma", "Beta gamma of the dropout probability per opportunity"),
+                             PM, {"bg_bb"}),
+                  BEH(purchase.gamma));
+  r.behaviour_key(for_models(positive("purchase.delta", "Beta delta of the dropout probability per opportunity"),
+                             PM, {"bg_bb"}),
+                  BEH(purchase.delta));
   r.behaviour_key(for_models(number("purchase.fee", 0, INF, "subscription fee per period, money"),
                              PM, {"sbg"}),
                   BEH(purchase.fee));
@@ -937,6 +945,7 @@ std::vector<std::string> model_parameters(const std::string& model_key, const st
       {"purchase.model=pareto_nbd", {"r", "alpha", "s", "beta"}},
       {"purchase.model=sbg_poisson", {"a", "b", "r", "alpha"}},
       {"purchase.model=sbg", {"alpha", "beta", "fee"}},
+      {"purchase.model=bg_bb", {"alpha", "beta", "gamma", "delta"}},
       {"spend.model=gamma_gamma", {"p", "q", "gamma"}},
       {"spend.model=lognormal", {"median", "sigma", "customer_sigma"}},
       {"spend.model=fixed", {"value"}}};

@@ -660,7 +660,7 @@ void Loader::read_base(Scenario& s)
          [&] { s.base.satisfaction.reference = s.base.satisfaction.initial_mean; });
 
   // Discrete-time models step once per period.
-  if (purchase_model_ && (*purchase_model_ == "sbg_poisson" || *purchase_model_ == "sbg") &&
+  if (purchase_model_ && (*purchase_model_ == "sbg_poisson" || *purchase_model_ == "sbg" || *purchase_model_ == "bg_bb") &&
       values_.count("purchase.time_unit")) {
     const std::string unit = values_["purchase.time_unit"].text;
     const std::string period = to_string(s.simulation.period);
@@ -684,6 +684,11 @@ void Loader::read_history(Scenario& s)
   if (!found_.count("population.history_time_unit")) {
     s.population.history_time_unit = s.base.purchase.time_unit;
     s.defaulted_keys.push_back("population.history_time_unit");
+  } else if (purchase_model_ == "bg_bb" && s.population.history_time_unit != s.base.purchase.time_unit) {
+    error(found_["population.history_time_unit"].where,
+          "population.history_time_unit = " + values_["population.history_time_unit"].text +
+              " must be the period (" + to_string(s.simulation.period) +
+              ") with purchase.model bg_bb: its history counts transaction opportunities (x, t_x, n)");
   }
   const std::string given = values_["population.history"].text;
   fs::path path(given);
@@ -711,7 +716,7 @@ void Loader::read_history(Scenario& s)
   // (already reported) they are not read.
   if (!purchase_model_) return;
   if (*purchase_model_ == "sbg_poisson") {
-    error(w, "population.history needs purchase.model bg_nbd, mbg_nbd, pareto_nbd or sbg (sbg_poisson has no "
+    error(w, "population.history needs purchase.model bg_nbd, mbg_nbd, pareto_nbd, sbg or bg_bb (sbg_poisson has no "
              "posterior for purchase histories)");
     return;
   }
@@ -911,7 +916,7 @@ void Loader::read_segments(Scenario& s)
       if (seg_values.count("spend.model")) spend = seg_values["spend.model"].text;
       check_params("spend.model", spend, values_["spend.model"].text);
     }
-    if (model == "sbg_poisson" || model == "sbg") {
+    if (model == "sbg_poisson" || model == "sbg" || model == "bg_bb") {
       std::string unit = to_string(s.base.purchase.time_unit);
       if (seg_values.count("purchase.time_unit")) unit = seg_values["purchase.time_unit"].text;
       const std::string period = to_string(s.simulation.period);

@@ -40,6 +40,7 @@ struct Purchase {
   PurchaseModel model = PurchaseModel::sbg_poisson;
   TimeUnit time_unit = TimeUnit::month;  //!< defaults to simulation.period
   double r = 0.8, alpha = 1.6, a = 2.0, b = 60.0, s = 0.6, beta = 11.7;
+  double gamma = 0.657, delta = 2.783;  //!< bg_bb: theta ~ Beta(gamma, delta)
   double fee = 0.0;
 };
 

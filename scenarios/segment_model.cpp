@@ -16,7 +16,8 @@ sim::SegmentModel segment_model(const Behaviour& be, Period period)
   // trait that means dividing the rate parameter by the units per period.
   const double k = days_in(period) / days_in(pu.time_unit);
   m.period_in_units = k;
-  m.purchase = {pu.model, pu.r, pu.alpha, pu.a, pu.b, pu.s, pu.beta, pu.fee};
+  m.purchase = {.model = pu.model, .r = pu.r, .alpha = pu.alpha, .a = pu.a, .b = pu.b, .s = pu.s,
+                .beta = pu.beta, .gamma = pu.gamma, .delta = pu.delta, .fee = pu.fee};
   const auto& sp = be.spend;
   m.spend = sp.model;
   m.p = sp.p; m.q = sp.q; m.gamma = sp.gamma;

@@ -89,9 +89,9 @@ std::string usage_error(const std::string& what)
   return "error: fit: " + what + " (see 'clvsim fit --help')";
 }
 
-//! The purchase models `clvsim run` simulates today: --model all puts the best of these into the
-//! fragment. mbg_nbd and bg_bb join when models/purchase/registry.h lists them (issue #26).
-const std::vector<std::string> SIMULATED_MODELS = {"bg_nbd", "mbg_nbd", "pareto_nbd"};
+//! The purchase models `clvsim run` simulates (models/purchase/registry.h): --model all puts the
+//! best of these into the fragment.
+const std::vector<std::string> SIMULATED_MODELS = {"bg_nbd", "mbg_nbd", "pareto_nbd", "bg_bb"};
 
 //! The fragment's horizon in the fit's time unit (weeks or months of simulation periods).
 double horizon_length(int horizon_periods, TimeUnit unit)
@@ -347,11 +347,10 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
         for (const FitResult* f : purchase)
           if (f->model == report.comparison->chosen) fo.purchase = f;
       if (report.fits.size() > purchase_fits) fo.spend = &report.fits.back();
-      if (file.discrete || !file.has_ids || file.has_counts) {
+      if (!file.has_ids || file.has_counts) {
         fo.history_note = std::string("the summary ") +
-                          (file.discrete ? "is in discrete time (clvsim run has no bg_bb history yet)"
-                                         : file.has_counts ? "has a count column (population.history holds one row per customer)"
-                                                           : "has no customer_id column") +
+                          (file.has_counts ? "has a count column (population.history holds one row per customer)"
+                                           : "has no customer_id column") +
                           "; add population.history for a forecast of these customers";
       } else {
         const fs::path toml_dir = fs::absolute(*toml_out).parent_path();

@@ -566,7 +566,12 @@ std::string scenario_fragment(const FitReport& r, const FragmentOptions& o)
   t << "period = \"" << period << "\"\nhorizon = " << o.horizon_periods << "\n\n";
   if (!o.currency.empty()) t << "[economics]\ncurrency = " << toml_string(o.currency) << "\n\n";
   if (o.history.empty() && !o.history_note.empty()) t << "# [population] has no history: " << o.history_note << "\n\n";
-  if (!o.history.empty() && r.summary) {
+  if (!o.history.empty() && r.discrete) {
+    t << "[population]\n# The calibration customers (customer_id,x,t_x,n: x transactions in n opportunities, the last\n"
+      << "# at opportunity t_x); each one's traits are drawn from the fitted model's posterior given\n"
+      << "# its history (docs/model.md §3.6).\nhistory = " << toml_string(o.history) << "\nhistory_time_unit = \"" << unit
+      << "\"\ninitial_customers = 0\n\n";
+  } else if (!o.history.empty() && r.summary) {
     t << "[population]\n# The calibration customers (customer_id,x,t_x,T"
       << (r.summary->has_amounts ? ",m_x; m_x = 0 when x = 0" : "")
       << "); each one's traits are drawn from\n# the fitted model's posterior given its history (docs/model.md §3.6).\n"

@@ -11,6 +11,19 @@
 //!
 //! S(t) = B(gamma, delta+t)/B(gamma, delta) is the probability of being alive at opportunity t.
 
+#include "engine/rng/batch_samplers.h"
+#include "engine/rng/philox_batch.h"
+#include "engine/rng/samplers.h"
+#include "engine/rng/stream.h"
+#include "engine/rng/vmath.h"
+#include "models/purchase/model.h"
+#include "models/sim/period.h"
+#include "models/sim/segment_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
 namespace clvsim::models::bg_bb {
 
 //! BG/BB parameters: alpha, beta (Beta of p), gamma, delta (Beta of theta). All > 0.
@@ -54,3 +67,60 @@ double conditional_expected(const Params& params, double n_star, int x, int t_x,
 double dert(const Params& params, double discount_rate_per_period, int x, int t_x, int n);
 
 }  // namespace clvsim::models::bg_bb
+
+namespace clvsim::models {
+
+//! The BG/BB purchase model in the simulation (docs/model.md §3.2; models/purchase/model.h):
+//! one transaction opportunity per period; at the start of each opportunity after the first
+//! purchase the customer becomes inactive with probability 1 - (1 - theta)^hazard, and while
+//! active it transacts with probability min(1, p x frequency).
+struct BgBb {
+  static constexpr PurchaseModel kind = PurchaseModel::bg_bb;
+  static constexpr OrderTrait order_trait = OrderTrait::probability;
+  static constexpr ChurnTrait churn_trait = ChurnTrait::log_keep;
+  static constexpr HistoryColumns history = HistoryColumns::opportunities;
+
+  //! p ~ Beta(alpha, beta), theta ~ Beta(gamma, delta) (time unit = period).
+  static void resolve(const PurchaseParams& p, double, sim::SegmentModel& m)
+  {
+    m.order_a = p.alpha;
+    m.order_b = p.beta;
+    m.a = p.gamma;
+    m.b = p.delta;
+  }
+
+  //! Survival at the start of the opportunity (word 0 against (1 - theta)^hazard; churn holds
+  //! log(1 - theta)), then a transaction with probability min(1, p x frequency) (word 1). The
+  //! acquisition period is the first purchase.
+  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1, const sim::PeriodContext&,
+                       std::uint64_t)
+  {
+    if (in.acquisition) return {State::alive, 1};
+    if (!(rng::word_uniform_f(w0) < rng::vmath::exp_f(in.hazard * in.churn))) return {State::churned, 0};
+    const float p = std::min(1.0f, in.lambda * in.frequency);
+    return {State::alive, rng::word_uniform_f(w1) < p ? 1u : 0u};
+  }
+
+  //! Given alive at the end of the n opportunities observed (x transactions among them),
+  //! p ~ Beta(alpha + x, beta + n - x) and theta ~ Beta(gamma, delta + n) (FHS 2010); the
+  //! simulation's first period is opportunity n + 1, where the customer may die.
+  static void posterior(rng::Stream& s, const sim::SegmentModel& m, const CustomerHistory& h, float& lambda,
+                        float& churn)
+  {
+    lambda = static_cast<float>(rng::beta(s, m.order_a + h.x, m.order_b + h.T - h.x));
+    churn = static_cast<float>(std::log1p(-rng::beta(s, m.a, m.b + h.T)));
+  }
+
+  //! P(alive at the end of opportunity n) = P(alive at n + 1) (FHS 2010 eq. 11) / E[1 - theta
+  //! | alive at n] = (delta + n) / (gamma + delta + n); the expected transactions in the next
+  //! `horizon` opportunities, eq. 13. The history's T is n.
+  static HistoryForecast forecast(const PurchaseParams& p, const CustomerHistory& h, double, int horizon)
+  {
+    const bg_bb::Params prm{p.alpha, p.beta, p.gamma, p.delta};
+    const int x = static_cast<int>(h.x), t_x = static_cast<int>(h.t_x), n = static_cast<int>(h.T);
+    const double alive_next = bg_bb::p_alive(prm, x, t_x, n);
+    return {alive_next * (p.gamma + p.delta + n) / (p.delta + n), bg_bb::conditional_expected(prm, horizon, x, t_x, n)};
+  }
+};
+
+}  // namespace clvsim::models

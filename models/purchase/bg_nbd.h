@@ -71,7 +71,7 @@ namespace clvsim::models {
 //! The BG/NBD purchase model in the simulation (docs/model.md §3.2; models/purchase/model.h).
 struct BgNbd {
   static constexpr PurchaseModel kind = PurchaseModel::bg_nbd;
-  static constexpr bool has_order_rate = true;
+  static constexpr OrderTrait order_trait = OrderTrait::rate;
   static constexpr ChurnTrait churn_trait = ChurnTrait::dropout_probability;
   static constexpr HistoryColumns history = HistoryColumns::frequency;
 

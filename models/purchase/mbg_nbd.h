@@ -80,7 +80,7 @@ namespace clvsim::models {
 //! the BG/NBD, except that a customer may also drop out right after its first purchase.
 struct MbgNbd {
   static constexpr PurchaseModel kind = PurchaseModel::mbg_nbd;
-  static constexpr bool has_order_rate = true;
+  static constexpr OrderTrait order_trait = OrderTrait::rate;
   static constexpr ChurnTrait churn_trait = ChurnTrait::dropout_probability;
   static constexpr HistoryColumns history = HistoryColumns::frequency;
 

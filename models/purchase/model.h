@@ -5,7 +5,7 @@
 //! registry.h:
 //!
 //!   kind                 its models::PurchaseModel
-//!   has_order_rate       whether customers draw an order rate lambda ~ Gamma(r, rate)
+//!   order_trait          how customers' order rate or probability is drawn (OrderTrait)
 //!   churn_trait          how the churn trait is drawn and what LiveState::churn holds
 //!   history              the columns of a population.history file for it
 //!   resolve(p, k, m)     its parameters p (per purchase.time_unit) into the kernels'
@@ -31,8 +31,17 @@ struct PurchaseParams {
   PurchaseModel model = PurchaseModel::sbg_poisson;
   double r = 0, alpha = 1;  //!< order rate lambda ~ Gamma(r, alpha) (bg_nbd, pareto_nbd, sbg_poisson)
   double a = 1, b = 1;      //!< p or theta ~ Beta(a, b) (bg_nbd, sbg_poisson); sbg: alpha, beta
-  double s = 1, beta = 1;   //!< death rate mu ~ Gamma(s, beta) (pareto_nbd)
+  double s = 1, beta = 1;   //!< death rate mu ~ Gamma(s, beta) (pareto_nbd); bg_bb: alpha, beta of p
+  double gamma = 1, delta = 1;  //!< bg_bb: theta ~ Beta(gamma, delta)
   double fee = 0;           //!< sbg: the fee of a period
+};
+
+//! How a model's order trait is drawn (stream period 0 of the traits stream, and 5-6 for a
+//! probability) and what LiveState::lambda holds.
+enum class OrderTrait {
+  none,         //!< no orders of its own (sbg: one payment a period); holds 0
+  rate,         //!< lambda ~ Gamma(r, rate) per period; holds lambda
+  probability,  //!< p ~ Beta(order_a, order_b), an order at each opportunity (bg_bb); holds p
 };
 
 //! How a model's churn trait is drawn (stream period 1 and 2 of the traits stream) and what
@@ -47,6 +56,7 @@ enum class ChurnTrait {
 enum class HistoryColumns {
   none,         //!< the model has no posterior for histories (sbg_poisson)
   frequency,    //!< customer_id,x,t_x,T[,m_x] (repeat purchases, last one, age)
+  opportunities,  //!< customer_id,x,t_x,n[,m_x] (repeat transactions, opportunity of the last, opportunities: bg_bb)
   renewals,     //!< customer_id,renewals (sbg)
 };
 

@@ -81,7 +81,7 @@ namespace clvsim::models {
 //! The Pareto/NBD purchase model in the simulation (docs/model.md §3.2; models/purchase/model.h).
 struct ParetoNbd {
   static constexpr PurchaseModel kind = PurchaseModel::pareto_nbd;
-  static constexpr bool has_order_rate = true;
+  static constexpr OrderTrait order_trait = OrderTrait::rate;
   static constexpr ChurnTrait churn_trait = ChurnTrait::death_rate;
   static constexpr HistoryColumns history = HistoryColumns::frequency;
 

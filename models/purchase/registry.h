@@ -3,6 +3,7 @@
 //! run layer, the scenario layer and the kernels never name a model: they visit this list.
 //! Adding a purchase model: its header with its closed forms and its struct, one line here,
 //! and its key rows in scenarios/keys.cpp (docs/architecture.md).
+#include "models/purchase/bg_bb.h"
 #include "models/purchase/bg_nbd.h"
 #include "models/purchase/mbg_nbd.h"
 #include "models/purchase/pareto_nbd.h"
@@ -15,7 +16,7 @@
 
 namespace clvsim::models {
 
-using PurchaseModels = std::tuple<SbgPoisson, Sbg, BgNbd, ParetoNbd, MbgNbd>;
+using PurchaseModels = std::tuple<SbgPoisson, Sbg, BgNbd, ParetoNbd, MbgNbd, BgBb>;
 
 namespace detail {
 template <class F, class... Models>

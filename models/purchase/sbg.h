@@ -65,7 +65,7 @@ namespace clvsim::models {
 //! a subscriber renews each period with probability (1 - theta)^hazard and pays the fee.
 struct Sbg {
   static constexpr PurchaseModel kind = PurchaseModel::sbg;
-  static constexpr bool has_order_rate = false;
+  static constexpr OrderTrait order_trait = OrderTrait::none;
   static constexpr ChurnTrait churn_trait = ChurnTrait::log_keep;
   static constexpr HistoryColumns history = HistoryColumns::renewals;
 

@@ -42,7 +42,7 @@ namespace clvsim::models {
 //! without an order or a churn needs no random number.
 struct SbgPoisson {
   static constexpr PurchaseModel kind = PurchaseModel::sbg_poisson;
-  static constexpr bool has_order_rate = true;
+  static constexpr OrderTrait order_trait = OrderTrait::rate;
   static constexpr ChurnTrait churn_trait = ChurnTrait::log_keep;
   static constexpr HistoryColumns history = HistoryColumns::none;
 

@@ -1296,6 +1296,14 @@ private:
       in.acquisition = acq;
       models::Clocks no_clocks;
       const models::Survival outcome = Model::step(in, no_clocks, c_.w0[j], c_.w1[j], ctx_, id_of(i));
+      if (outcome.state == models::State::churned) {  // (bg_bb: inactive at the opportunity's start)
+        c_.state[j] = 0;
+        mark_gone(j);
+        tally[T_CHURNED] += 1;
+        if (prior_orders >= loyal_min_) tally[T_LOYAL_AT_RISK] += 1;
+        else if (prior_orders == 1) tally[T_ONETIME_AT_RISK] += 1;
+        continue;
+      }
       if (outcome.state == models::State::dropping_out) c_.state[j] = 2;
       const std::uint32_t orders = outcome.orders;
       c_.orders[j] = orders;

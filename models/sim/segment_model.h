@@ -14,6 +14,7 @@ struct SegmentModel {
   // purchase, in period units: lambda ~ Gamma(r, lambda_rate); p, theta ~ Beta(a, b);
   // mu ~ Gamma(s, mu_rate); sBG theta ~ Beta(a, b) with a = alpha, b = beta.
   double r = 0, lambda_rate = 1, a = 1, b = 1, s = 1, mu_rate = 1, fee = 0;
+  double order_a = 1, order_b = 1;  //!< bg_bb: an order's probability per opportunity p ~ Beta(order_a, order_b)
   double period_in_units = 1;      //!< one period in purchase.time_unit
   // spend
   models::SpendModel spend = models::SpendModel::fixed;

@@ -27,13 +27,13 @@ constexpr float SMALLEST_KEEP = 1e-37f;
 
 //! What a purchase model's traits are: its order rate and its churn trait.
 struct TraitLaws {
-  bool has_order_rate;
+  models::OrderTrait order_trait;
   models::ChurnTrait churn_trait;
 };
 TraitLaws trait_laws(models::PurchaseModel kind)
 {
   return models::visit_purchase_model(kind, [](auto model) {
-    return TraitLaws{decltype(model)::has_order_rate, decltype(model)::churn_trait};
+    return TraitLaws{decltype(model)::order_trait, decltype(model)::churn_trait};
   });
 }
 
@@ -58,11 +58,24 @@ void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t 
     }
     float* lam = lambda + b0;
     float* ch = churn + b0;
-    // The order rate: Gamma(r, rate) per period (stream period 0).
-    if (laws.has_order_rate) {
+    // The order rate: Gamma(r, rate) per period (stream period 0); or the order probability
+    // Beta(order_a, order_b) = X / (X + Y) (stream periods 0 and 5, 6 the log-space fallback).
+    if (laws.order_trait == models::OrderTrait::rate) {
       batch(0, static_cast<float>(m.r), lam, nb);
       const float inv_rate = static_cast<float>(1.0 / m.lambda_rate);
       for (std::size_t k = 0; k < nb; ++k) lam[k] *= inv_rate;
+    } else if (laws.order_trait == models::OrderTrait::probability) {
+      batch(0, static_cast<float>(m.order_a), x, nb);
+      batch(5, static_cast<float>(m.order_b), y, nb);
+      for (std::size_t k = 0; k < nb; ++k) {
+        const float sum = x[k] + y[k];
+        lam[k] = sum > 0.0f ? x[k] / sum : 0.0f;
+      }
+      for (std::size_t k = 0; k < nb; ++k) {  // shapes so small that both gammas underflow
+        if (x[k] + y[k] > 0.0f) continue;
+        Stream s(seed, path, ids[b0 + k], 6, Purpose::traits);
+        lam[k] = static_cast<float>(rng::beta(s, m.order_a, m.order_b));
+      }
     } else {
       std::fill(lam, lam + nb, 0.0f);
     }

@@ -224,7 +224,7 @@ INSTANTIATE_TEST_SUITE_P(
                       KernelCase{"sbg_poisson_many_incidents.toml", 300, 6},
                       KernelCase{"sbg_subscriptions.toml", 500, 7}, KernelCase{"bg_nbd.toml", 1000, 8},
                       KernelCase{"bg_nbd_plain.toml", 0, 9}, KernelCase{"pareto_nbd_segments.toml", 1000, 10},
-                      KernelCase{"mbg_nbd.toml", 1000, 11}),
+                      KernelCase{"mbg_nbd.toml", 1000, 11}, KernelCase{"bg_bb.toml", 1000, 12}),
     [](const ::testing::TestParamInfo<KernelCase>& info) {
       std::string name = info.param.file;
       name = name.substr(0, name.find('.')) + "_path" + std::to_string(info.param.path);
@@ -287,7 +287,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{"bench/reference.toml", "population.initial_customers=200000"},
                       std::pair{"tests/regression/cases/segments_everything.toml", ""},
                       std::pair{"tests/regression/cases/history_bgnbd.toml", ""},
-                      std::pair{"tests/regression/cases/history_pareto_segments.toml", ""}),
+                      std::pair{"tests/regression/cases/history_pareto_segments.toml", ""},
+                      std::pair{"tests/regression/cases/history_bgbb.toml", ""}),
     [](const ::testing::TestParamInfo<std::pair<const char*, const char*>>& info) {
       std::string name = info.param.first;
       name = name.substr(name.rfind('/') + 1);

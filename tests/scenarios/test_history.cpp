@@ -228,7 +228,7 @@ TEST_F(HistoryFile, SbgPoissonHasNoPosteriorForHistories)
   std::string toml = BG_NBD;
   toml.replace(toml.find("model = \"bg_nbd\""), 16, "model = \"sbg_poisson\"");
   EXPECT_EQ(errors(HEADER + "ann,2,30.43,38.86\n", toml),
-            "error: shop.toml:4:1: population.history needs purchase.model bg_nbd, mbg_nbd, pareto_nbd or sbg "
+            "error: shop.toml:4:1: population.history needs purchase.model bg_nbd, mbg_nbd, pareto_nbd, sbg or bg_bb "
             "(sbg_poisson has no posterior for purchase histories)");
 }
 

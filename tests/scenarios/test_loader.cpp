@@ -327,7 +327,7 @@ TEST(Messages, MissingRequiredKeys)
                                "[purchase]\na = 1\nb = 6\nr = 0.6\nalpha = 1.5\n";
   EXPECT_EQ(errors(no_model),
             "error: shop.toml: missing required key 'purchase.model' (one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
-            "\"sbg_poisson\", \"sbg\")");
+            "\"sbg_poisson\", \"sbg\", \"bg_bb\")");
   EXPECT_EQ(errors(MINIMAL.substr(MINIMAL.find("[population]"))),
             "error: shop.toml: missing required key 'simulation.horizon' (an integer in [1, 2400])");
   EXPECT_EQ(errors(MINIMAL.substr(0, MINIMAL.find("[spend]"))),
@@ -341,7 +341,7 @@ TEST(Messages, BadEnumValue)
                            "[purchase]\n\nmodel = \"gamma\"\n";
   EXPECT_EQ(errors(text),
             "error: shop.toml:7:1: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
-            "\"sbg_poisson\", \"sbg\"");
+            "\"sbg_poisson\", \"sbg\", \"bg_bb\"");
   EXPECT_EQ(errors(MINIMAL + "[simulation]\n"),
             "error: shop.toml:14:1: TOML syntax error: Error while parsing table header: cannot redefine existing "
             "table 'simulation'");
@@ -742,7 +742,7 @@ TEST(Set, Invalid)
             "got string \"abc\"");
   EXPECT_EQ(errors(MINIMAL, {"purchase.model=gamma"}),
             "error: --set purchase.model=gamma: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
-            "\"sbg_poisson\", \"sbg\"");
+            "\"sbg_poisson\", \"sbg\", \"bg_bb\"");
   EXPECT_EQ(errors(MINIMAL, {"service.courtesy={ dist = \"uniform\", low = 0.8, high = 1.2 }"}),
             "error: --set service.courtesy={ dist = \"uniform\", low = 0.8, high = 1.2 }: service.courtesy: "
             "a uniform distribution on [0.8, 1.2] can give values out of range [0, 1]");
