@@ -1083,6 +1083,7 @@ const char* to_string(DistKind kind)
   case DistKind::triangular: return "triangular";
   case DistKind::pert: return "pert";
   case DistKind::beta: return "beta";
+  case DistKind::mvlognormal: return "mvlognormal";
   }
   return "?";
 }
@@ -1112,7 +1113,8 @@ double representative_value(const Distribution& d)
     if (d.has_high) m = std::min(m, d.high);
     return m;
   }
-  case DistKind::lognormal: return d.median;
+  case DistKind::lognormal:
+  case DistKind::mvlognormal: return d.median;
   case DistKind::uniform: return 0.5 * (d.low + d.high);
   case DistKind::triangular: return (d.low + d.mode + d.high) / 3.0;
   case DistKind::pert: return (d.low + 4.0 * d.mode + d.high) / 6.0;
@@ -1133,6 +1135,7 @@ std::string describe_distribution(const Distribution& d)
     if (d.has_high) param("high", d.high);
     break;
   case DistKind::lognormal:
+  case DistKind::mvlognormal:  // (its marginal: the group's table is written apart)
     param("median", d.median);
     param("sigma", d.sigma);
     break;

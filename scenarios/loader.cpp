@@ -7,6 +7,7 @@
 #include "scenarios/history.h"
 #include "scenarios/keys.h"
 
+#include <Eigen/Cholesky>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -243,6 +244,8 @@ private:
                    const toml::node& node, const Where& w,
                    std::vector<std::pair<std::string, std::pair<Distribution, Where>>>& dists);
   void read_sweep(Scenario& s);
+  void read_joint(Scenario& s);
+  void read_joint_table(Scenario& s, const std::string& name, const Found& found);
 
   // --- distributions (docs/model.md §9)
   std::optional<Distribution> read_distribution(const std::string& name, const toml::table& table,
@@ -273,6 +276,7 @@ private:
   const toml::node* sweep_ = nullptr;
   Where sweep_where_;
   std::vector<std::pair<Where, UncertainInput>> uncertain_;  //!< every distribution read
+  std::vector<std::pair<std::string, Found>> joint_tables_;   //!< [purchase.uncertainty], [spend.uncertainty]
 };
 
 void Loader::throw_problems()
@@ -560,6 +564,8 @@ void Loader::walk(const toml::table& table, const std::string& path)
     } else if (full == "acquisition.channel") {
       channels_ = &node;
       channels_where_ = w;
+    } else if (full == "purchase.uncertainty" || full == "spend.uncertainty") {
+      joint_tables_.push_back({full, Found{&node, w}});
     } else if (schema().tables.count(full)) {
       if (!node.is_table()) {
         error(w, full + " has the wrong type: expected a table, got " + got(node));
@@ -1091,7 +1097,7 @@ std::string interval_text(double lo, double hi)
 //! The ends of the values a distribution can take (infinite where unbounded; lognormal (0, inf)).
 std::pair<double, double> support_of(const Distribution& d)
 {
-  if (d.kind == DistKind::lognormal) return {0.0, INF};
+  if (d.kind == DistKind::lognormal || d.kind == DistKind::mvlognormal) return {0.0, INF};
   return {d.has_low ? d.low : -INF, d.has_high ? d.high : INF};
 }
 
@@ -1213,7 +1219,7 @@ bool Loader::check_support(const KeyInfo& info, const std::string& name, const D
 {
   const std::string at = prefix + name + ": ";
   const std::string kind = to_string(d.kind);
-  if (d.kind == DistKind::lognormal) {
+  if (d.kind == DistKind::lognormal || d.kind == DistKind::mvlognormal) {
     if (info.lo > 0 || info.hi != INF) {
       error(w, at + "a lognormal distribution (values in (0, inf)) does not fit the range " + range_text(info));
       return false;
@@ -1653,6 +1659,190 @@ void Loader::read_change(Scenario& s, Investment& inv, const std::string& prefix
   inv.changes.push_back(std::move(c));
 }
 
+//! The correlated groups (docs/model.md §9.1): `[purchase.uncertainty]` and
+//! `[spend.uncertainty]` with dist = "mvlognormal", keys (parameters of the section's model),
+//! mean_log and cov_log (symmetric positive definite). Keys given on the command line
+//! (--set) leave the group: the others keep their marginal (rows and columns dropped).
+void Loader::read_joint(Scenario& s)
+{
+  for (const auto& [name, found] : joint_tables_) read_joint_table(s, name, found);
+}
+
+void Loader::read_joint_table(Scenario& s, const std::string& name, const Found& found)
+{
+  const Where& w = found.where;
+  const std::string section = name.substr(0, name.find('.'));  // "purchase" or "spend"
+  const std::string at = name + ": ";
+  const auto* table = found.node->as_table();
+  if (!table) {
+    error(w, name + " has the wrong type: expected a table ([" + name + "]), got " + got(*found.node));
+    return;
+  }
+  static const std::vector<std::string> fields = {"dist", "keys", "mean_log", "cov_log"};
+  bool ok = true;
+  for (auto&& [key, node] : *table) {
+    const std::string field(key.str());
+    if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
+      std::string message = at + "unknown key '" + field + "'";
+      if (auto sug = did_you_mean(field, fields)) message += "; did you mean '" + *sug + "'?";
+      error(where_of(key, node), message + " (it takes dist = \"mvlognormal\", keys, mean_log, cov_log)");
+      ok = false;
+    }
+  }
+  for (const auto& field : fields)
+    if (!table->contains(field)) {
+      error(w, at + "missing '" + field + "' (it takes dist = \"mvlognormal\", keys, mean_log, cov_log)");
+      ok = false;
+    }
+  if (!ok) return;
+  auto field_where = [&](const char* field) {
+    for (auto&& [key, node] : *table)
+      if (key.str() == field) return where_of(key, node);
+    return w;
+  };
+  if (const auto* d = table->get("dist"); !d->is_string() || d->as_string()->get() != "mvlognormal") {
+    error(field_where("dist"), at + "dist = " + (d->is_string() ? quote(d->as_string()->get()) : got(*d)) +
+                                   " must be \"mvlognormal\" (ln of the keys jointly normal)");
+    return;
+  }
+
+  // keys: parameters of the section's model, each once, none also a distribution of its own
+  const std::string model_key = section + ".model";
+  const std::optional<std::string> model =
+      section == "purchase" ? purchase_model_
+                            : (values_.count("spend.model") ? std::optional(values_["spend.model"].text) : std::nullopt);
+  if (!model) return;  // (its absence or invalidity is reported already)
+  const std::vector<std::string> params = model_parameters(model_key, *model);
+  std::vector<std::string> keys;
+  const auto* key_array = table->get("keys")->as_array();
+  const Where keys_where = field_where("keys");
+  if (!key_array || key_array->empty()) {
+    error(keys_where, at + "keys must be a non-empty array of " + model_key + " = " + quote(*model) +
+                          "'s parameters (" + list_params(params) + ")");
+    return;
+  }
+  for (const auto& k : *key_array) {
+    if (!k.is_string()) {
+      error(keys_where, at + "keys has the wrong type: expected strings, got " + got(k));
+      return;
+    }
+    std::string key = k.as_string()->get();
+    if (key.rfind(section + ".", 0) != 0) key = section + "." + key;
+    if (std::find(params.begin(), params.end(), key) == params.end() || !find_key(key) ||
+        !find_key(key)->uncertain_ok) {
+      error(keys_where, at + quote(k.as_string()->get()) + " is not a parameter of " + model_key + " = " +
+                            quote(*model) + " (its parameters are " + list_params(params) + ")");
+      ok = false;
+    } else if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+      error(keys_where, at + quote(k.as_string()->get()) + " is listed twice in keys");
+      ok = false;
+    } else if (values_.count(key) && values_[key].dist) {
+      error(keys_where, at + key + " is also written as a distribution of its own (line " +
+                            std::to_string(found_[key].where.line) + "): give it one or the other");
+      ok = false;
+    }
+    keys.push_back(key);
+  }
+  const std::size_t k = keys.size();
+  // mean_log: k finite numbers; cov_log: k rows of k finite numbers
+  auto number_of = [](const toml::node& n, double& v) {
+    if (const auto* i = n.as_integer()) v = static_cast<double>(i->get());
+    else if (const auto* f = n.as_floating_point()) v = f->get();
+    else return false;
+    return std::isfinite(v);
+  };
+  std::vector<double> mean(k), cov(k * k);
+  const auto* mean_array = table->get("mean_log")->as_array();
+  const Where mean_where = field_where("mean_log");
+  if (!mean_array || mean_array->size() != k) {
+    error(mean_where, at + "mean_log must be an array of " + std::to_string(k) + " numbers (one per key)");
+    ok = false;
+  } else {
+    for (std::size_t i = 0; i < k; ++i)
+      if (!number_of(*mean_array->get(i), mean[i])) {
+        error(mean_where, at + "mean_log[" + std::to_string(i) + "] is not a finite number");
+        ok = false;
+      }
+  }
+  const auto* cov_array = table->get("cov_log")->as_array();
+  const Where cov_where = field_where("cov_log");
+  bool cov_ok = cov_array && cov_array->size() == k;
+  for (std::size_t i = 0; cov_ok && i < k; ++i) {
+    const auto* row = cov_array->get(i)->as_array();
+    cov_ok = row && row->size() == k;
+    for (std::size_t j = 0; cov_ok && j < k; ++j)
+      if (!number_of(*row->get(j), cov[i * k + j])) {
+        error(cov_where, at + "cov_log[" + std::to_string(i) + "][" + std::to_string(j) + "] is not a finite number");
+        ok = false;
+      }
+  }
+  if (!cov_ok) {
+    error(cov_where, at + "cov_log must be " + std::to_string(k) + " arrays of " + std::to_string(k) +
+                         " numbers (the covariance of ln(keys))");
+    return;
+  }
+  if (!ok) return;
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < i; ++j) {
+      const double a = cov[i * k + j], b = cov[j * k + i];
+      if (std::abs(a - b) > 1e-9 * std::max({std::abs(a), std::abs(b), 1e-300})) {
+        error(cov_where, at + "cov_log is not symmetric: [" + std::to_string(i) + "][" + std::to_string(j) +
+                             "] = " + format_number(a) + " but [" + std::to_string(j) + "][" + std::to_string(i) +
+                             "] = " + format_number(b));
+        return;
+      }
+    }
+  // Keys set on the command line leave the group (the others keep their marginal).
+  JointLognormal g;
+  g.name = name;
+  std::vector<std::size_t> kept;
+  for (std::size_t i = 0; i < k; ++i)
+    if (!(found_.count(keys[i]) && found_[keys[i]].where.set_index >= 0)) kept.push_back(i);
+  for (std::size_t i : kept) {
+    g.keys.push_back(keys[i]);
+    g.mean_log.push_back(mean[i]);
+    for (std::size_t j : kept) g.cov_log.push_back(cov[i * k + j]);
+  }
+  const std::size_t m = kept.size();
+  if (m == 0) return;
+  Eigen::MatrixXd c(m, m);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < m; ++j) c(i, j) = g.cov_log[i * m + j];
+  const Eigen::LLT<Eigen::MatrixXd> llt(c);
+  if (llt.info() != Eigen::Success) {
+    error(cov_where, at + "cov_log is not positive definite (a covariance matrix must be; clvsim fit "
+                          "--parameter-uncertainty writes one)");
+    return;
+  }
+  const Eigen::MatrixXd l = llt.matrixL();
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < m; ++j) g.chol.push_back(l(i, j));
+  // Each member's range (a draw outside one is redrawn whole); the medians must lie within.
+  for (std::size_t i = 0; i < m; ++i) {
+    const KeyInfo& info = *find_key(g.keys[i]);
+    g.low.push_back(info.lo);
+    g.high.push_back(info.hi);
+    g.low_open.push_back(info.lo_open);
+    g.high_open.push_back(info.hi_open);
+    if (auto message = check_number(info, g.keys[i], std::exp(g.mean_log[i]))) {
+      error(mean_where, at + "exp(mean_log) gives " + *message);
+      return;
+    }
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    Distribution d;
+    d.kind = DistKind::mvlognormal;
+    d.median = std::exp(g.mean_log[i]);
+    d.sigma = std::sqrt(g.cov_log[i * m + i]);
+    d.group = s.joint.size();
+    d.member = i;
+    Where member_where = w;
+    member_where.column += static_cast<int>(i);  // file order within the group
+    add_uncertain(g.keys[i], d, member_where);
+  }
+  s.joint.push_back(std::move(g));
+}
+
 void Loader::read_sweep(Scenario& s)
 {
   if (!sweep_) return;
@@ -1769,6 +1959,7 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   s.source_toml = std::string(text);
   walk(root, "");
   read_base(s);
+  read_joint(s);
   read_history(s);
   read_segments(s);
   read_channels(s);
@@ -1813,7 +2004,8 @@ const Distribution* uncertain_dist(const Scenario& s, const std::string& key)
 
 std::string value_text(const KeyInfo& info, const Scenario& s)
 {
-  if (const Distribution* d = uncertain_dist(s, info.name)) return describe_distribution(*d);
+  if (const Distribution* d = uncertain_dist(s, info.name); d && d->kind != DistKind::mvlognormal)
+    return describe_distribution(*d);  // (a group's members: their values here, the group apart)
   if (info.name == "simulation.seed") return std::to_string(s.simulation.seed);
   switch (info.type) {
   case KeyType::number: return format_number(get_number(s, info.name));
@@ -1976,6 +2168,22 @@ std::string describe(const Scenario& s)
       line(out, "# " + assignment, "default: as " + sources.at(info.name));
     else
       line(out, assignment, info.doc);
+  }
+  for (const auto& g : s.joint) {
+    out << "\n[" << g.name << "]\n";
+    line(out, "dist = \"mvlognormal\"", "ln(keys) ~ Normal(mean_log, cov_log), drawn once per path");
+    const std::size_t k = g.keys.size();
+    std::string keys = "keys = [", mean = "mean_log = [", cov = "cov_log = [";
+    for (std::size_t i = 0; i < k; ++i) {
+      keys += (i ? ", " : "") + quote(g.keys[i].substr(g.keys[i].find('.') + 1));
+      mean += (i ? ", " : "") + format_number(g.mean_log[i]);
+      cov += i ? ", [" : "[";
+      for (std::size_t j = 0; j < k; ++j) cov += (j ? ", " : "") + format_number(g.cov_log[i * k + j]);
+      cov += "]";
+    }
+    line(out, keys + "]", "");
+    line(out, mean + "]", "");
+    line(out, cov + "]", "");
   }
   for (const auto& segment : s.segments) {
     out << "\n[[segment]]\n";

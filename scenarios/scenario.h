@@ -232,14 +232,31 @@ struct Investment {
 };
 
 //! A distribution of an uncertain numeric input (docs/model.md §9), drawn once per path.
-enum class DistKind { normal, lognormal, uniform, triangular, pert, beta };
+//! `mvlognormal`: one member of a JointLognormal group (drawn with the group, not alone).
+enum class DistKind { normal, lognormal, uniform, triangular, pert, beta, mvlognormal };
 struct Distribution {
   DistKind kind = DistKind::normal;
   double mean = 0, sd = 0;                 //!< normal (truncated to [low, high] when given)
-  double median = 0, sigma = 0;            //!< lognormal
+  double median = 0, sigma = 0;            //!< lognormal; mvlognormal: the member's marginal
   double low = 0, mode = 0, high = 0;      //!< uniform, triangular, pert; bounds of normal and beta
   double a = 0, b = 0;                     //!< beta (on [low, high], default [0, 1])
   bool has_low = false, has_high = false;
+  std::size_t group = 0, member = 0;       //!< mvlognormal: Scenario::joint[group].keys[member]
+};
+
+//! Inputs drawn jointly once per path (docs/model.md §9.1): ln(values) ~ Normal(mean_log,
+//! cov_log), written as a `[purchase.uncertainty]` or `[spend.uncertainty]` table (what
+//! `clvsim fit --parameter-uncertainty` writes: the estimates and their covariance). Each
+//! member is also an UncertainInput (DistKind::mvlognormal) for the sensitivity tables.
+struct JointLognormal {
+  std::string name;               //!< "purchase.uncertainty": names its random stream
+  std::vector<std::string> keys;  //!< full scenario keys ("purchase.r")
+  std::vector<double> mean_log;
+  std::vector<double> cov_log;    //!< k x k, row-major, as written
+  std::vector<double> chol;       //!< lower Cholesky factor of cov_log, row-major
+  //! Each key's allowed range (spend.q > 1): a draw with a member outside is redrawn whole
+  std::vector<double> low, high;
+  std::vector<bool> low_open, high_open;
 };
 
 //! An uncertain input: where the distribution was written and what it is.
@@ -275,6 +292,7 @@ struct Scenario {
   Kpi kpi;
   std::vector<Investment> investments;    //!< [[investment]], in file order
   std::vector<UncertainInput> uncertain;  //!< every value written as a distribution, in file order
+  std::vector<JointLognormal> joint;      //!< correlated groups (their members are in `uncertain`)
   std::vector<SweepAxis> sweep;           //!< [sweep] axes in file order (+ --sweep)
   //! Keys the file did not set whose value was derived from another key
   //! (service.later_contact_resolution, satisfaction.reference, purchase.time_unit,

@@ -1,4 +1,5 @@
 #include "engine/io/console_summary.h"
+#include "engine/io/decisions.h"
 
 #include "models/kpis.h"
 
@@ -319,6 +320,12 @@ void comparisons_table(std::ostream& out, const Results& r)
   }
   out << std::string(INDENT, ' ') << "payback: " << (r.period.empty() ? "period" : r.period)
       << " index t at which the cumulative discounted net gain turns non-negative\n";
+  if (r.uncertain_inputs.empty())
+    out << std::string(INDENT, ' ') << "P(roi>0): no input is uncertain, so the spread is Monte Carlo noise only;\n"
+        << std::string(INDENT, ' ') << "write the inputs you doubt as distributions (docs/model.md §9.1)\n";
+  else
+    out << std::string(INDENT, ' ') << "P(roi>0): over " << r.uncertain_inputs.size()
+        << " uncertain input" << (r.uncertain_inputs.size() == 1 ? "" : "s") << " and Monte Carlo noise\n";
 }
 
 void sensitivity_table(std::ostream& out, const Results& r)

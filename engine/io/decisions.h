@@ -11,6 +11,13 @@
 
 namespace clvsim::io {
 
+//! What the spread of a run without uncertain inputs is (docs/model.md §9.1): printed beside
+//! P(roi > 0) by the console, the JSON comparisons and the report, so that a probability of
+//! 100% is not read as certainty about the world.
+inline constexpr const char* MONTE_CARLO_NOISE_NOTE =
+    "no uncertain inputs: the spread across paths is Monte Carlo noise only (every input is taken as known); "
+    "write uncertain inputs as distributions for uncertainty about the world";
+
 //! Discount factor delta^t of each period t = 0 .. horizon-1, recovered from the baseline:
 //! profit_cumulative_discounted rises by delta^t * profit_t in period t (docs/model.md §2), so at the
 //! path with the largest |profit_t| (the least rounding) delta^t = (C_t - C_{t-1}) / profit_t.

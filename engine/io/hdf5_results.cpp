@@ -382,6 +382,7 @@ void write_all(Writer& w, const Results& r)
   w.attr_string(root, "/", "scenario_toml", r.scenario_toml);
   w.attr_string(root, "/", "command_line", r.command_line);
   w.attr_strings(root, "/", "segments", r.segment_names);
+  w.attr_strings(root, "/", "uncertain_inputs", r.uncertain_inputs);
 
   Handle variants = w.group(root, "/", "variants", /*ordered=*/true);
   for (const VariantResults& v : r.variants) {
@@ -743,6 +744,8 @@ Results read_all(const Reader& rd)
   r.scenario_toml = rd.attr_string(root, "/", "scenario_toml");
   r.command_line = rd.attr_string(root, "/", "command_line");
   r.segment_names = rd.attr_strings(root, "/", "segments");
+  if (rd.has_attr(root, "uncertain_inputs"))  // (files of clvsim before 0.2 have none)
+    r.uncertain_inputs = rd.attr_strings(root, "/", "uncertain_inputs");
 
   if (!rd.has_link(root, "variants")) rd.not_results("no /variants group");
   Handle variants = rd.open_group(root, "/", "variants");

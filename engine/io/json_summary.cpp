@@ -263,6 +263,14 @@ std::string to_json(const Results& r)
   j.key("period"); j.string(r.period);
   j.key("currency"); j.string(r.currency);
   j.key("run_seconds"); j.number(r.run_seconds);
+  j.key("uncertain_inputs"); j.integer(static_cast<long long>(r.uncertain_inputs.size()));
+  j.key("uncertain_input_keys");
+  j.begin_array();
+  for (const auto& k : r.uncertain_inputs) {
+    j.element();
+    j.string(k);
+  }
+  j.end_array();
 
   j.key("variants");
   j.begin_object();
@@ -307,6 +315,10 @@ std::string to_json(const Results& r)
     if (const auto it = c.paths.find("roi"); it != c.paths.end()) {
       j.key("p_roi_positive");
       j.number(share_positive(it->second));
+      if (r.uncertain_inputs.empty()) {
+        j.key("note");
+        j.string(MONTE_CARLO_NOISE_NOTE);
+      }
     }
     if (const auto it = c.paths.find("payback_period"); it != c.paths.end()) {
       j.key("payback_period");

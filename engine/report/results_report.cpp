@@ -332,14 +332,15 @@ void summary_section(Context& c)
            ".</p>\n";
     }
   }
-  if (r.sensitivity.empty()) {
+  if (r.uncertain_inputs.empty() && r.sensitivity.empty()) {
     h += "<p class=\"warning\"><b>No input of this scenario is uncertain.</b> The spread across paths is Monte Carlo noise "
          "only (which customers happen to buy, churn or complain), not doubt about the assumptions: a P(roi&gt;0) of 0% or "
          "100% says the result is stable given the assumptions, not that the assumptions are right. Write the inputs you "
          "are unsure of as distributions (e.g. <code>churn_sensitivity = { dist = \"uniform\", low = 0.15, high = 0.35 "
          "}</code>) to see how much they matter.</p>\n";
   } else {
-    std::vector<std::string> inputs = r.sensitivity.front().parameter;
+    const std::vector<std::string> inputs =
+        r.uncertain_inputs.empty() ? r.sensitivity.front().parameter : r.uncertain_inputs;
     h += "<p>Uncertain inputs (each drawn once per path and shared by all variants of the path): ";
     for (std::size_t i = 0; i < inputs.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + esc(inputs[i]) + "</code>";
     h += ". The ranges above include their effect; <a href=\"#sensitivity\">Sensitivity</a> shows which matter.</p>\n";

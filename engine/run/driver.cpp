@@ -308,9 +308,8 @@ Results run(const Scenario& sc, const RunOptions& options)
     options.on_progress(++done, sc.simulation.paths);
   }, &r.forecast);
   r.comparisons = compare_variants(r.variants, specs, sc.simulation.paths, plan.horizon, plan.discount);
-  std::vector<std::string> inputs;
-  for (const auto& in : sc.uncertain) inputs.push_back(in.key);
-  r.sensitivity = sensitivity(inputs, draws, r.variants, r.comparisons);
+  for (const auto& in : sc.uncertain) r.uncertain_inputs.push_back(in.key);
+  r.sensitivity = sensitivity(r.uncertain_inputs, draws, r.variants, r.comparisons);
   r.run_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;
 }

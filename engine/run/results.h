@@ -79,6 +79,9 @@ struct Results {
   std::vector<VariantResults> variants;         //!< variants[0] is "baseline"
   std::vector<Comparison> comparisons;
   std::vector<Sensitivity> sensitivity;
+  //! The scenario's inputs written as distributions (docs/model.md §9.1), in file order. None:
+  //! the spread across paths is Monte Carlo noise only (the outputs say so).
+  std::vector<std::string> uncertain_inputs;
   CustomerForecast forecast;                    //!< baseline, existing customers only
 };
 

@@ -167,16 +167,46 @@ double draw_uncertain(const scenarios::Distribution& d, std::uint64_t seed, std:
     const double lo = d.has_low ? d.low : 0.0, hi = d.has_high ? d.high : 1.0;
     return lo + (hi - lo) * rng::beta(s, d.a, d.b);
   }
+  case DistKind::mvlognormal: throw std::invalid_argument("'" + name + "' is drawn with its group (draw_joint)");
   }
   return NaN;
+}
+
+std::vector<double> draw_joint(const scenarios::JointLognormal& g, std::uint64_t seed, std::uint32_t path)
+{
+  rng::Stream s(seed, path, name_id(g.name), 0, rng::Purpose::uncertainty);
+  const std::size_t k = g.keys.size();
+  std::vector<double> z(k), v(k);
+  auto within = [&](std::size_t i) {
+    return (g.low_open[i] ? v[i] > g.low[i] : v[i] >= g.low[i]) &&
+           (g.high_open[i] ? v[i] < g.high[i] : v[i] <= g.high[i]);
+  };
+  // truncated to the keys' ranges by rejection (exact); the loader put the medians inside
+  for (int attempt = 0; attempt < 10000; ++attempt) {
+    for (double& zi : z) zi = rng::normal(s);
+    bool inside = true;
+    for (std::size_t i = 0; i < k; ++i) {
+      double x = g.mean_log[i];
+      for (std::size_t j = 0; j <= i; ++j) x += g.chol[i * k + j] * z[j];
+      v[i] = std::exp(x);
+      inside = inside && within(i);
+    }
+    if (inside) return v;
+  }
+  for (std::size_t i = 0; i < k; ++i) v[i] = std::exp(g.mean_log[i]);
+  return v;
 }
 
 Scenario path_scenario(const Scenario& sc, std::uint32_t path, std::vector<double>* draws)
 {
   Scenario s = sc;
   if (draws) draws->clear();
+  std::vector<std::vector<double>> joint;
+  for (const auto& g : sc.joint) joint.push_back(draw_joint(g, sc.simulation.seed, path));
   for (const auto& in : sc.uncertain) {
-    const double v = draw_uncertain(in.dist, sc.simulation.seed, path, in.key);
+    const double v = in.dist.kind == scenarios::DistKind::mvlognormal
+                         ? joint.at(in.dist.group).at(in.dist.member)
+                         : draw_uncertain(in.dist, sc.simulation.seed, path, in.key);
     if (draws) draws->push_back(v);
     if (in.key.rfind("investment.", 0) == 0) {
       const auto dot = in.key.find('.', 11);

@@ -47,8 +47,13 @@ scenarios::Scenario path_scenario(const scenarios::Scenario& scenario, std::uint
                                   std::vector<double>* draws = nullptr);
 
 //! Draw one value of a distribution from a uniform stream seeded for (seed, path, name).
+//! (Not for DistKind::mvlognormal: a group's members are drawn together, draw_joint.)
 double draw_uncertain(const scenarios::Distribution& dist, std::uint64_t seed, std::uint32_t path,
                       const std::string& name);
+
+//! One path's values of a correlated group (docs/model.md §9.1): exp(mean_log + L z), L the
+//! Cholesky factor of cov_log, z standard normal from the stream keyed by the group's name.
+std::vector<double> draw_joint(const scenarios::JointLognormal& group, std::uint64_t seed, std::uint32_t path);
 
 //! The schedule of `variant` for a path whose base scenario is `base`.
 VariantSchedule make_schedule(const scenarios::Scenario& base, const VariantSpec& variant);

@@ -10,6 +10,7 @@
 #include "engine/core/errors.h"
 #include "engine/io/console_summary.h"
 #include "engine/io/hdf5_results.h"
+#include "engine/io/decisions.h"
 #include "engine/io/json_summary.h"
 #include "engine/stats/summary.h"
 #include <gtest/gtest.h>
@@ -73,7 +74,8 @@ inline Results make_results(const std::string& scenario_name = "Shop \"Żółw\"
   r.scenario_name = scenario_name;
   r.scenario_path = "scenarios/shop.toml";
   r.scenario_toml = "[simulation]\nhorizon = 5 # \"quoted\" ünïcödé\n\ttab\n";
-  r.command_line = "clvsim run scenarios/shop.toml --paths 7 -o out.h5";
+  r.segment_names = {"loyal", "new"};
+  r.uncertain_inputs = {"purchase.r", "spend.p", "service.courtesy"};
   r.segment_names = {"loyal", "new"};
 
   for (int vi = 0; vi < 2; ++vi) {
@@ -284,6 +286,7 @@ void expect_same(const Results& a, const Results& b)
   EXPECT_EQ(a.scenario_toml, b.scenario_toml);
   EXPECT_EQ(a.command_line, b.command_line);
   EXPECT_EQ(a.segment_names, b.segment_names);
+  EXPECT_EQ(a.uncertain_inputs, b.uncertain_inputs);
   ASSERT_EQ(a.variants.size(), b.variants.size());
   for (std::size_t i = 0; i < a.variants.size(); ++i) {
     const VariantResults& x = a.variants[i];
@@ -752,6 +755,30 @@ TEST_F(JsonSummary, PaybackNeverIsNull)
   const auto pos = json.find("\"payback_period\": {");
   ASSERT_NE(pos, std::string::npos);
   EXPECT_NE(json.find("\"p50\": null", pos), std::string::npos) << json.substr(pos, 80);
+}
+
+TEST_F(JsonSummary, SaysWhenTheSpreadIsMonteCarloNoiseOnly)
+{
+  // #23 item 7: uncertain_inputs counts the inputs written as distributions; with none, every
+  // comparison carries the note beside p_roi_positive (and the console prints it).
+  Results r = make_results();
+  r.uncertain_inputs.clear();
+  std::string json = to_json(r);
+  EXPECT_NE(json.find("\"uncertain_inputs\": 0"), std::string::npos);
+  EXPECT_NE(json.find(std::string("\"note\": \"") + io::MONTE_CARLO_NOISE_NOTE), std::string::npos);
+  std::ostringstream out;
+  print_summary(r, out);
+  EXPECT_NE(out.str().find("P(roi>0): no input is uncertain, so the spread is Monte Carlo noise only"), std::string::npos);
+  r.uncertain_inputs = {"purchase.r", "service.courtesy"};
+  json = to_json(r);
+  EXPECT_NE(json.find("\"uncertain_inputs\": 2"), std::string::npos);
+  EXPECT_NE(json.find("\"uncertain_input_keys\": [\n    \"purchase.r\",\n    \"service.courtesy\"\n  ]"),
+            std::string::npos)
+      << json.substr(0, 600);
+  EXPECT_EQ(json.find("\"note\": "), std::string::npos);
+  std::ostringstream out2;
+  print_summary(r, out2);
+  EXPECT_NE(out2.str().find("P(roi>0): over 2 uncertain inputs and Monte Carlo noise"), std::string::npos);
 }
 
 TEST_F(JsonSummary, NumbersRoundTripExactly)
