@@ -391,11 +391,18 @@ void Journal::append(std::uint32_t path, std::span<const std::byte> payload)
   std::lock_guard<std::mutex> lock(mutex_);
   write_all(fd_, path_, record.data(), record.size());
   unsynced_ = true;
+  if (std::chrono::steady_clock::now() - last_sync_ >= std::chrono::duration<double>(SYNC_SECONDS)) sync_locked();
 }
 
 void Journal::sync()
 {
   std::lock_guard<std::mutex> lock(mutex_);
+  sync_locked();
+}
+
+void Journal::sync_locked()
+{
+  last_sync_ = std::chrono::steady_clock::now();
   if (!unsynced_) return;
   if (::fdatasync(fd_) != 0) io_error(path_, "cannot sync");
   unsynced_ = false;

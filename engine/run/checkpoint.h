@@ -16,15 +16,18 @@
 //! CRC-32 is zlib's (polynomial 0xEDB88320, as Python's zlib.crc32). The manifest is
 //! "key = value" lines (a backslash and a newline in a value written \\ and \n): what makes the
 //! units what they are (run_manifest()). The header is written to a temporary file, synced
-//! and renamed into place, so it is whole or absent. A record is written with one write()
-//! and the journal is synced (fdatasync) after each batch of units, so a stop loses at most
-//! the units of the batch in flight; a record cut short by a stop (a torn write), a record
+//! and renamed into place, so it is whole or absent. A record is written with one write() as
+//! its unit finishes (a killed process loses only the units it was simulating), and the
+//! journal is synced (fdatasync) after each batch of units and at least every SYNC_SECONDS
+//! while records are appended (a machine that stops loses at most the records of that
+//! time); a record cut short by a stop (a torn write), a record
 //! whose header is damaged and everything after it, or a record whose payload does not
 //! match its CRC is found on --resume, reported, and its unit runs again: a torn tail and a
 //! damaged header are cut off the file, a record with a bad payload is skipped in place.
 #include "engine/run/exchange.h"
 #include "scenarios/scenario.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -39,6 +42,8 @@ namespace clvsim::runner {
 
 //! Version of the journal layout above.
 inline constexpr std::uint32_t JOURNAL_FORMAT = 1;
+//! The longest time appended records wait for a sync.
+inline constexpr double SYNC_SECONDS = 1.0;
 
 //! zlib's CRC-32 of `bytes`, continuing from `crc` (0 to start).
 std::uint32_t crc32(std::span<const std::byte> bytes, std::uint32_t crc = 0);
@@ -95,7 +100,8 @@ public:
   const std::vector<std::string>& notes() const { return notes_; }
   //! The payload of an entry.
   std::vector<std::byte> read(const Entry& entry) const;
-  //! Appends the record of a unit (one write). Safe to call from several threads.
+  //! Appends the record of a unit (one write; a sync if the last was SYNC_SECONDS ago). Safe to
+  //! call from several threads.
   void append(std::uint32_t path, std::span<const std::byte> payload);
   //! Makes the records appended so far durable (fdatasync), if there are new ones.
   void sync();
@@ -103,6 +109,7 @@ public:
 private:
   void create(const Manifest& manifest);
   void scan(const Manifest& manifest);
+  void sync_locked();
 
   std::string path_;
   int fd_ = -1;
@@ -110,6 +117,7 @@ private:
   std::vector<std::string> notes_;
   std::mutex mutex_;
   bool unsynced_ = false;
+  std::chrono::steady_clock::time_point last_sync_ = std::chrono::steady_clock::now();
 };
 
 //! Folds the journal's units that fit this run (each path once) and returns which paths
