@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs clvsim's build and test dependencies from Debian 12 packages (run as root).
+# Installs clvsim's build and test dependencies from Debian 12 packages (run as root). Open MPI
+# gives the MPI driver (CMake's CLVSIM_MPI=AUTO builds it when MPI is found) and its tests.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
@@ -9,7 +10,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   ca-certificates cmake make g++ pkg-config \
   libeigen3-dev libtbb-dev libboost-program-options-dev libboost-dev libhdf5-dev \
   librandom123-dev libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  libnlopt-cxx-dev hdf5-tools python3 python3-numpy python3-h5py >/dev/null
+  libnlopt-cxx-dev hdf5-tools python3 python3-numpy python3-h5py libopenmpi-dev openmpi-bin >/dev/null
 
 # HTML reports (engine/report): the charting libraries Vega, Vega-Lite and vega-embed come
 # from the npm registry at the versions pinned in engine/report/vendor/package-lock.json and

@@ -8,7 +8,9 @@
 #include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"
 #include "engine/report/output_file.h"
+#include "engine/run/checkpoint.h"
 #include "engine/run/driver.h"
+#include "engine/run/mpi_driver.h"
 #include "engine/stats/summary.h"
 #include "engine/cli/fit_command.h"
 #include "scenarios/keys.h"
@@ -203,7 +205,7 @@ Kernel parse_kernel(const std::string& name)
   throw InputError("error: --kernel = '" + name + "' is not one of: fast, reference");
 }
 
-int cmd_run(const std::vector<std::string>& args, const std::string& command_line)
+int cmd_run(const std::vector<std::string>& args, const std::string& command_line, mpi::Session& mpi)
 {
   po::options_description opts("clvsim run [SCENARIO] [options]");
   std::vector<std::string> sets, sweeps;
@@ -223,7 +225,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
       ("max-memory", po::value<std::string>(), "refuse runs estimated to need more memory (e.g. 8G, 500M; default: the machine's memory)")
       ("kernel", po::value<std::string>()->default_value("fast"),
        "fast | reference: the period kernel; reference is the plain per-customer model the fast one is tested against (same results, slower)")
-      ("force", "overwrite existing output files");
+      ("checkpoint", po::value<std::string>(), "journal each finished path to this file, so a stopped run can continue (--resume)")
+      ("resume", "continue the run journalled in --checkpoint FILE (a missing FILE starts a new one); the results equal an uninterrupted run's")
+      ("force", "overwrite existing output files (and start an existing --checkpoint FILE again)");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   const auto vm = parse(args, opts, pos, "run");
@@ -233,6 +237,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   const int threads = vm["threads"].as<int>();
   if (threads < 0) throw InputError("error: --threads = " + std::to_string(threads) + " is out of range [0, 1024]");
+  const std::vector<std::string> user_sets = sets;  // for the checkpoint's manifest
   // --paths and --seed are scenario keys: validated like the file.
   if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
   if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
@@ -258,22 +263,48 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   const std::string report_path = vm.count("report") ? vm["report"].as<std::string>() : "";
   if (!report_path.empty()) report::check_output_path(report_path, force, "report file");
+  if (vm.count("resume") && !vm.count("checkpoint")) throw InputError("error: --resume needs --checkpoint FILE");
+  // Under MPI the machine's memory is shared by its ranks, and --threads 0 shares its cores.
+  const int rank_threads = threads == 0 && mpi.active() ? mpi.default_threads() : threads;
   const double limit = vm.count("max-memory") ? parse_size(vm["max-memory"].as<std::string>())
-                                              : physical_memory_bytes();
-  const double need = estimate_memory_bytes(scenario, threads);
+                                              : physical_memory_bytes() / mpi.local_size();
+  const double need = estimate_memory_bytes(scenario, rank_threads);
   if (limit > 0 && need > limit)
     throw InputError("error: this run is estimated to need " + human_bytes(need) + " of memory, more than " +
                      (vm.count("max-memory") ? "--max-memory = " : "the machine's ") + human_bytes(limit) +
                      "; use fewer paths, customers or threads");
 
   RunOptions options;
-  options.threads = threads;
+  options.threads = rank_threads;
   options.kernel = parse_kernel(vm["kernel"].as<std::string>());
   options.command_line = command_line;
   options.clvsim_version = VERSION;
   Progress progress(vm.count("quiet") > 0);
   options.on_progress = [&](int done, int total) { progress(done, total); };
+  // Checkpoint and MPI (docs/scaling.md): rank 0 owns the journal; the last step that may
+  // fail on bad input, so nothing is written when the input is bad.
+  const auto note = [quiet = vm.count("quiet") > 0](const std::string& text) {
+    if (!quiet) std::cerr << text << '\n';
+  };
+  std::unique_ptr<runner::Journal> journal;
+  if (vm.count("checkpoint") && mpi.root()) {
+    journal = std::make_unique<runner::Journal>(
+        vm["checkpoint"].as<std::string>(),
+        runner::run_manifest(scenario, user_sets, sweeps, vm["kernel"].as<std::string>(), VERSION),
+        vm.count("resume") > 0, force);
+    for (const auto& line : journal->notes()) note(line);
+  }
+  std::unique_ptr<runner::UnitExchange> exchange;
+  if (mpi.active()) exchange = mpi::make_exchange(mpi, journal.get(), note);
+  else if (journal) exchange = std::make_unique<runner::CheckpointExchange>(*journal, note);
+  options.exchange = exchange.get();
+  if (mpi.active())
+    if (const int code = mpi.agree(0).code; code != 0) return code;  // another rank's input was bad
   const Results results = run(scenario, options);
+  if (!mpi.root()) {  // rank 0 writes and prints
+    mpi.barrier();
+    return 0;
+  }
 
   if (!output.empty()) remember_tmp(g_tmp_results, output);
   if (!forecast_path.empty()) remember_tmp(g_tmp_forecast, forecast_path);
@@ -290,6 +321,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     if (!output.empty()) std::cout << "\nresults written to " << output << '\n';
     if (!report_path.empty()) std::cout << "report written to " << report_path << " (" << report_charts << " charts)\n";
   }
+  mpi.barrier();
   return 0;
 }
 
@@ -457,6 +489,17 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
   return 0;
 }
 
+//! The exit of an error: its message and code. Under MPI an error met before the work began is
+//! agreed on by every rank (each met it too, or learns of it where its work would begin) and
+//! printed once; one met while working is printed once and ends every rank (MPI_Abort).
+int fail(mpi::Session& mpi, int code, const std::string& message)
+{
+  if (mpi.active() && mpi.working()) mpi.fail_working(code, message);
+  const mpi::Session::Outcome outcome = mpi.agree(code);
+  if (outcome.print) std::cerr << message << '\n';
+  return outcome.code;
+}
+
 extern "C" void on_signal(int sig)
 {
   if (g_tmp_results[0]) unlink(g_tmp_results);
@@ -471,6 +514,7 @@ int main(int argc, char** argv)
 {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  mpi::Session mpi(&argc, &argv);  // MPI when an MPI launcher started clvsim (README "MPI")
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
@@ -487,7 +531,11 @@ int main(int argc, char** argv)
       std::cout << "clvsim " << VERSION << '\n';
       return 0;
     }
-    if (command == "run") return cmd_run(args, join_command_line(argc, argv));
+    if (!mpi::built_with_mpi() && mpi::launched_size() != 1)
+      throw InputError("error: this clvsim was built without MPI (CLVSIM_MPI): run it without mpirun, as one process");
+    if (command == "batch" && mpi.size() > 1)
+      throw InputError("error: clvsim batch does not run under MPI; run it as one process, or each scenario with 'mpirun clvsim run'");
+    if (command == "run") return cmd_run(args, join_command_line(argc, argv), mpi);
     if (command == "validate") return cmd_validate(args);
     if (command == "show") return cmd_show(args);
     if (command == "fit") return fit::run_fit_command(args, std::cout, std::cerr);
@@ -497,16 +545,12 @@ int main(int argc, char** argv)
     std::cerr << "error: unknown command '" << command << "' (commands: run, validate, show, report, export, fit, batch; see 'clvsim --help')\n";
     return 2;
   } catch (const InputError& e) {
-    std::cerr << e.what() << '\n';
-    return 2;
+    return fail(mpi, 2, e.what());
   } catch (const IoError& e) {
-    std::cerr << e.what() << '\n';
-    return 3;
+    return fail(mpi, 3, e.what());
   } catch (const std::bad_alloc&) {
-    std::cerr << "error: out of memory\n";
-    return 1;
+    return fail(mpi, 1, "error: out of memory");
   } catch (const std::exception& e) {
-    std::cerr << "error: internal error: " << e.what() << '\n';
-    return 1;
+    return fail(mpi, 1, std::string("error: internal error: ") + e.what());
   }
 }

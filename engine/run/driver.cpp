@@ -1,8 +1,10 @@
 #include "engine/run/driver.h"
 
 #include "engine/core/errors.h"
+#include "engine/run/exchange.h"
 #include "engine/run/path.h"
 #include "engine/run/plan.h"
+#include "engine/run/unit.h"
 #include "engine/run/variants.h"
 #include "engine/run/workers.h"
 #include "engine/stats/select.h"
@@ -32,7 +34,9 @@ using sim::TallyRow;
 namespace {
 
 using runner::PathOutput;
+using runner::PathUnit;
 using runner::Plan;
+using runner::path_kpi_names;
 using runner::Workers;
 using runner::HISTOGRAM_BINS;
 using runner::HISTOGRAM_PATHS;
@@ -64,16 +68,6 @@ void prepare_table(KpiTable& table, int paths, int H, const std::vector<std::str
   for (const auto& kpi : models::PERIOD_KPIS)
     table.periods[std::string(kpi.name)].assign(static_cast<std::size_t>(paths) * static_cast<std::size_t>(H), NaN);
   for (const auto& name : path_kpi_names) table.paths[name].assign(static_cast<std::size_t>(paths), NaN);
-}
-
-std::vector<std::string> path_kpi_names(const Scenario& sc, bool segment)
-{
-  std::vector<std::string> names;
-  const std::size_t n = segment ? models::SEGMENT_PATH_KPI_COUNT : models::PATH_KPIS.size();
-  for (std::size_t k = 0; k < n; ++k) names.emplace_back(models::PATH_KPIS[k].name);
-  if (!segment)
-    for (const auto& ch : sc.channels) names.push_back("cac_paid_" + ch.name);
-  return names;
 }
 
 void finish_distributions(const Workers& workers, VariantResults& v, const stats::Pieces& clv,
@@ -146,22 +140,48 @@ std::string utc_now()
 }
 
 
-//! Simulate paths [first_path, first_path + count) of every variant. Paths run in parallel
-//! in batches; within a path the variants run one after another on the same random numbers.
-//! Everything that sums across paths (per-customer forecasts) is added in path order after
-//! each batch, so results are independent of the thread count.
+//! One path of every variant: the path's draws of the uncertain inputs, then the variants one
+//! after another on the same random numbers. Only the baseline keeps the existing
+//! customers' orders and CLV (the forecast's).
+PathUnit simulate_unit(const Plan& plan, const Scenario& sc, const std::vector<VariantSpec>& specs, std::uint32_t p)
+{
+  PathUnit unit;
+  unit.path = p;
+  const Scenario base = path_scenario(sc, p, &unit.draws);
+  unit.variants.resize(specs.size());
+  for (std::size_t v = 0; v < specs.size(); ++v) {
+    const VariantSchedule sched = make_schedule(base, specs[v]);
+    PathOutput& po = unit.variants[v];
+    runner::simulate_path(plan, base, sched, p, po);
+    if (v > 0) {
+      po.existing_orders = {};
+      po.existing_clv = {};
+    }
+  }
+  return unit;
+}
+
+//! Simulate the paths of every variant and fold them into `variants`, `draws` and `forecast`.
+//! Paths run in parallel in batches; within a path the variants run one after another on the
+//! same random numbers (simulate_unit). Each unit is folded into its path's slots as it
+//! finishes; the sums across paths (per-customer forecasts) are added in path order as the
+//! paths before them are folded, so results are independent of the thread count, and of
+//! where and in which order units are simulated: an `exchange` (engine/run/exchange.h) may
+//! take some paths from a checkpoint or other MPI ranks, or send this process's elsewhere.
 void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSpec>& specs,
                std::vector<VariantResults>& variants, std::vector<std::vector<double>>& draws,
-               const std::function<void()>& path_done, CustomerForecast* forecast)
+               const std::function<void()>& path_done, CustomerForecast* forecast, runner::UnitExchange* exchange)
 {
   const int paths = sc.simulation.paths;
   const int H = plan.horizon;
+  const bool folds = exchange == nullptr || exchange->folds();
   std::vector<std::string> seg_names;
   for (const auto& s : sc.segments) seg_names.push_back(s.name);
-  for (auto& v : variants) {
-    prepare_table(v.kpis, paths, H, path_kpi_names(sc, false));
-    for (const auto& name : seg_names) prepare_table(v.segments[name], paths, H, path_kpi_names(sc, true));
-  }
+  if (folds)
+    for (auto& v : variants) {
+      prepare_table(v.kpis, paths, H, path_kpi_names(sc, false));
+      for (const auto& name : seg_names) prepare_table(v.segments[name], paths, H, path_kpi_names(sc, true));
+    }
   draws.assign(sc.uncertain.size(), std::vector<double>(static_cast<std::size_t>(paths), 0.0));
   const std::size_t E = plan.existing.size();
   std::vector<double> sum_orders(E, 0.0), sum_orders2(E, 0.0), sum_clv(E, 0.0), sum_clv2(E, 0.0);
@@ -169,39 +189,67 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   // [variant][path]: the path's sample pieces
   using Samples = std::vector<std::vector<sim::Column<float>>>;  // [path][piece]
   std::vector<Samples> clv(V, Samples(HISTOGRAM_PATHS)), revenue(V, Samples(HISTOGRAM_PATHS));
-  constexpr int BATCH = 64;
-  for (int batch = 0; batch < paths; batch += BATCH) {
-    const int batch_end = std::min(paths, batch + BATCH);
-    std::vector<PathOutput> baseline_out(static_cast<std::size_t>(batch_end - batch));
-    plan.workers.for_each(batch, batch_end, [&](int p) {
-      std::vector<double> path_draws;
-      const Scenario base = path_scenario(sc, static_cast<std::uint32_t>(p), &path_draws);
-      for (std::size_t i = 0; i < path_draws.size(); ++i) draws[i][static_cast<std::size_t>(p)] = path_draws[i];
-      for (std::size_t v = 0; v < V; ++v) {
-        const VariantSchedule sched = make_schedule(base, specs[v]);
-        PathOutput po;
-        runner::simulate_path(plan, base, sched, static_cast<std::uint32_t>(p), po);
-        store(po, p, paths, H, seg_names, variants[v]);
-        if (p < HISTOGRAM_PATHS) {
-          clv[v][static_cast<std::size_t>(p)] = std::move(po.clv_sample);
-          revenue[v][static_cast<std::size_t>(p)] = std::move(po.revenue_sample);
-        }
-        if (v == 0) {
-          auto& keep = baseline_out[static_cast<std::size_t>(p - batch)];
-          keep.existing_orders = std::move(po.existing_orders);
-          keep.existing_clv = std::move(po.existing_clv);
-        }
+  // A folded path's existing customers wait here until every path before it is folded.
+  std::vector<std::vector<double>> pending_orders(E > 0 ? static_cast<std::size_t>(paths) : 0),
+      pending_clv(pending_orders.size());
+  std::vector<char> folded(static_cast<std::size_t>(paths), 0);
+  int next_sum = 0;
+  // Each path's own slots: units of different paths may be folded at the same time.
+  const runner::FoldUnit fold = [&](PathUnit&& unit) {
+    const std::size_t p = unit.path;
+    for (std::size_t i = 0; i < unit.draws.size(); ++i) draws[i][p] = unit.draws[i];
+    for (std::size_t v = 0; v < V; ++v) {
+      PathOutput& po = unit.variants[v];
+      store(po, static_cast<int>(p), paths, H, seg_names, variants[v]);
+      if (p < static_cast<std::size_t>(HISTOGRAM_PATHS)) {
+        clv[v][p] = std::move(po.clv_sample);
+        revenue[v][p] = std::move(po.revenue_sample);
       }
-      if (path_done) path_done();
-    });
-    for (const auto& po : baseline_out)
+    }
+    if (E > 0) {
+      pending_orders[p] = std::move(unit.variants[0].existing_orders);
+      pending_clv[p] = std::move(unit.variants[0].existing_clv);
+    }
+    folded[p] = 1;
+    if (path_done) path_done();
+  };
+  const auto sum_in_path_order = [&] {
+    for (; next_sum < paths && folded[static_cast<std::size_t>(next_sum)]; ++next_sum) {
+      if (E == 0) continue;
+      auto& orders = pending_orders[static_cast<std::size_t>(next_sum)];
+      auto& clvs = pending_clv[static_cast<std::size_t>(next_sum)];
       for (std::size_t j = 0; j < E; ++j) {
-        sum_orders[j] += po.existing_orders[j];
-        sum_orders2[j] += po.existing_orders[j] * po.existing_orders[j];
-        sum_clv[j] += po.existing_clv[j];
-        sum_clv2[j] += po.existing_clv[j] * po.existing_clv[j];
+        sum_orders[j] += orders[j];
+        sum_orders2[j] += orders[j] * orders[j];
+        sum_clv[j] += clvs[j];
+        sum_clv2[j] += clvs[j] * clvs[j];
       }
+      orders = {};
+      clvs = {};
+    }
+  };
+  const runner::UnitCodec codec(sc, V);
+  std::vector<std::uint32_t> mine;
+  if (exchange) {
+    mine = exchange->start(codec, paths, fold);
+  } else {
+    mine.resize(static_cast<std::size_t>(paths));
+    for (int p = 0; p < paths; ++p) mine[static_cast<std::size_t>(p)] = static_cast<std::uint32_t>(p);
   }
+  constexpr std::size_t BATCH = 64;
+  for (std::size_t batch = 0; batch < mine.size(); batch += BATCH) {
+    const std::size_t batch_end = std::min(mine.size(), batch + BATCH);
+    plan.workers.for_each(batch, batch_end, [&](std::size_t i) {
+      PathUnit unit = simulate_unit(plan, sc, specs, mine[i]);
+      if (exchange) exchange->finished(unit);
+      if (folds) fold(std::move(unit));
+    });
+    if (exchange) exchange->batch_done(fold);
+    sum_in_path_order();
+  }
+  if (exchange) exchange->finish(fold);
+  sum_in_path_order();
+  if (!folds) return;
   plan.workers.for_each(std::size_t{0}, V, [&](std::size_t v) {  // variants are independent
     stats::Pieces all_clv, all_rev;  // every path's pieces in path order, not copied
     for (std::size_t p = 0; p < static_cast<std::size_t>(HISTOGRAM_PATHS); ++p) {
@@ -306,7 +354,8 @@ Results run(const Scenario& sc, const RunOptions& options)
     if (!options.on_progress) return;
     std::lock_guard<std::mutex> lock(progress_mutex);
     options.on_progress(++done, sc.simulation.paths);
-  }, &r.forecast);
+  }, &r.forecast, options.exchange);
+  if (options.exchange && !options.exchange->folds()) return r;  // another process folds the units
   r.comparisons = compare_variants(r.variants, specs, sc.simulation.paths, plan.horizon, plan.discount);
   for (const auto& in : sc.uncertain) r.uncertain_inputs.push_back(in.key);
   r.sensitivity = sensitivity(r.uncertain_inputs, draws, r.variants, r.comparisons);

@@ -1,8 +1,9 @@
 #pragma once
 //! The run driver (docs/model.md §10): paths x fixed-size customer blocks on oneTBB, partial results
 //! merged in a fixed order, so results are bitwise identical for any thread count. The
-//! unit of work is (variant, path); an MPI driver can split the same list of units across
-//! ranks and gather the per-path rows, which are independent of where they were computed.
+//! unit of work is a path with all its variants (engine/run/unit.h); a checkpoint journal or
+//! the MPI driver shares the units out and gathers them (engine/run/exchange.h), and they
+//! fold into the same bits wherever they were computed.
 #include "engine/run/results.h"
 #include "scenarios/scenario.h"
 
@@ -11,6 +12,10 @@
 #include <string>
 
 namespace clvsim {
+
+namespace runner {
+class UnitExchange;
+}
 
 //! Which kernel simulates a period of a block (docs/model.md §3.5): the fast one
 //! (models/sim/kernel.h) or the plain reference it is tested against
@@ -30,6 +35,11 @@ struct RunOptions {
   //! results are bitwise the same (a test checks it); only the speed differs.
   bool block_major = true;
   Kernel kernel = Kernel::fast;
+  //! Where the paths' units come from and go (engine/run/exchange.h): null = every path is
+  //! simulated here; a checkpoint journal (engine/run/checkpoint.h) or MPI ranks
+  //! (engine/run/mpi_driver.h) otherwise. On a process that does not fold (an MPI rank other
+  //! than 0) run() returns the results' provenance only.
+  runner::UnitExchange* exchange = nullptr;
 };
 
 //! Estimated peak memory of a run in bytes: customer state (at most ~80 bytes per customer, for the
