@@ -971,7 +971,7 @@ void resolve_segments(Scenario& scenario)
     for (const auto& [derived, source] : derived_pairs()) {
       if (!contains(scenario.defaulted_keys, derived)) continue;
       const bool overridden = std::any_of(segment.overrides.begin(), segment.overrides.end(),
-                                          [&](const Override& o) { return o.key == derived; });
+                                          [&derived = derived](const Override& o) { return o.key == derived; });
       if (!overridden) set_number(b, derived, get_number(b, source));
     }
     segment.behaviour = b;
