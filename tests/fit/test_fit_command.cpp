@@ -197,7 +197,7 @@ TEST_F(FitCommand, ScenarioFragmentAndSummaryAreWrittenAndProtected)
   // Existing outputs are not overwritten without --force, and nothing is written.
   const auto before = fs::last_write_time(toml_path);
   EXPECT_EQ(input_error({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path}),
-            "error: " + toml_path + " already exists; use --force to overwrite it");
+            "error: scenario fragment '" + toml_path + "' exists; use --force to overwrite");
   EXPECT_EQ(fs::last_write_time(toml_path), before);
   ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path, "--force", "--json",
                  "--time-unit", "month", "--summary-out", (dir_ / "months.csv").string()}),
