@@ -151,9 +151,9 @@ TEST_F(Report, ConsoleAndJsonShowTheDecisionNumbers)
 
 TEST_F(Report, ReportAndExportRefuseBadInputAndWriteNothing)
 {
-  // A results file that does not exist: I/O error, no report.
+  // A results file that does not exist: bad input (an unreadable input is), no report.
   Outcome o = clvsim("report missing.h5 -o a.html");
-  EXPECT_EQ(o.code, 3);
+  EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("error: cannot read results file 'missing.h5'"), std::string::npos) << o.err;
   EXPECT_FALSE(fs::exists(dir_ / "a.html"));
   // A file that is not a results file: invalid input.
