@@ -110,7 +110,7 @@ TEST_F(Report, WhyBreakdownAddsUpToTheFilesNetNpv)
     // Every cost line of the file but the investment's own is there.
     for (const auto& [kpi, v] : results_.variants.front().kpis.periods) {
       if (kpi.rfind("cost_", 0) != 0 || kpi == "cost_investment") continue;
-      EXPECT_TRUE(std::any_of(w.lines.begin(), w.lines.end(), [&](const io::WhyLine& l) { return l.name == kpi; })) << kpi;
+      EXPECT_TRUE(std::any_of(w.lines.begin(), w.lines.end(), [&kpi = kpi](const io::WhyLine& l) { return l.name == kpi; })) << kpi;
     }
   }
 }
