@@ -11,7 +11,7 @@ if [ -f "$PREFIX/lib/cmake/TBB/TBBConfig.cmake" ]; then echo "oneTBB with TSan a
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # Debian's source packages: the deb-src twin of the machine's Debian entry.
-if ! apt-get source --print-uris tbb >/dev/null 2>&1; then
+if ! apt-get source --print-uris libtbb-dev >/dev/null 2>&1; then
   $SUDO tee /etc/apt/sources.list.d/clvsim-deb-src.sources >/dev/null <<'SRC'
 Types: deb-src
 URIs: http://deb.debian.org/debian
@@ -24,10 +24,10 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 VERSION=$(dpkg-query -W -f='${Version}' libtbb-dev)
-(cd "$WORK" && apt-get source -qq --download-only "tbb=$VERSION" >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null)
+(cd "$WORK" && apt-get source -qq --download-only "libtbb-dev=$VERSION" >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null)
 cmake -S "$WORK/src" -B "$WORK/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
   -DCMAKE_CXX_COMPILER=clang++-14 -DTBB_SANITIZE=thread -DTBB_TEST=OFF -DTBB_EXAMPLES=OFF -DTBB_STRICT=OFF \
   -DTBBMALLOC_BUILD=OFF -DCMAKE_INSTALL_PREFIX="$PREFIX" >/dev/null
-nice -n 5 cmake --build "$WORK/build" -j2 >/dev/null
+nice -n 5 cmake --build "$WORK/build" -j"${JOBS:-2}" >/dev/null
 cmake --install "$WORK/build" >/dev/null
 echo "oneTBB $VERSION with TSan installed in $PREFIX"
