@@ -25,6 +25,7 @@
 #include "models/fit/report.h"
 #include "models/fit/summary.h"
 #include "models/fit/transactions.h"
+#include "scenarios/history.h"
 
 namespace clvsim::fit {
 
@@ -307,6 +308,12 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   if (summary.customers() < MIN_FIT_CUSTOMERS)
     throw InputError("error: " + inputs[0] + ": too few customers to fit: " + std::to_string(summary.customers()) +
                      " in the calibration cohort, at least " + std::to_string(MIN_FIT_CUSTOMERS) + " needed");
+  // The summary is the population.history of the fragment: its values within that reader's bounds.
+  for (std::size_t i = 0; i < summary.customers(); ++i)
+    if (!(summary.m_x[i] <= scenarios::MAX_HISTORY_ORDER_VALUE))
+      throw InputError("error: " + inputs[0] + ": customer '" + csv::excerpt(summary.ids[i]) +
+                       "' has a mean repeat order value of " + shortest(summary.m_x[i]) + ", beyond " +
+                       shortest(scenarios::MAX_HISTORY_ORDER_VALUE) + " (the bound of a history's m_x)");
   if (summary.repeat_customers == 0)
     throw InputError("error: " + inputs[0] + ": no customer bought again by the calibration end " +
                      format_iso(so.calibration_end) + " (0 repeat buyers among " + std::to_string(summary.customers()) +
