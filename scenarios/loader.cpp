@@ -18,6 +18,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -53,6 +54,56 @@ struct Found {
   const toml::node* node;
   Where where;
 };
+
+//! The byte offset of the first non-ASCII byte outside strings and comments, if any.
+//! TOML 1.0 allows non-ASCII only inside strings and comments, and toml++ 3.3 (Debian 12)
+//! reaches __builtin_unreachable() on some such code points where whitespace may appear
+//! (marzer/tomlplusplus#190, fixed upstream by PR #305): the loader finds them first.
+std::optional<std::size_t> non_ascii_outside_strings(std::string_view t)
+{
+  enum class In { code, comment, basic, literal, ml_basic, ml_literal } in = In::code;
+  const auto at = [&](std::size_t i, const char* s) { return t.compare(i, std::strlen(s), s) == 0; };
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    switch (in) {
+    case In::code:
+      if (static_cast<unsigned char>(c) >= 0x80) return i;
+      if (c == '#') in = In::comment;
+      else if (at(i, "\"\"\"")) in = In::ml_basic, i += 2;
+      else if (at(i, "'''")) in = In::ml_literal, i += 2;
+      else if (c == '"') in = In::basic;
+      else if (c == '\'') in = In::literal;
+      break;
+    case In::comment:
+      if (c == '\n') in = In::code;
+      break;
+    case In::basic:  // one line; an unterminated one is toml++'s to report
+      if (c == '\\') ++i;
+      else if (c == '"' || c == '\n') in = In::code;
+      break;
+    case In::literal:
+      if (c == '\'' || c == '\n') in = In::code;
+      break;
+    case In::ml_basic:
+      if (c == '\\') {
+        ++i;
+      } else if (at(i, "\"\"\"")) {
+        while (i + 3 < t.size() && t[i + 3] == '"') ++i;  // up to two quotes end the content
+        i += 2;
+        in = In::code;
+      }
+      break;
+    case In::ml_literal:
+      if (at(i, "'''")) {
+        while (i + 3 < t.size() && t[i + 3] == '\'') ++i;
+        i += 2;
+        in = In::code;
+      }
+      break;
+    }
+  }
+  return std::nullopt;
+}
 
 std::string quote(const std::string& s)
 {
@@ -379,8 +430,11 @@ void Loader::apply_set(toml::table& root, int index, const std::string& arg)
   toml::table parsed;
   bool is_toml = false;
   try {
-    parsed = toml::parse("v = " + raw);
-    is_toml = parsed.size() == 1 && parsed.contains("v");
+    const std::string assignment = "v = " + raw;
+    if (!non_ascii_outside_strings(assignment)) {  // else a bare string (see Loader::load)
+      parsed = toml::parse(assignment);
+      is_toml = parsed.size() == 1 && parsed.contains("v");
+    }
   } catch (const toml::parse_error&) {
   }
   toml::value<std::string> bare(raw);
@@ -504,6 +558,10 @@ std::optional<Value> Loader::read_value(const KeyInfo& info, const std::string& 
       return wrong_type();
     }
     if (auto message = check_number(info, name, v.number)) {
+      // An integer is shown as written, not as the double it became (2^63 - 1, not 2^63).
+      const std::string as_double = name + " = " + format_number(v.number);
+      if (node.is_integer() && message->rfind(as_double, 0) == 0)
+        message->replace(0, as_double.size(), name + " = " + std::to_string(v.integer));
       error(w, prefix + *message);
       return std::nullopt;
     }
@@ -1946,6 +2004,19 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
 {
   toml::table root;
   try {
+    if (const auto bad = non_ascii_outside_strings(text)) {
+      // toml++'s own error when the text before it already has one, else ours.
+      const std::string_view before = text.substr(0, *bad);
+      (void)toml::parse(before, std::string_view(source_));
+      const auto newline = before.rfind('\n');
+      const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+      int column = 1;  // in characters: UTF-8 continuation bytes do not count
+      for (std::size_t i = line_start; i < *bad; ++i) column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+      error(Where{1 + static_cast<int>(std::count(before.begin(), before.end(), '\n')), column, -1, {}},
+            "TOML syntax error: a non-ASCII character outside a string or comment (TOML allows them only "
+            "in strings and comments; a key with such characters is written in quotes)");
+      throw_problems();
+    }
     root = toml::parse(text, std::string_view(source_));
   } catch (const toml::parse_error& e) {
     error(Where{static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), -1, {}},

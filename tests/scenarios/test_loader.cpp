@@ -235,6 +235,36 @@ TEST(Messages, OutOfRange)
             "error: shop.toml:15:1: kpi.loyal_min_orders = 1 is out of range [2, 1000]");
 }
 
+TEST(Messages, IntegerKeysWithoutAnUpperBoundStopAt2To53)
+{
+  // Integer keys pass through double: beyond 2^53 a value would be rounded, and INT64_MAX
+  // overflowed the cast to a negative count that passed the memory estimate (#24 D8).
+  EXPECT_EQ(errors(MINIMAL, {"population.initial_customers=9223372036854775807"}),
+            "error: --set population.initial_customers=9223372036854775807: population.initial_customers = "
+            "9223372036854775807 is out of range [0, 9007199254740991]");
+  EXPECT_NE(errors(MINIMAL, {"population.initial_customers=9007199254740992"}), "<loaded>");
+  const Scenario s = load(MINIMAL, {"population.initial_customers=9007199254740991"});
+  EXPECT_EQ(s.population.initial_customers, 9007199254740991);
+}
+
+TEST(Messages, NonAsciiOutsideStringsIsASyntaxErrorFoundBeforeTomlxx)
+{
+  // toml++ 3.3 reaches __builtin_unreachable() on these (#24 D15): the loader reports them.
+  EXPECT_EQ(errors("\xc3\xa9 = 1\n" + MINIMAL),
+            "error: shop.toml:1:1: TOML syntax error: a non-ASCII character outside a string or comment (TOML "
+            "allows them only in strings and comments; a key with such characters is written in quotes)");
+  EXPECT_EQ(errors("[simulation]\nhorizon = 1 \xc2\xa1\n").substr(0, 47), "error: shop.toml:2:13: TOML syntax error: a non");
+  // An earlier syntax error is toml++'s to report, as without the character.
+  EXPECT_NE(errors("[simulation\n\xc3\xa9 = 1\n").find("shop.toml:1:12: TOML syntax error: Error while parsing"),
+            std::string::npos);
+  // In strings, quoted keys and comments they are fine; a --set value with them is a string.
+  const std::string ok = "# \xc5\x81\xc3\xb3" "d\xc5\xba \"\n" + MINIMAL +
+                         "[simulation.x]\n\"\xc3\xa9\" = '\xc3\xa9'\ny = '''\n\xc3\xa9'''\n"
+                         "z = \"\"\"\xc3\xa9\\\"\"\"\"\" # \xc3\xa9\n";
+  EXPECT_EQ(errors(ok).find("non-ASCII"), std::string::npos) << errors(ok);
+  EXPECT_EQ(load(MINIMAL, {"simulation.name=\xc3\xa9"}).simulation.name, "\xc3\xa9");
+}
+
 TEST(Messages, RangesOfTheSpec)
 {
   // Through --set, which validates exactly like the file.
