@@ -213,6 +213,9 @@ Registry build_registry()
                  SCN(simulation.threads));
   r.scenario_key(text("simulation.name", "free label printed with the results"),
                  SCN(simulation.name));
+  r.scenario_key(integer("simulation.start_month", 1, 12,
+                         "calendar month of period 0 (the phase of [seasonality]), 1 = January"),
+                 SCN(simulation.start_month));
 
   // [population]
   r.scenario_key(integer("population.initial_customers", 0, INF,

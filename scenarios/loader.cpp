@@ -296,6 +296,7 @@ private:
                    std::vector<std::pair<std::string, std::pair<Distribution, Where>>>& dists);
   void read_sweep(Scenario& s);
   void read_joint(Scenario& s);
+  void read_seasonality(Scenario& s);
   void read_joint_table(Scenario& s, const std::string& name, const Found& found);
 
   // --- distributions (docs/model.md §9)
@@ -328,6 +329,7 @@ private:
   Where sweep_where_;
   std::vector<std::pair<Where, UncertainInput>> uncertain_;  //!< every distribution read
   std::vector<std::pair<std::string, Found>> joint_tables_;   //!< [purchase.uncertainty], [spend.uncertainty]
+  std::optional<Found> seasonality_;                          //!< [seasonality]
 };
 
 void Loader::throw_problems()
@@ -622,6 +624,8 @@ void Loader::walk(const toml::table& table, const std::string& path)
     } else if (full == "acquisition.channel") {
       channels_ = &node;
       channels_where_ = w;
+    } else if (full == "seasonality") {
+      seasonality_ = Found{&node, w};
     } else if (full == "purchase.uncertainty" || full == "spend.uncertainty") {
       joint_tables_.push_back({full, Found{&node, w}});
     } else if (schema().tables.count(full)) {
@@ -1717,6 +1721,62 @@ void Loader::read_change(Scenario& s, Investment& inv, const std::string& prefix
   inv.changes.push_back(std::move(c));
 }
 
+//! [seasonality] (docs/model.md §4.4): order_multipliers and acquisition_multipliers, each
+//! one value > 0 per calendar period (12 for monthly periods, 52 for weekly).
+void Loader::read_seasonality(Scenario& s)
+{
+  if (!seasonality_) return;
+  const Where& w = seasonality_->where;
+  const auto* table = seasonality_->node->as_table();
+  if (!table) {
+    error(w, "seasonality has the wrong type: expected a table ([seasonality]), got " + got(*seasonality_->node));
+    return;
+  }
+  static const std::vector<std::string> fields = {"order_multipliers", "acquisition_multipliers"};
+  const bool weekly = s.simulation.period == Period::week;
+  const std::size_t n = weekly ? 52 : 12;
+  const std::string what = std::to_string(n) + " numbers > 0 (one per " + (weekly ? "week" : "month") +
+                           " of the year, simulation.period = \"" + (weekly ? "week" : "month") + "\")";
+  for (auto&& [key, node] : *table) {
+    const std::string field(key.str());
+    const Where at = where_of(key, node);
+    const std::string name = "seasonality." + field;
+    if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
+      std::string message = "unknown key '" + name + "'";
+      if (auto sug = did_you_mean(field, fields)) message += "; did you mean 'seasonality." + *sug + "'?";
+      error(at, message + " (seasonality takes order_multipliers and acquisition_multipliers)");
+      continue;
+    }
+    const auto* array = node.as_array();
+    if (!array) {
+      error(at, name + " has the wrong type: expected an array of " + what + ", got " + got(node));
+      continue;
+    }
+    if (array->size() != n) {
+      error(at, name + " has " + std::to_string(array->size()) + " values; expected " + what);
+      continue;
+    }
+    std::vector<double> values;
+    for (std::size_t i = 0; i < n; ++i) {
+      const toml::node& v = *array->get(i);
+      double x = 0;
+      if (const auto* integer = v.as_integer()) x = static_cast<double>(integer->get());
+      else if (const auto* f = v.as_floating_point()) x = f->get();
+      else {
+        error(at, name + "[" + std::to_string(i) + "] has the wrong type: expected a number, got " + got(v));
+        continue;
+      }
+      if (!(x > 0) || !(x <= 100)) {
+        error(at, name + "[" + std::to_string(i) + "] = " + format_number(x) + " is out of range (0, 100]");
+        continue;
+      }
+      values.push_back(x);
+    }
+    if (values.size() != n) continue;
+    (field == "order_multipliers" ? s.seasonality.order_multipliers : s.seasonality.acquisition_multipliers) = values;
+  }
+}
+
 //! The correlated groups (docs/model.md §9.1): `[purchase.uncertainty]` and
 //! `[spend.uncertainty]` with dist = "mvlognormal", keys (parameters of the section's model),
 //! mean_log and cov_log (symmetric positive definite). Keys given on the command line
@@ -2031,6 +2091,7 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   walk(root, "");
   read_base(s);
   read_joint(s);
+  read_seasonality(s);
   read_history(s);
   read_segments(s);
   read_channels(s);
@@ -2255,6 +2316,19 @@ std::string describe(const Scenario& s)
     line(out, keys + "]", "");
     line(out, mean + "]", "");
     line(out, cov + "]", "");
+  }
+  if (!s.seasonality.order_multipliers.empty() || !s.seasonality.acquisition_multipliers.empty()) {
+    out << "\n[seasonality]\n";
+    const auto values = [](const std::vector<double>& v) {
+      std::string text = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + format_number(v[i]);
+      return text + "]";
+    };
+    if (!s.seasonality.order_multipliers.empty())
+      line(out, "order_multipliers = " + values(s.seasonality.order_multipliers), "every order rate, by calendar period");
+    if (!s.seasonality.acquisition_multipliers.empty())
+      line(out, "acquisition_multipliers = " + values(s.seasonality.acquisition_multipliers),
+           "every paid channel's volume, by calendar period");
   }
   for (const auto& segment : s.segments) {
     out << "\n[[segment]]\n";
