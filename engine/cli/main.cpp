@@ -15,6 +15,7 @@
 #include "engine/cli/fit_command.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
+#include "scenarios/warnings.h"
 
 #include <boost/program_options.hpp>
 
@@ -102,6 +103,12 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 scenarios::Scenario load(const std::string& path, const std::vector<std::string>& sets)
 {
   return path.empty() ? scenarios::load_default(sets) : scenarios::load_file(path, sets);
+}
+
+//! The scenario's warnings (scenarios/warnings.h) on stderr: they change no exit code.
+void print_warnings(const scenarios::Scenario& scenario)
+{
+  for (const auto& line : scenarios::warnings(scenario)) std::cerr << line << '\n';
 }
 
 double parse_size(const std::string& text)
@@ -243,6 +250,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
   auto scenario = load(vm["scenario"].as<std::string>(), sets);
   for (const auto& spec : sweeps) scenarios::add_sweep(scenario, spec);
+  if (mpi.root()) print_warnings(scenario);
 
   std::string output;
   const bool force = vm.count("force") > 0;
@@ -343,6 +351,7 @@ int cmd_validate(const std::vector<std::string>& args)
   if (!vm.count("scenario")) throw InputError("error: clvsim validate: missing SCENARIO (see 'clvsim validate --help')");
   const auto scenario = scenarios::load_file(vm["scenario"].as<std::string>(), sets);
   std::cout << scenarios::describe(scenario);
+  print_warnings(scenario);
   std::cerr << vm["scenario"].as<std::string>() << ": ok\n";
   return 0;
 }
@@ -445,6 +454,7 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
       std::cerr << "batch: [" << i + 1 << "/" << files.size() << "] " << files[i]
                 << (have ? " (complete results exist, skipped)" : "") << '\n';
     if (!have) {
+      print_warnings(loaded[i]);
       RunOptions options;
       options.threads = threads;
       options.command_line = command_line;

@@ -274,6 +274,32 @@ TEST_F(Cli, ValidatePrintsTheResolvedScenario)
   EXPECT_NE(o.out.find("courtesy"), std::string::npos) << "defaults are printed too";
 }
 
+TEST_F(Cli, ValidateAndRunWarnAboutAnInvestmentThatCannotReachProfit)
+{
+  // SMALL has no [satisfaction], [reviews] or [referrals]: satisfaction moves no profit, so a
+  // courtesy investment cannot change it (docs/model.md §5.4). A warning, not an error.
+  write("s.toml", std::string(SMALL) + R"(
+[[investment]]
+name = "polite"
+changes = { "service.courtesy" = 0.99 }
+)");
+  const std::string expected =
+      "warning: s.toml: investment 'polite': changing service.courtesy cannot change profit: satisfaction moves no "
+      "profit (satisfaction.churn_sensitivity = 0";
+  auto o = clvsim("validate s.toml");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find(expected), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("warning:"), std::string::npos) << "warnings go to stderr";
+  o = clvsim("run s.toml --quiet --json");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find(expected), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("warning:"), std::string::npos) << "stdout stays one JSON document";
+  // connected: no warning
+  o = clvsim("validate s.toml --set satisfaction.churn_sensitivity=0.2");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.err.find("warning:"), std::string::npos) << o.err;
+}
+
 TEST_F(Cli, MemoryEstimateAboveTheLimitIsRefused)
 {
   write("s.toml", SMALL);
