@@ -363,6 +363,12 @@ Registry build_registry()
   r.behaviour_key(number("satisfaction.order_delta", -10, 10,
                          "points added by an order without incident"),
                   BEH(satisfaction.order_delta));
+  r.behaviour_key(number("satisfaction.renewal_delta", -10, 10,
+                         "points added by a subscription payment without incident (sbg, instead of order_delta)"),
+                  BEH(satisfaction.renewal_delta));
+  r.behaviour_key(boolean("satisfaction.stationary",
+                          "innovation noise keeps satisfaction distributed as at the start when nothing happens"),
+                  BEH(satisfaction.stationary));
   r.behaviour_key(number("satisfaction.churn_sensitivity", 0, 10,
                          "hazard multiplier exp(churn_sensitivity * (reference - S))"),
                   BEH(satisfaction.churn_sensitivity));

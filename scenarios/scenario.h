@@ -92,6 +92,8 @@ struct Service {
 //! [satisfaction] (docs/model.md §5.3)
 struct Satisfaction {
   double initial_mean = 7.5, initial_sd = 1.0, decay = 0.1, order_delta = 0.2;
+  double renewal_delta = 0.0;             //!< sbg: points added by a renewal (instead of order_delta)
+  bool stationary = true;                 //!< innovation noise keeps the distribution stationary
   double churn_sensitivity = 0.0, frequency_sensitivity = 0.0;
   double reference = 7.5;                 //!< defaults to initial_mean
 };

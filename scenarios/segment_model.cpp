@@ -1,6 +1,7 @@
 #include "scenarios/segment_model.h"
 
 #include "models/purchase/registry.h"
+#include "models/sim/service.h"
 
 #include <algorithm>
 #include <cmath>
@@ -55,7 +56,9 @@ sim::SegmentModel segment_model(const Behaviour& be, Period period)
   m.initial_mean = sa.initial_mean;
   m.initial_sd = sa.initial_sd;
   m.decay = sa.decay;
-  m.order_delta = sa.order_delta;
+  // a subscription payment is a renewal, not an order (docs/model.md §5.3)
+  m.order_delta = be.purchase.model == PurchaseModel::sbg ? sa.renewal_delta : sa.order_delta;
+  m.satisfaction_noise_sd = sa.stationary ? sim::satisfaction_noise_sd(sa.initial_sd, sa.decay) : 0.0;
   m.churn_sensitivity = sa.churn_sensitivity;
   m.frequency_sensitivity = sa.frequency_sensitivity;
   m.reference = sa.reference;

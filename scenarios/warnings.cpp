@@ -21,7 +21,7 @@ using sim::SegmentModel;
 // A new constant of sim::SegmentModel must be classified in segment_links() below (which
 // chain it moves): otherwise a change that moves only that constant would be reported as
 // having no effect. Update the size here once it is.
-static_assert(sizeof(SegmentModel) == 600, "classify the new SegmentModel constant in scenarios/warnings.cpp");
+static_assert(sizeof(SegmentModel) == 608, "classify the new SegmentModel constant in scenarios/warnings.cpp");
 
 //! How a moved constant can reach profit (docs/model.md §3-§7).
 enum class Route {
@@ -196,7 +196,8 @@ void segment_links(const SegmentModel& b, const SegmentModel& v, const Where& w,
 
   // Satisfaction (§5.3): its state, and its effects on churn and frequency.
   if (any_moved({&SegmentModel::initial_mean, &SegmentModel::initial_sd, &SegmentModel::decay,
-                 &SegmentModel::order_delta, &SegmentModel::order_satisfaction_bonus}))
+                 &SegmentModel::satisfaction_noise_sd, &SegmentModel::order_delta,
+                 &SegmentModel::order_satisfaction_bonus}))
     out.push_back(w.satisfaction());
   if (moved(&SegmentModel::churn_sensitivity)) out.push_back({Route::behaviour, true, ""});
   if (moved(&SegmentModel::frequency_sensitivity))

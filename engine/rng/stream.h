@@ -32,6 +32,7 @@ enum class Purpose : std::uint32_t {
   uncertainty = 14,   //!< per-path draws of uncertain inputs (customer id = input index)
   marketing = 15,     //!< marketing contact effects
   clocks = 16,        //!< a customer's survival and order clocks, drawn once (sbg_poisson)
+  satisfaction_noise = 17,  //!< per-period innovation of satisfaction (stationary satisfaction)
 };
 
 //! A stream of 32-bit random words for one (seed, path, customer, period, purpose).

@@ -196,8 +196,13 @@ void end_period(const Customer& c, const Survival& s, float delta, const PeriodC
   const SegmentModel& m = c.m;
   LiveState& L = c.live();
   const std::size_t i = c.lane;
+  // the innovation: noise_sd x a standard normal from the customer's satisfaction_noise stream
+  const float innovation = m.satisfaction_noise_sd > 0
+                               ? static_cast<float>(m.satisfaction_noise_sd) *
+                                     rng::normal_f(ctx.seed, ctx.path, c.id, ctx.period, Purpose::satisfaction_noise)
+                               : 0.0f;
   const float sat = sim::update_satisfaction<float>(L.sat[i], delta, static_cast<float>(m.initial_mean),
-                                                    static_cast<float>(1.0 - m.decay));
+                                                    static_cast<float>(1.0 - m.decay), innovation);
   L.sat[i] = sat;
   write_reviews(c, s.orders, sat, ctx);
   if (s.state == State::dropping_out) {

@@ -151,6 +151,7 @@ struct Chunk {
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
   alignas(64) double dprob[CHUNK];        // per-lane probabilities of batched Bernoulli trials
   alignas(64) std::uint32_t u0[CHUNK], u1[CHUNK];  // their counts, and a word of scratch
+  alignas(64) float noise[CHUNK];  // step 5: the satisfaction innovations' standard normals
 };
 
 //! Per-segment parameters of the vector phases, in single precision.
@@ -854,14 +855,15 @@ struct EndCounts {
 //! Step 5 of a chunk with one segment: satisfaction at the end of the period (written back
 //! to sat) and the NPS categories of the customers still alive. Branch-free, 16 lanes at a time.
 [[gnu::noinline]] EndCounts end_of_period(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint8_t* __restrict state,
-                        const float* __restrict dsat, float* __restrict sat, float mean0, float keepf)
+                        const float* __restrict dsat, const float* __restrict noise, float* __restrict sat, float mean0,
+                        float keepf, float noise_sd)
 {
   // 32-bit counts (nc <= CHUNK), so the vectoriser does not widen every lane
   std::int32_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
                dropped = 0;
   for (std::size_t j = 0; j < nc; ++j) {
     const int alive = int(state[j] == 1);
-    const float s = update_satisfaction<float>(sat[j], dsat[j], mean0, keepf);
+    const float s = update_satisfaction<float>(sat[j], dsat[j], mean0, keepf, noise_sd * noise[j]);
     const int pro = alive & int(is_promoter(s));
     const int pas = alive & int(is_passive(s));
     const int member = alive & int((LiveState::flags_of(meta[j]) & MEMBER) != 0);
@@ -889,6 +891,7 @@ struct PeriodSetup {
   // What applies to the whole block (each rule is where it is set):
   bool plain_rate = true;         //!< no frequency effect anywhere: frequency 1, p0 from Block
   bool reviews = false;           //!< some category writes reviews
+  bool satisfaction_noise = false;  //!< some segment's satisfaction has an innovation (stationary)
   bool period_costs = false;      //!< e-mails or loyalty membership cost something
   bool any_returns = false;       //!< batched buyers have returns to count
   bool simple_orders = false;     //!< step 4's common case applies (one segment, see set_up)
@@ -943,6 +946,7 @@ PeriodSetup set_up(const PeriodContext& ctx, bool single, int newest_acquisition
     k.plain_rate &= m.frequency_sensitivity == 0.0 && m.frequency_multiplier == 1.0 && !m.loyalty;
     k.period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
     k.reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
+    k.satisfaction_noise |= m.satisfaction_noise_sd > 0;
     k.p_batched[g] = aggregate_spend(m) ? m.p : 0.0;
     k.any_returns |= m.return_rate > 0 && k.p_batched[g] > 0.0;
   }
@@ -1579,6 +1583,12 @@ private:
   //! toward the mean), the reviews of the period's orders, and the end-of-period tallies.
   void end_period()
   {
+    // the innovations' normals, one per lane from its satisfaction_noise stream (zeros without)
+    if (k_.satisfaction_noise)
+      rng::normal_batch_f(nc_, ctx_.seed, ctx_.path, t_, Purpose::satisfaction_noise, &L_.id_lo[c0_], &L_.id_hi[c0_],
+                          c_.noise);
+    else
+      std::fill(c_.noise, c_.noise + nc_, 0.0f);
     for (std::size_t j = 0; j < nc_; ++j) c_.flag[j] = c_.state[j] == 1 ? 0 : 1;  // leaves the live state (step 6)
     if constexpr (SINGLE) {
       end_period_one_segment();
@@ -1595,8 +1605,9 @@ private:
   void end_period_one_segment()
   {
     const float mean0 = static_cast<float>(m0_.initial_mean), keepf = static_cast<float>(1.0 - m0_.decay);
+    const float noise_sd = static_cast<float>(m0_.satisfaction_noise_sd);
     const double r_pro = m0_.referral_promoter_rate, r_pas = m0_.referral_passive_rate, lr = m0_.loyalty_referral;
-    const EndCounts ec = end_of_period(nc_, meta_, c_.state, c_.delta_sat, sat_, mean0, keepf);
+    const EndCounts ec = end_of_period(nc_, meta_, c_.state, c_.delta_sat, c_.noise, sat_, mean0, keepf, noise_sd);
     const std::int64_t detractors = ec.alive_end - ec.promoters - ec.passives;
     acc_[T_CHURNED] += static_cast<double>(ec.dropped);
     acc_[T_ALIVE_END] += static_cast<double>(ec.alive_end);
@@ -1667,7 +1678,8 @@ private:
     const SegmentModel& m = ctx_.segments[g];
     TallyRow& tally = tally_of(g);
     const float s = update_satisfaction<float>(sat_[j], c_.delta_sat[j], static_cast<float>(m.initial_mean),
-                                               static_cast<float>(1.0 - m.decay));
+                                               static_cast<float>(1.0 - m.decay),
+                                               static_cast<float>(m.satisfaction_noise_sd) * c_.noise[j]);
     const int category = nps_category(s);
     const unsigned orders = c_.orders[j];
     // Reviews of this period's orders (docs/model.md §6.1), by the category the customer ends in.

@@ -35,6 +35,7 @@ struct SegmentModel {
   // satisfaction (docs/model.md §5.3)
   double initial_mean = 7.5, initial_sd = 1, decay = 0.1, order_delta = 0,
          churn_sensitivity = 0, frequency_sensitivity = 0, reference = 7.5;
+  double satisfaction_noise_sd = 0;  //!< the innovation's sd (satisfaction.stationary; 0 without)
   // constant multipliers of post-sale policies and marketing contact (docs/model.md §6.3-6.4)
   double hazard_multiplier = 1, frequency_multiplier = 1;
   double extra_order_cost = 0;          //!< same-day shipping surcharge per order

@@ -33,11 +33,22 @@ inline double experience_delta(double base, double per_extra_contact, double per
 }
 
 //! End-of-period satisfaction (docs/model.md §5.3): add the period's deltas, clamp to
-//! [0, 10], then move toward the initial mean: mean + (S - mean) keep, keep = 1 - decay.
+//! [0, 10], move toward the initial mean, add the innovation and clamp again:
+//! clamp(mean + (clamp(S + delta) - mean) keep + innovation), keep = 1 - decay. The
+//! innovation is noise_sd x a standard normal (0 without satisfaction.stationary).
 template <class F>
-[[gnu::always_inline]] inline F update_satisfaction(F s, F delta, F mean, F keep)
+[[gnu::always_inline]] inline F update_satisfaction(F s, F delta, F mean, F keep, F innovation)
 {
-  return mean + (std::clamp(s + delta, F(SATISFACTION_MIN), F(SATISFACTION_MAX)) - mean) * keep;
+  const F moved = mean + (std::clamp(s + delta, F(SATISFACTION_MIN), F(SATISFACTION_MAX)) - mean) * keep;
+  return std::clamp(moved + innovation, F(SATISFACTION_MIN), F(SATISFACTION_MAX));
+}
+
+//! The sd of the innovation that keeps Normal(mean, sd^2) stationary under the AR(1) step
+//! S <- mean + (S - mean)(1 - decay) + e: sd sqrt(1 - (1 - decay)^2) (docs/model.md §5.3).
+inline double satisfaction_noise_sd(double initial_sd, double decay)
+{
+  const double keep = 1.0 - decay;
+  return initial_sd * std::sqrt(1.0 - keep * keep);
 }
 
 //! Whether satisfaction s counts as a promoter (round(s) >= 9).

@@ -144,3 +144,72 @@ value = 50.0
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Statistical, SatisfactionIsStationaryWithNothingHappening)
+{
+  // docs/model.md §5.3: with no deltas (order_delta 0, no incidents) S0 ~ N(7, 1) stays so
+  // distributed under the AR(1) step with the innovation, so the NPS of every period is that
+  // of N(7, 1): P(S >= 8.5) - P(S < 6.5) = (1 - Phi(1.5)) - Phi(-0.5) = -24.17 points (the clamp
+  // at 10 is 3 sd away: its effect on the categories is far below the SE). Churn does not
+  // depend on S here (churn_sensitivity 0), so survivors are a random subset. K_SE standard
+  // errors across 10 paths of 20,000 customers, periods 0, 11 and 23. Without the innovation
+  // every S goes to 7 (a passive) and the NPS to 0.
+  const std::string toml = R"(
+[simulation]
+period = "month"
+horizon = 24
+paths = 10
+seed = 31
+[population]
+initial_customers = 20000
+[purchase]
+model = "sbg_poisson"
+a = 1
+b = 40
+r = 0.5
+alpha = 2
+[spend]
+model = "fixed"
+value = 10
+[satisfaction]
+initial_mean = 7.0
+initial_sd = 1.0
+decay = 0.1
+order_delta = 0.0
+)";
+  const double phi_15 = 0.5 * std::erfc(1.5 / std::sqrt(2.0)), phi_m05 = 0.5 * std::erfc(0.5 / std::sqrt(2.0));
+  const double expected = 100.0 * (phi_15 - phi_m05);
+  for (bool stationary : {true, false}) {
+    const auto r = run_toml(toml + "stationary = " + (stationary ? "true" : "false") + "\n");
+    const auto& nps = r.variants[0].kpis.periods.at("nps");
+    for (int t : {0, 11, 23}) {
+      std::vector<double> v;
+      for (int p = 0; p < r.paths; ++p) v.push_back(nps[static_cast<std::size_t>(p * r.horizon + t)]);
+      const MeanSe m = across_paths(v);
+      if (stationary)
+        EXPECT_NEAR(m.mean, expected, K_SE * m.se) << "period " << t;
+      else if (t == 23)
+        EXPECT_GT(m.mean - expected, 10.0) << "without the innovation the NPS drifts toward 0";
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Statistical, SubscriptionPaymentsAddRenewalDeltaNotOrderDelta)
+{
+  // docs/model.md §5.3: an sbg payment adds satisfaction.renewal_delta; order_delta does
+  // nothing to subscribers (the same bits), renewal_delta does.
+  const std::string base = std::string(SBG_TOML) + "[satisfaction]\nchurn_sensitivity = 0.2\n";
+  const auto plain = run_toml(base + "order_delta = 0.0\n");
+  const auto with_order_delta = run_toml(base + "order_delta = 2.0\n");
+  const auto with_renewal_delta = run_toml(base + "order_delta = 0.0\nrenewal_delta = 0.5\n");
+  EXPECT_EQ(plain.variants[0].kpis.periods.at("nps"), with_order_delta.variants[0].kpis.periods.at("nps"));
+  EXPECT_NE(plain.variants[0].kpis.periods.at("nps"), with_renewal_delta.variants[0].kpis.periods.at("nps"));
+}
+
+}  // namespace

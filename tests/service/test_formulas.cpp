@@ -69,16 +69,16 @@ TEST(Experience, ThreeContactsThreeDaysAndARudeAgentTurnAPromoterIntoADetractor)
   EXPECT_NEAR(d, -5.886294361119891, TOL);
   // A promoter at S = 9.5 (round 10) ends the period at 7.5 + (9.5 - 5.886 - 7.5) * 0.9
   // = 7.5 - 3.886294361119891 * 0.9 = 4.002335074992098: round 4, a detractor.
-  const double s = update_satisfaction(9.5, d, 7.5, 1.0 - 0.1);
+  const double s = update_satisfaction(9.5, d, 7.5, 1.0 - 0.1, 0.0);
   EXPECT_NEAR(s, 4.002335074992098, TOL);
   EXPECT_EQ(nps_category(9.5), 1);
   EXPECT_EQ(nps_category(s), -1);
   // Even the happiest customer (S = 10): 7.5 + (4.113705638880109 - 7.5) * 0.9
   // = 4.452335074992098, still a detractor.
-  EXPECT_NEAR(update_satisfaction(10.0, d, 7.5, 1.0 - 0.1), 4.452335074992098, TOL);
-  EXPECT_EQ(nps_category(update_satisfaction(10.0, d, 7.5, 1.0 - 0.1)), -1);
+  EXPECT_NEAR(update_satisfaction(10.0, d, 7.5, 1.0 - 0.1, 0.0), 4.452335074992098, TOL);
+  EXPECT_EQ(nps_category(update_satisfaction(10.0, d, 7.5, 1.0 - 0.1, 0.0)), -1);
   // The quick polite fix of a promoter keeps it a promoter: 9 + 0.5 -> 7.5 + 2 * 0.9 = 9.3.
-  EXPECT_NEAR(update_satisfaction(9.0, spec_default_delta(1, 0.0, 0, 0.0), 7.5, 1.0 - 0.1), 9.3, TOL);
+  EXPECT_NEAR(update_satisfaction(9.0, spec_default_delta(1, 0.0, 0, 0.0), 7.5, 1.0 - 0.1, 0.0), 9.3, TOL);
   EXPECT_EQ(nps_category(9.3), 1);
 }
 
@@ -90,29 +90,48 @@ TEST(Satisfaction, AddsThenDecaysTowardTheMean)
 {
   // S = 8, +0.2 (an order without incident), decay 0.1 toward 7.5:
   // 7.5 + (8.2 - 7.5) * 0.9 = 8.13.
-  EXPECT_NEAR(update_satisfaction(8.0, 0.2, 7.5, 1.0 - 0.1), 8.13, TOL);
+  EXPECT_NEAR(update_satisfaction(8.0, 0.2, 7.5, 1.0 - 0.1, 0.0), 8.13, TOL);
   // Below the mean it decays upward: S = 5, no delta: 7.5 - 2.5 * 0.9 = 5.25.
-  EXPECT_NEAR(update_satisfaction(5.0, 0.0, 7.5, 1.0 - 0.1), 5.25, TOL);
+  EXPECT_NEAR(update_satisfaction(5.0, 0.0, 7.5, 1.0 - 0.1, 0.0), 5.25, TOL);
   // decay 0 keeps S + delta; decay 1 returns to the mean whatever happened.
-  EXPECT_NEAR(update_satisfaction(6.0, 1.25, 7.5, 1.0 - 0.0), 7.25, TOL);
-  EXPECT_NEAR(update_satisfaction(2.0, -1.0, 7.5, 1.0 - 1.0), 7.5, TOL);
+  EXPECT_NEAR(update_satisfaction(6.0, 1.25, 7.5, 1.0 - 0.0, 0.0), 7.25, TOL);
+  EXPECT_NEAR(update_satisfaction(2.0, -1.0, 7.5, 1.0 - 1.0, 0.0), 7.5, TOL);
   // At the mean with no delta S stays exactly put.
-  EXPECT_EQ(update_satisfaction(7.5, 0.0, 7.5, 1.0 - 0.1), 7.5);
+  EXPECT_EQ(update_satisfaction(7.5, 0.0, 7.5, 1.0 - 0.1, 0.0), 7.5);
+}
+
+TEST(Satisfaction, TheInnovationIsAddedAfterTheDecayAndClamped)
+{
+  // 7.5 + (8.2 - 7.5) * 0.9 + 0.5 = 8.63; near the top the innovation clamps at 10.
+  EXPECT_NEAR(update_satisfaction(8.0, 0.2, 7.5, 1.0 - 0.1, 0.5), 8.63, TOL);
+  EXPECT_EQ(update_satisfaction(9.9, 0.0, 7.5, 1.0 - 0.1, 2.0), 10.0);
+  EXPECT_EQ(update_satisfaction(0.5, 0.0, 7.5, 1.0 - 0.1, -3.0), 0.0);
+}
+
+TEST(Satisfaction, TheInnovationKeepsTheDistributionStationary)
+{
+  // Var(mean + (S - mean) keep + e) = sd^2 keep^2 + sd_e^2 = sd^2 for S ~ N(mean, sd^2):
+  // sd_e = sd sqrt(1 - keep^2); no decay, no innovation.
+  for (double decay : {0.05, 0.1, 0.5, 1.0}) {
+    const double keep = 1.0 - decay, e = satisfaction_noise_sd(1.3, decay);
+    EXPECT_NEAR(1.3 * 1.3 * keep * keep + e * e, 1.3 * 1.3, 1e-12) << decay;
+  }
+  EXPECT_EQ(satisfaction_noise_sd(1.3, 0.0), 0.0);
 }
 
 TEST(Satisfaction, ClampsBeforeDecaying)
 {
   // 9.5 + 2 = 11.5 clamps to 10 first, then decays: 7.5 + 2.5 * 0.9 = 9.75 (not 7.5 + 4 * 0.9 = 11.1).
-  EXPECT_NEAR(update_satisfaction(9.5, 2.0, 7.5, 1.0 - 0.1), 9.75, TOL);
+  EXPECT_NEAR(update_satisfaction(9.5, 2.0, 7.5, 1.0 - 0.1, 0.0), 9.75, TOL);
   // 1 - 5 = -4 clamps to 0: 7.5 - 7.5 * 0.9 = 0.75 (not 7.5 - 11.5 * 0.9 = -2.85).
-  EXPECT_NEAR(update_satisfaction(1.0, -5.0, 7.5, 1.0 - 0.1), 0.75, TOL);
+  EXPECT_NEAR(update_satisfaction(1.0, -5.0, 7.5, 1.0 - 0.1, 0.0), 0.75, TOL);
   // With no decay the clamp is the result.
-  EXPECT_EQ(update_satisfaction(9.0, 3.0, 7.5, 1.0 - 0.0), 10.0);
-  EXPECT_EQ(update_satisfaction(1.0, -3.0, 7.5, 1.0 - 0.0), 0.0);
+  EXPECT_EQ(update_satisfaction(9.0, 3.0, 7.5, 1.0 - 0.0, 0.0), 10.0);
+  EXPECT_EQ(update_satisfaction(1.0, -3.0, 7.5, 1.0 - 0.0, 0.0), 0.0);
   // The result always stays in [0, 10] when the mean does.
   for (double s = 0; s <= 10; s += 0.5)
     for (double d = -20; d <= 20; d += 2.5) {
-      const double u = update_satisfaction(s, d, 7.5, 1.0 - 0.3);
+      const double u = update_satisfaction(s, d, 7.5, 1.0 - 0.3, 0.0);
       EXPECT_GE(u, 0.0);
       EXPECT_LE(u, 10.0);
     }
