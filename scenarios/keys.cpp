@@ -72,8 +72,14 @@ KeyInfo positive(std::string name, std::string doc, double hi = INF)
   return number(std::move(name), 0.0, hi, std::move(doc), true);
 }
 
+//! The largest integer a double holds exactly (2^53 - 1). Integer keys pass through double
+//! (write_number rounds it to the field's type), so "no upper bound" means this one: beyond
+//! it a value would be rounded, and at 2^63 the cast to int64 overflows.
+constexpr double MAX_EXACT_INTEGER = 9007199254740991.0;
+
 KeyInfo integer(std::string name, double lo, double hi, std::string doc)
 {
+  if (hi == INF) hi = MAX_EXACT_INTEGER;
   KeyInfo k = number(std::move(name), lo, hi, std::move(doc));
   k.type = KeyType::integer;
   k.uncertain_ok = false;
@@ -207,6 +213,9 @@ Registry build_registry()
                  SCN(simulation.threads));
   r.scenario_key(text("simulation.name", "free label printed with the results"),
                  SCN(simulation.name));
+  r.scenario_key(integer("simulation.start_month", 1, 12,
+                         "calendar month of period 0 (the phase of [seasonality]), 1 = January"),
+                 SCN(simulation.start_month));
 
   // [population]
   r.scenario_key(integer("population.initial_customers", 0, INF,
@@ -987,7 +996,7 @@ void resolve_segments(Scenario& scenario)
     for (const auto& [derived, source] : derived_pairs()) {
       if (!contains(scenario.defaulted_keys, derived)) continue;
       const bool overridden = std::any_of(segment.overrides.begin(), segment.overrides.end(),
-                                          [&](const Override& o) { return o.key == derived; });
+                                          [&derived = derived](const Override& o) { return o.key == derived; });
       if (!overridden) set_number(b, derived, get_number(b, source));
     }
     segment.behaviour = b;

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -53,6 +54,56 @@ struct Found {
   const toml::node* node;
   Where where;
 };
+
+//! The byte offset of the first non-ASCII byte outside strings and comments, if any.
+//! TOML 1.0 allows non-ASCII only inside strings and comments, and toml++ 3.3 (Debian 12)
+//! reaches __builtin_unreachable() on some such code points where whitespace may appear
+//! (marzer/tomlplusplus#190, fixed upstream by PR #305): the loader finds them first.
+std::optional<std::size_t> non_ascii_outside_strings(std::string_view t)
+{
+  enum class In { code, comment, basic, literal, ml_basic, ml_literal } in = In::code;
+  const auto at = [&](std::size_t i, const char* s) { return t.compare(i, std::strlen(s), s) == 0; };
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    switch (in) {
+    case In::code:
+      if (static_cast<unsigned char>(c) >= 0x80) return i;
+      if (c == '#') in = In::comment;
+      else if (at(i, "\"\"\"")) in = In::ml_basic, i += 2;
+      else if (at(i, "'''")) in = In::ml_literal, i += 2;
+      else if (c == '"') in = In::basic;
+      else if (c == '\'') in = In::literal;
+      break;
+    case In::comment:
+      if (c == '\n') in = In::code;
+      break;
+    case In::basic:  // one line; an unterminated one is toml++'s to report
+      if (c == '\\') ++i;
+      else if (c == '"' || c == '\n') in = In::code;
+      break;
+    case In::literal:
+      if (c == '\'' || c == '\n') in = In::code;
+      break;
+    case In::ml_basic:
+      if (c == '\\') {
+        ++i;
+      } else if (at(i, "\"\"\"")) {
+        while (i + 3 < t.size() && t[i + 3] == '"') ++i;  // up to two quotes end the content
+        i += 2;
+        in = In::code;
+      }
+      break;
+    case In::ml_literal:
+      if (at(i, "'''")) {
+        while (i + 3 < t.size() && t[i + 3] == '\'') ++i;
+        i += 2;
+        in = In::code;
+      }
+      break;
+    }
+  }
+  return std::nullopt;
+}
 
 std::string quote(const std::string& s)
 {
@@ -245,6 +296,7 @@ private:
                    std::vector<std::pair<std::string, std::pair<Distribution, Where>>>& dists);
   void read_sweep(Scenario& s);
   void read_joint(Scenario& s);
+  void read_seasonality(Scenario& s);
   void read_joint_table(Scenario& s, const std::string& name, const Found& found);
 
   // --- distributions (docs/model.md §9)
@@ -277,6 +329,7 @@ private:
   Where sweep_where_;
   std::vector<std::pair<Where, UncertainInput>> uncertain_;  //!< every distribution read
   std::vector<std::pair<std::string, Found>> joint_tables_;   //!< [purchase.uncertainty], [spend.uncertainty]
+  std::optional<Found> seasonality_;                          //!< [seasonality]
 };
 
 void Loader::throw_problems()
@@ -379,8 +432,11 @@ void Loader::apply_set(toml::table& root, int index, const std::string& arg)
   toml::table parsed;
   bool is_toml = false;
   try {
-    parsed = toml::parse("v = " + raw);
-    is_toml = parsed.size() == 1 && parsed.contains("v");
+    const std::string assignment = "v = " + raw;
+    if (!non_ascii_outside_strings(assignment)) {  // else a bare string (see Loader::load)
+      parsed = toml::parse(assignment);
+      is_toml = parsed.size() == 1 && parsed.contains("v");
+    }
   } catch (const toml::parse_error&) {
   }
   toml::value<std::string> bare(raw);
@@ -504,6 +560,10 @@ std::optional<Value> Loader::read_value(const KeyInfo& info, const std::string& 
       return wrong_type();
     }
     if (auto message = check_number(info, name, v.number)) {
+      // An integer is shown as written, not as the double it became (2^63 - 1, not 2^63).
+      const std::string as_double = name + " = " + format_number(v.number);
+      if (node.is_integer() && message->rfind(as_double, 0) == 0)
+        message->replace(0, as_double.size(), name + " = " + std::to_string(v.integer));
       error(w, prefix + *message);
       return std::nullopt;
     }
@@ -564,6 +624,8 @@ void Loader::walk(const toml::table& table, const std::string& path)
     } else if (full == "acquisition.channel") {
       channels_ = &node;
       channels_where_ = w;
+    } else if (full == "seasonality") {
+      seasonality_ = Found{&node, w};
     } else if (full == "purchase.uncertainty" || full == "spend.uncertainty") {
       joint_tables_.push_back({full, Found{&node, w}});
     } else if (schema().tables.count(full)) {
@@ -1659,6 +1721,62 @@ void Loader::read_change(Scenario& s, Investment& inv, const std::string& prefix
   inv.changes.push_back(std::move(c));
 }
 
+//! [seasonality] (docs/model.md §4.4): order_multipliers and acquisition_multipliers, each
+//! one value > 0 per calendar period (12 for monthly periods, 52 for weekly).
+void Loader::read_seasonality(Scenario& s)
+{
+  if (!seasonality_) return;
+  const Where& w = seasonality_->where;
+  const auto* table = seasonality_->node->as_table();
+  if (!table) {
+    error(w, "seasonality has the wrong type: expected a table ([seasonality]), got " + got(*seasonality_->node));
+    return;
+  }
+  static const std::vector<std::string> fields = {"order_multipliers", "acquisition_multipliers"};
+  const bool weekly = s.simulation.period == Period::week;
+  const std::size_t n = weekly ? 52 : 12;
+  const std::string what = std::to_string(n) + " numbers > 0 (one per " + (weekly ? "week" : "month") +
+                           " of the year, simulation.period = \"" + (weekly ? "week" : "month") + "\")";
+  for (auto&& [key, node] : *table) {
+    const std::string field(key.str());
+    const Where at = where_of(key, node);
+    const std::string name = "seasonality." + field;
+    if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
+      std::string message = "unknown key '" + name + "'";
+      if (auto sug = did_you_mean(field, fields)) message += "; did you mean 'seasonality." + *sug + "'?";
+      error(at, message + " (seasonality takes order_multipliers and acquisition_multipliers)");
+      continue;
+    }
+    const auto* array = node.as_array();
+    if (!array) {
+      error(at, name + " has the wrong type: expected an array of " + what + ", got " + got(node));
+      continue;
+    }
+    if (array->size() != n) {
+      error(at, name + " has " + std::to_string(array->size()) + " values; expected " + what);
+      continue;
+    }
+    std::vector<double> values;
+    for (std::size_t i = 0; i < n; ++i) {
+      const toml::node& v = *array->get(i);
+      double x = 0;
+      if (const auto* integer = v.as_integer()) x = static_cast<double>(integer->get());
+      else if (const auto* f = v.as_floating_point()) x = f->get();
+      else {
+        error(at, name + "[" + std::to_string(i) + "] has the wrong type: expected a number, got " + got(v));
+        continue;
+      }
+      if (!(x > 0) || !(x <= 100)) {
+        error(at, name + "[" + std::to_string(i) + "] = " + format_number(x) + " is out of range (0, 100]");
+        continue;
+      }
+      values.push_back(x);
+    }
+    if (values.size() != n) continue;
+    (field == "order_multipliers" ? s.seasonality.order_multipliers : s.seasonality.acquisition_multipliers) = values;
+  }
+}
+
 //! The correlated groups (docs/model.md §9.1): `[purchase.uncertainty]` and
 //! `[spend.uncertainty]` with dist = "mvlognormal", keys (parameters of the section's model),
 //! mean_log and cov_log (symmetric positive definite). Keys given on the command line
@@ -1946,6 +2064,19 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
 {
   toml::table root;
   try {
+    if (const auto bad = non_ascii_outside_strings(text)) {
+      // toml++'s own error when the text before it already has one, else ours.
+      const std::string_view before = text.substr(0, *bad);
+      (void)toml::parse(before, std::string_view(source_));
+      const auto newline = before.rfind('\n');
+      const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+      int column = 1;  // in characters: UTF-8 continuation bytes do not count
+      for (std::size_t i = line_start; i < *bad; ++i) column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+      error(Where{1 + static_cast<int>(std::count(before.begin(), before.end(), '\n')), column, -1, {}},
+            "TOML syntax error: a non-ASCII character outside a string or comment (TOML allows them only "
+            "in strings and comments; a key with such characters is written in quotes)");
+      throw_problems();
+    }
     root = toml::parse(text, std::string_view(source_));
   } catch (const toml::parse_error& e) {
     error(Where{static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), -1, {}},
@@ -1960,6 +2091,7 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   walk(root, "");
   read_base(s);
   read_joint(s);
+  read_seasonality(s);
   read_history(s);
   read_segments(s);
   read_channels(s);
@@ -2184,6 +2316,19 @@ std::string describe(const Scenario& s)
     line(out, keys + "]", "");
     line(out, mean + "]", "");
     line(out, cov + "]", "");
+  }
+  if (!s.seasonality.order_multipliers.empty() || !s.seasonality.acquisition_multipliers.empty()) {
+    out << "\n[seasonality]\n";
+    const auto values = [](const std::vector<double>& v) {
+      std::string text = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + format_number(v[i]);
+      return text + "]";
+    };
+    if (!s.seasonality.order_multipliers.empty())
+      line(out, "order_multipliers = " + values(s.seasonality.order_multipliers), "every order rate, by calendar period");
+    if (!s.seasonality.acquisition_multipliers.empty())
+      line(out, "acquisition_multipliers = " + values(s.seasonality.acquisition_multipliers),
+           "every paid channel's volume, by calendar period");
   }
   for (const auto& segment : s.segments) {
     out << "\n[[segment]]\n";

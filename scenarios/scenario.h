@@ -31,7 +31,25 @@ struct Simulation {
   int block_size = 4096;          //!< customers per work block; fixed by the scenario, never by threads
   int threads = 0;                //!< 0 = all cores; not part of the results
   std::string name;               //!< free label printed with the results
+  int start_month = 1;            //!< calendar month of period 0, 1-12 (the seasons' phase)
 };
+
+//! [seasonality] (docs/model.md §4.4): multipliers by calendar period (12 for monthly periods,
+//! 52 for weekly), period t taking index (start + t) mod length; empty = 1 throughout.
+struct Seasonality {
+  std::vector<double> order_multipliers;        //!< on every customer's order rate (frequency)
+  std::vector<double> acquisition_multipliers;  //!< on every channel's volume (customers or budget)
+};
+
+//! The multiplier of period t from `multipliers` (1 when empty): index (start + t) mod length,
+//! start = start_month - 1 for months and floor((start_month - 1) 52 / 12) for weeks.
+inline double seasonal_multiplier(const std::vector<double>& multipliers, int start_month, int t)
+{
+  if (multipliers.empty()) return 1.0;
+  const int n = static_cast<int>(multipliers.size());
+  const int start = n == 12 ? start_month - 1 : (start_month - 1) * 52 / 12;
+  return multipliers[static_cast<std::size_t>(((start + t) % n + n) % n)];  // t < 0 in a warm-up
+}
 
 //! [purchase] (docs/model.md §3.2). Parameter meaning depends on the model:
 //! bg_nbd {r, alpha, a, b}; pareto_nbd {r, alpha, s, beta}; sbg_poisson {a, b, r, alpha};
@@ -295,6 +313,7 @@ struct Scenario {
   std::vector<Investment> investments;    //!< [[investment]], in file order
   std::vector<UncertainInput> uncertain;  //!< every value written as a distribution, in file order
   std::vector<JointLognormal> joint;      //!< correlated groups (their members are in `uncertain`)
+  Seasonality seasonality;
   std::vector<SweepAxis> sweep;           //!< [sweep] axes in file order (+ --sweep)
   //! Keys the file did not set whose value was derived from another key
   //! (service.later_contact_resolution, satisfaction.reference, purchase.time_unit,

@@ -12,6 +12,11 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   librandom123-dev libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev \
   libnlopt-cxx-dev hdf5-tools python3 python3-numpy python3-h5py libopenmpi-dev openmpi-bin >/dev/null
 
+# Reliability builds (docs/reliability.md, .ci/run): clang 14 with its sanitizer and libFuzzer
+# runtimes for the ASan+UBSan, TSan and fuzzing builds; dpkg-dev unpacks Debian's oneTBB
+# source for the TSan build (tools/build_tsan_tbb.sh).
+$SUDO apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev dpkg-dev >/dev/null
+
 # HTML reports (engine/report): the charting libraries Vega, Vega-Lite and vega-embed come
 # from the npm registry at the versions pinned in engine/report/vendor/package-lock.json and
 # are compiled into clvsim; the report tests (tests/report) render reports in Debian's

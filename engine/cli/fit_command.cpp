@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "engine/core/errors.h"
+#include "engine/core/output_set.h"
 #include "engine/report/output_file.h"
 #include "engine/core/csv.h"
 #include "models/fit/dates.h"
@@ -27,6 +28,7 @@
 #include "models/fit/summary.h"
 #include "models/fit/summary_file.h"
 #include "models/fit/transactions.h"
+#include "scenarios/history.h"
 
 namespace clvsim::fit {
 
@@ -121,39 +123,82 @@ int parse_day(const std::string& option, const std::string& text, const DateForm
                                (format.format() == "%Y-%m-%d" ? "" : " or YYYY-MM-DD") + ")"));
 }
 
-//! Writes `text` to `path` through a temporary file renamed into place when complete.
-void write_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write)
+//! The fewest customers `clvsim fit` fits a purchase model to: with fewer, the four
+//! parameters of BG/NBD or Pareto/NBD are not identified (the likelihood is flat in some
+//! direction and the optimiser stops at its bounds, or anywhere).
+constexpr std::size_t MIN_FIT_CUSTOMERS = 10;
+
+//! Bounds of the optimiser (models/fit/mle.h: every parameter in [1e-8, 1e8], searched on the
+//! log scale); an estimate within 0.1 % of one (on that scale) is "at the bound", as there.
+bool at_bound(double estimate)
 {
-  fs::path tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw IoError("error: " + path.string() + ": cannot write (" + std::strerror(errno) + ")");
-    write(f);
-    f.flush();
-    if (!f) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw IoError("error: " + path.string() + ": write failed (" + std::strerror(errno) + ")");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw IoError("error: " + path.string() + ": cannot move the completed file into place (" + ec.message() + ")");
-  }
+  const double phi = std::log(estimate);
+  return !(phi > std::log(1e-8) + 1e-3 && phi < std::log(1e8) - 1e-3);
 }
 
-void check_writable(const fs::path& path, bool force)
+//! The estimates of `f` at the optimiser's bounds ("q = 1e+08, p = ..."), or "".
+std::string estimates_at_bounds(const FitResult& f)
+{
+  std::string at;
+  for (std::size_t k = 0; k < f.names.size(); ++k)
+    if (at_bound(f.estimate[k])) at += (at.empty() ? "" : ", ") + f.names[k] + " = " + shortest(f.estimate[k]);
+  return at;
+}
+
+//! InputError when a fitted purchase model has an estimate at the optimiser's bounds: the data
+//! do not identify it, and a fragment with such numbers would forecast nonsense.
+void refuse_unidentified(const std::string& source, const FitResult& f)
+{
+  const std::string at = estimates_at_bounds(f);
+  if (!at.empty())
+    throw InputError("error: " + source + ": the data do not identify " + f.model + ": " + at +
+                     (at.find(',') == std::string::npos ? " is" : " are") +
+                     " at the optimiser's bound [1e-08, 1e+08] (no interior maximum of the likelihood); "
+                     "nothing was written");
+}
+
+//! "error: cannot read <what> 'path': reason" (an unreadable input is bad input, exit 2), or
+//! nothing when `path` can be opened for reading.
+void check_readable(const std::string& path, const std::string& what)
 {
   std::error_code ec;
-  if (fs::exists(path, ec) && !force)
-    throw InputError("error: " + path.string() + " already exists; use --force to overwrite it");
-  if (fs::is_directory(path, ec)) throw InputError("error: " + path.string() + " is a directory");
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec)) throw IoError("error: " + path.string() + ": directory " + dir.string() + " does not exist");
+  if (fs::is_directory(path, ec)) throw InputError("error: cannot read " + what + " '" + path + "': Is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("error: cannot read " + what + " '" + path + "': " + std::strerror(errno));
+}
+
+//! The [spend] section of a fragment whose spend model was not calibrated, so that `clvsim
+//! run` accepts it: a fixed order value, the observed mean repeat order value when the log has
+//! amounts (`why_not` says why gamma-gamma is not used), else 0 with the advice to set it.
+std::string fixed_spend_section(const CustomerSummary& s, const std::string& why_not)
+{
+  double sum = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.customers(); ++i)
+    if (s.x[i] >= 1 && s.m_x[i] > 0 && std::isfinite(s.m_x[i])) sum += s.m_x[i], ++n;
+  std::ostringstream t;
+  t << "\n[spend]\n";
+  if (s.has_amounts && n > 0) {
+    t << "# gamma-gamma is not used (" << why_not << "): every order is worth\n"
+      << "# the mean repeat order value of the " << n << " repeat buyers with amounts.\n"
+      << "model = \"fixed\"\nvalue = " << shortest(sum / static_cast<double>(n)) << "\n";
+  } else {
+    t << "# Not calibrated (the log has no amounts): every order is worth `value`. Set it to your\n"
+      << "# average order value, or replace this section with a gamma_gamma or lognormal model.\n"
+      << "model = \"fixed\"\nvalue = 0.0\n";
+  }
+  return t.str();
+}
+
+}  // namespace
+
+namespace {
+
+//! Renames every output into place; then says where the report went.
+void commit(OutputSet& outputs, const std::optional<std::string>& report_out, std::size_t charts, std::ostream& err)
+{
+  outputs.commit();
+  if (report_out) err << "report written to " << *report_out << " (" << charts << " charts)\n";
 }
 
 }  // namespace
@@ -238,25 +283,34 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     const fs::path p(*toml_out);
     summary_out = (p.parent_path() / (p.stem().string() + "_customers.csv")).string();
   }
-  if (toml_out) check_writable(*toml_out, force);
-  if (summary_out) check_writable(*summary_out, force);
   if (toml_out && summary_out && fs::absolute(*toml_out).lexically_normal() == fs::absolute(*summary_out).lexically_normal())
     throw InputError(usage_error("-o and --summary-out name the same file " + *toml_out));
 
   const auto predictions_out = get("predictions");
-  if (predictions_out) {
-    if (survival) throw InputError(usage_error("--predictions needs customers: a transaction log or --summary"));
-    check_writable(*predictions_out, force);
-  }
+  if (predictions_out && survival)
+    throw InputError(usage_error("--predictions needs customers: a transaction log or --summary"));
   const auto report_out = get("report");
-  if (report_out) report::check_output_path(*report_out, force, "report file");
+  // Every output reserved now (a temporary each) and renamed into place together at the end.
+  OutputSet outputs(force);
+  const std::string toml_tmp = toml_out ? outputs.add(*toml_out, "scenario fragment") : "";
+  const std::string summary_tmp = summary_out ? outputs.add(*summary_out, "customer summary") : "";
+  const std::string report_tmp = report_out ? outputs.add(*report_out, "report file") : "";
+  const std::string predictions_tmp = predictions_out ? outputs.add(*predictions_out, "predictions file") : "";
+  // Writes what `write` prints into the temporary `tmp` of the output `path`.
+  const auto write_output = [](const std::string& tmp, const char* what, const std::string& path,
+                               const std::function<void(std::ostream&)>& write) {
+    std::ostringstream text;
+    write(text);
+    report::write_text_file(tmp, text.str(), what, path);
+  };
   std::string command_line = "clvsim fit";
   for (const auto& a : args) command_line += " " + a;
+  std::size_t report_charts = 0;
   const auto write_report = [&](const CollapsedSummary* data, const FitReport& r) {
     if (!report_out) return;
     const FitHtml html = fit_report_html(r, data, command_line);
-    report::write_text_atomically(*report_out, html.html, "report file");
-    err << "report written to " << *report_out << " (" << html.charts << " charts)\n";
+    report::write_text_file(report_tmp, html.html, "report file", *report_out);
+    report_charts = html.charts;
   };
 
   FitReport report;
@@ -278,26 +332,29 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
                                    "becomes simulation.period of the fragment"));
     if (*unit == TimeUnit::day)
       throw InputError(usage_error("--survival needs --time-unit week or month (the sBG's period is the simulation period)"));
+    check_readable(*survival, "survival table");
     const SurvivalTable table = read_survival_table(*survival);
     report.source = *survival;
     report.survival = &table;
     report.fits.push_back(fit_sbg(table));
+    refuse_unidentified(*survival, report.fits.back());
     for (const auto& w : report.fits.back().warnings) err << "warning: " << w << "\n";
     if (json) print_json(out, report);
     else print_console(out, report);
     if (toml_out) {
       FragmentOptions fo = fragment;
       fo.purchase = &report.fits.back();
-      const std::string text = scenario_fragment(report, fo);
-      write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
+      report::write_text_file(toml_tmp, scenario_fragment(report, fo), "scenario fragment", *toml_out);
     }
     write_report(nullptr, report);
+    commit(outputs, report_out, report_charts, err);
     return 0;
   }
 
   if (summary_in) {
     for (const char* o : {"calibration-end", "holdout-end", "columns", "summary-out"})
       if (vm.count(o)) throw InputError(usage_error(std::string("--") + o + " does not apply to --summary"));
+    check_readable(*summary_in, "customer summary");
     const SummaryFile file = read_summary_file(*summary_in, *unit);
     report.source = *summary_in;
     report.summary_source = *summary_in;
@@ -334,7 +391,7 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     if (predictions_out && !file.discrete) {
       std::vector<std::vector<double>> predicted;
       for (const FitResult* f : purchase) predicted.push_back(predict_customers(*f, file.continuous, horizon_length(horizon, *unit)));
-      write_atomically(*predictions_out, [&](std::ostream& f) {
+      write_output(predictions_tmp, "predictions file", *predictions_out, [&](std::ostream& f) {
         write_predictions(f, file.continuous, purchase, predicted);
       });
     } else if (predictions_out) {
@@ -361,10 +418,12 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
       if (std::find(SIMULATED_MODELS.begin(), SIMULATED_MODELS.end(), fo.purchase->model) == SIMULATED_MODELS.end())
         err << "warning: " << *toml_out << ": clvsim run cannot simulate " << fo.purchase->model
             << " yet; the fragment records the fit but does not run until it can\n";
-      const std::string text = scenario_fragment(report, fo);
-      write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
+      std::string text = scenario_fragment(report, fo);
+      if (!fo.spend && !file.discrete) text += fixed_spend_section(file.continuous, "");  // so that `clvsim run` accepts it
+      report::write_text_file(toml_tmp, text, "scenario fragment", *toml_out);
     }
     write_report(data ? &*data : nullptr, report);
+    commit(outputs, report_out, report_charts, err);
     return 0;
   }
 
@@ -393,8 +452,24 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   }
   format.last_day = so.holdout_end.value_or(so.calibration_end);
 
-  const TransactionLog log = read_transactions(inputs[0], format);
+  check_readable(inputs[0], "transaction log");
+  std::ifstream log_in(inputs[0], std::ios::binary);
+  const TransactionLog log = read_transactions(log_in, inputs[0], format);
   const CustomerSummary summary = summarize(log, so);
+  // Data that cannot identify the model are refused before fitting.
+  if (summary.customers() < MIN_FIT_CUSTOMERS)
+    throw InputError("error: " + inputs[0] + ": too few customers to fit: " + std::to_string(summary.customers()) +
+                     " in the calibration cohort, at least " + std::to_string(MIN_FIT_CUSTOMERS) + " needed");
+  // The summary is the population.history of the fragment: its values within that reader's bounds.
+  for (std::size_t i = 0; i < summary.customers(); ++i)
+    if (!(summary.m_x[i] <= scenarios::MAX_HISTORY_ORDER_VALUE))
+      throw InputError("error: " + inputs[0] + ": customer '" + csv::excerpt(summary.ids[i]) +
+                       "' has a mean repeat order value of " + shortest(summary.m_x[i]) + ", beyond " +
+                       shortest(scenarios::MAX_HISTORY_ORDER_VALUE) + " (the bound of a history's m_x)");
+  if (summary.repeat_customers == 0)
+    throw InputError("error: " + inputs[0] + ": no customer bought again by the calibration end " +
+                     format_iso(so.calibration_end) + " (0 repeat buyers among " + std::to_string(summary.customers()) +
+                     " customers): the purchase model cannot be identified");
   report.source = inputs[0];
   report.summary = &summary;
   report.log_rows = log.rows_read;
@@ -412,6 +487,18 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
             << " repeat buyers whose mean repeat amount is 0\n";
     } else {
       err << "warning: gamma_gamma: not fitted, only " << summary.repeat_customers << " repeat buyers\n";
+    }
+  }
+  for (std::size_t k = 0; k < purchase_fits; ++k) refuse_unidentified(inputs[0], report.fits[k]);
+  // A spend model at the bounds (order values without heterogeneity between customers) is
+  // shown with its warning but not put into the fragment, which gets a fixed order value.
+  std::string spend_not_used = summary.has_amounts && report.fits.size() == purchase_fits
+                                   ? std::to_string(summary.repeat_customers) + " repeat buyers, at least 3 needed"
+                                   : "";
+  if (report.fits.size() > purchase_fits) {
+    if (const std::string at = estimates_at_bounds(report.fits.back()); !at.empty()) {
+      spend_not_used = "its estimates " + at + " are at the optimiser's bounds";
+      err << "warning: gamma_gamma: " << spend_not_used << "; the scenario fragment uses a fixed order value\n";
     }
   }
   for (const auto& f : report.fits)
@@ -448,12 +535,14 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   if (json) print_json(out, report);
   else print_console(out, report);
 
-  if (summary_out) write_atomically(*summary_out, [&](std::ostream& f) { write_summary_csv(summary, f); });
+  if (summary_out)
+    write_output(summary_tmp, "customer summary", *summary_out, [&](std::ostream& f) { write_summary_csv(summary, f); });
   if (predictions_out) {
     const double t = summary.holdout_end ? report.holdout_length : horizon_length(horizon, *unit);
     if (predicted.empty())
       for (const FitResult* f : purchase) predicted.push_back(predict_customers(*f, summary, t));
-    write_atomically(*predictions_out, [&](std::ostream& f) { write_predictions(f, summary, purchase, predicted); });
+    write_output(predictions_tmp, "predictions file", *predictions_out,
+                 [&](std::ostream& f) { write_predictions(f, summary, purchase, predicted); });
   }
   if (toml_out) {
     FragmentOptions fo = fragment;
@@ -461,7 +550,7 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     fo.purchase = purchase.front();
     for (const FitResult* f : purchase)
       if (f->model == report.comparison->chosen) fo.purchase = f;
-    if (report.fits.size() > purchase_fits) fo.spend = &report.fits.back();
+    if (report.fits.size() > purchase_fits && spend_not_used.empty()) fo.spend = &report.fits.back();
     const fs::path toml_dir = fs::absolute(*toml_out).parent_path();
     std::error_code ec;
     fs::path rel = fs::relative(fs::absolute(*summary_out), toml_dir, ec);
@@ -469,10 +558,12 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     if (std::find(SIMULATED_MODELS.begin(), SIMULATED_MODELS.end(), fo.purchase->model) == SIMULATED_MODELS.end())
       err << "warning: " << *toml_out << ": clvsim run cannot simulate " << fo.purchase->model
           << " yet; the fragment records the fit but does not run until it can\n";
-    const std::string text = scenario_fragment(report, fo);
-    write_atomically(*toml_out, [&](std::ostream& f) { f << text; });
+    std::string text = scenario_fragment(report, fo);
+    if (!fo.spend) text += fixed_spend_section(summary, spend_not_used);  // so that `clvsim run` accepts it
+    report::write_text_file(toml_tmp, text, "scenario fragment", *toml_out);
   }
   write_report(&data, report);
+  commit(outputs, report_out, report_charts, err);
   return 0;
 }
 

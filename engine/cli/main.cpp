@@ -4,6 +4,8 @@
 #include "engine/cli/report_commands.h"
 #include "engine/core/errors.h"
 #include "engine/core/csv.h"
+#include "engine/core/output_set.h"
+#include "engine/core/temp_files.h"
 #include "engine/io/console_summary.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"
@@ -62,17 +64,15 @@ const char* MAIN_USAGE =
     "exit codes: 0 ok, 1 internal error, 2 bad usage or invalid input, 3 I/O error,\n"
     "            130/143 interrupted\n";
 
-// Temporary files an interrupted run may have begun ("<output>.tmp-<pid>", the naming of
-// every writer here), set before any is opened; the handler removes them (unlink is
-// async-signal-safe) so an interrupted run leaves nothing behind.
-char g_tmp_results[4096] = {0};
-char g_tmp_forecast[4096] = {0};
-char g_tmp_report[4096] = {0};
+//! --threads accepts 0 (all cores) to this many.
+constexpr int MAX_THREADS = 1024;
 
-void remember_tmp(char (&slot)[4096], const std::string& output)
+int checked_threads(int threads)
 {
-  const std::string tmp = output + ".tmp-" + std::to_string(getpid());
-  if (tmp.size() < sizeof slot) std::memcpy(slot, tmp.c_str(), tmp.size() + 1);
+  if (threads < 0 || threads > MAX_THREADS)
+    throw InputError("error: --threads = " + std::to_string(threads) + " is out of range [0, " +
+                     std::to_string(MAX_THREADS) + "]");
+  return threads;
 }
 
 std::string join_command_line(int argc, char** argv)
@@ -125,7 +125,7 @@ double parse_size(const std::string& text)
                       : unit == "M" || unit == "MB" ? 1024.0 * 1024
                       : unit == "G" || unit == "GB" ? 1024.0 * 1024 * 1024
                       : unit == "T" || unit == "TB" ? 1024.0 * 1024 * 1024 * 1024 : -1.0;
-  if (v <= 0 || mult < 0)
+  if (!std::isfinite(v) || !(v > 0) || mult < 0)
     throw InputError("error: --max-memory = '" + text + "' is not a size (examples: 8G, 500M, 1048576)");
   return v * mult;
 }
@@ -144,30 +144,9 @@ std::string human_bytes(double b)
   return buf;
 }
 
-//! Atomic text output: write a temporary file in the same directory, then rename.
-void write_text_file(const std::string& path, const std::string& text)
-{
-  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream out(tmp);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw IoError("error: cannot write '" + path + "'");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw IoError("error: cannot write '" + path + "': " + ec.message());
-  }
-}
-
-//! The per-customer forecast as CSV, written to a temporary file and renamed when complete.
-//! Ids are quoted where needed ("Smith, Ann"), as the history file may give them.
-void write_forecast(const CustomerForecast& f, const std::string& path)
+//! The per-customer forecast as CSV into `file` (the temporary of `display`). Ids are quoted
+//! where needed ("Smith, Ann"), as the history file may give them.
+void write_forecast(const CustomerForecast& f, const std::string& file, const std::string& display)
 {
   std::ostringstream out;
   out << "customer_id,p_alive,expected_orders,expected_orders_se,expected_orders_closed_form,"
@@ -177,7 +156,7 @@ void write_forecast(const CustomerForecast& f, const std::string& path)
     out << csv::field(f.customer_id[j]) << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
         << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ','
         << f.expected_clv[j] << ',' << f.expected_clv_se[j] << '\n';
-  write_text_file(path, out.str());
+  report::write_text_file(file, out.str(), "forecast file", display);
 }
 
 class Progress {
@@ -242,8 +221,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     std::cout << opts << "\nExamples:\n  clvsim run\n  clvsim run shop.toml -o results.h5 --paths 1000 --set service.courtesy=0.95\n";
     return 0;
   }
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0) throw InputError("error: --threads = " + std::to_string(threads) + " is out of range [0, 1024]");
+  const int threads = checked_threads(vm["threads"].as<int>());
   const std::vector<std::string> user_sets = sets;  // for the checkpoint's manifest
   // --paths and --seed are scenario keys: validated like the file.
   if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
@@ -252,25 +230,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   for (const auto& spec : sweeps) scenarios::add_sweep(scenario, spec);
   if (mpi.root()) print_warnings(scenario);
 
-  std::string output;
   const bool force = vm.count("force") > 0;
-  if (vm.count("output")) {
-    output = vm["output"].as<std::string>();
-    // Refuse before simulating rather than after.
-    if (std::filesystem::exists(output) && !force)
-      throw InputError("error: results file '" + output + "' exists; use --force to overwrite");
-  }
-
-  std::string forecast_path;
-  if (vm.count("customer-forecast")) {
-    forecast_path = vm["customer-forecast"].as<std::string>();
-    if (scenario.population.history.empty())
-      throw InputError("error: --customer-forecast needs existing customers: set population.history in the scenario");
-    if (std::filesystem::exists(forecast_path) && !force)
-      throw InputError("error: forecast file '" + forecast_path + "' exists; use --force to overwrite");
-  }
-  const std::string report_path = vm.count("report") ? vm["report"].as<std::string>() : "";
-  if (!report_path.empty()) report::check_output_path(report_path, force, "report file");
+  if (vm.count("customer-forecast") && scenario.population.history.empty())
+    throw InputError("error: --customer-forecast needs existing customers: set population.history in the scenario");
   if (vm.count("resume") && !vm.count("checkpoint")) throw InputError("error: --resume needs --checkpoint FILE");
   // Under MPI the machine's memory is shared by its ranks, and --threads 0 shares its cores.
   const int rank_threads = threads == 0 && mpi.active() ? mpi.default_threads() : threads;
@@ -282,9 +244,25 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
                      (vm.count("max-memory") ? "--max-memory = " : "the machine's ") + human_bytes(limit) +
                      "; use fewer paths, customers or threads");
 
+  const Kernel kernel = parse_kernel(vm["kernel"].as<std::string>());
+
+  // Every output checked and reserved before simulating (a bad path costs no simulation),
+  // written to its temporary, and all renamed into place together at the end.
+  OutputSet outputs(force);
+  // Under MPI rank 0 alone writes, so it alone reserves.
+  const auto reserve = [&](const char* option, const char* what, std::string& path) {
+    if (!vm.count(option) || !mpi.root()) return std::string();
+    path = vm[option].as<std::string>();
+    return outputs.add(path, what);
+  };
+  std::string output, forecast_path, report_path;
+  const std::string output_tmp = reserve("output", "results file", output);
+  const std::string forecast_tmp = reserve("customer-forecast", "forecast file", forecast_path);
+  const std::string report_tmp = reserve("report", "report file", report_path);
+
   RunOptions options;
   options.threads = rank_threads;
-  options.kernel = parse_kernel(vm["kernel"].as<std::string>());
+  options.kernel = kernel;
   options.command_line = command_line;
   options.clvsim_version = VERSION;
   Progress progress(vm.count("quiet") > 0);
@@ -314,15 +292,12 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     return 0;
   }
 
-  if (!output.empty()) remember_tmp(g_tmp_results, output);
-  if (!forecast_path.empty()) remember_tmp(g_tmp_forecast, forecast_path);
-  if (!output.empty()) io::write_results(results, output, force);
-  if (!forecast_path.empty()) write_forecast(results.forecast, forecast_path);
+  if (!output_tmp.empty()) io::write_results_file(results, output_tmp, output);
+  if (!forecast_tmp.empty()) write_forecast(results.forecast, forecast_tmp, forecast_path);
   std::size_t report_charts = 0;
-  if (!report_path.empty()) {
-    remember_tmp(g_tmp_report, report_path);
-    report_charts = cli::write_results_report(results, report_path, scenarios::describe(scenario), output);
-  }
+  if (!report_tmp.empty())
+    report_charts = cli::write_results_report(results, report_tmp, report_path, scenarios::describe(scenario), output);
+  outputs.commit();
   if (vm.count("json")) std::cout << io::to_json(results) << '\n';
   else {
     io::print_summary(results, std::cout);
@@ -372,11 +347,56 @@ int cmd_show(const std::vector<std::string>& args)
   }
   if (!vm.count("results")) throw InputError("error: clvsim show: missing RESULTS.h5 (see 'clvsim show --help')");
   const std::string path = vm["results"].as<std::string>();
-  if (!std::filesystem::exists(path)) throw IoError("error: cannot read results file '" + path + "': No such file or directory");
   const Results results = io::read_results(path);
   if (vm.count("json")) std::cout << io::to_json(results) << '\n';
   else io::print_summary(results, std::cout);
   return 0;
+}
+
+//! The --set, --paths and --seed values of a recorded command line, as batch turns them into
+//! sets (best effort: a value with blanks was split when the line was recorded).
+std::vector<std::string> recorded_sets(const std::string& command_line)
+{
+  std::vector<std::string> tokens, sets;
+  std::istringstream in(command_line);
+  for (std::string t; in >> t;) tokens.push_back(t);
+  std::vector<std::string> plain, derived;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto take = [&](const std::string& flag, std::string& value) {
+      if (tokens[i] == flag && i + 1 < tokens.size()) return value = tokens[++i], true;
+      if (tokens[i].rfind(flag + "=", 0) == 0) return value = tokens[i].substr(flag.size() + 1), true;
+      return false;
+    };
+    std::string v;
+    if (take("--set", v)) plain.push_back(v);
+    else if (take("--paths", v)) derived.push_back("simulation.paths=" + v);
+    else if (take("--seed", v)) derived.push_back("simulation.seed=" + v);
+  }
+  plain.insert(plain.end(), derived.begin(), derived.end());  // the order cmd_batch builds
+  return plain;
+}
+
+//! Why the results file `out` (read into `r`) is not the result of scenario file `file`
+//! (loaded as `s`) with these `sets` -- another scenario text, seed, number of paths, --set,
+//! clvsim version, or a history file changed after it -- or "" when it is.
+std::string differs_from(const Results& r, const std::string& file, const scenarios::Scenario& s,
+                         const std::string& out, const std::vector<std::string>& sets)
+{
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (r.scenario_toml != text.str()) return "the scenario file changed";
+  if (r.seed != s.simulation.seed) return "another seed";
+  if (r.paths != s.simulation.paths) return "another number of paths";
+  if (recorded_sets(r.command_line) != sets) return "other --set, --paths or --seed options";
+  if (r.clvsim_version != VERSION) return "made by clvsim " + r.clvsim_version;
+  if (!s.population.history.empty()) {
+    std::error_code ec1, ec2;
+    const auto history_time = std::filesystem::last_write_time(s.population.history, ec1);
+    const auto results_time = std::filesystem::last_write_time(out, ec2);
+    if (ec1 || ec2 || history_time >= results_time) return "the history file changed";
+  }
+  return "";
 }
 
 int cmd_batch(const std::vector<std::string>& args, const std::string& command_line)
@@ -405,7 +425,7 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
   if (!vm.count("out-dir")) throw InputError("error: clvsim batch: missing --out-dir DIR");
   const std::string dir = vm["out-dir"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0, force = vm.count("force") > 0;
-  const int threads = vm["threads"].as<int>();
+  const int threads = checked_threads(vm["threads"].as<int>());
   if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
   if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
 
@@ -439,28 +459,34 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string out = (std::filesystem::path(dir) / (names[i] + ".h5")).string();
     Results results;
-    std::string status = "ran";
+    std::string status = "ran", why_not_reused;
     bool have = false;
     if (!force && std::filesystem::exists(out)) {
       try {
         results = io::read_results(out);
-        have = true;
-        status = "skipped";
+        why_not_reused = differs_from(results, files[i], loaded[i], out, sets);
+        have = why_not_reused.empty();
+        if (have) status = "skipped";
       } catch (const std::exception&) {
-        // unreadable or foreign: run again
+        why_not_reused = "it cannot be read";
       }
     }
     if (!quiet)
       std::cerr << "batch: [" << i + 1 << "/" << files.size() << "] " << files[i]
-                << (have ? " (complete results exist, skipped)" : "") << '\n';
+                << (have ? " (complete results exist, skipped)"
+                         : why_not_reused.empty() ? "" : " (existing " + out + " ran again: " + why_not_reused + ")")
+                << '\n';
     if (!have) {
       print_warnings(loaded[i]);
+      OutputSet output(true);  // stale or absent: replaced
+      const std::string tmp = output.add(out, "results file");
       RunOptions options;
       options.threads = threads;
       options.command_line = command_line;
       options.clvsim_version = VERSION;
       results = run(loaded[i], options);
-      io::write_results(results, out, true);
+      io::write_results_file(results, tmp, out);
+      output.commit();
     }
     auto mean = [&](const std::string& kpi) {
       const auto& p = results.variants.at(0).kpis.paths;
@@ -493,8 +519,13 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
          << ", \"best_p_roi_positive\": " << io::json_number(best_p) << "}";
   }
   json << "]}\n";
-  write_text_file((std::filesystem::path(dir) / "index.csv").string(), csv.str());
-  write_text_file((std::filesystem::path(dir) / "index.json").string(), json.str());
+  OutputSet index(true);
+  const std::string index_csv = (std::filesystem::path(dir) / "index.csv").string();
+  const std::string index_json = (std::filesystem::path(dir) / "index.json").string();
+  const std::string csv_tmp = index.add(index_csv, "index file"), json_tmp = index.add(index_json, "index file");
+  report::write_text_file(csv_tmp, csv.str(), "index file", index_csv);
+  report::write_text_file(json_tmp, json.str(), "index file", index_json);
+  index.commit();
   std::cout << csv.str();
   return 0;
 }
@@ -510,21 +541,12 @@ int fail(mpi::Session& mpi, int code, const std::string& message)
   return outcome.code;
 }
 
-extern "C" void on_signal(int sig)
-{
-  if (g_tmp_results[0]) unlink(g_tmp_results);
-  if (g_tmp_forecast[0]) unlink(g_tmp_forecast);
-  if (g_tmp_report[0]) unlink(g_tmp_report);
-  _exit(sig == SIGINT ? 130 : 143);
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   mpi::Session mpi(&argc, &argv);  // MPI when an MPI launcher started clvsim (README "MPI")
+  temp_files::install_signal_handlers();
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
@@ -545,13 +567,20 @@ int main(int argc, char** argv)
       throw InputError("error: this clvsim was built without MPI (CLVSIM_MPI): run it without mpirun, as one process");
     if (command == "batch" && mpi.size() > 1)
       throw InputError("error: clvsim batch does not run under MPI; run it as one process, or each scenario with 'mpirun clvsim run'");
-    if (command == "run") return cmd_run(args, join_command_line(argc, argv), mpi);
-    if (command == "validate") return cmd_validate(args);
-    if (command == "show") return cmd_show(args);
-    if (command == "fit") return fit::run_fit_command(args, std::cout, std::cerr);
-    if (command == "batch") return cmd_batch(args, join_command_line(argc, argv));
-    if (command == "report") return cli::cmd_report(args);
-    if (command == "export") return cli::cmd_export(args);
+    int code = -1;
+    if (command == "run") code = cmd_run(args, join_command_line(argc, argv), mpi);
+    else if (command == "validate") code = cmd_validate(args);
+    else if (command == "show") code = cmd_show(args);
+    else if (command == "fit") code = fit::run_fit_command(args, std::cout, std::cerr);
+    else if (command == "batch") code = cmd_batch(args, join_command_line(argc, argv));
+    else if (command == "report") code = cli::cmd_report(args);
+    else if (command == "export") code = cli::cmd_export(args);
+    if (code >= 0) {
+      // A summary that could not be printed (a full disk behind a redirection) is an I/O error.
+      std::cout.flush();
+      if (!std::cout) throw IoError("error: cannot write to standard output");
+      return code;
+    }
     std::cerr << "error: unknown command '" << command << "' (commands: run, validate, show, report, export, fit, batch; see 'clvsim --help')\n";
     return 2;
   } catch (const InputError& e) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/core/errors.h"
+#include "engine/core/output_set.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/report/csv_export.h"
 #include "engine/report/output_file.h"
@@ -33,13 +34,8 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
-//! Reads a results file; IoError when it does not exist (as `clvsim show`).
-Results load(const std::string& path)
-{
-  if (!std::filesystem::exists(path))
-    throw IoError("error: cannot read results file '" + path + "': No such file or directory");
-  return io::read_results(path);
-}
+//! Reads a results file (InputError when it cannot be read, as `clvsim show`).
+Results load(const std::string& path) { return io::read_results(path); }
 
 //! The scenario of a results file resolved again: its verbatim text with the --set, --paths,
 //! --seed and --sweep options of its command line. Best effort: the text, or empty with the
@@ -85,14 +81,14 @@ std::string resolve_again(const Results& r, std::string& note)
 
 }  // namespace
 
-std::size_t write_results_report(const Results& results, const std::string& path, const std::string& resolved_scenario,
-                                 const std::string& results_file)
+std::size_t write_results_report(const Results& results, const std::string& file, const std::string& display,
+                                 const std::string& resolved_scenario, const std::string& results_file)
 {
   report::ResultsReportOptions o;
   o.resolved_scenario = resolved_scenario;
   o.results_file = results_file;
   const report::RenderedReport rendered = report::results_report(results, o);
-  report::write_text_atomically(path, rendered.html, "report file");
+  report::write_text_file(file, rendered.html, "report file", display);
   return rendered.charts;
 }
 
@@ -116,13 +112,15 @@ int cmd_report(const std::vector<std::string>& args)
   if (!vm.count("results")) throw InputError("error: clvsim report: missing RESULTS.h5 (see 'clvsim report --help')");
   if (!vm.count("output")) throw InputError("error: clvsim report: missing -o FILE.html (see 'clvsim report --help')");
   const std::string in = vm["results"].as<std::string>(), out = vm["output"].as<std::string>();
-  report::check_output_path(out, vm.count("force") > 0, "report file");
+  OutputSet outputs(vm.count("force") > 0);
+  const std::string tmp = outputs.add(out, "report file");
   const Results results = load(in);
   report::ResultsReportOptions o;
   o.results_file = in;
   o.resolved_scenario = resolve_again(results, o.resolved_scenario_note);
   const report::RenderedReport rendered = report::results_report(results, o);
-  report::write_text_atomically(out, rendered.html, "report file");
+  report::write_text_file(tmp, rendered.html, "report file", out);
+  outputs.commit();
   std::cout << "report written to " << out << " (" << rendered.charts << " charts)\n";
   return 0;
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/core/errors.h"
+#include "engine/core/temp_files.h"
 #include "engine/stats/summary.h"
 
 namespace clvsim::io {
@@ -66,6 +67,33 @@ std::string hdf5_detail()
       &last);
   H5Eclear2(H5E_DEFAULT);
   return last;
+}
+
+//! The system's reason in HDF5's error stack ("No space left on device" from its
+//! "..., errno = 28, error message = 'No space left on device', ..."), or empty. Clears the
+//! stack. Only this reason reaches the user: the rest of HDF5's text (pointers, sizes,
+//! offsets, its call names) is the library's business.
+std::string system_reason()
+{
+  const std::string detail = hdf5_detail();
+  const std::string marker = "error message = '";
+  const auto at = detail.rfind(marker);
+  if (at == std::string::npos) return "";
+  const auto start = at + marker.size();
+  const auto end = detail.find('\'', start);
+  return end == std::string::npos ? "" : detail.substr(start, end - start);
+}
+
+//! HDF5 keeps a file whose H5Fclose failed (a full disk) in its table and closes it again
+//! from its atexit handler, which then crashes (exit 139 instead of 3). clvsim closes every
+//! file it opens itself, so the library's exit-time cleanup is turned off before first use.
+void no_hdf5_atexit()
+{
+  static const bool once = [] {
+    H5dont_atexit();
+    return true;
+  }();
+  (void)once;
 }
 
 //! Owns one HDF5 identifier and closes it with the matching H5?close.
@@ -140,7 +168,7 @@ public:
     check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST),
           "H5Pset_libver_bounds", "");
     file_ = Handle(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
-    check(file_.get(), "H5Fcreate", "temporary file '" + tmp + "'");
+    check(file_.get(), "H5Fcreate", "");
   }
 
   hid_t root() const { return file_.get(); }
@@ -151,12 +179,16 @@ public:
     if (!file_.close()) fail("H5Fclose", "");
   }
 
+  //! IoError in the user's words: the system's reason when HDF5 reports one (a full disk,
+  //! a quota), else what could not be written. `call` is kept out of the message.
   [[noreturn]] void fail(const std::string& call, const std::string& object) const
   {
-    std::string msg = "error: cannot write results file '" + display_ + "': " + call + " failed";
-    if (!object.empty()) msg += " for " + object;
-    const std::string detail = hdf5_detail();
-    if (!detail.empty()) msg += " (" + detail + ")";
+    (void)call;
+    const std::string reason = system_reason();
+    std::string msg = "error: cannot write results file '" + display_ + "': ";
+    if (!reason.empty()) msg += reason;
+    else if (!object.empty()) msg += "writing " + object + " failed";
+    else msg += "the write failed";
     throw IoError(msg);
   }
 
@@ -475,14 +507,16 @@ class Reader {
 public:
   explicit Reader(std::string file) : file_(std::move(file))
   {
+    // An input that cannot be read is bad input (exit 2), whatever the reason.
     std::error_code ec;
-    if (!std::filesystem::exists(file_, ec))
-      throw IoError("error: cannot read results file '" + file_ + "': no such file");
     if (std::filesystem::is_directory(file_, ec))
-      throw IoError("error: cannot read results file '" + file_ + "': it is a directory");
+      throw InputError("error: cannot read results file '" + file_ + "': Is a directory");
+    const int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      throw InputError("error: cannot read results file '" + file_ + "': " + std::strerror(errno));
+    ::close(fd);
     const htri_t is_hdf5 = H5Fis_hdf5(file_.c_str());
-    if (is_hdf5 < 0) fail("H5Fis_hdf5", "");
-    if (is_hdf5 == 0) not_results();
+    if (is_hdf5 <= 0) not_results("not an HDF5 file");
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     check(fapl.get(), "H5Pcreate", "");
 #if H5_VERSION_GE(1, 10, 7)
@@ -490,18 +524,24 @@ public:
     H5Pset_file_locking(fapl.get(), false, true);
 #endif
     handle_ = Handle(H5Fopen(file_.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
-    check(handle_.get(), "H5Fopen", "");
+    if (!handle_.valid()) damaged("");
+  }
+
+  //! InputError: the file is HDF5 but cannot be read through (truncated or damaged).
+  [[noreturn]] void damaged(const std::string& object) const
+  {
+    const std::string reason = system_reason();
+    throw InputError("error: cannot read results file '" + file_ + "': " +
+                     (reason.empty() ? std::string("it is truncated or damaged") : reason) +
+                     (object.empty() ? "" : " (at " + object + ")"));
   }
 
   hid_t root() const { return handle_.get(); }
 
   [[noreturn]] void fail(const std::string& call, const std::string& object) const
   {
-    std::string msg = "error: cannot read results file '" + file_ + "': " + call + " failed";
-    if (!object.empty()) msg += " for " + object;
-    const std::string detail = hdf5_detail();
-    if (!detail.empty()) msg += " (" + detail + ")";
-    throw IoError(msg);
+    (void)call;
+    damaged(object);
   }
 
   [[noreturn]] void not_results(const std::string& why = "") const
@@ -745,7 +785,7 @@ Results read_all(const Reader& rd)
   std::vector<std::string> format;
   try {
     format = rd.attr_strings(root, "/", "format");
-  } catch (const IoError&) {
+  } catch (const InputError&) {
     rd.not_results();
   }
   if (format.size() != 1 || format[0] != RESULTS_FORMAT) rd.not_results();
@@ -877,36 +917,35 @@ bool path_exists(const std::string& path)
 
 }  // namespace
 
+void write_results_file(const Results& results, const std::string& file, const std::string& display)
+{
+  no_hdf5_atexit();
+  const ErrorSilencer silence;
+  {
+    Writer w(display, file);
+    write_all(w, results);
+    w.close();
+  }
+  sync_file(file);
+}
+
 void write_results(const Results& results, const std::string& path, bool force)
 {
   if (!force && path_exists(path))
     throw InputError("error: results file '" + path + "' exists; use --force to overwrite");
-
-  const ErrorSilencer silence;
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  try {
-    {
-      Writer w(path, tmp);
-      write_all(w, results);
-      w.close();
-    }
-    sync_file(tmp);
-    // Checked again: another process may have created the file while we were writing.
-    if (!force && path_exists(path))
-      throw InputError("error: results file '" + path + "' exists; use --force to overwrite");
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-      throw IoError("error: cannot write results file '" + path + "': rename from '" + tmp +
-                    "' failed (" + std::strerror(errno) + ")");
-  } catch (...) {
-    // Handles are closed by now (the Writer's scope ended), so the file can go.
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    throw;
-  }
+  temp_files::TempFile tmp(path, "results file '" + path + "'");  // removed unless renamed
+  write_results_file(results, tmp.path(), path);
+  // Checked again: another process may have created the file while we were writing.
+  if (!force && path_exists(path))
+    throw InputError("error: results file '" + path + "' exists; use --force to overwrite");
+  if (std::rename(tmp.path().c_str(), path.c_str()) != 0)
+    throw IoError("error: cannot write results file '" + path + "': " + std::strerror(errno));
+  tmp.release();
 }
 
 Results read_results(const std::string& path)
 {
+  no_hdf5_atexit();
   const ErrorSilencer silence;
   const Reader rd(path);
   return read_all(rd);

@@ -33,10 +33,15 @@ inline constexpr int RESULTS_FORMAT_VERSION = 1;
 //! cannot be written (the message names the file and the failing call).
 void write_results(const Results& results, const std::string& path, bool force);
 
+//! Writes `results` into `file` exactly (created or truncated; no temporary, no rename: the
+//! caller's OutputSet commits it); messages name `display`, the output the user asked for.
+//! IoError in the user's words when it cannot be written (e.g. "No space left on device").
+void write_results_file(const Results& results, const std::string& file, const std::string& display);
+
 //! Reads a file written by write_results: provenance, per-path and per-path-per-period
 //! values of every variant and segment, histograms, concentration, sweep values,
-//! comparisons and sensitivity. Throws InputError if the file is not a clvsim results
-//! file, IoError if it cannot be read.
+//! comparisons and sensitivity. Throws InputError (bad input, exit 2) if the file cannot be
+//! read, is not a clvsim results file, or is truncated or damaged.
 Results read_results(const std::string& path);
 
 }  // namespace clvsim::io

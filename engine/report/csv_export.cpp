@@ -5,6 +5,7 @@
 #include <span>
 
 #include "engine/core/errors.h"
+#include "engine/core/output_set.h"
 #include "engine/io/json_summary.h"
 #include "engine/report/output_file.h"
 #include "engine/stats/summary.h"
@@ -137,28 +138,14 @@ std::size_t export_csv(const Results& r, const std::string& dir, bool force)
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw IoError("error: cannot create export directory '" + dir + "': " + ec.message());
-  // Every file complete under a temporary name first; then all renamed.
+  // Every file complete under a registered temporary name first; then all renamed together.
+  OutputSet outputs(force);
   std::vector<Csv*> files = {&per_path, &per_period, &comparisons, &sensitivity, &variants};
-  std::vector<std::string> written;
-  const auto remove_written = [&] {
-    for (const auto& t : written) fs::remove(t, ec);
-  };
-  try {
-    for (Csv* f : files) {
-      const std::string path = (fs::path(dir) / f->name).string();
-      const std::string tmp = temporary_path(path) + ".part";
-      write_text_atomically(tmp, f->text, "export file");
-      written.push_back(tmp);
-    }
-    for (Csv* f : files) {
-      const std::string path = (fs::path(dir) / f->name).string();
-      fs::rename(temporary_path(path) + ".part", path, ec);
-      if (ec) throw IoError("error: cannot write export file '" + path + "': " + ec.message());
-    }
-  } catch (...) {
-    remove_written();
-    throw;
-  }
+  std::vector<std::string> temporaries;
+  for (Csv* f : files) temporaries.push_back(outputs.add((fs::path(dir) / f->name).string(), "export file"));
+  for (std::size_t i = 0; i < files.size(); ++i)
+    write_text_file(temporaries[i], files[i]->text, "export file", outputs.paths()[i]);
+  outputs.commit();
   std::size_t rows = 0;
   for (Csv* f : files) rows += f->rows;  // data rows (the header was not counted)
   return rows;

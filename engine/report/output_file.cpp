@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "engine/core/errors.h"
+#include "engine/core/temp_files.h"
 
 namespace clvsim::report {
 
@@ -27,7 +28,7 @@ std::string message(const char* prefix, const std::string& what, const std::stri
 
 }  // namespace
 
-std::string temporary_path(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
+std::string temporary_path(const std::string& path) { return temp_files::temporary_path(path); }
 
 void check_output_path(const std::string& path, bool force, const std::string& what)
 {
@@ -41,27 +42,24 @@ void check_output_path(const std::string& path, bool force, const std::string& w
     throw IoError(message("error: cannot write ", what, path, ": directory '" + dir.string() + "' does not exist"));
 }
 
+void write_text_file(const std::string& file, const std::string& text, const std::string& what,
+                     const std::string& display)
+{
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) throw IoError(message("error: cannot write ", what, display, std::string(": ") + std::strerror(errno)));
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.flush();
+  if (!out) throw IoError(message("error: cannot write ", what, display, std::string(": ") + std::strerror(errno)));
+}
+
 void write_text_atomically(const std::string& path, const std::string& text, const std::string& what)
 {
-  const std::string tmp = temporary_path(path);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw IoError(message("error: cannot write ", what, path, std::string(": ") + std::strerror(errno)));
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
-      const std::string why = std::strerror(errno);
-      out.close();
-      std::remove(tmp.c_str());
-      throw IoError(message("error: cannot write ", what, path, ": " + why));
-    }
-  }
+  temp_files::TempFile tmp(path, what + " '" + path + "'");  // removed unless renamed
+  write_text_file(tmp.path(), text, what, path);
   std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw IoError(message("error: cannot write ", what, path, ": " + ec.message()));
-  }
+  fs::rename(tmp.path(), path, ec);
+  if (ec) throw IoError(message("error: cannot write ", what, path, ": " + ec.message()));
+  tmp.release();
 }
 
 }  // namespace clvsim::report

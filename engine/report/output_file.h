@@ -16,6 +16,11 @@ void check_output_path(const std::string& path, bool force, const std::string& w
 //! removed). Does not check for an existing file: see check_output_path.
 void write_text_atomically(const std::string& path, const std::string& text, const std::string& what);
 
+//! Writes `text` into `file` exactly (no temporary: the caller commits it); IoError naming
+//! `display` when it cannot be written.
+void write_text_file(const std::string& file, const std::string& text, const std::string& what,
+                     const std::string& display);
+
 //! The temporary file name write_text_atomically uses for `path`.
 std::string temporary_path(const std::string& path);
 

@@ -315,12 +315,14 @@ SubscriptionResults subscription_results(const Scenario& sc, const Plan& plan)
 
 double estimate_memory_bytes(const Scenario& sc, int threads)
 {
-  const int H = sc.simulation.horizon_periods;
-  const double period_days = scenarios::days_in(sc.simulation.period);
+  // Calibrated against the peak resident size of `clvsim run` (tests/cli/test_reliability.cpp
+  // holds it within 2x of the measured peak on a sweep, a segmented scenario and a large history).
+  const double H = sc.simulation.horizon_periods;
+  const double paths = sc.simulation.paths;
+  const double existing = sc.existing ? static_cast<double>(sc.existing->size()) : 0.0;
   double customers = static_cast<double>(sc.population.initial_customers);
-  if (!sc.population.history.empty()) customers += 1e5;  // not read yet: assume a large file
   for (const auto& ch : sc.channels) {
-    const int end = ch.end_period < 0 ? H - 1 : std::min(ch.end_period, H - 1);
+    const int end = ch.end_period < 0 ? static_cast<int>(H) - 1 : std::min(ch.end_period, static_cast<int>(H) - 1);
     const int periods = std::max(0, end - ch.start_period + 1);
     const double per_period = ch.budget_per_period
                                   ? (ch.cac > 0 ? *ch.budget_per_period / ch.cac : 0.0)
@@ -328,19 +330,28 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
     customers += per_period * periods * 1.5;  // headroom for reputation and referrals
   }
   if (sc.market.addressable_customers > 0) customers = std::min(customers, sc.market.addressable_customers);
-  (void)period_days;
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  const double in_flight = std::min<double>(sc.simulation.paths, threads > 0 ? threads : hw);
-  // An upper bound of 80 bytes per customer (bench/README.md §5): 14 for CLV accounting of
-  // every customer, 53 of kernel state per live one (all live customers in a run period by
-  // period, only the blocks in flight in a block-major one: 18 bytes per customer measured
-  // at 10M), plus allocator slack.
-  const double state = customers * 80.0 * in_flight;
-  const double results = static_cast<double>(sc.simulation.paths) * H * 8.0 *
-                         (PERIOD_KPI_COUNT + 12) * (1.0 + static_cast<double>(sc.segments.size()));
-  const double histogram = std::min(customers, static_cast<double>(HISTOGRAM_SAMPLE)) * 8.0 *
-                           std::min(sc.simulation.paths, HISTOGRAM_PATHS);
-  return state + results + histogram;
+  const double in_flight = std::min<double>(paths, threads > 0 ? threads : hw);
+  // Every variant (baseline, investments, portfolio, sweep points) keeps its own results.
+  const double variants = static_cast<double>(make_variants(sc).size());
+  const double tables = 1.0 + static_cast<double>(sc.segments.size());  // the total and each segment
+
+  const double process = 16.0 * 1024 * 1024;  // the binary, its libraries, oneTBB, the first arena slab
+  // Customer state for the paths in flight: an upper bound of 80 bytes per customer
+  // (bench/README.md §5: 14 for CLV accounting, 53 of kernel state per live one, allocator slack).
+  const double state = (customers + existing) * 80.0 * in_flight;
+  // A history's customers: their rows, ids and posteriors (~360 bytes measured), and each
+  // path's orders and CLV kept per batch of up to 64 paths for the forecast (16 bytes).
+  const double history = existing * (360.0 + 16.0 * std::min(paths, 64.0));
+  // The stored results every output is written from (the HDF5 file, the report, the JSON and
+  // console summaries read them without copying): per variant and table, paths x horizon for
+  // each period KPI and one value per path for each path KPI (about 12 plus one per channel).
+  const double path_kpis = 12.0 + static_cast<double>(sc.channels.size());
+  const double results = variants * tables * paths * 8.0 * (H * PERIOD_KPI_COUNT + path_kpis);
+  // Per-customer CLV and revenue samples (two floats) of the first paths, per variant.
+  const double histogram = variants * std::min(customers + existing, static_cast<double>(HISTOGRAM_SAMPLE)) * 8.0 *
+                           std::min(paths, static_cast<double>(HISTOGRAM_PATHS));
+  return process + state + history + results + histogram;
 }
 
 Results run(const Scenario& sc, const RunOptions& options)

@@ -42,8 +42,10 @@ struct RunOptions {
   runner::UnitExchange* exchange = nullptr;
 };
 
-//! Estimated peak memory of a run in bytes: customer state (at most ~80 bytes per customer, for the
-//! paths in flight) plus the per-path results kept for the summary.
+//! Estimated peak memory of a run in bytes: the process itself, customer state (at most ~80 bytes
+//! per customer, for the paths in flight), a history's customers, and the results every output
+//! is written from -- per variant (baseline, investments, portfolio, sweep points) and per
+//! segment, paths x horizon values of each period KPI.
 double estimate_memory_bytes(const scenarios::Scenario& scenario, int threads);
 
 //! Simulate a scenario validated by the loader (scenarios/loader.h), which also read its

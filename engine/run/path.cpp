@@ -288,9 +288,9 @@ private:
   }
 
   //! Acquisition for period t (docs/model.md §4): referrals of last period's promoters and
-  //! passives (slot 0, each costing the reward), then Poisson(budget M_t market / CAC_t) per
-  //! paid channel, M_t the conversion multiplier from the rating at the end of the last
-  //! period and the post-sale policies (§6.1, §6.3).
+  //! passives (slot 0, each costing the reward), then Poisson(budget M_t market A_t / CAC_t)
+  //! per paid channel, M_t the conversion multiplier from the rating at the end of the last
+  //! period and the post-sale policies (§6.1, §6.3), A_t the season's (§4.4).
   void acquire(int t)
   {
     const Scenario& st = schedule_.periods[static_cast<std::size_t>(t)]->scenario;
@@ -311,7 +311,8 @@ private:
       const double cac_t = models::channel_cac(ch.cac, ch.cac_inflation_annual, t * plan_.period_years, ch.saturation,
                                                ch.budget_per_period, base_.channels[c].budget_per_period);
       const double mean =
-          models::expected_new_customers(ch.budget_per_period, ch.customers_per_period, cac_t, conversion, market);
+          models::expected_new_customers(ch.budget_per_period, ch.customers_per_period, cac_t, conversion, market) *
+          schedule_.periods[static_cast<std::size_t>(t)]->acquisition_multiplier;
       const double count = acquire_from(t, c + 1, mean, cac_t, ch.name, 0);
       channel_cost_[c] += count * cac_t;
       channel_count_[c] += count;

@@ -195,7 +195,16 @@ VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
         out.cost_per_contact[ut] += inv.cost_per_contact;
       }
     }
-    auto& slot = cache[weights];
+    // The season (docs/model.md §4.4) is part of a period's setup: periods share a setup only
+    // when their ramps and their seasonal multipliers agree.
+    const auto& season = base.seasonality;
+    const double order_season = scenarios::seasonal_multiplier(season.order_multipliers, base.simulation.start_month, t);
+    const double acquisition_season =
+        scenarios::seasonal_multiplier(season.acquisition_multipliers, base.simulation.start_month, t);
+    std::vector<double> key = weights;
+    key.push_back(order_season);
+    key.push_back(acquisition_season);
+    auto& slot = cache[key];
     if (!slot) {
       auto setup = std::make_shared<PeriodSetup>();
       setup->scenario = base;
@@ -213,9 +222,11 @@ VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
       double cum = 0;
       for (const auto& seg : setup->scenario.segments) {
         setup->segments.push_back(scenarios::segment_model(seg.behaviour, setup->scenario.simulation.period));
+        setup->segments.back().frequency_multiplier *= order_season;
         cum += seg.share;
         setup->segment_cumulative_share.push_back(cum);
       }
+      setup->acquisition_multiplier = acquisition_season;
       slot = setup;
     }
     out.periods[ut] = slot;

@@ -29,8 +29,9 @@ std::vector<VariantSpec> make_variants(const scenarios::Scenario& scenario);
 //! The resolved scenario of one variant in one period, with its per-segment constants.
 struct PeriodSetup {
   scenarios::Scenario scenario;
-  std::vector<sim::SegmentModel> segments;
+  std::vector<sim::SegmentModel> segments;  //!< frequency_multiplier includes the season's order multiplier
   std::vector<double> segment_cumulative_share;
+  double acquisition_multiplier = 1.0;      //!< the season's multiplier of every paid channel's volume (§4.4)
 };
 
 //! A variant's schedule for one path: the setup of each period (shared between periods

@@ -236,8 +236,8 @@ TEST_F(Cli, ShowPrintsTheSummaryOfAResultsFile)
   auto o = clvsim("show out.h5");
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("npv_profit"), std::string::npos);
-  o = clvsim("show missing.h5");
-  EXPECT_EQ(o.code, 3) << o.err;
+  o = clvsim("show missing.h5");  // an unreadable input is bad input
+  EXPECT_EQ(o.code, 2) << o.err;
   write("notes.txt", "not hdf5");
   o = clvsim("show notes.txt");
   EXPECT_EQ(o.code, 2) << o.err;

@@ -219,7 +219,7 @@ TEST_F(FitCommand, ScenarioFragmentAndSummaryAreWrittenAndProtected)
   // Existing outputs are not overwritten without --force, and nothing is written.
   const auto before = fs::last_write_time(toml_path);
   EXPECT_EQ(input_error({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path}),
-            "error: " + toml_path + " already exists; use --force to overwrite it");
+            "error: scenario fragment '" + toml_path + "' exists; use --force to overwrite");
   EXPECT_EQ(fs::last_write_time(toml_path), before);
   ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path, "--force", "--json",
                  "--time-unit", "month", "--summary-out", (dir_ / "months.csv").string()}),
@@ -353,7 +353,7 @@ TEST_F(FitCommand, BadSummaryRowsAreAllReportedAndNothingIsWritten)
   const std::string discrete = write("d.csv", "x,t_x,n\n3,2,6\n0,0,6\n");
   EXPECT_EQ(input_error({"--summary", discrete}),
             "error: " + discrete + ":2: x = 3 is greater than t_x = 2 (each transaction takes one opportunity)");
-  EXPECT_THROW(run({"--summary", (dir_ / "missing.csv").string()}), IoError);
+  EXPECT_THROW(run({"--summary", (dir_ / "missing.csv").string()}), InputError);  // unreadable input: bad input
 }
 
 TEST_F(FitCommand, ModelComparisonChoosesAndTheUncertaintyFragmentCarriesTheCovariance)

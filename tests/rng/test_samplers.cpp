@@ -168,7 +168,7 @@ TEST(Samplers, Lognormal)
 {
   std::uint32_t id = 10;
   for (auto [median, sigma] : {std::pair{50.0, 0.5}, std::pair{2.0, 1.0}}) {
-    const auto x = draw(id++, [=](Stream& s) { return rng::lognormal(s, median, sigma); });
+    const auto x = draw(id++, [median = median, sigma = sigma](Stream& s) { return rng::lognormal(s, median, sigma); });
     const bm::lognormal d(std::log(median), sigma);
     const std::string label = "lognormal(" + std::to_string(median) + "," + std::to_string(sigma) + ")";
     expect_moments(x, d, 0, label);
@@ -195,7 +195,7 @@ TEST(Samplers, Beta)
   std::uint32_t id = 30;
   for (auto [a, b] : {std::pair{2.0, 60.0}, std::pair{0.8, 2.4}, std::pair{60.0, 2.0},
                       std::pair{0.8, 0.8}, std::pair{0.05, 0.05}}) {
-    const auto x = draw(id++, [=](Stream& s) { return rng::beta(s, a, b); });
+    const auto x = draw(id++, [a = a, b = b](Stream& s) { return rng::beta(s, a, b); });
     const bm::beta_distribution<> d(a, b);
     const std::string label = "beta(" + std::to_string(a) + "," + std::to_string(b) + ")";
     for (double v : x) ASSERT_TRUE(v >= 0.0 && v <= 1.0) << label;
@@ -226,7 +226,7 @@ TEST(Samplers, Binomial)
       {1000, 0.3},   {1000, 0.7},     {200000, 0.9},    {1000000000, 1e-8},
       {2000000, 0.5}};
   for (auto [n, p] : cases) {
-    const auto x = draw(id++, [=](Stream& s) { return rng::binomial(s, n, p); });
+    const auto x = draw(id++, [n = n, p = p](Stream& s) { return rng::binomial(s, n, p); });
     const bm::binomial_distribution<> d(n, p);
     const std::string label = "binomial(" + std::to_string(n) + "," + std::to_string(p) + ")";
     for (double v : x) ASSERT_LE(v, double(n)) << label;

@@ -235,6 +235,36 @@ TEST(Messages, OutOfRange)
             "error: shop.toml:15:1: kpi.loyal_min_orders = 1 is out of range [2, 1000]");
 }
 
+TEST(Messages, IntegerKeysWithoutAnUpperBoundStopAt2To53)
+{
+  // Integer keys pass through double: beyond 2^53 a value would be rounded, and INT64_MAX
+  // overflowed the cast to a negative count that passed the memory estimate (#24 D8).
+  EXPECT_EQ(errors(MINIMAL, {"population.initial_customers=9223372036854775807"}),
+            "error: --set population.initial_customers=9223372036854775807: population.initial_customers = "
+            "9223372036854775807 is out of range [0, 9007199254740991]");
+  EXPECT_NE(errors(MINIMAL, {"population.initial_customers=9007199254740992"}), "<loaded>");
+  const Scenario s = load(MINIMAL, {"population.initial_customers=9007199254740991"});
+  EXPECT_EQ(s.population.initial_customers, 9007199254740991);
+}
+
+TEST(Messages, NonAsciiOutsideStringsIsASyntaxErrorFoundBeforeTomlxx)
+{
+  // toml++ 3.3 reaches __builtin_unreachable() on these (#24 D15): the loader reports them.
+  EXPECT_EQ(errors("\xc3\xa9 = 1\n" + MINIMAL),
+            "error: shop.toml:1:1: TOML syntax error: a non-ASCII character outside a string or comment (TOML "
+            "allows them only in strings and comments; a key with such characters is written in quotes)");
+  EXPECT_EQ(errors("[simulation]\nhorizon = 1 \xc2\xa1\n").substr(0, 47), "error: shop.toml:2:13: TOML syntax error: a non");
+  // An earlier syntax error is toml++'s to report, as without the character.
+  EXPECT_NE(errors("[simulation\n\xc3\xa9 = 1\n").find("shop.toml:1:12: TOML syntax error: Error while parsing"),
+            std::string::npos);
+  // In strings, quoted keys and comments they are fine; a --set value with them is a string.
+  const std::string ok = "# \xc5\x81\xc3\xb3" "d\xc5\xba \"\n" + MINIMAL +
+                         "[simulation.x]\n\"\xc3\xa9\" = '\xc3\xa9'\ny = '''\n\xc3\xa9'''\n"
+                         "z = \"\"\"\xc3\xa9\\\"\"\"\"\" # \xc3\xa9\n";
+  EXPECT_EQ(errors(ok).find("non-ASCII"), std::string::npos) << errors(ok);
+  EXPECT_EQ(load(MINIMAL, {"simulation.name=\xc3\xa9"}).simulation.name, "\xc3\xa9");
+}
+
 TEST(Messages, RangesOfTheSpec)
 {
   // Through --set, which validates exactly like the file.
@@ -939,6 +969,81 @@ TEST(LoadFile, MessagesUseThePathAsGiven)
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()), "error: " + file.string() + ":15:1: service.courtesy = 2 is out of range [0, 1]");
   }
+}
+
+}  // namespace
+}  // namespace clvsim::scenarios
+
+// ---------------------------------------------------------------------------------------
+// [seasonality] (docs/model.md §4.4)
+
+namespace clvsim::scenarios {
+namespace {
+
+std::string months(const std::string& first, int n = 12)
+{
+  std::string v = "[" + first;
+  for (int i = 1; i < n; ++i) v += ", 1";
+  return v + "]";
+}
+
+TEST(Seasonality, ReadsBothListsAndThePhase)
+{
+  const Scenario s = load(MINIMAL + "[seasonality]\norder_multipliers = " + months("1.3") +
+                          "\nacquisition_multipliers = " + months("0.5") + "\n");
+  ASSERT_EQ(s.seasonality.order_multipliers.size(), 12u);
+  EXPECT_EQ(s.seasonality.order_multipliers[0], 1.3);
+  EXPECT_EQ(s.seasonality.acquisition_multipliers[0], 0.5);
+  EXPECT_EQ(s.simulation.start_month, 1);
+  // Period t uses index (start_month - 1 + t) mod 12; t < 0 (a warm-up) wraps backwards.
+  EXPECT_EQ(seasonal_multiplier(s.seasonality.order_multipliers, 1, 0), 1.3);
+  EXPECT_EQ(seasonal_multiplier(s.seasonality.order_multipliers, 1, 12), 1.3);
+  EXPECT_EQ(seasonal_multiplier(s.seasonality.order_multipliers, 2, 11), 1.3);
+  EXPECT_EQ(seasonal_multiplier(s.seasonality.order_multipliers, 2, -1), 1.3);
+  EXPECT_EQ(seasonal_multiplier(s.seasonality.order_multipliers, 2, 0), 1.0);
+  EXPECT_EQ(seasonal_multiplier({}, 5, 3), 1.0);
+  // Weekly: 52 values, start floor((start_month - 1) 52 / 12): March starts at week 8.
+  std::vector<double> weeks(52, 1.0);
+  weeks[8] = 2.0;
+  EXPECT_EQ(seasonal_multiplier(weeks, 3, 0), 2.0);
+  EXPECT_EQ(seasonal_multiplier(weeks, 1, 8), 2.0);
+}
+
+TEST(Seasonality, WeeklyPeriodsTake52Values)
+{
+  const Scenario s = load(MINIMAL + "[seasonality]\norder_multipliers = " + months("2", 52) + "\n",
+                          {"simulation.period=week", "purchase.time_unit=week"});
+  EXPECT_EQ(s.seasonality.order_multipliers.size(), 52u);
+  EXPECT_NE(errors(MINIMAL + "[seasonality]\norder_multipliers = " + months("2") + "\n",
+                   {"simulation.period=week", "purchase.time_unit=week"})
+                .find("seasonality.order_multipliers has 12 values; expected 52 numbers > 0 (one per week"),
+            std::string::npos);
+}
+
+TEST(Seasonality, EveryProblemReportedWithItsLine)
+{
+  const std::string e = errors(MINIMAL + "[seasonality]\norder_multipliers = [1, 2]\n"
+                                         "acquisition_multipliers = [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -2]\n"
+                                         "order_multiplier = 3\n");
+  EXPECT_NE(e.find("shop.toml:15:1: seasonality.order_multipliers has 2 values; expected 12 numbers > 0 (one per "
+                   "month of the year"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("shop.toml:16:1: seasonality.acquisition_multipliers[0] = 0 is out of range (0, 100]"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("seasonality.acquisition_multipliers[11] = -2 is out of range (0, 100]"), std::string::npos) << e;
+  EXPECT_NE(e.find("shop.toml:17:1: unknown key 'seasonality.order_multiplier'; did you mean "
+                   "'seasonality.order_multipliers'?"),
+            std::string::npos) << e;
+  EXPECT_NE(errors(MINIMAL, {"simulation.start_month=13"}).find("simulation.start_month = 13 is out of range [1, 12]"),
+            std::string::npos);
+}
+
+TEST(Seasonality, DescribeWritesItBack)
+{
+  const Scenario s = load(MINIMAL + "[seasonality]\norder_multipliers = " + months("1.25") + "\n");
+  const Scenario back = load_string(describe(s), "described.toml", test_dir());
+  EXPECT_EQ(back.seasonality.order_multipliers, s.seasonality.order_multipliers);
+  EXPECT_TRUE(back.seasonality.acquisition_multipliers.empty());
 }
 
 }  // namespace
