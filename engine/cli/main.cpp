@@ -17,6 +17,7 @@
 #include "engine/cli/fit_command.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
+#include "scenarios/warnings.h"
 
 #include <boost/program_options.hpp>
 
@@ -102,6 +103,12 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 scenarios::Scenario load(const std::string& path, const std::vector<std::string>& sets)
 {
   return path.empty() ? scenarios::load_default(sets) : scenarios::load_file(path, sets);
+}
+
+//! The scenario's warnings (scenarios/warnings.h) on stderr: they change no exit code.
+void print_warnings(const scenarios::Scenario& scenario)
+{
+  for (const auto& line : scenarios::warnings(scenario)) std::cerr << line << '\n';
 }
 
 double parse_size(const std::string& text)
@@ -221,6 +228,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
   auto scenario = load(vm["scenario"].as<std::string>(), sets);
   for (const auto& spec : sweeps) scenarios::add_sweep(scenario, spec);
+  if (mpi.root()) print_warnings(scenario);
 
   const bool force = vm.count("force") > 0;
   if (vm.count("customer-forecast") && scenario.population.history.empty())
@@ -318,6 +326,7 @@ int cmd_validate(const std::vector<std::string>& args)
   if (!vm.count("scenario")) throw InputError("error: clvsim validate: missing SCENARIO (see 'clvsim validate --help')");
   const auto scenario = scenarios::load_file(vm["scenario"].as<std::string>(), sets);
   std::cout << scenarios::describe(scenario);
+  print_warnings(scenario);
   std::cerr << vm["scenario"].as<std::string>() << ": ok\n";
   return 0;
 }
@@ -468,6 +477,7 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
                          : why_not_reused.empty() ? "" : " (existing " + out + " ran again: " + why_not_reused + ")")
                 << '\n';
     if (!have) {
+      print_warnings(loaded[i]);
       OutputSet output(true);  // stale or absent: replaced
       const std::string tmp = output.add(out, "results file");
       RunOptions options;

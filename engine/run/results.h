@@ -30,6 +30,10 @@ struct VariantResults {
   //! Revenue concentration: share of revenue from the top `concentration_x` share of customers.
   std::vector<double> concentration_x, concentration_share;
   std::map<std::string, double> sweep_values;   //!< key -> value for sweep variants
+  //! Subscription runs only (Results::subscription): per path, the share of the initial
+  //! cohort still subscribed after k renewal decisions, k = 0 .. horizon - 1 (its customers
+  //! who paid in period k; 1 at k = 0). Row-major [paths * horizon] like KpiTable::periods.
+  std::vector<double> retention_by_tenure;
 };
 
 //! Paired comparison of one investment (or the portfolio) against the baseline, per path.
@@ -55,6 +59,26 @@ struct CustomerForecast {
   std::vector<double> expected_orders_closed_form;
   std::vector<double> expected_clv;                  //!< discounted to the start of the horizon
   std::vector<double> expected_clv_se;
+};
+
+//! What a subscription run (every segment's purchase.model = "sbg") reports besides its KPIs
+//! (docs/model.md §11.6): the closed forms of a new subscriber, mixed over the segments by
+//! their shares. MRR is not stored: it is each path's `revenue` per period over
+//! `months_per_period`.
+struct SubscriptionResults {
+  //! Months in one period (1 for "month", 7 / (365.25/12) for "week"); 0: not a subscription run.
+  double months_per_period = 0;
+  double discount_rate_per_period = 0;  //!< d, from economics.discount_rate_annual
+  double fee = 0;                       //!< mean fee of a new subscriber (share-weighted)
+  //! Closed-form DERL(d | 0) of a new subscriber (further payments after the first,
+  //! discounted to its first period), in payments and in money (fee x payments).
+  double derl_periods = 0, derl_value = 0;
+  //! Closed-form DEL(d): every payment, the first included, in payments and in money.
+  double del_periods = 0, del_value = 0;
+  //! sBG S(k), k = 0 .. horizon - 1: the closed form of retention_by_tenure (without the
+  //! scenario's hazard multipliers and satisfaction effects).
+  std::vector<double> retention_closed_form;
+  bool present() const { return months_per_period > 0; }
 };
 
 struct Results {
@@ -83,6 +107,7 @@ struct Results {
   //! the spread across paths is Monte Carlo noise only (the outputs say so).
   std::vector<std::string> uncertain_inputs;
   CustomerForecast forecast;                    //!< baseline, existing customers only
+  SubscriptionResults subscription;             //!< sbg runs only (present())
 };
 
 }  // namespace clvsim
