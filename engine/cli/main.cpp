@@ -264,12 +264,15 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   const auto note = [quiet = vm.count("quiet") > 0](const std::string& text) {
     if (!quiet) std::cerr << text << '\n';
   };
+  // What the results are made from, recorded in them (clvsim batch reuses results by its hash).
+  const runner::Manifest manifest =
+      runner::run_manifest(scenario, user_sets, sweeps, vm["kernel"].as<std::string>(), VERSION);
+  options.run_manifest = manifest.text();
+  options.run_hash = runner::run_hash(manifest);
   std::unique_ptr<runner::Journal> journal;
   if (vm.count("checkpoint") && mpi.root()) {
-    journal = std::make_unique<runner::Journal>(
-        vm["checkpoint"].as<std::string>(),
-        runner::run_manifest(scenario, user_sets, sweeps, vm["kernel"].as<std::string>(), VERSION),
-        vm.count("resume") > 0, force);
+    journal = std::make_unique<runner::Journal>(vm["checkpoint"].as<std::string>(), manifest,
+                                                vm.count("resume") > 0, force);
     for (const auto& line : journal->notes()) note(line);
   }
   std::unique_ptr<runner::UnitExchange> exchange;
