@@ -413,6 +413,9 @@ void write_all(Writer& w, const Results& r)
   w.attr_string(root, "/", "scenario_path", r.scenario_path);
   w.attr_string(root, "/", "scenario_toml", r.scenario_toml);
   w.attr_string(root, "/", "command_line", r.command_line);
+  w.attr_string(root, "/", "run_manifest", r.run_manifest);
+  w.attr_string(root, "/", "run_hash", r.run_hash);
+  w.attr_double(root, "/", "run_seconds", r.run_seconds);
   w.attr_strings(root, "/", "segments", r.segment_names);
   w.attr_strings(root, "/", "uncertain_inputs", r.uncertain_inputs);
 
@@ -808,6 +811,10 @@ Results read_all(const Reader& rd)
   r.scenario_toml = rd.attr_string(root, "/", "scenario_toml");
   r.command_line = rd.attr_string(root, "/", "command_line");
   r.segment_names = rd.attr_strings(root, "/", "segments");
+  // (files of older versions have none of these three)
+  if (rd.has_attr(root, "run_manifest")) r.run_manifest = rd.attr_string(root, "/", "run_manifest");
+  if (rd.has_attr(root, "run_hash")) r.run_hash = rd.attr_string(root, "/", "run_hash");
+  if (rd.has_attr(root, "run_seconds")) rd.attr_scalar(root, "/", "run_seconds", H5T_NATIVE_DOUBLE, &r.run_seconds);
   if (rd.has_attr(root, "uncertain_inputs"))  // (files of clvsim before 0.2 have none)
     r.uncertain_inputs = rd.attr_strings(root, "/", "uncertain_inputs");
 

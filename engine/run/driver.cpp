@@ -376,6 +376,8 @@ Results run(const Scenario& sc, const RunOptions& options)
   r.scenario_path = sc.source_path;
   r.scenario_toml = sc.source_toml;
   r.command_line = options.command_line;
+  r.run_manifest = options.run_manifest;
+  r.run_hash = options.run_hash;
   for (const auto& s : sc.segments) r.segment_names.push_back(s.name);
 
   Plan plan = runner::make_plan(sc, workers,

@@ -98,6 +98,11 @@ struct Results {
   std::string scenario_path;
   std::string scenario_toml;                    //!< verbatim
   std::string command_line;
+  //! "key = value" lines of what the results were made from (version, scenario text and
+  //! history hashes, paths, seed, --set, --sweep, kernel: engine/run/checkpoint.h
+  //! run_manifest()) and their content hash (run_hash()); empty in files of older versions.
+  std::string run_manifest;
+  std::string run_hash;
   std::vector<std::string> segment_names;
 
   std::vector<VariantResults> variants;         //!< variants[0] is "baseline"

@@ -74,6 +74,9 @@ inline Results make_results(const std::string& scenario_name = "Shop \"Żółw\"
   r.scenario_name = scenario_name;
   r.scenario_path = "scenarios/shop.toml";
   r.scenario_toml = "[simulation]\nhorizon = 5 # \"quoted\" ünïcödé\n\ttab\n";
+  r.run_manifest = "clvsim_version = 0.2.0\nseed = 7\nset = service.courtesy=0.5\n";
+  r.run_hash = "0123456789abcdef";
+  r.run_seconds = 1.25;
   r.segment_names = {"loyal", "new"};
   r.uncertain_inputs = {"purchase.r", "spend.p", "service.courtesy"};
   r.segment_names = {"loyal", "new"};
@@ -285,6 +288,9 @@ void expect_same(const Results& a, const Results& b)
   EXPECT_EQ(a.scenario_path, b.scenario_path);
   EXPECT_EQ(a.scenario_toml, b.scenario_toml);
   EXPECT_EQ(a.command_line, b.command_line);
+  EXPECT_EQ(a.run_manifest, b.run_manifest);
+  EXPECT_EQ(a.run_hash, b.run_hash);
+  EXPECT_EQ(a.run_seconds, b.run_seconds);
   EXPECT_EQ(a.segment_names, b.segment_names);
   EXPECT_EQ(a.uncertain_inputs, b.uncertain_inputs);
   ASSERT_EQ(a.variants.size(), b.variants.size());
