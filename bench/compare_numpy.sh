@@ -13,7 +13,8 @@
 # its simulation (run_seconds in its JSON: traits, simulation and summaries, as the peer's
 # simulate() call), without process start-up and output.
 #
-# Agreement: the peer prints its mean CLV with SE = per-customer SD / sqrt(N). clvsim prints
+# Agreement: the peer prints its mean CLV over the horizon (clvsim: clv_horizon_mean; clv_mean is
+# the lifetime value) with SE = per-customer SD / sqrt(N). clvsim prints
 # no per-customer SD, so one extra untimed run splits the same N customers into P paths of
 # N/P (default P = 10) and takes SE = SD across the P path means / sqrt(P). Both must agree
 # within 3 combined standard errors (bench/README.md).
@@ -103,8 +104,8 @@ print(f"throughput, median of {reps} (M customer-periods/s): peer {med(peer_rate
 print(f"ratio clvsim/peer, median of the per-rep ratios: {med(ratios):.2f}x  (whole clvsim process; docs/model.md §15: >= 10x, aim 20x)")
 print(f"like for like (clvsim run_seconds vs the peer's simulate()): clvsim {med(inner_rate)/1e6:.2f} M/s, ratio {med(inner_ratios):.2f}x")
 peer = json.load(open(f"{tmp}/peer_1.json"))
-sim1 = json.load(open(f"{tmp}/clvsim_1.json"))["variants"]["baseline"]["clv_mean"]["mean"]
-se_run = json.load(open(f"{tmp}/clvsim_se.json"))["variants"]["baseline"]["clv_mean"]
+sim1 = json.load(open(f"{tmp}/clvsim_1.json"))["variants"]["baseline"]["clv_horizon_mean"]["mean"]
+se_run = json.load(open(f"{tmp}/clvsim_se.json"))["variants"]["baseline"]["clv_horizon_mean"]
 c_mean, c_se = se_run["mean"], se_run["se"]
 p_mean, p_se = peer["clv_mean"], peer["clv_se"]
 z = (c_mean - p_mean) / math.sqrt(c_se**2 + p_se**2)

@@ -175,11 +175,12 @@ inline std::array<double, PERIOD_KPI_COUNT> period_kpis(const PeriodInputs& in)
 //! (existing customers are in none of them).
 struct ClvSums {
   double sum = 0, n = 0, sum_initial = 0, n_initial = 0, sum_acquired = 0, n_acquired = 0;
+  double sum_horizon = 0;                   //!< sum's contributions inside the horizon only
   double sum_referred = 0, n_referred = 0;  //!< of the acquired, those who came through referrals
   double n_existing = 0;                    //!< existing customers (population.history), in no sum
   void add(const ClvSums& o)
   {
-    sum += o.sum; n += o.n; sum_initial += o.sum_initial; n_initial += o.n_initial;
+    sum += o.sum; n += o.n; sum_initial += o.sum_initial; n_initial += o.n_initial; sum_horizon += o.sum_horizon;
     sum_acquired += o.sum_acquired; n_acquired += o.n_acquired;
     sum_referred += o.sum_referred; n_referred += o.n_referred; n_existing += o.n_existing;
   }
@@ -241,10 +242,16 @@ inline double ratio_or_nan(double a, double b) { return b > 0 ? a / b : detail::
     in.clv.n_initial + in.clv.n_existing)                                                                        \
   X(clv_mean, money,                                                                                             \
     "Mean customer lifetime value of every customer of the run but existing ones: each one's discounted "       \
-    "contribution from its acquisition to the end of the horizon (not beyond it), discounted to its "           \
-    "acquisition period. A customer won late in the horizon counts for the few periods left.",                   \
+    "contribution from its acquisition to the end of the horizon, plus the expected discounted contribution "   \
+    "of its life after the horizon (closed form given its state at the end), discounted to its acquisition "    \
+    "period.",                                                                                                   \
     ratio_or_nan(in.clv.sum, in.clv.n))                                                                          \
-  X(clv_initial_cohort_mean, money, "clv_mean of the initial cohort only (customers at period 0).",              \
+  X(clv_horizon_mean, money,                                                                                     \
+    "clv_mean counted inside the horizon only: a customer won late in the horizon counts for the periods left.", \
+    ratio_or_nan(in.clv.sum_horizon, in.clv.n))                                                                  \
+  X(clv_initial_cohort_mean, money,                                                                              \
+    "clv_mean (lifetime) of the customers the shop starts with (the initial cohort, or the customers alive at "  \
+    "period 0 after a warm-up).",                                                                                \
     ratio_or_nan(in.clv.sum_initial, in.clv.n_initial))                                                          \
   X(cac_mean, money, "The paid channels' spend over the horizon divided by the customers they brought.",       \
     in.cac_mean())                                                                                               \

@@ -109,7 +109,7 @@ const std::vector<std::string> HEADLINE = {"npv_profit", "revenue_total", "custo
 //! Per-path KPIs in the order of docs/model.md §11.1; others follow alphabetically.
 const std::vector<std::string> PATH_KPI_ORDER = {
     "npv_profit",           "revenue_total",   "customers_acquired",
-    "clv_mean",             "clv_initial_cohort_mean", "cac_mean",
+    "clv_mean", "clv_horizon_mean", "clv_initial_cohort_mean", "cac_mean",
     "clv_to_cac",           "repeat_revenue_share",    "return_ratio_loyal_vs_onetime",
     "nps_final",            "rating_final"};
 

@@ -123,7 +123,7 @@ struct Context {
         {"rating", "Rating (stars, 1 to 5)"},
         {"revenue", "Revenue per PERIOD"},
         {"npv_profit", "NPV of profit"},
-        {"clv_mean", "Mean CLV"},
+        {"clv_mean", "Mean lifetime CLV"},
         {"nps_final", "NPS at the end (points)"},
         {"revenue_total", "Revenue over the horizon"},
         {"net_npv", "Net NPV"},
@@ -299,7 +299,7 @@ void summary_section(Context& c)
        "s. Each figure is the mean across the " + std::to_string(r.paths) +
        " simulated paths, with the range that holds 90% of them (p05 to p95).</p>\n<div class=\"cards\">";
   const std::vector<std::pair<std::string, std::string>> headline = {
-      {"npv_profit", "NPV of profit"}, {"revenue_total", "Revenue over the horizon"}, {"clv_mean", "Mean CLV"},
+      {"npv_profit", "NPV of profit"}, {"revenue_total", "Revenue over the horizon"}, {"clv_mean", "Mean lifetime CLV"},
       {"clv_to_cac", "CLV / CAC"},     {"nps_final", "NPS at the end"},             {"rating_final", "Rating at the end"}};
   for (const auto& [kpi, label] : headline)
     if (const auto* v = find(base.kpis.paths, kpi)) {

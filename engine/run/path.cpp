@@ -93,7 +93,11 @@ public:
       end_period(u);
       if (u >= W_) record_period_kpis(u);
     }
-    for (std::size_t bi = n_major_; bi < pop_.blocks().size(); ++bi) sim::flush_live(pop_.blocks()[bi]);
+    residual_.resize(pop_.blocks().size());
+    for (std::size_t bi = n_major_; bi < pop_.blocks().size(); ++bi) {
+      add_lifetime_values(pop_.blocks()[bi], residual_[bi]);
+      sim::flush_live(pop_.blocks()[bi]);
+    }
     account_customers();
     record_path_kpis();
   }
@@ -234,6 +238,58 @@ private:
     return ctx;
   }
 
+  //! Lifetime CLV (docs/model.md §11.1.7): to each live customer's CLV, after the last period,
+  //! the expected discounted contribution of its life after the horizon, in closed form
+  //! (models::residual_after_horizon) given its traits, its satisfaction and membership held
+  //! at their last values and the last period's setup (its season's order multiplier replaced
+  //! by the season's mean), each order worth sim::expected_order_contribution less the
+  //! per-customer period costs; discounted to the customer's acquisition period. A history's
+  //! customers keep their horizon CLV (the forecast's). `sums` receives the residuals added,
+  //! per segment (the horizon CLV is the lifetime CLV less them).
+  void add_lifetime_values(Block& b, std::vector<double>& sums) const
+  {
+    sums.assign(S_, 0.0);
+    const PeriodSetup& last = *schedule_.periods.back();
+    const auto& orders_season = base_.seasonality.order_multipliers;
+    double season_mean = 1.0, season_last = 1.0;
+    if (!orders_season.empty()) {
+      season_mean = std::accumulate(orders_season.begin(), orders_season.end(), 0.0) /
+                    static_cast<double>(orders_season.size());
+      season_last = scenarios::seasonal_multiplier(orders_season, base_.simulation.start_month, H_ - 1);
+    }
+    const double delta = plan_.discount[1];
+    const int end = U_ - 1;
+    sim::LiveState& L = b.live;
+    for (std::size_t j = 0; j < L.size(); ++j) {
+      const std::uint32_t mt = L.meta[j];
+      const std::uint8_t fl = sim::LiveState::flags_of(mt);
+      if ((fl & sim::EXISTING) && !(fl & sim::INITIAL)) continue;  // of the history
+      const std::size_t g = sim::LiveState::segment_of(mt);
+      const SegmentModel& m = last.segments[g];
+      const bool member = (fl & sim::MEMBER) != 0;
+      models::StepInput in;
+      in.lambda = L.lambda[j];
+      in.churn = L.churn[j];
+      in.hazard = sim::hazard_multiplier<float>(static_cast<float>(m.churn_sensitivity), static_cast<float>(m.reference),
+                                                L.sat[j], static_cast<float>(m.hazard_multiplier),
+                                                member ? static_cast<float>(m.loyalty_hazard) : 1.0f);
+      in.frequency = sim::frequency_multiplier<float>(
+          static_cast<float>(m.frequency_sensitivity), static_cast<float>(m.reference), L.sat[j],
+          static_cast<float>(m.frequency_multiplier / season_last * season_mean),
+          member ? static_cast<float>(m.loyalty_frequency) : 1.0f);
+      const models::Residual r = models::visit_purchase_model(
+          m.model, [&](auto model) { return models::residual_after_horizon<decltype(model)>(in, delta); });
+      const int acquired = static_cast<int>(sim::LiveState::acq_of(mt));
+      double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * (end - acquired)) : 1.0;
+      if (member) basket *= m.loyalty_basket;
+      const double per_period = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
+      const double value = sim::expected_order_contribution(m, L.nu[j], member, basket) * r.orders - per_period * r.periods;
+      const auto added = static_cast<float>(plan_.discount[static_cast<std::size_t>(end - acquired)] * value);
+      L.clv[j] += added;
+      sums[g] += static_cast<double>(added);
+    }
+  }
+
   //! The blocks [0, n_major_) that nobody joins after the start run all H periods each in
   //! one task (see decide_schedule); their tallies are summed in block order into major_sum_.
   void run_independent_blocks()
@@ -260,6 +316,7 @@ private:
     // (the CLV sums and the sample): their other arrays are freed when a block is done.
     // (A subscription run keeps n_orders: its payments give the retention by tenure.)
     const bool release = lazy_cohort_ && S_ == 1 && !plan_.subscription && W_ == 0;
+    residual_.resize(nb);
     for (std::size_t g0 = 0; g0 < n_major_; g0 += group) {
       const std::size_t g1 = std::min(n_major_, g0 + group);
       rows.assign((g1 - g0) * uH * S_, TallyRow{});
@@ -269,6 +326,7 @@ private:
           if (W_ > 0 && t == static_cast<std::size_t>(W_)) blocks[bi].start_horizon(static_cast<std::uint16_t>(W_));
           plan_.simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S_], S_));
         }
+        add_lifetime_values(blocks[bi], residual_[bi]);
         sim::flush_live(blocks[bi]);
         if (lazy_cohort_) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
         if (release) blocks[bi].release_unread();
@@ -461,6 +519,11 @@ private:
     if (plan_.subscription) account_retention();
     if (S_ == 1 && plan_.existing.empty() && W_ == 0) account_one_cohort();
     else account_each_customer();
+    // The horizon's CLV: the lifetime sums less the residuals added, per segment, in block order.
+    for (std::size_t g = 0; g < S_; ++g) {
+      clv_[g].sum_horizon = clv_[g].sum;
+      for (const auto& r : residual_) clv_[g].sum_horizon -= r[g];
+    }
   }
 
   //! The initial cohort's retention by tenure (docs/model.md §11.6): a subscriber pays once in
@@ -603,6 +666,7 @@ private:
   std::size_t n_major_ = 0;             //!< blocks [0, n_major_) run block-major
   std::vector<TallyRow> major_sum_;     //!< [t][segment]: their tallies, summed in block order
   std::vector<std::vector<double>> path_p_alive_;
+  std::vector<std::vector<double>> residual_;  //!< [block][segment]: the lifetime residuals added (add_lifetime_values)
   // acquisition
   //! this period's new customers, referred ones, and their paid and referral costs, by segment
   std::vector<double> seg_new_, seg_new_ref_, seg_cost_paid_, seg_cost_referral_;

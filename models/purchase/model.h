@@ -20,6 +20,8 @@
 //! kernel and the fast kernel's general path use step().
 #include "models/kinds.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -96,5 +98,53 @@ struct StepInput {
   float lambda = 0, churn = 0, hazard = 1, frequency = 1, p0 = 1;
   bool acquisition = false;
 };
+
+//! What a customer alive at the end of the horizon is expected to do after it, discounted to
+//! the horizon's last period (docs/model.md §11.1.7): its orders (payments for sbg) and its
+//! alive periods, each counted with delta^k in the k-th period after the last one.
+struct Residual {
+  double orders = 0, periods = 0;
+};
+
+//! The residual of a customer with traits and multipliers `in` (held at their last values)
+//! under per-period discount factor delta, in closed form by the model's traits:
+//!   log_keep (sbg_poisson, sbg, bg_bb): it survives each period with q = (1 - theta)^h, then
+//!     orders lambda m (rate), min(1, p m) (probability) or pays once (none):
+//!     periods = sum_k (delta q)^k = delta q / (1 - delta q), orders = per-period orders x periods;
+//!   dropout_probability (bg_nbd, mbg_nbd): orders at rate L = lambda m in continuous time, each
+//!     followed by dropout with p' = 1 - (1 - p)^h; with rho = -ln delta and a = L / (L + rho),
+//!     orders = delta a / (1 - (1 - p') a) and periods = delta / ((L + rho)(1 - (1 - p') a));
+//!   death_rate (pareto_nbd): lifetime Exp(mu h): orders = delta L / (mu h + rho), periods =
+//!     delta / (mu h + rho).
+//! (The continuous-time models are discounted continuously from the horizon's end, times delta:
+//! a period's cash flows count at its start rather than its index, half a period early.)
+template <class Model>
+Residual residual_after_horizon(const StepInput& in, double delta)
+{
+  const double h = in.hazard, m = in.frequency;
+  const double rate = static_cast<double>(in.lambda) * m;
+  Residual r;
+  if constexpr (Model::churn_trait == ChurnTrait::log_keep) {
+    const double q = std::exp(h * static_cast<double>(in.churn));
+    r.periods = delta * q / (1.0 - delta * q);
+    const double per_period = Model::order_trait == OrderTrait::rate          ? rate
+                              : Model::order_trait == OrderTrait::probability ? std::min(1.0, rate)
+                                                                              : 1.0;
+    r.orders = per_period * r.periods;
+  } else {
+    const double rho = -std::log(delta);
+    if constexpr (Model::churn_trait == ChurnTrait::dropout_probability) {
+      const double p = -std::expm1(h * std::log1p(-static_cast<double>(in.churn)));
+      const double a = rate / (rate + rho), d = 1.0 - (1.0 - p) * a;
+      r.orders = delta * a / d;
+      r.periods = delta / ((rate + rho) * d);
+    } else {
+      const double death = static_cast<double>(in.churn) * h;
+      r.orders = delta * rate / (death + rho);
+      r.periods = delta / (death + rho);
+    }
+  }
+  return r;
+}
 
 }  // namespace clvsim::models

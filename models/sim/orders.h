@@ -119,6 +119,18 @@ inline double order_value(const SegmentModel& m, rng::Stream& s, float nu)
   return m.fixed_value;
 }
 
+//! Expected value of one order before multipliers given the spend trait nu (docs/model.md §3.3):
+//! p / nu (gamma-gamma), exp(nu + sigma^2 / 2) (lognormal), the fixed value.
+inline double expected_order_value(const SegmentModel& m, float nu)
+{
+  switch (m.spend) {
+  case models::SpendModel::gamma_gamma: return m.p / static_cast<double>(nu);
+  case models::SpendModel::lognormal: return std::exp(static_cast<double>(nu) + 0.5 * m.sigma * m.sigma);
+  case models::SpendModel::fixed: break;
+  }
+  return m.fixed_value;
+}
+
 //! Whether the n order values of a period may be drawn as one sum Gamma(n p, nu) (exact: a
 //! sum of independent Gamma(p, nu)): gamma-gamma spend without compensation (which needs
 //! each incident order's value). With returns, the orders' return draws come first (as per
@@ -156,6 +168,33 @@ inline double orders_satisfaction_delta(double bonus, double order_delta, double
 inline double incident_cost(double cost_per_contact, double contacts, double compensation)
 {
   return cost_per_contact * contacts + compensation;
+}
+
+//! Expected contacts of one incident (docs/model.md §5.1): the first, then while unresolved
+//! (1 - first_contact_resolution, then 1 - later_contact_resolution each) up to max_contacts.
+inline double expected_contacts(const SegmentModel& m)
+{
+  double e = 1.0, unresolved = 1.0 - m.first_contact_resolution;
+  for (int c = 2; c <= m.max_contacts; ++c) {
+    e += unresolved;
+    unresolved *= 1.0 - m.later_contact_resolution;
+  }
+  return e;
+}
+
+//! Expected contribution of one order (place_orders and incident in expectation, docs/model.md
+//! §3.4, §5.1): the gross margin on its kept value less fulfilment, returns, the member's
+//! reward and the expected incident cost; `basket` the growth and loyalty basket multiplier.
+inline double expected_order_contribution(const SegmentModel& m, float nu, bool member, double basket)
+{
+  const double z = expected_order_value(m, nu) * basket;
+  const double kept = (1.0 - m.return_rate) * z;
+  const double fulfil = fulfilment_cost(m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost, 1.0,
+                                        m.return_cost, m.return_rate);
+  const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
+  const double incidents = m.incident_probability * incident_cost(m.cost_per_contact, expected_contacts(m),
+                                                                  m.compensation_ratio * z);
+  return orders_contribution(m.gross_margin, kept, fulfil, reward) - incidents;
 }
 
 //! The cost lines of n orders, `returned` of them returned (docs/model.md §3.4): fulfilment

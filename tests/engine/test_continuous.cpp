@@ -494,11 +494,25 @@ churn_sensitivity = 0.0
   }
   const double expected = (0.3 * 6.25 * 15.44 / 2.74 - 5 * 0.05 * 1.417) * (1 + 0.5 * sum);
   EXPECT_NEAR(expected, 136.293, 0.01);
-  const auto& v = r.variants[0].kpis.paths.at("clv_initial_cohort_mean");
+  const auto& v = r.variants[0].kpis.paths.at("clv_horizon_mean");
   const double m = std::accumulate(v.begin(), v.end(), 0.0) / 10;
   double ss = 0;
   for (double x : v) ss += (x - m) * (x - m);
   EXPECT_NEAR(m, expected, K_SE * std::sqrt(ss / 9 / 10));
+  // The lifetime CLV (docs/model.md §11.1.7): the same series to infinity; the residual's
+  // expected order contribution (margin, gamma-gamma mean, incidents' expected contacts) is
+  // the closed form's.
+  double tail = sum;
+  for (int t = 60; t < 20000; ++t) {
+    S *= (60.0 + t - 1) / (62.0 + t - 1);
+    tail += std::pow(delta, t) * S;
+  }
+  const double lifetime = (0.3 * 6.25 * 15.44 / 2.74 - 5 * 0.05 * 1.417) * (1 + 0.5 * tail);
+  const auto& w = r.variants[0].kpis.paths.at("clv_initial_cohort_mean");
+  const double lm = std::accumulate(w.begin(), w.end(), 0.0) / 10;
+  double lss = 0;
+  for (double x : w) lss += (x - lm) * (x - lm);
+  EXPECT_NEAR(lm, lifetime, K_SE * std::sqrt(lss / 9 / 10));
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ TEST(Statistical, SbgSubscriptionClvMatchesDiscountedSurvival)
   const double delta = std::pow(1.1, -1.0 / 12.0);
   double expected = 0;
   for (int t = 0; t < 24; ++t) expected += 10.0 * std::pow(delta, t) * sbg_survival(0.704, 1.182, t);
-  const auto clv = across_paths(r.variants[0].kpis.paths.at("clv_initial_cohort_mean"));
+  const auto clv = across_paths(r.variants[0].kpis.paths.at("clv_horizon_mean"));
   EXPECT_NEAR(clv.mean, expected, K_SE * clv.se) << "se " << clv.se;
   // every payment is revenue: revenue_total / N0 = fee x expected periods alive
   double alive_periods = 0;
@@ -341,7 +341,7 @@ TEST(Statistical, WarmupStartsTheHorizonWithTheSurvivors)
   const double delta = std::pow(1.1, -1.0 / 12.0);
   double expected = 0;
   for (int k = 0; k < H; ++k) expected += 10.0 * std::pow(delta, k) * sbg_survival(0.704, 1.182, W + k) / s_start;
-  const auto clv = across_paths(r.variants[0].kpis.paths.at("clv_initial_cohort_mean"));
+  const auto clv = across_paths(r.variants[0].kpis.paths.at("clv_horizon_mean"));
   EXPECT_NEAR(clv.mean, expected, K_SE * clv.se) << "se " << clv.se;
   // Period 0 reports the survivors' payments only: no acquisition spike.
   const auto& active = r.variants[0].kpis.periods.at("customers_active");
@@ -413,5 +413,111 @@ TEST(Statistical, DefaultScenarioStartsInItsSteadyState)
   EXPECT_LT(std::abs(r0 / r13 - 1), 0.30) << "period 0 " << r0 / r.paths << " vs " << r13 / r.paths;
   EXPECT_LT(std::abs(nlast - n0) / r.paths, 5.0);
 }
+
+}  // namespace
+
+namespace {
+
+// docs/model.md §11.1.7: lifetime CLV. A new sBG subscriber paying 1 a period (gross margin 1,
+// no costs) from its acquisition period on is worth DEL = sum_{t>=0} delta^t S(t) =
+// 2F1(1, beta; alpha + beta; delta) (Fader & Hardie 2010), whatever the horizon: the horizon's
+// payments plus the closed-form residual of each subscriber alive at its end. S(t) is summed
+// here as the product of retention rates (independently of the code under test) to t = 20,000.
+// A 6-month horizon leaves most of the value to the residual; clv_horizon_mean keeps only the
+// first 6 terms. K_SE standard errors across 10 paths.
+double discounted_survival_sum(double alpha, double beta, double delta, int from)
+{
+  double sum = 0, s = 1, d = 1;
+  for (int t = 0; t < 20000; ++t) {
+    if (t >= from) sum += d * s;
+    s *= (beta + t) / (alpha + beta + t);
+    d *= delta;
+  }
+  return sum;
+}
+
+TEST(Statistical, LifetimeClvOfAnSbgSubscriberIsTheHypergeometricSeries)
+{
+  std::string toml = SBG_TOML;
+  toml.replace(toml.find("horizon = 24"), 12, "horizon = 6");
+  toml.replace(toml.find("fee = 10.0"), 10, "fee = 1.0");
+  const auto r = run_toml(toml);
+  const double delta = std::pow(1.1, -1.0 / 12.0);
+  const double del = discounted_survival_sum(0.704, 1.182, delta, 0);
+  const auto clv = across_paths(r.variants[0].kpis.paths.at("clv_initial_cohort_mean"));
+  EXPECT_NEAR(clv.mean, del, K_SE * clv.se) << "se " << clv.se;
+  double horizon = 0;
+  for (int t = 0; t < 6; ++t) horizon += std::pow(delta, t) * sbg_survival(0.704, 1.182, t);
+  const auto cut = across_paths(r.variants[0].kpis.paths.at("clv_horizon_mean"));
+  EXPECT_NEAR(cut.mean, horizon, K_SE * cut.se) << "se " << cut.se;
+  EXPECT_GT(del - horizon, 1.0) << "the residual is most of the value";
+}
+
+// sbg_poisson, every order worth 1: a new customer orders once at acquisition, then
+// Poisson(lambda) in every period it survives, lambda ~ Gamma(r, alpha) independent of theta:
+// E[CLV] = 1 + (r / alpha) sum_{t>=1} delta^t S(t), horizon or not.
+TEST(Statistical, LifetimeClvOfAnSbgPoissonCustomerCountsTheOrdersAfterTheHorizon)
+{
+  const char* toml = R"(
+[simulation]
+horizon = 4
+paths = 10
+seed = 15
+[population]
+initial_customers = 20000
+[purchase]
+model = "sbg_poisson"
+a = 2.0
+b = 8.0
+r = 0.8
+alpha = 1.6
+[spend]
+model = "fixed"
+value = 1.0
+[economics]
+gross_margin = 1.0
+discount_rate_annual = 0.2
+)";
+  const auto r = run_toml(toml);
+  const double delta = std::pow(1.2, -1.0 / 12.0);
+  const double expected = 1.0 + 0.5 * discounted_survival_sum(2.0, 8.0, delta, 1);
+  const auto clv = across_paths(r.variants[0].kpis.paths.at("clv_initial_cohort_mean"));
+  EXPECT_NEAR(clv.mean, expected, K_SE * clv.se) << "se " << clv.se;
+}
+
+}  // namespace
+
+namespace {
+
+// The continuous-time residuals (bg_nbd, mbg_nbd, pareto_nbd; docs/model.md §11.1.7) against the
+// simulation itself: the lifetime CLV of a 6-month horizon equals that of a 240-month one
+// (where the residual is a small tail), within K_SE combined standard errors plus 1% for the
+// residual's continuous discounting (a cash flow counted at its period's start, at most one
+// period's discount, 1.5%, early: 1% of the value bounds it as the residual is < 2/3 of it).
+class ContinuousResidual : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ContinuousResidual, ShortAndLongHorizonsAgreeOnLifetimeClv)
+{
+  const std::string purchase = GetParam();
+  auto toml = [&](int horizon) {
+    return "[simulation]\nhorizon = " + std::to_string(horizon) + "\npaths = 10\nseed = 19\n[population]\n"
+           "initial_customers = 5000\n[purchase]\n" + purchase +
+           "\n[spend]\nmodel = \"fixed\"\nvalue = 1.0\n[economics]\ngross_margin = 1.0\ndiscount_rate_annual = 0.2\n";
+  };
+  const auto short_run = across_paths(run_toml(toml(6)).variants[0].kpis.paths.at("clv_initial_cohort_mean"));
+  const auto long_run = across_paths(run_toml(toml(240)).variants[0].kpis.paths.at("clv_initial_cohort_mean"));
+  const double se = std::hypot(short_run.se, long_run.se);
+  EXPECT_NEAR(short_run.mean, long_run.mean, K_SE * se + 0.01 * long_run.mean)
+      << "6 months: " << short_run.mean << ", 240 months: " << long_run.mean << ", se " << se;
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, ContinuousResidual,
+                         ::testing::Values("model = \"bg_nbd\"\nr = 0.8\nalpha = 4.0\na = 0.8\nb = 2.5\ntime_unit = \"month\"",
+                                           "model = \"mbg_nbd\"\nr = 0.8\nalpha = 4.0\na = 0.8\nb = 2.5\ntime_unit = \"month\"",
+                                           "model = \"pareto_nbd\"\nr = 0.8\nalpha = 4.0\ns = 0.6\nbeta = 10.0\ntime_unit = \"month\""),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           const std::string p = info.param;
+                           return p.substr(p.find('"') + 1, p.find('"', p.find('"') + 1) - p.find('"') - 1);
+                         });
 
 }  // namespace
