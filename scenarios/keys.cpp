@@ -216,6 +216,10 @@ Registry build_registry()
   r.scenario_key(integer("simulation.start_month", 1, 12,
                          "calendar month of period 0 (the phase of [seasonality]), 1 = January"),
                  SCN(simulation.start_month));
+  r.scenario_key(integer("simulation.warmup_periods", 0, 2400,
+                         "periods simulated before period 0 and not reported, so that the horizon starts from "
+                         "a running shop's state (0 = a new shop)"),
+                 SCN(simulation.warmup_periods));
 
   // [population]
   r.scenario_key(integer("population.initial_customers", 0, INF,

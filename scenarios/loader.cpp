@@ -2126,6 +2126,21 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
       file_error(message);
   }
 
+  // The warm-up (docs/model.md §3.1) runs before the horizon on the same customer ids and
+  // period counters: together they stay within the horizon's limit. A history describes the
+  // shop as it is now, which a warm-up would simulate again.
+  if (s.simulation.warmup_periods > 0) {
+    const Where& w = found_["simulation.warmup_periods"].where;
+    if (s.simulation.warmup_periods + s.simulation.horizon_periods > 2400)
+      error(w, "simulation.warmup_periods + simulation.horizon = " +
+                   std::to_string(s.simulation.warmup_periods + s.simulation.horizon_periods) +
+                   " is out of range [1, 2400]");
+    if (found_.count("population.history"))
+      error(w, "simulation.warmup_periods = " + std::to_string(s.simulation.warmup_periods) +
+                   " cannot be used with population.history (the history is the shop's state at period 0): "
+                   "set it to 0");
+  }
+
   if (!problems_.empty()) throw_problems();
   // File order; --set values after the file's, in argument order.
   std::stable_sort(uncertain_.begin(), uncertain_.end(), [](const auto& a, const auto& b) {

@@ -32,6 +32,7 @@ struct Simulation {
   int threads = 0;                //!< 0 = all cores; not part of the results
   std::string name;               //!< free label printed with the results
   int start_month = 1;            //!< calendar month of period 0, 1-12 (the seasons' phase)
+  int warmup_periods = 0;         //!< periods simulated before period 0, not reported (docs/model.md §3.1)
 };
 
 //! [seasonality] (docs/model.md §4.4): multipliers by calendar period (12 for monthly periods,

@@ -299,7 +299,8 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
     const double per_period = ch.budget_per_period
                                   ? (ch.cac > 0 ? *ch.budget_per_period / ch.cac : 0.0)
                                   : *ch.customers_per_period;
-    customers += per_period * periods * 1.5;  // headroom for reputation and referrals
+    const int warmup = ch.start_period == 0 ? sc.simulation.warmup_periods : 0;  // acquiring as in period 0
+    customers += per_period * (periods + warmup) * 1.5;  // headroom for reputation and referrals
   }
   if (sc.market.addressable_customers > 0) customers = std::min(customers, sc.market.addressable_customers);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());

@@ -67,7 +67,8 @@ public:
   PathSimulation(const Plan& plan, const Scenario& base, const VariantSchedule& schedule, std::uint32_t path,
                  PathOutput& out)
       : plan_(plan), base_(base), schedule_(schedule), path_(path), out_(out), setup0_(*schedule.periods.front()),
-        sc_(setup0_.scenario), seed_(sc_.simulation.seed), H_(plan.horizon), S_(setup0_.segments.size()),
+        sc_(setup0_.scenario), seed_(sc_.simulation.seed), H_(plan.horizon), W_(plan.warmup), U_(W_ + H_),
+        S_(setup0_.segments.size()),
         pop_(plan.block_size), seg_new_(S_), seg_new_ref_(S_), seg_cost_paid_(S_), seg_cost_referral_(S_),
         n0_(static_cast<std::uint64_t>(sc_.population.initial_customers)),
         channel_cost_(sc_.channels.size(), 0.0), channel_count_(sc_.channels.size(), 0.0),
@@ -84,11 +85,13 @@ public:
     create_initial_cohort();
     add_existing_customers();
     if (plan_.block_major) run_independent_blocks();
-    for (int t = 0; t < H_; ++t) {
-      acquire(t);
-      simulate_blocks(t);
-      end_period(t);
-      record_period_kpis(t);
+    // u counts the path's periods, the warm-up's first: period t = u - W_ (docs/model.md §3.1).
+    for (int u = 0; u < U_; ++u) {
+      if (u == W_ && W_ > 0) start_horizon();
+      acquire(u);
+      simulate_blocks(u);
+      end_period(u);
+      if (u >= W_) record_period_kpis(u);
     }
     for (std::size_t bi = n_major_; bi < pop_.blocks().size(); ++bi) sim::flush_live(pop_.blocks()[bi]);
     account_customers();
@@ -108,8 +111,8 @@ private:
   //! in the task that simulates it and its kernel state is freed when the task ends.
   void decide_schedule()
   {
-    for (int t = 0; t < H_ && !acquires_; ++t) {
-      const PeriodSetup& s = *schedule_.periods[static_cast<std::size_t>(t)];
+    for (int u = 0; u < U_ && !acquires_; ++u) {
+      const PeriodSetup& s = *schedule_.periods[static_cast<std::size_t>(u)];
       acquires_ = !s.scenario.channels.empty();
       for (const SegmentModel& m : s.segments)
         acquires_ = acquires_ || m.referral_promoter_rate != 0.0 || m.referral_passive_rate != 0.0;
@@ -202,14 +205,29 @@ private:
     }
   }
 
-  //! What the kernel needs of period t: the period's setup, the discount factors.
-  sim::PeriodContext period_context(int t) const
+  //! The end of the warm-up (docs/model.md §3.1): the customers alive now are the shop's
+  //! customers at t = 0 (sim::Block::start_horizon) in the blocks the period loop simulates
+  //! (the block-major ones do it in their task); the horizon's per-channel and loyalty
+  //! counters start from zero. The rating, referral rate and market use carry on.
+  void start_horizon()
   {
-    const PeriodSetup& setup = *schedule_.periods[static_cast<std::size_t>(t)];
+    auto& blocks = pop_.blocks();
+    plan_.workers.for_each_isolated(n_major_, blocks.size(), [&](std::size_t bi) {
+      blocks[bi].start_horizon(static_cast<std::uint16_t>(W_));
+    });
+    std::fill(channel_cost_.begin(), channel_cost_.end(), 0.0);
+    std::fill(channel_count_.begin(), channel_count_.end(), 0.0);
+    loyal_risk_ = loyal_ord_ = one_risk_ = one_ord_ = 0;
+  }
+
+  //! What the kernel needs of the path's period u: the period's setup, the discount factors.
+  sim::PeriodContext period_context(int u) const
+  {
+    const PeriodSetup& setup = *schedule_.periods[static_cast<std::size_t>(u)];
     sim::PeriodContext ctx;
     ctx.seed = seed_;
     ctx.path = path_;
-    ctx.period = static_cast<std::uint32_t>(t);
+    ctx.period = static_cast<std::uint32_t>(u);
     ctx.segments = setup.segments;
     ctx.discount = plan_.discount;
     ctx.loyal_min_orders = setup.scenario.kpi.loyal_min_orders;
@@ -227,10 +245,10 @@ private:
         (lazy_cohort_ ? n0_ % pop_.block_size() != 0 : blocks.back().size() < pop_.block_size()))
       n_major_ = nb - 1;  // the last block still takes new customers
     if (lazy_cohort_ && n_major_ < nb) init_block(nb - 1);  // simulated in the period loop
-    const auto uH = static_cast<std::size_t>(H_);
+    const auto uH = static_cast<std::size_t>(U_);
     major_sum_.assign(uH * S_, TallyRow{});
     std::vector<sim::PeriodContext> ctxs(uH);
-    for (int t = 0; t < H_; ++t) ctxs[static_cast<std::size_t>(t)] = period_context(t);
+    for (int u = 0; u < U_; ++u) ctxs[static_cast<std::size_t>(u)] = period_context(u);
     // Blocks in groups whose per-block tallies (H x S rows each) take at most ~16 MB, so long
     // horizons and many blocks do not hold every block's tallies at once; a group's tallies
     // are added to major_sum_ in block order before the next group starts.
@@ -240,14 +258,16 @@ private:
     std::vector<TallyRow> rows;  // [block in group][t][segment]
     // A one-segment path reads only clv and revenue of the initial cohort's blocks afterwards
     // (the CLV sums and the sample): their other arrays are freed when a block is done.
-    const bool release = lazy_cohort_ && S_ == 1;
+    const bool release = lazy_cohort_ && S_ == 1 && W_ == 0;
     for (std::size_t g0 = 0; g0 < n_major_; g0 += group) {
       const std::size_t g1 = std::min(n_major_, g0 + group);
       rows.assign((g1 - g0) * uH * S_, TallyRow{});
       plan_.workers.for_each_isolated(g0, g1, [&](std::size_t bi) {
         if (lazy_cohort_) init_block(bi);
-        for (std::size_t t = 0; t < uH; ++t)
+        for (std::size_t t = 0; t < uH; ++t) {
+          if (W_ > 0 && t == static_cast<std::size_t>(W_)) blocks[bi].start_horizon(static_cast<std::uint16_t>(W_));
           plan_.simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S_], S_));
+        }
         sim::flush_live(blocks[bi]);
         if (lazy_cohort_) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
         if (release) blocks[bi].release_unread();
@@ -260,11 +280,13 @@ private:
     }
   }
 
-  //! `count` ~ Poisson(mean) customers of channel slot `slot` in period t (the acquisition
-  //! stream), each costing `cac`, added to the population with segments drawn from the
-  //! slot's mix (the channel's `segments`; referrals: the scenario's shares) (docs/model.md §4).
-  double acquire_from(int t, std::size_t slot, double mean, double cac, const std::string& name, std::uint8_t flags)
+  //! `count` ~ Poisson(mean) customers of channel slot `slot` in the path's period u (the
+  //! acquisition stream), each costing `cac`, added to the population with segments drawn
+  //! from the slot's mix (the channel's `segments`; referrals: the scenario's shares)
+  //! (docs/model.md §4).
+  double acquire_from(int u, std::size_t slot, double mean, double cac, const std::string& name, std::uint8_t flags)
   {
+    const int t = u;  // ids and streams count the path's periods (warm-up included)
     const PeriodSetup& setup = *schedule_.periods[static_cast<std::size_t>(t)];
     rng::Stream s(seed_, path_, slot, static_cast<std::uint32_t>(t), rng::Purpose::acquisition);
     const std::uint64_t count = rng::poisson(s, mean);
@@ -291,9 +313,12 @@ private:
   //! passives (slot 0, each costing the reward), then Poisson(budget M_t market A_t / CAC_t)
   //! per paid channel, M_t the conversion multiplier from the rating at the end of the last
   //! period and the post-sale policies (§6.1, §6.3), A_t the season's (§4.4).
-  void acquire(int t)
+  void acquire(int u)
   {
-    const Scenario& st = schedule_.periods[static_cast<std::size_t>(t)]->scenario;
+    // The scenario's period for the channel windows and CAC inflation: the warm-up's periods
+    // acquire as period 0 does (its channels, at its CAC), with their own season.
+    const int t = std::max(0, u - W_);
+    const Scenario& st = schedule_.periods[static_cast<std::size_t>(u)]->scenario;
     const auto& rep = st.reputation;
     const auto& pol = st.base.policies;
     double conversion =
@@ -302,8 +327,12 @@ private:
     if (pol.free_shipping.enabled) conversion *= pol.free_shipping.conversion_multiplier;
     const double market = models::market_factor(acquired_total_, st.market.addressable_customers);
     cost_acquisition_ = cost_referral_ = 0;
+    std::fill(seg_new_.begin(), seg_new_.end(), 0.0);
+    std::fill(seg_new_ref_.begin(), seg_new_ref_.end(), 0.0);
+    std::fill(seg_cost_paid_.begin(), seg_cost_paid_.end(), 0.0);
+    std::fill(seg_cost_referral_.begin(), seg_cost_referral_.end(), 0.0);
     if (referral_rate_prev_ > 0)
-      acquire_from(t, 0, referral_rate_prev_ * market, st.base.referrals.reward, "referral", sim::REFERRED);
+      acquire_from(u, 0, referral_rate_prev_ * market, st.base.referrals.reward, "referral", sim::REFERRED);
     for (std::size_t c = 0; c < st.channels.size(); ++c) {
       const auto& ch = st.channels[c];
       const int end = ch.end_period < 0 ? H_ - 1 : ch.end_period;
@@ -312,8 +341,8 @@ private:
                                                ch.budget_per_period, base_.channels[c].budget_per_period);
       const double mean =
           models::expected_new_customers(ch.budget_per_period, ch.customers_per_period, cac_t, conversion, market) *
-          schedule_.periods[static_cast<std::size_t>(t)]->acquisition_multiplier;
-      const double count = acquire_from(t, c + 1, mean, cac_t, ch.name, 0);
+          schedule_.periods[static_cast<std::size_t>(u)]->acquisition_multiplier;
+      const double count = acquire_from(u, c + 1, mean, cac_t, ch.name, 0);
       channel_cost_[c] += count * cac_t;
       channel_count_[c] += count;
     }
@@ -361,13 +390,15 @@ private:
   //! The period's KPIs (models/kpis.h) of each segment and of the whole shop; shop-level
   //! costs (fixed costs, the loyalty programme's fixed cost, the investments' fixed costs)
   //! are the whole shop's only.
-  void record_period_kpis(int t)
+  void record_period_kpis(int u)
   {
+    const auto us = static_cast<std::size_t>(u);
+    const int t = u - W_;  // the reported period
     const auto ut = static_cast<std::size_t>(t);
-    const Scenario& st = schedule_.periods[ut]->scenario;
+    const Scenario& st = schedule_.periods[us]->scenario;
     auto investment_cost = [&](const TallyRow& x, bool with_fixed) {
-      return (with_fixed ? schedule_.fixed_cost[ut] : 0.0) + schedule_.cost_per_order[ut] * x[sim::T_ORDERS] +
-             schedule_.cost_per_contact[ut] * x[sim::T_CONTACTS];
+      return (with_fixed ? schedule_.fixed_cost[us] : 0.0) + schedule_.cost_per_order[us] * x[sim::T_ORDERS] +
+             schedule_.cost_per_contact[us] * x[sim::T_CONTACTS];
     };
     auto record = [&](std::vector<std::vector<double>>& kp, const models::PeriodInputs& in) {
       const auto values = models::period_kpis(in);
@@ -404,10 +435,6 @@ private:
     in.discount = plan_.discount[ut];
     in.cumulative_before = cumulative_before(out_.periods);
     record(out_.periods, in);
-    std::fill(seg_new_.begin(), seg_new_.end(), 0.0);
-    std::fill(seg_new_ref_.begin(), seg_new_ref_.end(), 0.0);
-    std::fill(seg_cost_paid_.begin(), seg_cost_paid_.end(), 0.0);
-    std::fill(seg_cost_referral_.begin(), seg_cost_referral_.end(), 0.0);
   }
 
   //! Per-customer CLV accounting at the end of the path, in creation order: the CLV sums by
@@ -423,7 +450,7 @@ private:
     stride_ = std::max<std::size_t>(1, (customers_total + HISTOGRAM_SAMPLE - 1) / HISTOGRAM_SAMPLE);
     // Every customer of a one-segment path without existing customers: the blocks' arrays
     // become the sample's pieces (nothing after this reads them)
-    move_blocks_ = keep_sample_ && stride_ == 1 && S_ == 1 && plan_.existing.empty();
+    move_blocks_ = keep_sample_ && stride_ == 1 && S_ == 1 && plan_.existing.empty() && W_ == 0;
     if (keep_sample_ && !move_blocks_) {
       clv_piece_ = &out_.clv_sample.emplace_back();
       rev_piece_ = &out_.revenue_sample.emplace_back();
@@ -432,7 +459,7 @@ private:
     }
     out_.existing_orders.reserve(plan_.existing.size());
     out_.existing_clv.reserve(plan_.existing.size());
-    if (S_ == 1 && plan_.existing.empty()) account_one_cohort();
+    if (S_ == 1 && plan_.existing.empty() && W_ == 0) account_one_cohort();
     else account_each_customer();
   }
 
@@ -476,7 +503,8 @@ private:
     std::size_t creation_index = 0, next_sample = 0, existing_seen = 0;
     for (const Block& b : pop_.blocks()) {
       for (std::size_t i = 0; i < b.size(); ++i) {
-        if (b.flags[i] & sim::EXISTING) {
+        if (b.flags[i] & sim::GONE_BEFORE) continue;  // left during the warm-up
+        if ((b.flags[i] & sim::EXISTING) && !(b.flags[i] & sim::INITIAL)) {  // of the history
           // existing customers were pushed one after another, ids N0 + j in order j
           const std::size_t j = existing_seen++;
           // orders placed in the horizon: the count started at x + 1 (first purchase + x repeats)
@@ -544,6 +572,7 @@ private:
   const Scenario& sc_;
   const std::uint64_t seed_;
   const int H_;
+  const int W_, U_;  //!< the warm-up's periods; all the path's periods (W_ + H_)
   const std::size_t S_;
   Population pop_;
   bool acquires_ = false, lazy_cohort_ = false;

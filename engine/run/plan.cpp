@@ -33,6 +33,7 @@ Plan make_plan(const Scenario& sc, const Workers& workers, PeriodKernel kernel)
   plan.simulate_period = kernel;
   plan.scenario = &sc;
   plan.horizon = sc.simulation.horizon_periods;
+  plan.warmup = sc.simulation.warmup_periods;
   plan.block_size = static_cast<std::size_t>(sc.simulation.block_size);
   const double period_days = scenarios::days_in(sc.simulation.period);
   plan.period_years = period_days / 365.25;
@@ -47,7 +48,8 @@ Plan make_plan(const Scenario& sc, const Workers& workers, PeriodKernel kernel)
   // docs/model.md §2: delta = (1+d)^(-L/365.25), period 0 undiscounted.
   const double delta =
       std::pow(1.0 + sc.base.economics.discount_rate_annual, -period_days / 365.25);
-  plan.discount.resize(static_cast<std::size_t>(plan.horizon) + 1);
+  // (a customer of the warm-up is discounted to its acquisition until the horizon starts)
+  plan.discount.resize(static_cast<std::size_t>(std::max(plan.horizon, plan.warmup)) + 1);
   for (std::size_t k = 0; k < plan.discount.size(); ++k)
     plan.discount[k] = std::pow(delta, static_cast<double>(k));
   // population.history was read and validated by the loader (scenarios/history.h).

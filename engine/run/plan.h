@@ -38,13 +38,14 @@ struct Plan {
   Workers workers;
   const scenarios::Scenario* scenario = nullptr;
   int horizon = 0;
+  int warmup = 0;  //!< simulation.warmup_periods: the path's periods u = 0 .. warmup + horizon - 1 are t = u - warmup
   std::size_t block_size = 4096;
   bool block_major = true;  //!< RunOptions::block_major
   //! The period kernel of RunOptions::kernel (sim::simulate_period or reference::simulate_period).
   PeriodKernel simulate_period = nullptr;
   std::vector<sim::SegmentModel> segments;
   std::vector<double> segment_cumulative_share;
-  std::vector<double> discount;  //!< delta^k, k = 0..horizon
+  std::vector<double> discount;  //!< delta^k, k = 0 .. max(horizon, warmup)
   double period_years = 0;
   // existing customers (docs/model.md §3.6), their history converted to purchase.time_unit
   std::vector<scenarios::ExistingCustomer> existing;

@@ -256,15 +256,17 @@ Scenario path_scenario(const Scenario& sc, std::uint32_t path, std::vector<doubl
 
 VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
 {
-  const int H = base.simulation.horizon_periods;
+  // The warm-up's periods (t < 0, docs/model.md §3.1) come first: entry u is period u - W.
+  const int W = base.simulation.warmup_periods, U = W + base.simulation.horizon_periods;
   VariantSchedule out;
-  out.periods.resize(static_cast<std::size_t>(H));
-  out.fixed_cost.assign(static_cast<std::size_t>(H), 0.0);
-  out.cost_per_order.assign(static_cast<std::size_t>(H), 0.0);
-  out.cost_per_contact.assign(static_cast<std::size_t>(H), 0.0);
+  out.periods.resize(static_cast<std::size_t>(U));
+  out.fixed_cost.assign(static_cast<std::size_t>(U), 0.0);
+  out.cost_per_order.assign(static_cast<std::size_t>(U), 0.0);
+  out.cost_per_contact.assign(static_cast<std::size_t>(U), 0.0);
   std::map<std::vector<double>, std::shared_ptr<const PeriodSetup>> cache;
-  for (int t = 0; t < H; ++t) {
-    const auto ut = static_cast<std::size_t>(t);
+  for (int u = 0; u < U; ++u) {
+    const int t = u - W;
+    const auto ut = static_cast<std::size_t>(u);
     std::vector<double> weights;
     for (std::size_t i : variant.investments) {
       const auto& inv = base.investments[i];

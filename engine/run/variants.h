@@ -46,10 +46,11 @@ struct PeriodSetup {
 };
 
 //! A variant's schedule for one path: the setup of each period (shared between periods
-//! where nothing ramps) and the investment costs of each period.
+//! where nothing ramps) and the investment costs of each period. Entry u is period t = u - W:
+//! the W = simulation.warmup_periods periods of the warm-up first (docs/model.md §3.1).
 struct VariantSchedule {
-  std::vector<std::shared_ptr<const PeriodSetup>> periods;  //!< [horizon]
-  std::vector<double> fixed_cost, cost_per_order, cost_per_contact;  //!< investment costs per period
+  std::vector<std::shared_ptr<const PeriodSetup>> periods;  //!< [warm-up + horizon]
+  std::vector<double> fixed_cost, cost_per_order, cost_per_contact;  //!< investment costs, [warm-up + horizon]
 };
 
 //! The path's base scenario: the scenario with every uncertain input replaced by its draw

@@ -39,6 +39,7 @@ enum CustomerFlag : std::uint8_t {
   INITIAL = 8,     //!< the initial cohort (population.initial_customers)
   REFERRED = 16,   //!< acquired through the referral channel
   OFFERED = 32,    //!< has had its one chance to enrol in the loyalty programme
+  GONE_BEFORE = 64,  //!< left during the warm-up: not a customer of the horizon (docs/model.md §3.1)
 };
 
 //! Kernel state of the live customers of a block, structure of arrays; the customers who
@@ -205,6 +206,28 @@ struct Block {
     std::fill(live.orders.begin() + static_cast<std::ptrdiff_t>(lbase), live.orders.end(), 0u);
     std::fill(live.clv.begin() + static_cast<std::ptrdiff_t>(lbase), live.clv.end(), 0.0f);
     std::fill(live.revenue.begin() + static_cast<std::ptrdiff_t>(lbase), live.revenue.end(), 0.0f);
+  }
+
+  //! The end of the warm-up (docs/model.md §3.1), before period `period` = t 0. Customers who
+  //! left during the warm-up are marked GONE_BEFORE (no customer of the horizon); those still
+  //! alive become the shop's customers at t = 0, as existing customers are: acquired before
+  //! the horizon (EXISTING: no acquisition order, survival from their first period), counted
+  //! with the customers the shop starts with (INITIAL, not REFERRED), their CLV and revenue
+  //! counted from t = 0 and discounted to it (acquisition period := `period`). Their traits,
+  //! satisfaction, order count and loyalty membership carry on.
+  void start_horizon(std::uint16_t period)
+  {
+    for (std::size_t i = 0; i < size(); ++i) flags[i] = static_cast<std::uint8_t>(flags[i] | GONE_BEFORE);
+    for (std::size_t j = 0; j < live.size(); ++j) {
+      const auto fl = static_cast<std::uint8_t>((live.flags(j) | EXISTING | INITIAL) & ~REFERRED);
+      live.meta[j] = LiveState::pack(period, static_cast<std::uint8_t>(LiveState::segment_of(live.meta[j])), fl);
+      flags[live.slot[j]] = fl;
+      live.clv[j] = 0.0f;
+      live.revenue[j] = 0.0f;
+    }
+    live.newest_acquisition = -1;
+    live.acq_min = live.size() ? int{period} : 0x10000;
+    live.acq_max = live.size() ? int{period} : -1;
   }
 };
 

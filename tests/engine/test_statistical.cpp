@@ -389,3 +389,98 @@ segments = { b2c = 1.0, b2b = 0 }
 }
 
 }  // namespace
+
+namespace {
+
+// docs/model.md §3.1: the warm-up. sBG subscribers (every effect off), N0 = 20,000 acquired
+// at the start of the warm-up (u = 0), W = 6 warm-up periods: the customers at t = 0 are those
+// alive at the end of u = W - 1, N0 S(W - 1) in expectation, and each pays the fee at t = k
+// when it survives to u = W + k, so its CLV counted from t = 0 and discounted to it is
+// fee sum_k delta^k S(W + k) / S(W - 1). K_SE standard errors across 10 paths; the
+// customers a path starts with are binomial, SE sqrt(N0 S (1 - S) / P).
+TEST(Statistical, WarmupStartsTheHorizonWithTheSurvivors)
+{
+  const int W = 6, H = 24, P = 10;
+  std::string toml = SBG_TOML;
+  toml.replace(toml.find("[simulation]\n"), 13, "[simulation]\nwarmup_periods = 6\n");
+  const auto r = run_toml(toml);
+  const double n0 = 20000, s_start = sbg_survival(0.704, 1.182, W - 1);
+  const auto initial = across_paths(r.variants[0].kpis.paths.at("customers_initial"));
+  EXPECT_NEAR(initial.mean, n0 * s_start, K_SE * std::sqrt(n0 * s_start * (1 - s_start) / P));
+  const double delta = std::pow(1.1, -1.0 / 12.0);
+  double expected = 0;
+  for (int k = 0; k < H; ++k) expected += 10.0 * std::pow(delta, k) * sbg_survival(0.704, 1.182, W + k) / s_start;
+  const auto clv = across_paths(r.variants[0].kpis.paths.at("clv_initial_cohort_mean"));
+  EXPECT_NEAR(clv.mean, expected, K_SE * clv.se) << "se " << clv.se;
+  // Period 0 reports the survivors' payments only: no acquisition spike.
+  const auto& active = r.variants[0].kpis.periods.at("customers_active");
+  double active0 = 0;
+  for (int p = 0; p < P; ++p) active0 += active[static_cast<std::size_t>(p * H)] / P;
+  const double s0 = sbg_survival(0.704, 1.182, W);
+  EXPECT_NEAR(active0, n0 * s0, K_SE * std::sqrt(n0 * s0 * (1 - s0) / P));
+  EXPECT_EQ(r.variants[0].kpis.paths.at("customers_acquired"), std::vector<double>(P, 0.0));
+}
+
+// With a channel of c = 500 customers per period through the warm-up (W = 12) and the
+// horizon: the shop starts with N0 S(W - 1) of the initial cohort plus c sum_{j<W} S(j) of the
+// warm-up's customers (acquired at u = W - 1 - j: alive at its end after j survival tests),
+// and acquires c per period of the horizon only. sbg_poisson, every effect off. K_SE SE
+// across 10 paths (the paths' values are independent: the path SE is measured).
+TEST(Statistical, WarmupCustomersComeFromTheChannelsAsInPeriodZero)
+{
+  const char* toml = R"(
+[simulation]
+horizon = 12
+paths = 10
+seed = 8
+warmup_periods = 12
+[population]
+initial_customers = 4000
+[purchase]
+model = "sbg_poisson"
+a = 2.0
+b = 10.0
+r = 0.8
+alpha = 1.6
+[spend]
+model = "fixed"
+value = 50.0
+[[acquisition.channel]]
+name = "ads"
+customers_per_period = 500
+cac = 40
+)";
+  const auto r = run_toml(toml);
+  const int W = 12;
+  double expected = 4000 * sbg_survival(2.0, 10.0, W - 1);
+  for (int j = 0; j < W; ++j) expected += 500 * sbg_survival(2.0, 10.0, j);
+  const auto initial = across_paths(r.variants[0].kpis.paths.at("customers_initial"));
+  EXPECT_NEAR(initial.mean, expected, K_SE * initial.se) << "se " << initial.se;
+  const auto acquired = across_paths(r.variants[0].kpis.paths.at("customers_acquired"));
+  EXPECT_NEAR(acquired.mean, 500.0 * 12, K_SE * acquired.se) << "se " << acquired.se;
+  const auto cac = across_paths(r.variants[0].kpis.paths.at("cac_mean"));
+  EXPECT_DOUBLE_EQ(cac.mean, 40.0);  // the horizon's spend over the horizon's customers
+}
+
+// The built-in scenario starts in its steady state (issue #23): period 0's revenue within
+// 30% of the mean of periods 1-3, and the NPS of period 35 within 5 points of period 0's.
+TEST(Statistical, DefaultScenarioStartsInItsSteadyState)
+{
+  const auto sc = scenarios::load_default({"simulation.paths=4"});
+  const auto r = run(sc, RunOptions{});
+  const auto& rev = r.variants[0].kpis.periods.at("revenue");
+  const auto& nps = r.variants[0].kpis.periods.at("nps");
+  const int H = r.horizon;
+  double r0 = 0, r13 = 0, n0 = 0, nlast = 0;
+  for (int p = 0; p < r.paths; ++p) {
+    const auto b = static_cast<std::size_t>(p * H);
+    r0 += rev[b];
+    r13 += (rev[b + 1] + rev[b + 2] + rev[b + 3]) / 3;
+    n0 += nps[b];
+    nlast += nps[b + static_cast<std::size_t>(H) - 1];
+  }
+  EXPECT_LT(std::abs(r0 / r13 - 1), 0.30) << "period 0 " << r0 / r.paths << " vs " << r13 / r.paths;
+  EXPECT_LT(std::abs(nlast - n0) / r.paths, 5.0);
+}
+
+}  // namespace

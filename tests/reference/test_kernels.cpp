@@ -288,11 +288,15 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{"tests/regression/cases/segments_everything.toml", ""},
                       std::pair{"tests/regression/cases/history_bgnbd.toml", ""},
                       std::pair{"tests/regression/cases/history_pareto_segments.toml", ""},
-                      std::pair{"tests/regression/cases/history_bgbb.toml", ""}),
+                      std::pair{"tests/regression/cases/history_bgbb.toml", ""},
+                      // the warm-up's end (docs/model.md §3.1) in every kernel path: segments, loyalty,
+                      // referrals, channels
+                      std::pair{"tests/regression/cases/segments_everything.toml", "simulation.warmup_periods=5"}),
     [](const ::testing::TestParamInfo<std::pair<const char*, const char*>>& info) {
       std::string name = info.param.first;
       name = name.substr(name.rfind('/') + 1);
       name = name.substr(0, name.find('.'));
+      if (std::string(info.param.second).rfind("simulation.warmup_periods", 0) == 0) name += "_warmup";
       return name;
     });
 

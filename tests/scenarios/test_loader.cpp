@@ -1150,3 +1150,35 @@ TEST(ChannelSegments, DescribeWritesItBack)
 
 }  // namespace
 }  // namespace clvsim::scenarios
+
+// ---------------------------------------------------------------------------------------
+// simulation.warmup_periods (docs/model.md §3.1)
+
+namespace clvsim::scenarios {
+namespace {
+
+TEST(Warmup, DefaultIsANewShopAndTheLimitsAreChecked)
+{
+  EXPECT_EQ(load(MINIMAL).simulation.warmup_periods, 0);
+  EXPECT_EQ(load(MINIMAL, {"simulation.warmup_periods=24"}).simulation.warmup_periods, 24);
+  EXPECT_NE(errors(MINIMAL, {"simulation.warmup_periods=-1"}).find("simulation.warmup_periods = -1 is out of range [0, 2400]"),
+            std::string::npos);
+  const std::string e = errors(MINIMAL, {"simulation.warmup_periods=2390"});
+  EXPECT_NE(e.find("simulation.warmup_periods + simulation.horizon = 2402 is out of range [1, 2400]"), std::string::npos)
+      << e;
+}
+
+TEST(Warmup, RefusedWithAHistory)
+{
+  const std::string dir = test_dir();
+  std::ofstream(dir + "/warm_history.csv") << "customer_id,x,t_x,T\nc1,2,10,20\n";
+  const std::string toml = "[simulation]\nhorizon = 12\nwarmup_periods = 6\n[population]\nhistory = \"warm_history.csv\"\n"
+                           "history_time_unit = \"week\"\n[purchase]\nmodel = \"bg_nbd\"\nr = 0.24\nalpha = 4.4\na = 0.79\n"
+                           "b = 2.4\ntime_unit = \"week\"\n[spend]\nmodel = \"fixed\"\nvalue = 10\n";
+  const std::string e = errors(toml);
+  EXPECT_NE(e.find("shop.toml:3:1: simulation.warmup_periods = 6 cannot be used with population.history"), std::string::npos)
+      << e;
+}
+
+}  // namespace
+}  // namespace clvsim::scenarios

