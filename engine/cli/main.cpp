@@ -1,6 +1,8 @@
 //! clvsim command line (README "Exit codes"): parse -> load -> run -> write. The one place that
 //! catches exceptions and maps them to exit codes: 0 ok, 1 internal error, 2 bad usage or
 //! invalid input, 3 I/O error, 130/143 interrupted.
+#include "engine/cli/batch_command.h"
+#include "engine/cli/command_options.h"
 #include "engine/cli/report_commands.h"
 #include "engine/core/errors.h"
 #include "engine/core/csv.h"
@@ -17,6 +19,7 @@
 #include "engine/cli/fit_command.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
+#include "scenarios/warnings.h"
 
 #include <boost/program_options.hpp>
 
@@ -40,6 +43,10 @@ using namespace clvsim;
 
 namespace {
 
+using cli::checked_threads;
+using cli::parse_kernel;
+constexpr auto parse = &cli::parse_options;
+
 #ifndef CLVSIM_VERSION
 #define CLVSIM_VERSION "0.0.0"
 #endif
@@ -56,23 +63,12 @@ const char* MAIN_USAGE =
     "  report RESULTS.h5  write a self-contained HTML report with charts (-o FILE.html)\n"
     "  export RESULTS.h5  write the results as tidy CSV files (--csv DIR)\n"
     "  fit LOG.csv        calibrate purchase and spend models from a transaction log\n"
-    "  batch FILE...      run many scenarios into --out-dir, skipping complete results\n\n"
+    "  batch FILE...      run many scenarios into --out-dir, reusing results of the same inputs\n\n"
     "options:\n"
     "  -h [ --help ]      this help; 'clvsim <command> --help' for a command's options\n"
     "  --version          print the version\n\n"
     "exit codes: 0 ok, 1 internal error, 2 bad usage or invalid input, 3 I/O error,\n"
     "            130/143 interrupted\n";
-
-//! --threads accepts 0 (all cores) to this many.
-constexpr int MAX_THREADS = 1024;
-
-int checked_threads(int threads)
-{
-  if (threads < 0 || threads > MAX_THREADS)
-    throw InputError("error: --threads = " + std::to_string(threads) + " is out of range [0, " +
-                     std::to_string(MAX_THREADS) + "]");
-  return threads;
-}
 
 std::string join_command_line(int argc, char** argv)
 {
@@ -84,24 +80,15 @@ std::string join_command_line(int argc, char** argv)
   return s;
 }
 
-//! Parse a command's options; unknown options and bad values become InputError (exit 2).
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& opts,
-                        const po::positional_options_description& pos, const std::string& command)
-{
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(std::string("error: clvsim ") + command + ": " + e.what() +
-                     " (see 'clvsim " + command + " --help')");
-  }
-  return vm;
-}
-
 scenarios::Scenario load(const std::string& path, const std::vector<std::string>& sets)
 {
   return path.empty() ? scenarios::load_default(sets) : scenarios::load_file(path, sets);
+}
+
+//! The scenario's warnings (scenarios/warnings.h) on stderr: they change no exit code.
+void print_warnings(const scenarios::Scenario& scenario)
+{
+  for (const auto& line : scenarios::warnings(scenario)) std::cerr << line << '\n';
 }
 
 double parse_size(const std::string& text)
@@ -177,13 +164,6 @@ private:
   bool quiet_, tty_;
 };
 
-Kernel parse_kernel(const std::string& name)
-{
-  if (name == "fast") return Kernel::fast;
-  if (name == "reference") return Kernel::reference;
-  throw InputError("error: --kernel = '" + name + "' is not one of: fast, reference");
-}
-
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line, mpi::Session& mpi)
 {
   po::options_description opts("clvsim run [SCENARIO] [options]");
@@ -221,6 +201,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
   auto scenario = load(vm["scenario"].as<std::string>(), sets);
   for (const auto& spec : sweeps) scenarios::add_sweep(scenario, spec);
+  if (mpi.root()) print_warnings(scenario);
 
   const bool force = vm.count("force") > 0;
   if (vm.count("customer-forecast") && scenario.population.history.empty())
@@ -264,12 +245,15 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   const auto note = [quiet = vm.count("quiet") > 0](const std::string& text) {
     if (!quiet) std::cerr << text << '\n';
   };
+  // What the results are made from, recorded in them (clvsim batch reuses results by its hash).
+  const runner::Manifest manifest =
+      runner::run_manifest(scenario, user_sets, sweeps, vm["kernel"].as<std::string>(), VERSION);
+  options.run_manifest = manifest.text();
+  options.run_hash = runner::run_hash(manifest);
   std::unique_ptr<runner::Journal> journal;
   if (vm.count("checkpoint") && mpi.root()) {
-    journal = std::make_unique<runner::Journal>(
-        vm["checkpoint"].as<std::string>(),
-        runner::run_manifest(scenario, user_sets, sweeps, vm["kernel"].as<std::string>(), VERSION),
-        vm.count("resume") > 0, force);
+    journal = std::make_unique<runner::Journal>(vm["checkpoint"].as<std::string>(), manifest,
+                                                vm.count("resume") > 0, force);
     for (const auto& line : journal->notes()) note(line);
   }
   std::unique_ptr<runner::UnitExchange> exchange;
@@ -318,6 +302,7 @@ int cmd_validate(const std::vector<std::string>& args)
   if (!vm.count("scenario")) throw InputError("error: clvsim validate: missing SCENARIO (see 'clvsim validate --help')");
   const auto scenario = scenarios::load_file(vm["scenario"].as<std::string>(), sets);
   std::cout << scenarios::describe(scenario);
+  print_warnings(scenario);
   std::cerr << vm["scenario"].as<std::string>() << ": ok\n";
   return 0;
 }
@@ -341,182 +326,6 @@ int cmd_show(const std::vector<std::string>& args)
   const Results results = io::read_results(path);
   if (vm.count("json")) std::cout << io::to_json(results) << '\n';
   else io::print_summary(results, std::cout);
-  return 0;
-}
-
-//! The --set, --paths and --seed values of a recorded command line, as batch turns them into
-//! sets (best effort: a value with blanks was split when the line was recorded).
-std::vector<std::string> recorded_sets(const std::string& command_line)
-{
-  std::vector<std::string> tokens, sets;
-  std::istringstream in(command_line);
-  for (std::string t; in >> t;) tokens.push_back(t);
-  std::vector<std::string> plain, derived;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const auto take = [&](const std::string& flag, std::string& value) {
-      if (tokens[i] == flag && i + 1 < tokens.size()) return value = tokens[++i], true;
-      if (tokens[i].rfind(flag + "=", 0) == 0) return value = tokens[i].substr(flag.size() + 1), true;
-      return false;
-    };
-    std::string v;
-    if (take("--set", v)) plain.push_back(v);
-    else if (take("--paths", v)) derived.push_back("simulation.paths=" + v);
-    else if (take("--seed", v)) derived.push_back("simulation.seed=" + v);
-  }
-  plain.insert(plain.end(), derived.begin(), derived.end());  // the order cmd_batch builds
-  return plain;
-}
-
-//! Why the results file `out` (read into `r`) is not the result of scenario file `file`
-//! (loaded as `s`) with these `sets` -- another scenario text, seed, number of paths, --set,
-//! clvsim version, or a history file changed after it -- or "" when it is.
-std::string differs_from(const Results& r, const std::string& file, const scenarios::Scenario& s,
-                         const std::string& out, const std::vector<std::string>& sets)
-{
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (r.scenario_toml != text.str()) return "the scenario file changed";
-  if (r.seed != s.simulation.seed) return "another seed";
-  if (r.paths != s.simulation.paths) return "another number of paths";
-  if (recorded_sets(r.command_line) != sets) return "other --set, --paths or --seed options";
-  if (r.clvsim_version != VERSION) return "made by clvsim " + r.clvsim_version;
-  if (!s.population.history.empty()) {
-    std::error_code ec1, ec2;
-    const auto history_time = std::filesystem::last_write_time(s.population.history, ec1);
-    const auto results_time = std::filesystem::last_write_time(out, ec2);
-    if (ec1 || ec2 || history_time >= results_time) return "the history file changed";
-  }
-  return "";
-}
-
-int cmd_batch(const std::vector<std::string>& args, const std::string& command_line)
-{
-  po::options_description opts("clvsim batch SCENARIO... --out-dir DIR [options]");
-  std::vector<std::string> files, sets;
-  opts.add_options()
-      ("help,h", "this help")
-      ("scenarios", po::value<std::vector<std::string>>(&files), "scenario files")
-      ("out-dir", po::value<std::string>(), "directory for <name>.h5 per scenario and index.csv/index.json")
-      ("paths", po::value<std::string>(), "paths for every scenario (simulation.paths)")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0 = all cores)")
-      ("seed", po::value<std::string>(), "random seed for every scenario (simulation.seed)")
-      ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE for every scenario")
-      ("quiet,q", "no progress on stderr")
-      ("force", "rerun scenarios whose results already exist");
-  po::positional_options_description pos;
-  pos.add("scenarios", -1);
-  const auto vm = parse(args, opts, pos, "batch");
-  if (vm.count("help")) {
-    std::cout << opts << "\nEach SCENARIO.toml gives DIR/SCENARIO.h5; complete results are skipped (a results file is\n"
-                         "renamed into place only when complete), so an interrupted batch resumes where it stopped.\n";
-    return 0;
-  }
-  if (files.empty()) throw InputError("error: clvsim batch: no scenario files (see 'clvsim batch --help')");
-  if (!vm.count("out-dir")) throw InputError("error: clvsim batch: missing --out-dir DIR");
-  const std::string dir = vm["out-dir"].as<std::string>();
-  const bool quiet = vm.count("quiet") > 0, force = vm.count("force") > 0;
-  const int threads = checked_threads(vm["threads"].as<int>());
-  if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
-  if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
-
-  // Validate every scenario before running any, and refuse clashing output names.
-  std::vector<scenarios::Scenario> loaded;
-  std::vector<std::string> names, problems;
-  for (const auto& f : files) {
-    const std::string stem = std::filesystem::path(f).stem().string();
-    if (std::find(names.begin(), names.end(), stem) != names.end())
-      problems.push_back("error: " + f + ": another scenario also writes '" + stem + ".h5'");
-    names.push_back(stem);
-    try {
-      loaded.push_back(scenarios::load_file(f, sets));
-    } catch (const InputError& e) {
-      problems.push_back(e.what());
-    }
-  }
-  if (!problems.empty()) {
-    std::string all;
-    for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p;
-    throw InputError(all);
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw IoError("error: cannot create output directory '" + dir + "': " + ec.message());
-
-  std::ostringstream csv, json;
-  csv << "scenario,file,results,status,paths,npv_profit_mean,npv_profit_se,clv_mean,clv_to_cac,"
-         "repeat_revenue_share,nps_final,best_investment,best_net_npv_mean,best_p_roi_positive\n";
-  json << "{\"clvsim_version\": " << io::json_quote(VERSION) << ", \"scenarios\": [";
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::string out = (std::filesystem::path(dir) / (names[i] + ".h5")).string();
-    Results results;
-    std::string status = "ran", why_not_reused;
-    bool have = false;
-    if (!force && std::filesystem::exists(out)) {
-      try {
-        results = io::read_results(out);
-        why_not_reused = differs_from(results, files[i], loaded[i], out, sets);
-        have = why_not_reused.empty();
-        if (have) status = "skipped";
-      } catch (const std::exception&) {
-        why_not_reused = "it cannot be read";
-      }
-    }
-    if (!quiet)
-      std::cerr << "batch: [" << i + 1 << "/" << files.size() << "] " << files[i]
-                << (have ? " (complete results exist, skipped)"
-                         : why_not_reused.empty() ? "" : " (existing " + out + " ran again: " + why_not_reused + ")")
-                << '\n';
-    if (!have) {
-      OutputSet output(true);  // stale or absent: replaced
-      const std::string tmp = output.add(out, "results file");
-      RunOptions options;
-      options.threads = threads;
-      options.command_line = command_line;
-      options.clvsim_version = VERSION;
-      results = run(loaded[i], options);
-      io::write_results_file(results, tmp, out);
-      output.commit();
-    }
-    auto mean = [&](const std::string& kpi) {
-      const auto& p = results.variants.at(0).kpis.paths;
-      return p.count(kpi) ? stats::summarize(p.at(kpi)).mean : std::nan("");
-    };
-    const auto npv = stats::summarize(results.variants.at(0).kpis.paths.at("npv_profit"));
-    std::string best;
-    double best_net = std::nan(""), best_p = std::nan("");
-    for (const auto& c : results.comparisons) {
-      const double net = stats::summarize(c.paths.at("net_npv")).mean;
-      if (best.empty() || net > best_net) {
-        best = c.name;
-        best_net = net;
-        best_p = io::share_positive(c.paths.at("roi"));
-      }
-    }
-    csv << names[i] << ',' << files[i] << ',' << out << ',' << status << ',' << results.paths << ','
-        << io::json_number(npv.mean) << ',' << io::json_number(npv.se) << ',' << io::json_number(mean("clv_mean")) << ','
-        << io::json_number(mean("clv_to_cac")) << ',' << io::json_number(mean("repeat_revenue_share")) << ','
-        << io::json_number(mean("nps_final")) << ',' << best << ',' << io::json_number(best_net) << ','
-        << io::json_number(best_p) << '\n';
-    json << (i ? ", " : "") << "{\"scenario\": " << io::json_quote(names[i]) << ", \"file\": " << io::json_quote(files[i])
-         << ", \"results\": " << io::json_quote(out) << ", \"status\": " << io::json_quote(status)
-         << ", \"paths\": " << results.paths << ", \"npv_profit\": {\"mean\": " << io::json_number(npv.mean)
-         << ", \"se\": " << io::json_number(npv.se) << "}, \"clv_mean\": " << io::json_number(mean("clv_mean"))
-         << ", \"clv_to_cac\": " << io::json_number(mean("clv_to_cac"))
-         << ", \"repeat_revenue_share\": " << io::json_number(mean("repeat_revenue_share"))
-         << ", \"nps_final\": " << io::json_number(mean("nps_final")) << ", \"best_investment\": "
-         << (best.empty() ? "null" : io::json_quote(best)) << ", \"best_net_npv_mean\": " << io::json_number(best_net)
-         << ", \"best_p_roi_positive\": " << io::json_number(best_p) << "}";
-  }
-  json << "]}\n";
-  OutputSet index(true);
-  const std::string index_csv = (std::filesystem::path(dir) / "index.csv").string();
-  const std::string index_json = (std::filesystem::path(dir) / "index.json").string();
-  const std::string csv_tmp = index.add(index_csv, "index file"), json_tmp = index.add(index_json, "index file");
-  report::write_text_file(csv_tmp, csv.str(), "index file", index_csv);
-  report::write_text_file(json_tmp, json.str(), "index file", index_json);
-  index.commit();
-  std::cout << csv.str();
   return 0;
 }
 
@@ -562,7 +371,7 @@ int main(int argc, char** argv)
     else if (command == "validate") code = cmd_validate(args);
     else if (command == "show") code = cmd_show(args);
     else if (command == "fit") code = fit::run_fit_command(args, std::cout, std::cerr);
-    else if (command == "batch") code = cmd_batch(args, join_command_line(argc, argv));
+    else if (command == "batch") code = cli::cmd_batch(args, join_command_line(argc, argv), VERSION);
     else if (command == "report") code = cli::cmd_report(args);
     else if (command == "export") code = cli::cmd_export(args);
     if (code >= 0) {

@@ -1,4 +1,5 @@
 #include "engine/io/console_summary.h"
+#include "engine/io/subscription.h"
 #include "engine/io/decisions.h"
 
 #include "models/kpis.h"
@@ -153,6 +154,7 @@ void per_path_table(std::ostream& out, const VariantResults& v, const Results& r
   for (const char* h : {"mean", "sd", "se", "p05", "p50", "p95"}) out << cell(h, COL);
   out << '\n';
   for (const auto& kpi : ordered_keys(v.kpis.paths)) {
+    if (r.subscription.present() && order_only_kpi(kpi)) continue;  // payments, not orders
     const std::vector<double>& values = v.kpis.paths.at(kpi);
     const KpiKind kind = kpi_kind(kpi);
     std::string name = kpi;
@@ -234,14 +236,11 @@ void variants_table(std::ostream& out, const Results& r)
   }
 }
 
-//! Means per period of a few KPIs of one variant; every period while short, else a
-//! regular selection (quarters, half-years, years ...) plus the last period.
-void period_table(std::ostream& out, const VariantResults& v, const Results& r)
+//! The periods the period tables show: every period while short, else a regular selection
+//! (quarters, half-years, years ...) plus the last period.
+std::vector<int> period_rows(const Results& r)
 {
   const int h = r.horizon;
-  if (h <= 0 || v.kpis.periods.empty()) return;
-  const auto cols =
-      pick(v.kpis.periods, {"customers_active", "orders", "revenue", "profit", "nps"}, 5);
   std::vector<int> steps;
   if (r.period == "week") steps = {1, 4, 13, 26, 52, 104, 260};
   else if (r.period == "month") steps = {1, 3, 6, 12, 24, 60};
@@ -257,6 +256,20 @@ void period_table(std::ostream& out, const VariantResults& v, const Results& r)
   std::vector<int> rows;
   for (int t = 0; t < h; t += step) rows.push_back(t);
   if (rows.back() != h - 1) rows.push_back(h - 1);
+
+  return rows;
+}
+
+//! Means per period of a few KPIs of one variant; every period while short, else a
+//! regular selection (quarters, half-years, years ...) plus the last period.
+void period_table(std::ostream& out, const VariantResults& v, const Results& r)
+{
+  const int h = r.horizon;
+  if (h <= 0 || v.kpis.periods.empty()) return;
+  const auto cols = r.subscription.present()
+                        ? pick(v.kpis.periods, {"customers_active", "customers_churned", "revenue", "profit", "nps"}, 5)
+                        : pick(v.kpis.periods, {"customers_active", "orders", "revenue", "profit", "nps"}, 5);
+  const std::vector<int> rows = period_rows(r);
 
   std::string t = v.name + " by " + (r.period.empty() ? "period" : r.period) +
                   " (mean across paths; t = 0 is the first " +
@@ -277,6 +290,45 @@ void period_table(std::ostream& out, const VariantResults& v, const Results& r)
     }
     out << '\n';
   }
+}
+
+//! A subscription run's summary (docs/model.md §11.6): a new subscriber's DERL and DEL in
+//! closed form, then MRR by period (mean, p05, p95 across paths) and the initial cohort's
+//! retention by tenure (mean and se across paths) beside the sBG closed form S(k).
+void subscription_table(std::ostream& out, const VariantResults& v, const Results& r)
+{
+  const SubscriptionResults& s = r.subscription;
+  if (!s.present() || r.horizon <= 0) return;
+  const std::string period = r.period.empty() ? "period" : r.period;
+  const std::string money = r.currency.empty() ? "" : " " + r.currency;
+  title(out, "Subscription (purchase.model = \"sbg\"; docs/model.md §11.6)");
+  out << std::string(INDENT, ' ') << "a new subscriber (sBG closed form, d = "
+      << format_value(s.discount_rate_per_period, KpiKind::share) << " per " << period << "):\n"
+      << std::string(INDENT, ' ') << "  DERL " << format_value(s.derl_periods, KpiKind::count)
+      << " further payments = " << format_value(s.derl_value, KpiKind::money) << money << "; DEL "
+      << format_value(s.del_periods, KpiKind::count) << " payments with the first = "
+      << format_value(s.del_value, KpiKind::money) << money << '\n';
+  const SubscriptionSeries x = subscription_series(r, v);
+  out << std::string(INDENT, ' ') << v.name << ": MRR in period t (revenue per month" << money
+      << "); retention after k = t renewals (initial cohort)\n";
+  constexpr int TCOL = 6, COL = 13;
+  out << std::string(INDENT, ' ') << cell("t = k", TCOL);
+  for (const char* head : {"MRR mean", "MRR p05", "MRR p95", "retention", "se", "sBG S(k)"}) out << cell(head, COL);
+  out << '\n';
+  const auto at = [](const std::vector<double>& a, int i) {
+    return static_cast<std::size_t>(i) < a.size() ? a[static_cast<std::size_t>(i)] : std::nan("");
+  };
+  for (int row : period_rows(r)) {
+    out << std::string(INDENT, ' ') << cell(std::to_string(row), TCOL)
+        << cell(format_value(at(x.mrr_mean, row), KpiKind::money), COL)
+        << cell(format_value(at(x.mrr_p05, row), KpiKind::money), COL)
+        << cell(format_value(at(x.mrr_p95, row), KpiKind::money), COL)
+        << cell(format_value(at(x.retention_mean, row), KpiKind::share), COL)
+        << cell(format_value(at(x.retention_se, row), KpiKind::share), COL)
+        << cell(format_value(at(s.retention_closed_form, row), KpiKind::share), COL) << '\n';
+  }
+  out << std::string(INDENT, ' ') << "S(k) leaves out the scenario's hazard multipliers and satisfaction effects;\n"
+      << std::string(INDENT, ' ') << "order KPIs are left out above: every payment counts as an order\n";
 }
 
 std::string format_period(double t)
@@ -425,6 +477,7 @@ void print_summary(const Results& r, std::ostream& out)
   }
   if (!full) variants_table(out, r);
   if (!r.variants.empty()) period_table(out, r.variants.front(), r);
+  if (!r.variants.empty()) subscription_table(out, r.variants.front(), r);
   comparisons_table(out, r);
   print_decisions(r, out);
   sensitivity_table(out, r);

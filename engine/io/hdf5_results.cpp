@@ -413,6 +413,9 @@ void write_all(Writer& w, const Results& r)
   w.attr_string(root, "/", "scenario_path", r.scenario_path);
   w.attr_string(root, "/", "scenario_toml", r.scenario_toml);
   w.attr_string(root, "/", "command_line", r.command_line);
+  w.attr_string(root, "/", "run_manifest", r.run_manifest);
+  w.attr_string(root, "/", "run_hash", r.run_hash);
+  w.attr_double(root, "/", "run_seconds", r.run_seconds);
   w.attr_strings(root, "/", "segments", r.segment_names);
   w.attr_strings(root, "/", "uncertain_inputs", r.uncertain_inputs);
 
@@ -441,6 +444,30 @@ void write_all(Writer& w, const Results& r)
 
     for (const auto& [key, value] : v.sweep_values)
       w.attr_double(vg.get(), vp, SWEEP_PREFIX + key, value);
+
+    if (!v.retention_by_tenure.empty()) {  // a subscription run (docs/model.md §11.6)
+      const hsize_t h = static_cast<hsize_t>(std::max(r.horizon, 1));
+      if (v.retention_by_tenure.size() % h != 0)
+        throw std::invalid_argument("write_results: " + vp + "/subscription/retention_by_tenure is not [paths x horizon]");
+      const std::string sp = join_path(vp, "subscription");
+      Handle sub = w.group(vg.get(), vp, "subscription");
+      Handle ds = w.doubles(sub.get(), sp, "retention_by_tenure", v.retention_by_tenure.data(),
+                            {v.retention_by_tenure.size() / h, h}, /*compress=*/true);
+      w.attr_string(ds.get(), join_path(sp, "retention_by_tenure"), "unit", "share");
+    }
+  }
+
+  if (r.subscription.present()) {
+    const SubscriptionResults& s = r.subscription;
+    Handle sub = w.group(root, "/", "subscription");
+    w.attr_double(sub.get(), "/subscription", "months_per_period", s.months_per_period);
+    w.attr_double(sub.get(), "/subscription", "discount_rate_per_period", s.discount_rate_per_period);
+    w.attr_double(sub.get(), "/subscription", "fee", s.fee);
+    w.attr_double(sub.get(), "/subscription", "derl_periods", s.derl_periods);
+    w.attr_double(sub.get(), "/subscription", "derl_value", s.derl_value);
+    w.attr_double(sub.get(), "/subscription", "del_periods", s.del_periods);
+    w.attr_double(sub.get(), "/subscription", "del_value", s.del_value);
+    w.doubles(sub.get(), "/subscription", "retention_closed_form", s.retention_closed_form);
   }
 
   Handle comparisons = w.group(root, "/", "comparisons", /*ordered=*/true);
@@ -784,6 +811,10 @@ Results read_all(const Reader& rd)
   r.scenario_toml = rd.attr_string(root, "/", "scenario_toml");
   r.command_line = rd.attr_string(root, "/", "command_line");
   r.segment_names = rd.attr_strings(root, "/", "segments");
+  // (files of older versions have none of these three)
+  if (rd.has_attr(root, "run_manifest")) r.run_manifest = rd.attr_string(root, "/", "run_manifest");
+  if (rd.has_attr(root, "run_hash")) r.run_hash = rd.attr_string(root, "/", "run_hash");
+  if (rd.has_attr(root, "run_seconds")) rd.attr_scalar(root, "/", "run_seconds", H5T_NATIVE_DOUBLE, &r.run_seconds);
   if (rd.has_attr(root, "uncertain_inputs"))  // (files of clvsim before 0.2 have none)
     r.uncertain_inputs = rd.attr_strings(root, "/", "uncertain_inputs");
 
@@ -825,7 +856,30 @@ Results read_all(const Reader& rd)
       rd.attr_scalar(vg.get(), vp, attr, H5T_NATIVE_DOUBLE, &value);
       v.sweep_values[attr.substr(prefix.size())] = value;
     }
+    if (rd.has_link(vg.get(), "subscription")) {
+      const std::string sp = join_path(vp, "subscription");
+      Handle sub = rd.open_group(vg.get(), vp, "subscription");
+      if (rd.has_link(sub.get(), "retention_by_tenure"))
+        v.retention_by_tenure = rd.doubles(sub.get(), sp, "retention_by_tenure");
+    }
     r.variants.push_back(std::move(v));
+  }
+
+  if (rd.has_link(root, "subscription")) {
+    SubscriptionResults& s = r.subscription;
+    Handle sub = rd.open_group(root, "/", "subscription");
+    const auto get = [&](const char* name, double& out) {
+      rd.attr_scalar(sub.get(), "/subscription", name, H5T_NATIVE_DOUBLE, &out);
+    };
+    get("months_per_period", s.months_per_period);
+    get("discount_rate_per_period", s.discount_rate_per_period);
+    get("fee", s.fee);
+    get("derl_periods", s.derl_periods);
+    get("derl_value", s.derl_value);
+    get("del_periods", s.del_periods);
+    get("del_value", s.del_value);
+    if (rd.has_link(sub.get(), "retention_closed_form"))
+      s.retention_closed_form = rd.doubles(sub.get(), "/subscription", "retention_closed_form");
   }
 
   if (rd.has_link(root, "comparisons")) {

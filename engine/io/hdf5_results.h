@@ -5,7 +5,9 @@
 //! Layout (every name is an interface):
 //!   /  attrs format="clvsim-results", format_version=1, clvsim_version, created_utc, seed,
 //!          paths, horizon, period, currency, scenario_name, scenario_path, scenario_toml,
-//!          command_line, segments (string array)
+//!          command_line, run_manifest ("key = value" lines: what the results were made
+//!          from), run_hash (its content hash, 16 hex digits: engine/run/checkpoint.h
+//!          run_hash()), run_seconds (float64), segments (string array)
 //!   /variants/<v>/periods/<kpi>          float64 [7 x H], attr stats="mean,sd,p05,p25,p50,p75,p95"
 //!   /variants/<v>/path_periods/<kpi>     float64 [paths x H] (raw per-path values)
 //!   /variants/<v>/paths/<kpi>            float64 [paths]

@@ -8,6 +8,7 @@
 #include <span>
 
 #include "engine/io/decisions.h"
+#include "engine/io/subscription.h"
 #include "engine/stats/summary.h"
 
 namespace clvsim::io {
@@ -247,6 +248,60 @@ void pairwise_json(Json& j, const std::vector<PairwiseComparison>& pairs)
   j.end_array();
 }
 
+void numbers(Json& j, const std::vector<double>& v)
+{
+  j.begin_array();
+  for (double x : v) {
+    j.element();
+    j.number(x);
+  }
+  j.end_array();
+}
+
+//! subscription: a subscription run's closed forms, and per variant MRR by period and
+//! retention by tenure (docs/model.md §11.6).
+void subscription_json(Json& j, const Results& r)
+{
+  const SubscriptionResults& s = r.subscription;
+  j.key("subscription");
+  j.begin_object();
+  j.key("months_per_period"); j.number(s.months_per_period);
+  j.key("discount_rate_per_period"); j.number(s.discount_rate_per_period);
+  j.key("fee"); j.number(s.fee);
+  j.key("derl");
+  j.begin_object();
+  j.key("periods"); j.number(s.derl_periods);
+  j.key("value"); j.number(s.derl_value);
+  j.end_object();
+  j.key("del");
+  j.begin_object();
+  j.key("periods"); j.number(s.del_periods);
+  j.key("value"); j.number(s.del_value);
+  j.end_object();
+  j.key("retention_closed_form"); numbers(j, s.retention_closed_form);
+  j.key("variants");
+  j.begin_object();
+  for (const VariantResults& v : r.variants) {
+    const SubscriptionSeries x = subscription_series(r, v);
+    j.key(v.name);
+    j.begin_object();
+    j.key("mrr");
+    j.begin_object();
+    j.key("mean"); numbers(j, x.mrr_mean);
+    j.key("p05"); numbers(j, x.mrr_p05);
+    j.key("p95"); numbers(j, x.mrr_p95);
+    j.end_object();
+    j.key("retention_by_tenure");
+    j.begin_object();
+    j.key("mean"); numbers(j, x.retention_mean);
+    j.key("se"); numbers(j, x.retention_se);
+    j.end_object();
+    j.end_object();
+  }
+  j.end_object();
+  j.end_object();
+}
+
 }  // namespace
 
 std::string to_json(const Results& r)
@@ -361,6 +416,8 @@ std::string to_json(const Results& r)
     j.end_object();
   }
   j.end_object();
+
+  if (r.subscription.present()) subscription_json(j, r);
 
   j.end_object();
   return j.take();

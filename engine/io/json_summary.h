@@ -17,7 +17,11 @@ namespace clvsim::io {
 //!   of revenue, cost of goods, gross margin and each cost line against the baseline, down
 //!   to net_npv: decisions.h), pairwise[] {a, b, metric, p_a_better, p_b_better, p_tie,
 //!   difference.{...}} for every pair of comparisons on paired paths,
-//!   sensitivity.<output>.<parameter>.{spearman,tornado_low,tornado_high}.
+//!   sensitivity.<output>.<parameter>.{spearman,tornado_low,tornado_high};
+//!   for a subscription run (purchase.model = "sbg") subscription.{months_per_period,
+//!   discount_rate_per_period, fee, derl.{periods,value}, del.{periods,value},
+//!   retention_closed_form[], variants.<v>.mrr.{mean,p05,p95}[],
+//!   variants.<v>.retention_by_tenure.{mean,se}[]} (docs/model.md §11.6).
 //! Numbers are shortest round-trip decimals; NaN and infinities are null.
 std::string to_json(const Results& results);
 

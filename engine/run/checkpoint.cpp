@@ -208,6 +208,14 @@ Manifest run_manifest(const scenarios::Scenario& sc, const std::vector<std::stri
   return m;
 }
 
+std::string run_hash(const Manifest& manifest)
+{
+  Manifest deciding;
+  for (const auto& field : manifest.fields)
+    if (!informational(field.first)) deciding.fields.push_back(field);
+  return fnv1a64_hex(deciding.text());
+}
+
 Journal::Journal(std::string path, const Manifest& manifest, bool resume, bool force) : path_(std::move(path))
 {
   const bool exists = std::filesystem::exists(path_);

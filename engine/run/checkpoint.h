@@ -72,6 +72,13 @@ struct Manifest {
 Manifest run_manifest(const scenarios::Scenario& scenario, const std::vector<std::string>& sets,
                       const std::vector<std::string>& sweeps, const std::string& kernel, const std::string& version);
 
+//! The content hash of a run: FNV-1a 64 (16 hexadecimal digits) of the text of `manifest`'s
+//! fields that decide the results -- every field but the scenario file, which may move. Runs
+//! with equal hashes have the same version, scenario text, history, paths, seed, --set,
+//! --sweep and kernel; it is recorded as the results file's `run_hash` (`clvsim batch` reuses
+//! a result only when it matches).
+std::string run_hash(const Manifest& manifest);
+
 //! A checkpoint file, open for appending.
 class Journal {
 public:

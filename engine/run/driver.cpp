@@ -10,6 +10,7 @@
 #include "engine/stats/select.h"
 #include "models/kpis.h"
 #include "models/reference/kernel.h"
+#include "models/subscription.h"
 #include "models/sim/kernel.h"
 
 #include <tbb/global_control.h>
@@ -59,6 +60,9 @@ void store(const PathOutput& po, int path, int paths, int H, const std::vector<s
   };
   (void)paths;
   put_table(v.kpis, po.periods, po.path_kpis);
+  if (!v.retention_by_tenure.empty())
+    std::copy(po.retention_by_tenure.begin(), po.retention_by_tenure.end(),
+              v.retention_by_tenure.begin() + static_cast<std::ptrdiff_t>(row));
   for (std::size_t g = 0; g < seg_names.size(); ++g)
     put_table(v.segments.at(seg_names[g]), po.seg_periods[g], po.seg_path_kpis[g]);
 }
@@ -180,6 +184,8 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   if (folds)
     for (auto& v : variants) {
       prepare_table(v.kpis, paths, H, path_kpi_names(sc, false));
+      if (plan.subscription)
+        v.retention_by_tenure.assign(static_cast<std::size_t>(paths) * static_cast<std::size_t>(H), NaN);
       for (const auto& name : seg_names) prepare_table(v.segments[name], paths, H, path_kpi_names(sc, true));
     }
   draws.assign(sc.uncertain.size(), std::vector<double>(static_cast<std::size_t>(paths), 0.0));
@@ -283,6 +289,28 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   }
 }
 
+//! The closed forms of a subscription run (docs/model.md §11.6): a new subscriber's, mixed
+//! over the segments by their shares (a new subscriber joins segment g with its share).
+SubscriptionResults subscription_results(const Scenario& sc, const Plan& plan)
+{
+  SubscriptionResults s;
+  s.months_per_period = scenarios::days_in(sc.simulation.period) / scenarios::days_in(models::Period::month);
+  s.discount_rate_per_period = 1.0 / plan.discount.at(1) - 1.0;  // delta = 1/(1+d)
+  s.retention_closed_form.assign(static_cast<std::size_t>(plan.horizon), 0.0);
+  for (const auto& seg : sc.segments) {
+    const auto& p = seg.behaviour.purchase;
+    const models::SubscriptionClosedForm f =
+        models::subscription_closed_form(p.alpha, p.beta, s.discount_rate_per_period, plan.horizon);
+    s.fee += seg.share * p.fee;
+    s.derl_periods += seg.share * f.derl;
+    s.derl_value += seg.share * p.fee * f.derl;
+    s.del_periods += seg.share * f.del;
+    s.del_value += seg.share * p.fee * f.del;
+    for (std::size_t k = 0; k < f.retention.size(); ++k) s.retention_closed_form[k] += seg.share * f.retention[k];
+  }
+  return s;
+}
+
 }  // namespace
 
 double estimate_memory_bytes(const Scenario& sc, int threads)
@@ -348,6 +376,8 @@ Results run(const Scenario& sc, const RunOptions& options)
   r.scenario_path = sc.source_path;
   r.scenario_toml = sc.source_toml;
   r.command_line = options.command_line;
+  r.run_manifest = options.run_manifest;
+  r.run_hash = options.run_hash;
   for (const auto& s : sc.segments) r.segment_names.push_back(s.name);
 
   Plan plan = runner::make_plan(sc, workers,
@@ -371,6 +401,7 @@ Results run(const Scenario& sc, const RunOptions& options)
   r.comparisons = compare_variants(r.variants, specs, sc.simulation.paths, plan.horizon, plan.discount);
   for (const auto& in : sc.uncertain) r.uncertain_inputs.push_back(in.key);
   r.sensitivity = sensitivity(r.uncertain_inputs, draws, r.variants, r.comparisons);
+  if (plan.subscription) r.subscription = subscription_results(sc, plan);
   r.run_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;
 }

@@ -27,6 +27,9 @@ struct RunOptions {
   int threads = 0;                 //!< 0 = all cores; 1 = in the calling thread, without starting oneTBB
   std::string command_line;        //!< recorded in the results
   std::string clvsim_version;
+  //! What the results were made from and its hash (engine/run/checkpoint.h run_manifest() and
+  //! run_hash()), recorded in the results; empty when the caller has none.
+  std::string run_manifest, run_hash;
   //! Called after each finished path with (paths done, paths total); may be called from
   //! any worker thread, one call at a time.
   std::function<void(int, int)> on_progress;

@@ -258,7 +258,8 @@ private:
     std::vector<TallyRow> rows;  // [block in group][t][segment]
     // A one-segment path reads only clv and revenue of the initial cohort's blocks afterwards
     // (the CLV sums and the sample): their other arrays are freed when a block is done.
-    const bool release = lazy_cohort_ && S_ == 1 && W_ == 0;
+    // (A subscription run keeps n_orders: its payments give the retention by tenure.)
+    const bool release = lazy_cohort_ && S_ == 1 && !plan_.subscription && W_ == 0;
     for (std::size_t g0 = 0; g0 < n_major_; g0 += group) {
       const std::size_t g1 = std::min(n_major_, g0 + group);
       rows.assign((g1 - g0) * uH * S_, TallyRow{});
@@ -459,8 +460,33 @@ private:
     }
     out_.existing_orders.reserve(plan_.existing.size());
     out_.existing_clv.reserve(plan_.existing.size());
+    if (plan_.subscription) account_retention();
     if (S_ == 1 && plan_.existing.empty() && W_ == 0) account_one_cohort();
     else account_each_customer();
+  }
+
+  //! The initial cohort's retention by tenure (docs/model.md §11.6): a subscriber pays once in
+  //! every period it is subscribed, from period 0 (models::Sbg::step), so one with n payments
+  //! at the end of the horizon was still subscribed after k renewal decisions for k < n.
+  void account_retention()
+  {
+    const auto uH = static_cast<std::size_t>(H_);
+    std::vector<std::uint64_t> paid(uH + 1, 0);  // [n]: initial subscribers with n payments (capped at H)
+    std::uint64_t n0 = 0;
+    for (const Block& b : pop_.blocks())
+      for (std::size_t i = 0; i < b.size(); ++i) {
+        if (!(b.flags[i] & sim::INITIAL)) continue;
+        ++paid[std::min<std::size_t>(b.n_orders[i], uH)];
+        ++n0;
+      }
+    out_.retention_by_tenure.assign(uH, std::numeric_limits<double>::quiet_NaN());
+    // After a warm-up the customers at t = 0 have every tenure: no cohort to follow (NaN).
+    if (n0 == 0 || W_ > 0) return;
+    std::uint64_t more = 0;  // subscribers with more than k payments
+    for (std::size_t k = uH; k-- > 0;) {
+      more += paid[k + 1];
+      out_.retention_by_tenure[k] = static_cast<double>(more) / static_cast<double>(n0);
+    }
   }
 
   //! account_customers with one segment and no existing customers: the same sums in the

@@ -23,6 +23,10 @@ struct PathOutput {
   //! copied) when every customer is kept, else one piece of every stride-th customer
   std::vector<sim::Column<float>> clv_sample, revenue_sample;
   std::vector<double> existing_orders, existing_clv;  //!< per existing customer
+  //! Plan::subscription only: [k] the share of the initial cohort still subscribed after k
+  //! renewal decisions (its customers with more than k payments), k = 0 .. horizon - 1; NaN
+  //! without an initial cohort. Empty otherwise.
+  std::vector<double> retention_by_tenure;
 };
 
 //! One path of one variant. `base` is the path's baseline scenario (uncertain inputs

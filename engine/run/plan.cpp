@@ -45,6 +45,7 @@ Plan make_plan(const Scenario& sc, const Workers& workers, PeriodKernel kernel)
     assert(seg.behaviour.purchase.model == sc.segments.front().behaviour.purchase.model &&
            "the loader refuses segments with different purchase models");
   }
+  plan.subscription = sc.base.purchase.model == models::PurchaseModel::sbg;
   // docs/model.md §2: delta = (1+d)^(-L/365.25), period 0 undiscounted.
   const double delta =
       std::pow(1.0 + sc.base.economics.discount_rate_annual, -period_days / 365.25);

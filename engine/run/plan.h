@@ -47,6 +47,9 @@ struct Plan {
   std::vector<double> segment_cumulative_share;
   std::vector<double> discount;  //!< delta^k, k = 0 .. max(horizon, warmup)
   double period_years = 0;
+  //! purchase.model = "sbg" (every segment's: the loader allows no mix): the paths measure
+  //! the initial cohort's retention by tenure (PathOutput::retention_by_tenure).
+  bool subscription = false;
   // existing customers (docs/model.md §3.6), their history converted to purchase.time_unit
   std::vector<scenarios::ExistingCustomer> existing;
   std::vector<std::vector<double>> existing_p_alive;      //!< [segment][customer]

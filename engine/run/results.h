@@ -30,6 +30,10 @@ struct VariantResults {
   //! Revenue concentration: share of revenue from the top `concentration_x` share of customers.
   std::vector<double> concentration_x, concentration_share;
   std::map<std::string, double> sweep_values;   //!< key -> value for sweep variants
+  //! Subscription runs only (Results::subscription): per path, the share of the initial
+  //! cohort still subscribed after k renewal decisions, k = 0 .. horizon - 1 (its customers
+  //! who paid in period k; 1 at k = 0). Row-major [paths * horizon] like KpiTable::periods.
+  std::vector<double> retention_by_tenure;
 };
 
 //! Paired comparison of one investment (or the portfolio) against the baseline, per path.
@@ -57,6 +61,26 @@ struct CustomerForecast {
   std::vector<double> expected_clv_se;
 };
 
+//! What a subscription run (every segment's purchase.model = "sbg") reports besides its KPIs
+//! (docs/model.md §11.6): the closed forms of a new subscriber, mixed over the segments by
+//! their shares. MRR is not stored: it is each path's `revenue` per period over
+//! `months_per_period`.
+struct SubscriptionResults {
+  //! Months in one period (1 for "month", 7 / (365.25/12) for "week"); 0: not a subscription run.
+  double months_per_period = 0;
+  double discount_rate_per_period = 0;  //!< d, from economics.discount_rate_annual
+  double fee = 0;                       //!< mean fee of a new subscriber (share-weighted)
+  //! Closed-form DERL(d | 0) of a new subscriber (further payments after the first,
+  //! discounted to its first period), in payments and in money (fee x payments).
+  double derl_periods = 0, derl_value = 0;
+  //! Closed-form DEL(d): every payment, the first included, in payments and in money.
+  double del_periods = 0, del_value = 0;
+  //! sBG S(k), k = 0 .. horizon - 1: the closed form of retention_by_tenure (without the
+  //! scenario's hazard multipliers and satisfaction effects).
+  std::vector<double> retention_closed_form;
+  bool present() const { return months_per_period > 0; }
+};
+
 struct Results {
   // provenance (root attributes of the HDF5 file)
   std::string clvsim_version;
@@ -74,6 +98,11 @@ struct Results {
   std::string scenario_path;
   std::string scenario_toml;                    //!< verbatim
   std::string command_line;
+  //! "key = value" lines of what the results were made from (version, scenario text and
+  //! history hashes, paths, seed, --set, --sweep, kernel: engine/run/checkpoint.h
+  //! run_manifest()) and their content hash (run_hash()); empty in files of older versions.
+  std::string run_manifest;
+  std::string run_hash;
   std::vector<std::string> segment_names;
 
   std::vector<VariantResults> variants;         //!< variants[0] is "baseline"
@@ -83,6 +112,7 @@ struct Results {
   //! the spread across paths is Monte Carlo noise only (the outputs say so).
   std::vector<std::string> uncertain_inputs;
   CustomerForecast forecast;                    //!< baseline, existing customers only
+  SubscriptionResults subscription;             //!< sbg runs only (present())
 };
 
 }  // namespace clvsim

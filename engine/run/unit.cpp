@@ -10,7 +10,7 @@ namespace clvsim::runner {
 
 namespace {
 
-constexpr std::size_t HEADER_BYTES = 9 * sizeof(std::uint32_t) + sizeof(std::uint64_t);
+constexpr std::size_t HEADER_BYTES = 10 * sizeof(std::uint32_t) + sizeof(std::uint64_t);
 
 //! Appends values to a record, bit for bit.
 class Writer {
@@ -99,6 +99,7 @@ UnitCodec::UnitCodec(const scenarios::Scenario& sc, std::size_t variants)
       horizon_(static_cast<std::uint32_t>(sc.simulation.horizon_periods)),
       period_kpis_(static_cast<std::uint32_t>(models::PERIOD_KPI_COUNT)),
       draws_(static_cast<std::uint32_t>(sc.uncertain.size())),
+      retention_(sc.base.purchase.model == models::PurchaseModel::sbg ? horizon_ : 0),
       existing_(sc.existing ? sc.existing->size() : 0), whole_names_(path_kpi_names(sc, false)),
       segment_names_(path_kpi_names(sc, true))
 {
@@ -110,7 +111,8 @@ std::size_t UnitCodec::fixed_bytes() const
 {
   const std::size_t table = std::size_t{period_kpis_} * horizon_;
   const std::size_t per_variant =
-      8 * ((std::size_t{segments_} + 1) * table + whole_kpis_ + std::size_t{segments_} * segment_kpis_) + 8;
+      8 * ((std::size_t{segments_} + 1) * table + whole_kpis_ + std::size_t{segments_} * segment_kpis_ + retention_) +
+      8;
   return HEADER_BYTES + 8 * std::size_t{draws_} + variants_ * per_variant + 16 * existing_;
 }
 
@@ -122,7 +124,7 @@ std::vector<std::byte> UnitCodec::encode(const PathUnit& unit) const
       for (const auto& piece : *pieces) samples += 8 + 4 * piece.size();
   Writer w(fixed_bytes() + samples);
   for (std::uint32_t x : {UNIT_FORMAT, unit.path, variants_, segments_, horizon_, period_kpis_, whole_kpis_,
-                          segment_kpis_, draws_})
+                          segment_kpis_, draws_, retention_})
     w.put(x);
   w.put(existing_);
   w.put_array(unit.draws.data(), unit.draws.size());
@@ -140,6 +142,8 @@ std::vector<std::byte> UnitCodec::encode(const PathUnit& unit) const
     for (const auto& seg : v.seg_periods) put_periods(seg);
     put_path_kpis(v.path_kpis, whole_names_);
     for (const auto& seg : v.seg_path_kpis) put_path_kpis(seg, segment_names_);
+    for (std::size_t k = 0; k < retention_; ++k)
+      w.put(k < v.retention_by_tenure.size() ? v.retention_by_tenure[k] : std::numeric_limits<double>::quiet_NaN());
     put_pieces(w, v.clv_sample);
     put_pieces(w, v.revenue_sample);
   }
@@ -152,11 +156,11 @@ std::vector<std::byte> UnitCodec::encode(const PathUnit& unit) const
 std::optional<PathUnit> UnitCodec::decode(std::span<const std::byte> record) const
 {
   Reader r(record);
-  std::uint32_t header[9];
+  std::uint32_t header[10];
   std::uint64_t existing = 0;
-  if (!r.get_array(header, 9) || !r.get(existing)) return std::nullopt;
-  const std::uint32_t expected[9] = {UNIT_FORMAT, header[1], variants_,    segments_, horizon_,
-                                     period_kpis_, whole_kpis_, segment_kpis_, draws_};
+  if (!r.get_array(header, 10) || !r.get(existing)) return std::nullopt;
+  const std::uint32_t expected[10] = {UNIT_FORMAT,  header[1],   variants_,     segments_, horizon_,
+                                      period_kpis_, whole_kpis_, segment_kpis_, draws_,    retention_};
   if (std::memcmp(header, expected, sizeof header) != 0 || existing != existing_) return std::nullopt;
   PathUnit unit;
   unit.path = header[1];
@@ -183,6 +187,10 @@ std::optional<PathUnit> UnitCodec::decode(std::span<const std::byte> record) con
     if (!get_path_kpis(v.path_kpis, whole_names_)) return std::nullopt;
     for (auto& seg : v.seg_path_kpis)
       if (!get_path_kpis(seg, segment_names_)) return std::nullopt;
+    if (retention_ > 0) {
+      v.retention_by_tenure.resize(retention_);
+      if (!r.get_array(v.retention_by_tenure.data(), v.retention_by_tenure.size())) return std::nullopt;
+    }
     if (!get_pieces(r, v.clv_sample) || !get_pieces(r, v.revenue_sample)) return std::nullopt;
   }
   PathOutput& baseline = unit.variants.front();

@@ -17,6 +17,7 @@
 //!   u32 path
 //!   u32 V variants, u32 S segments, u32 H horizon, u32 K period KPIs,
 //!   u32 W path KPIs of the whole shop, u32 G path KPIs of a segment, u32 D uncertain inputs,
+//!   u32 R retention values (H for a subscription run, purchase.model = "sbg", else 0),
 //!   u64 E existing customers
 //!   f64 draws[D]                                  the path's draws, Scenario::uncertain order
 //!   per variant v = 0 .. V-1 (make_variants order):
@@ -24,12 +25,13 @@
 //!     per segment: f64 [K][H]
 //!     f64 [W]                                     path KPIs, path_kpi_names(scenario, false) order
 //!     per segment: f64 [G]                        path_kpi_names(scenario, true) order
+//!     f64 [R]                                     retention by tenure (PathOutput::retention_by_tenure)
 //!     u32 C; C times: u64 n, f32 [n]              CLV sample pieces (C = 0 unless path < HISTOGRAM_PATHS)
 //!     u32 C; C times: u64 n, f32 [n]              revenue sample pieces
 //!   f64 existing_orders[E], f64 existing_clv[E]   the baseline's, per existing customer
 //!
 //! Doubles and floats are copied bit for bit (NaN payloads included). Without samples a
-//! record takes 44 + 8 D + V (8 ((S + 1) K H + W + S G) + 8) + 16 E bytes (fixed_bytes()).
+//! record takes 48 + 8 D + V (8 ((S + 1) K H + W + S G + R) + 8) + 16 E bytes (fixed_bytes()).
 #include "engine/run/path.h"
 #include "scenarios/scenario.h"
 
@@ -43,7 +45,8 @@
 namespace clvsim::runner {
 
 //! Version of the record layout above; a record of another version is not read.
-inline constexpr std::uint32_t UNIT_FORMAT = 1;
+//! 2: R and the retention by tenure added.
+inline constexpr std::uint32_t UNIT_FORMAT = 2;
 
 //! One path of every variant.
 struct PathUnit {
@@ -73,7 +76,7 @@ public:
   std::size_t fixed_bytes() const;
 
 private:
-  std::uint32_t variants_, segments_, horizon_, period_kpis_, whole_kpis_, segment_kpis_, draws_;
+  std::uint32_t variants_, segments_, horizon_, period_kpis_, whole_kpis_, segment_kpis_, draws_, retention_;
   std::uint64_t existing_;
   std::vector<std::string> whole_names_, segment_names_;
 };

@@ -274,6 +274,61 @@ TEST_F(Cli, ValidatePrintsTheResolvedScenario)
   EXPECT_NE(o.out.find("courtesy"), std::string::npos) << "defaults are printed too";
 }
 
+TEST_F(Cli, ValidateAndRunWarnAboutAnInvestmentThatCannotReachProfit)
+{
+  // SMALL has no [satisfaction], [reviews] or [referrals]: satisfaction moves no profit, so a
+  // courtesy investment cannot change it (docs/model.md §5.4). A warning, not an error.
+  write("s.toml", std::string(SMALL) + R"(
+[[investment]]
+name = "polite"
+changes = { "service.courtesy" = 0.99 }
+)");
+  const std::string expected =
+      "warning: s.toml: investment 'polite': changing service.courtesy cannot change profit: satisfaction moves no "
+      "profit (satisfaction.churn_sensitivity = 0";
+  auto o = clvsim("validate s.toml");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find(expected), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("warning:"), std::string::npos) << "warnings go to stderr";
+  o = clvsim("run s.toml --quiet --json");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find(expected), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("warning:"), std::string::npos) << "stdout stays one JSON document";
+  // connected: no warning
+  o = clvsim("validate s.toml --set satisfaction.churn_sensitivity=0.2");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.err.find("warning:"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, SubscriptionRunsReportMrrRetentionAndDerl)
+{
+  // #23 item 9 (docs/model.md §11.6): an sbg run's JSON has a subscription object and its
+  // console the subscription table instead of order KPIs.
+  write("box.toml", R"([simulation]
+horizon = 6
+paths = 3
+[population]
+initial_customers = 500
+[purchase]
+model = "sbg"
+alpha = 0.7
+beta = 3.2
+fee = 79
+)");
+  auto o = clvsim("run box.toml --quiet --json");
+  ASSERT_EQ(o.code, 0) << o.err;
+  for (const char* key : {"\"subscription\": {", "\"derl\": {", "\"mrr\": {", "\"retention_by_tenure\": {",
+                          "\"retention_closed_form\": ["})
+    EXPECT_NE(o.out.find(key), std::string::npos) << key << "\n" << o.out;
+  o = clvsim("run box.toml --quiet -o box.h5");
+  ASSERT_EQ(o.code, 0) << o.err;
+  o = clvsim("show box.h5");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("DERL"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("MRR mean"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("repeat_revenue_share"), std::string::npos) << o.out;
+}
+
 TEST_F(Cli, MemoryEstimateAboveTheLimitIsRefused)
 {
   write("s.toml", SMALL);

@@ -102,6 +102,48 @@ TEST(Statistical, SbgSubscriptionClvMatchesDiscountedSurvival)
   EXPECT_NEAR(rev.mean / 20000.0, 10.0 * alive_periods, K_SE * rev.se / 20000.0);
 }
 
+TEST(Statistical, SbgRetentionByTenureMrrAndDerlMatchTheClosedForms)
+{
+  // #23 item 9 (docs/model.md §11.6): the initial cohort's retention after k renewals is
+  // S(k) within K_SE binomial standard errors of its mean over the P paths (N0 P subscribers);
+  // MRR_t (monthly periods: revenue_t) is fee N0 S(t) within K_SE of its own se across paths;
+  // the reported closed forms are S(k) and DERL(d | 0) = sum_{k>=0} S(k+1)/(1+d)^k, summed here.
+  const auto r = run_toml(SBG_TOML);
+  const int H = r.horizon, P = r.paths;
+  const double n0 = 20000, fee = 10.0;
+  ASSERT_TRUE(r.subscription.present());
+  EXPECT_EQ(r.subscription.months_per_period, 1.0);
+  const auto& retention = r.variants[0].retention_by_tenure;
+  const auto& revenue = r.variants[0].kpis.periods.at("revenue");
+  ASSERT_EQ(retention.size(), static_cast<std::size_t>(P * H));
+  for (int k = 0; k < H; ++k) {
+    const double s = sbg_survival(0.704, 1.182, k);
+    EXPECT_NEAR(r.subscription.retention_closed_form[static_cast<std::size_t>(k)], s, 1e-12) << k;
+    std::vector<double> ret, mrr;
+    for (int p = 0; p < P; ++p) {
+      ret.push_back(retention[static_cast<std::size_t>(p * H + k)]);
+      mrr.push_back(revenue[static_cast<std::size_t>(p * H + k)]);
+    }
+    const MeanSe x = across_paths(ret), m = across_paths(mrr);
+    if (k == 0) EXPECT_EQ(x.mean, 1.0);
+    else {
+      EXPECT_NEAR(x.mean, s, K_SE * std::sqrt(s * (1 - s) / (n0 * P))) << "tenure " << k;
+      EXPECT_NEAR(m.mean, fee * n0 * s, K_SE * m.se) << "MRR in period " << k;
+    }
+  }
+  const double d = std::pow(1.1, 1.0 / 12.0) - 1.0;
+  double derl = 0, survival = 1.0, discount = 1.0;  // S(k+1), 1/(1+d)^k
+  for (int k = 0; k < 200000; ++k) {
+    survival *= (1.182 + k) / (0.704 + 1.182 + k);
+    derl += survival * discount;
+    discount /= 1.0 + d;
+  }
+  EXPECT_NEAR(r.subscription.discount_rate_per_period, d, 1e-12);
+  EXPECT_NEAR(r.subscription.derl_periods, derl, 1e-6 * derl);
+  EXPECT_NEAR(r.subscription.derl_value, fee * derl, 1e-6 * fee * derl);
+  EXPECT_NEAR(r.subscription.del_periods, 1.0 + derl / (1.0 + d), 1e-6 * derl);
+}
+
 TEST(Statistical, SbgPoissonExpectedOrders)
 {
   const char* toml = R"(
@@ -122,6 +164,8 @@ model = "fixed"
 value = 50.0
 )";
   const auto r = run_toml(toml);
+  EXPECT_FALSE(r.subscription.present()) << "sbg_poisson has orders: not a subscription run";
+  EXPECT_TRUE(r.variants[0].retention_by_tenure.empty());
   const auto& orders = r.variants[0].kpis.periods.at("orders");
   const int H = 24, P = 10;
   std::vector<double> per_customer(P, 0.0);

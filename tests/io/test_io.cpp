@@ -74,6 +74,9 @@ inline Results make_results(const std::string& scenario_name = "Shop \"Żółw\"
   r.scenario_name = scenario_name;
   r.scenario_path = "scenarios/shop.toml";
   r.scenario_toml = "[simulation]\nhorizon = 5 # \"quoted\" ünïcödé\n\ttab\n";
+  r.run_manifest = "clvsim_version = 0.2.0\nseed = 7\nset = service.courtesy=0.5\n";
+  r.run_hash = "0123456789abcdef";
+  r.run_seconds = 1.25;
   r.segment_names = {"loyal", "new"};
   r.uncertain_inputs = {"purchase.r", "spend.p", "service.courtesy"};
   r.segment_names = {"loyal", "new"};
@@ -285,6 +288,9 @@ void expect_same(const Results& a, const Results& b)
   EXPECT_EQ(a.scenario_path, b.scenario_path);
   EXPECT_EQ(a.scenario_toml, b.scenario_toml);
   EXPECT_EQ(a.command_line, b.command_line);
+  EXPECT_EQ(a.run_manifest, b.run_manifest);
+  EXPECT_EQ(a.run_hash, b.run_hash);
+  EXPECT_EQ(a.run_seconds, b.run_seconds);
   EXPECT_EQ(a.segment_names, b.segment_names);
   EXPECT_EQ(a.uncertain_inputs, b.uncertain_inputs);
   ASSERT_EQ(a.variants.size(), b.variants.size());
@@ -303,7 +309,16 @@ void expect_same(const Results& a, const Results& b)
     expect_same(x.concentration_x, y.concentration_x, "concentration_x");
     expect_same(x.concentration_share, y.concentration_share, "concentration_share");
     EXPECT_EQ(x.sweep_values, y.sweep_values);
+    expect_same(x.retention_by_tenure, y.retention_by_tenure, "retention_by_tenure");
   }
+  EXPECT_EQ(a.subscription.months_per_period, b.subscription.months_per_period);
+  EXPECT_EQ(a.subscription.discount_rate_per_period, b.subscription.discount_rate_per_period);
+  EXPECT_EQ(a.subscription.fee, b.subscription.fee);
+  EXPECT_EQ(a.subscription.derl_periods, b.subscription.derl_periods);
+  EXPECT_EQ(a.subscription.derl_value, b.subscription.derl_value);
+  EXPECT_EQ(a.subscription.del_periods, b.subscription.del_periods);
+  EXPECT_EQ(a.subscription.del_value, b.subscription.del_value);
+  expect_same(a.subscription.retention_closed_form, b.subscription.retention_closed_form, "retention_closed_form");
   ASSERT_EQ(a.comparisons.size(), b.comparisons.size());
   for (std::size_t i = 0; i < a.comparisons.size(); ++i) {
     EXPECT_EQ(a.comparisons[i].name, b.comparisons[i].name);
@@ -941,4 +956,86 @@ TEST(ConsoleSummary, ManyVariantsGetOneLineEach)
 }
 
 }  // namespace
+
+// ----------------------------------------------------------------------------------------
+// Subscription runs (docs/model.md §11.6)
+// ----------------------------------------------------------------------------------------
+
+//! make_results() as a subscription run: the closed forms and each variant's retention.
+inline Results make_subscription_results()
+{
+  Results r = make_results();
+  r.subscription.months_per_period = 1;
+  r.subscription.discount_rate_per_period = 0.008;
+  r.subscription.fee = 79;
+  r.subscription.derl_periods = 4.25;
+  r.subscription.derl_value = 79 * 4.25;
+  r.subscription.del_periods = 5.2;
+  r.subscription.del_value = 79 * 5.2;
+  r.subscription.retention_closed_form = {1, 0.8, 0.68, 0.6, 0.54};
+  for (auto& v : r.variants) {
+    v.retention_by_tenure.resize(PATHS * H);
+    for (int p = 0; p < PATHS; ++p)
+      for (int k = 0; k < H; ++k) v.retention_by_tenure[p * H + k] = k == 0 ? 1.0 : 0.9 - 0.07 * k + 0.001 * p;
+  }
+  return r;
+}
+
+using SubscriptionOutputs = ScratchDir;
+
+TEST_F(SubscriptionOutputs, HdfRoundTripJsonAndConsole)
+{
+  const Results r = make_subscription_results();
+  const std::string path = file("sub.h5");
+  write_results(r, path, false);
+  expect_same(r, read_results(path));
+
+  // JSON: subscription.{...}; MRR = revenue / months_per_period, retention mean and se
+  const std::string json = to_json(r);
+  for (const char* key : {"\"subscription\": ", "\"months_per_period\": 1", "\"discount_rate_per_period\": 0.008",
+                          "\"fee\": 79", "\"derl\": ", "\"periods\": 4.25", "\"del\": ", "\"retention_closed_form\": ",
+                          "\"mrr\": ", "\"retention_by_tenure\": "})
+    EXPECT_NE(json.find(key), std::string::npos) << key;
+  EXPECT_EQ(to_json(make_results()).find("\"subscription\""), std::string::npos) << "only for subscription runs";
+  if (have_python()) {
+    const std::string jpath = file("summary.json"), script = file("check.py");
+    write_text(jpath, json);
+    write_text(script,
+               "import json, sys\n"
+               "d = json.load(open(sys.argv[1], encoding='utf-8'))['subscription']\n"
+               "b = d['variants']['baseline']\n"
+               "print(repr(b['mrr']['mean'][2]), repr(b['retention_by_tenure']['mean'][3]),\n"
+               "      repr(b['retention_by_tenure']['se'][0]), len(b['mrr']['p05']), d['derl']['value'])\n");
+    const std::string out_path = file("out.txt");
+    ASSERT_EQ(std::system(("/usr/bin/python3 '" + script + "' '" + jpath + "' > '" + out_path + "'").c_str()), 0);
+    double mrr2 = 0;
+    for (int p = 0; p < PATHS; ++p) mrr2 += r.variants[0].kpis.periods.at("revenue")[p * H + 2];
+    mrr2 /= PATHS;
+    double ret3 = 0;
+    for (int p = 0; p < PATHS; ++p) ret3 += r.variants[0].retention_by_tenure[p * H + 3];
+    ret3 /= PATHS;
+    std::ifstream in(out_path);
+    double got_mrr = 0, got_ret = 0, got_se = -1, derl_value = 0;
+    int n = 0;
+    in >> got_mrr >> got_ret >> got_se >> n >> derl_value;
+    EXPECT_NEAR(got_mrr, mrr2, 1e-9 * std::abs(mrr2));
+    EXPECT_NEAR(got_ret, ret3, 1e-12);
+    EXPECT_EQ(got_se, 0.0);  // every path keeps everyone at k = 0
+    EXPECT_EQ(n, H);
+    EXPECT_EQ(derl_value, 79 * 4.25);
+  }
+
+  // Console: the subscription table, without the order KPIs, within 100 columns
+  std::ostringstream out;
+  print_summary(r, out);
+  const std::string s = out.str();
+  for (const char* want : {"Subscription (purchase.model = \"sbg\"", "DERL 4.25 further payments = 335.75 PLN",
+                           "MRR mean", "retention", "sBG S(k)"})
+    EXPECT_NE(s.find(want), std::string::npos) << want << "\n" << s;
+  EXPECT_EQ(s.find("repeat_revenue_share"), std::string::npos) << s;
+  std::istringstream lines(s);
+  std::string line;
+  while (std::getline(lines, line)) EXPECT_LE(display_width(line), 100u) << line;
+}
+
 }  // namespace clvsim::io::test

@@ -4,7 +4,8 @@
 One line per dataset: its path, shape, the number of values, their sum and a SHA-256 of
 the values written with 12 significant digits (a change anywhere in a dataset changes the
 hash; the sum shows how large the change is). Provenance that differs from run to run
-(creation time, command line, version, run time, file paths) is left out, and so is the
+(creation time, command line, version, run time, file paths, the run's manifest and hash,
+which fingerprint the version and inputs) is left out, and so is the
 verbatim scenario text (a comment edited in an example is not a change of results); the
 seed, paths, horizon and segments are in.
 
@@ -18,7 +19,8 @@ import sys
 import h5py
 
 DIGITS = 12
-SKIPPED_ATTRS = {"created_utc", "command_line", "clvsim_version", "run_seconds", "scenario_path", "scenario_toml"}
+SKIPPED_ATTRS = {"created_utc", "command_line", "clvsim_version", "run_seconds", "scenario_path", "scenario_toml",
+                 "run_manifest", "run_hash"}
 
 
 def fmt(v):

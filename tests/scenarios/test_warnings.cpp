@@ -1,0 +1,253 @@
+//! Warnings about investments that cannot reach profit (scenarios/warnings.h, docs/model.md
+//! §5.4): each chain cut at its zero default warns, naming the investment, its keys and the
+//! keys that would connect them; each key that connects the chain silences the warning; the
+//! built-in scenario, the examples and the regression cases do not warn.
+#include "scenarios/loader.h"
+#include "scenarios/warnings.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace clvsim::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A shop as a new user writes it: no [satisfaction], [reviews], [reputation] or [referrals],
+// so every elasticity of the service -> satisfaction -> profit chain is at its key default 0.
+const std::string SHOP = R"([simulation]
+horizon = 12
+[population]
+initial_customers = 1000
+[purchase]
+model = "sbg_poisson"
+a = 1
+b = 6
+r = 0.4
+alpha = 1.0
+[spend]
+model = "fixed"
+value = 100
+[service]
+incident_probability = 0.1
+cost_per_contact = 15
+[[acquisition.channel]]
+name = "ads"
+budget_per_period = 10000
+cac = 50
+)";
+
+const std::string COMPLAINT_TEAM = R"(
+[[investment]]
+name = "complaint_team"
+cost_per_period = 1000
+changes = { "service.response_time_hours" = 3.0, "service.courtesy" = 0.98, "service.first_contact_resolution" = { add = 0.15 } }
+)";
+
+std::vector<std::string> warn(const std::string& toml, const std::vector<std::string>& sets = {})
+{
+  return warnings(load_string(toml, "shop.toml", fs::temp_directory_path().string(), sets));
+}
+
+std::string all(const std::vector<std::string>& lines)
+{
+  std::string s;
+  for (const auto& l : lines) s += l + "\n";
+  return s;
+}
+
+bool has(const std::vector<std::string>& lines, const std::string& text)
+{
+  return all(lines).find(text) != std::string::npos;
+}
+
+TEST(Warnings, InertServiceInvestmentWarnsNamingTheKeysThatWouldConnectIt)
+{
+  const auto lines = warn(SHOP + COMPLAINT_TEAM);
+  ASSERT_EQ(lines.size(), 2u) << all(lines);
+  // response time and courtesy act only through satisfaction
+  EXPECT_EQ(lines[0].rfind("warning: shop.toml: investment 'complaint_team': changing service.response_time_hours "
+                           "and service.courtesy cannot change profit: satisfaction moves no profit (",
+                           0),
+            0u)
+      << lines[0];
+  for (const char* key : {"satisfaction.churn_sensitivity = 0", "satisfaction.frequency_sensitivity = 0",
+                          "reviews.probability = 0", "referrals.promoter_rate = referrals.passive_rate = 0",
+                          "docs/model.md §5.4"})
+    EXPECT_NE(lines[0].find(key), std::string::npos) << key << " in " << lines[0];
+  // first-contact resolution still saves the cost of contacts
+  EXPECT_EQ(lines[1].rfind("warning: shop.toml: investment 'complaint_team': changing "
+                           "service.first_contact_resolution can change only costs: satisfaction moves no profit",
+                           0),
+            0u)
+      << lines[1];
+}
+
+TEST(Warnings, EachLinkOfTheChainConnectsTheInvestment)
+{
+  const std::string toml = SHOP + COMPLAINT_TEAM;
+  EXPECT_EQ(warn(toml, {"satisfaction.churn_sensitivity=0.2"}), std::vector<std::string>{});
+  EXPECT_EQ(warn(toml, {"satisfaction.frequency_sensitivity=0.05"}), std::vector<std::string>{});
+  EXPECT_EQ(warn(toml, {"referrals.promoter_rate=0.01"}), std::vector<std::string>{});
+  EXPECT_EQ(warn(toml, {"reviews.probability=0.05", "reputation.rating_sensitivity=0.15"}),
+            std::vector<std::string>{});
+  // reviews alone move the rating, which moves no conversion without rating_sensitivity
+  const auto lines = warn(toml, {"reviews.probability=0.05"});
+  ASSERT_EQ(lines.size(), 2u) << all(lines);
+  EXPECT_TRUE(has(lines, "reputation.rating_sensitivity = 0")) << all(lines);
+  EXPECT_FALSE(has(lines, "reviews.probability = 0")) << all(lines);
+  // ... and conversion applies to paid channels only
+  std::string no_channel = toml;
+  no_channel.erase(no_channel.find("[[acquisition.channel]]"), no_channel.find("[[investment]]") - no_channel.find("[[acquisition.channel]]"));
+  EXPECT_TRUE(has(warn(no_channel, {"reviews.probability=0.05", "reputation.rating_sensitivity=0.15"}),
+                  "no [[acquisition.channel]]"));
+}
+
+TEST(Warnings, AnInvestmentThatConnectsTheChainItselfIsNotWarned)
+{
+  const std::string toml = SHOP + R"(
+[[investment]]
+name = "service_culture"
+changes = { "service.courtesy" = 0.99, "satisfaction.churn_sensitivity" = 0.2 }
+)";
+  EXPECT_EQ(warn(toml), std::vector<std::string>{});
+}
+
+TEST(Warnings, OneSegmentWithTheChainConnectedIsEnough)
+{
+  const std::string toml = SHOP + R"(
+[[segment]]
+name = "b2c"
+share = 0.7
+[[segment]]
+name = "b2b"
+share = 0.3
+overrides = { "satisfaction.churn_sensitivity" = 0.3 }
+)" + COMPLAINT_TEAM;
+  EXPECT_EQ(warn(toml), std::vector<std::string>{});
+}
+
+TEST(Warnings, ServiceChangesWithoutIncidentsHaveNoEffect)
+{
+  const auto lines = warn(SHOP + COMPLAINT_TEAM, {"service.incident_probability=0", "satisfaction.churn_sensitivity=0.2"});
+  ASSERT_EQ(lines.size(), 1u) << all(lines);
+  EXPECT_EQ(lines[0],
+            "warning: shop.toml: investment 'complaint_team': changing service.response_time_hours, service.courtesy "
+            "and service.first_contact_resolution cannot change profit: no order has an incident "
+            "(service.incident_probability = 0)");
+}
+
+TEST(Warnings, PolicyLoyaltyAndMarketingKeysOfAMechanismThatIsOff)
+{
+  const auto lines = warn(SHOP + R"(
+[[investment]]
+name = "tweaks"
+changes = { "policies.free_returns.hazard_multiplier" = 0.8, "loyalty.hazard_multiplier" = 0.7, "marketing.personalization" = 0.9 }
+)");
+  ASSERT_EQ(lines.size(), 3u) << all(lines);
+  EXPECT_TRUE(has(lines, "changing policies.free_returns.hazard_multiplier has no effect: "
+                         "policies.free_returns.enabled is false"))
+      << all(lines);
+  EXPECT_TRUE(has(lines, "changing loyalty.hazard_multiplier has no effect: loyalty.enabled is false")) << all(lines);
+  EXPECT_TRUE(has(lines, "changing marketing.personalization has no effect: no e-mails are sent "
+                         "(marketing.emails_per_period = 0)"))
+      << all(lines);
+}
+
+TEST(Warnings, AChangeCountsInTheContextOfTheInvestmentsOtherChanges)
+{
+  // The reward rate matters because the same investment switches the programme on; the
+  // personalisation because it starts the e-mails.
+  EXPECT_EQ(warn(SHOP + R"(
+[[investment]]
+name = "loyalty_discounts"
+changes = { "loyalty.enabled" = true, "loyalty.reward_rate" = 0.05 }
+[[investment]]
+name = "personal_newsletters"
+changes = { "marketing.personalization" = 0.85, "marketing.emails_per_period" = 3 }
+)"),
+            std::vector<std::string>{});
+}
+
+TEST(Warnings, ALoyaltyProgrammeWithNeutralEffectsCanOnlyCost)
+{
+  const std::string toml = SHOP + R"(
+[loyalty]
+hazard_multiplier = 1.0
+frequency_multiplier = 1.0
+basket_multiplier = 1.0
+satisfaction_bonus = 0.0
+[[investment]]
+name = "points"
+changes = { "loyalty.enabled" = true }
+)";
+  const auto lines = warn(toml);
+  ASSERT_EQ(lines.size(), 1u) << all(lines);
+  EXPECT_TRUE(has(lines, "changing loyalty.enabled can change only costs: members behave like everyone else"))
+      << all(lines);
+  // one non-neutral member effect connects it
+  EXPECT_EQ(warn(toml, {"loyalty.basket_multiplier=1.05"}), std::vector<std::string>{});
+  // nobody joins: no effect through members at all
+  EXPECT_TRUE(has(warn(toml, {"loyalty.enrollment_probability=0", "loyalty.hazard_multiplier=0.8"}),
+                  "no customer joins the loyalty programme (loyalty.enrollment_probability = 0)"));
+}
+
+TEST(Warnings, OrderFrequencyOfASubscriptionAndTheDiscountRate)
+{
+  const std::string sbg = R"([simulation]
+horizon = 12
+[population]
+initial_customers = 1000
+[purchase]
+model = "sbg"
+alpha = 0.7
+beta = 3.2
+fee = 50
+[[investment]]
+name = "nudges"
+changes = { "satisfaction.frequency_sensitivity" = 0.2, "economics.discount_rate_annual" = 0.05 }
+)";
+  const auto lines = warn(sbg);
+  ASSERT_EQ(lines.size(), 2u) << all(lines);
+  EXPECT_TRUE(has(lines, "changing satisfaction.frequency_sensitivity cannot change profit: "
+                         "purchase.model = \"sbg\" has no order frequency"))
+      << all(lines);
+  EXPECT_TRUE(has(lines, "changing economics.discount_rate_annual cannot change profit: the discount rate is fixed"))
+      << all(lines);
+}
+
+TEST(Warnings, AKeyEverySegmentOverridesIsNotReached)
+{
+  const auto lines = warn(SHOP + R"(
+[satisfaction]
+churn_sensitivity = 0.2
+[[segment]]
+name = "only"
+share = 1.0
+overrides = { "service.courtesy" = 0.9 }
+[[investment]]
+name = "polite"
+changes = { "service.courtesy" = 0.99 }
+)");
+  ASSERT_EQ(lines.size(), 1u) << all(lines);
+  EXPECT_TRUE(has(lines, "every [[segment]] overrides service.courtesy")) << all(lines);
+}
+
+TEST(Warnings, TheShippedScenariosDoNotWarn)
+{
+  // The built-in scenario, every example, every regression case and the reference model:
+  // their investments (where they have any) all reach profit.
+  EXPECT_EQ(warnings(load_default()), std::vector<std::string>{});
+  std::vector<fs::path> files = {fs::path(CLVSIM_SOURCE_DIR) / "bench" / "reference.toml"};
+  for (const char* dir : {"scenarios/examples", "tests/regression/cases", "tests/reference/cases"})
+    for (const auto& e : fs::directory_iterator(fs::path(CLVSIM_SOURCE_DIR) / dir))
+      if (e.path().extension() == ".toml") files.push_back(e.path());
+  ASSERT_GT(files.size(), 10u);
+  for (const auto& f : files) EXPECT_EQ(all(warnings(load_file(f.string()))), "") << f;
+}
+
+}  // namespace
+}  // namespace clvsim::scenarios
