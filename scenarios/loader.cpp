@@ -289,6 +289,8 @@ private:
   void check_model_parameters(const std::string& model_key, const std::string& model);
   void read_segments(Scenario& s);
   void read_channels(Scenario& s);
+  void read_channel_segments(const Scenario& s, Channel& channel, const std::string& label,
+                             const toml::node& node, const Where& w);
   void read_history(Scenario& s);
   void read_investments(Scenario& s);
   void read_change(Scenario& s, Investment& inv, const std::string& prefix, const std::string& key,
@@ -480,6 +482,10 @@ void Loader::apply_set(toml::table& root, int index, const std::string& arg)
     if (dot != std::string::npos && dot > 0) {
       const std::string name = rest.substr(0, dot), field = rest.substr(dot + 1);
       const char* array_path = is_segment ? "segment" : "acquisition.channel";
+      if (is_channel && (field == "segments" || field.rfind("segments.", 0) == 0)) {
+        error(w, "cannot set " + key + ": a channel's segments mix is an inline table; edit it in the file");
+        return;
+      }
       const KeyInfo* info = nullptr;
       if (is_segment && field == "share")
         info = &segment_keys()[1];
@@ -1028,6 +1034,7 @@ void Loader::read_channels(Scenario& s)
                                " acquisition channels are supported, got " + std::to_string(array->size()));
   std::vector<std::string> fields;
   for (const auto& k : channel_keys()) fields.push_back(k.name);
+  fields.push_back("segments");
   const bool horizon_known = values_.count("simulation.horizon") > 0;
   std::set<std::string> names;
   int index = 0;
@@ -1046,6 +1053,10 @@ void Loader::read_channels(Scenario& s)
     for (auto&& [key, node] : table) {
       const std::string name(key.str());
       const Where w = where_of(key, node);
+      if (name == "segments") {
+        read_channel_segments(s, channel, label, node, w);
+        continue;
+      }
       const KeyInfo* info = find_channel_key(name);
       if (!info) {
         std::string message = "unknown key '" + label + "." + name + "'";
@@ -1633,6 +1644,11 @@ void Loader::read_change(Scenario& s, Investment& inv, const std::string& prefix
     field = key.substr(key.find('.', 20) + 1);
     for (const auto& c : s.channels)
       if (c.name == name) channel = &c;
+    if (field == "segments" || field.rfind("segments.", 0) == 0) {
+      error(w, prefix + key + " cannot be changed by an investment (a channel's segment mix is fixed for the "
+                              "run; model a new mix as a second channel with its own start_period)");
+      return;
+    }
     const KeyInfo* k = field == "name" ? nullptr : find_channel_key(field);
     if (!k) {
       error(w, prefix + unknown_scenario_key(s, key));
@@ -2138,6 +2154,64 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   return s;
 }
 
+//! `segments = { b2b = 0.7, b2c = 0.3 }` of a channel (docs/model.md §4): an inline table of
+//! existing [[segment]] names -> shares in [0, 1] summing to 1 within 1e-9, stored in
+//! Scenario::segments order (0 for a segment left out). One message per problem.
+void Loader::read_channel_segments(const Scenario& s, Channel& channel, const std::string& label,
+                                   const toml::node& node, const Where& w)
+{
+  const std::string at = label + ".segments";
+  const auto* table = node.as_table();
+  if (!table || table->contains("dist")) {
+    error(w, at + " has the wrong type: expected an inline table of segment name = share "
+                  "(e.g. { b2b = 0.7, b2c = 0.3 }), got " + (table ? std::string("a distribution") : got(node)));
+    return;
+  }
+  if (!segments_) {
+    error(w, at + " names segments, but the scenario defines no [[segment]] (docs/model.md §3.7)");
+    return;
+  }
+  std::vector<std::string> names;
+  for (const auto& g : s.segments) names.push_back(g.name);
+  KeyInfo info;
+  info.name = "segments";
+  info.type = KeyType::number;
+  info.lo = 0.0;
+  info.hi = 1.0;
+  std::vector<double> shares(names.size(), 0.0);
+  bool valid = true;
+  double sum = 0.0;
+  for (auto&& [key, value] : *table) {
+    const std::string name(key.str());
+    const Where vw = where_of(key, value);
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::string message = at + ": no segment named " + quote(name);
+      if (auto m = did_you_mean(name, names)) message += "; did you mean " + quote(*m) + "?";
+      std::string have;
+      for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
+      error(vw, message + " (the scenario has: " + have + ")");
+      valid = false;
+      continue;
+    }
+    auto v = read_value(info, at + "." + name, value, vw);
+    if (!v) {
+      valid = false;
+      continue;
+    }
+    shares[static_cast<std::size_t>(it - names.begin())] = v->number;
+    sum += v->number;
+  }
+  if (!valid) return;
+  if (std::fabs(sum - 1.0) > 1e-9) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.12g", sum);
+    error(w, at + ": shares sum to " + buf + ", not 1");
+    return;
+  }
+  channel.segment_shares = std::move(shares);
+}
+
 // ---------------------------------------------------------------------------------------
 // describe
 
@@ -2282,6 +2356,19 @@ void add_sweep(Scenario& s, const std::string& spec)
   throw InputError(message);
 }
 
+//! `segments = { b2c = 0.3, b2b = 0.7 }`: a channel's mix, in Scenario::segments order.
+std::string segment_mix_text(const Scenario& s, const Channel& c)
+{
+  std::string mix = "segments = { ";
+  for (std::size_t k = 0; k < c.segment_shares.size(); ++k) {
+    if (k) mix += ", ";
+    mix += s.segments[k].name;
+    mix += " = ";
+    mix += format_number(c.segment_shares[k]);
+  }
+  return mix + " }";
+}
+
 std::string describe(const Scenario& s)
 {
   std::ostringstream out;
@@ -2322,8 +2409,10 @@ std::string describe(const Scenario& s)
     const std::size_t k = g.keys.size();
     std::string keys = "keys = [", mean = "mean_log = [", cov = "cov_log = [";
     for (std::size_t i = 0; i < k; ++i) {
-      keys += (i ? ", " : "") + quote(g.keys[i].substr(g.keys[i].find('.') + 1));
-      mean += (i ? ", " : "") + format_number(g.mean_log[i]);
+      keys += i ? ", " : "";  // appended piecewise: GCC 12 -Wrestrict misfires on ", " + std::string&&
+      keys += quote(g.keys[i].substr(g.keys[i].find('.') + 1));
+      mean += i ? ", " : "";
+      mean += format_number(g.mean_log[i]);
       cov += i ? ", [" : "[";
       for (std::size_t j = 0; j < k; ++j) cov += (j ? ", " : "") + format_number(g.cov_log[i * k + j]);
       cov += "]";
@@ -2371,6 +2460,8 @@ std::string describe(const Scenario& s)
     line(out, number("saturation", c.saturation), "CAC ~ (budget / initial budget)^saturation");
     line(out, "start_period = " + std::to_string(c.start_period), "");
     line(out, "end_period = " + std::to_string(c.end_period), "-1 = to the end");
+    if (!c.segment_shares.empty())
+      line(out, segment_mix_text(s, c), "share of the channel's new customers in each segment");
   }
   for (const auto& inv : s.investments) {
     out << "\n[[investment]]\n";

@@ -220,6 +220,10 @@ struct Channel {
   double saturation = 0.0;
   int start_period = 0;
   int end_period = -1;      //!< inclusive; -1 = until the end of the horizon
+  //! `segments = { b2b = 0.7, b2c = 0.3 }` (docs/model.md §4): the share of the channel's new
+  //! customers in each segment, in Scenario::segments order (0 for a segment left out).
+  //! Empty = the scenario's segment shares.
+  std::vector<double> segment_shares;
 };
 
 //! [market]

@@ -340,7 +340,9 @@ private:
   }
 
   //! `count` ~ Poisson(mean) customers of channel slot `slot` in the path's period u (the
-  //! acquisition stream), each costing `cac`, added to the population (docs/model.md §4).
+  //! acquisition stream), each costing `cac`, added to the population with segments drawn
+  //! from the slot's mix (the channel's `segments`; referrals: the scenario's shares)
+  //! (docs/model.md §4).
   double acquire_from(int u, std::size_t slot, double mean, double cac, const std::string& name, std::uint8_t flags)
   {
     const int t = u;  // ids and streams count the path's periods (warm-up included)
@@ -354,7 +356,7 @@ private:
     const std::vector<std::uint8_t> segs =
         add_customers(pop_, setup, seed_, path_, t, flags,
                       ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) | (static_cast<std::uint64_t>(slot) << 20),
-                      static_cast<std::size_t>(count));
+                      static_cast<std::size_t>(count), &setup.slot_cumulative_share(slot));
     const bool referral = (flags & sim::REFERRED) != 0;
     for (std::uint8_t g : segs) {
       seg_new_[g] += 1;

@@ -10,23 +10,24 @@ namespace clvsim::runner {
 
 namespace {
 
-//! The segment of a new customer: the first whose cumulative share exceeds a uniform of the
-//! customer's segment stream (docs/model.md §3.7).
-std::uint8_t draw_segment(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path, std::uint64_t id)
+//! The segment of a new customer: the first whose cumulative share (`cumulative`, one entry
+//! per segment) exceeds a uniform of the customer's segment stream (docs/model.md §3.7, §4).
+std::uint8_t draw_segment(const std::vector<double>& cumulative, std::uint64_t seed, std::uint32_t path,
+                          std::uint64_t id)
 {
-  if (setup.segments.size() == 1) return 0;
   rng::Stream s(seed, path, id, 0, rng::Purpose::segment);
   const double u = s.uniform();
-  for (std::size_t k = 0; k + 1 < setup.segment_cumulative_share.size(); ++k)
-    if (u < setup.segment_cumulative_share[k]) return static_cast<std::uint8_t>(k);
-  return static_cast<std::uint8_t>(setup.segments.size() - 1);
+  for (std::size_t k = 0; k + 1 < cumulative.size(); ++k)
+    if (u < cumulative[k]) return static_cast<std::uint8_t>(k);
+  return static_cast<std::uint8_t>(cumulative.size() - 1);
 }
 
 }  // namespace
 
 const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path,
-                                 std::uint64_t first_id, std::size_t n)
+                                 std::uint64_t first_id, std::size_t n, const std::vector<double>* cumulative)
 {
+  const std::vector<double>& cum = cumulative ? *cumulative : setup.segment_cumulative_share;
   thread_local NewTraits t;
   thread_local std::vector<std::uint64_t> ids;
   t.seg.resize(n);
@@ -40,7 +41,7 @@ const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, s
                            t.nu.data(), t.sat.data());
     return t;
   }
-  for (std::size_t i = 0; i < n; ++i) t.seg[i] = draw_segment(setup, seed, path, first_id + i);
+  for (std::size_t i = 0; i < n; ++i) t.seg[i] = draw_segment(cum, seed, path, first_id + i);
   std::vector<float> l(n), c(n), v(n), s0(n);
   for (std::size_t g = 0; g < setup.segments.size(); ++g) {
     ids.clear();  // now the ids of segment g
@@ -59,9 +60,9 @@ const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, s
 
 std::vector<std::uint8_t> add_customers(Population& pop, const PeriodSetup& setup, std::uint64_t seed,
                                         std::uint32_t path, int period, std::uint8_t flags, std::uint64_t first_id,
-                                        std::size_t count)
+                                        std::size_t count, const std::vector<double>* cumulative)
 {
-  const NewTraits& t = draw_new_traits(setup, seed, path, first_id, count);
+  const NewTraits& t = draw_new_traits(setup, seed, path, first_id, count, cumulative);
   for (std::size_t k = 0; k < count; ++k)
     pop.next_slot().push_back(first_id + k, static_cast<std::uint16_t>(period), t.seg[k],
                               static_cast<std::uint8_t>(flags | sim::ALIVE), 0, t.lambda[k], t.churn[k], t.nu[k],

@@ -38,17 +38,20 @@ struct NewTraits {
 
 //! The traits of the n customers with ids first_id .. first_id + n - 1 joining with the
 //! setup `setup` (of the period they join in): segments first (the segment stream of each
-//! id), then each segment's traits in one batch (a customer's draws do not depend on the
+//! id, against `cumulative`, one cumulative share per segment: a channel's mix, or, when
+//! nullptr, the scenario's setup.segment_cumulative_share), then each segment's traits in one batch (a customer's draws do not depend on the
 //! batch it is drawn in). In this thread's scratch: valid until its next call (the arrays
 //! keep their size from block to block, so they are neither reallocated nor zeroed).
 const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path,
-                                 std::uint64_t first_id, std::size_t n);
+                                 std::uint64_t first_id, std::size_t n,
+                                 const std::vector<double>* cumulative = nullptr);
 
 //! `count` new customers with ids first_id, first_id + 1, ..., acquired in `period`, with the
 //! traits of that period's setup (so a change to a trait distribution applies to customers
-//! acquired from then on), pushed in id order. Returns their segments, in that order.
+//! acquired from then on), pushed in id order, their segments drawn against `cumulative`
+//! (draw_new_traits). Returns their segments, in that order.
 std::vector<std::uint8_t> add_customers(Population& pop, const PeriodSetup& setup, std::uint64_t seed,
                                         std::uint32_t path, int period, std::uint8_t flags, std::uint64_t first_id,
-                                        std::size_t count);
+                                        std::size_t count, const std::vector<double>* cumulative = nullptr);
 
 }  // namespace clvsim::runner

@@ -42,6 +42,27 @@ double ramp_weight(const scenarios::Investment& inv, int t)
   return std::min(1.0, static_cast<double>(t - inv.start_period + 1) / inv.ramp_periods);
 }
 
+//! The cumulative segment shares a channel's new customers draw from (docs/model.md §4):
+//! `scenario_cumulative` when the channel has no mix; otherwise the running sum of its mix,
+//! with the entry of its last segment of positive share (and every later one) set to 2, so
+//! that a uniform in [0, 1) never falls into a segment the mix leaves out, however the
+//! shares round (they sum to 1 only within 1e-9).
+std::vector<double> channel_cumulative_share(const scenarios::Channel& ch,
+                                             const std::vector<double>& scenario_cumulative)
+{
+  if (ch.segment_shares.empty()) return scenario_cumulative;
+  std::vector<double> cum(ch.segment_shares.size());
+  std::size_t last = 0;
+  double sum = 0;
+  for (std::size_t k = 0; k < cum.size(); ++k) {
+    sum += ch.segment_shares[k];
+    cum[k] = sum;
+    if (ch.segment_shares[k] > 0) last = k;
+  }
+  for (std::size_t k = last; k < cum.size(); ++k) cum[k] = 2.0;
+  return cum;
+}
+
 }  // namespace
 
 std::vector<VariantSpec> make_variants(const Scenario& sc)
@@ -228,6 +249,8 @@ VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
         cum += seg.share;
         setup->segment_cumulative_share.push_back(cum);
       }
+      for (const auto& ch : setup->scenario.channels)
+        setup->channel_cumulative_share.push_back(channel_cumulative_share(ch, setup->segment_cumulative_share));
       setup->acquisition_multiplier = acquisition_season;
       slot = setup;
     }

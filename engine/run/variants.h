@@ -31,7 +31,18 @@ struct PeriodSetup {
   scenarios::Scenario scenario;
   std::vector<sim::SegmentModel> segments;  //!< frequency_multiplier includes the season's order multiplier
   std::vector<double> segment_cumulative_share;
+  //! [channel][segment]: the cumulative shares a paid channel's new customers draw their
+  //! segment from (docs/model.md §4): the channel's `segments` mix, or a copy of
+  //! segment_cumulative_share without one (the same bits as before mixes existed).
+  std::vector<std::vector<double>> channel_cumulative_share;
   double acquisition_multiplier = 1.0;      //!< the season's multiplier of every paid channel's volume (§4.4)
+
+  //! The cumulative shares of acquisition slot `slot` (0 = referrals: the scenario's shares;
+  //! c + 1 = channel c's).
+  const std::vector<double>& slot_cumulative_share(std::size_t slot) const
+  {
+    return slot == 0 ? segment_cumulative_share : channel_cumulative_share[slot - 1];
+  }
 };
 
 //! A variant's schedule for one path: the setup of each period (shared between periods

@@ -323,6 +323,119 @@ acquisition_multipliers = [1.0, 0.6, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.4
 
 namespace {
 
+// docs/model.md §4: every customer a channel brings draws its segment from the channel's
+// `segments` mix (one uniform of the segment stream against the mix's cumulative shares);
+// referred customers keep the scenario's shares. Each new customer is in segment b2b with
+// probability p independently, so the per-path share of b2b among a channel's N_p customers
+// is within K_SE standard errors (across 10 paths) of p.
+const char* TWO_SEGMENT_TOML = R"(
+[simulation]
+period = "month"
+horizon = 12
+paths = 10
+seed = 23
+[population]
+initial_customers = 20000
+[purchase]
+model = "sbg_poisson"
+a = 1
+b = 20
+r = 0.5
+alpha = 2
+[spend]
+model = "fixed"
+value = 100
+[satisfaction]
+initial_mean = 8.5
+initial_sd = 1.0
+[referrals]
+promoter_rate = 0.05
+passive_rate = 0.02
+reward = 20
+[[segment]]
+name = "b2c"
+share = 0.85
+[[segment]]
+name = "b2b"
+share = 0.15
+overrides = { "spend.value" = 650 }
+)";
+
+//! Sum over the horizon of a per-period KPI of one segment, per path.
+std::vector<double> segment_totals(const Results& r, const std::string& segment, const std::string& kpi)
+{
+  const auto& v = r.variants[0].segments.at(segment).periods.at(kpi);
+  std::vector<double> out(static_cast<std::size_t>(r.paths), 0.0);
+  for (int p = 0; p < r.paths; ++p)
+    for (int t = 0; t < r.horizon; ++t) out[static_cast<std::size_t>(p)] += v[static_cast<std::size_t>(p * r.horizon + t)];
+  return out;
+}
+
+TEST(Statistical, ChannelCustomersFollowTheChannelsSegmentMix)
+{
+  const auto r = run_toml(std::string(TWO_SEGMENT_TOML) + R"(
+[[acquisition.channel]]
+name = "sales"
+customers_per_period = 2000
+cac = 400
+segments = { b2b = 0.7, b2c = 0.3 }
+)");
+  const auto b2b_new = segment_totals(r, "b2b", "customers_new"), b2c_new = segment_totals(r, "b2c", "customers_new");
+  const auto b2b_ref = segment_totals(r, "b2b", "customers_new_referral"),
+             b2c_ref = segment_totals(r, "b2c", "customers_new_referral");
+  std::vector<double> paid_share, referral_share;
+  for (std::size_t p = 0; p < b2b_new.size(); ++p) {
+    const double b2b_paid = b2b_new[p] - b2b_ref[p], b2c_paid = b2c_new[p] - b2c_ref[p];
+    paid_share.push_back(b2b_paid / (b2b_paid + b2c_paid));
+    ASSERT_GT(b2b_ref[p] + b2c_ref[p], 1000.0) << "the test needs referrals";
+    referral_share.push_back(b2b_ref[p] / (b2b_ref[p] + b2c_ref[p]));
+  }
+  const MeanSe paid = across_paths(paid_share), referred = across_paths(referral_share);
+  EXPECT_NEAR(paid.mean, 0.7, K_SE * paid.se) << "se " << paid.se;
+  EXPECT_NEAR(referred.mean, 0.15, K_SE * referred.se) << "referrals keep the scenario's shares; se " << referred.se;
+  // The initial cohort keeps the scenario's shares too: b2b's share of the customers at t = 0.
+  std::vector<double> initial_share;
+  const auto& b2b_init = r.variants[0].segments.at("b2b").paths.at("customers_initial");
+  for (int p = 0; p < r.paths; ++p) initial_share.push_back(b2b_init[static_cast<std::size_t>(p)] / 20000.0);
+  const MeanSe initial = across_paths(initial_share);
+  EXPECT_NEAR(initial.mean, 0.15, K_SE * std::sqrt(0.15 * 0.85 / 20000.0 / r.paths)) << "se " << initial.se;
+}
+
+TEST(Statistical, SegmentCacIsItsChannelsCacWhenOneChannelBringsIt)
+{
+  // sales brings only b2b, ads only b2c; CAC grows 20% a year, so the CAC paid varies over
+  // the horizon and the per-segment CAC (the segment's paid spend / its paid customers) must
+  // weigh each period's CAC by that period's customers exactly as cac_paid_<channel> does.
+  const auto r = run_toml(std::string(TWO_SEGMENT_TOML) + R"(
+[[acquisition.channel]]
+name = "sales"
+customers_per_period = 300
+cac = 400
+cac_inflation_annual = 0.2
+segments = { b2b = 1 }
+[[acquisition.channel]]
+name = "ads"
+budget_per_period = 40000
+cac = 40
+cac_inflation_annual = 0.2
+segments = { b2c = 1.0, b2b = 0 }
+)");
+  const auto& total = r.variants[0].kpis.paths;
+  const auto& b2b = r.variants[0].segments.at("b2b").paths;
+  const auto& b2c = r.variants[0].segments.at("b2c").paths;
+  for (int p = 0; p < r.paths; ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    EXPECT_NEAR(b2b.at("cac_mean")[i], total.at("cac_paid_sales")[i], 1e-9 * total.at("cac_paid_sales")[i]);
+    EXPECT_NEAR(b2c.at("cac_mean")[i], total.at("cac_paid_ads")[i], 1e-9 * total.at("cac_paid_ads")[i]);
+    EXPECT_GT(b2b.at("cac_mean")[i], 400.0);  // inflated after period 0
+    EXPECT_LT(b2b.at("cac_mean")[i], 400.0 * 1.2);
+  }
+}
+
+}  // namespace
+
+namespace {
+
 // docs/model.md §3.1: the warm-up. sBG subscribers (every effect off), N0 = 20,000 acquired
 // at the start of the warm-up (u = 0), W = 6 warm-up periods: the customers at t = 0 are those
 // alive at the end of u = W - 1, N0 S(W - 1) in expectation, and each pays the fee at t = k

@@ -1046,6 +1046,108 @@ TEST(Seasonality, DescribeWritesItBack)
   EXPECT_TRUE(back.seasonality.acquisition_multipliers.empty());
 }
 
+// ---------------------------------------------------------------------------------------
+// Channels with a segment mix (docs/model.md §4, issue #23 item 5)
+
+const std::string TWO_SEGMENTS = R"([[segment]]
+name = "b2c"
+share = 0.85
+[[segment]]
+name = "b2b"
+share = 0.15
+overrides = { "spend.value" = 650 }
+)";  // lines 14-20; a channel follows from line 21
+
+TEST(ChannelSegments, MixStoredInSegmentOrder)
+{
+  const Scenario s = load(MINIMAL + TWO_SEGMENTS +
+                          "[[acquisition.channel]]\nname = \"sales\"\ncustomers_per_period = 10\ncac = 400\n"
+                          "segments = { b2b = 0.7, b2c = 0.3 }\n"
+                          "[[acquisition.channel]]\nname = \"ads\"\ncustomers_per_period = 50\ncac = 40\n");
+  ASSERT_EQ(s.channels.size(), 2u);
+  EXPECT_EQ(s.channels[0].segment_shares, (std::vector<double>{0.3, 0.7}));  // b2c, b2b: the [[segment]] order
+  EXPECT_TRUE(s.channels[1].segment_shares.empty());                         // the scenario's shares
+  // A segment left out has share 0; integers are numbers.
+  const Scenario one = load(MINIMAL + TWO_SEGMENTS +
+                            "[[acquisition.channel]]\nname = \"sales\"\ncustomers_per_period = 10\ncac = 400\n"
+                            "segments = { b2b = 1 }\n");
+  EXPECT_EQ(one.channels[0].segment_shares, (std::vector<double>{0.0, 1.0}));
+}
+
+TEST(ChannelSegments, EveryProblemReportedWithItsLine)
+{
+  const std::string channel = "[[acquisition.channel]]\nname = \"sales\"\ncustomers_per_period = 10\ncac = 400\n";
+  // line 25: the segments key
+  std::string e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2bb = 0.7, b2c = 0.3 }\n");
+  EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments: no segment named \"b2bb\"; did you mean "
+                   "\"b2b\"? (the scenario has: b2c, b2b)"),
+            std::string::npos) << e;
+  e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2b = 1.5, b2c = -0.5 }\n");
+  EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments.b2b = 1.5 is out of range [0, 1]"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("shop.toml:25:25: acquisition.channel.sales.segments.b2c = -0.5 is out of range [0, 1]"),
+            std::string::npos) << e;
+  EXPECT_EQ(e.find("sum to"), std::string::npos) << "no sum message on top of the range messages: " << e;
+  e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2b = 0.7, b2c = 0.2 }\n");
+  EXPECT_NE(e.find("shop.toml:25:1: acquisition.channel.sales.segments: shares sum to 0.9, not 1"),
+            std::string::npos) << e;
+  EXPECT_EQ(errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2b = 0.7, b2c = 0.3000000001 }\n"), "<loaded>");
+  e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2b = \"most\" }\n");
+  EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments.b2b has the wrong type: expected a number"),
+            std::string::npos) << e;
+  e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = 0.7\n");
+  EXPECT_NE(e.find("shop.toml:25:1: acquisition.channel.sales.segments has the wrong type: expected an inline table "
+                   "of segment name = share (e.g. { b2b = 0.7, b2c = 0.3 }), got float 0.7"),
+            std::string::npos) << e;
+  e = errors(MINIMAL + TWO_SEGMENTS + channel +
+             "segments = { b2b = { dist = \"uniform\", low = 0.5, high = 0.9 }, b2c = 0.3 }\n");
+  EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments.b2b cannot be uncertain"),
+            std::string::npos) << e;
+  // No [[segment]]: line 18 with the channel right after MINIMAL.
+  e = errors(MINIMAL + channel + "segments = { b2b = 1 }\n");
+  EXPECT_NE(e.find("shop.toml:18:1: acquisition.channel.sales.segments names segments, but the scenario defines no "
+                   "[[segment]]"),
+            std::string::npos) << e;
+  e = errors(MINIMAL + TWO_SEGMENTS + channel + "segment = { b2b = 1 }\n");
+  EXPECT_NE(e.find("unknown key 'acquisition.channel.sales.segment'; did you mean 'acquisition.channel.sales.segments'?"),
+            std::string::npos) << e;
+}
+
+TEST(ChannelSegments, InvestmentsCannotChangeTheMix)
+{
+  const std::string base = MINIMAL + TWO_SEGMENTS +
+                           "[[acquisition.channel]]\nname = \"sales\"\ncustomers_per_period = 10\ncac = 400\n"
+                           "segments = { b2b = 0.7, b2c = 0.3 }\n"
+                           "[[investment]]\nname = \"crm\"\none_time_cost = 1000\n";
+  std::string e = errors(base + "changes = { \"acquisition.channel.sales.segments\" = { b2b = 1.0 } }\n");
+  EXPECT_NE(e.find("acquisition.channel.sales.segments.b2b cannot be changed by an investment"), std::string::npos)
+      << e;
+  e = errors(base + "changes = { \"acquisition.channel.sales.segments\" = 1 }\n");
+  EXPECT_NE(e.find("acquisition.channel.sales.segments cannot be changed by an investment"), std::string::npos) << e;
+  // The channel's other fields still can.
+  EXPECT_EQ(errors(base + "changes = { \"acquisition.channel.sales.cac\" = 300 }\n"), "<loaded>");
+  // Nor --set (one share alone could not keep the sum at 1).
+  e = errors(base + "changes = {}\n", {"acquisition.channel.sales.segments.b2b=0.5"});
+  EXPECT_NE(e.find("error: --set acquisition.channel.sales.segments.b2b=0.5: cannot set "
+                   "acquisition.channel.sales.segments.b2b: a channel's segments mix is an inline table"),
+            std::string::npos) << e;
+}
+
+TEST(ChannelSegments, DescribeWritesItBack)
+{
+  const Scenario s = load(MINIMAL + TWO_SEGMENTS +
+                          "[[acquisition.channel]]\nname = \"sales\"\ncustomers_per_period = 10\ncac = 400\n"
+                          "segments = { b2b = 0.7, b2c = 0.3 }\n"
+                          "[[acquisition.channel]]\nname = \"ads\"\ncustomers_per_period = 50\ncac = 40\n");
+  const std::string text = describe(s);
+  EXPECT_NE(text.find("segments = { b2c = 0.3, b2b = 0.7 }"), std::string::npos) << text;
+  const Scenario back = load_string(text, "described.toml", test_dir());
+  ASSERT_EQ(back.channels.size(), 2u);
+  EXPECT_EQ(back.channels[0].segment_shares, s.channels[0].segment_shares);
+  EXPECT_TRUE(back.channels[1].segment_shares.empty());
+  EXPECT_EQ(describe(back).substr(describe(back).find("[[segment]]")), text.substr(text.find("[[segment]]")));
+}
+
 }  // namespace
 }  // namespace clvsim::scenarios
 
