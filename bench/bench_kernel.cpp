@@ -2,12 +2,12 @@
 //! runs of the reference benchmark model (docs/model.md §16, bench/README.md). Items are nominal customer-periods,
 //! N x H, as the numpy peer counts them (bench/README.md), so the rates compare.
 //! Run: clvsim_bench --benchmark_filter='Kernel|EndToEnd' --benchmark_out=kernel.json
-#include "scenarios/segment_model.h"
 #include "engine/run/driver.h"
 #include "models/sim/kernel.h"
-#include "models/sim/traits.h"
 #include "models/sim/segment_model.h"
+#include "models/sim/traits.h"
 #include "scenarios/loader.h"
+#include "scenarios/segment_model.h"
 
 #include <benchmark/benchmark.h>
 
@@ -39,7 +39,8 @@ paths = 1
 seed = 1
 [population]
 initial_customers = 1000
-)" + purchase + spend + R"(
+)" + purchase +
+         spend + R"(
 [economics]
 discount_rate_annual = 0.10
 gross_margin = 0.3
@@ -63,8 +64,10 @@ frequency_sensitivity = 0.0
 
 const char* SBG_POISSON = "[purchase]\nmodel = \"sbg_poisson\"\na = 2.0\nb = 60.0\nr = 0.8\nalpha = 1.6\n";
 // CDNOW estimates (Fader, Hardie & Lee 2005), per week.
-const char* BG_NBD = "[purchase]\nmodel = \"bg_nbd\"\ntime_unit = \"week\"\nr = 0.243\nalpha = 4.414\na = 0.793\nb = 2.426\n";
-const char* PARETO_NBD = "[purchase]\nmodel = \"pareto_nbd\"\ntime_unit = \"week\"\nr = 0.55\nalpha = 10.58\ns = 0.61\nbeta = 11.67\n";
+const char* BG_NBD =
+    "[purchase]\nmodel = \"bg_nbd\"\ntime_unit = \"week\"\nr = 0.243\nalpha = 4.414\na = 0.793\nb = 2.426\n";
+const char* PARETO_NBD =
+    "[purchase]\nmodel = \"pareto_nbd\"\ntime_unit = \"week\"\nr = 0.55\nalpha = 10.58\ns = 0.61\nbeta = 11.67\n";
 const char* SBG = "[purchase]\nmodel = \"sbg\"\nalpha = 0.704\nbeta = 1.182\nfee = 20.0\n";
 
 //! state.range(0) new customers in blocks of state.range(1) (simulation.block_size), all
@@ -127,11 +130,26 @@ void kernel(benchmark::State& state, const char* purchase, bool block_major = fa
   state.counters["mean_clv"] = clv / static_cast<double>(n);
 }
 
-void BM_KernelSbgPoissonReference(benchmark::State& s) { kernel(s, SBG_POISSON); }
-void BM_KernelSbgPoissonReferenceBlockMajor(benchmark::State& s) { kernel(s, SBG_POISSON, true); }
-void BM_KernelBgNbd(benchmark::State& s) { kernel(s, BG_NBD); }
-void BM_KernelParetoNbd(benchmark::State& s) { kernel(s, PARETO_NBD); }
-void BM_KernelSbg(benchmark::State& s) { kernel(s, SBG); }
+void BM_KernelSbgPoissonReference(benchmark::State& s)
+{
+  kernel(s, SBG_POISSON);
+}
+void BM_KernelSbgPoissonReferenceBlockMajor(benchmark::State& s)
+{
+  kernel(s, SBG_POISSON, true);
+}
+void BM_KernelBgNbd(benchmark::State& s)
+{
+  kernel(s, BG_NBD);
+}
+void BM_KernelParetoNbd(benchmark::State& s)
+{
+  kernel(s, PARETO_NBD);
+}
+void BM_KernelSbg(benchmark::State& s)
+{
+  kernel(s, SBG);
+}
 
 //! The whole `clvsim run` pipeline (traits, kernel, merge, per-customer CLV accounting,
 //! histograms) of the reference model, N customers x 60 months, range(1) paths, on

@@ -29,9 +29,18 @@ void run(benchmark::State& state, F draw)
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_RngNextU32(benchmark::State& st) { run(st, [](Stream& s) { return s.next_u32(); }); }
-void BM_RngUniform(benchmark::State& st) { run(st, [](Stream& s) { return s.uniform(); }); }
-void BM_RngNormal(benchmark::State& st) { run(st, [](Stream& s) { return clvsim::rng::normal(s); }); }
+void BM_RngNextU32(benchmark::State& st)
+{
+  run(st, [](Stream& s) { return s.next_u32(); });
+}
+void BM_RngUniform(benchmark::State& st)
+{
+  run(st, [](Stream& s) { return s.uniform(); });
+}
+void BM_RngNormal(benchmark::State& st)
+{
+  run(st, [](Stream& s) { return clvsim::rng::normal(s); });
+}
 void BM_RngExponential(benchmark::State& st)
 {
   run(st, [](Stream& s) { return clvsim::rng::exponential(s); });
@@ -84,8 +93,7 @@ struct Lanes {
   std::vector<std::uint32_t> lo, w0, w1, w2, w3;
   std::vector<std::uint8_t> hi;
   std::vector<float> shape, out;
-  explicit Lanes(std::size_t n, float sh)
-      : lo(n), w0(n), w1(n), w2(n), w3(n), hi(n, 0), shape(n, sh), out(n)
+  explicit Lanes(std::size_t n, float sh) : lo(n), w0(n), w1(n), w2(n), w3(n), hi(n, 0), shape(n, sh), out(n)
   {
     for (std::size_t k = 0; k < n; ++k) lo[k] = static_cast<std::uint32_t>(k * 7919u);
   }
@@ -114,8 +122,14 @@ void gamma_batch(benchmark::State& st, float shape)
   }
   st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(LANES));
 }
-void BM_RngGammaBatch0_8(benchmark::State& st) { gamma_batch(st, 0.8f); }
-void BM_RngGammaBatch6_25(benchmark::State& st) { gamma_batch(st, 6.25f); }
+void BM_RngGammaBatch0_8(benchmark::State& st)
+{
+  gamma_batch(st, 0.8f);
+}
+void BM_RngGammaBatch6_25(benchmark::State& st)
+{
+  gamma_batch(st, 6.25f);
+}
 void BM_RngNormalBatch(benchmark::State& st)
 {
   const auto LANES = static_cast<std::size_t>(st.range(0));

@@ -22,7 +22,8 @@ inline double channel_cac(double cac, double inflation_annual, double years, dou
 {
   const double inflation = std::pow(1.0 + inflation_annual, years);
   double cac_t = cac * inflation;
-  if (saturation > 0 && budget && base_budget && *base_budget > 0) cac_t *= std::pow(*budget / *base_budget, saturation);
+  if (saturation > 0 && budget && base_budget && *base_budget > 0)
+    cac_t *= std::pow(*budget / *base_budget, saturation);
   return cac_t;
 }
 

@@ -6,7 +6,14 @@ namespace clvsim::models {
 
 enum class Period { week, month };
 enum class TimeUnit { day, week, month, year };
-enum class PurchaseModel { bg_nbd, mbg_nbd, pareto_nbd, sbg_poisson, sbg, bg_bb };  // (in the order of purchase.model's words)
+enum class PurchaseModel {
+  bg_nbd,
+  mbg_nbd,
+  pareto_nbd,
+  sbg_poisson,
+  sbg,
+  bg_bb
+};  // (in the order of purchase.model's words)
 enum class SpendModel { gamma_gamma, lognormal, fixed };
 
 //! Length in days: week = 7, month = 365.25/12, year = 365.25 (docs/model.md §2).

@@ -26,13 +26,20 @@ std::vector<KpiInfo> all_kpis()
 std::string_view to_string(KpiUnit unit)
 {
   switch (unit) {
-  case KpiUnit::count: return "count";
-  case KpiUnit::money: return "money";
-  case KpiUnit::share: return "share";
-  case KpiUnit::ratio: return "ratio";
-  case KpiUnit::points: return "points";
-  case KpiUnit::stars: return "stars";
-  case KpiUnit::periods: return "periods";
+    case KpiUnit::count:
+      return "count";
+    case KpiUnit::money:
+      return "money";
+    case KpiUnit::share:
+      return "share";
+    case KpiUnit::ratio:
+      return "ratio";
+    case KpiUnit::points:
+      return "points";
+    case KpiUnit::stars:
+      return "stars";
+    case KpiUnit::periods:
+      return "periods";
   }
   return "?";
 }

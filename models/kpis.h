@@ -86,56 +86,52 @@ inline double nps_of(const PeriodInputs& in)
 }
 
 // X(name, unit, meaning, formula)
-#define CLVSIM_PERIOD_KPIS(X)                                                                                       \
-  X(customers_active, count, "Customers still active after the period's survival step.", in.tally[sim::T_ACTIVE])  \
-  X(customers_new, count,                                                                                          \
-    "Customers acquired in the period through paid channels and referrals (not the initial cohort).",             \
-    in.customers_new)                                                                                              \
-  X(customers_new_referral, count, "Of the new customers, those who came through a referral.",                     \
-    in.customers_new_referral)                                                                                     \
-  X(customers_churned, count, "Customers lost in the period.", in.tally[sim::T_CHURNED])                           \
-  X(orders, count, "Orders placed in the period.", in.tally[sim::T_ORDERS])                                        \
-  X(orders_repeat, count, "Orders other than a customer's first (acquisition) order.",                            \
-    in.tally[sim::T_ORDERS_REPEAT])                                                                                \
-  X(revenue, money, "Order value kept in the period, net of refunded returns.", in.tally[sim::T_REVENUE])          \
-  X(revenue_repeat, money, "Revenue from repeat orders.", in.tally[sim::T_REVENUE_REPEAT])                         \
-  X(gross_margin, money, "economics.gross_margin times the kept revenue.", in.tally[sim::T_GROSS_MARGIN])          \
-  X(cost_acquisition, money, "Spent on the paid channels' customers of the period (their CAC).",                 \
-    in.cost_acquisition)                                                                                           \
-  X(cost_referral, money, "Referral rewards paid for the period's referred customers.", in.cost_referral)          \
-  X(cost_service, money, "Customer service contacts (agents' time).", in.tally[sim::T_COST_SERVICE])               \
-  X(cost_compensation, money, "Compensation paid on incidents (vouchers).", in.tally[sim::T_COST_COMPENSATION])    \
-  X(cost_fulfilment, money, "Fulfilment of every order, with the same-day surcharge.",                             \
-    in.tally[sim::T_COST_FULFILMENT])                                                                              \
-  X(cost_shipping, money, "Shipping the shop pays (free-shipping policy).", in.tally[sim::T_COST_SHIPPING])        \
-  X(cost_returns, money, "Processing returned orders.", in.tally[sim::T_COST_RETURNS])                             \
-  X(cost_loyalty, money, "Loyalty programme: rewards, per-member and fixed costs.",                               \
-    in.tally[sim::T_COST_LOYALTY] + in.cost_loyalty_fixed)                                                         \
-  X(cost_marketing, money, "Marketing e-mails.", in.tally[sim::T_COST_MARKETING])                                  \
-  X(cost_investment, money, "The investments' own costs: one-time, per period, per order and per contact.",        \
-    in.cost_investment)                                                                                            \
-  X(cost_fixed, money, "economics.fixed_cost_per_period.", in.cost_fixed)                                          \
-  X(profit, money, "Gross margin minus every cost line of the period.", profit_of(in))                             \
-  X(profit_cumulative_discounted, money,                                                                           \
-    "Profit of periods 0..t, each discounted to period 0 (factor delta^t; period 0 undiscounted).",               \
-    in.cumulative_before + in.discount * profit_of(in))                                                            \
-  X(nps, points,                                                                                                   \
-    "Net Promoter Score of the customers active at the end of the period: % promoters (satisfaction rounding "    \
-    "to 9-10) minus % detractors (0-6), from -100 to 100.",                                                        \
-    nps_of(in))                                                                                                    \
-  X(promoters_share, share, "Share of active customers who are promoters.",                                        \
-    per_active_end(in, in.tally[sim::T_PROMOTERS]))                                                                \
-  X(detractors_share, share, "Share of active customers who are detractors.",                                      \
-    per_active_end(in, in.tally[sim::T_DETRACTORS]))                                                               \
-  X(rating, stars, "The shop's average review rating (1-5 stars) that prospects see, at the end of the period.",  \
-    in.rating)                                                                                                     \
-  X(reviews_new, count, "Reviews written in the period.", in.tally[sim::T_REVIEWS])                                \
-  X(reviews_negative_new, count, "Reviews of 1 or 2 stars written in the period.",                                 \
-    in.tally[sim::T_REVIEWS_NEGATIVE])                                                                             \
-  X(loyalty_members, count, "Active customers in the loyalty programme at the end of the period.",                 \
-    in.tally[sim::T_MEMBERS])                                                                                      \
-  X(incidents, count, "Service incidents in the period (an order that needed a contact).",                         \
-    in.tally[sim::T_INCIDENTS])                                                                                    \
+#define CLVSIM_PERIOD_KPIS(X)                                                                                          \
+  X(customers_active, count, "Customers still active after the period's survival step.", in.tally[sim::T_ACTIVE])      \
+  X(customers_new, count,                                                                                              \
+    "Customers acquired in the period through paid channels and referrals (not the initial cohort).",                  \
+    in.customers_new)                                                                                                  \
+  X(customers_new_referral, count, "Of the new customers, those who came through a referral.",                         \
+    in.customers_new_referral)                                                                                         \
+  X(customers_churned, count, "Customers lost in the period.", in.tally[sim::T_CHURNED])                               \
+  X(orders, count, "Orders placed in the period.", in.tally[sim::T_ORDERS])                                            \
+  X(orders_repeat, count, "Orders other than a customer's first (acquisition) order.", in.tally[sim::T_ORDERS_REPEAT]) \
+  X(revenue, money, "Order value kept in the period, net of refunded returns.", in.tally[sim::T_REVENUE])              \
+  X(revenue_repeat, money, "Revenue from repeat orders.", in.tally[sim::T_REVENUE_REPEAT])                             \
+  X(gross_margin, money, "economics.gross_margin times the kept revenue.", in.tally[sim::T_GROSS_MARGIN])              \
+  X(cost_acquisition, money, "Spent on the paid channels' customers of the period (their CAC).", in.cost_acquisition)  \
+  X(cost_referral, money, "Referral rewards paid for the period's referred customers.", in.cost_referral)              \
+  X(cost_service, money, "Customer service contacts (agents' time).", in.tally[sim::T_COST_SERVICE])                   \
+  X(cost_compensation, money, "Compensation paid on incidents (vouchers).", in.tally[sim::T_COST_COMPENSATION])        \
+  X(cost_fulfilment, money, "Fulfilment of every order, with the same-day surcharge.",                                 \
+    in.tally[sim::T_COST_FULFILMENT])                                                                                  \
+  X(cost_shipping, money, "Shipping the shop pays (free-shipping policy).", in.tally[sim::T_COST_SHIPPING])            \
+  X(cost_returns, money, "Processing returned orders.", in.tally[sim::T_COST_RETURNS])                                 \
+  X(cost_loyalty, money, "Loyalty programme: rewards, per-member and fixed costs.",                                    \
+    in.tally[sim::T_COST_LOYALTY] + in.cost_loyalty_fixed)                                                             \
+  X(cost_marketing, money, "Marketing e-mails.", in.tally[sim::T_COST_MARKETING])                                      \
+  X(cost_investment, money, "The investments' own costs: one-time, per period, per order and per contact.",            \
+    in.cost_investment)                                                                                                \
+  X(cost_fixed, money, "economics.fixed_cost_per_period.", in.cost_fixed)                                              \
+  X(profit, money, "Gross margin minus every cost line of the period.", profit_of(in))                                 \
+  X(profit_cumulative_discounted, money,                                                                               \
+    "Profit of periods 0..t, each discounted to period 0 (factor delta^t; period 0 undiscounted).",                    \
+    in.cumulative_before + in.discount * profit_of(in))                                                                \
+  X(nps, points,                                                                                                       \
+    "Net Promoter Score of the customers active at the end of the period: % promoters (satisfaction rounding "         \
+    "to 9-10) minus % detractors (0-6), from -100 to 100.",                                                            \
+    nps_of(in))                                                                                                        \
+  X(promoters_share, share, "Share of active customers who are promoters.",                                            \
+    per_active_end(in, in.tally[sim::T_PROMOTERS]))                                                                    \
+  X(detractors_share, share, "Share of active customers who are detractors.",                                          \
+    per_active_end(in, in.tally[sim::T_DETRACTORS]))                                                                   \
+  X(rating, stars, "The shop's average review rating (1-5 stars) that prospects see, at the end of the period.",       \
+    in.rating)                                                                                                         \
+  X(reviews_new, count, "Reviews written in the period.", in.tally[sim::T_REVIEWS])                                    \
+  X(reviews_negative_new, count, "Reviews of 1 or 2 stars written in the period.", in.tally[sim::T_REVIEWS_NEGATIVE])  \
+  X(loyalty_members, count, "Active customers in the loyalty programme at the end of the period.",                     \
+    in.tally[sim::T_MEMBERS])                                                                                          \
+  X(incidents, count, "Service incidents in the period (an order that needed a contact).", in.tally[sim::T_INCIDENTS]) \
   X(contacts, count, "Customer contacts with the service team.", in.tally[sim::T_CONTACTS])
 
 //! The per-period KPIs, in the table's order (their index is their row in PathOutput).
@@ -148,7 +144,10 @@ enum class PeriodKpi : std::size_t {
 
 inline constexpr std::size_t PERIOD_KPI_COUNT = static_cast<std::size_t>(PeriodKpi::count_);
 
-constexpr std::size_t idx(PeriodKpi k) { return static_cast<std::size_t>(k); }
+constexpr std::size_t idx(PeriodKpi k)
+{
+  return static_cast<std::size_t>(k);
+}
 
 //! The per-period KPIs' names, units and meanings, in the table's order.
 inline constexpr std::array<KpiInfo, PERIOD_KPI_COUNT> PERIOD_KPIS = {{
@@ -180,9 +179,16 @@ struct ClvSums {
   double n_existing = 0;                    //!< existing customers (population.history), in no sum
   void add(const ClvSums& o)
   {
-    sum += o.sum; n += o.n; sum_initial += o.sum_initial; n_initial += o.n_initial; sum_horizon += o.sum_horizon;
-    sum_acquired += o.sum_acquired; n_acquired += o.n_acquired;
-    sum_referred += o.sum_referred; n_referred += o.n_referred; n_existing += o.n_existing;
+    sum += o.sum;
+    n += o.n;
+    sum_initial += o.sum_initial;
+    n_initial += o.n_initial;
+    sum_horizon += o.sum_horizon;
+    sum_acquired += o.sum_acquired;
+    n_acquired += o.n_acquired;
+    sum_referred += o.sum_referred;
+    n_referred += o.n_referred;
+    n_existing += o.n_existing;
   }
 };
 
@@ -228,51 +234,54 @@ struct PathInputs {
   }
 };
 
-inline double ratio_or_nan(double a, double b) { return b > 0 ? a / b : detail::NaN; }
+inline double ratio_or_nan(double a, double b)
+{
+  return b > 0 ? a / b : detail::NaN;
+}
 
 // X(name, unit, meaning, formula); the whole-path-only KPIs are in CLVSIM_WHOLE_PATH_KPIS.
-#define CLVSIM_PATH_KPIS(X)                                                                                       \
-  X(npv_profit, money, "Net present value of profit over the horizon: the sum of delta^t profit_t.",             \
-    in.discounted(PeriodKpi::profit))                                                                            \
-  X(revenue_total, money, "Revenue over the horizon, not discounted.", in.total(PeriodKpi::revenue))             \
-  X(customers_acquired, count, "Customers acquired over the horizon through paid channels and referrals.",      \
-    in.total(PeriodKpi::customers_new))                                                                          \
-  X(customers_initial, count,                                                                                    \
-    "Customers the shop has at the start: the initial cohort and the existing customers of a history.",         \
-    in.clv.n_initial + in.clv.n_existing)                                                                        \
-  X(clv_mean, money,                                                                                             \
-    "Mean customer lifetime value of every customer of the run but existing ones: each one's discounted "       \
-    "contribution from its acquisition to the end of the horizon, plus the expected discounted contribution "   \
-    "of its life after the horizon (closed form given its state at the end), discounted to its acquisition "    \
-    "period.",                                                                                                   \
-    ratio_or_nan(in.clv.sum, in.clv.n))                                                                          \
-  X(clv_horizon_mean, money,                                                                                     \
-    "clv_mean counted inside the horizon only: a customer won late in the horizon counts for the periods left.", \
-    ratio_or_nan(in.clv.sum_horizon, in.clv.n))                                                                  \
-  X(clv_initial_cohort_mean, money,                                                                              \
-    "clv_mean (lifetime) of the customers the shop starts with (the initial cohort, or the customers alive at "  \
-    "period 0 after a warm-up).",                                                                                \
-    ratio_or_nan(in.clv.sum_initial, in.clv.n_initial))                                                          \
-  X(cac_mean, money, "The paid channels' spend over the horizon divided by the customers they brought.",       \
-    in.cac_mean())                                                                                               \
-  X(cac_blended_mean, money,                                                                                     \
-    "All acquisition spend (paid channels and referral rewards) divided by every customer acquired, paid and "  \
-    "referred.",                                                                                                 \
-    ratio_or_nan(in.total(PeriodKpi::cost_acquisition) + in.total(PeriodKpi::cost_referral),                     \
-                 in.total(PeriodKpi::customers_new)))                                                            \
-  X(clv_to_cac, ratio, "Mean CLV of the paid channels' customers divided by cac_mean.",                         \
-    in.total(PeriodKpi::cost_acquisition) > 0 ? in.clv_paid_mean() / in.cac_mean() : detail::NaN)              \
-  X(repeat_revenue_share, share, "Revenue from second and later orders over all revenue.",                      \
-    ratio_or_nan(in.total(PeriodKpi::revenue_repeat), in.total(PeriodKpi::revenue)))                             \
-  X(nps_final, points, "nps in the last period.", in.last(PeriodKpi::nps))                                        \
+#define CLVSIM_PATH_KPIS(X)                                                                                            \
+  X(npv_profit, money, "Net present value of profit over the horizon: the sum of delta^t profit_t.",                   \
+    in.discounted(PeriodKpi::profit))                                                                                  \
+  X(revenue_total, money, "Revenue over the horizon, not discounted.", in.total(PeriodKpi::revenue))                   \
+  X(customers_acquired, count, "Customers acquired over the horizon through paid channels and referrals.",             \
+    in.total(PeriodKpi::customers_new))                                                                                \
+  X(customers_initial, count,                                                                                          \
+    "Customers the shop has at the start: the initial cohort and the existing customers of a history.",                \
+    in.clv.n_initial + in.clv.n_existing)                                                                              \
+  X(clv_mean, money,                                                                                                   \
+    "Mean customer lifetime value of every customer of the run but existing ones: each one's discounted "              \
+    "contribution from its acquisition to the end of the horizon, plus the expected discounted contribution "          \
+    "of its life after the horizon (closed form given its state at the end), discounted to its acquisition "           \
+    "period.",                                                                                                         \
+    ratio_or_nan(in.clv.sum, in.clv.n))                                                                                \
+  X(clv_horizon_mean, money,                                                                                           \
+    "clv_mean counted inside the horizon only: a customer won late in the horizon counts for the periods left.",       \
+    ratio_or_nan(in.clv.sum_horizon, in.clv.n))                                                                        \
+  X(clv_initial_cohort_mean, money,                                                                                    \
+    "clv_mean (lifetime) of the customers the shop starts with (the initial cohort, or the customers alive at "        \
+    "period 0 after a warm-up).",                                                                                      \
+    ratio_or_nan(in.clv.sum_initial, in.clv.n_initial))                                                                \
+  X(cac_mean, money, "The paid channels' spend over the horizon divided by the customers they brought.",               \
+    in.cac_mean())                                                                                                     \
+  X(cac_blended_mean, money,                                                                                           \
+    "All acquisition spend (paid channels and referral rewards) divided by every customer acquired, paid and "         \
+    "referred.",                                                                                                       \
+    ratio_or_nan(in.total(PeriodKpi::cost_acquisition) + in.total(PeriodKpi::cost_referral),                           \
+                 in.total(PeriodKpi::customers_new)))                                                                  \
+  X(clv_to_cac, ratio, "Mean CLV of the paid channels' customers divided by cac_mean.",                                \
+    in.total(PeriodKpi::cost_acquisition) > 0 ? in.clv_paid_mean() / in.cac_mean() : detail::NaN)                      \
+  X(repeat_revenue_share, share, "Revenue from second and later orders over all revenue.",                             \
+    ratio_or_nan(in.total(PeriodKpi::revenue_repeat), in.total(PeriodKpi::revenue)))                                   \
+  X(nps_final, points, "nps in the last period.", in.last(PeriodKpi::nps))                                             \
   X(rating_final, stars, "rating in the last period.", in.last(PeriodKpi::rating))
 
-#define CLVSIM_WHOLE_PATH_KPIS(X)                                                                                 \
-  X(return_ratio_loyal_vs_onetime, ratio,                                                                        \
-    "Per-period probability of ordering of customers with at least kpi.loyal_min_orders orders over that of "   \
-    "customers with exactly one.",                                                                               \
-    in.loyal_at_risk > 0 && in.onetime_at_risk > 0 && in.onetime_ordered > 0                                     \
-        ? (in.loyal_ordered / in.loyal_at_risk) / (in.onetime_ordered / in.onetime_at_risk)                      \
+#define CLVSIM_WHOLE_PATH_KPIS(X)                                                                                      \
+  X(return_ratio_loyal_vs_onetime, ratio,                                                                              \
+    "Per-period probability of ordering of customers with at least kpi.loyal_min_orders orders over that of "          \
+    "customers with exactly one.",                                                                                     \
+    in.loyal_at_risk > 0 && in.onetime_at_risk > 0 && in.onetime_ordered > 0                                           \
+        ? (in.loyal_ordered / in.loyal_at_risk) / (in.onetime_ordered / in.onetime_at_risk)                            \
         : detail::NaN)
 
 //! The per-path KPIs of a path and of each segment, then those of whole paths only.

@@ -51,10 +51,12 @@ void apply_change(Scenario& s, const Change& c, double w)
       const double target = c.op == ChangeOp::add ? b + c.number : c.op == ChangeOp::multiply ? b * c.number : c.number;
       ov.number = is_boolean_key(rest) ? c.number : b + w * (target - b);
     }
-    auto it = std::find_if(seg.overrides.begin(), seg.overrides.end(),
-                           [&](const Override& o) { return o.key == rest; });
-    if (it != seg.overrides.end()) *it = ov;
-    else seg.overrides.push_back(ov);
+    auto it =
+        std::find_if(seg.overrides.begin(), seg.overrides.end(), [&](const Override& o) { return o.key == rest; });
+    if (it != seg.overrides.end())
+      *it = ov;
+    else
+      seg.overrides.push_back(ov);
     resolve_segments(s);
     return;
   }

@@ -30,24 +30,25 @@ constexpr NumberRule RENEWALS_RULE{"renewals", MAX_HISTORY_RENEWALS, true};
 
 //! The value of `text` under `rule` (all history numbers are >= 0), or nothing after
 //! reporting why not at `line`.
-std::optional<double> number(csv::Problems& problems, std::size_t line, const NumberRule& rule,
-                             const std::string& text)
+std::optional<double> number(csv::Problems& problems, std::size_t line, const NumberRule& rule, const std::string& text)
 {
   double v = 0;
   const std::string name = rule.name;
   switch (csv::parse_number(text, v, 0.0, rule.max, rule.whole)) {
-  case csv::NumberStatus::ok: return v;
-  case csv::NumberStatus::not_a_number:
-    problems.add(line, name + " = '" + csv::excerpt(text) + "' is not a number");
-    break;
-  case csv::NumberStatus::not_whole:
-  case csv::NumberStatus::below_min:
-    problems.add(line, name + " = " + csv::excerpt(text) +
-                           (rule.whole ? " must be a whole number >= 0" : " is negative"));
-    break;
-  case csv::NumberStatus::above_max:
-    problems.add(line, name + " = " + csv::excerpt(text) + " is out of range [0, " + csv::number_text(rule.max) + "]");
-    break;
+    case csv::NumberStatus::ok:
+      return v;
+    case csv::NumberStatus::not_a_number:
+      problems.add(line, name + " = '" + csv::excerpt(text) + "' is not a number");
+      break;
+    case csv::NumberStatus::not_whole:
+    case csv::NumberStatus::below_min:
+      problems.add(line,
+                   name + " = " + csv::excerpt(text) + (rule.whole ? " must be a whole number >= 0" : " is negative"));
+      break;
+    case csv::NumberStatus::above_max:
+      problems.add(line,
+                   name + " = " + csv::excerpt(text) + " is out of range [0, " + csv::number_text(rule.max) + "]");
+      break;
   }
   return std::nullopt;
 }
@@ -64,9 +65,8 @@ std::vector<ExistingCustomer> read_history(std::istream& in, const std::string& 
   const bool discrete = columns == models::HistoryColumns::opportunities;
   const char* age = discrete ? "n" : "T";
   const std::string expected = sbg ? "customer_id,renewals" : std::string("customer_id,x,t_x,") + age + "[,m_x]";
-  const std::vector<std::string> required =
-      sbg ? std::vector<std::string>{"customer_id", "renewals"}
-          : std::vector<std::string>{"customer_id", "x", "t_x", age};
+  const std::vector<std::string> required = sbg ? std::vector<std::string>{"customer_id", "renewals"}
+                                                : std::vector<std::string>{"customer_id", "x", "t_x", age};
   csv::Problems problems(name);
   csv::Reader reader(in, name);
   std::vector<ExistingCustomer> rows;
@@ -90,8 +90,8 @@ std::vector<ExistingCustomer> read_history(std::istream& in, const std::string& 
     if (!reader.column(column)) missing += std::string(n_missing++ ? ", " : "") + "'" + column + "'";
   if (n_missing > 0) {
     problems.add(reader.line(), std::string(n_missing == 1 ? "missing column " : "missing columns ") + missing +
-                                    " (header: " + csv::excerpt(reader.header_line()) + "; expected " + expected +
-                                    ")" + reader.separator_hint());
+                                    " (header: " + csv::excerpt(reader.header_line()) + "; expected " + expected + ")" +
+                                    reader.separator_hint());
     return finish();
   }
   std::vector<std::string> used = required;
@@ -99,7 +99,8 @@ std::vector<ExistingCustomer> read_history(std::istream& in, const std::string& 
   for (const auto& column : used) {
     std::size_t n = 0;
     for (const auto& h : reader.header()) n += h == column;
-    if (n > 1) problems.add(reader.line(), "column '" + column + "' appears " + std::to_string(n) + " times in the header");
+    if (n > 1)
+      problems.add(reader.line(), "column '" + column + "' appears " + std::to_string(n) + " times in the header");
   }
   if (!problems.empty()) return finish();
   const std::size_t header_fields = reader.header().size();

@@ -27,10 +27,10 @@ constexpr double MAX_HISTORY_RENEWALS = 2147483646.0;
 //! MAX_HISTORY_* bounds above.
 struct ExistingCustomer {
   std::string id;
-  double x = 0, t_x = 0, T = 0;   //!< repeat purchases, time of the last one, age (bg_nbd, pareto_nbd)
-  double m_x = 0;                 //!< mean repeat order value (0 = unknown)
+  double x = 0, t_x = 0, T = 0;  //!< repeat purchases, time of the last one, age (bg_nbd, pareto_nbd)
+  double m_x = 0;                //!< mean repeat order value (0 = unknown)
   bool has_m_x = false;
-  int renewals = 0;               //!< sbg: renewals made so far
+  int renewals = 0;  //!< sbg: renewals made so far
 };
 
 //! Reads and validates a history file through engine/core/csv.h: header

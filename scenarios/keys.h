@@ -18,15 +18,15 @@ enum class KeyType { number, integer, boolean, string, word };
 //! Metadata of one key. Ranges are closed unless `lo_open`/`hi_open`; infinite bounds
 //! mean unbounded. Numbers and integers must also be finite.
 struct KeyInfo {
-  std::string name;                 //!< dotted, e.g. "service.courtesy"
+  std::string name;  //!< dotted, e.g. "service.courtesy"
   KeyType type = KeyType::number;
-  double lo = 0.0, hi = 0.0;        //!< allowed range (number, integer)
+  double lo = 0.0, hi = 0.0;  //!< allowed range (number, integer)
   bool lo_open = false, hi_open = false;
-  std::vector<std::string> words;   //!< allowed values (word)
-  std::string doc;                  //!< meaning and unit, one line (printed by describe)
-  bool behaviour = false;           //!< stored in Behaviour (set_number(Behaviour&, ...) works)
-  bool segment_ok = false;          //!< a [[segment]] may override it (behaviour minus shop-level keys)
-  bool required = false;            //!< must be given (model parameters: when their model is chosen)
+  std::vector<std::string> words;  //!< allowed values (word)
+  std::string doc;                 //!< meaning and unit, one line (printed by describe)
+  bool behaviour = false;          //!< stored in Behaviour (set_number(Behaviour&, ...) works)
+  bool segment_ok = false;         //!< a [[segment]] may override it (behaviour minus shop-level keys)
+  bool required = false;           //!< must be given (model parameters: when their model is chosen)
   //! Model parameters: the key is allowed (and required) only when `model_key`
   //! ("purchase.model" or "spend.model") is one of `models`. Empty = always allowed.
   std::string model_key;
@@ -101,8 +101,7 @@ void set_text(Scenario& scenario, const std::string& key, const std::string& val
 //! meaning depends on the operation); an unknown key gives "unknown key 'KEY'".
 std::optional<std::string> check_number(const std::string& key, double value);
 //! Same against an explicit KeyInfo, naming it `display_name` in the message.
-std::optional<std::string> check_number(const KeyInfo& info, const std::string& display_name,
-                                        double value);
+std::optional<std::string> check_number(const KeyInfo& info, const std::string& display_name, double value);
 
 //! The parameter keys of a model in the papers' order, e.g. ("purchase.model", "bg_nbd")
 //! -> {"purchase.r", "purchase.alpha", "purchase.a", "purchase.b"}; empty for an unknown model.
@@ -125,8 +124,7 @@ std::string words_text(const KeyInfo& info);
 //! Shortest text that reads back to the same double ("0.1", "1e-09", "36").
 std::string format_number(double value);
 //! The closest candidate within a small edit distance (Levenshtein), or nullopt.
-std::optional<std::string> did_you_mean(const std::string& word,
-                                        const std::vector<std::string>& candidates);
+std::optional<std::string> did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
 // ---------------------------------------------------------------------------------------
 // Uncertain values and sweeps (docs/model.md §9)

@@ -7,8 +7,8 @@
 #include "scenarios/history.h"
 #include "scenarios/keys.h"
 
-#include <Eigen/Cholesky>
 #include <toml++/toml.h>
+#include <Eigen/Cholesky>
 
 #include <algorithm>
 #include <cerrno>
@@ -31,12 +31,12 @@ namespace fs = std::filesystem;
 //! Where a value came from: a position in the file, or a --set argument.
 struct Where {
   int line = 0, column = 0;
-  int set_index = -1;      //!< index of the --set argument, -1 = the file
-  std::string set_text;    //!< "service.courtesy=1.3"
+  int set_index = -1;    //!< index of the --set argument, -1 = the file
+  std::string set_text;  //!< "service.courtesy=1.3"
 };
 
 struct Problem {
-  int rank;                //!< 0 at a file position, 1 file level, 2 --set
+  int rank;  //!< 0 at a file position, 1 file level, 2 --set
   int line, column, set_index;
   std::string text;
 };
@@ -66,40 +66,47 @@ std::optional<std::size_t> non_ascii_outside_strings(std::string_view t)
   for (std::size_t i = 0; i < t.size(); ++i) {
     const char c = t[i];
     switch (in) {
-    case In::code:
-      if (static_cast<unsigned char>(c) >= 0x80) return i;
-      if (c == '#') in = In::comment;
-      else if (at(i, "\"\"\"")) in = In::ml_basic, i += 2;
-      else if (at(i, "'''")) in = In::ml_literal, i += 2;
-      else if (c == '"') in = In::basic;
-      else if (c == '\'') in = In::literal;
-      break;
-    case In::comment:
-      if (c == '\n') in = In::code;
-      break;
-    case In::basic:  // one line; an unterminated one is toml++'s to report
-      if (c == '\\') ++i;
-      else if (c == '"' || c == '\n') in = In::code;
-      break;
-    case In::literal:
-      if (c == '\'' || c == '\n') in = In::code;
-      break;
-    case In::ml_basic:
-      if (c == '\\') {
-        ++i;
-      } else if (at(i, "\"\"\"")) {
-        while (i + 3 < t.size() && t[i + 3] == '"') ++i;  // up to two quotes end the content
-        i += 2;
-        in = In::code;
-      }
-      break;
-    case In::ml_literal:
-      if (at(i, "'''")) {
-        while (i + 3 < t.size() && t[i + 3] == '\'') ++i;
-        i += 2;
-        in = In::code;
-      }
-      break;
+      case In::code:
+        if (static_cast<unsigned char>(c) >= 0x80) return i;
+        if (c == '#')
+          in = In::comment;
+        else if (at(i, "\"\"\""))
+          in = In::ml_basic, i += 2;
+        else if (at(i, "'''"))
+          in = In::ml_literal, i += 2;
+        else if (c == '"')
+          in = In::basic;
+        else if (c == '\'')
+          in = In::literal;
+        break;
+      case In::comment:
+        if (c == '\n') in = In::code;
+        break;
+      case In::basic:  // one line; an unterminated one is toml++'s to report
+        if (c == '\\')
+          ++i;
+        else if (c == '"' || c == '\n')
+          in = In::code;
+        break;
+      case In::literal:
+        if (c == '\'' || c == '\n') in = In::code;
+        break;
+      case In::ml_basic:
+        if (c == '\\') {
+          ++i;
+        } else if (at(i, "\"\"\"")) {
+          while (i + 3 < t.size() && t[i + 3] == '"') ++i;  // up to two quotes end the content
+          i += 2;
+          in = In::code;
+        }
+        break;
+      case In::ml_literal:
+        if (at(i, "'''")) {
+          while (i + 3 < t.size() && t[i + 3] == '\'') ++i;
+          i += 2;
+          in = In::code;
+        }
+        break;
     }
   }
   return std::nullopt;
@@ -111,19 +118,29 @@ std::string quote(const std::string& s)
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\t': out += "\\t"; break;
-    case '\r': out += "\\r"; break;
-    default:
-      if (u < 0x20 || u == 0x7f) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", u);
-        out += buf;
-      } else {
-        out += c;
-      }
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", u);
+          out += buf;
+        } else {
+          out += c;
+        }
     }
   }
   return out + "\"";
@@ -137,27 +154,42 @@ std::string join(const std::string& path, const std::string& name)
 std::string got(const toml::node& n)
 {
   switch (n.type()) {
-  case toml::node_type::string: return "string " + quote(n.as_string()->get());
-  case toml::node_type::integer: return "integer " + std::to_string(n.as_integer()->get());
-  case toml::node_type::floating_point: return "float " + format_number(n.as_floating_point()->get());
-  case toml::node_type::boolean: return std::string("boolean ") + (n.as_boolean()->get() ? "true" : "false");
-  case toml::node_type::table: return "table";
-  case toml::node_type::array: return "array";
-  case toml::node_type::date: return "date";
-  case toml::node_type::time: return "time";
-  case toml::node_type::date_time: return "date-time";
-  default: return "nothing";
+    case toml::node_type::string:
+      return "string " + quote(n.as_string()->get());
+    case toml::node_type::integer:
+      return "integer " + std::to_string(n.as_integer()->get());
+    case toml::node_type::floating_point:
+      return "float " + format_number(n.as_floating_point()->get());
+    case toml::node_type::boolean:
+      return std::string("boolean ") + (n.as_boolean()->get() ? "true" : "false");
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::array:
+      return "array";
+    case toml::node_type::date:
+      return "date";
+    case toml::node_type::time:
+      return "time";
+    case toml::node_type::date_time:
+      return "date-time";
+    default:
+      return "nothing";
   }
 }
 
 std::string expected(const KeyInfo& k)
 {
   switch (k.type) {
-  case KeyType::number: return "a number";
-  case KeyType::integer: return "an integer";
-  case KeyType::boolean: return "a boolean (true or false)";
-  case KeyType::string: return "a string";
-  case KeyType::word: return "a string (one of " + words_text(k) + ")";
+    case KeyType::number:
+      return "a number";
+    case KeyType::integer:
+      return "an integer";
+    case KeyType::boolean:
+      return "a boolean (true or false)";
+    case KeyType::string:
+      return "a string";
+    case KeyType::word:
+      return "a string (one of " + words_text(k) + ")";
   }
   return "?";
 }
@@ -166,11 +198,16 @@ std::string expected(const KeyInfo& k)
 std::string wanted(const KeyInfo& k)
 {
   switch (k.type) {
-  case KeyType::number: return "a number in " + range_text(k);
-  case KeyType::integer: return "an integer in " + range_text(k);
-  case KeyType::boolean: return "true or false";
-  case KeyType::string: return "a string";
-  case KeyType::word: return "one of " + words_text(k);
+    case KeyType::number:
+      return "a number in " + range_text(k);
+    case KeyType::integer:
+      return "an integer in " + range_text(k);
+    case KeyType::boolean:
+      return "true or false";
+    case KeyType::string:
+      return "a string";
+    case KeyType::word:
+      return "one of " + words_text(k);
   }
   return "?";
 }
@@ -196,7 +233,7 @@ std::string list_params(const std::vector<std::string>& keys)
 //! The shape of the file: which tables exist and what each may contain.
 struct Schema {
   std::map<std::string, std::vector<std::string>> children;  //!< table path -> names
-  std::set<std::string> tables;                               //!< plain tables
+  std::set<std::string> tables;                              //!< plain tables
   std::set<std::string> arrays = {"segment", "acquisition.channel"};
 
   Schema()
@@ -236,8 +273,7 @@ class Loader {
 public:
   Loader(std::string source_name, std::string base_dir)
       : source_(std::move(source_name)), base_dir_(std::move(base_dir))
-  {
-  }
+  {}
 
   Scenario load(std::string_view text, const std::vector<std::string>& sets);
 
@@ -249,8 +285,7 @@ private:
     if (w.set_index >= 0)
       p.text = "error: --set " + w.set_text + ": " + message;
     else if (w.line > 0)
-      p.text = "error: " + source_ + ":" + std::to_string(w.line) + ":" + std::to_string(w.column) +
-               ": " + message;
+      p.text = "error: " + source_ + ":" + std::to_string(w.line) + ":" + std::to_string(w.column) + ": " + message;
     else
       p.text = "error: " + source_ + ": " + message;
     problems_.push_back(std::move(p));
@@ -271,8 +306,7 @@ private:
   Where where_of(const toml::node& node) const
   {
     if (auto it = origin_.find(&node); it != origin_.end()) return it->second;
-    return Where{static_cast<int>(node.source().begin.line),
-                 static_cast<int>(node.source().begin.column), -1, {}};
+    return Where{static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column), -1, {}};
   }
 
   // --- --set
@@ -280,8 +314,7 @@ private:
   void unknown_set_key(const toml::table& root, const Where& w, const std::string& key);
 
   // --- reading
-  std::optional<Value> read_value(const KeyInfo& info, const std::string& name,
-                                  const toml::node& node, const Where& w,
+  std::optional<Value> read_value(const KeyInfo& info, const std::string& name, const toml::node& node, const Where& w,
                                   const std::string& prefix = "");
   void walk(const toml::table& table, const std::string& path);
   void unknown_key(const Where& w, const std::string& path, const std::string& name);
@@ -289,8 +322,8 @@ private:
   void check_model_parameters(const std::string& model_key, const std::string& model);
   void read_segments(Scenario& s);
   void read_channels(Scenario& s);
-  void read_channel_segments(const Scenario& s, Channel& channel, const std::string& label,
-                             const toml::node& node, const Where& w);
+  void read_channel_segments(const Scenario& s, Channel& channel, const std::string& label, const toml::node& node,
+                             const Where& w);
   void read_history(Scenario& s);
   void read_investments(Scenario& s);
   void read_change(Scenario& s, Investment& inv, const std::string& prefix, const std::string& key,
@@ -302,12 +335,12 @@ private:
   void read_joint_table(Scenario& s, const std::string& name, const Found& found);
 
   // --- distributions (docs/model.md §9)
-  std::optional<Distribution> read_distribution(const std::string& name, const toml::table& table,
-                                                const Where& w, const std::string& prefix);
-  bool check_support(const KeyInfo& info, const std::string& name, const Distribution& d,
-                     const Where& w, const std::string& prefix);
-  void check_result(const KeyInfo& info, const std::string& key, double base, ChangeOp op,
-                    double amount, const Distribution* d, const Where& w, const std::string& prefix);
+  std::optional<Distribution> read_distribution(const std::string& name, const toml::table& table, const Where& w,
+                                                const std::string& prefix);
+  bool check_support(const KeyInfo& info, const std::string& name, const Distribution& d, const Where& w,
+                     const std::string& prefix);
+  void check_result(const KeyInfo& info, const std::string& key, double base, ChangeOp op, double amount,
+                    const Distribution* d, const Where& w, const std::string& prefix);
   void add_uncertain(const std::string& key, const Distribution& d, const Where& w)
   {
     uncertain_.push_back({w, UncertainInput{key, d}});
@@ -330,8 +363,8 @@ private:
   const toml::node* sweep_ = nullptr;
   Where sweep_where_;
   std::vector<std::pair<Where, UncertainInput>> uncertain_;  //!< every distribution read
-  std::vector<std::pair<std::string, Found>> joint_tables_;   //!< [purchase.uncertainty], [spend.uncertainty]
-  std::optional<Found> seasonality_;                          //!< [seasonality]
+  std::vector<std::pair<std::string, Found>> joint_tables_;  //!< [purchase.uncertainty], [spend.uncertainty]
+  std::optional<Found> seasonality_;                         //!< [seasonality]
 };
 
 void Loader::throw_problems()
@@ -368,8 +401,7 @@ const toml::table* find_entry(const toml::node* array, const std::string& name)
   if (!array || !array->is_array()) return nullptr;
   for (const auto& e : *array->as_array())
     if (const auto* t = e.as_table())
-      if (const auto* n = t->get("name"); n && n->is_string() && n->as_string()->get() == name)
-        return t;
+      if (const auto* n = t->get("name"); n && n->is_string() && n->as_string()->get() == name) return t;
   return nullptr;
 }
 
@@ -439,8 +471,7 @@ void Loader::apply_set(toml::table& root, int index, const std::string& arg)
       parsed = toml::parse(assignment);
       is_toml = parsed.size() == 1 && parsed.contains("v");
     }
-  } catch (const toml::parse_error&) {
-  }
+  } catch (const toml::parse_error&) {}
   toml::value<std::string> bare(raw);
   auto value_for = [&](const KeyInfo* info) -> const toml::node& {
     // String keys take the text as written even when it looks like TOML (--set simulation.name=2024).
@@ -499,10 +530,8 @@ void Loader::apply_set(toml::table& root, int index, const std::string& arg)
           const auto names = entry_names(root.at_path(array_path).node());
           std::string have;
           for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
-          error(w, std::string("no ") + (is_segment ? "segment" : "acquisition channel") +
-                       " named '" + name + "' (" +
-                       (names.empty() ? std::string("the scenario has none") : "the scenario has: " + have) +
-                       ")");
+          error(w, std::string("no ") + (is_segment ? "segment" : "acquisition channel") + " named '" + name + "' (" +
+                       (names.empty() ? std::string("the scenario has none") : "the scenario has: " + have) + ")");
           return;
         }
         if (is_segment && field != "share") {
@@ -529,9 +558,8 @@ void Loader::apply_set(toml::table& root, int index, const std::string& arg)
 // ---------------------------------------------------------------------------------------
 // Reading values
 
-std::optional<Value> Loader::read_value(const KeyInfo& info, const std::string& name,
-                                        const toml::node& node, const Where& w,
-                                        const std::string& prefix)
+std::optional<Value> Loader::read_value(const KeyInfo& info, const std::string& name, const toml::node& node,
+                                        const Where& w, const std::string& prefix)
 {
   auto wrong_type = [&] {
     error(w, prefix + name + " has the wrong type: expected " + expected(info) + ", got " + got(node));
@@ -550,46 +578,45 @@ std::optional<Value> Loader::read_value(const KeyInfo& info, const std::string& 
     return std::nullopt;
   }
   switch (info.type) {
-  case KeyType::number:
-  case KeyType::integer: {
-    if (dist) {
-      auto d = read_distribution(name, *dist, w, prefix);
-      if (!d || !check_support(info, name, *d, w, prefix)) return std::nullopt;
-      v.number = representative_value(*d);
-      v.dist = *d;
-    } else if (const auto* i = node.as_integer()) {
-      v.integer = i->get();
-      v.number = static_cast<double>(v.integer);
-    } else if (const auto* f = node.as_floating_point(); f && info.type == KeyType::number) {
-      v.number = f->get();
-    } else {
-      return wrong_type();
+    case KeyType::number:
+    case KeyType::integer: {
+      if (dist) {
+        auto d = read_distribution(name, *dist, w, prefix);
+        if (!d || !check_support(info, name, *d, w, prefix)) return std::nullopt;
+        v.number = representative_value(*d);
+        v.dist = *d;
+      } else if (const auto* i = node.as_integer()) {
+        v.integer = i->get();
+        v.number = static_cast<double>(v.integer);
+      } else if (const auto* f = node.as_floating_point(); f && info.type == KeyType::number) {
+        v.number = f->get();
+      } else {
+        return wrong_type();
+      }
+      if (auto message = check_number(info, name, v.number)) {
+        // An integer is shown as written, not as the double it became (2^63 - 1, not 2^63).
+        const std::string as_double = name + " = " + format_number(v.number);
+        if (node.is_integer() && message->rfind(as_double, 0) == 0)
+          message->replace(0, as_double.size(), name + " = " + std::to_string(v.integer));
+        error(w, prefix + *message);
+        return std::nullopt;
+      }
+      return v;
     }
-    if (auto message = check_number(info, name, v.number)) {
-      // An integer is shown as written, not as the double it became (2^63 - 1, not 2^63).
-      const std::string as_double = name + " = " + format_number(v.number);
-      if (node.is_integer() && message->rfind(as_double, 0) == 0)
-        message->replace(0, as_double.size(), name + " = " + std::to_string(v.integer));
-      error(w, prefix + *message);
-      return std::nullopt;
-    }
-    return v;
-  }
-  case KeyType::boolean:
-    if (!node.is_boolean()) return wrong_type();
-    v.number = node.as_boolean()->get() ? 1.0 : 0.0;
-    return v;
-  case KeyType::string:
-  case KeyType::word:
-    if (!node.is_string()) return wrong_type();
-    v.text = node.as_string()->get();
-    v.is_text = true;
-    if (info.type == KeyType::word &&
-        std::find(info.words.begin(), info.words.end(), v.text) == info.words.end()) {
-      error(w, prefix + name + " = " + quote(v.text) + " is not one of " + words_text(info));
-      return std::nullopt;
-    }
-    return v;
+    case KeyType::boolean:
+      if (!node.is_boolean()) return wrong_type();
+      v.number = node.as_boolean()->get() ? 1.0 : 0.0;
+      return v;
+    case KeyType::string:
+    case KeyType::word:
+      if (!node.is_string()) return wrong_type();
+      v.text = node.as_string()->get();
+      v.is_text = true;
+      if (info.type == KeyType::word && std::find(info.words.begin(), info.words.end(), v.text) == info.words.end()) {
+        error(w, prefix + name + " = " + quote(v.text) + " is not one of " + words_text(info));
+        return std::nullopt;
+      }
+      return v;
   }
   return std::nullopt;
 }
@@ -668,8 +695,8 @@ void Loader::check_model_parameters(const std::string& model_key, const std::str
   }
   for (const auto& p : params)
     if (!found_.count(p))
-      file_error("missing required key '" + p + "' (" + wanted(*find_key(p)) + "; " + model_key +
-                 " = " + quote(model) + " needs " + list_params(params) + ")");
+      file_error("missing required key '" + p + "' (" + wanted(*find_key(p)) + "; " + model_key + " = " + quote(model) +
+                 " needs " + list_params(params) + ")");
 }
 
 void Loader::read_base(Scenario& s)
@@ -694,8 +721,9 @@ void Loader::read_base(Scenario& s)
     if (has_spend) {
       auto tw = table_where_.find("spend");
       Where w = tw != table_where_.end() ? tw->second : found_.lower_bound("spend.")->second.where;
-      error(w, "[spend] is not used with purchase.model = \"sbg\" (a subscription pays "
-               "purchase.fee per period and has no orders); remove it");
+      error(w,
+            "[spend] is not used with purchase.model = \"sbg\" (a subscription pays "
+            "purchase.fee per period and has no orders); remove it");
       for (auto it = values_.begin(); it != values_.end();)
         it = it->first.rfind("spend.", 0) == 0 ? values_.erase(it) : std::next(it);
     }
@@ -724,17 +752,15 @@ void Loader::read_base(Scenario& s)
       s.defaulted_keys.push_back(key);
     }
   };
-  derive("purchase.time_unit", [&] {
-    s.base.purchase.time_unit = s.simulation.period == Period::week ? TimeUnit::week : TimeUnit::month;
-  });
-  derive("service.later_contact_resolution", [&] {
-    s.base.service.later_contact_resolution = s.base.service.first_contact_resolution;
-  });
-  derive("satisfaction.reference",
-         [&] { s.base.satisfaction.reference = s.base.satisfaction.initial_mean; });
+  derive("purchase.time_unit",
+         [&] { s.base.purchase.time_unit = s.simulation.period == Period::week ? TimeUnit::week : TimeUnit::month; });
+  derive("service.later_contact_resolution",
+         [&] { s.base.service.later_contact_resolution = s.base.service.first_contact_resolution; });
+  derive("satisfaction.reference", [&] { s.base.satisfaction.reference = s.base.satisfaction.initial_mean; });
 
   // Discrete-time models step once per period.
-  if (purchase_model_ && (*purchase_model_ == "sbg_poisson" || *purchase_model_ == "sbg" || *purchase_model_ == "bg_bb") &&
+  if (purchase_model_ &&
+      (*purchase_model_ == "sbg_poisson" || *purchase_model_ == "sbg" || *purchase_model_ == "bg_bb") &&
       values_.count("purchase.time_unit")) {
     const std::string unit = values_["purchase.time_unit"].text;
     const std::string period = to_string(s.simulation.period);
@@ -760,8 +786,8 @@ void Loader::read_history(Scenario& s)
     s.defaulted_keys.push_back("population.history_time_unit");
   } else if (purchase_model_ == "bg_bb" && s.population.history_time_unit != s.base.purchase.time_unit) {
     error(found_["population.history_time_unit"].where,
-          "population.history_time_unit = " + values_["population.history_time_unit"].text +
-              " must be the period (" + to_string(s.simulation.period) +
+          "population.history_time_unit = " + values_["population.history_time_unit"].text + " must be the period (" +
+              to_string(s.simulation.period) +
               ") with purchase.model bg_bb: its history counts transaction opportunities (x, t_x, n)");
   }
   const std::string given = values_["population.history"].text;
@@ -774,8 +800,7 @@ void Loader::read_history(Scenario& s)
   s.population.history = absolute.string();
   const Where& w = found_["population.history"].where;
   if (fs::is_directory(absolute, ec)) {
-    error(w, "population.history = " + quote(given) + ": cannot read '" + absolute.string() +
-                 "': Is a directory");
+    error(w, "population.history = " + quote(given) + ": cannot read '" + absolute.string() + "': Is a directory");
     return;
   }
   std::ifstream in(absolute, std::ios::binary);
@@ -790,8 +815,9 @@ void Loader::read_history(Scenario& s)
   // (already reported) they are not read.
   if (!purchase_model_) return;
   if (*purchase_model_ == "sbg_poisson") {
-    error(w, "population.history needs purchase.model bg_nbd, mbg_nbd, pareto_nbd, sbg or bg_bb (sbg_poisson has no "
-             "posterior for purchase histories)");
+    error(w,
+          "population.history needs purchase.model bg_nbd, mbg_nbd, pareto_nbd, sbg or bg_bb (sbg_poisson has no "
+          "posterior for purchase histories)");
     return;
   }
   std::vector<std::string> lines;
@@ -815,8 +841,8 @@ void Loader::read_segments(Scenario& s)
   }
   const auto* array = segments_->as_array();
   if (!array || !array->is_array_of_tables()) {
-    error(segments_where_, "segment has the wrong type: expected an array of tables ([[segment]]), got " +
-                               got(*segments_));
+    error(segments_where_,
+          "segment has the wrong type: expected an array of tables ([[segment]]), got " + got(*segments_));
     return;
   }
   std::vector<std::string> behaviour_keys;
@@ -875,8 +901,7 @@ void Loader::read_segments(Scenario& s)
         error(w, message);
       }
     }
-    if (!has_name)
-      error(entry_where, label + ": missing required key 'name' (a string)");
+    if (!has_name) error(entry_where, label + ": missing required key 'name' (a string)");
     if (!has_share) {
       error(entry_where, label + ": missing required key 'share' (" + wanted(segment_keys()[1]) + ")");
       shares_valid = false;
@@ -887,7 +912,7 @@ void Loader::read_segments(Scenario& s)
     const std::string prefix = "segment '" + segment.name + "': ";
     std::vector<FlatOverride> flat;
     std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& t,
-                                                                             const std::string& p) {
+                                                                              const std::string& p) {
       for (auto&& [key, node] : t) {
         const std::string k = p + std::string(key.str());
         if (node.is_table() && !node.as_table()->contains("dist") && !find_key(k))
@@ -941,12 +966,13 @@ void Loader::read_segments(Scenario& s)
       model = it->second.text;
       if (!base_model.empty() && model != base_model) {
         if (model == "sbg" || base_model == "sbg")
-          error(seg_where["purchase.model"], prefix + "purchase.model cannot switch between \"sbg\" "
-                                                      "(contractual) and the other models");
+          error(seg_where["purchase.model"], prefix +
+                                                 "purchase.model cannot switch between \"sbg\" "
+                                                 "(contractual) and the other models");
         else
           error(seg_where["purchase.model"], prefix + "purchase.model = " + quote(model) +
-                                                      " differs from purchase.model = " + quote(base_model) +
-                                                      "; all segments must share one purchase model");
+                                                 " differs from purchase.model = " + quote(base_model) +
+                                                 "; all segments must share one purchase model");
         // The parameters given for the refused model are not reported once more.
         const auto base_params = model_parameters("purchase.model", base_model);
         for (const auto& p : model_parameters("purchase.model", model))
@@ -959,11 +985,9 @@ void Loader::read_segments(Scenario& s)
       const auto params = model_parameters(model_key, m);
       for (auto it = seg_values.begin(); it != seg_values.end();) {
         const KeyInfo* info = find_key(it->first);
-        if (info->model_key == model_key &&
-            std::find(params.begin(), params.end(), it->first) == params.end()) {
-          error(seg_where[it->first], prefix + it->first + " is not a parameter of " + model_key +
-                                          " = " + quote(m) + " (its parameters are " +
-                                          list_params(params) + ")");
+        if (info->model_key == model_key && std::find(params.begin(), params.end(), it->first) == params.end()) {
+          error(seg_where[it->first], prefix + it->first + " is not a parameter of " + model_key + " = " + quote(m) +
+                                          " (its parameters are " + list_params(params) + ")");
           it = seg_values.erase(it);
         } else {
           ++it;
@@ -972,8 +996,8 @@ void Loader::read_segments(Scenario& s)
       if (m != base_m)
         for (const auto& p : params)
           if (!seg_values.count(p))
-            error(seg_where[model_key], prefix + "missing override '" + p + "' (" + model_key +
-                                            " = " + quote(m) + " needs " + list_params(params) + ")");
+            error(seg_where[model_key], prefix + "missing override '" + p + "' (" + model_key + " = " + quote(m) +
+                                            " needs " + list_params(params) + ")");
     };
     if (!model.empty()) check_params("purchase.model", model, base_model);
     if (model == "sbg") {
@@ -995,10 +1019,10 @@ void Loader::read_segments(Scenario& s)
       if (seg_values.count("purchase.time_unit")) unit = seg_values["purchase.time_unit"].text;
       const std::string period = to_string(s.simulation.period);
       if (unit != period && (seg_values.count("purchase.time_unit") || seg_values.count("purchase.model"))) {
-        const Where& w = seg_values.count("purchase.time_unit") ? seg_where["purchase.time_unit"]
-                                                                : seg_where["purchase.model"];
-        error(w, prefix + "purchase.time_unit = " + quote(unit) + " must equal simulation.period = " +
-                     quote(period) + " for purchase.model = " + quote(model) + " (a discrete-time model)");
+        const Where& w =
+            seg_values.count("purchase.time_unit") ? seg_where["purchase.time_unit"] : seg_where["purchase.model"];
+        error(w, prefix + "purchase.time_unit = " + quote(unit) + " must equal simulation.period = " + quote(period) +
+                     " for purchase.model = " + quote(model) + " (a discrete-time model)");
       }
     }
 
@@ -1025,8 +1049,10 @@ void Loader::read_channels(Scenario& s)
   if (!channels_) return;
   const auto* array = channels_->as_array();
   if (!array || !array->is_array_of_tables()) {
-    error(channels_where_, "acquisition.channel has the wrong type: expected an array of tables "
-                           "([[acquisition.channel]]), got " + got(*channels_));
+    error(channels_where_,
+          "acquisition.channel has the wrong type: expected an array of tables "
+          "([[acquisition.channel]]), got " +
+              got(*channels_));
     return;
   }
   if (array->size() > static_cast<std::size_t>(MAX_ACQUISITION_CHANNELS))
@@ -1106,8 +1132,8 @@ void Loader::read_channels(Scenario& s)
       if (!present.count("cac"))
         file_error("missing required key '" + label + ".cac' (a number in (0, inf) with budget_per_period)");
       else if (channel.cac <= 0.0 && where.count("cac"))
-        error(where["cac"], label + ".cac = " + format_number(channel.cac) +
-                                " is out of range (0, inf) with budget_per_period");
+        error(where["cac"],
+              label + ".cac = " + format_number(channel.cac) + " is out of range (0, inf) with budget_per_period");
     }
     if (channel.end_period != -1 && channel.end_period < channel.start_period && present.count("end_period"))
       error(where["end_period"], label + ".end_period = " + std::to_string(channel.end_period) +
@@ -1181,15 +1207,14 @@ std::string missing_bounds(const Distribution& d, bool low, bool high)
   return low ? " without low" : high ? " without high" : "";
 }
 
-
-std::optional<Distribution> Loader::read_distribution(const std::string& name, const toml::table& table,
-                                                      const Where& w, const std::string& prefix)
+std::optional<Distribution> Loader::read_distribution(const std::string& name, const toml::table& table, const Where& w,
+                                                      const std::string& prefix)
 {
   const std::string at = prefix + name + ": ";
   const toml::node* kind_node = table.get("dist");
   if (!kind_node->is_string()) {
-    error(w, at + "dist has the wrong type: expected a string (one of " + dist_names_text() + "), got " +
-                 got(*kind_node));
+    error(w,
+          at + "dist has the wrong type: expected a string (one of " + dist_names_text() + "), got " + got(*kind_node));
     return std::nullopt;
   }
   const std::string kind = kind_node->as_string()->get();
@@ -1276,8 +1301,8 @@ std::optional<Distribution> Loader::read_distribution(const std::string& name, c
     ok = false;
   } else if (d.kind == DistKind::normal && ((d.has_low && d.mean < d.low) || (d.has_high && d.mean > d.high))) {
     // A truncated normal whose mean lies outside its bounds is almost surely a typo.
-    std::string bounds = d.has_low && d.has_high ? "between low = " + format_number(d.low) + " and high = " +
-                                                       format_number(d.high)
+    std::string bounds = d.has_low && d.has_high
+                             ? "between low = " + format_number(d.low) + " and high = " + format_number(d.high)
                          : d.has_low ? "at or above low = " + format_number(d.low)
                                      : "at or below high = " + format_number(d.high);
     error(w, at + "mean = " + format_number(d.mean) + " must lie " + bounds);
@@ -1287,8 +1312,8 @@ std::optional<Distribution> Loader::read_distribution(const std::string& name, c
   return d;
 }
 
-bool Loader::check_support(const KeyInfo& info, const std::string& name, const Distribution& d,
-                           const Where& w, const std::string& prefix)
+bool Loader::check_support(const KeyInfo& info, const std::string& name, const Distribution& d, const Where& w,
+                           const std::string& prefix)
 {
   const std::string at = prefix + name + ": ";
   const std::string kind = to_string(d.kind);
@@ -1314,8 +1339,8 @@ bool Loader::check_support(const KeyInfo& info, const std::string& name, const D
   return true;
 }
 
-void Loader::check_result(const KeyInfo& info, const std::string& key, double base, ChangeOp op,
-                          double amount, const Distribution* d, const Where& w, const std::string& prefix)
+void Loader::check_result(const KeyInfo& info, const std::string& key, double base, ChangeOp op, double amount,
+                          const Distribution* d, const Where& w, const std::string& prefix)
 {
   const std::string sign = op == ChangeOp::add ? " + " : " * ";
   auto apply = [&](double x) { return op == ChangeOp::add ? base + x : (base == 0.0 ? 0.0 : base * x); };
@@ -1400,7 +1425,10 @@ std::string unknown_scenario_key(const Scenario& s, const std::string& key)
   return message;
 }
 
-bool is_boolean(const KeyInfo* k) { return k && k->type == KeyType::boolean; }
+bool is_boolean(const KeyInfo* k)
+{
+  return k && k->type == KeyType::boolean;
+}
 
 //! The KeyInfo of a numeric key of `s` (for segment/channel addresses: the field's).
 const KeyInfo* numeric_info(const Scenario& s, const std::string& key)
@@ -1473,14 +1501,13 @@ bool reserved_name(const std::string& name)
   return name == "baseline" || name == "portfolio" || name.rfind("sweep_", 0) == 0;
 }
 
-
 void Loader::read_investments(Scenario& s)
 {
   if (!investments_) return;
   const auto* array = investments_->as_array();
   if (!array || !array->is_array_of_tables()) {
-    error(investments_where_, "investment has the wrong type: expected an array of tables ([[investment]]), got " +
-                                  got(*investments_));
+    error(investments_where_,
+          "investment has the wrong type: expected an array of tables ([[investment]]), got " + got(*investments_));
     return;
   }
   std::vector<std::string> fields;
@@ -1509,8 +1536,8 @@ void Loader::read_investments(Scenario& s)
       const Where w = where_of(key, node);
       if (name == "changes") {
         if (!node.is_table())
-          error(w, prefix + "changes has the wrong type: expected a table of scenario keys and values, got " +
-                       got(node));
+          error(w,
+                prefix + "changes has the wrong type: expected a table of scenario keys and values, got " + got(node));
         changes = node.as_table();
         changes_where = w;
         continue;
@@ -1562,7 +1589,7 @@ void Loader::read_investments(Scenario& s)
       // { "service.courtesy" = ... } or nested tables { service.courtesy = ... }.
       std::vector<FlatOverride> flat;
       std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& t,
-                                                                               const std::string& p) {
+                                                                                const std::string& p) {
         for (auto&& [key, node] : t) {
           const std::string k = p + std::string(key.str());
           const auto* sub = node.as_table();
@@ -1645,8 +1672,9 @@ void Loader::read_change(Scenario& s, Investment& inv, const std::string& prefix
     for (const auto& c : s.channels)
       if (c.name == name) channel = &c;
     if (field == "segments" || field.rfind("segments.", 0) == 0) {
-      error(w, prefix + key + " cannot be changed by an investment (a channel's segment mix is fixed for the "
-                              "run; model a new mix as a second channel with its own start_period)");
+      error(w, prefix + key +
+                   " cannot be changed by an investment (a channel's segment mix is fixed for the "
+                   "run; model a new mix as a second channel with its own start_period)");
       return;
     }
     const KeyInfo* k = field == "name" ? nullptr : find_channel_key(field);
@@ -1691,15 +1719,17 @@ void Loader::read_change(Scenario& s, Investment& inv, const std::string& prefix
     if (t->size() != 1 || (!add && !multiply)) {
       std::string keys;
       for (auto&& [k, n] : *t) keys += (keys.empty() ? "" : ", ") + std::string(k.str());
-      error(w, prefix + key + ": expected a value, { add = x }, { multiply = x } or a distribution, got a table "
-                              "with " + (keys.empty() ? std::string("no keys") : "keys " + keys));
+      error(w, prefix + key +
+                   ": expected a value, { add = x }, { multiply = x } or a distribution, got a table "
+                   "with " +
+                   (keys.empty() ? std::string("no keys") : "keys " + keys));
       return;
     }
     c.op = add ? ChangeOp::add : ChangeOp::multiply;
     const char* verb = add ? "add to " : "multiply ";
     if (info->type != KeyType::number && info->type != KeyType::integer) {
-      error(w, prefix + "cannot " + verb + key + " (" +
-                   (info->type == KeyType::boolean ? "a boolean" : "a string") + ", not a number)");
+      error(w, prefix + "cannot " + verb + key + " (" + (info->type == KeyType::boolean ? "a boolean" : "a string") +
+                   ", not a number)");
       return;
     }
     const toml::node& amount = *t->get(add ? "add" : "multiply");
@@ -1776,8 +1806,10 @@ void Loader::read_seasonality(Scenario& s)
     for (std::size_t i = 0; i < n; ++i) {
       const toml::node& v = *array->get(i);
       double x = 0;
-      if (const auto* integer = v.as_integer()) x = static_cast<double>(integer->get());
-      else if (const auto* f = v.as_floating_point()) x = f->get();
+      if (const auto* integer = v.as_integer())
+        x = static_cast<double>(integer->get());
+      else if (const auto* f = v.as_floating_point())
+        x = f->get();
       else {
         error(at, name + "[" + std::to_string(i) + "] has the wrong type: expected a number, got " + got(v));
         continue;
@@ -1843,8 +1875,9 @@ void Loader::read_joint_table(Scenario& s, const std::string& name, const Found&
   // keys: parameters of the section's model, each once, none also a distribution of its own
   const std::string model_key = section + ".model";
   const std::optional<std::string> model =
-      section == "purchase" ? purchase_model_
-                            : (values_.count("spend.model") ? std::optional(values_["spend.model"].text) : std::nullopt);
+      section == "purchase"
+          ? purchase_model_
+          : (values_.count("spend.model") ? std::optional(values_["spend.model"].text) : std::nullopt);
   if (!model) return;  // (its absence or invalidity is reported already)
   const std::vector<std::string> params = model_parameters(model_key, *model);
   std::vector<std::string> keys;
@@ -1880,9 +1913,12 @@ void Loader::read_joint_table(Scenario& s, const std::string& name, const Found&
   const std::size_t k = keys.size();
   // mean_log: k finite numbers; cov_log: k rows of k finite numbers
   auto number_of = [](const toml::node& n, double& v) {
-    if (const auto* i = n.as_integer()) v = static_cast<double>(i->get());
-    else if (const auto* f = n.as_floating_point()) v = f->get();
-    else return false;
+    if (const auto* i = n.as_integer())
+      v = static_cast<double>(i->get());
+    else if (const auto* f = n.as_floating_point())
+      v = f->get();
+    else
+      return false;
     return std::isfinite(v);
   };
   std::vector<double> mean(k), cov(k * k);
@@ -1981,15 +2017,15 @@ void Loader::read_sweep(Scenario& s)
 {
   if (!sweep_) return;
   if (!sweep_->is_table()) {
-    error(sweep_where_, "sweep has the wrong type: expected a table ([sweep]) of keys and value lists, got " +
-                            got(*sweep_));
+    error(sweep_where_,
+          "sweep has the wrong type: expected a table ([sweep]) of keys and value lists, got " + got(*sweep_));
     return;
   }
   std::set<std::string> uncertain;
   for (const auto& [w, u] : uncertain_) uncertain.insert(u.key);
   std::vector<FlatOverride> flat;
   std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& t,
-                                                                           const std::string& p) {
+                                                                            const std::string& p) {
     for (auto&& [key, node] : t) {
       const std::string k = p + std::string(key.str());
       if (node.is_table() && !node.as_table()->contains("dist") && !find_key(k) && !is_numeric_key(s, k))
@@ -2118,8 +2154,9 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   // Someone must buy: initial customers, a history or a channel (invalid ones were reported).
   const bool bad_n0 = found_.count("population.initial_customers") && !values_.count("population.initial_customers");
   if (!channels_ && !found_.count("population.history") && !bad_n0 && s.population.initial_customers == 0) {
-    const std::string message = "the scenario has no customers: set population.initial_customers > 0, "
-                                "population.history or an [[acquisition.channel]]";
+    const std::string message =
+        "the scenario has no customers: set population.initial_customers > 0, "
+        "population.history or an [[acquisition.channel]]";
     if (found_.count("population.initial_customers"))
       error(found_["population.initial_customers"].where, message);
     else
@@ -2163,8 +2200,10 @@ void Loader::read_channel_segments(const Scenario& s, Channel& channel, const st
   const std::string at = label + ".segments";
   const auto* table = node.as_table();
   if (!table || table->contains("dist")) {
-    error(w, at + " has the wrong type: expected an inline table of segment name = share "
-                  "(e.g. { b2b = 0.7, b2c = 0.3 }), got " + (table ? std::string("a distribution") : got(node)));
+    error(w, at +
+                 " has the wrong type: expected an inline table of segment name = share "
+                 "(e.g. { b2b = 0.7, b2c = 0.3 }), got " +
+                 (table ? std::string("a distribution") : got(node)));
     return;
   }
   if (!segments_) {
@@ -2229,11 +2268,15 @@ std::string value_text(const KeyInfo& info, const Scenario& s)
     return describe_distribution(*d);  // (a group's members: their values here, the group apart)
   if (info.name == "simulation.seed") return std::to_string(s.simulation.seed);
   switch (info.type) {
-  case KeyType::number: return format_number(get_number(s, info.name));
-  case KeyType::integer: return std::to_string(std::llround(get_number(s, info.name)));
-  case KeyType::boolean: return get_number(s, info.name) != 0.0 ? "true" : "false";
-  case KeyType::string:
-  case KeyType::word: return quote(get_text(s, info.name));
+    case KeyType::number:
+      return format_number(get_number(s, info.name));
+    case KeyType::integer:
+      return std::to_string(std::llround(get_number(s, info.name)));
+    case KeyType::boolean:
+      return get_number(s, info.name) != 0.0 ? "true" : "false";
+    case KeyType::string:
+    case KeyType::word:
+      return quote(get_text(s, info.name));
   }
   return "";
 }
@@ -2260,8 +2303,8 @@ void line(std::ostringstream& out, const std::string& assignment, const std::str
 
 }  // namespace
 
-Scenario load_string(std::string_view toml_text, const std::string& source_name,
-                     const std::string& base_dir, const std::vector<std::string>& sets)
+Scenario load_string(std::string_view toml_text, const std::string& source_name, const std::string& base_dir,
+                     const std::vector<std::string>& sets)
 {
   return Loader(source_name, base_dir).load(toml_text, sets);
 }
@@ -2272,8 +2315,8 @@ Scenario load_file(const std::string& path, const std::vector<std::string>& sets
   std::error_code ec;
   if (!in || fs::is_directory(path, ec)) {
     const int e = errno;
-    throw InputError("error: cannot read scenario file '" + path + "': " +
-                     (fs::is_directory(path, ec) ? "Is a directory" : std::strerror(e ? e : ENOENT)));
+    throw InputError("error: cannot read scenario file '" + path +
+                     "': " + (fs::is_directory(path, ec) ? "Is a directory" : std::strerror(e ? e : ENOENT)));
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -2429,7 +2472,8 @@ std::string describe(const Scenario& s)
       return text + "]";
     };
     if (!s.seasonality.order_multipliers.empty())
-      line(out, "order_multipliers = " + values(s.seasonality.order_multipliers), "every order rate, by calendar period");
+      line(out, "order_multipliers = " + values(s.seasonality.order_multipliers),
+           "every order rate, by calendar period");
     if (!s.seasonality.acquisition_multipliers.empty())
       line(out, "acquisition_multipliers = " + values(s.seasonality.acquisition_multipliers),
            "every paid channel's volume, by calendar period");
@@ -2441,7 +2485,8 @@ std::string describe(const Scenario& s)
     if (!segment.overrides.empty()) {
       std::string o = "overrides = { ";
       for (std::size_t i = 0; i < segment.overrides.size(); ++i)
-        o += (i ? ", " : "") + quote(segment.overrides[i].key) + " = " + override_text(s, segment, segment.overrides[i]);
+        o +=
+            (i ? ", " : "") + quote(segment.overrides[i].key) + " = " + override_text(s, segment, segment.overrides[i]);
       line(out, o + " }", "");
     }
   }
@@ -2486,10 +2531,10 @@ std::string describe(const Scenario& s)
     for (const auto& c : inv.changes) {
       const Distribution* d = uncertain_dist(s, at + "changes." + c.key);
       const KeyInfo* info = numeric_info(s, c.key);
-      std::string v = d                                   ? describe_distribution(*d)
-                      : c.is_text                         ? quote(c.text)
+      std::string v = d                                           ? describe_distribution(*d)
+                      : c.is_text                                 ? quote(c.text)
                       : is_boolean(info) && c.op == ChangeOp::set ? (c.number != 0.0 ? "true" : "false")
-                                                          : format_number(c.number);
+                                                                  : format_number(c.number);
       if (c.op == ChangeOp::add) v = "{ add = " + v + " }";
       if (c.op == ChangeOp::multiply) v = "{ multiply = " + v + " }";
       line(out, quote(c.key) + " = " + v, "");
@@ -2501,7 +2546,8 @@ std::string describe(const Scenario& s)
       const bool boolean = is_boolean(numeric_info(s, axis.key));
       std::string values;
       for (double v : axis.values)
-        values += (values.empty() ? "" : ", ") + (boolean ? std::string(v != 0.0 ? "true" : "false") : format_number(v));
+        values +=
+            (values.empty() ? "" : ", ") + (boolean ? std::string(v != 0.0 ? "true" : "false") : format_number(v));
       line(out, quote(axis.key) + " = [" + values + "]", "");
     }
   }

@@ -19,8 +19,8 @@ std::string_view default_scenario_toml();
 //! "--set service.courtesy=1.3: service.courtesy = 1.3 is out of range [0, 1]".
 //! Throws clvsim::InputError whose message holds one line per problem, each starting with
 //! "error: ".
-Scenario load_string(std::string_view toml_text, const std::string& source_name,
-                     const std::string& base_dir, const std::vector<std::string>& sets = {});
+Scenario load_string(std::string_view toml_text, const std::string& source_name, const std::string& base_dir,
+                     const std::vector<std::string>& sets = {});
 
 //! Read a file and load it (base_dir = the file's directory). Unreadable file: InputError
 //! "error: cannot read scenario file 'x.toml': No such file or directory".

@@ -15,24 +15,24 @@
 namespace clvsim::scenarios {
 
 // The model kinds, defined by the models below this layer (models/kinds.h).
+using models::days_in;
 using models::Period;
 using models::PurchaseModel;
 using models::SpendModel;
 using models::TimeUnit;
-using models::days_in;
 using models::to_string;
 
 //! [simulation]
 struct Simulation {
   Period period = Period::month;
-  int horizon_periods = 36;       //!< key `simulation.horizon`, >= 1
-  int paths = 200;                //!< >= 1
+  int horizon_periods = 36;  //!< key `simulation.horizon`, >= 1
+  int paths = 200;           //!< >= 1
   std::uint64_t seed = 20240601;
-  int block_size = 4096;          //!< customers per work block; fixed by the scenario, never by threads
-  int threads = 0;                //!< 0 = all cores; not part of the results
-  std::string name;               //!< free label printed with the results
-  int start_month = 1;            //!< calendar month of period 0, 1-12 (the seasons' phase)
-  int warmup_periods = 0;         //!< periods simulated before period 0, not reported (docs/model.md §3.1)
+  int block_size = 4096;   //!< customers per work block; fixed by the scenario, never by threads
+  int threads = 0;         //!< 0 = all cores; not part of the results
+  std::string name;        //!< free label printed with the results
+  int start_month = 1;     //!< calendar month of period 0, 1-12 (the seasons' phase)
+  int warmup_periods = 0;  //!< periods simulated before period 0, not reported (docs/model.md §3.1)
 };
 
 //! [seasonality] (docs/model.md §4.4): multipliers by calendar period (12 for monthly periods,
@@ -66,10 +66,10 @@ struct Purchase {
 //! [spend] (docs/model.md §3.3)
 struct Spend {
   SpendModel model = SpendModel::gamma_gamma;
-  double p = 6.25, q = 3.74, gamma = 15.44;               //!< gamma_gamma
-  double median = 100.0, sigma = 0.5, customer_sigma = 0.3; //!< lognormal
-  double value = 100.0;                                   //!< fixed
-  double growth_per_year_of_tenure = 0.0;                 //!< basket grows by this per year since acquisition
+  double p = 6.25, q = 3.74, gamma = 15.44;                  //!< gamma_gamma
+  double median = 100.0, sigma = 0.5, customer_sigma = 0.3;  //!< lognormal
+  double value = 100.0;                                      //!< fixed
+  double growth_per_year_of_tenure = 0.0;                    //!< basket grows by this per year since acquisition
 };
 
 //! [economics] (docs/model.md §2, §3.4)
@@ -80,14 +80,14 @@ struct Economics {
   double return_rate = 0.0;
   double return_cost = 0.0;
   double fulfilment_cost_per_order = 0.0;
-  double shipping_cost_per_order = 0.0;   //!< paid by the shop only with policies.free_shipping
+  double shipping_cost_per_order = 0.0;  //!< paid by the shop only with policies.free_shipping
   double fixed_cost_per_period = 0.0;
 };
 
 //! [population] (docs/model.md §3.1, §3.6)
 struct Population {
   std::int64_t initial_customers = 0;
-  std::string history;                    //!< resolved absolute path, empty = none
+  std::string history;  //!< resolved absolute path, empty = none
   TimeUnit history_time_unit = TimeUnit::week;
 };
 
@@ -111,20 +111,19 @@ struct Service {
 //! [satisfaction] (docs/model.md §5.3)
 struct Satisfaction {
   double initial_mean = 7.5, initial_sd = 1.0, decay = 0.1, order_delta = 0.2;
-  double renewal_delta = 0.0;             //!< sbg: points added by a renewal (instead of order_delta)
-  bool stationary = true;                 //!< innovation noise keeps the distribution stationary
+  double renewal_delta = 0.0;  //!< sbg: points added by a renewal (instead of order_delta)
+  bool stationary = true;      //!< innovation noise keeps the distribution stationary
   double churn_sensitivity = 0.0, frequency_sensitivity = 0.0;
-  double reference = 7.5;                 //!< defaults to initial_mean
+  double reference = 7.5;  //!< defaults to initial_mean
 };
 
 //! [reviews] and [reputation] (docs/model.md §6.1)
 struct Reviews {
-  double probability = 0.0, detractor_multiplier = 3.0, promoter_multiplier = 1.5,
-         solicitation_multiplier = 1.0;
+  double probability = 0.0, detractor_multiplier = 3.0, promoter_multiplier = 1.5, solicitation_multiplier = 1.0;
 };
 struct Reputation {
-  double initial_rating = 4.5, memory_reviews = 200.0, share_reading_reviews = 0.54,
-         rating_sensitivity = 0.0, reference_rating = 4.5;
+  double initial_rating = 4.5, memory_reviews = 200.0, share_reading_reviews = 0.54, rating_sensitivity = 0.0,
+         reference_rating = 4.5;
 };
 
 //! [referrals] (docs/model.md §6.2)
@@ -153,9 +152,8 @@ struct Policies {
 
 //! [marketing] (docs/model.md §6.4)
 struct Marketing {
-  double emails_per_period = 0.0, personalization = 0.0, cost_per_email = 0.0,
-         uplift_per_email = 0.02, saturation_emails = 4.0, fatigue_per_email = 0.03,
-         fatigue_threshold = 4.0;
+  double emails_per_period = 0.0, personalization = 0.0, cost_per_email = 0.0, uplift_per_email = 0.02,
+         saturation_emails = 4.0, fatigue_per_email = 0.03, fatigue_threshold = 4.0;
 };
 
 //! [loyalty] (docs/model.md §7)
@@ -166,8 +164,8 @@ struct Loyalty {
   double enrollment_probability = 0.3;
   double reward_rate = 0.03, breakage = 0.3;
   double cost_per_member_per_period = 0.5, fixed_cost_per_period = 0.0;
-  double hazard_multiplier = 0.8, frequency_multiplier = 1.1, basket_multiplier = 1.05,
-         satisfaction_bonus = 0.5, referral_multiplier = 1.2;
+  double hazard_multiplier = 0.8, frequency_multiplier = 1.1, basket_multiplier = 1.05, satisfaction_bonus = 0.5,
+         referral_multiplier = 1.2;
 };
 
 //! [kpi]
@@ -192,8 +190,8 @@ struct Behaviour {
 //! A dotted key and its value, as written in the file (e.g. "purchase.r" = 0.5).
 struct Override {
   std::string key;
-  double number = 0.0;      //!< numeric and boolean (0/1) values
-  std::string text;         //!< string values (e.g. a model name)
+  double number = 0.0;  //!< numeric and boolean (0/1) values
+  std::string text;     //!< string values (e.g. a model name)
   bool is_text = false;
 };
 
@@ -219,7 +217,7 @@ struct Channel {
   double cac_inflation_annual = 0.0;
   double saturation = 0.0;
   int start_period = 0;
-  int end_period = -1;      //!< inclusive; -1 = until the end of the horizon
+  int end_period = -1;  //!< inclusive; -1 = until the end of the horizon
   //! `segments = { b2b = 0.7, b2c = 0.3 }` (docs/model.md §4): the share of the channel's new
   //! customers in each segment, in Scenario::segments order (0 for a segment left out).
   //! Empty = the scenario's segment shares.
@@ -234,10 +232,11 @@ struct Market {
 //! One change of an investment (docs/model.md §8): `key = value` (set), `{ add = x }` or `{ multiply = x }`.
 enum class ChangeOp { set, add, multiply };
 struct Change {
-  std::string key;           //!< any scenario key, e.g. "service.response_time_hours", "acquisition.channel.google_ads.budget_per_period"
+  std::string
+      key;  //!< any scenario key, e.g. "service.response_time_hours", "acquisition.channel.google_ads.budget_per_period"
   ChangeOp op = ChangeOp::set;
-  double number = 0.0;       //!< numeric and boolean (0/1) values
-  std::string text;          //!< string values (only with op = set)
+  double number = 0.0;  //!< numeric and boolean (0/1) values
+  std::string text;     //!< string values (only with op = set)
   bool is_text = false;
 };
 
@@ -247,10 +246,10 @@ struct Change {
 struct Investment {
   std::string name;
   std::string description;
-  double one_time_cost = 0.0;       //!< paid in start_period
-  double cost_per_period = 0.0;     //!< from start_period on
-  double cost_per_order = 0.0;      //!< on every order from start_period on
-  double cost_per_contact = 0.0;    //!< on every service contact from start_period on
+  double one_time_cost = 0.0;     //!< paid in start_period
+  double cost_per_period = 0.0;   //!< from start_period on
+  double cost_per_order = 0.0;    //!< on every order from start_period on
+  double cost_per_contact = 0.0;  //!< on every service contact from start_period on
   int start_period = 0;
   int ramp_periods = 0;
   std::vector<Change> changes;
@@ -261,12 +260,12 @@ struct Investment {
 enum class DistKind { normal, lognormal, uniform, triangular, pert, beta, mvlognormal };
 struct Distribution {
   DistKind kind = DistKind::normal;
-  double mean = 0, sd = 0;                 //!< normal (truncated to [low, high] when given)
-  double median = 0, sigma = 0;            //!< lognormal; mvlognormal: the member's marginal
-  double low = 0, mode = 0, high = 0;      //!< uniform, triangular, pert; bounds of normal and beta
-  double a = 0, b = 0;                     //!< beta (on [low, high], default [0, 1])
+  double mean = 0, sd = 0;             //!< normal (truncated to [low, high] when given)
+  double median = 0, sigma = 0;        //!< lognormal; mvlognormal: the member's marginal
+  double low = 0, mode = 0, high = 0;  //!< uniform, triangular, pert; bounds of normal and beta
+  double a = 0, b = 0;                 //!< beta (on [low, high], default [0, 1])
   bool has_low = false, has_high = false;
-  std::size_t group = 0, member = 0;       //!< mvlognormal: Scenario::joint[group].keys[member]
+  std::size_t group = 0, member = 0;  //!< mvlognormal: Scenario::joint[group].keys[member]
 };
 
 //! Inputs drawn jointly once per path (docs/model.md §9.1): ln(values) ~ Normal(mean_log,
@@ -277,8 +276,8 @@ struct JointLognormal {
   std::string name;               //!< "purchase.uncertainty": names its random stream
   std::vector<std::string> keys;  //!< full scenario keys ("purchase.r")
   std::vector<double> mean_log;
-  std::vector<double> cov_log;    //!< k x k, row-major, as written
-  std::vector<double> chol;       //!< lower Cholesky factor of cov_log, row-major
+  std::vector<double> cov_log;  //!< k x k, row-major, as written
+  std::vector<double> chol;     //!< lower Cholesky factor of cov_log, row-major
   //! Each key's allowed range (spend.q > 1): a draw with a member outside is redrawn whole
   std::vector<double> low, high;
   std::vector<bool> low_open, high_open;
@@ -301,15 +300,15 @@ struct SweepAxis {
 };
 
 struct Scenario {
-  std::string source_path;   //!< the file it came from ("<default>" for the built-in one)
-  std::string source_toml;   //!< verbatim text, stored in the results for provenance
+  std::string source_path;  //!< the file it came from ("<default>" for the built-in one)
+  std::string source_toml;  //!< verbatim text, stored in the results for provenance
   Simulation simulation;
   Population population;
   //! The rows of population.history, read and validated by the loader (null without a
   //! history). Shared and immutable: a Scenario is copied per path and per period setup
   //! (engine/run/variants.cpp), its customers never.
   std::shared_ptr<const std::vector<ExistingCustomer>> existing;
-  Behaviour base;            //!< behaviour before segment overrides
+  Behaviour base;                 //!< behaviour before segment overrides
   std::vector<Segment> segments;  //!< never empty after loading (default: one "all")
   std::vector<Channel> channels;
   Market market;
@@ -319,7 +318,7 @@ struct Scenario {
   std::vector<UncertainInput> uncertain;  //!< every value written as a distribution, in file order
   std::vector<JointLognormal> joint;      //!< correlated groups (their members are in `uncertain`)
   Seasonality seasonality;
-  std::vector<SweepAxis> sweep;           //!< [sweep] axes in file order (+ --sweep)
+  std::vector<SweepAxis> sweep;  //!< [sweep] axes in file order (+ --sweep)
   //! Keys the file did not set whose value was derived from another key
   //! (service.later_contact_resolution, satisfaction.reference, purchase.time_unit,
   //! population.history_time_unit): changing the source key through scenarios/keys.h

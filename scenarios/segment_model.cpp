@@ -17,18 +17,28 @@ sim::SegmentModel segment_model(const Behaviour& be, Period period)
   // trait that means dividing the rate parameter by the units per period.
   const double k = days_in(period) / days_in(pu.time_unit);
   m.period_in_units = k;
-  m.purchase = {.model = pu.model, .r = pu.r, .alpha = pu.alpha, .a = pu.a, .b = pu.b, .s = pu.s,
-                .beta = pu.beta, .gamma = pu.gamma, .delta = pu.delta, .fee = pu.fee};
+  m.purchase = {.model = pu.model,
+                .r = pu.r,
+                .alpha = pu.alpha,
+                .a = pu.a,
+                .b = pu.b,
+                .s = pu.s,
+                .beta = pu.beta,
+                .gamma = pu.gamma,
+                .delta = pu.delta,
+                .fee = pu.fee};
   const auto& sp = be.spend;
   m.spend = sp.model;
-  m.p = sp.p; m.q = sp.q; m.gamma = sp.gamma;
+  m.p = sp.p;
+  m.q = sp.q;
+  m.gamma = sp.gamma;
   m.log_median = std::log(sp.median > 0 ? sp.median : 1.0);
-  m.sigma = sp.sigma; m.customer_sigma = sp.customer_sigma;
+  m.sigma = sp.sigma;
+  m.customer_sigma = sp.customer_sigma;
   m.fixed_value = sp.value;
   // The purchase model's own constants (after spend: sbg pays a fixed fee per period).
   models::visit_purchase_model(pu.model, [&](auto model) { decltype(model)::resolve(m.purchase, k, m); });
-  m.log_growth_per_period =
-      std::log1p(sp.growth_per_year_of_tenure) * days_in(period) / 365.25;
+  m.log_growth_per_period = std::log1p(sp.growth_per_year_of_tenure) * days_in(period) / 365.25;
 
   const auto& ec = be.economics;
   m.gross_margin = ec.gross_margin;
@@ -81,10 +91,10 @@ sim::SegmentModel segment_model(const Behaviour& be, Period period)
   // Marketing contact (docs/model.md §6.4).
   const auto& mk = be.marketing;
   const double f = mk.emails_per_period;
-  m.frequency_multiplier *= 1.0 + mk.uplift_per_email * std::min(f, mk.saturation_emails) *
-                                      (0.5 + 0.5 * mk.personalization);
-  m.hazard_multiplier *= 1.0 + mk.fatigue_per_email * std::max(0.0, f - mk.fatigue_threshold) *
-                                   (1.0 - mk.personalization);
+  m.frequency_multiplier *=
+      1.0 + mk.uplift_per_email * std::min(f, mk.saturation_emails) * (0.5 + 0.5 * mk.personalization);
+  m.hazard_multiplier *=
+      1.0 + mk.fatigue_per_email * std::max(0.0, f - mk.fatigue_threshold) * (1.0 - mk.personalization);
   m.marketing_cost_per_customer = f * mk.cost_per_email;
   // Reviews (docs/model.md §6.1); a probability, so capped at 1.
   const auto& rv = be.reviews;

@@ -55,9 +55,18 @@ bool reviews_happen(const SegmentModel& m)
 {
   return std::max({m.review_p_detractor, m.review_p_passive, m.review_p_promoter}) > 0;
 }
-bool referrals_on(const SegmentModel& m) { return m.referral_promoter_rate > 0 || m.referral_passive_rate > 0; }
-bool incidents_happen(const SegmentModel& m) { return m.incident_probability > 0; }
-bool members_join(const SegmentModel& m) { return m.loyalty && m.loyalty_enrollment_probability > 0; }
+bool referrals_on(const SegmentModel& m)
+{
+  return m.referral_promoter_rate > 0 || m.referral_passive_rate > 0;
+}
+bool incidents_happen(const SegmentModel& m)
+{
+  return m.incident_probability > 0;
+}
+bool members_join(const SegmentModel& m)
+{
+  return m.loyalty && m.loyalty_enrollment_probability > 0;
+}
 
 //! The rating moves the conversion of paid acquisition (docs/model.md §4, §6.1).
 bool conversion_follows_rating(const Scenario& s)
@@ -85,7 +94,8 @@ std::string satisfaction_cut(const SegmentModel& m, const Scenario& s)
 {
   std::vector<std::string> zero = {"satisfaction.churn_sensitivity = 0"};
   if (has_order_frequency(m)) zero.emplace_back("satisfaction.frequency_sensitivity = 0");
-  if (!reviews_happen(m)) zero.emplace_back("reviews.probability = 0");
+  if (!reviews_happen(m))
+    zero.emplace_back("reviews.probability = 0");
   else
     for (const auto& c : conversion_cut(s)) zero.push_back(c);
   zero.emplace_back("referrals.promoter_rate = referrals.passive_rate = 0");
@@ -143,12 +153,27 @@ void segment_links(const SegmentModel& b, const SegmentModel& v, const Where& w,
   if (pb.model != pv.model || pb.r != pv.r || pb.alpha != pv.alpha || pb.a != pv.a || pb.b != pv.b || pb.s != pv.s ||
       pb.beta != pv.beta || pb.gamma != pv.gamma || pb.delta != pv.delta || pb.fee != pv.fee ||
       moved(&SegmentModel::model) || moved(&SegmentModel::spend) ||
-      any_moved({&SegmentModel::r, &SegmentModel::lambda_rate, &SegmentModel::a, &SegmentModel::b, &SegmentModel::s,
-                 &SegmentModel::mu_rate, &SegmentModel::fee, &SegmentModel::order_a, &SegmentModel::order_b,
-                 &SegmentModel::period_in_units, &SegmentModel::p, &SegmentModel::q, &SegmentModel::gamma,
-                 &SegmentModel::log_median, &SegmentModel::sigma, &SegmentModel::customer_sigma,
-                 &SegmentModel::fixed_value, &SegmentModel::log_growth_per_period, &SegmentModel::gross_margin,
-                 &SegmentModel::return_rate, &SegmentModel::hazard_multiplier}))
+      any_moved({&SegmentModel::r,
+                 &SegmentModel::lambda_rate,
+                 &SegmentModel::a,
+                 &SegmentModel::b,
+                 &SegmentModel::s,
+                 &SegmentModel::mu_rate,
+                 &SegmentModel::fee,
+                 &SegmentModel::order_a,
+                 &SegmentModel::order_b,
+                 &SegmentModel::period_in_units,
+                 &SegmentModel::p,
+                 &SegmentModel::q,
+                 &SegmentModel::gamma,
+                 &SegmentModel::log_median,
+                 &SegmentModel::sigma,
+                 &SegmentModel::customer_sigma,
+                 &SegmentModel::fixed_value,
+                 &SegmentModel::log_growth_per_period,
+                 &SegmentModel::gross_margin,
+                 &SegmentModel::return_rate,
+                 &SegmentModel::hazard_multiplier}))
     out.push_back({Route::behaviour, true, ""});
   if (moved(&SegmentModel::frequency_multiplier))
     out.push_back({Route::behaviour, has_order_frequency(v),
@@ -164,9 +189,9 @@ void segment_links(const SegmentModel& b, const SegmentModel& v, const Where& w,
   // Service (§5.1-§5.2): incidents cost contacts and compensation and move satisfaction.
   if (moved(&SegmentModel::incident_probability)) {
     out.push_back(w.satisfaction());
-    out.push_back({Route::cost,
-                   w.either(per_contact_cost) ||
-                       w.either([](const SegmentModel& m, const Scenario&) { return m.compensation_ratio > 0; }),
+    out.push_back({Route::cost, w.either(per_contact_cost) || w.either([](const SegmentModel& m, const Scenario&) {
+                     return m.compensation_ratio > 0;
+                   }),
                    "contacts and compensation cost nothing (service.cost_per_contact = 0, "
                    "service.compensation_ratio = 0)"});
   }
@@ -204,8 +229,7 @@ void segment_links(const SegmentModel& b, const SegmentModel& v, const Where& w,
     out.push_back({Route::behaviour, has_order_frequency(v),
                    "purchase.model = \"" + std::string(models::to_string(v.model)) + "\" has no order frequency"});
   if (moved(&SegmentModel::reference))
-    out.push_back({Route::behaviour,
-                   w.either([](const SegmentModel& m, const Scenario&) {
+    out.push_back({Route::behaviour, w.either([](const SegmentModel& m, const Scenario&) {
                      return m.churn_sensitivity > 0 || (m.frequency_sensitivity > 0 && has_order_frequency(m));
                    }),
                    "satisfaction.reference is used only by satisfaction.churn_sensitivity and "
@@ -213,9 +237,8 @@ void segment_links(const SegmentModel& b, const SegmentModel& v, const Where& w,
 
   // Reviews (§6.1): the rating, which moves only the conversion of paid acquisition.
   if (any_moved({&SegmentModel::review_p_detractor, &SegmentModel::review_p_passive, &SegmentModel::review_p_promoter}))
-    out.push_back({Route::behaviour, w.either([](const SegmentModel&, const Scenario& s) {
-                     return conversion_follows_rating(s);
-                   }),
+    out.push_back({Route::behaviour,
+                   w.either([](const SegmentModel&, const Scenario& s) { return conversion_follows_rating(s); }),
                    "the rating moves no conversion (" + join(conversion_cut(w.variant_scenario), ", ", " and ") + ")"});
   // Referrals (§6.2): new customers.
   if (moved(&SegmentModel::referral_promoter_rate) || moved(&SegmentModel::referral_passive_rate))
@@ -224,7 +247,8 @@ void segment_links(const SegmentModel& b, const SegmentModel& v, const Where& w,
   // Loyalty (§7): who becomes a member, and what membership does.
   const bool joins = w.either([](const SegmentModel& m, const Scenario&) { return members_join(m); });
   const auto member_gate = [&](Link link) {
-    if (!joins) link = {Route::behaviour, false, "no customer joins the loyalty programme (loyalty.enrollment_probability = 0)"};
+    if (!joins)
+      link = {Route::behaviour, false, "no customer joins the loyalty programme (loyalty.enrollment_probability = 0)"};
     out.push_back(link);
   };
   if (moved(&SegmentModel::loyalty) || moved(&SegmentModel::loyalty_start_period) ||
@@ -282,7 +306,8 @@ void shop_links(const Scenario& b, const Scenario& v, const Scenario& baseline, 
                    !rating_moves ? "the rating stays at reputation.reference_rating (reviews.probability = 0)" : cut});
   }
   if (rb.memory_reviews != rv.memory_reviews)
-    out.push_back({Route::behaviour, either([&](const Scenario& s) { return conversion_follows_rating(s) && any_reviews(s); }),
+    out.push_back({Route::behaviour,
+                   either([&](const Scenario& s) { return conversion_follows_rating(s) && any_reviews(s); }),
                    either(any_reviews) ? cut : "there are no reviews (reviews.probability = 0)"});
   const auto conversion_of_policies = [](const Scenario& s) {
     const auto& p = s.base.policies;
@@ -306,17 +331,16 @@ void shop_links(const Scenario& b, const Scenario& v, const Scenario& baseline, 
       loyalty_fixed(b) != loyalty_fixed(v))
     out.push_back({Route::cost, true, ""});
   if (b.base.economics.discount_rate_annual != v.base.economics.discount_rate_annual)
-    out.push_back({Route::cost, false,
-                   "the discount rate is fixed for the whole run (docs/model.md §2, known limitation L15)"});
-  bool channels_moved = b.market.addressable_customers != v.market.addressable_customers ||
-                        b.channels.size() != v.channels.size();
+    out.push_back(
+        {Route::cost, false, "the discount rate is fixed for the whole run (docs/model.md §2, known limitation L15)"});
+  bool channels_moved =
+      b.market.addressable_customers != v.market.addressable_customers || b.channels.size() != v.channels.size();
   for (std::size_t c = 0; !channels_moved && c < b.channels.size(); ++c) {
     const auto& x = b.channels[c];
     const auto& y = v.channels[c];
     channels_moved = x.budget_per_period != y.budget_per_period || x.customers_per_period != y.customers_per_period ||
                      x.cac != y.cac || x.cac_inflation_annual != y.cac_inflation_annual ||
-                     x.saturation != y.saturation || x.start_period != y.start_period ||
-                     x.end_period != y.end_period;
+                     x.saturation != y.saturation || x.start_period != y.start_period || x.end_period != y.end_period;
   }
   if (channels_moved) out.push_back({Route::behaviour, true, ""});
 }
@@ -341,8 +365,7 @@ std::string no_effect_reason(const Scenario& base, const Scenario& changed, cons
                           ? get_text(base, change.key) == get_text(changed, change.key)
                           : get_number(base, change.key) == get_number(changed, change.key);
     if (same) return "it sets the value the scenario already has";
-  } catch (const std::invalid_argument&) {
-  }
+  } catch (const std::invalid_argument&) {}
   const auto all_segments = [&](const std::function<bool(const Behaviour&)>& f) {
     return std::all_of(base.segments.begin(), base.segments.end(), [&](const Segment& g) { return f(g.behaviour); });
   };
@@ -354,7 +377,8 @@ std::string no_effect_reason(const Scenario& base, const Scenario& changed, cons
       all_segments([](const Behaviour& be) { return be.marketing.emails_per_period <= 0; }))
     return "no e-mails are sent (marketing.emails_per_period = 0)";
   if (key.rfind("loyalty.", 0) == 0 && !base.base.loyalty.enabled) return "loyalty.enabled is false";
-  if (key == "economics.shipping_cost_per_order") return "the shop pays shipping only with policies.free_shipping.enabled";
+  if (key == "economics.shipping_cost_per_order")
+    return "the shop pays shipping only with policies.free_shipping.enabled";
   if (key.rfind("reviews.", 0) == 0) return "there are no reviews (reviews.probability = 0)";
   return "nothing the simulation uses changes";
 }
@@ -414,8 +438,10 @@ std::vector<std::string> warnings(const Scenario& scenario)
       if (verdict == Verdict::reaches_profit) continue;
       const std::pair<Verdict, std::string> group{verdict, join(cuts, "; ", "; ")};
       auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == group; });
-      if (it == groups.end()) groups.push_back({group, {c.key}});
-      else it->second.push_back(c.key);
+      if (it == groups.end())
+        groups.push_back({group, {c.key}});
+      else
+        it->second.push_back(c.key);
     }
     for (const auto& [group, keys] : groups) {
       const auto& [verdict, why] = group;

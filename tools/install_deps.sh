@@ -15,7 +15,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 # Reliability builds (docs/reliability.md, .ci/run): clang 14 with its sanitizer and libFuzzer
 # runtimes for the ASan+UBSan, TSan and fuzzing builds; dpkg-dev unpacks Debian's oneTBB
 # source for the TSan build (tools/build_tsan_tbb.sh).
-$SUDO apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev dpkg-dev >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev dpkg-dev clang-format-14 >/dev/null
 
 # HTML reports (engine/report): the charting libraries Vega, Vega-Lite and vega-embed come
 # from the npm registry at the versions pinned in engine/report/vendor/package-lock.json and

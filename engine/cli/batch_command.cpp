@@ -66,11 +66,11 @@ const std::vector<Column> COLUMNS = {
     {"period", false},
     {"currency", false},
     {"variants", true},
-    {"run_seconds", true},     // the simulation's wall time when the results were made
-    {"created_utc", false},    // when the results were made
+    {"run_seconds", true},   // the simulation's wall time when the results were made
+    {"created_utc", false},  // when the results were made
     {"clvsim_version", false},
     {"run_hash", false},
-    {"error", false},          // why a failed scenario failed
+    {"error", false},  // why a failed scenario failed
 };
 
 //! One row of the index: column name -> value as written in index.csv (unquoted).
@@ -133,8 +133,8 @@ Row row_of(const Results& r, const std::string& name, const std::string& file, c
 }
 
 //! The row of a scenario that failed with `error`: what is known without results.
-Row failed_row(const scenarios::Scenario& s, const std::string& name, const std::string& file,
-               const std::string& out, const std::string& error)
+Row failed_row(const scenarios::Scenario& s, const std::string& name, const std::string& file, const std::string& out,
+               const std::string& error)
 {
   return {{"scenario", name},
           {"file", file},
@@ -170,8 +170,8 @@ std::vector<Row> read_index(const std::string& path, std::string& problem)
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     if (!csv::split_line(line, fields) || fields.size() != header.size()) {
-      problem = "line " + std::to_string(number) + " does not have the header's " + std::to_string(header.size()) +
-                " fields";
+      problem =
+          "line " + std::to_string(number) + " does not have the header's " + std::to_string(header.size()) + " fields";
       return {};
     }
     Row row;
@@ -191,8 +191,10 @@ void merge(std::vector<Row>& rows, Row row)
   const auto same = std::find_if(rows.begin(), rows.end(), [&](const Row& r) {
     return r.count("scenario") && r.at("scenario") == row.at("scenario");
   });
-  if (same != rows.end()) *same = std::move(row);
-  else rows.push_back(std::move(row));
+  if (same != rows.end())
+    *same = std::move(row);
+  else
+    rows.push_back(std::move(row));
 }
 
 std::string value(const Row& row, const char* column)
@@ -207,7 +209,8 @@ std::string index_csv(const std::vector<Row>& rows)
   for (std::size_t k = 0; k < COLUMNS.size(); ++k) out.append(k ? "," : "").append(COLUMNS[k].name);
   out += '\n';
   for (const auto& row : rows) {
-    for (std::size_t k = 0; k < COLUMNS.size(); ++k) out.append(k ? "," : "").append(csv::field(value(row, COLUMNS[k].name)));
+    for (std::size_t k = 0; k < COLUMNS.size(); ++k)
+      out.append(k ? "," : "").append(csv::field(value(row, COLUMNS[k].name)));
     out += '\n';
   }
   return out;
@@ -238,9 +241,12 @@ std::string index_json(const std::vector<Row>& rows, const std::string& version)
       if (name == "npv_profit_mean")
         json << "\"npv_profit\": {\"mean\": " << json_number_text(v)
              << ", \"se\": " << json_number_text(value(rows[i], "npv_profit_se")) << '}';
-      else if (c.number) json << io::json_quote(name) << ": " << json_number_text(v);
-      else if (v.empty() && (name == "best_investment" || name == "error")) json << io::json_quote(name) << ": null";
-      else json << io::json_quote(name) << ": " << io::json_quote(v);
+      else if (c.number)
+        json << io::json_quote(name) << ": " << json_number_text(v);
+      else if (v.empty() && (name == "best_investment" || name == "error"))
+        json << io::json_quote(name) << ": null";
+      else
+        json << io::json_quote(name) << ": " << io::json_quote(v);
     }
     json << '}';
   }
@@ -253,10 +259,11 @@ std::string index_json(const std::vector<Row>& rows, const std::string& version)
 class IndexFiles {
 public:
   explicit IndexFiles(const std::string& dir)
-      : csv_((fs::path(dir) / "index.csv").string()), json_((fs::path(dir) / "index.json").string()),
-        csv_tmp_(set_.add(csv_, "index file")), json_tmp_(set_.add(json_, "index file"))
-  {
-  }
+      : csv_((fs::path(dir) / "index.csv").string()),
+        json_((fs::path(dir) / "index.json").string()),
+        csv_tmp_(set_.add(csv_, "index file")),
+        json_tmp_(set_.add(json_, "index file"))
+  {}
   const std::string& csv_path() const { return csv_; }
   //! Writes both and renames them into place.
   void write(const std::vector<Row>& rows, const std::string& version)
@@ -276,8 +283,7 @@ private:
 std::string why_not_reused(const Results& r, const runner::Manifest& ours, const std::string& our_hash)
 {
   if (r.run_hash == our_hash) return "";
-  if (r.run_hash.empty())
-    return "made by clvsim " + r.clvsim_version + ", which recorded no run hash";
+  if (r.run_hash.empty()) return "made by clvsim " + r.clvsim_version + ", which recorded no run hash";
   const runner::Manifest theirs = runner::Manifest::parse(r.run_manifest);
   std::vector<std::string> why;
   const auto differs = [&](const char* key) { return ours.values(key) != theirs.values(key); };
@@ -344,19 +350,16 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
 {
   po::options_description opts("clvsim batch SCENARIO... --out-dir DIR [options]");
   std::vector<std::string> files, sets, sweeps;
-  opts.add_options()
-      ("help,h", "this help")
-      ("scenarios", po::value<std::vector<std::string>>(&files), "scenario files")
-      ("out-dir", po::value<std::string>(), "directory for <name>.h5 per scenario and index.csv/index.json")
-      ("paths", po::value<std::string>(), "paths for every scenario (simulation.paths)")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0 = all cores)")
-      ("seed", po::value<std::string>(), "random seed for every scenario (simulation.seed)")
-      ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE for every scenario (repeatable)")
-      ("sweep", po::value<std::vector<std::string>>(&sweeps)->composing(),
-       "KEY=v1,v2,...: the grid of values as variants sweep_0000, ... of every scenario (repeatable)")
-      ("kernel", po::value<std::string>()->default_value("fast"), "fast | reference (see 'clvsim run --help')")
-      ("quiet,q", "no progress on stderr")
-      ("force", "rerun scenarios whose results already exist");
+  opts.add_options()("help,h", "this help")("scenarios", po::value<std::vector<std::string>>(&files), "scenario files")(
+      "out-dir", po::value<std::string>(), "directory for <name>.h5 per scenario and index.csv/index.json")(
+      "paths", po::value<std::string>(), "paths for every scenario (simulation.paths)")(
+      "threads", po::value<int>()->default_value(0), "worker threads (0 = all cores)")(
+      "seed", po::value<std::string>(), "random seed for every scenario (simulation.seed)")(
+      "set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE for every scenario (repeatable)")(
+      "sweep", po::value<std::vector<std::string>>(&sweeps)->composing(),
+      "KEY=v1,v2,...: the grid of values as variants sweep_0000, ... of every scenario (repeatable)")(
+      "kernel", po::value<std::string>()->default_value("fast"), "fast | reference (see 'clvsim run --help')")(
+      "quiet,q", "no progress on stderr")("force", "rerun scenarios whose results already exist");
   po::positional_options_description pos;
   pos.add("scenarios", -1);
   const auto vm = parse_options(args, opts, pos, "batch");
@@ -412,8 +415,9 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
     }
     if (!quiet)
       std::cerr << "batch: [" << i + 1 << "/" << files.size() << "] " << files[i]
-                << (have ? " (complete results exist, skipped)"
-                         : why_not.empty() ? "" : " (existing " + out + " ran again: " + why_not + ")")
+                << (have              ? " (complete results exist, skipped)"
+                    : why_not.empty() ? ""
+                                      : " (existing " + out + " ran again: " + why_not + ")")
                 << '\n';
     if (!have) {
       try {

@@ -14,8 +14,8 @@ po::variables_map parse_options(const std::vector<std::string>& args, const po::
     po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    throw InputError(std::string("error: clvsim ") + command + ": " + e.what() +
-                     " (see 'clvsim " + command + " --help')");
+    throw InputError(std::string("error: clvsim ") + command + ": " + e.what() + " (see 'clvsim " + command +
+                     " --help')");
   }
   return vm;
 }

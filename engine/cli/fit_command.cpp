@@ -1,28 +1,28 @@
 #include "engine/cli/fit_command.h"
 
-#include <cerrno>
-#include <cmath>
-#include <charconv>
-#include <cstring>
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
-#include <fstream>
 #include <optional>
 #include <sstream>
 
-#include <boost/program_options.hpp>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <unistd.h>
+#include <boost/program_options.hpp>
 
+#include "engine/core/csv.h"
 #include "engine/core/errors.h"
 #include "engine/core/output_set.h"
-#include "engine/report/output_file.h"
-#include "engine/core/csv.h"
-#include "models/fit/dates.h"
 #include "engine/report/fit_report.h"
+#include "engine/report/output_file.h"
+#include "models/fit/dates.h"
 #include "models/fit/fit_models.h"
 #include "models/fit/report.h"
 #include "models/fit/summary.h"
@@ -40,49 +40,48 @@ namespace {
 po::options_description visible_options()
 {
   po::options_description o("Options");
-  o.add_options()
-      ("help,h", "show this help")
-      ("columns", po::value<std::string>()->value_name("ID,DATE[,AMOUNT]"),
-       "names of the customer id, date and amount columns in the header (default customer_id,date,amount; "
-       "give two names for a log without amounts)")
-      ("date-format", po::value<std::string>()->value_name("FMT")->default_value("%Y-%m-%d"),
-       "date format of the log: %Y, %m, %d and literal characters, e.g. %Y%m%d")
-      ("calibration-end", po::value<std::string>()->value_name("DATE"),
-       "last day of the calibration period (required unless --survival)")
-      ("holdout-end", po::value<std::string>()->value_name("DATE"),
-       "last day of the holdout period: compare the forecast with the actual repeat transactions")
-      ("time-unit", po::value<std::string>()->value_name("UNIT")->default_value("week"),
-       "day, week or month (of the log's times, or of a summary's t_x and T); --survival: the cohort's period, "
-       "required (week or month)")
-      ("model", po::value<std::string>()->value_name("MODEL"),
-       "bg_nbd, mbg_nbd, pareto_nbd, bg_bb (a discrete-time --summary) or all: every model that applies, compared "
-       "by LL, AIC, BIC and holdout error (default bg_nbd; bg_bb for a summary with n; gamma_gamma is fitted "
-       "whenever there are amounts)")
-      ("summary", po::value<std::string>()->value_name("FILE.csv"),
-       "fit from a customer summary instead of a log: x,t_x,T[,m_x] (continuous time) or x,t_x,n (bg_bb), "
-       "optional count and customer_id")
-      ("threads", po::value<int>()->value_name("N")->default_value(0),
-       "threads for the likelihoods (0 = all cores); the estimates do not depend on it")
-      ("parameter-uncertainty", po::bool_switch(),
-       "write the estimates' covariance into the fragment: [purchase.uncertainty] and [spend.uncertainty], "
-       "dist = \"mvlognormal\" over the fitted parameters")
-      ("currency", po::value<std::string>()->value_name("CODE"), "economics.currency of the fragment, e.g. USD")
-      ("name", po::value<std::string>()->value_name("TEXT"), "simulation.name of the fragment")
-      ("predictions", po::value<std::string>()->value_name("FILE.csv"),
-       "write per customer: x, t_x, T, (x* with a holdout), and per purchase model P(alive) and the expected "
-       "holdout (or --horizon) transactions; bg_nbd_p_alive_note flags one-time buyers")
-      ("summary-out", po::value<std::string>()->value_name("FILE.csv"),
-       "write the customer summary customer_id,x,t_x,T,m_x (m_x = 0 when x = 0)")
-      ("output,o", po::value<std::string>()->value_name("FILE.toml"),
-       "write a scenario fragment for `clvsim run` (and, without --summary-out, the summary as <stem>_customers.csv)")
-      ("force", po::bool_switch(), "overwrite existing output files")
-      ("json", po::bool_switch(), "print one JSON document instead of the tables")
-      ("report", po::value<std::string>()->value_name("FILE.html"),
-       "write a self-contained HTML report: parameters in words, calibration and holdout charts, P(alive)")
-      ("horizon", po::value<std::string>()->value_name("N"),
-       "simulation.horizon of the fragment, in its periods (default 52 weeks or 12 months)")
-      ("survival", po::value<std::string>()->value_name("FILE.csv"),
-       "fit the sBG to a cohort survival table with the columns period,alive instead of a transaction log");
+  o.add_options()("help,h", "show this help")(
+      "columns", po::value<std::string>()->value_name("ID,DATE[,AMOUNT]"),
+      "names of the customer id, date and amount columns in the header (default customer_id,date,amount; "
+      "give two names for a log without amounts)")(
+      "date-format", po::value<std::string>()->value_name("FMT")->default_value("%Y-%m-%d"),
+      "date format of the log: %Y, %m, %d and literal characters, e.g. %Y%m%d")(
+      "calibration-end", po::value<std::string>()->value_name("DATE"),
+      "last day of the calibration period (required unless --survival)")(
+      "holdout-end", po::value<std::string>()->value_name("DATE"),
+      "last day of the holdout period: compare the forecast with the actual repeat transactions")(
+      "time-unit", po::value<std::string>()->value_name("UNIT")->default_value("week"),
+      "day, week or month (of the log's times, or of a summary's t_x and T); --survival: the cohort's period, "
+      "required (week or month)")(
+      "model", po::value<std::string>()->value_name("MODEL"),
+      "bg_nbd, mbg_nbd, pareto_nbd, bg_bb (a discrete-time --summary) or all: every model that applies, compared "
+      "by LL, AIC, BIC and holdout error (default bg_nbd; bg_bb for a summary with n; gamma_gamma is fitted "
+      "whenever there are amounts)")(
+      "summary", po::value<std::string>()->value_name("FILE.csv"),
+      "fit from a customer summary instead of a log: x,t_x,T[,m_x] (continuous time) or x,t_x,n (bg_bb), "
+      "optional count and customer_id")(
+      "threads", po::value<int>()->value_name("N")->default_value(0),
+      "threads for the likelihoods (0 = all cores); the estimates do not depend on it")(
+      "parameter-uncertainty", po::bool_switch(),
+      "write the estimates' covariance into the fragment: [purchase.uncertainty] and [spend.uncertainty], "
+      "dist = \"mvlognormal\" over the fitted parameters")("currency", po::value<std::string>()->value_name("CODE"),
+                                                           "economics.currency of the fragment, e.g. USD")(
+      "name", po::value<std::string>()->value_name("TEXT"), "simulation.name of the fragment")(
+      "predictions", po::value<std::string>()->value_name("FILE.csv"),
+      "write per customer: x, t_x, T, (x* with a holdout), and per purchase model P(alive) and the expected "
+      "holdout (or --horizon) transactions; bg_nbd_p_alive_note flags one-time buyers")(
+      "summary-out", po::value<std::string>()->value_name("FILE.csv"),
+      "write the customer summary customer_id,x,t_x,T,m_x (m_x = 0 when x = 0)")(
+      "output,o", po::value<std::string>()->value_name("FILE.toml"),
+      "write a scenario fragment for `clvsim run` (and, without --summary-out, the summary as <stem>_customers.csv)")(
+      "force", po::bool_switch(), "overwrite existing output files")("json", po::bool_switch(),
+                                                                     "print one JSON document instead of the tables")(
+      "report", po::value<std::string>()->value_name("FILE.html"),
+      "write a self-contained HTML report: parameters in words, calibration and holdout charts, P(alive)")(
+      "horizon", po::value<std::string>()->value_name("N"),
+      "simulation.horizon of the fragment, in its periods (default 52 weeks or 12 months)")(
+      "survival", po::value<std::string>()->value_name("FILE.csv"),
+      "fit the sBG to a cohort survival table with the columns period,alive instead of a transaction log");
   return o;
 }
 
@@ -244,7 +243,8 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
       vm.count("transactions") ? vm["transactions"].as<std::vector<std::string>>() : std::vector<std::string>{};
   const auto survival = get("survival");
   const auto summary_in = get("summary");
-  if (inputs.size() > 1) throw InputError(usage_error("expected one TRANSACTIONS.csv, got " + std::to_string(inputs.size())));
+  if (inputs.size() > 1)
+    throw InputError(usage_error("expected one TRANSACTIONS.csv, got " + std::to_string(inputs.size())));
   if ((survival ? 1 : 0) + (summary_in ? 1 : 0) + (inputs.empty() ? 0 : 1) > 1)
     throw InputError(usage_error("give one of TRANSACTIONS.csv, --summary FILE.csv or --survival FILE.csv"));
   if (!survival && !summary_in && inputs.empty()) throw InputError(usage_error("missing TRANSACTIONS.csv"));
@@ -256,7 +256,8 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   if (!model.empty() && model != "bg_nbd" && model != "mbg_nbd" && model != "pareto_nbd" && model != "bg_bb" &&
       model != "all")
     throw InputError(usage_error("--model '" + model + "' must be bg_nbd, mbg_nbd, pareto_nbd, bg_bb or all"));
-  if (survival && !model.empty()) throw InputError(usage_error("--model does not apply to --survival (it fits the sBG)"));
+  if (survival && !model.empty())
+    throw InputError(usage_error("--model does not apply to --survival (it fits the sBG)"));
   if (model == "bg_bb" && !summary_in)
     throw InputError(usage_error("--model bg_bb needs --summary FILE.csv with the columns x,t_x,n (discrete time)"));
   const int threads = vm["threads"].as<int>();
@@ -264,7 +265,9 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     throw InputError(usage_error("--threads " + std::to_string(threads) + " is out of range [0, 1024]"));
   const ChunkRunner runner = make_runner(threads);
   // The purchase models to fit, given the kind of data (continuous: log or summary with T).
-  const auto wants = [&](const char* m) { return model == m || model == "all" || (model.empty() && std::string(m) == "bg_nbd"); };
+  const auto wants = [&](const char* m) {
+    return model == m || model == "all" || (model.empty() && std::string(m) == "bg_nbd");
+  };
 
   int horizon = *unit == TimeUnit::month ? 12 : 52;
   if (auto h = get("horizon")) {
@@ -283,7 +286,8 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     const fs::path p(*toml_out);
     summary_out = (p.parent_path() / (p.stem().string() + "_customers.csv")).string();
   }
-  if (toml_out && summary_out && fs::absolute(*toml_out).lexically_normal() == fs::absolute(*summary_out).lexically_normal())
+  if (toml_out && summary_out &&
+      fs::absolute(*toml_out).lexically_normal() == fs::absolute(*summary_out).lexically_normal())
     throw InputError(usage_error("-o and --summary-out name the same file " + *toml_out));
 
   const auto predictions_out = get("predictions");
@@ -328,10 +332,12 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     for (const char* o : {"calibration-end", "holdout-end", "columns"})
       if (vm.count(o)) throw InputError(usage_error(std::string("--") + o + " does not apply to --survival"));
     if (vm["time-unit"].defaulted())
-      throw InputError(usage_error("--survival needs --time-unit week or month: the period of the cohort table, which "
-                                   "becomes simulation.period of the fragment"));
+      throw InputError(
+          usage_error("--survival needs --time-unit week or month: the period of the cohort table, which "
+                      "becomes simulation.period of the fragment"));
     if (*unit == TimeUnit::day)
-      throw InputError(usage_error("--survival needs --time-unit week or month (the sBG's period is the simulation period)"));
+      throw InputError(
+          usage_error("--survival needs --time-unit week or month (the sBG's period is the simulation period)"));
     check_readable(*survival, "survival table");
     const SurvivalTable table = read_survival_table(*survival);
     report.source = *survival;
@@ -339,8 +345,10 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     report.fits.push_back(fit_sbg(table));
     refuse_unidentified(*survival, report.fits.back());
     for (const auto& w : report.fits.back().warnings) err << "warning: " << w << "\n";
-    if (json) print_json(out, report);
-    else print_console(out, report);
+    if (json)
+      print_json(out, report);
+    else
+      print_console(out, report);
     if (toml_out) {
       FragmentOptions fo = fragment;
       fo.purchase = &report.fits.back();
@@ -386,14 +394,16 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     std::vector<const FitResult*> purchase;
     for (std::size_t k = 0; k < purchase_fits; ++k) purchase.push_back(&report.fits[k]);
     if (!file.discrete) report.comparison = compare_models(purchase, file.continuous, {}, SIMULATED_MODELS);
-    if (json) print_json(out, report);
-    else print_console(out, report);
+    if (json)
+      print_json(out, report);
+    else
+      print_console(out, report);
     if (predictions_out && !file.discrete) {
       std::vector<std::vector<double>> predicted;
-      for (const FitResult* f : purchase) predicted.push_back(predict_customers(*f, file.continuous, horizon_length(horizon, *unit)));
-      write_output(predictions_tmp, "predictions file", *predictions_out, [&](std::ostream& f) {
-        write_predictions(f, file.continuous, purchase, predicted);
-      });
+      for (const FitResult* f : purchase)
+        predicted.push_back(predict_customers(*f, file.continuous, horizon_length(horizon, *unit)));
+      write_output(predictions_tmp, "predictions file", *predictions_out,
+                   [&](std::ostream& f) { write_predictions(f, file.continuous, purchase, predicted); });
     } else if (predictions_out) {
       throw InputError(usage_error("--predictions is for the continuous-time models (x,t_x,T)"));
     }
@@ -419,7 +429,8 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
         err << "warning: " << *toml_out << ": clvsim run cannot simulate " << fo.purchase->model
             << " yet; the fragment records the fit but does not run until it can\n";
       std::string text = scenario_fragment(report, fo);
-      if (!fo.spend && !file.discrete) text += fixed_spend_section(file.continuous, "");  // so that `clvsim run` accepts it
+      if (!fo.spend && !file.discrete)
+        text += fixed_spend_section(file.continuous, "");  // so that `clvsim run` accepts it
       report::write_text_file(toml_tmp, text, "scenario fragment", *toml_out);
     }
     write_report(data ? &*data : nullptr, report);
@@ -434,7 +445,8 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
     std::vector<std::string> names;
     if (!csv::split_line(*c, names) || names.size() < 2 || names.size() > 3 ||
         std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); }))
-      throw InputError(usage_error("--columns '" + *c + "' must name the id, date and amount columns, e.g. id,date,amount"));
+      throw InputError(
+          usage_error("--columns '" + *c + "' must name the id, date and amount columns, e.g. id,date,amount"));
     format.id_column = names[0];
     format.date_column = names[1];
     format.amount_column = names.size() == 3 ? names[2] : "";
@@ -447,8 +459,8 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
   if (auto h = get("holdout-end")) {
     so.holdout_end = parse_day("holdout-end", *h, format.date_format);
     if (*so.holdout_end <= so.calibration_end)
-      throw InputError(usage_error("--holdout-end " + format_iso(*so.holdout_end) + " must be after --calibration-end " +
-                                   format_iso(so.calibration_end)));
+      throw InputError(usage_error("--holdout-end " + format_iso(*so.holdout_end) +
+                                   " must be after --calibration-end " + format_iso(so.calibration_end)));
   }
   format.last_day = so.holdout_end.value_or(so.calibration_end);
 
@@ -516,8 +528,8 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
       try {
         expected = expected_conditional_total(*f, data, t);
       } catch (const std::exception& e) {
-        err << "warning: " << f->model << ": the holdout forecast cannot be computed at these estimates ("
-            << e.what() << ")\n";
+        err << "warning: " << f->model << ": the holdout forecast cannot be computed at these estimates (" << e.what()
+            << ")\n";
       }
       report.holdout.push_back({f->model, expected, static_cast<double>(summary.holdout_transactions)});
     }
@@ -532,11 +544,14 @@ int run_fit_command(const std::vector<std::string>& args, std::ostream& out, std
             << ": E[X(t)] cannot be computed at these estimates; its tracking column is n/a\n";
   }
 
-  if (json) print_json(out, report);
-  else print_console(out, report);
+  if (json)
+    print_json(out, report);
+  else
+    print_console(out, report);
 
   if (summary_out)
-    write_output(summary_tmp, "customer summary", *summary_out, [&](std::ostream& f) { write_summary_csv(summary, f); });
+    write_output(summary_tmp, "customer summary", *summary_out,
+                 [&](std::ostream& f) { write_summary_csv(summary, f); });
   if (predictions_out) {
     const double t = summary.holdout_end ? report.holdout_length : horizon_length(horizon, *unit);
     if (predicted.empty())

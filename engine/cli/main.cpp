@@ -3,9 +3,10 @@
 //! invalid input, 3 I/O error, 130/143 interrupted.
 #include "engine/cli/batch_command.h"
 #include "engine/cli/command_options.h"
+#include "engine/cli/fit_command.h"
 #include "engine/cli/report_commands.h"
-#include "engine/core/errors.h"
 #include "engine/core/csv.h"
+#include "engine/core/errors.h"
 #include "engine/core/output_set.h"
 #include "engine/core/temp_files.h"
 #include "engine/io/console_summary.h"
@@ -16,7 +17,6 @@
 #include "engine/run/driver.h"
 #include "engine/run/mpi_driver.h"
 #include "engine/stats/summary.h"
-#include "engine/cli/fit_command.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
 #include "scenarios/warnings.h"
@@ -28,9 +28,9 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -53,7 +53,8 @@ constexpr auto parse = &cli::parse_options;
 constexpr const char* VERSION = CLVSIM_VERSION;
 
 const char* MAIN_USAGE =
-    "clvsim " CLVSIM_VERSION " - Monte Carlo forecasts of customer lifetime value, churn and the ROI\n"
+    "clvsim " CLVSIM_VERSION
+    " - Monte Carlo forecasts of customer lifetime value, churn and the ROI\n"
     "of customer-service and loyalty investments.\n\n"
     "usage: clvsim <command> [options]\n\n"
     "commands:\n"
@@ -97,14 +98,14 @@ double parse_size(const std::string& text)
   double v = -1;
   try {
     v = std::stod(text, &used);
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   const std::string unit = text.substr(used);
-  const double mult = unit.empty() || unit == "B" ? 1.0
+  const double mult = unit.empty() || unit == "B"   ? 1.0
                       : unit == "K" || unit == "KB" ? 1024.0
                       : unit == "M" || unit == "MB" ? 1024.0 * 1024
                       : unit == "G" || unit == "GB" ? 1024.0 * 1024 * 1024
-                      : unit == "T" || unit == "TB" ? 1024.0 * 1024 * 1024 * 1024 : -1.0;
+                      : unit == "T" || unit == "TB" ? 1024.0 * 1024 * 1024 * 1024
+                                                    : -1.0;
   if (!std::isfinite(v) || !(v > 0) || mult < 0)
     throw InputError("error: --max-memory = '" + text + "' is not a size (examples: 8G, 500M, 1048576)");
   return v * mult;
@@ -119,8 +120,10 @@ double physical_memory_bytes()
 std::string human_bytes(double b)
 {
   char buf[32];
-  if (b >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f GiB", b / (1024.0 * 1024 * 1024));
-  else std::snprintf(buf, sizeof buf, "%.0f MiB", b / (1024.0 * 1024));
+  if (b >= 1024.0 * 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f GiB", b / (1024.0 * 1024 * 1024));
+  else
+    std::snprintf(buf, sizeof buf, "%.0f MiB", b / (1024.0 * 1024));
   return buf;
 }
 
@@ -134,8 +137,8 @@ void write_forecast(const CustomerForecast& f, const std::string& file, const st
   out.precision(10);
   for (std::size_t j = 0; j < f.customer_id.size(); ++j)
     out << csv::field(f.customer_id[j]) << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
-        << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ','
-        << f.expected_clv[j] << ',' << f.expected_clv_se[j] << '\n';
+        << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ',' << f.expected_clv[j] << ','
+        << f.expected_clv_se[j] << '\n';
   report::write_text_file(file, out.str(), "forecast file", display);
 }
 
@@ -148,15 +151,14 @@ public:
     if (tty_) {
       const int width = 40;
       const int filled = total > 0 ? done * width / total : width;
-      std::fprintf(stderr, "\r[%.*s%*s] %d/%d paths", filled,
-                   "########################################", width - filled, "", done, total);
+      std::fprintf(stderr, "\r[%.*s%*s] %d/%d paths", filled, "########################################",
+                   width - filled, "", done, total);
       if (done == total) std::fputc('\n', stderr);
       std::fflush(stderr);
     } else {
       // plain lines: every 10% (and the last path)
       const int step = total >= 10 ? total / 10 : 1;
-      if (done % step == 0 || done == total)
-        std::fprintf(stderr, "progress: %d/%d paths\n", done, total);
+      if (done % step == 0 || done == total) std::fprintf(stderr, "progress: %d/%d paths\n", done, total);
     }
   }
 
@@ -168,30 +170,37 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
 {
   po::options_description opts("clvsim run [SCENARIO] [options]");
   std::vector<std::string> sets, sweeps;
-  opts.add_options()
-      ("help,h", "this help")
-      ("scenario", po::value<std::string>()->default_value(""), "scenario file (default: the built-in scenario)")
-      ("output,o", po::value<std::string>(), "write the results to this HDF5 file")
-      ("paths", po::value<std::string>(), "number of Monte Carlo paths (simulation.paths)")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0 = all cores); results do not depend on it")
-      ("seed", po::value<std::string>(), "random seed (simulation.seed)")
-      ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE: override any scenario key (repeatable)")
-      ("sweep", po::value<std::vector<std::string>>(&sweeps)->composing(), "KEY=v1,v2,...: run the grid of values as variants sweep_0000, ... (repeatable)")
-      ("json", "print one JSON document instead of the summary table")
-      ("quiet,q", "no progress on stderr")
-      ("customer-forecast", po::value<std::string>(), "write the per-customer forecast of population.history customers to this CSV")
-      ("report", po::value<std::string>(), "write a self-contained HTML report with charts to this file")
-      ("max-memory", po::value<std::string>(), "refuse runs estimated to need more memory (e.g. 8G, 500M; default: the machine's memory)")
-      ("kernel", po::value<std::string>()->default_value("fast"),
-       "fast | reference: the period kernel; reference is the plain per-customer model the fast one is tested against (same results, slower)")
-      ("checkpoint", po::value<std::string>(), "journal each finished path to this file, so a stopped run can continue (--resume)")
-      ("resume", "continue the run journalled in --checkpoint FILE (a missing FILE starts a new one); the results equal an uninterrupted run's")
-      ("force", "overwrite existing output files (and start an existing --checkpoint FILE again)");
+  opts.add_options()("help,h", "this help")("scenario", po::value<std::string>()->default_value(""),
+                                            "scenario file (default: the built-in scenario)")(
+      "output,o", po::value<std::string>(), "write the results to this HDF5 file")(
+      "paths", po::value<std::string>(), "number of Monte Carlo paths (simulation.paths)")(
+      "threads", po::value<int>()->default_value(0), "worker threads (0 = all cores); results do not depend on it")(
+      "seed", po::value<std::string>(), "random seed (simulation.seed)")(
+      "set", po::value<std::vector<std::string>>(&sets)->composing(),
+      "KEY=VALUE: override any scenario key (repeatable)")(
+      "sweep", po::value<std::vector<std::string>>(&sweeps)->composing(),
+      "KEY=v1,v2,...: run the grid of values as variants sweep_0000, ... (repeatable)")(
+      "json", "print one JSON document instead of the summary table")("quiet,q", "no progress on stderr")(
+      "customer-forecast", po::value<std::string>(),
+      "write the per-customer forecast of population.history customers to this CSV")(
+      "report", po::value<std::string>(), "write a self-contained HTML report with charts to this file")(
+      "max-memory", po::value<std::string>(),
+      "refuse runs estimated to need more memory (e.g. 8G, 500M; default: the machine's memory)")(
+      "kernel", po::value<std::string>()->default_value("fast"),
+      "fast | reference: the period kernel; reference is the plain per-customer model the fast one is tested against "
+      "(same results, slower)")("checkpoint", po::value<std::string>(),
+                                "journal each finished path to this file, so a stopped run can continue (--resume)")(
+      "resume",
+      "continue the run journalled in --checkpoint FILE (a missing FILE starts a new one); the results equal an "
+      "uninterrupted run's")("force",
+                             "overwrite existing output files (and start an existing --checkpoint FILE again)");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   const auto vm = parse(args, opts, pos, "run");
   if (vm.count("help")) {
-    std::cout << opts << "\nExamples:\n  clvsim run\n  clvsim run shop.toml -o results.h5 --paths 1000 --set service.courtesy=0.95\n";
+    std::cout
+        << opts
+        << "\nExamples:\n  clvsim run\n  clvsim run shop.toml -o results.h5 --paths 1000 --set service.courtesy=0.95\n";
     return 0;
   }
   const int threads = checked_threads(vm["threads"].as<int>());
@@ -252,13 +261,15 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   options.run_hash = runner::run_hash(manifest);
   std::unique_ptr<runner::Journal> journal;
   if (vm.count("checkpoint") && mpi.root()) {
-    journal = std::make_unique<runner::Journal>(vm["checkpoint"].as<std::string>(), manifest,
-                                                vm.count("resume") > 0, force);
+    journal =
+        std::make_unique<runner::Journal>(vm["checkpoint"].as<std::string>(), manifest, vm.count("resume") > 0, force);
     for (const auto& line : journal->notes()) note(line);
   }
   std::unique_ptr<runner::UnitExchange> exchange;
-  if (mpi.active()) exchange = mpi::make_exchange(mpi, journal.get(), note);
-  else if (journal) exchange = std::make_unique<runner::CheckpointExchange>(*journal, note);
+  if (mpi.active())
+    exchange = mpi::make_exchange(mpi, journal.get(), note);
+  else if (journal)
+    exchange = std::make_unique<runner::CheckpointExchange>(*journal, note);
   options.exchange = exchange.get();
   if (mpi.active())
     if (const int code = mpi.agree(0).code; code != 0) return code;  // another rank's input was bad
@@ -274,7 +285,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (!report_tmp.empty())
     report_charts = cli::write_results_report(results, report_tmp, report_path, scenarios::describe(scenario), output);
   outputs.commit();
-  if (vm.count("json")) std::cout << io::to_json(results) << '\n';
+  if (vm.count("json"))
+    std::cout << io::to_json(results) << '\n';
   else {
     io::print_summary(results, std::cout);
     if (!output.empty()) std::cout << "\nresults written to " << output << '\n';
@@ -288,10 +300,8 @@ int cmd_validate(const std::vector<std::string>& args)
 {
   po::options_description opts("clvsim validate SCENARIO [options]");
   std::vector<std::string> sets;
-  opts.add_options()
-      ("help,h", "this help")
-      ("scenario", po::value<std::string>(), "scenario file")
-      ("set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE: override any scenario key");
+  opts.add_options()("help,h", "this help")("scenario", po::value<std::string>(), "scenario file")(
+      "set", po::value<std::vector<std::string>>(&sets)->composing(), "KEY=VALUE: override any scenario key");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   const auto vm = parse(args, opts, pos, "validate");
@@ -299,7 +309,8 @@ int cmd_validate(const std::vector<std::string>& args)
     std::cout << opts;
     return 0;
   }
-  if (!vm.count("scenario")) throw InputError("error: clvsim validate: missing SCENARIO (see 'clvsim validate --help')");
+  if (!vm.count("scenario"))
+    throw InputError("error: clvsim validate: missing SCENARIO (see 'clvsim validate --help')");
   const auto scenario = scenarios::load_file(vm["scenario"].as<std::string>(), sets);
   std::cout << scenarios::describe(scenario);
   print_warnings(scenario);
@@ -310,10 +321,9 @@ int cmd_validate(const std::vector<std::string>& args)
 int cmd_show(const std::vector<std::string>& args)
 {
   po::options_description opts("clvsim show RESULTS.h5 [options]");
-  opts.add_options()
-      ("help,h", "this help")
-      ("results", po::value<std::string>(), "results file written by 'clvsim run -o'")
-      ("json", "print one JSON document instead of the summary table");
+  opts.add_options()("help,h", "this help")("results", po::value<std::string>(),
+                                            "results file written by 'clvsim run -o'")(
+      "json", "print one JSON document instead of the summary table");
   po::positional_options_description pos;
   pos.add("results", 1);
   const auto vm = parse(args, opts, pos, "show");
@@ -324,8 +334,10 @@ int cmd_show(const std::vector<std::string>& args)
   if (!vm.count("results")) throw InputError("error: clvsim show: missing RESULTS.h5 (see 'clvsim show --help')");
   const std::string path = vm["results"].as<std::string>();
   const Results results = io::read_results(path);
-  if (vm.count("json")) std::cout << io::to_json(results) << '\n';
-  else io::print_summary(results, std::cout);
+  if (vm.count("json"))
+    std::cout << io::to_json(results) << '\n';
+  else
+    io::print_summary(results, std::cout);
   return 0;
 }
 
@@ -365,22 +377,32 @@ int main(int argc, char** argv)
     if (!mpi::built_with_mpi() && mpi::launched_size() != 1)
       throw InputError("error: this clvsim was built without MPI (CLVSIM_MPI): run it without mpirun, as one process");
     if (command == "batch" && mpi.size() > 1)
-      throw InputError("error: clvsim batch does not run under MPI; run it as one process, or each scenario with 'mpirun clvsim run'");
+      throw InputError(
+          "error: clvsim batch does not run under MPI; run it as one process, or each scenario with 'mpirun clvsim "
+          "run'");
     int code = -1;
-    if (command == "run") code = cmd_run(args, join_command_line(argc, argv), mpi);
-    else if (command == "validate") code = cmd_validate(args);
-    else if (command == "show") code = cmd_show(args);
-    else if (command == "fit") code = fit::run_fit_command(args, std::cout, std::cerr);
-    else if (command == "batch") code = cli::cmd_batch(args, join_command_line(argc, argv), VERSION);
-    else if (command == "report") code = cli::cmd_report(args);
-    else if (command == "export") code = cli::cmd_export(args);
+    if (command == "run")
+      code = cmd_run(args, join_command_line(argc, argv), mpi);
+    else if (command == "validate")
+      code = cmd_validate(args);
+    else if (command == "show")
+      code = cmd_show(args);
+    else if (command == "fit")
+      code = fit::run_fit_command(args, std::cout, std::cerr);
+    else if (command == "batch")
+      code = cli::cmd_batch(args, join_command_line(argc, argv), VERSION);
+    else if (command == "report")
+      code = cli::cmd_report(args);
+    else if (command == "export")
+      code = cli::cmd_export(args);
     if (code >= 0) {
       // A summary that could not be printed (a full disk behind a redirection) is an I/O error.
       std::cout.flush();
       if (!std::cout) throw IoError("error: cannot write to standard output");
       return code;
     }
-    std::cerr << "error: unknown command '" << command << "' (commands: run, validate, show, report, export, fit, batch; see 'clvsim --help')\n";
+    std::cerr << "error: unknown command '" << command
+              << "' (commands: run, validate, show, report, export, fit, batch; see 'clvsim --help')\n";
     return 2;
   } catch (const InputError& e) {
     return fail(mpi, 2, e.what());

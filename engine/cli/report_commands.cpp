@@ -29,13 +29,17 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
     po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    throw InputError(std::string("error: clvsim ") + command + ": " + e.what() + " (see 'clvsim " + command + " --help')");
+    throw InputError(std::string("error: clvsim ") + command + ": " + e.what() + " (see 'clvsim " + command +
+                     " --help')");
   }
   return vm;
 }
 
 //! Reads a results file (InputError when it cannot be read, as `clvsim show`).
-Results load(const std::string& path) { return io::read_results(path); }
+Results load(const std::string& path)
+{
+  return io::read_results(path);
+}
 
 //! The scenario of a results file resolved again: its verbatim text with the --set, --paths,
 //! --seed and --sweep options of its command line. Best effort: the text, or empty with the
@@ -58,15 +62,20 @@ std::string resolve_again(const Results& r, std::string& note)
   };
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     std::string v;
-    if (value_of(i, "--set", v)) sets.push_back(v);
-    else if (value_of(i, "--paths", v)) sets.push_back("simulation.paths=" + v);
-    else if (value_of(i, "--seed", v)) sets.push_back("simulation.seed=" + v);
-    else if (value_of(i, "--sweep", v)) sweeps.push_back(v);
+    if (value_of(i, "--set", v))
+      sets.push_back(v);
+    else if (value_of(i, "--paths", v))
+      sets.push_back("simulation.paths=" + v);
+    else if (value_of(i, "--seed", v))
+      sets.push_back("simulation.seed=" + v);
+    else if (value_of(i, "--sweep", v))
+      sweeps.push_back(v);
   }
   try {
     const std::filesystem::path p(r.scenario_path);
     const std::string base = p.has_parent_path() ? p.parent_path().string() : ".";
-    auto scenario = scenarios::load_string(r.scenario_toml, r.scenario_path.empty() ? "scenario" : r.scenario_path, base, sets);
+    auto scenario =
+        scenarios::load_string(r.scenario_toml, r.scenario_path.empty() ? "scenario" : r.scenario_path, base, sets);
     for (const auto& s : sweeps) scenarios::add_sweep(scenario, s);
     note.clear();
     return scenarios::describe(scenario);
@@ -95,18 +104,17 @@ std::size_t write_results_report(const Results& results, const std::string& file
 int cmd_report(const std::vector<std::string>& args)
 {
   po::options_description opts("clvsim report RESULTS.h5 -o FILE.html [options]");
-  opts.add_options()
-      ("help,h", "this help")
-      ("results", po::value<std::string>(), "results file written by 'clvsim run -o'")
-      ("output,o", po::value<std::string>(), "the HTML report to write")
-      ("force", "overwrite an existing report");
+  opts.add_options()("help,h", "this help")("results", po::value<std::string>(),
+                                            "results file written by 'clvsim run -o'")(
+      "output,o", po::value<std::string>(), "the HTML report to write")("force", "overwrite an existing report");
   po::positional_options_description pos;
   pos.add("results", 1);
   const auto vm = parse(args, opts, pos, "report");
   if (vm.count("help")) {
     std::cout << opts
               << "\nWrites one self-contained HTML file (charts, tables, KPI definitions, provenance) that opens in\n"
-                 "any browser without a network.\n\nExample:\n  clvsim run shop.toml -o shop.h5 && clvsim report shop.h5 -o shop.html\n";
+                 "any browser without a network.\n\nExample:\n  clvsim run shop.toml -o shop.h5 && clvsim report "
+                 "shop.h5 -o shop.html\n";
     return 0;
   }
   if (!vm.count("results")) throw InputError("error: clvsim report: missing RESULTS.h5 (see 'clvsim report --help')");
@@ -128,11 +136,10 @@ int cmd_report(const std::vector<std::string>& args)
 int cmd_export(const std::vector<std::string>& args)
 {
   po::options_description opts("clvsim export RESULTS.h5 --csv DIR [options]");
-  opts.add_options()
-      ("help,h", "this help")
-      ("results", po::value<std::string>(), "results file written by 'clvsim run -o'")
-      ("csv", po::value<std::string>(), "directory for the CSV files (created if missing)")
-      ("force", "overwrite existing CSV files");
+  opts.add_options()("help,h", "this help")("results", po::value<std::string>(),
+                                            "results file written by 'clvsim run -o'")(
+      "csv", po::value<std::string>(), "directory for the CSV files (created if missing)")(
+      "force", "overwrite existing CSV files");
   po::positional_options_description pos;
   pos.add("results", 1);
   const auto vm = parse(args, opts, pos, "export");
@@ -156,7 +163,8 @@ int cmd_export(const std::vector<std::string>& args)
   const Results results = load(in);
   const std::size_t rows = report::export_csv(results, dir, force);
   std::cout << "exported " << rows << " rows to " << dir << " (";
-  for (std::size_t i = 0; i < report::csv_file_names().size(); ++i) std::cout << (i ? ", " : "") << report::csv_file_names()[i];
+  for (std::size_t i = 0; i < report::csv_file_names().size(); ++i)
+    std::cout << (i ? ", " : "") << report::csv_file_names()[i];
   std::cout << ")\n";
   return 0;
 }

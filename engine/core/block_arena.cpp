@@ -10,11 +10,14 @@ namespace clvsim::core {
 
 namespace {
 
-constexpr std::size_t ALIGNMENT = 64;                    //!< a cache line; whole vectors for the kernel's loops
+constexpr std::size_t ALIGNMENT = 64;                      //!< a cache line; whole vectors for the kernel's loops
 constexpr std::size_t SLAB_BYTES = std::size_t{64} << 20;  //!< 32 huge pages per slab
 constexpr std::size_t HUGE_PAGE = std::size_t{2} << 20;
 
-std::size_t rounded(std::size_t bytes) { return (bytes + ALIGNMENT - 1) & ~(ALIGNMENT - 1); }
+std::size_t rounded(std::size_t bytes)
+{
+  return (bytes + ALIGNMENT - 1) & ~(ALIGNMENT - 1);
+}
 
 class Pool {
 public:
@@ -93,13 +96,19 @@ Pool& pool()
 
 }  // namespace
 
-void* arena_allocate(std::size_t bytes) { return pool().allocate(bytes); }
+void* arena_allocate(std::size_t bytes)
+{
+  return pool().allocate(bytes);
+}
 
 void arena_deallocate(void* p, std::size_t bytes) noexcept
 {
   if (p != nullptr) pool().deallocate(p, bytes);
 }
 
-std::size_t arena_reserved_bytes() noexcept { return pool().reserved(); }
+std::size_t arena_reserved_bytes() noexcept
+{
+  return pool().reserved();
+}
 
 }  // namespace clvsim::core

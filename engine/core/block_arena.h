@@ -36,8 +36,7 @@ struct ArenaAllocator {
   ArenaAllocator() noexcept = default;
   template <class U>
   ArenaAllocator(const ArenaAllocator<U>&) noexcept  // NOLINT: rebinding is implicit
-  {
-  }
+  {}
   T* allocate(std::size_t n) { return static_cast<T*>(arena_allocate(n * sizeof(T))); }
   void deallocate(T* p, std::size_t n) noexcept { arena_deallocate(p, n * sizeof(T)); }
   template <class U>

@@ -10,7 +10,10 @@ namespace clvsim::csv {
 
 namespace {
 
-bool blank(char c) { return c == ' ' || c == '\t'; }
+bool blank(char c)
+{
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s)
 {
@@ -20,7 +23,10 @@ std::string_view trim(std::string_view s)
   return s.substr(b, e - b);
 }
 
-bool is_blank_line(std::string_view s) { return trim(s).empty(); }
+bool is_blank_line(std::string_view s)
+{
+  return trim(s).empty();
+}
 
 //! Length of the valid UTF-8 sequence at s[i] and its code point, or 0 if it is not one
 //! (overlong forms, surrogates and code points above U+10FFFF are not).
@@ -30,7 +36,8 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp)
   const unsigned char c = at(i);
   std::size_t n = 0;
   unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2, cp = c & 0x1F;
   else if (c >= 0xE0 && c <= 0xEF) {
     n = 3, cp = c & 0x0F;
     if (c == 0xE0) lo = 0xA0;

@@ -60,8 +60,7 @@ enum class NumberStatus {
 //! `value`, then checks that it is whole (when `whole`) and within [min, max]. A value
 //! accepted here can be cast to any integer type that holds [min, max]: the bounds are
 //! checked on the double, before any cast.
-NumberStatus parse_number(std::string_view text, double& value,
-                          double min = -std::numeric_limits<double>::infinity(),
+NumberStatus parse_number(std::string_view text, double& value, double min = -std::numeric_limits<double>::infinity(),
                           double max = std::numeric_limits<double>::infinity(), bool whole = false);
 
 //! A number for a message: integers in full (1000000000, not 1e+09), others with up to 15

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -90,7 +90,10 @@ void install_signal_handlers()
   std::signal(SIGXFSZ, SIG_IGN);
 }
 
-void begin_commit() noexcept { g_committing.store(true); }
+void begin_commit() noexcept
+{
+  g_committing.store(true);
+}
 
 void end_commit() noexcept
 {
@@ -101,7 +104,10 @@ void end_commit() noexcept
   }
 }
 
-std::string temporary_path(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
+std::string temporary_path(const std::string& path)
+{
+  return path + ".tmp-" + std::to_string(::getpid());
+}
 
 void add(const std::string& tmp, const std::string& label)
 {

@@ -1,6 +1,6 @@
 #include "engine/io/console_summary.h"
-#include "engine/io/subscription.h"
 #include "engine/io/decisions.h"
+#include "engine/io/subscription.h"
 
 #include "models/kpis.h"
 
@@ -21,7 +21,6 @@ namespace clvsim::io {
 namespace {
 
 constexpr int INDENT = 2;
-
 
 //! printf into a std::string.
 template <class... Args>
@@ -66,8 +65,7 @@ std::string cell(const std::string& s, int width)
 std::string left(std::string s, int width)
 {
   s = printable(std::move(s));
-  if (static_cast<int>(s.size()) > width)
-    return s.substr(0, static_cast<std::size_t>(width - 1)) + "~";
+  if (static_cast<int>(s.size()) > width) return s.substr(0, static_cast<std::size_t>(width - 1)) + "~";
   return s + std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ');
 }
 
@@ -76,8 +74,7 @@ std::string left(std::string s, int width)
 std::string left_tail(std::string s, int width)
 {
   s = printable(std::move(s));
-  if (static_cast<int>(s.size()) > width)
-    return "~" + s.substr(s.size() - static_cast<std::size_t>(width - 1));
+  if (static_cast<int>(s.size()) > width) return "~" + s.substr(s.size() - static_cast<std::size_t>(width - 1));
   return s + std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ');
 }
 
@@ -87,7 +84,10 @@ std::string plural_period(const std::string& period)
   return period + "s";
 }
 
-double mean_of(std::span<const double> v) { return stats::summarize(v).mean; }
+double mean_of(std::span<const double> v)
+{
+  return stats::summarize(v).mean;
+}
 
 //! The KPIs of `wanted` present in `table` (in `wanted`'s order); the first `max` of the
 //! table's own keys when none of them is.
@@ -107,11 +107,18 @@ const std::vector<std::string> HEADLINE = {"npv_profit", "revenue_total", "custo
                                            "clv_mean",   "clv_to_cac",    "nps_final"};
 
 //! Per-path KPIs in the order of docs/model.md §11.1; others follow alphabetically.
-const std::vector<std::string> PATH_KPI_ORDER = {
-    "npv_profit",           "revenue_total",   "customers_acquired",
-    "clv_mean", "clv_horizon_mean", "clv_initial_cohort_mean", "cac_mean",
-    "clv_to_cac",           "repeat_revenue_share",    "return_ratio_loyal_vs_onetime",
-    "nps_final",            "rating_final"};
+const std::vector<std::string> PATH_KPI_ORDER = {"npv_profit",
+                                                 "revenue_total",
+                                                 "customers_acquired",
+                                                 "clv_mean",
+                                                 "clv_horizon_mean",
+                                                 "clv_initial_cohort_mean",
+                                                 "cac_mean",
+                                                 "clv_to_cac",
+                                                 "repeat_revenue_share",
+                                                 "return_ratio_loyal_vs_onetime",
+                                                 "nps_final",
+                                                 "rating_final"};
 
 std::vector<std::string> ordered_keys(const std::map<std::string, std::vector<double>>& table)
 {
@@ -119,18 +126,18 @@ std::vector<std::string> ordered_keys(const std::map<std::string, std::vector<do
   for (const auto& k : PATH_KPI_ORDER)
     if (table.count(k)) out.push_back(k);
   for (const auto& [k, v] : table)
-    if (std::find(PATH_KPI_ORDER.begin(), PATH_KPI_ORDER.end(), k) == PATH_KPI_ORDER.end())
-      out.push_back(k);
+    if (std::find(PATH_KPI_ORDER.begin(), PATH_KPI_ORDER.end(), k) == PATH_KPI_ORDER.end()) out.push_back(k);
   return out;
 }
 
 //! Column header of a KPI in the narrow tables.
 std::string short_label(const std::string& kpi, std::size_t width)
 {
-  static const std::map<std::string, std::string> SHORT = {
-      {"customers_acquired", "acquired"}, {"revenue_total", "revenue"},
-      {"customers_active", "active"},     {"clv_to_cac", "clv/cac"},
-      {"profit_cumulative_discounted", "cum_profit"}};
+  static const std::map<std::string, std::string> SHORT = {{"customers_acquired", "acquired"},
+                                                           {"revenue_total", "revenue"},
+                                                           {"customers_active", "active"},
+                                                           {"clv_to_cac", "clv/cac"},
+                                                           {"profit_cumulative_discounted", "cum_profit"}};
   const auto it = SHORT.find(kpi);
   std::string s = it != SHORT.end() && kpi.size() > width ? it->second : kpi;
   if (s.size() > width) s = s.substr(0, width - 1) + "~";
@@ -242,9 +249,12 @@ std::vector<int> period_rows(const Results& r)
 {
   const int h = r.horizon;
   std::vector<int> steps;
-  if (r.period == "week") steps = {1, 4, 13, 26, 52, 104, 260};
-  else if (r.period == "month") steps = {1, 3, 6, 12, 24, 60};
-  else steps = {1, 2, 5, 10, 20, 50, 100};
+  if (r.period == "week")
+    steps = {1, 4, 13, 26, 52, 104, 260};
+  else if (r.period == "month")
+    steps = {1, 3, 6, 12, 24, 60};
+  else
+    steps = {1, 2, 5, 10, 20, 50, 100};
   constexpr int MAX_ROWS = 24;
   int step = steps.back();
   for (int s : steps)
@@ -272,8 +282,7 @@ void period_table(std::ostream& out, const VariantResults& v, const Results& r)
   const std::vector<int> rows = period_rows(r);
 
   std::string t = v.name + " by " + (r.period.empty() ? "period" : r.period) +
-                  " (mean across paths; t = 0 is the first " +
-                  (r.period.empty() ? "period" : r.period) + ")";
+                  " (mean across paths; t = 0 is the first " + (r.period.empty() ? "period" : r.period) + ")";
   title(out, t);
   constexpr int TCOL = 6, COL = 17;
   out << std::string(INDENT, ' ') << cell("t", TCOL);
@@ -302,12 +311,13 @@ void subscription_table(std::ostream& out, const VariantResults& v, const Result
   const std::string period = r.period.empty() ? "period" : r.period;
   const std::string money = r.currency.empty() ? "" : " " + r.currency;
   title(out, "Subscription (purchase.model = \"sbg\"; docs/model.md §11.6)");
-  out << std::string(INDENT, ' ') << "a new subscriber (sBG closed form, d = "
-      << format_value(s.discount_rate_per_period, KpiKind::share) << " per " << period << "):\n"
+  out << std::string(INDENT, ' ')
+      << "a new subscriber (sBG closed form, d = " << format_value(s.discount_rate_per_period, KpiKind::share)
+      << " per " << period << "):\n"
       << std::string(INDENT, ' ') << "  DERL " << format_value(s.derl_periods, KpiKind::count)
       << " further payments = " << format_value(s.derl_value, KpiKind::money) << money << "; DEL "
-      << format_value(s.del_periods, KpiKind::count) << " payments with the first = "
-      << format_value(s.del_value, KpiKind::money) << money << '\n';
+      << format_value(s.del_periods, KpiKind::count)
+      << " payments with the first = " << format_value(s.del_value, KpiKind::money) << money << '\n';
   const SubscriptionSeries x = subscription_series(r, v);
   out << std::string(INDENT, ' ') << v.name << ": MRR in period t (revenue per month" << money
       << "); retention after k = t renewals (initial cohort)\n";
@@ -361,8 +371,7 @@ void comparisons_table(std::ostream& out, const Results& r)
     out << cell(net ? format_value(mean_of(*net), KpiKind::money) : "-", COL);
     if (roi) {
       const stats::Summary s = stats::summarize(*roi);
-      out << cell(format_value(s.p05, KpiKind::share), COL)
-          << cell(format_value(s.p50, KpiKind::share), COL)
+      out << cell(format_value(s.p05, KpiKind::share), COL) << cell(format_value(s.p50, KpiKind::share), COL)
           << cell(format_value(s.p95, KpiKind::share), COL)
           << cell(format_value(share_positive(*roi), KpiKind::share), COL);
     } else {
@@ -376,8 +385,8 @@ void comparisons_table(std::ostream& out, const Results& r)
     out << std::string(INDENT, ' ') << "P(roi>0): no input is uncertain, so the spread is Monte Carlo noise only;\n"
         << std::string(INDENT, ' ') << "write the inputs you doubt as distributions (docs/model.md §9.1)\n";
   else
-    out << std::string(INDENT, ' ') << "P(roi>0): over " << r.uncertain_inputs.size()
-        << " uncertain input" << (r.uncertain_inputs.size() == 1 ? "" : "s") << " and Monte Carlo noise\n";
+    out << std::string(INDENT, ' ') << "P(roi>0): over " << r.uncertain_inputs.size() << " uncertain input"
+        << (r.uncertain_inputs.size() == 1 ? "" : "s") << " and Monte Carlo noise\n";
 }
 
 void sensitivity_table(std::ostream& out, const Results& r)
@@ -391,28 +400,22 @@ void sensitivity_table(std::ostream& out, const Results& r)
       const double x = i < s.spearman.size() ? std::abs(s.spearman[i]) : 0.0;
       return std::isnan(x) ? -1.0 : x;
     };
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return rho(a) > rho(b); });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rho(a) > rho(b); });
     title(out, "Sensitivity of " + s.output + ": inputs by |Spearman| rank correlation");
-    out << std::string(INDENT, ' ')
-        << "tornado = mean output when the input is in its lowest / highest decile\n";
+    out << std::string(INDENT, ' ') << "tornado = mean output when the input is in its lowest / highest decile\n";
     const KpiKind kind = kpi_kind(s.output);
     constexpr int NAME = 44, COL = 13;
-    out << std::string(INDENT, ' ') << left("input", NAME) << cell("spearman", COL)
-        << cell("tornado low", COL) << cell("tornado high", COL) << '\n';
-    const auto at = [](const std::vector<double>& v, std::size_t i) {
-      return i < v.size() ? v[i] : std::nan("");
-    };
+    out << std::string(INDENT, ' ') << left("input", NAME) << cell("spearman", COL) << cell("tornado low", COL)
+        << cell("tornado high", COL) << '\n';
+    const auto at = [](const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : std::nan(""); };
     for (std::size_t k = 0; k < order.size() && k < TOP; ++k) {
       const std::size_t i = order[k];
       const double sp = at(s.spearman, i);
       out << std::string(INDENT, ' ') << left_tail(s.parameter[i], NAME)
-          << cell(std::isnan(sp) ? "n/a" : fmt("%+.3f", sp), COL)
-          << cell(format_value(at(s.tornado_low, i), kind), COL)
+          << cell(std::isnan(sp) ? "n/a" : fmt("%+.3f", sp), COL) << cell(format_value(at(s.tornado_low, i), kind), COL)
           << cell(format_value(at(s.tornado_high, i), kind), COL) << '\n';
     }
-    if (order.size() > TOP)
-      out << std::string(INDENT, ' ') << "... and " << order.size() - TOP << " more\n";
+    if (order.size() > TOP) out << std::string(INDENT, ' ') << "... and " << order.size() - TOP << " more\n";
   }
 }
 
@@ -422,13 +425,15 @@ KpiKind kpi_kind(const std::string& name)
 {
   // "<variant>.<kpi>" names (sensitivity outputs) are classified by their KPI.
   const std::size_t dot = name.rfind('.');
-  const std::string_view k = dot == std::string::npos ? std::string_view(name)
-                                                      : std::string_view(name).substr(dot + 1);
+  const std::string_view k = dot == std::string::npos ? std::string_view(name) : std::string_view(name).substr(dot + 1);
   if (const models::KpiInfo* info = models::find_kpi(k)) {
     switch (info->unit) {
-    case models::KpiUnit::money: return KpiKind::money;
-    case models::KpiUnit::share: return KpiKind::share;
-    default: return KpiKind::count;
+      case models::KpiUnit::money:
+        return KpiKind::money;
+      case models::KpiUnit::share:
+        return KpiKind::share;
+      default:
+        return KpiKind::count;
     }
   }
   return KpiKind::count;  // an uncertain input's value, a sweep key's
@@ -462,9 +467,8 @@ void print_summary(const Results& r, std::ostream& out)
   head += " - scenario \"" + r.scenario_name + "\"";
   if (!r.scenario_path.empty()) head += " (" + r.scenario_path + ")";
   out << printable(head) << '\n';
-  out << grouped(r.paths, 0) << (r.paths == 1 ? " path" : " paths") << ", horizon " << r.horizon
-      << ' ' << (r.horizon == 1 && !r.period.empty() ? r.period : plural_period(r.period))
-      << ", seed " << r.seed;
+  out << grouped(r.paths, 0) << (r.paths == 1 ? " path" : " paths") << ", horizon " << r.horizon << ' '
+      << (r.horizon == 1 && !r.period.empty() ? r.period : plural_period(r.period)) << ", seed " << r.seed;
   if (!r.currency.empty()) out << ", currency " << r.currency;
   out << '\n';
   if (!r.created_utc.empty()) out << "created " << printable(r.created_utc) << '\n';

@@ -168,9 +168,12 @@ std::vector<PairwiseComparison> pairwise_comparisons(const Results& r, const std
       for (std::size_t p = 0; p < a->size(); ++p) {
         const double x = (*a)[p], y = (*b)[p];
         pc.difference[p] = x - y;
-        if (x > y) ++better_a;
-        else if (y > x) ++better_b;
-        else if (x == y) ++tie;
+        if (x > y)
+          ++better_a;
+        else if (y > x)
+          ++better_b;
+        else if (x == y)
+          ++tie;
       }
       const double n = static_cast<double>(a->size());
       pc.p_a_better = static_cast<double>(better_a) / n;

@@ -62,17 +62,16 @@ std::vector<WhyBreakdown> why_breakdowns(const Results& results);
 //! comparison metric: common random numbers make the paths paired.
 struct PairwiseComparison {
   std::string a, b;
-  std::string metric;             //!< "net_npv"
-  std::vector<double> difference; //!< a - b per path (NaN where either is NaN)
-  double p_a_better = 0;          //!< share of all paths with a > b
-  double p_b_better = 0;          //!< share of all paths with b > a
-  double p_tie = 0;               //!< share of all paths with a == b
-  stats::Summary summary;         //!< of `difference`
+  std::string metric;              //!< "net_npv"
+  std::vector<double> difference;  //!< a - b per path (NaN where either is NaN)
+  double p_a_better = 0;           //!< share of all paths with a > b
+  double p_b_better = 0;           //!< share of all paths with b > a
+  double p_tie = 0;                //!< share of all paths with a == b
+  stats::Summary summary;          //!< of `difference`
 };
 
 //! Every pair of comparisons (i < j in results order) on `metric`.
-std::vector<PairwiseComparison> pairwise_comparisons(const Results& results,
-                                                     const std::string& metric = "net_npv");
+std::vector<PairwiseComparison> pairwise_comparisons(const Results& results, const std::string& metric = "net_npv");
 
 //! The variant called `name`, or nullptr.
 const VariantResults* find_variant(const Results& results, const std::string& name);

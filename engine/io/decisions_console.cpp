@@ -36,8 +36,14 @@ std::string left(std::string s, int width)
   return s + std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ');
 }
 
-std::string money(double x) { return format_value(x, KpiKind::money); }
-std::string share(double x) { return format_value(x, KpiKind::share); }
+std::string money(double x)
+{
+  return format_value(x, KpiKind::money);
+}
+std::string share(double x)
+{
+  return format_value(x, KpiKind::share);
+}
 std::string signed_money(double x)
 {
   std::string s = money(x);
@@ -45,7 +51,10 @@ std::string signed_money(double x)
   return s;
 }
 
-std::string in_currency(const Results& r) { return r.currency.empty() ? "" : "; money in " + r.currency; }
+std::string in_currency(const Results& r)
+{
+  return r.currency.empty() ? "" : "; money in " + r.currency;
+}
 
 void net_npv_table(const Results& r, std::ostream& out)
 {

@@ -141,8 +141,7 @@ private:
 Handle vlen_utf8_type()
 {
   Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
-  if (!t.valid() || H5Tset_size(t.get(), H5T_VARIABLE) < 0 ||
-      H5Tset_cset(t.get(), H5T_CSET_UTF8) < 0)
+  if (!t.valid() || H5Tset_size(t.get(), H5T_VARIABLE) < 0 || H5Tset_cset(t.get(), H5T_CSET_UTF8) < 0)
     throw std::runtime_error("HDF5: cannot create a variable-length string type");
   return t;
 }
@@ -165,8 +164,7 @@ public:
     // pandas and every HDF5 since 2008 read.
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     check(fapl.get(), "H5Pcreate", "");
-    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST),
-          "H5Pset_libver_bounds", "");
+    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST), "H5Pset_libver_bounds", "");
     file_ = Handle(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
     check(file_.get(), "H5Fcreate", "");
   }
@@ -186,9 +184,12 @@ public:
     (void)call;
     const std::string reason = system_reason();
     std::string msg = "error: cannot write results file '" + display_ + "': ";
-    if (!reason.empty()) msg += reason;
-    else if (!object.empty()) msg += "writing " + object + " failed";
-    else msg += "the write failed";
+    if (!reason.empty())
+      msg += reason;
+    else if (!object.empty())
+      msg += "writing " + object + " failed";
+    else
+      msg += "the write failed";
     throw IoError(msg);
   }
 
@@ -203,22 +204,20 @@ public:
   void check_name(const std::string& name, const std::string& where) const
   {
     if (name.empty() || name == "." || name.find('/') != std::string::npos)
-      throw IoError("error: cannot write results file '" + display_ + "': name '" + name + "' in " +
-                    where + " cannot be an HDF5 name (empty, '.' or contains '/')");
+      throw IoError("error: cannot write results file '" + display_ + "': name '" + name + "' in " + where +
+                    " cannot be an HDF5 name (empty, '.' or contains '/')");
   }
 
   //! Creates a group; `ordered` groups track creation order so readers can list their
   //! members in the order they were written.
-  Handle group(hid_t parent, const std::string& parent_path, const std::string& name,
-               bool ordered = false)
+  Handle group(hid_t parent, const std::string& parent_path, const std::string& name, bool ordered = false)
   {
     check_name(name, parent_path);
     const std::string where = "'" + join_path(parent_path, name) + "'";
     Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
     check(gcpl.get(), "H5Pcreate", where);
     if (ordered)
-      check(H5Pset_link_creation_order(gcpl.get(),
-                                       H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+      check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
             "H5Pset_link_creation_order", where);
     Handle g(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose);
     check(g.get(), "H5Gcreate2", where);
@@ -226,15 +225,14 @@ public:
   }
 
   //! float64 dataset of shape `dims`; `compress`: chunked, shuffled and deflated (level 4).
-  Handle doubles(hid_t parent, const std::string& parent_path, const std::string& name,
-                 const double* data, std::vector<hsize_t> dims, bool compress = false)
+  Handle doubles(hid_t parent, const std::string& parent_path, const std::string& name, const double* data,
+                 std::vector<hsize_t> dims, bool compress = false)
   {
     check_name(name, parent_path);
     const std::string where = "'" + join_path(parent_path, name) + "'";
     hsize_t n = 1;
     for (hsize_t d : dims) n *= d;
-    Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                 H5Sclose);
+    Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
     check(space.get(), "H5Screate_simple", where);
     Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
     check(dcpl.get(), "H5Pcreate", where);
@@ -250,24 +248,19 @@ public:
         check(H5Pset_deflate(dcpl.get(), 4), "H5Pset_deflate", where);
       }
     }
-    Handle ds(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
-                         dcpl.get(), H5P_DEFAULT),
+    Handle ds(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
               H5Dclose);
     check(ds.get(), "H5Dcreate2", where);
-    if (n > 0)
-      check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-            "H5Dwrite", where);
+    if (n > 0) check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite", where);
     return ds;
   }
 
-  Handle doubles(hid_t parent, const std::string& parent_path, const std::string& name,
-               const std::vector<double>& v)
+  Handle doubles(hid_t parent, const std::string& parent_path, const std::string& name, const std::vector<double>& v)
   {
     return doubles(parent, parent_path, name, v.data(), {static_cast<hsize_t>(v.size())});
   }
 
-  void strings(hid_t parent, const std::string& parent_path, const std::string& name,
-               const std::vector<std::string>& v)
+  void strings(hid_t parent, const std::string& parent_path, const std::string& name, const std::vector<std::string>& v)
   {
     check_name(name, parent_path);
     const std::string where = "'" + join_path(parent_path, name) + "'";
@@ -275,26 +268,21 @@ public:
     Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
     check(space.get(), "H5Screate_simple", where);
     Handle type = vlen_utf8_type();
-    Handle ds(H5Dcreate2(parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                         H5P_DEFAULT, H5P_DEFAULT),
+    Handle ds(H5Dcreate2(parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
               H5Dclose);
     check(ds.get(), "H5Dcreate2", where);
     std::vector<const char*> ptrs;
     for (const auto& s : v) ptrs.push_back(s.c_str());
-    if (n > 0)
-      check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
-            "H5Dwrite", where);
+    if (n > 0) check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "H5Dwrite", where);
   }
 
-  void attr_string(hid_t obj, const std::string& obj_path, const std::string& name,
-                   const std::string& value)
+  void attr_string(hid_t obj, const std::string& obj_path, const std::string& name, const std::string& value)
   {
     const std::string where = "attribute '" + name + "' of '" + obj_path + "'";
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
     check(space.get(), "H5Screate", where);
     Handle type = vlen_utf8_type();
-    Handle a(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-             H5Aclose);
+    Handle a(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
     check(a.get(), "H5Acreate2", where);
     const char* p = value.c_str();
     check(H5Awrite(a.get(), type.get(), &p), "H5Awrite", where);
@@ -308,8 +296,7 @@ public:
     Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
     check(space.get(), "H5Screate_simple", where);
     Handle type = vlen_utf8_type();
-    Handle a(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-             H5Aclose);
+    Handle a(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
     check(a.get(), "H5Acreate2", where);
     std::vector<const char*> ptrs;
     for (const auto& s : values) ptrs.push_back(s.c_str());
@@ -317,14 +304,13 @@ public:
   }
 
   //! Scalar numeric attribute stored as `file_type`, given in memory as `mem_type`.
-  void attr_scalar(hid_t obj, const std::string& obj_path, const std::string& name,
-                   hid_t file_type, hid_t mem_type, const void* value)
+  void attr_scalar(hid_t obj, const std::string& obj_path, const std::string& name, hid_t file_type, hid_t mem_type,
+                   const void* value)
   {
     const std::string where = "attribute '" + name + "' of '" + obj_path + "'";
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
     check(space.get(), "H5Screate", where);
-    Handle a(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-             H5Aclose);
+    Handle a(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
     check(a.get(), "H5Acreate2", where);
     check(H5Awrite(a.get(), mem_type, value), "H5Awrite", where);
   }
@@ -333,8 +319,7 @@ public:
   {
     attr_scalar(obj, obj_path, name, H5T_STD_I32LE, H5T_NATIVE_INT, &v);
   }
-  void attr_u64(hid_t obj, const std::string& obj_path, const std::string& name,
-                std::uint64_t v)
+  void attr_u64(hid_t obj, const std::string& obj_path, const std::string& name, std::uint64_t v)
   {
     attr_scalar(obj, obj_path, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
   }
@@ -357,8 +342,7 @@ void unit_attribute(Writer& w, hid_t dataset, const std::string& path, const std
 }
 
 //! periods/, path_periods/ and paths/ of one KpiTable under `parent`.
-void write_table(Writer& w, hid_t parent, const std::string& parent_path, const KpiTable& t,
-                 int horizon)
+void write_table(Writer& w, hid_t parent, const std::string& parent_path, const KpiTable& t, int horizon)
 {
   const hsize_t h = static_cast<hsize_t>(std::max(horizon, 0));
   const std::string periods_path = join_path(parent_path, "periods");
@@ -369,10 +353,8 @@ void write_table(Writer& w, hid_t parent, const std::string& parent_path, const 
   for (const auto& [kpi, v] : t.periods) {
     // Row-major [paths x horizon] (results.h); the row count is whatever was stored.
     if (h == 0 ? !v.empty() : v.size() % h != 0)
-      throw std::invalid_argument("write_results: " + join_path(raw_path, kpi) + " has " +
-                                  std::to_string(v.size()) +
-                                  " values, not a multiple of horizon " +
-                                  std::to_string(horizon));
+      throw std::invalid_argument("write_results: " + join_path(raw_path, kpi) + " has " + std::to_string(v.size()) +
+                                  " values, not a multiple of horizon " + std::to_string(horizon));
     const hsize_t rows = h == 0 ? 0 : v.size() / h;
     Handle rds = w.doubles(raw.get(), raw_path, kpi, v.data(), {rows, h}, /*compress=*/true);
     unit_attribute(w, rds.get(), join_path(raw_path, kpi), kpi);
@@ -442,13 +424,13 @@ void write_all(Writer& w, const Results& r)
     w.doubles(conc.get(), cp, "top_share_of_customers", v.concentration_x);
     w.doubles(conc.get(), cp, "share_of_revenue", v.concentration_share);
 
-    for (const auto& [key, value] : v.sweep_values)
-      w.attr_double(vg.get(), vp, SWEEP_PREFIX + key, value);
+    for (const auto& [key, value] : v.sweep_values) w.attr_double(vg.get(), vp, SWEEP_PREFIX + key, value);
 
     if (!v.retention_by_tenure.empty()) {  // a subscription run (docs/model.md §11.6)
       const hsize_t h = static_cast<hsize_t>(std::max(r.horizon, 1));
       if (v.retention_by_tenure.size() % h != 0)
-        throw std::invalid_argument("write_results: " + vp + "/subscription/retention_by_tenure is not [paths x horizon]");
+        throw std::invalid_argument("write_results: " + vp +
+                                    "/subscription/retention_by_tenure is not [paths x horizon]");
       const std::string sp = join_path(vp, "subscription");
       Handle sub = w.group(vg.get(), vp, "subscription");
       Handle ds = w.doubles(sub.get(), sp, "retention_by_tenure", v.retention_by_tenure.data(),
@@ -515,8 +497,7 @@ public:
     if (std::filesystem::is_directory(file_, ec))
       throw InputError("error: cannot read results file '" + file_ + "': Is a directory");
     const int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-      throw InputError("error: cannot read results file '" + file_ + "': " + std::strerror(errno));
+    if (fd < 0) throw InputError("error: cannot read results file '" + file_ + "': " + std::strerror(errno));
     ::close(fd);
     const htri_t is_hdf5 = H5Fis_hdf5(file_.c_str());
     if (is_hdf5 <= 0) not_results("not an HDF5 file");
@@ -534,12 +515,15 @@ public:
   [[noreturn]] void damaged(const std::string& object) const
   {
     const std::string reason = system_reason();
-    throw InputError("error: cannot read results file '" + file_ + "': " +
-                     (reason.empty() ? std::string("it is truncated or damaged") : reason) +
+    throw InputError("error: cannot read results file '" + file_ +
+                     "': " + (reason.empty() ? std::string("it is truncated or damaged") : reason) +
                      (object.empty() ? "" : " (at " + object + ")"));
   }
 
-  hid_t root() const { return handle_.get(); }
+  hid_t root() const
+  {
+    return handle_.get();
+  }
 
   [[noreturn]] void fail(const std::string& call, const std::string& object) const
   {
@@ -550,8 +534,7 @@ public:
   [[noreturn]] void not_results(const std::string& why = "") const
   {
     H5Eclear2(H5E_DEFAULT);
-    throw InputError("error: '" + file_ + "' is not a clvsim results file" +
-                     (why.empty() ? "" : " (" + why + ")"));
+    throw InputError("error: '" + file_ + "' is not a clvsim results file" + (why.empty() ? "" : " (" + why + ")"));
   }
 
   template <class T>
@@ -591,18 +574,15 @@ public:
     {
       Handle gcpl(H5Gget_create_plist(group), H5Pclose);
       unsigned flags = 0;
-      if (gcpl.valid() && H5Pget_link_creation_order(gcpl.get(), &flags) >= 0 &&
-          (flags & H5P_CRT_ORDER_TRACKED))
+      if (gcpl.valid() && H5Pget_link_creation_order(gcpl.get(), &flags) >= 0 && (flags & H5P_CRT_ORDER_TRACKED))
         index = H5_INDEX_CRT_ORDER;
     }
     std::vector<std::string> names;
     for (hsize_t i = 0; i < info.nlinks; ++i) {
-      const ssize_t len = check(
-          H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT),
-          "H5Lget_name_by_idx", "'" + group_path + "'");
+      const ssize_t len = check(H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT),
+                                "H5Lget_name_by_idx", "'" + group_path + "'");
       std::string name(static_cast<std::size_t>(len) + 1, '\0');
-      check(H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size(),
-                               H5P_DEFAULT),
+      check(H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT),
             "H5Lget_name_by_idx", "'" + group_path + "'");
       name.resize(static_cast<std::size_t>(len));
       names.push_back(std::move(name));
@@ -611,8 +591,8 @@ public:
   }
 
   //! A numeric dataset as doubles (row-major) and its shape.
-  std::vector<double> doubles(hid_t parent, const std::string& parent_path,
-                              const std::string& name, std::vector<hsize_t>* shape = nullptr) const
+  std::vector<double> doubles(hid_t parent, const std::string& parent_path, const std::string& name,
+                              std::vector<hsize_t>* shape = nullptr) const
   {
     const std::string where = "'" + join_path(parent_path, name) + "'";
     Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
@@ -625,22 +605,17 @@ public:
     check(space.get(), "H5Dget_space", where);
     const int rank = check(H5Sget_simple_extent_ndims(space.get()), "H5Sget_simple_extent_ndims", where);
     std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-    check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr),
-          "H5Sget_simple_extent_dims", where);
-    const hssize_t n = check(H5Sget_simple_extent_npoints(space.get()),
-                             "H5Sget_simple_extent_npoints", where);
+    check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), "H5Sget_simple_extent_dims", where);
+    const hssize_t n = check(H5Sget_simple_extent_npoints(space.get()), "H5Sget_simple_extent_npoints", where);
     std::vector<double> v(static_cast<std::size_t>(n));
-    if (n > 0)
-      check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-            "H5Dread", where);
+    if (n > 0) check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "H5Dread", where);
     if (shape) *shape = std::move(dims);
     return v;
   }
 
   //! Strings stored in `type_id` (variable or fixed length), `n` of them, read by `read`.
   template <class ReadFn>
-  std::vector<std::string> read_strings(hid_t file_type, hsize_t n, const std::string& where,
-                                        ReadFn read) const
+  std::vector<std::string> read_strings(hid_t file_type, hsize_t n, const std::string& where, ReadFn read) const
   {
     if (H5Tget_class(file_type) != H5T_STRING) not_results(where + " is not a string");
     std::vector<std::string> out;
@@ -671,8 +646,7 @@ public:
     return out;
   }
 
-  std::vector<std::string> strings(hid_t parent, const std::string& parent_path,
-                                   const std::string& name) const
+  std::vector<std::string> strings(hid_t parent, const std::string& parent_path, const std::string& name) const
   {
     const std::string where = "'" + join_path(parent_path, name) + "'";
     Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
@@ -681,15 +655,13 @@ public:
     check(type.get(), "H5Dget_type", where);
     Handle space(H5Dget_space(ds.get()), H5Sclose);
     check(space.get(), "H5Dget_space", where);
-    const hssize_t n = check(H5Sget_simple_extent_npoints(space.get()),
-                             "H5Sget_simple_extent_npoints", where);
+    const hssize_t n = check(H5Sget_simple_extent_npoints(space.get()), "H5Sget_simple_extent_npoints", where);
     return read_strings(type.get(), static_cast<hsize_t>(n), where, [&](hid_t mem, void* buf) {
       return H5Dread(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
     });
   }
 
-  std::vector<std::string> attr_strings(hid_t obj, const std::string& obj_path,
-                                        const std::string& name) const
+  std::vector<std::string> attr_strings(hid_t obj, const std::string& obj_path, const std::string& name) const
   {
     const std::string where = "attribute '" + name + "' of '" + obj_path + "'";
     if (!has_attr(obj, name)) not_results("missing " + where);
@@ -699,8 +671,7 @@ public:
     check(type.get(), "H5Aget_type", where);
     Handle space(H5Aget_space(a.get()), H5Sclose);
     check(space.get(), "H5Aget_space", where);
-    const hssize_t n = check(H5Sget_simple_extent_npoints(space.get()),
-                             "H5Sget_simple_extent_npoints", where);
+    const hssize_t n = check(H5Sget_simple_extent_npoints(space.get()), "H5Sget_simple_extent_npoints", where);
     return read_strings(type.get(), static_cast<hsize_t>(n), where,
                         [&](hid_t mem, void* buf) { return H5Aread(a.get(), mem, buf); });
   }
@@ -713,8 +684,7 @@ public:
   }
 
   //! Scalar numeric attribute converted to `mem_type` into `out`.
-  void attr_scalar(hid_t obj, const std::string& obj_path, const std::string& name,
-                   hid_t mem_type, void* out) const
+  void attr_scalar(hid_t obj, const std::string& obj_path, const std::string& name, hid_t mem_type, void* out) const
   {
     const std::string where = "attribute '" + name + "' of '" + obj_path + "'";
     if (!has_attr(obj, name)) not_results("missing " + where);
@@ -775,8 +745,7 @@ KpiTable read_table(const Reader& rd, hid_t group, const std::string& group_path
   if (rd.has_link(group, "paths")) {
     const std::string paths_path = join_path(group_path, "paths");
     Handle paths = rd.open_group(group, group_path, "paths");
-    for (const auto& kpi : rd.members(paths.get(), paths_path))
-      t.paths[kpi] = rd.doubles(paths.get(), paths_path, kpi);
+    for (const auto& kpi : rd.members(paths.get(), paths_path)) t.paths[kpi] = rd.doubles(paths.get(), paths_path, kpi);
   }
   return t;
 }
@@ -795,8 +764,7 @@ Results read_all(const Reader& rd)
   const int version = rd.attr_int(root, "/", "format_version");
   if (version < 1 || version > RESULTS_FORMAT_VERSION)
     rd.not_results("format_version " + std::to_string(version) +
-                   " is not supported by this clvsim, which reads version " +
-                   std::to_string(RESULTS_FORMAT_VERSION));
+                   " is not supported by this clvsim, which reads version " + std::to_string(RESULTS_FORMAT_VERSION));
 
   Results r;
   r.clvsim_version = rd.attr_string(root, "/", "clvsim_version");
@@ -892,8 +860,7 @@ Results read_all(const Reader& rd)
       if (rd.has_link(cg.get(), "paths")) {
         const std::string pp = join_path(cp, "paths");
         Handle paths = rd.open_group(cg.get(), cp, "paths");
-        for (const auto& metric : rd.members(paths.get(), pp))
-          c.paths[metric] = rd.doubles(paths.get(), pp, metric);
+        for (const auto& metric : rd.members(paths.get(), pp)) c.paths[metric] = rd.doubles(paths.get(), pp, metric);
       }
       r.comparisons.push_back(std::move(c));
     }

@@ -95,10 +95,7 @@ public:
     string_literal(k);
     out_ += ": ";
   }
-  void string(const std::string& s)
-  {
-    string_literal(s);
-  }
+  void string(const std::string& s) { string_literal(s); }
   void number(double v)
   {
     if (!std::isfinite(v)) {
@@ -111,14 +108,8 @@ public:
     const auto res = std::to_chars(buf, buf + sizeof buf, v);
     out_.append(buf, res.ptr);
   }
-  void integer(long long v)
-  {
-    out_ += std::to_string(v);
-  }
-  void unsigned_integer(unsigned long long v)
-  {
-    out_ += std::to_string(v);
-  }
+  void integer(long long v) { out_ += std::to_string(v); }
+  void unsigned_integer(unsigned long long v) { out_ += std::to_string(v); }
 
 private:
   void indent() { out_.append(2 * first_.size(), ' '); }
@@ -134,13 +125,27 @@ private:
       const unsigned char c = p[i];
       if (c < 0x80) {
         switch (c) {
-          case '"': out_ += "\\\""; break;
-          case '\\': out_ += "\\\\"; break;
-          case '\b': out_ += "\\b"; break;
-          case '\f': out_ += "\\f"; break;
-          case '\n': out_ += "\\n"; break;
-          case '\r': out_ += "\\r"; break;
-          case '\t': out_ += "\\t"; break;
+          case '"':
+            out_ += "\\\"";
+            break;
+          case '\\':
+            out_ += "\\\\";
+            break;
+          case '\b':
+            out_ += "\\b";
+            break;
+          case '\f':
+            out_ += "\\f";
+            break;
+          case '\n':
+            out_ += "\\n";
+            break;
+          case '\r':
+            out_ += "\\r";
+            break;
+          case '\t':
+            out_ += "\\t";
+            break;
           default:
             if (c < 0x20 || c == 0x7f) {
               char buf[8];
@@ -172,15 +177,28 @@ private:
     const unsigned char c = p[0];
     std::size_t len;
     unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) { len = 3; lo = 0xA0; }
-    else if (c >= 0xE1 && c <= 0xEC) len = 3;
-    else if (c == 0xED) { len = 3; hi = 0x9F; }
-    else if (c >= 0xEE && c <= 0xEF) len = 3;
-    else if (c == 0xF0) { len = 4; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else if (c == 0xF4) { len = 4; hi = 0x8F; }
-    else return 0;
+    if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
+    else if (c == 0xE0) {
+      len = 3;
+      lo = 0xA0;
+    } else if (c >= 0xE1 && c <= 0xEC)
+      len = 3;
+    else if (c == 0xED) {
+      len = 3;
+      hi = 0x9F;
+    } else if (c >= 0xEE && c <= 0xEF)
+      len = 3;
+    else if (c == 0xF0) {
+      len = 4;
+      lo = 0x90;
+    } else if (c >= 0xF1 && c <= 0xF3)
+      len = 4;
+    else if (c == 0xF4) {
+      len = 4;
+      hi = 0x8F;
+    } else
+      return 0;
     if (avail < len) return 0;
     if (p[1] < lo || p[1] > hi) return 0;
     for (std::size_t k = 2; k < len; ++k)
@@ -196,12 +214,18 @@ void summary(Json& j, const std::vector<double>& v)
 {
   const stats::Summary s = stats::summarize(std::span<const double>(v));
   j.begin_object();
-  j.key("mean"); j.number(s.mean);
-  j.key("sd"); j.number(s.sd);
-  j.key("se"); j.number(s.se);
-  j.key("p05"); j.number(s.p05);
-  j.key("p50"); j.number(s.p50);
-  j.key("p95"); j.number(s.p95);
+  j.key("mean");
+  j.number(s.mean);
+  j.key("sd");
+  j.number(s.sd);
+  j.key("se");
+  j.number(s.se);
+  j.key("p05");
+  j.number(s.p05);
+  j.key("p50");
+  j.number(s.p50);
+  j.key("p95");
+  j.number(s.p95);
   j.end_object();
 }
 
@@ -235,12 +259,18 @@ void pairwise_json(Json& j, const std::vector<PairwiseComparison>& pairs)
   for (const PairwiseComparison& pc : pairs) {
     j.element();
     j.begin_object();
-    j.key("a"); j.string(pc.a);
-    j.key("b"); j.string(pc.b);
-    j.key("metric"); j.string(pc.metric);
-    j.key("p_a_better"); j.number(pc.p_a_better);
-    j.key("p_b_better"); j.number(pc.p_b_better);
-    j.key("p_tie"); j.number(pc.p_tie);
+    j.key("a");
+    j.string(pc.a);
+    j.key("b");
+    j.string(pc.b);
+    j.key("metric");
+    j.string(pc.metric);
+    j.key("p_a_better");
+    j.number(pc.p_a_better);
+    j.key("p_b_better");
+    j.number(pc.p_b_better);
+    j.key("p_tie");
+    j.number(pc.p_tie);
     j.key("difference");
     summary(j, pc.difference);
     j.end_object();
@@ -265,20 +295,28 @@ void subscription_json(Json& j, const Results& r)
   const SubscriptionResults& s = r.subscription;
   j.key("subscription");
   j.begin_object();
-  j.key("months_per_period"); j.number(s.months_per_period);
-  j.key("discount_rate_per_period"); j.number(s.discount_rate_per_period);
-  j.key("fee"); j.number(s.fee);
+  j.key("months_per_period");
+  j.number(s.months_per_period);
+  j.key("discount_rate_per_period");
+  j.number(s.discount_rate_per_period);
+  j.key("fee");
+  j.number(s.fee);
   j.key("derl");
   j.begin_object();
-  j.key("periods"); j.number(s.derl_periods);
-  j.key("value"); j.number(s.derl_value);
+  j.key("periods");
+  j.number(s.derl_periods);
+  j.key("value");
+  j.number(s.derl_value);
   j.end_object();
   j.key("del");
   j.begin_object();
-  j.key("periods"); j.number(s.del_periods);
-  j.key("value"); j.number(s.del_value);
+  j.key("periods");
+  j.number(s.del_periods);
+  j.key("value");
+  j.number(s.del_value);
   j.end_object();
-  j.key("retention_closed_form"); numbers(j, s.retention_closed_form);
+  j.key("retention_closed_form");
+  numbers(j, s.retention_closed_form);
   j.key("variants");
   j.begin_object();
   for (const VariantResults& v : r.variants) {
@@ -287,14 +325,19 @@ void subscription_json(Json& j, const Results& r)
     j.begin_object();
     j.key("mrr");
     j.begin_object();
-    j.key("mean"); numbers(j, x.mrr_mean);
-    j.key("p05"); numbers(j, x.mrr_p05);
-    j.key("p95"); numbers(j, x.mrr_p95);
+    j.key("mean");
+    numbers(j, x.mrr_mean);
+    j.key("p05");
+    numbers(j, x.mrr_p05);
+    j.key("p95");
+    numbers(j, x.mrr_p95);
     j.end_object();
     j.key("retention_by_tenure");
     j.begin_object();
-    j.key("mean"); numbers(j, x.retention_mean);
-    j.key("se"); numbers(j, x.retention_se);
+    j.key("mean");
+    numbers(j, x.retention_mean);
+    j.key("se");
+    numbers(j, x.retention_se);
     j.end_object();
     j.end_object();
   }
@@ -309,16 +352,26 @@ std::string to_json(const Results& r)
   const std::vector<WhyBreakdown> why = why_breakdowns(r);
   Json j;
   j.begin_object();
-  j.key("clvsim_version"); j.string(r.clvsim_version);
-  j.key("scenario"); j.string(r.scenario_name);
-  j.key("scenario_path"); j.string(r.scenario_path);
-  j.key("seed"); j.unsigned_integer(r.seed);
-  j.key("paths"); j.integer(r.paths);
-  j.key("horizon"); j.integer(r.horizon);
-  j.key("period"); j.string(r.period);
-  j.key("currency"); j.string(r.currency);
-  j.key("run_seconds"); j.number(r.run_seconds);
-  j.key("uncertain_inputs"); j.integer(static_cast<long long>(r.uncertain_inputs.size()));
+  j.key("clvsim_version");
+  j.string(r.clvsim_version);
+  j.key("scenario");
+  j.string(r.scenario_name);
+  j.key("scenario_path");
+  j.string(r.scenario_path);
+  j.key("seed");
+  j.unsigned_integer(r.seed);
+  j.key("paths");
+  j.integer(r.paths);
+  j.key("horizon");
+  j.integer(r.horizon);
+  j.key("period");
+  j.string(r.period);
+  j.key("currency");
+  j.string(r.currency);
+  j.key("run_seconds");
+  j.number(r.run_seconds);
+  j.key("uncertain_inputs");
+  j.integer(static_cast<long long>(r.uncertain_inputs.size()));
   j.key("uncertain_input_keys");
   j.begin_array();
   for (const auto& k : r.uncertain_inputs) {
@@ -385,8 +438,7 @@ std::string to_json(const Results& r)
         if (std::isnan(p)) ++never;
       j.key("p_never");
       j.number(it->second.empty() ? std::numeric_limits<double>::quiet_NaN()
-                                  : static_cast<double>(never) /
-                                        static_cast<double>(it->second.size()));
+                                  : static_cast<double>(never) / static_cast<double>(it->second.size()));
       j.end_object();
     }
     for (const WhyBreakdown& w : why)
@@ -408,9 +460,12 @@ std::string to_json(const Results& r)
     for (std::size_t i = 0; i < s.parameter.size(); ++i) {
       j.key(s.parameter[i]);
       j.begin_object();
-      j.key("spearman"); j.number(at(s.spearman, i));
-      j.key("tornado_low"); j.number(at(s.tornado_low, i));
-      j.key("tornado_high"); j.number(at(s.tornado_high, i));
+      j.key("spearman");
+      j.number(at(s.spearman, i));
+      j.key("tornado_low");
+      j.number(at(s.tornado_low, i));
+      j.key("tornado_high");
+      j.number(at(s.tornado_high, i));
       j.end_object();
     }
     j.end_object();

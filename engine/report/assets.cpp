@@ -10,15 +10,19 @@
 #error "CLVSIM_REPORT_ASSET_DIR must name engine/report/assets"
 #endif
 
-#define CLVSIM_INCBIN(sym, file)                                                   \
-  __asm__(".pushsection .rodata, \"a\", @progbits\n"                               \
-          ".balign 16\n"                                                           \
-          ".global " #sym "_begin\n" #sym "_begin:\n"                              \
-          ".incbin \"" file "\"\n"                                                 \
-          ".global " #sym "_end\n" #sym "_end:\n"                                  \
-          ".byte 0\n"                                                              \
-          ".popsection\n");                                                        \
-  extern "C" const char sym##_begin[];                                             \
+#define CLVSIM_INCBIN(sym, file)                                                                                       \
+  __asm__(                                                                                                             \
+      ".pushsection .rodata, \"a\", @progbits\n"                                                                       \
+      ".balign 16\n"                                                                                                   \
+      ".global " #sym "_begin\n" #sym                                                                                  \
+      "_begin:\n"                                                                                                      \
+      ".incbin \"" file                                                                                                \
+      "\"\n"                                                                                                           \
+      ".global " #sym "_end\n" #sym                                                                                    \
+      "_end:\n"                                                                                                        \
+      ".byte 0\n"                                                                                                      \
+      ".popsection\n");                                                                                                \
+  extern "C" const char sym##_begin[];                                                                                 \
   extern "C" const char sym##_end[];
 
 CLVSIM_INCBIN(clvsim_asset_vega_js, CLVSIM_REPORT_VENDOR_DIR "/vega.min.js")
@@ -56,8 +60,14 @@ const std::vector<VendoredLibrary>& vendored_libraries()
   return libraries;
 }
 
-std::string_view report_script() { return view(clvsim_asset_report_js_begin, clvsim_asset_report_js_end); }
+std::string_view report_script()
+{
+  return view(clvsim_asset_report_js_begin, clvsim_asset_report_js_end);
+}
 
-std::string_view report_style() { return view(clvsim_asset_report_css_begin, clvsim_asset_report_css_end); }
+std::string_view report_style()
+{
+  return view(clvsim_asset_report_css_begin, clvsim_asset_report_css_end);
+}
 
 }  // namespace clvsim::report

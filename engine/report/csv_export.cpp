@@ -53,8 +53,9 @@ void table_rows(Csv& per_path, Csv& per_period, const std::string& variant, cons
       for (std::size_t p = 0; p < paths; ++p) column[p] = values[p * h + c];
       // The same statistics, by the same function, as the results file's periods/<kpi>.
       const stats::Summary st = stats::summarize(std::span<const double>(column));
-      const std::pair<const char*, double> stat[] = {{"mean", st.mean}, {"sd", st.sd},   {"p05", st.p05}, {"p25", st.p25},
-                                                     {"p50", st.p50},   {"p75", st.p75}, {"p95", st.p95}};
+      const std::pair<const char*, double> stat[] = {{"mean", st.mean}, {"sd", st.sd},   {"p05", st.p05},
+                                                     {"p25", st.p25},   {"p50", st.p50}, {"p75", st.p75},
+                                                     {"p95", st.p95}};
       const std::string t = std::to_string(c);
       for (const auto& [name, x] : stat) per_period.row({v, s, t, k, name, csv_number(x)});
     }
@@ -122,7 +123,8 @@ std::size_t export_csv(const Results& r, const std::string& dir, bool force)
       const auto it = v.segments.find(seg);
       if (it != v.segments.end()) table_rows(per_path, per_period, v.name, seg, it->second, r.horizon);
     }
-    for (const auto& [key, value] : v.sweep_values) variants.row({csv_field(v.name), csv_field(key), csv_number(value)});
+    for (const auto& [key, value] : v.sweep_values)
+      variants.row({csv_field(v.name), csv_field(key), csv_number(value)});
   }
   for (const Comparison& c : r.comparisons)
     for (const auto& [metric, values] : c.paths)

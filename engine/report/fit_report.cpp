@@ -29,7 +29,10 @@ constexpr int FREQUENCY_GROUPS = 8;
 constexpr int MAX_GRID_FREQUENCY = 20;
 constexpr int RECENCY_STEPS = 20;
 
-std::string esc(const std::string& s) { return html_escape(s); }
+std::string esc(const std::string& s)
+{
+  return html_escape(s);
+}
 
 std::string num(const char* format, double x)
 {
@@ -57,45 +60,59 @@ std::map<std::string, std::string> meanings(const FitResult& f, const std::strin
   const auto est = [&](const char* n) { return f[n]; };
   if (is_continuous_purchase_model(f.model)) {
     const double r = est("r"), alpha = est("alpha");
-    m["r"] = "Shape of the gamma distribution of customers' purchase rates while active: the smaller, the more unequal "
-             "the customers (r = " + num("%.3g", r) + ").";
-    m["alpha"] = "Rate of that gamma distribution, in " + unit + "s: the mean purchase rate while active is r/α = " +
-                 num("%.3g", r / alpha) + " repeat purchases per " + unit + ".";
+    m["r"] =
+        "Shape of the gamma distribution of customers' purchase rates while active: the smaller, the more unequal "
+        "the customers (r = " +
+        num("%.3g", r) + ").";
+    m["alpha"] = "Rate of that gamma distribution, in " + unit +
+                 "s: the mean purchase rate while active is r/α = " + num("%.3g", r / alpha) +
+                 " repeat purchases per " + unit + ".";
   }
   if (f.model == "mbg_nbd") {
     const double a = est("a"), b = est("b");
-    m["a"] = "With b, the beta distribution of the probability p that a customer leaves for good right after the first "
-             "purchase and after each repeat purchase: its mean a/(a+b) = " + num("%.3g", a / (a + b)) +
-             ", so a share " + num("%.3g", a / (a + b)) + " of new customers never buy again.";
-    m["b"] = "Second shape of that beta distribution (a large b: most customers are unlikely to leave after a purchase).";
+    m["a"] =
+        "With b, the beta distribution of the probability p that a customer leaves for good right after the first "
+        "purchase and after each repeat purchase: its mean a/(a+b) = " +
+        num("%.3g", a / (a + b)) + ", so a share " + num("%.3g", a / (a + b)) + " of new customers never buy again.";
+    m["b"] =
+        "Second shape of that beta distribution (a large b: most customers are unlikely to leave after a purchase).";
   }
   if (f.model == "bg_bb") {
     const double alpha = est("alpha"), beta = est("beta"), gamma = est("gamma"), delta = est("delta");
-    m["alpha"] = "With β, the beta distribution of the probability p that an active customer transacts at an "
-                 "opportunity: its mean α/(α+β) = " + num("%.3g", alpha / (alpha + beta)) + ".";
+    m["alpha"] =
+        "With β, the beta distribution of the probability p that an active customer transacts at an "
+        "opportunity: its mean α/(α+β) = " +
+        num("%.3g", alpha / (alpha + beta)) + ".";
     m["beta"] = "Second shape of that beta distribution.";
-    m["gamma"] = "With δ, the beta distribution of the probability θ that a customer becomes inactive at an "
-                 "opportunity: its mean γ/(γ+δ) = " + num("%.3g", gamma / (gamma + delta)) + ".";
+    m["gamma"] =
+        "With δ, the beta distribution of the probability θ that a customer becomes inactive at an "
+        "opportunity: its mean γ/(γ+δ) = " +
+        num("%.3g", gamma / (gamma + delta)) + ".";
     m["delta"] = "Second shape of that beta distribution (a large δ: customers stay active long).";
   }
   if (f.model == "bg_nbd") {
     const double a = est("a"), b = est("b");
-    m["a"] = "With b, the beta distribution of the probability p that a customer leaves for good after a repeat "
-             "purchase: its mean a/(a+b) = " + num("%.3g", a / (a + b)) + ".";
-    m["b"] = "Second shape of that beta distribution (a large b: most customers are unlikely to leave after a purchase).";
+    m["a"] =
+        "With b, the beta distribution of the probability p that a customer leaves for good after a repeat "
+        "purchase: its mean a/(a+b) = " +
+        num("%.3g", a / (a + b)) + ".";
+    m["b"] =
+        "Second shape of that beta distribution (a large b: most customers are unlikely to leave after a purchase).";
   }
   if (f.model == "pareto_nbd") {
     const double s = est("s"), beta = est("beta");
-    m["s"] = "Shape of the gamma distribution of customers' dropout rates μ (a customer's lifetime is exponential with "
-             "rate μ).";
-    m["beta"] = "Rate of that gamma distribution, in " + unit + "s: the mean dropout rate is s/β = " + num("%.3g", s / beta) +
-                " per " + unit + (s > 1 ? ", a mean lifetime of β/(s−1) = " + num("%.3g", beta / (s - 1)) + " " + unit + "s" : "") +
-                ".";
+    m["s"] =
+        "Shape of the gamma distribution of customers' dropout rates μ (a customer's lifetime is exponential with "
+        "rate μ).";
+    m["beta"] = "Rate of that gamma distribution, in " + unit +
+                "s: the mean dropout rate is s/β = " + num("%.3g", s / beta) + " per " + unit +
+                (s > 1 ? ", a mean lifetime of β/(s−1) = " + num("%.3g", beta / (s - 1)) + " " + unit + "s" : "") + ".";
   }
   if (f.model == "gamma_gamma") {
     const double p = est("p"), q = est("q"), gamma = est("gamma");
-    m["p"] = "Shape of the gamma distribution of one customer's order values around its own mean (a large p: steady "
-             "order values).";
+    m["p"] =
+        "Shape of the gamma distribution of one customer's order values around its own mean (a large p: steady "
+        "order values).";
     m["q"] = "Shape of the gamma distribution of customers' spend rates ν across customers (q > 1 for a finite mean).";
     m["gamma"] = "Rate of that distribution: the mean order value across customers is p·γ/(q−1) = " +
                  (q > 1 ? num("%.2f", p * gamma / (q - 1)) : std::string("infinite (q ≤ 1)")) + ".";
@@ -104,8 +121,9 @@ std::map<std::string, std::string> meanings(const FitResult& f, const std::strin
     const double alpha = est("alpha"), beta = est("beta");
     m["alpha"] = "With β, the beta distribution of each customer's churn probability per period: its mean α/(α+β) = " +
                  num("%.3g", alpha / (alpha + beta)) + ".";
-    m["beta"] = "Second shape of that beta distribution: churn falls over a cohort's life as the likely churners leave "
-                "first.";
+    m["beta"] =
+        "Second shape of that beta distribution: churn falls over a cohort's life as the likely churners leave "
+        "first.";
   }
   return m;
 }
@@ -118,16 +136,20 @@ void parameter_table(std::string& h, const FitResult& f, const std::string& unit
   for (std::size_t k = 0; k < f.names.size(); ++k) {
     const double e = f.estimate[k], se = f.se[k];
     const auto it = words.find(f.names[k]);
-    h += "<tr><td><code>" + esc(f.names[k]) + "</code></td><td class=\"num\">" + num("%.4g", e) + "</td><td class=\"num\">" +
-         num("%.3g", se) + "</td><td class=\"num\">" +
+    h += "<tr><td><code>" + esc(f.names[k]) + "</code></td><td class=\"num\">" + num("%.4g", e) +
+         "</td><td class=\"num\">" + num("%.3g", se) + "</td><td class=\"num\">" +
          // The fit is on ln θ (mle.h), where the estimate is close to normal: θ·exp(±1.96 SE/θ)
          // keeps the interval positive.
-         (std::isfinite(se) && e > 0 ? num("%.3g", e * std::exp(-1.96 * se / e)) + " to " + num("%.3g", e * std::exp(1.96 * se / e))
-                                     : std::string("n/a")) +
+         (std::isfinite(se) && e > 0
+              ? num("%.3g", e * std::exp(-1.96 * se / e)) + " to " + num("%.3g", e * std::exp(1.96 * se / e))
+              : std::string("n/a")) +
          "</td><td class=\"def\">" + esc(it == words.end() ? "" : it->second) + "</td></tr>\n";
   }
-  h += "</table>\n<p class=\"note\">Log-likelihood " + num("%.2f", f.log_likelihood) + " over " + num("%.0f", f.observations) +
-       (f.model == "gamma_gamma" ? " repeat buyers" : f.model == "sbg" ? " cohort members" : " customers") +
+  h += "</table>\n<p class=\"note\">Log-likelihood " + num("%.2f", f.log_likelihood) + " over " +
+       num("%.0f", f.observations) +
+       (f.model == "gamma_gamma" ? " repeat buyers"
+        : f.model == "sbg"       ? " cohort members"
+                                 : " customers") +
        "; standard errors from the observed information (the numerical Hessian at the optimum); the 95% "
        "intervals are ±1.96 standard errors of ln θ, where the likelihood was maximised.</p>\n";
   for (const auto& w : f.warnings) h += "<p class=\"warning\">" + esc(w) + "</p>\n";
@@ -145,8 +167,8 @@ std::string series_order(const std::vector<std::string>& series)
 struct Page {
   const FitReport& r;
   HtmlPage& page;
-  std::string unit;         //!< the fit's time unit: "day", "week", "month"
-  std::string track_unit;   //!< tracking periods: "week" or "month"
+  std::string unit;        //!< the fit's time unit: "day", "week", "month"
+  std::string track_unit;  //!< tracking periods: "week" or "month"
 };
 
 //! Cumulative and per-period repeat transactions, actual against one model (FHL figs. 2, 3).
@@ -158,7 +180,12 @@ void tracking_charts(Page& p, std::size_t m)
   for (std::size_t k = 0; k < t.period.size(); ++k)
     if (!t.holdout[k]) calibration_periods = t.period[k];
   JsonWriter mk;
-  mk.begin_array().begin_object().field("x", calibration_periods).field("label", "end of calibration").end_object().end_array();
+  mk.begin_array()
+      .begin_object()
+      .field("x", calibration_periods)
+      .field("label", "end of calibration")
+      .end_object()
+      .end_array();
   JsonWriter ms;
   ms.begin_object().field("kind", "fit_calibration_end").field("model", model).end_object();
   const std::string markers = p.page.dataset(mk.take(), ms.take());
@@ -174,7 +201,9 @@ void tracking_charts(Page& p, std::size_t m)
     }
     j.end_array();
     JsonWriter src;
-    src.begin_object().field("kind", cumulative ? "fit_tracking_cumulative" : "fit_tracking_period").field("model", model);
+    src.begin_object()
+        .field("kind", cumulative ? "fit_tracking_cumulative" : "fit_tracking_period")
+        .field("model", model);
     src.field("computed_from", "actual: repeat transactions of the cohort by " + p.track_unit +
                                    " since its first purchase; expected: sum over customers of E[X(age)]");
     src.end_object();
@@ -188,10 +217,11 @@ void tracking_charts(Page& p, std::size_t m)
     d.field("x_title", p.track_unit + "s since the cohort's first purchase");
     d.field("y_title", cumulative ? "cumulative repeat transactions" : "repeat transactions per " + p.track_unit);
     d.field("y_format", "count").end_object();
-    p.page.chart(d.take(), cumulative ? "Fader, Hardie &amp; Lee (2005), figure 2: the model's expected cumulative repeat "
-                                        "transactions of the whole cohort (each customer from its first purchase) against "
-                                        "the actual ones, through the calibration period and the holdout."
-                                      : "FHL (2005), figure 3: the same per " + esc(p.track_unit) + ".");
+    p.page.chart(d.take(), cumulative
+                               ? "Fader, Hardie &amp; Lee (2005), figure 2: the model's expected cumulative repeat "
+                                 "transactions of the whole cohort (each customer from its first purchase) against "
+                                 "the actual ones, through the calibration period and the holdout."
+                               : "FHL (2005), figure 3: the same per " + esc(p.track_unit) + ".");
   }
 }
 
@@ -228,13 +258,24 @@ void conditional_chart(Page& p, const FitResult& f)
     if (n[k] == 0) continue;
     const std::string label = g == FREQUENCY_GROUPS - 1 ? std::to_string(g) + "+" : std::to_string(g);
     labels.push_back(label);
-    j.begin_object().field("series", "actual").field("x", label).field("y", actual[k] / n[k]).field("customers", n[k]).end_object();
-    j.begin_object().field("series", f.model).field("x", label).field("y", expected[k] / n[k]).field("customers", n[k]).end_object();
+    j.begin_object()
+        .field("series", "actual")
+        .field("x", label)
+        .field("y", actual[k] / n[k])
+        .field("customers", n[k])
+        .end_object();
+    j.begin_object()
+        .field("series", f.model)
+        .field("x", label)
+        .field("y", expected[k] / n[k])
+        .field("customers", n[k])
+        .end_object();
   }
   j.end_array();
   JsonWriter src;
   src.begin_object().field("kind", "fit_conditional").field("model", f.model).field("holdout_length", t);
-  src.field("computed_from", "per calibration frequency x: mean holdout repeat transactions x* and mean E[Y(t) | x, t_x, T]");
+  src.field("computed_from",
+            "per calibration frequency x: mean holdout repeat transactions x* and mean E[Y(t) | x, t_x, T]");
   src.end_object();
   const std::string data = p.page.dataset(j.take(), src.take());
   JsonWriter d;
@@ -246,10 +287,11 @@ void conditional_chart(Page& p, const FitResult& f)
   d.field("title", "Holdout repeat transactions by calibration frequency: actual and " + f.model);
   d.field("x_title", "repeat transactions in the calibration period");
   d.field("y_title", "mean repeat transactions in the holdout").field("y_format", "number").end_object();
-  p.page.chart(d.take(), "FHL (2005), figure 4: customers grouped by their calibration repeat transactions (the last group "
-                         "has 7 or more); for each group the mean number of repeat transactions in the " +
-                             num("%.1f", t) + "-" + esc(p.unit) +
-                             " holdout and the model's conditional expectation given each customer's history.");
+  p.page.chart(d.take(),
+               "FHL (2005), figure 4: customers grouped by their calibration repeat transactions (the last group "
+               "has 7 or more); for each group the mean number of repeat transactions in the " +
+                   num("%.1f", t) + "-" + esc(p.unit) +
+                   " holdout and the model's conditional expectation given each customer's history.");
 }
 
 //! P(alive) over a grid of frequency and recency at the cohort's longest observation.
@@ -268,7 +310,8 @@ void p_alive_chart(Page& p, const FitResult& f)
         j.begin_object().field("frequency", x).field("recency", t_x).field("p_alive", pa).end_object();
       }
   } catch (const std::exception&) {
-    p.page.html() += "<p class=\"note\">P(alive) of " + esc(f.model) + " cannot be computed at these estimates; no chart.</p>\n";
+    p.page.html() +=
+        "<p class=\"note\">P(alive) of " + esc(f.model) + " cannot be computed at these estimates; no chart.</p>\n";
     return;
   }
   j.end_array();
@@ -276,17 +319,22 @@ void p_alive_chart(Page& p, const FitResult& f)
   src.begin_object().field("kind", "fit_p_alive").field("model", f.model).field("T", T).end_object();
   const std::string data = p.page.dataset(j.take(), src.take());
   JsonWriter d;
-  d.begin_object().field("kind", "heatmap").field("data", data).field("x_field", "recency").field("y_field", "frequency");
+  d.begin_object()
+      .field("kind", "heatmap")
+      .field("data", data)
+      .field("x_field", "recency")
+      .field("y_field", "frequency");
   d.field("color_field", "p_alive").field("color_title", "P(alive)");
   d.field("x_label_expr", "format(datum.value, '.0f')");
   d.field("title", "P(alive) by frequency and recency: " + f.model);
   d.field("x_title", "recency: " + p.unit + "s from the first to the last repeat purchase (t_x)");
   d.field("y_title", "repeat purchases (x)").end_object();
-  p.page.chart(d.take(), "The probability that a customer is still active at the end of the calibration, given x repeat "
-                         "purchases, the last at t_x, for a customer observed for " +
-                             num("%.1f", T) + " " + esc(p.unit) +
-                             "s (the cohort's longest history). A customer who bought often but not lately has probably "
-                             "left.");
+  p.page.chart(d.take(),
+               "The probability that a customer is still active at the end of the calibration, given x repeat "
+               "purchases, the last at t_x, for a customer observed for " +
+                   num("%.1f", T) + " " + esc(p.unit) +
+                   "s (the cohort's longest history). A customer who bought often but not lately has probably "
+                   "left.");
 }
 
 void gamma_gamma_chart(Page& p, const FitResult& f)
@@ -303,15 +351,24 @@ void gamma_gamma_chart(Page& p, const FitResult& f)
     }
   j.end_array();
   JsonWriter src;
-  src.begin_object().field("kind", "fit_m_x").field("computed_from", "m_x of the repeat buyers with m_x > 0").end_object();
+  src.begin_object()
+      .field("kind", "fit_m_x")
+      .field("computed_from", "m_x of the repeat buyers with m_x > 0")
+      .end_object();
   const std::string data = p.page.dataset(j.take(), src.take());
   JsonWriter mk;
   mk.begin_array();
-  mk.begin_object().field("x", n > 0 ? sum / n : NaN).field("label", "observed mean " + num("%.2f", n > 0 ? sum / n : NaN)).end_object();
+  mk.begin_object()
+      .field("x", n > 0 ? sum / n : NaN)
+      .field("label", "observed mean " + num("%.2f", n > 0 ? sum / n : NaN))
+      .end_object();
   const double q = f["q"];
   if (q > 1) {
     const double model_mean = f["p"] * f["gamma"] / (q - 1);
-    mk.begin_object().field("x", model_mean).field("label", "model p·γ/(q−1) = " + num("%.2f", model_mean)).end_object();
+    mk.begin_object()
+        .field("x", model_mean)
+        .field("label", "model p·γ/(q−1) = " + num("%.2f", model_mean))
+        .end_object();
   }
   mk.end_array();
   JsonWriter ms;
@@ -321,8 +378,9 @@ void gamma_gamma_chart(Page& p, const FitResult& f)
   d.begin_object().field("kind", "histogram").field("data", data).field("markers", markers);
   d.field("title", "Mean repeat order value per customer (m_x)").field("x_title", "m_x: mean repeat order value");
   d.field("x_format", "money").field("y_title", "repeat buyers").end_object();
-  p.page.chart(d.take(), "The repeat buyers' mean repeat order values the gamma-gamma model was fitted to, with their mean "
-                         "and the model's mean order value across customers.");
+  p.page.chart(d.take(),
+               "The repeat buyers' mean repeat order values the gamma-gamma model was fitted to, with their mean "
+               "and the model's mean order value across customers.");
 }
 
 void survival_chart(Page& p, const FitResult& f)
@@ -331,9 +389,16 @@ void survival_chart(Page& p, const FitResult& f)
   JsonWriter j;
   j.begin_array();
   for (std::size_t k = 0; k < t.alive.size(); ++k) {
-    j.begin_object().field("series", "observed").field("x", static_cast<int>(k)).field("y", t.alive[k] / t.alive[0]).end_object();
-    j.begin_object().field("series", "sbg").field("x", static_cast<int>(k))
-        .field("y", models::sbg::survival(sbg_params(f), static_cast<double>(k))).end_object();
+    j.begin_object()
+        .field("series", "observed")
+        .field("x", static_cast<int>(k))
+        .field("y", t.alive[k] / t.alive[0])
+        .end_object();
+    j.begin_object()
+        .field("series", "sbg")
+        .field("x", static_cast<int>(k))
+        .field("y", models::sbg::survival(sbg_params(f), static_cast<double>(k)))
+        .end_object();
   }
   j.end_array();
   JsonWriter src;
@@ -372,17 +437,21 @@ void summary_table(Page& p)
       }
       h += "</tr>\n";
     }
-    h += "</table>\n<p class=\"note\">Chosen for the scenario fragment: <b>" + esc(c.chosen) + "</b>, " + esc(c.reason) +
-         ". AIC = 2k − 2·log-likelihood, BIC = k·ln(customers) − 2·log-likelihood (lower is better; the models are "
-         "fitted to the same customers). The holdout errors compare each customer's expected repeat transactions in the "
-         "holdout, given its calibration history, with the actual ones.</p>\n";
+    h +=
+        "</table>\n<p class=\"note\">Chosen for the scenario fragment: <b>" + esc(c.chosen) + "</b>, " + esc(c.reason) +
+        ". AIC = 2k − 2·log-likelihood, BIC = k·ln(customers) − 2·log-likelihood (lower is better; the models are "
+        "fitted to the same customers). The holdout errors compare each customer's expected repeat transactions in the "
+        "holdout, given its calibration history, with the actual ones.</p>\n";
   }
   h += "<table>\n<tr><th class=\"text\">Model</th><th>Parameters</th><th>Log-likelihood</th><th>Fitted to</th></tr>\n";
   for (const FitResult& f : p.r.fits)
     h += "<tr><td><a href=\"#model-" + esc(f.model) + "\">" + esc(title_of(f.model)) + "</a></td><td class=\"num\">" +
          std::to_string(f.names.size()) + "</td><td class=\"num\">" + num("%.2f", f.log_likelihood) +
          "</td><td class=\"num\">" + num("%.0f", f.observations) +
-         (f.model == "gamma_gamma" ? " repeat buyers" : f.model == "sbg" ? " cohort members" : " customers") + "</td></tr>\n";
+         (f.model == "gamma_gamma" ? " repeat buyers"
+          : f.model == "sbg"       ? " cohort members"
+                                   : " customers") +
+         "</td></tr>\n";
   h += "</table>\n";
 }
 
@@ -406,15 +475,24 @@ FitHtml fit_report_html(const FitReport& r, const CollapsedSummary* data, const 
     j.begin_array();
     for (const FitResult& f : r.fits)
       for (std::size_t k = 0; k < f.names.size(); ++k)
-        j.begin_object().field("model", f.model).field("parameter", f.names[k]).field("estimate", f.estimate[k])
-            .field("se", f.se[k]).field("log_likelihood", f.log_likelihood).end_object();
+        j.begin_object()
+            .field("model", f.model)
+            .field("parameter", f.names[k])
+            .field("estimate", f.estimate[k])
+            .field("se", f.se[k])
+            .field("log_likelihood", f.log_likelihood)
+            .end_object();
     j.end_array();
     JsonWriter src;
-    src.begin_object().field("kind", "fit_parameters").field("equals", "clvsim fit --json: models.<m>.{params,se,log_likelihood}").end_object();
+    src.begin_object()
+        .field("kind", "fit_parameters")
+        .field("equals", "clvsim fit --json: models.<m>.{params,se,log_likelihood}")
+        .end_object();
     page.dataset(j.take(), src.take());
   }
 
-  h += "<header>\n<h1>Calibration of " + esc(r.source) + "</h1>\n<p class=\"lede\">clvsim " CLVSIM_VERSION " fit report";
+  h +=
+      "<header>\n<h1>Calibration of " + esc(r.source) + "</h1>\n<p class=\"lede\">clvsim " CLVSIM_VERSION " fit report";
   if (r.summary && !r.summary_source.empty()) {
     h += " · " + num("%.0f", r.summary->total_customers()) + " customers from a summary · time unit: " + esc(unit);
   } else if (r.summary) {
@@ -430,27 +508,35 @@ FitHtml fit_report_html(const FitReport& r, const CollapsedSummary* data, const 
   h += "<h2 id=\"data\">Data</h2>\n";
   if (!r.summary_source.empty()) {
     h += "<p>The customer summary <code>" + esc(r.summary_source) + "</code>: " +
-         (r.summary ? num("%.0f", r.summary->total_customers()) + " customers, each summarised by x (repeat purchases), "
-                      "t_x (when the last one was, from the first purchase) and T (how long it was observed), in " + esc(unit) + "s."
-                    : num("%.0f", r.discrete ? r.discrete->customers : NaN) + " customers, each summarised by x (repeat "
-                      "transactions), t_x (the opportunity of the last one) and n (transaction opportunities since the first).") +
+         (r.summary ? num("%.0f", r.summary->total_customers()) +
+                          " customers, each summarised by x (repeat purchases), "
+                          "t_x (when the last one was, from the first purchase) and T (how long it was observed), in " +
+                          esc(unit) + "s."
+                    : num("%.0f", r.discrete ? r.discrete->customers : NaN) +
+                          " customers, each summarised by x (repeat "
+                          "transactions), t_x (the opportunity of the last one) and n (transaction opportunities since "
+                          "the first).") +
          " A summary has no dates, so there is no tracking or holdout here.</p>\n";
   } else if (r.summary) {
     const CustomerSummary& s = *r.summary;
-    h += "<p>" + std::to_string(r.log_rows) + " rows of <code>" + esc(r.source) + "</code>, " + std::to_string(s.transactions) +
-         " transactions after merging the same-day purchases of a customer. The cohort: the " + std::to_string(s.customers()) +
-         " customers whose first purchase is on or before the calibration end " + format_iso(s.calibration_end) + ". " +
-         std::to_string(s.repeat_customers) + " of them bought again in the calibration period (" +
-         std::to_string(s.repeat_transactions) + " repeat transactions)";
+    h += "<p>" + std::to_string(r.log_rows) + " rows of <code>" + esc(r.source) + "</code>, " +
+         std::to_string(s.transactions) +
+         " transactions after merging the same-day purchases of a customer. The cohort: the " +
+         std::to_string(s.customers()) + " customers whose first purchase is on or before the calibration end " +
+         format_iso(s.calibration_end) + ". " + std::to_string(s.repeat_customers) +
+         " of them bought again in the calibration period (" + std::to_string(s.repeat_transactions) +
+         " repeat transactions)";
     if (s.holdout_end)
       h += "; " + std::to_string(s.holdout_transactions) + " repeat transactions in the holdout " +
            format_iso(s.calibration_end + 1) + " to " + format_iso(*s.holdout_end);
     h += ".";
     if (s.excluded_customers)
-      h += " " + std::to_string(s.excluded_customers) + " customers whose first purchase is after the calibration end are "
-                                                         "not in the cohort.";
+      h += " " + std::to_string(s.excluded_customers) +
+           " customers whose first purchase is after the calibration end are "
+           "not in the cohort.";
     h += " Each customer is summarised by x (repeat purchases in the calibration period), t_x (when the last one was, "
-         "from the first purchase) and T (how long it was observed), in " + esc(unit) + "s.</p>\n";
+         "from the first purchase) and T (how long it was observed), in " +
+         esc(unit) + "s.</p>\n";
   } else if (r.survival) {
     h += "<p>A cohort of " + num("%.0f", r.survival->alive.front()) + " subscribers observed over " +
          std::to_string(r.survival->alive.size() - 1) + " periods.</p>\n";
@@ -466,7 +552,8 @@ FitHtml fit_report_html(const FitReport& r, const CollapsedSummary* data, const 
     if (is_continuous_purchase_model(f.model) && r.summary) {
       if (r.tracking) {
         const auto it = std::find(r.tracking->models.begin(), r.tracking->models.end(), f.model);
-        if (it != r.tracking->models.end()) tracking_charts(p, static_cast<std::size_t>(it - r.tracking->models.begin()));
+        if (it != r.tracking->models.end())
+          tracking_charts(p, static_cast<std::size_t>(it - r.tracking->models.begin()));
       }
       conditional_chart(p, f);
       p_alive_chart(p, f);
@@ -475,8 +562,10 @@ FitHtml fit_report_html(const FitReport& r, const CollapsedSummary* data, const 
     if (f.model == "sbg" && r.survival) survival_chart(p, f);
   }
 
-  h += "<h2 id=\"provenance\">Provenance</h2>\n<dl class=\"facts\"><dt>clvsim version</dt><dd>" CLVSIM_VERSION "</dd>"
-       "<dt>command line</dt><dd>" + esc(command_line) + "</dd><dt>data</dt><dd>" + esc(r.source) + "</dd></dl>\n";
+  h += "<h2 id=\"provenance\">Provenance</h2>\n<dl class=\"facts\"><dt>clvsim version</dt><dd>" CLVSIM_VERSION
+       "</dd>"
+       "<dt>command line</dt><dd>" +
+       esc(command_line) + "</dd><dt>data</dt><dd>" + esc(r.source) + "</dd></dl>\n";
   FitHtml out;
   out.charts = page.chart_count();
   out.html = page.render();

@@ -14,8 +14,10 @@ std::string script_safe_json(std::string_view json)
   std::string out;
   out.reserve(json.size());
   for (char c : json) {
-    if (c == '<') out += "\\u003c";
-    else out += c;
+    if (c == '<')
+      out += "\\u003c";
+    else
+      out += c;
   }
   return out;
 }
@@ -37,12 +39,23 @@ std::string html_escape(std::string_view text)
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -178,8 +191,10 @@ void HtmlPage::chart(const std::string& descriptor_json, const std::string& capt
   const std::string id = "chart-" + std::to_string(charts_.size());
   // The descriptor is an object: its id goes in first.
   std::string d = "{\"id\":" + io::json_quote(id);
-  if (descriptor_json.size() > 2) d += "," + descriptor_json.substr(1);
-  else d += "}";
+  if (descriptor_json.size() > 2)
+    d += "," + descriptor_json.substr(1);
+  else
+    d += "}";
   charts_.push_back(std::move(d));
   body_ += "<figure class=\"chart-figure\"><div class=\"chart\" id=\"" + id + "\"></div>";
   if (!caption_html.empty()) body_ += "<figcaption>" + caption_html + "</figcaption>";
@@ -196,8 +211,9 @@ std::string HtmlPage::render() const
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // Nothing may be fetched at view time: scripts and styles are inline, images data: URLs
   // (vega-embed's PNG/SVG export), and every other request (fonts, data, frames) is refused.
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:\">\n";
+  out +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<title>" + html_escape(title_) + "</title>\n<style>\n";
   out += report_style();
@@ -206,8 +222,10 @@ std::string HtmlPage::render() const
   out += "<footer>\n<p>Charts drawn in your browser by ";
   const auto& libs = vendored_libraries();
   for (std::size_t i = 0; i < libs.size(); ++i)
-    out += std::string(i == 0 ? "" : i + 1 == libs.size() ? " and " : ", ") + std::string(libs[i].name) + " " +
-           std::string(libs[i].version);
+    out += std::string(i == 0                 ? ""
+                       : i + 1 == libs.size() ? " and "
+                                              : ", ") +
+           std::string(libs[i].name) + " " + std::string(libs[i].version);
   out += ", inlined in this file: it opens without a network.</p>\n";
   out += "<details><summary>Software licences</summary>\n";
   for (const auto& lib : libs)

@@ -12,7 +12,7 @@ const std::vector<KpiDefinition>& kpi_definitions()
     for (const models::KpiInfo& k : models::all_kpis()) {
       const std::string_view per = k.scope == models::KpiScope::period ? "period"
                                    : k.scope == models::KpiScope::path ? "path"
-                                                                         : "comparison";
+                                                                       : "comparison";
       t.push_back({k.name, per, models::to_string(k.unit), k.meaning});
     }
     return t;

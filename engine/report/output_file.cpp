@@ -28,7 +28,10 @@ std::string message(const char* prefix, const std::string& what, const std::stri
 
 }  // namespace
 
-std::string temporary_path(const std::string& path) { return temp_files::temporary_path(path); }
+std::string temporary_path(const std::string& path)
+{
+  return temp_files::temporary_path(path);
+}
 
 void check_output_path(const std::string& path, bool force, const std::string& what)
 {

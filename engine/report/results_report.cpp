@@ -38,7 +38,10 @@ std::string cap(std::string s)
   return s;
 }
 
-std::string esc(const std::string& s) { return html_escape(s); }
+std::string esc(const std::string& s)
+{
+  return html_escape(s);
+}
 
 //! The chart format ("money", "share", "count", "points", "number") of a KPI.
 std::string chart_format(const std::string& kpi)
@@ -46,13 +49,17 @@ std::string chart_format(const std::string& kpi)
   const std::size_t dot = kpi.rfind('.');
   const std::string name = dot == std::string::npos ? kpi : kpi.substr(dot + 1);
   if (const KpiDefinition* d = find_kpi_definition(name)) {
-    if (d->unit == "money" || d->unit == "share" || d->unit == "count" || d->unit == "points") return std::string(d->unit);
+    if (d->unit == "money" || d->unit == "share" || d->unit == "count" || d->unit == "points")
+      return std::string(d->unit);
     return "number";
   }
   switch (io::kpi_kind(name)) {
-    case io::KpiKind::money: return "money";
-    case io::KpiKind::share: return "share";
-    case io::KpiKind::count: return "number";
+    case io::KpiKind::money:
+      return "money";
+    case io::KpiKind::share:
+      return "share";
+    case io::KpiKind::count:
+      return "number";
   }
   return "number";
 }
@@ -72,7 +79,9 @@ std::string value_text(double x, const std::string& kpi)
     std::snprintf(buf, sizeof buf, std::abs(x) >= 100 ? "%.0f" : "%.2f", x);
     return buf;
   }
-  return io::format_value(x, f == "money" ? io::KpiKind::money : f == "share" ? io::KpiKind::share : io::KpiKind::count);
+  return io::format_value(x, f == "money"   ? io::KpiKind::money
+                             : f == "share" ? io::KpiKind::share
+                                            : io::KpiKind::count);
 }
 
 std::string signed_money(double x)
@@ -82,7 +91,10 @@ std::string signed_money(double x)
   return s;
 }
 
-std::string pct(double x) { return io::format_value(x, io::KpiKind::share); }
+std::string pct(double x)
+{
+  return io::format_value(x, io::KpiKind::share);
+}
 
 //! A period index for people: "15", or "15.5" for a median between two periods.
 std::string period_text(double t)
@@ -162,8 +174,8 @@ std::vector<std::string> variant_names(const std::vector<const VariantResults*>&
 //! Writes the statistics across paths of each period of `values` ([paths x h]) as rows
 //! {<label_key>: label, t, mean, sd, p05, p25, p50, p75, p95}: what the HDF5 writer stores
 //! in periods/<kpi> (the same function on the same numbers).
-void period_rows(JsonWriter& j, const std::string& label_key, const std::string& label, const std::vector<double>& values,
-                 std::size_t h)
+void period_rows(JsonWriter& j, const std::string& label_key, const std::string& label,
+                 const std::vector<double>& values, std::size_t h)
 {
   const std::size_t paths = h == 0 ? 0 : values.size() / h;
   std::vector<double> column(paths);
@@ -184,7 +196,8 @@ std::string period_stats_dataset(Context& c, const std::vector<const VariantResu
   JsonWriter j;
   j.begin_array();
   for (const auto* v : vs)
-    if (const auto* x = find(v->kpis.periods, kpi)) period_rows(j, "variant", v->name, *x, static_cast<std::size_t>(c.r.horizon));
+    if (const auto* x = find(v->kpis.periods, kpi))
+      period_rows(j, "variant", v->name, *x, static_cast<std::size_t>(c.r.horizon));
   j.end_array();
   JsonWriter src;
   src.begin_object().field("kind", "period_stats").field("kpi", kpi);
@@ -231,10 +244,12 @@ void header(Context& c, const ResultsReportOptions& o)
   const Results& r = c.r;
   std::string& h = c.page.html();
   h += "<header>\n<h1>" + esc(r.scenario_name.empty() ? "clvsim report" : r.scenario_name) + "</h1>\n";
-  h += "<p class=\"lede\">clvsim " + esc(r.clvsim_version) + " report · " + std::to_string(r.paths) + " Monte Carlo paths · " +
-       std::to_string(r.horizon) + " " + esc(c.period) + (r.horizon == 1 ? "" : "s") + " · seed " + std::to_string(r.seed) +
-       " · money in " + esc(c.currency) + " · run " + esc(r.created_utc) + "</p>\n";
-  if (!o.results_file.empty()) h += "<p class=\"note\">From the results file <code>" + esc(o.results_file) + "</code>.</p>\n";
+  h += "<p class=\"lede\">clvsim " + esc(r.clvsim_version) + " report · " + std::to_string(r.paths) +
+       " Monte Carlo paths · " + std::to_string(r.horizon) + " " + esc(c.period) + (r.horizon == 1 ? "" : "s") +
+       " · seed " + std::to_string(r.seed) + " · money in " + esc(c.currency) + " · run " + esc(r.created_utc) +
+       "</p>\n";
+  if (!o.results_file.empty())
+    h += "<p class=\"note\">From the results file <code>" + esc(o.results_file) + "</code>.</p>\n";
   h += "<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#over-time\">Over time</a>";
   if (!r.comparisons.empty()) h += "<a href=\"#investments\">Investments</a>";
   if (!r.sensitivity.empty()) h += "<a href=\"#sensitivity\">Sensitivity</a>";
@@ -250,9 +265,10 @@ void card(std::string& h, const std::string& label, const std::vector<double>& v
           const std::string& unit)
 {
   const stats::Summary s = stats::summarize(std::span<const double>(values));
-  h += "<div class=\"card\"><div class=\"label\">" + esc(label) + "</div><div class=\"value\">" + esc(value_text(s.mean, kpi)) +
-       (unit.empty() ? "" : " <small>" + esc(unit) + "</small>") + "</div><div class=\"range\">90% of paths: " +
-       esc(value_text(s.p05, kpi)) + " to " + esc(value_text(s.p95, kpi)) + "</div></div>";
+  h += "<div class=\"card\"><div class=\"label\">" + esc(label) + "</div><div class=\"value\">" +
+       esc(value_text(s.mean, kpi)) + (unit.empty() ? "" : " <small>" + esc(unit) + "</small>") +
+       "</div><div class=\"range\">90% of paths: " + esc(value_text(s.p05, kpi)) + " to " +
+       esc(value_text(s.p95, kpi)) + "</div></div>";
 }
 
 void decision_table(Context& c)
@@ -299,12 +315,17 @@ void summary_section(Context& c)
        "s. Each figure is the mean across the " + std::to_string(r.paths) +
        " simulated paths, with the range that holds 90% of them (p05 to p95).</p>\n<div class=\"cards\">";
   const std::vector<std::pair<std::string, std::string>> headline = {
-      {"npv_profit", "NPV of profit"}, {"revenue_total", "Revenue over the horizon"}, {"clv_mean", "Mean lifetime CLV"},
-      {"clv_to_cac", "CLV / CAC"},     {"nps_final", "NPS at the end"},             {"rating_final", "Rating at the end"}};
+      {"npv_profit", "NPV of profit"},   {"revenue_total", "Revenue over the horizon"},
+      {"clv_mean", "Mean lifetime CLV"}, {"clv_to_cac", "CLV / CAC"},
+      {"nps_final", "NPS at the end"},   {"rating_final", "Rating at the end"}};
   for (const auto& [kpi, label] : headline)
     if (const auto* v = find(base.kpis.paths, kpi)) {
       const std::string f = chart_format(kpi);
-      card(h, label, *v, kpi, f == "money" ? c.currency : f == "points" ? "points" : kpi == "rating_final" ? "stars" : "");
+      card(h, label, *v, kpi,
+           f == "money"            ? c.currency
+           : f == "points"         ? "points"
+           : kpi == "rating_final" ? "stars"
+                                   : "");
     }
   h += "</div>\n";
 
@@ -328,21 +349,25 @@ void summary_section(Context& c)
     if (best) {
       const auto* roi = find(best->paths, "roi");
       h += "<p>Highest expected net NPV: <b>" + esc(best->name) + "</b>, " + esc(signed_money(best_mean)) + " " +
-           esc(c.currency) + (roi ? ", with a positive return on " + esc(pct(io::share_positive(*roi))) + " of paths" : "") +
-           ".</p>\n";
+           esc(c.currency) +
+           (roi ? ", with a positive return on " + esc(pct(io::share_positive(*roi))) + " of paths" : "") + ".</p>\n";
     }
   }
   if (r.uncertain_inputs.empty() && r.sensitivity.empty()) {
-    h += "<p class=\"warning\"><b>No input of this scenario is uncertain.</b> The spread across paths is Monte Carlo noise "
-         "only (which customers happen to buy, churn or complain), not doubt about the assumptions: a P(roi&gt;0) of 0% or "
-         "100% says the result is stable given the assumptions, not that the assumptions are right. Write the inputs you "
+    h += "<p class=\"warning\"><b>No input of this scenario is uncertain.</b> The spread across paths is Monte Carlo "
+         "noise "
+         "only (which customers happen to buy, churn or complain), not doubt about the assumptions: a P(roi&gt;0) of "
+         "0% or "
+         "100% says the result is stable given the assumptions, not that the assumptions are right. Write the inputs "
+         "you "
          "are unsure of as distributions (e.g. <code>churn_sensitivity = { dist = \"uniform\", low = 0.15, high = 0.35 "
          "}</code>) to see how much they matter.</p>\n";
   } else {
     const std::vector<std::string> inputs =
         r.uncertain_inputs.empty() ? r.sensitivity.front().parameter : r.uncertain_inputs;
     h += "<p>Uncertain inputs (each drawn once per path and shared by all variants of the path): ";
-    for (std::size_t i = 0; i < inputs.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + esc(inputs[i]) + "</code>";
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      h += (i ? ", " : "") + std::string("<code>") + esc(inputs[i]) + "</code>";
     h += ". The ranges above include their effect; <a href=\"#sensitivity\">Sensitivity</a> shows which matter.</p>\n";
   }
 }
@@ -356,9 +381,10 @@ void over_time_section(Context& c)
   std::vector<const VariantResults*> vs;
   for (const auto& v : r.variants)
     if (vs.size() < MAX_FAN_VARIANTS) vs.push_back(&v);
-  h += "<p>Per " + esc(c.period) +
-       ", across paths: the light band holds 90% of the paths (p05 to p95), the dark band the middle half (p25 to p75), "
-       "the line is the median. One panel per variant";
+  h +=
+      "<p>Per " + esc(c.period) +
+      ", across paths: the light band holds 90% of the paths (p05 to p95), the dark band the middle half (p25 to p75), "
+      "the line is the median. One panel per variant";
   if (vs.size() < r.variants.size())
     h += " (the first " + std::to_string(vs.size()) + " of " + std::to_string(r.variants.size()) +
          " variants; <code>clvsim export</code> writes all of them)";
@@ -441,24 +467,30 @@ void why_part(Context& c, const io::WhyBreakdown& w)
   rows.end_array();
   JsonWriter src;
   src.begin_object().field("kind", "why").field("investment", w.investment);
-  src.field("computed_from", "mean over paths of sum_t delta^t (variant - baseline) of each /variants/*/path_periods KPI; "
-                             "delta_npv, cost_npv, net_npv from /comparisons/" + w.investment + "/paths");
+  src.field("computed_from",
+            "mean over paths of sum_t delta^t (variant - baseline) of each /variants/*/path_periods KPI; "
+            "delta_npv, cost_npv, net_npv from /comparisons/" +
+                w.investment + "/paths");
   src.end_object();
   const std::string data = c.page.dataset(rows.take(), src.take());
   JsonWriter d;
   d.begin_object().field("kind", "waterfall").field("data", data);
   d.key("order").raw(json_string_array(order));
-  d.field("title", "Where the net NPV of " + w.investment + " comes from").field("x_title", "NPV of the change against the baseline" + c.in_currency());
+  d.field("title", "Where the net NPV of " + w.investment + " comes from")
+      .field("x_title", "NPV of the change against the baseline" + c.in_currency());
   d.end_object();
-  c.page.chart(d.take(), "Each bar is the NPV (discounted to " + esc(c.period) +
-                             " 0) of a line's change against the baseline on the same paths, mean across paths. Green bars "
-                             "raise the net NPV, red ones lower it; a cost that rises lowers it. Dark bars are subtotals.");
+  c.page.chart(d.take(),
+               "Each bar is the NPV (discounted to " + esc(c.period) +
+                   " 0) of a line's change against the baseline on the same paths, mean across paths. Green bars "
+                   "raise the net NPV, red ones lower it; a cost that rises lowers it. Dark bars are subtotals.");
 
-  h += "<table>\n<tr><th class=\"text\">Line</th><th>Mean</th><th>p05</th><th>p95</th><th>Effect on net NPV</th></tr>\n";
+  h +=
+      "<table>\n<tr><th class=\"text\">Line</th><th>Mean</th><th>p05</th><th>p95</th><th>Effect on net NPV</th></tr>\n";
   for (const io::WhyLine& l : w.lines) {
     const bool total = l.role == "subtotal";
     h += std::string(total ? "<tr class=\"total\">" : "<tr>") + "<td>" + esc(why_label(l, w.investment)) + "</td>";
-    h += num_cell(signed_money(l.summary.mean)) + num_cell(signed_money(l.summary.p05)) + num_cell(signed_money(l.summary.p95));
+    h += num_cell(signed_money(l.summary.mean)) + num_cell(signed_money(l.summary.p05)) +
+         num_cell(signed_money(l.summary.p95));
     const double effect = l.role == "step" ? l.sign * l.summary.mean : NaN;
     h += num_cell(l.role == "step" ? signed_money(effect) : "", effect, true) + "</tr>\n";
   }
@@ -499,11 +531,13 @@ void investment_part(Context& c, const Comparison& cmp)
       const double p_never = payback->empty() ? NaN : static_cast<double>(never) / static_cast<double>(payback->size());
       if (std::isfinite(m)) {
         JsonWriter mk;
-        mk.begin_array().begin_object().field("x", m).field("label", "median payback: " + c.period + " " + period_text(m));
+        mk.begin_array().begin_object().field("x", m).field("label",
+                                                            "median payback: " + c.period + " " + period_text(m));
         mk.end_object().end_array();
         JsonWriter ms;
         ms.begin_object().field("kind", "payback_median").field("investment", cmp.name);
-        ms.field("computed_from", "median of /comparisons/" + cmp.name + "/paths/payback_period, never (NaN) counting as infinity");
+        ms.field("computed_from",
+                 "median of /comparisons/" + cmp.name + "/paths/payback_period, never (NaN) counting as infinity");
         ms.end_object();
         markers = c.page.dataset(mk.take(), ms.take());
         payback_text = "Median payback: " + c.period + " " + period_text(m) + " (the first " + c.period +
@@ -519,9 +553,10 @@ void investment_part(Context& c, const Comparison& cmp)
     d.key("y_zero").boolean(true);
     d.key("zero_rule").boolean(true);
     d.end_object();
-    c.page.chart(d.take(), "Cumulative discounted profit of the variant minus the baseline's on the same path, the "
-                           "investment's own cost included: where the band crosses zero the investment has paid for itself. " +
-                               esc(payback_text));
+    c.page.chart(d.take(),
+                 "Cumulative discounted profit of the variant minus the baseline's on the same path, the "
+                 "investment's own cost included: where the band crosses zero the investment has paid for itself. " +
+                     esc(payback_text));
   }
   for (const io::WhyBreakdown& w : c.why)
     if (w.investment == cmp.name) why_part(c, w);
@@ -544,13 +579,14 @@ void investments_section(Context& c)
     const bool has_roi = stats::summarize(*q).n > 0;
     if (s.n > 0) {
       net.emplace_back(cmp.name, n);
-      net_labels.emplace_back(cmp.name, cmp.name + ": mean " + signed_money(s.mean) +
-                                            (has_roi ? ", P(roi>0) = " + pct(io::share_positive(*q)) : ", no own cost"));
+      net_labels.emplace_back(cmp.name,
+                              cmp.name + ": mean " + signed_money(s.mean) +
+                                  (has_roi ? ", P(roi>0) = " + pct(io::share_positive(*q)) : ", no own cost"));
     }
     if (has_roi) {
       roi.emplace_back(cmp.name, q);
-      roi_labels.emplace_back(cmp.name, cmp.name + ": median ROI " + pct(stats::summarize(*q).p50) + ", P(roi>0) = " +
-                                            pct(io::share_positive(*q)));
+      roi_labels.emplace_back(cmp.name, cmp.name + ": median ROI " + pct(stats::summarize(*q).p50) +
+                                            ", P(roi>0) = " + pct(io::share_positive(*q)));
     }
   }
   if (!net.empty()) {
@@ -566,13 +602,15 @@ void investments_section(Context& c)
     d.field("title", "Net NPV per investment" + c.in_currency()).field("x_title", "Net NPV" + c.in_currency());
     d.field("x_format", "money").key("zero_rule").boolean(true);
     d.end_object();
-    c.page.chart(d.take(), "Net NPV of each investment on each path (paths per bin; one panel per investment, on one "
-                           "scale). Right of the red line the investment earns more than it costs.");
+    c.page.chart(d.take(),
+                 "Net NPV of each investment on each path (paths per bin; one panel per investment, on one "
+                 "scale). Right of the red line the investment earns more than it costs.");
   }
   if (!roi.empty()) {
     std::vector<std::string> roi_order;
     for (const auto& [n, l] : roi_labels) roi_order.push_back(l);
-    const std::string roi_data = path_values_dataset(c, "comparison_paths", "roi", roi, "/comparisons/<name>/paths/roi [path]");
+    const std::string roi_data =
+        path_values_dataset(c, "comparison_paths", "roi", roi, "/comparisons/<name>/paths/roi [path]");
     JsonWriter e;
     e.begin_object().field("kind", "histogram").field("data", roi_data).field("labels", labels_dataset(c, roi_labels));
     e.field("facet", "label");
@@ -580,7 +618,8 @@ void investments_section(Context& c)
     e.field("title", "Return on investment (net NPV / cost NPV)").field("x_title", "ROI (%)");
     e.field("x_format", "share").key("zero_rule").boolean(true);
     e.end_object();
-    c.page.chart(e.take(), "ROI of each investment on each path; P(roi&gt;0) is the share of paths right of the red line.");
+    c.page.chart(e.take(),
+                 "ROI of each investment on each path; P(roi&gt;0) is the share of paths right of the red line.");
   }
 
   if (!c.pairs.empty()) {
@@ -608,7 +647,13 @@ void investments_section(Context& c)
            num_cell(signed_money(pc.summary.p05), pc.summary.p05, true) +
            num_cell(signed_money(pc.summary.p95), pc.summary.p95, true) + "</tr>\n";
       for (std::size_t p = 0; p < pc.difference.size(); ++p)
-        j.begin_object().field("name", name).field("a", pc.a).field("b", pc.b).field("path", p).field("value", pc.difference[p]).end_object();
+        j.begin_object()
+            .field("name", name)
+            .field("a", pc.a)
+            .field("b", pc.b)
+            .field("path", p)
+            .field("value", pc.difference[p])
+            .end_object();
     }
     j.end_array();
     h += "</table>\n";
@@ -636,10 +681,12 @@ void sensitivity_section(Context& c)
   const Results& r = c.r;
   if (r.sensitivity.empty()) return;
   std::string& h = c.page.html();
-  h += "<h2 id=\"sensitivity\">Sensitivity to the uncertain inputs</h2>\n<p>Each uncertain input is drawn once per path. "
-       "The tornado shows the mean output over the paths whose draw of the input is in its lowest and in its highest "
-       "10%: a long bar means the result depends on that input. The Spearman rank correlation says how consistently the "
-       "output rises (positive) or falls (negative) with the input.</p>\n";
+  h +=
+      "<h2 id=\"sensitivity\">Sensitivity to the uncertain inputs</h2>\n<p>Each uncertain input is drawn once per "
+      "path. "
+      "The tornado shows the mean output over the paths whose draw of the input is in its lowest and in its highest "
+      "10%: a long bar means the result depends on that input. The Spearman rank correlation says how consistently the "
+      "output rises (positive) or falls (negative) with the input.</p>\n";
   for (const Sensitivity& s : r.sensitivity) {
     if (s.parameter.empty()) continue;
     // The output's mean across paths (the tornado's centre line), from the results.
@@ -648,7 +695,8 @@ void sensitivity_section(Context& c)
     if (dot != std::string::npos) {
       const std::string who = s.output.substr(0, dot), metric = s.output.substr(dot + 1);
       const std::vector<double>* values = nullptr;
-      if (const VariantResults* v = io::find_variant(r, who); v && metric == "npv_profit") values = find(v->kpis.paths, metric);
+      if (const VariantResults* v = io::find_variant(r, who); v && metric == "npv_profit")
+        values = find(v->kpis.paths, metric);
       for (const Comparison& cmp : r.comparisons)
         if (cmp.name == who && !values) values = find(cmp.paths, metric);
       if (values) mean = stats::summarize(*values).mean;
@@ -657,9 +705,13 @@ void sensitivity_section(Context& c)
     j.begin_array();
     const auto at = [](const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : NaN; };
     for (std::size_t i = 0; i < s.parameter.size(); ++i)
-      j.begin_object().field("parameter", s.parameter[i]).field("spearman", at(s.spearman, i))
-          .field("tornado_low", at(s.tornado_low, i)).field("tornado_high", at(s.tornado_high, i))
-          .field("output_mean", mean).end_object();
+      j.begin_object()
+          .field("parameter", s.parameter[i])
+          .field("spearman", at(s.spearman, i))
+          .field("tornado_low", at(s.tornado_low, i))
+          .field("tornado_high", at(s.tornado_high, i))
+          .field("output_mean", mean)
+          .end_object();
     j.end_array();
     JsonWriter src;
     src.begin_object().field("kind", "sensitivity").field("output", s.output);
@@ -675,14 +727,25 @@ void sensitivity_section(Context& c)
     }
     if (finite(s.tornado_low) || finite(s.tornado_high)) {
       JsonWriter d;
-      d.begin_object().field("kind", "tornado").field("data", data).field("title", "Tornado: " + s.output + c.in_currency());
-      const std::string what = metric == "net_npv" ? "net NPV" : metric == "npv_profit" ? "NPV of profit" : words(metric);
-      d.field("x_title", "Mean " + what + " over the paths" + c.in_currency()).field("x_format", chart_format(metric)).end_object();
+      d.begin_object()
+          .field("kind", "tornado")
+          .field("data", data)
+          .field("title", "Tornado: " + s.output + c.in_currency());
+      const std::string what = metric == "net_npv"      ? "net NPV"
+                               : metric == "npv_profit" ? "NPV of profit"
+                                                        : words(metric);
+      d.field("x_title", "Mean " + what + " over the paths" + c.in_currency())
+          .field("x_format", chart_format(metric))
+          .end_object();
       c.page.chart(d.take(), "The black line is the mean over all paths.");
     }
     if (finite(s.spearman)) {
       JsonWriter e;
-      e.begin_object().field("kind", "spearman").field("data", data).field("title", "Spearman rank correlation with " + s.output).end_object();
+      e.begin_object()
+          .field("kind", "spearman")
+          .field("data", data)
+          .field("title", "Spearman rank correlation with " + s.output)
+          .end_object();
       c.page.chart(e.take(), "");
     }
   }
@@ -705,7 +768,8 @@ void sweep_section(Context& c)
     if (xkey.empty() || vals.size() > distinct[xkey].size()) xkey = k;
   const bool grouped = distinct.size() > 1;
   h += "<h2 id=\"sweep\">Sweep</h2>\n<p>The scenario run at every combination of the swept values (" +
-       std::to_string(sv.size()) + " variants); each point is a variant: median across paths, with the ranges holding 50% "
+       std::to_string(sv.size()) +
+       " variants); each point is a variant: median across paths, with the ranges holding 50% "
        "and 90% of the paths.</p>\n<table>\n<tr><th class=\"text\">Variant</th>";
   for (const auto& [k, vals] : distinct) h += "<th>" + esc(k) + "</th>";
   h += "</tr>\n";
@@ -738,14 +802,23 @@ void sweep_section(Context& c)
         }
       const auto xit = v->sweep_values.find(xkey);
       const stats::Summary s = stats::summarize(*values);
-      j.begin_object().field("variant", v->name).field("x", xit == v->sweep_values.end() ? NaN : xit->second).field("group", group);
-      j.field("mean", s.mean).field("p05", s.p05).field("p25", s.p25).field("p50", s.p50).field("p75", s.p75).field("p95", s.p95);
+      j.begin_object()
+          .field("variant", v->name)
+          .field("x", xit == v->sweep_values.end() ? NaN : xit->second)
+          .field("group", group);
+      j.field("mean", s.mean)
+          .field("p05", s.p05)
+          .field("p25", s.p25)
+          .field("p50", s.p50)
+          .field("p75", s.p75)
+          .field("p95", s.p95);
       j.end_object();
     }
     j.end_array();
     JsonWriter src;
     src.begin_object().field("kind", "sweep").field("kpi", kpi);
-    src.field("computed_from", "statistics across paths of /variants/<variant>/paths/" + kpi + "; x = attribute sweep." + xkey);
+    src.field("computed_from",
+              "statistics across paths of /variants/<variant>/paths/" + kpi + "; x = attribute sweep." + xkey);
     src.end_object();
     const std::string data = c.page.dataset(j.take(), src.take());
     JsonWriter d;
@@ -762,13 +835,16 @@ void segments_part(Context& c)
   const Results& r = c.r;
   if (r.segment_names.size() < 2 || r.variants.empty()) return;
   std::string& h = c.page.html();
-  h += "<h3>Segments</h3>\n<p>Segment figures leave out the costs that belong to no segment (the shop's fixed costs, the "
+  h += "<h3>Segments</h3>\n<p>Segment figures leave out the costs that belong to no segment (the shop's fixed costs, "
+       "the "
        "loyalty programme's fixed cost, the investments' one-time and per-period costs), so they do not add up to the "
        "shop's totals.</p>\n";
   const VariantResults& base = r.variants.front();
-  const std::vector<std::string> cols = {"npv_profit", "revenue_total", "customers_acquired", "clv_mean", "clv_to_cac", "nps_final"};
+  const std::vector<std::string> cols = {"npv_profit", "revenue_total", "customers_acquired",
+                                         "clv_mean",   "clv_to_cac",    "nps_final"};
   h += "<table>\n<tr><th class=\"text\">Segment (" + esc(base.name) + ", mean across paths)</th>";
-  for (const auto& k : cols) h += "<th>" + esc(words(k)) + (chart_format(k) == "money" ? " (" + esc(c.currency) + ")" : "") + "</th>";
+  for (const auto& k : cols)
+    h += "<th>" + esc(words(k)) + (chart_format(k) == "money" ? " (" + esc(c.currency) + ")" : "") + "</th>";
   h += "</tr>\n";
   for (const auto& seg : r.segment_names) {
     const auto it = base.segments.find(seg);
@@ -800,12 +876,15 @@ void segments_part(Context& c)
     j.end_array();
     JsonWriter src;
     src.begin_object().field("kind", "segment_paths").field("kpi", kpi);
-    src.field("computed_from", "statistics across paths of /variants/<variant>/segments/<segment>/paths/" + kpi).end_object();
+    src.field("computed_from", "statistics across paths of /variants/<variant>/segments/<segment>/paths/" + kpi)
+        .end_object();
     const std::string data = c.page.dataset(j.take(), src.take());
     JsonWriter d;
     d.begin_object().field("kind", "segment_bars").field("data", data).field("group", "variant");
     d.key("order").raw(json_string_array(variant_names(vs)));
-    d.field("title", c.axis_title(kpi) + " by segment").field("x_title", c.axis_title(kpi)).field("x_format", chart_format(kpi));
+    d.field("title", c.axis_title(kpi) + " by segment")
+        .field("x_title", c.axis_title(kpi))
+        .field("x_format", chart_format(kpi));
     d.end_object();
     c.page.chart(d.take(), "Mean across paths; the black line spans p05 to p95.");
   }
@@ -835,16 +914,19 @@ void segments_part(Context& c)
   j.end_array();
   JsonWriter src;
   src.begin_object().field("kind", "segment_delta").field("kpi", "npv_profit");
-  src.field("computed_from", "statistics across paths of /variants/<investment>/segments/<segment>/paths/npv_profit - "
-                             "/variants/baseline/segments/<segment>/paths/npv_profit").end_object();
+  src.field("computed_from",
+            "statistics across paths of /variants/<investment>/segments/<segment>/paths/npv_profit - "
+            "/variants/baseline/segments/<segment>/paths/npv_profit")
+      .end_object();
   const std::string data = c.page.dataset(j.take(), src.take());
   JsonWriter d;
   d.begin_object().field("kind", "segment_bars").field("data", data).field("group", "investment");
   d.key("order").raw(json_string_array(order));
   d.field("title", "What each investment changes in each segment's NPV of profit" + c.in_currency());
   d.field("x_title", "Δ NPV of profit against the baseline" + c.in_currency()).field("x_format", "money").end_object();
-  c.page.chart(d.take(), "Paired with the baseline path by path; mean across paths, the black line spans p05 to p95. "
-                         "Before the investments' one-time and per-period costs.");
+  c.page.chart(d.take(),
+               "Paired with the baseline path by path; mean across paths, the black line spans p05 to p95. "
+               "Before the investments' one-time and per-period costs.");
 }
 
 void customers_section(Context& c)
@@ -872,18 +954,23 @@ void customers_section(Context& c)
     j.end_array();
     if (any) {
       JsonWriter src;
-      src.begin_object().field("kind", "clv_histogram").field("equals", "/variants/<variant>/clv_histogram/{edges,counts}").end_object();
+      src.begin_object()
+          .field("kind", "clv_histogram")
+          .field("equals", "/variants/<variant>/clv_histogram/{edges,counts}")
+          .end_object();
       const std::string data = c.page.dataset(j.take(), src.take());
       JsonWriter d;
       d.begin_object().field("kind", "clv_histogram").field("data", data).field("first", vs.front()->name);
       d.key("order").raw(json_string_array(variant_names(vs)));
-      d.field("title", "Customer lifetime value" + c.in_currency()).field("x_title", "CLV per customer" + c.in_currency());
+      d.field("title", "Customer lifetime value" + c.in_currency())
+          .field("x_title", "CLV per customer" + c.in_currency());
       d.end_object();
-      c.page.chart(d.take(), "CLV of the customers of " + esc(vs.front()->name) +
-                                 ": each one's discounted contribution from its acquisition to the end of the horizon, "
-                                 "discounted to its acquisition (share of customers per bin). A sample of customers of the "
-                                 "run's first paths; the first and last bins also hold the 0.5% tails. The other variants' "
-                                 "mean CLV is in the KPI tables.");
+      c.page.chart(d.take(),
+                   "CLV of the customers of " + esc(vs.front()->name) +
+                       ": each one's discounted contribution from its acquisition to the end of the horizon, "
+                       "discounted to its acquisition (share of customers per bin). A sample of customers of the "
+                       "run's first paths; the first and last bins also hold the 0.5% tails. The other variants' "
+                       "mean CLV is in the KPI tables.");
     }
   }
   // Revenue concentration
@@ -907,8 +994,9 @@ void customers_section(Context& c)
       d.begin_object().field("kind", "lorenz").field("data", data);
       d.key("order").raw(json_string_array(variant_names(vs)));
       d.field("title", "Revenue concentration").end_object();
-      c.page.chart(d.take(), "Share of revenue from the top x% of customers (ranked by their revenue over the horizon). "
-                             "The dashed line is a shop where every customer brings the same revenue.");
+      c.page.chart(d.take(),
+                   "Share of revenue from the top x% of customers (ranked by their revenue over the horizon). "
+                   "The dashed line is a shop where every customer brings the same revenue.");
     }
   }
   segments_part(c);
@@ -939,8 +1027,8 @@ void kpi_tables_section(Context& c)
     for (std::size_t v = first; v < last; ++v) h += "<th>" + esc(r.variants[v].name) + "</th>";
     h += "</tr>\n";
     for (const auto& k : ordered) {
-      h += "<tr><td><a href=\"#def-" + esc(find_kpi_definition(k) ? std::string(find_kpi_definition(k)->name) : k) + "\">" +
-           esc(k) + "</a></td>";
+      h += "<tr><td><a href=\"#def-" + esc(find_kpi_definition(k) ? std::string(find_kpi_definition(k)->name) : k) +
+           "\">" + esc(k) + "</a></td>";
       for (std::size_t v = first; v < last; ++v) {
         const auto* x = find(r.variants[v].kpis.paths, k);
         if (!x) {
@@ -948,8 +1036,8 @@ void kpi_tables_section(Context& c)
           continue;
         }
         const stats::Summary s = stats::summarize(*x);
-        h += "<td class=\"num\">" + esc(value_text(s.mean, k)) + "<br><span class=\"note\">" + esc(value_text(s.p05, k)) +
-             " to " + esc(value_text(s.p95, k)) + "</span></td>";
+        h += "<td class=\"num\">" + esc(value_text(s.mean, k)) + "<br><span class=\"note\">" +
+             esc(value_text(s.p05, k)) + " to " + esc(value_text(s.p95, k)) + "</span></td>";
       }
       h += "</tr>\n";
     }
@@ -967,12 +1055,14 @@ void definitions_section(Context& c)
   h += "<table>\n<tr><th class=\"text\">KPI</th><th class=\"text\">Kind</th><th class=\"text\">Unit</th><th "
        "class=\"text\">Definition</th></tr>\n";
   for (const KpiDefinition& d : kpi_definitions()) {
-    const std::string per = d.per == "period" ? "per " + c.period : d.per == "path" ? "per path" : "per investment and path";
+    const std::string per = d.per == "period" ? "per " + c.period
+                            : d.per == "path" ? "per path"
+                                              : "per investment and path";
     std::string unit(d.unit);
     if (unit == "money") unit = c.currency;
     h += "<tr id=\"def-" + esc(std::string(d.name)) + "\"><td class=\"text\"><code>" + esc(std::string(d.name)) +
-         "</code></td><td class=\"text\">" + esc(per) + "</td><td class=\"text\">" + esc(unit) + "</td><td class=\"def\">" +
-         esc(std::string(d.definition)) + "</td></tr>\n";
+         "</code></td><td class=\"text\">" + esc(per) + "</td><td class=\"text\">" + esc(unit) +
+         "</td><td class=\"def\">" + esc(std::string(d.definition)) + "</td></tr>\n";
   }
   h += "</table>\n";
 }
@@ -997,8 +1087,8 @@ void provenance_section(Context& c, const ResultsReportOptions& o)
   const double rate = io::annual_discount_rate(r, c.discount);
   if (std::isfinite(rate)) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.4g%% a year (δ = %.6f per %s)", 100 * rate, c.discount.size() > 1 ? c.discount[1] : NaN,
-                  c.period.c_str());
+    std::snprintf(buf, sizeof buf, "%.4g%% a year (δ = %.6f per %s)", 100 * rate,
+                  c.discount.size() > 1 ? c.discount[1] : NaN, c.period.c_str());
     fact("discount rate", buf);
   }
   std::string variants;
@@ -1018,8 +1108,8 @@ void provenance_section(Context& c, const ResultsReportOptions& o)
   }
   if (!o.resolved_scenario.empty()) {
     h += "<details open><summary>The scenario as run: every key with its value (units are in the key names: "
-         "<code>_hours</code>, <code>_annual</code>, money in " + esc(c.currency) + ")</summary>\n<pre>" +
-         esc(o.resolved_scenario) + "</pre></details>\n";
+         "<code>_hours</code>, <code>_annual</code>, money in " +
+         esc(c.currency) + ")</summary>\n<pre>" + esc(o.resolved_scenario) + "</pre></details>\n";
   } else if (!o.resolved_scenario_note.empty()) {
     h += "<p class=\"note\">" + esc(o.resolved_scenario_note) + "</p>\n";
   }

@@ -66,7 +66,7 @@ namespace clvsim::rng {
   s = s * x2 + 1.0f;
   s = s * x;
   const float even = (q & 2) ? -c : c;  // q = 0, 2
-  const float odd = (q & 2) ? s : -s;    // q = 1, 3
+  const float odd = (q & 2) ? s : -s;   // q = 1, 3
   return (q & 1) ? odd : even;
 }
 
@@ -119,13 +119,13 @@ namespace clvsim::rng {
 namespace detail {
 
 inline constexpr std::uint32_t BATCH_ATTEMPTS = 3;  //!< batched rejection attempts before the scalar finish
-inline constexpr std::size_t BATCH_LANES = 1024;     //!< lanes per sub-batch (scratch stays in L1)
+inline constexpr std::size_t BATCH_LANES = 1024;    //!< lanes per sub-batch (scratch stays in L1)
 
 //! The pending lanes idx[k] (k < np) after a round: accepted ones (ok[k]) take val[k] into
 //! out[idx[k]], rejected ones stay listed, in order, at the front of idx. Returns how many.
 [[gnu::always_inline]] inline std::size_t keep_rejected(std::size_t np, std::uint32_t* __restrict idx,
-                                                        const std::int32_t* __restrict ok,
-                                                        const float* __restrict val, float* __restrict out)
+                                                        const std::int32_t* __restrict ok, const float* __restrict val,
+                                                        float* __restrict out)
 {
   std::size_t left = 0;
   for (std::size_t k = 0; k < np; ++k) {
@@ -152,8 +152,8 @@ template <bool PER_LANE>
   alignas(64) std::uint32_t undecided[BATCH_LANES], idx[BATCH_LANES];
   if (n > BATCH_LANES) __builtin_unreachable();  // every caller works in sub-batches of BATCH_LANES
   for (std::size_t k = 0; k < n; ++k) {
-    const int s = gamma_squeeze_f(w0[k], w1[k], w2[k], PER_LANE ? d[k] : d0, PER_LANE ? c[k] : c0, val[k], z2s[k],
-                                  vs[k]);
+    const int s =
+        gamma_squeeze_f(w0[k], w1[k], w2[k], PER_LANE ? d[k] : d0, PER_LANE ? c[k] : c0, val[k], z2s[k], vs[k]);
     ok[k] = s & 1;
     undecided[k] = static_cast<std::uint32_t>(s >> 1);
   }
@@ -177,8 +177,8 @@ template <bool PER_LANE>
 //! Box-Muller normal attempts and ignores d and c.
 template <bool GAMMA>
 [[gnu::noinline]] void attempts(std::size_t n, const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1,
-              const std::uint32_t* __restrict w2, const float* __restrict d, const float* __restrict c,
-              float* __restrict val, std::int32_t* __restrict ok)
+                                const std::uint32_t* __restrict w2, const float* __restrict d,
+                                const float* __restrict c, float* __restrict val, std::int32_t* __restrict ok)
 {
   if constexpr (GAMMA) {
     gamma_attempts_split<true>(n, w0, w1, w2, d, c, 0.0f, 0.0f, val, ok);
@@ -204,9 +204,9 @@ template <bool GAMMA>
 //! batched attempts (all_batched: none does). d and c are read up to n rounded up to 16 (the
 //! padding lanes' results are not used).
 template <bool GAMMA, class Finish>
-void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
-                      Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi, const float* d,
-                      const float* c, const std::uint8_t* batched, bool all_batched, float* out, Finish finish)
+void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period, Purpose purpose,
+                      const std::uint32_t* id_lo, const std::uint8_t* id_hi, const float* d, const float* c,
+                      const std::uint8_t* batched, bool all_batched, float* out, Finish finish)
 {
   if (n > BATCH_LANES) __builtin_unreachable();  // the caller works in sub-batches
   const std::uint32_t word2 = counter_word2(period, purpose, 0);
@@ -271,9 +271,8 @@ void rejection_rounds(std::size_t n, std::uint64_t seed, std::uint32_t path, std
 //! purpose) in the layout of the file comment; a lane with shape 0 is skipped (0, no draws).
 //! Shape < 1 is boosted: G(shape + 1) U^(1/shape) (Marsaglia & Tsang 2000, §6). Shapes above 1e4 go straight to the double sampler (single
 //! precision loses the acceptance test there).
-inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
-                          Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi,
-                          const float* shape, float* out)
+inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period, Purpose purpose,
+                          const std::uint32_t* id_lo, const std::uint8_t* id_hi, const float* shape, float* out)
 {
   const std::uint32_t word2 = counter_word2(period, purpose, 0);
   // In sub-batches (scratch on the stack): the Marsaglia-Tsang constants per lane (padded to
@@ -296,14 +295,14 @@ inline void gamma_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path,
       d[k] = d[0];
       c[k] = c[0];
     }
-    detail::rejection_rounds<true>(nb, seed, path, period, purpose, id_lo + b0, id_hi + b0, d, c, batched, all != 0,
-                                   out + b0, [&](std::size_t k, Stream& st) {
-                                     const double s = shape[b0 + k];
-                                     if (!(s > 0.0)) return 0.0f;  // shape 0: a lane to skip
-                                     const double dd = (s < 1.0 ? s + 1.0 : s) - 1.0 / 3.0;
-                                     return static_cast<float>(
-                                         detail::gamma_marsaglia_tsang(st, dd, 1.0 / std::sqrt(9.0 * dd)));
-                                   });
+    detail::rejection_rounds<true>(
+        nb, seed, path, period, purpose, id_lo + b0, id_hi + b0, d, c, batched, all != 0, out + b0,
+        [&](std::size_t k, Stream& st) {
+          const double s = shape[b0 + k];
+          if (!(s > 0.0)) return 0.0f;  // shape 0: a lane to skip
+          const double dd = (s < 1.0 ? s + 1.0 : s) - 1.0 / 3.0;
+          return static_cast<float>(detail::gamma_marsaglia_tsang(st, dd, 1.0 / std::sqrt(9.0 * dd)));
+        });
     if (!any_boost) continue;
     // Boost for shape < 1: the uniform is word 3 of block 0 (drawn again here; the attempts
     // never use word 3).
@@ -379,8 +378,8 @@ inline void gamma_batch_const_f(std::size_t n, std::uint64_t seed, std::uint32_t
 
 //! Standard normal for lanes i < n, lane i from Stream(seed, path, id_i, period, purpose):
 //! Box-Muller from words 0-1 of block 0 (it never rejects, so there is no second round).
-inline void normal_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period,
-                           Purpose purpose, const std::uint32_t* id_lo, const std::uint8_t* id_hi, float* out)
+inline void normal_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period, Purpose purpose,
+                           const std::uint32_t* id_lo, const std::uint8_t* id_hi, float* out)
 {
   // one round, reading the ids in place and writing the values straight out
   const std::uint32_t word2 = counter_word2(period, purpose, 0);
@@ -399,8 +398,8 @@ inline void normal_batch_f(std::size_t n, std::uint64_t seed, std::uint32_t path
 //! a < BATCH_ATTEMPTS; the double sampler from block BATCH_ATTEMPTS; the boost of a shape
 //! below 1 from word 3 of block 0). The same value as the batched lane, bit for bit (tested):
 //! the reference kernel draws with it.
-inline float gamma_f(std::uint64_t seed, std::uint32_t path, std::uint64_t id, std::uint32_t period,
-                     Purpose purpose, float shape)
+inline float gamma_f(std::uint64_t seed, std::uint32_t path, std::uint64_t id, std::uint32_t period, Purpose purpose,
+                     float shape)
 {
   if (!(shape > 0.0f)) return 0.0f;
   const float d = (shape < 1.0f ? shape + 1.0f : shape) - 1.0f / 3.0f;
@@ -429,8 +428,7 @@ inline float gamma_f(std::uint64_t seed, std::uint32_t path, std::uint64_t id, s
 }
 
 //! One lane of normal_batch_f, written plainly: Box-Muller from words 0-1 of block 0.
-inline float normal_f(std::uint64_t seed, std::uint32_t path, std::uint64_t id, std::uint32_t period,
-                      Purpose purpose)
+inline float normal_f(std::uint64_t seed, std::uint32_t path, std::uint64_t id, std::uint32_t period, Purpose purpose)
 {
   Stream s(seed, path, id, period, purpose);
   const std::uint32_t w0 = s.next_u32(), w1 = s.next_u32();

@@ -53,8 +53,7 @@ namespace detail {
 inline void philox_batch(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t block,
                          std::uint32_t word2_base, const std::uint32_t* __restrict id_lo,
                          const std::uint8_t* __restrict id_hi, std::uint32_t* __restrict w0,
-                         std::uint32_t* __restrict w1, std::uint32_t* __restrict w2,
-                         std::uint32_t* __restrict w3)
+                         std::uint32_t* __restrict w1, std::uint32_t* __restrict w2, std::uint32_t* __restrict w3)
 {
   constexpr std::uint32_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u;
   constexpr std::uint32_t W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
@@ -154,7 +153,8 @@ inline void philox_batch(std::size_t n, std::uint64_t seed, std::uint32_t path, 
     const __m256i vpath = _mm256_set1_epi32(static_cast<int>(path));
     for (; j + 8 <= n; j += 8) {
       __m256i c0 = vblock, c1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(id_lo + j));
-      const __m256i hi = _mm256_slli_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(id_hi + j))), 24);
+      const __m256i hi =
+          _mm256_slli_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(id_hi + j))), 24);
       __m256i c2 = _mm256_or_si256(vword2, hi);
       __m256i c3 = vpath;
       std::uint32_t key0 = k0, key1 = k1;
@@ -201,7 +201,10 @@ inline void philox_batch(std::size_t n, std::uint64_t seed, std::uint32_t path, 
 }
 
 //! Stream::uniform() of a word: (w + 0.5) 2^-32, in (0, 1).
-[[gnu::always_inline]] inline double word_uniform(std::uint32_t w) { return (static_cast<double>(w) + 0.5) * 0x1p-32; }
+[[gnu::always_inline]] inline double word_uniform(std::uint32_t w)
+{
+  return (static_cast<double>(w) + 0.5) * 0x1p-32;
+}
 
 //! The number of 32-bit words w with word_uniform(w) <= f. word_uniform increases with w,
 //! so they are 0, 1, ..., the result - 1: `word_uniform(w) <= f` is `w < words_at_most(f)`,

@@ -34,16 +34,14 @@ inline constexpr double HALF_LOG_2PI = 0.91893853320467274178;
 inline double stirling_tail(double k)
 {
   static constexpr double TABLE[30] = {
-      0.081061466795327258,  0.041340695955409294,  0.027677925684998339,
-      0.020790672103765093,  0.016644691189821192,  0.013876128823070748,
-      0.01189670994589177,   0.010411265261972096,  0.0092554621827127329,
-      0.0083305634333628713, 0.0075736754879518408, 0.0069428401072095299,
-      0.0064089941880042071, 0.0059513701127588477, 0.0055547335519628014,
-      0.0052076559196096404, 0.0049013959484347379, 0.0046291537493340286,
-      0.0043855602492323243, 0.0041663196919969225, 0.0039679542186408596,
-      0.0037876180684444346, 0.0036229602246830947, 0.003472021382978767,
-      0.0033331556367280929, 0.003204970228055038,  0.0030862786826087771,
-      0.0029760639835504088, 0.0028734493623524664, 0.0027776749297526936};
+      0.081061466795327258,  0.041340695955409294,  0.027677925684998339,  0.020790672103765093,
+      0.016644691189821192,  0.013876128823070748,  0.01189670994589177,   0.010411265261972096,
+      0.0092554621827127329, 0.0083305634333628713, 0.0075736754879518408, 0.0069428401072095299,
+      0.0064089941880042071, 0.0059513701127588477, 0.0055547335519628014, 0.0052076559196096404,
+      0.0049013959484347379, 0.0046291537493340286, 0.0043855602492323243, 0.0041663196919969225,
+      0.0039679542186408596, 0.0037876180684444346, 0.0036229602246830947, 0.003472021382978767,
+      0.0033331556367280929, 0.003204970228055038,  0.0030862786826087771, 0.0029760639835504088,
+      0.0028734493623524664, 0.0027776749297526936};
   if (k < 30.0) return TABLE[static_cast<int>(k)];
   const double x = k + 1.0, x2 = 1.0 / (x * x);
   return (1.0 / 12.0 - x2 * (1.0 / 360.0 - x2 * (1.0 / 1260.0 - x2 * (1.0 / 1680.0)))) / x;
@@ -67,7 +65,10 @@ inline double uniform(Stream& s, double low, double high)
 
 //! Bernoulli(p): U < p. Exactly false for p <= 0 and exactly true for p >= 1 (U is never 0
 //! or 1). One 32-bit word.
-inline bool bernoulli(Stream& s, double p) { return s.uniform() < p; }
+inline bool bernoulli(Stream& s, double p)
+{
+  return s.uniform() < p;
+}
 
 //! Standard normal by Marsaglia's polar method (Marsaglia & Bray 1964, "A convenient method
 //! for generating normal variables", SIAM Review 6(3)): X, Y uniform on (-1, 1), accept
@@ -86,7 +87,10 @@ inline double normal(Stream& s)
 
 //! Exponential with mean 1 by inversion: -log(U) (Devroye 1986, "Non-Uniform Random
 //! Variate Generation", §II.2.1). Range (0, 22.9] from U's 32-bit grid.
-inline double exponential(Stream& s) { return -std::log(s.uniform()); }
+inline double exponential(Stream& s)
+{
+  return -std::log(s.uniform());
+}
 
 //! Log-normal with the given median (= exp(mu)) and log-scale sigma: median exp(sigma Z),
 //! Z = normal(s). Mean median exp(sigma^2 / 2).
@@ -200,11 +204,9 @@ inline std::uint32_t poisson(Stream& s, double mean)
     if (us < 0.013 && v > us) continue;
     // log p(k) = -mean + k log(mean) - log(k!), written with log(k!) in Stirling form:
     // k log(mean/(k+1)) + (k + 1 - mean) - log(k+1)/2 - log(2 pi)/2 - fc(k).
-    const double log_pk = k * std::log1p((mean - k - 1.0) / (k + 1.0)) + (k + 1.0 - mean) -
-                          0.5 * std::log(k + 1.0) - detail::HALF_LOG_2PI -
-                          detail::stirling_tail(k);
-    if (std::log(v * inv_alpha / (a / (us * us) + b)) <= log_pk)
-      return static_cast<std::uint32_t>(k);
+    const double log_pk = k * std::log1p((mean - k - 1.0) / (k + 1.0)) + (k + 1.0 - mean) - 0.5 * std::log(k + 1.0) -
+                          detail::HALF_LOG_2PI - detail::stirling_tail(k);
+    if (std::log(v * inv_alpha / (a / (us * us) + b)) <= log_pk) return static_cast<std::uint32_t>(k);
   }
 }
 
@@ -216,8 +218,7 @@ inline std::uint32_t geometric(Stream& s, double p)
   assert(p > 0.0 && p <= 1.0);
   if (p >= 1.0) return 1;
   const double k = std::floor(exponential(s) / -std::log1p(-p));
-  return k >= 4294967294.0 ? std::numeric_limits<std::uint32_t>::max()
-                           : static_cast<std::uint32_t>(k) + 1u;
+  return k >= 4294967294.0 ? std::numeric_limits<std::uint32_t>::max() : static_cast<std::uint32_t>(k) + 1u;
 }
 
 namespace detail {
@@ -269,12 +270,10 @@ inline std::uint32_t binomial_btrs(Stream& s, std::uint32_t n_int, double p)
     if (k < 0.0 || k > n) continue;
     if (us >= 0.07 && v <= vr) return static_cast<std::uint32_t>(k);
     // log f(k)/f(m) = log(m! (n-m)! / (k! (n-k)!)) + (k - m) log r, Stirling form:
-    const double log_ratio = (m + 0.5) * std::log((m + 1.0) / (r * (n - m + 1.0))) +
-                             (n + 1.0) * std::log1p((k - m) / (n - k + 1.0)) +
-                             (k + 0.5) * std::log(r * (n - k + 1.0) / (k + 1.0)) + fc_m -
-                             stirling_tail(k) - stirling_tail(n - k);
-    if (std::log(v * alpha / (a / (us * us) + b)) <= log_ratio)
-      return static_cast<std::uint32_t>(k);
+    const double log_ratio =
+        (m + 0.5) * std::log((m + 1.0) / (r * (n - m + 1.0))) + (n + 1.0) * std::log1p((k - m) / (n - k + 1.0)) +
+        (k + 0.5) * std::log(r * (n - k + 1.0) / (k + 1.0)) + fc_m - stirling_tail(k) - stirling_tail(n - k);
+    if (std::log(v * alpha / (a / (us * us) + b)) <= log_ratio) return static_cast<std::uint32_t>(k);
   }
 }
 
@@ -290,9 +289,8 @@ inline std::uint32_t binomial(Stream& s, std::uint32_t n, double p)
   if (p >= 1.0) return n;
   const bool flip = p > 0.5;
   const double pp = flip ? 1.0 - p : p;  // exact for p in (1/2, 1) (Sterbenz)
-  const std::uint32_t k = static_cast<double>(n) * pp < 10.0
-                              ? detail::binomial_inversion(s, n, pp)
-                              : detail::binomial_btrs(s, n, pp);
+  const std::uint32_t k =
+      static_cast<double>(n) * pp < 10.0 ? detail::binomial_inversion(s, n, pp) : detail::binomial_btrs(s, n, pp);
   return flip ? n - k : k;
 }
 

@@ -16,22 +16,22 @@ namespace clvsim::rng {
 //! numbers wherever their customers behave alike. Values are part of the reproducibility
 //! contract: never renumber, only append.
 enum class Purpose : std::uint32_t {
-  traits = 1,         //!< latent traits drawn once per customer (lambda, p, theta, nu, ...)
-  survival = 2,       //!< per-period survival / dropout / lifetime
-  orders = 3,         //!< per-period order counts and arrival times
-  order_values = 4,   //!< order values (spend model)
-  returns = 5,        //!< returned orders
-  incidents = 6,      //!< service incidents, contacts, waits, courtesy
-  reviews = 7,        //!< review writing
-  satisfaction = 8,   //!< initial satisfaction
-  loyalty = 9,        //!< loyalty enrolment
-  acquisition = 10,   //!< shop-level: new customers per channel (customer id = channel)
-  referrals = 11,     //!< per-customer referrals brought
-  history = 12,       //!< posterior draws for existing customers (alive or not)
-  segment = 13,       //!< segment membership of a new customer
-  uncertainty = 14,   //!< per-path draws of uncertain inputs (customer id = input index)
-  marketing = 15,     //!< marketing contact effects
-  clocks = 16,        //!< a customer's survival and order clocks, drawn once (sbg_poisson)
+  traits = 1,               //!< latent traits drawn once per customer (lambda, p, theta, nu, ...)
+  survival = 2,             //!< per-period survival / dropout / lifetime
+  orders = 3,               //!< per-period order counts and arrival times
+  order_values = 4,         //!< order values (spend model)
+  returns = 5,              //!< returned orders
+  incidents = 6,            //!< service incidents, contacts, waits, courtesy
+  reviews = 7,              //!< review writing
+  satisfaction = 8,         //!< initial satisfaction
+  loyalty = 9,              //!< loyalty enrolment
+  acquisition = 10,         //!< shop-level: new customers per channel (customer id = channel)
+  referrals = 11,           //!< per-customer referrals brought
+  history = 12,             //!< posterior draws for existing customers (alive or not)
+  segment = 13,             //!< segment membership of a new customer
+  uncertainty = 14,         //!< per-path draws of uncertain inputs (customer id = input index)
+  marketing = 15,           //!< marketing contact effects
+  clocks = 16,              //!< a customer's survival and order clocks, drawn once (sbg_poisson)
   satisfaction_noise = 17,  //!< per-period innovation of satisfaction (stationary satisfaction)
 };
 
@@ -46,8 +46,8 @@ public:
 
   //! `first_block` skips the stream's first blocks (4 words each): a stream whose first
   //! block was drawn in a batch (rng::philox_batch) continues with first_block = 1.
-  Stream(std::uint64_t seed, std::uint32_t path, std::uint64_t customer, std::uint32_t period,
-         Purpose purpose, std::uint32_t first_block = 0)
+  Stream(std::uint64_t seed, std::uint32_t path, std::uint64_t customer, std::uint32_t period, Purpose purpose,
+         std::uint32_t first_block = 0)
   {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
     ctr_ = {{first_block, static_cast<std::uint32_t>(customer),

@@ -44,9 +44,8 @@ namespace clvsim::rng::vmath {
 [[gnu::always_inline]] inline double log(double x)
 {
   constexpr double LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
-  constexpr double LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01,
-                   LG3 = 2.857142874366239149e-01, LG4 = 2.222219843214978396e-01,
-                   LG5 = 1.818357216161805012e-01, LG6 = 1.531383769920937332e-01,
+  constexpr double LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01, LG3 = 2.857142874366239149e-01,
+                   LG4 = 2.222219843214978396e-01, LG5 = 1.818357216161805012e-01, LG6 = 1.531383769920937332e-01,
                    LG7 = 1.479819860511658591e-01;
   const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
   // Shift so that mantissas at or above sqrt(2)/2 (0x3FE6A09E...) land in [sqrt(2)/2, sqrt(2)).
@@ -83,7 +82,6 @@ namespace clvsim::rng::vmath {
   return y + __builtin_fma(-y, y, x) * (0.5 / y);
 }
 
-
 //! Single-precision log(1 + f) for f in [sqrt(2)/2 - 1, sqrt(2) - 1] (the mantissa range of
 //! log_f; also log(1 - theta) for theta <= 0.29 without forming 1 - theta): 2 atanh(s),
 //! s = f/(2+f), as in log_f.
@@ -100,8 +98,7 @@ namespace clvsim::rng::vmath {
 //! series to degree 7, whose remainder (< 7.5e-9 relative) is below half a float ulp.
 [[gnu::always_inline]] inline float exp_f_bounded(float x)
 {
-  constexpr float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f,
-                  SHIFT = 0x1.8p23f;
+  constexpr float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f, SHIFT = 0x1.8p23f;
   const float t = x * LOG2E + SHIFT;
   const float n = t - SHIFT;  // round(x log2 e)
   const float r = (x - n * LN2_HI) - n * LN2_LO;

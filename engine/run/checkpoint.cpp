@@ -25,7 +25,10 @@ constexpr std::size_t RECORD_HEADER = 24;
 constexpr std::uint32_t MAX_MANIFEST = 1u << 24;
 
 //! Manifest keys that describe the run but do not decide its units.
-bool informational(const std::string& key) { return key == "scenario_file"; }
+bool informational(const std::string& key)
+{
+  return key == "scenario_file";
+}
 
 std::array<std::uint32_t, 256> crc_table()
 {
@@ -42,9 +45,12 @@ std::string escape(const std::string& value)
 {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -194,8 +200,8 @@ Manifest run_manifest(const scenarios::Scenario& sc, const std::vector<std::stri
     std::ostringstream rows;
     rows.precision(17);
     for (const auto& c : *sc.existing)
-      rows << c.id << ',' << c.x << ',' << c.t_x << ',' << c.T << ',' << c.m_x << ',' << c.has_m_x << ','
-           << c.renewals << '\n';
+      rows << c.id << ',' << c.x << ',' << c.t_x << ',' << c.T << ',' << c.m_x << ',' << c.has_m_x << ',' << c.renewals
+           << '\n';
     history = fnv1a64_hex(rows.str());
   }
   m.fields.emplace_back("history_fnv1a64", history);
@@ -316,21 +322,26 @@ void Journal::scan(const Manifest& manifest)
     const auto ours = manifest.values(key), stored = theirs.values(key);
     if (ours == stored) continue;
     std::string what = key;
-    if (key == "scenario_text_fnv1a64") what = "the scenario's text (hash)";
-    else if (key == "history_fnv1a64") what = "the history's rows (hash)";
-    else if (key == "set") what = "--set";
-    else if (key == "sweep") what = "--sweep";
+    if (key == "scenario_text_fnv1a64")
+      what = "the scenario's text (hash)";
+    else if (key == "history_fnv1a64")
+      what = "the history's rows (hash)";
+    else if (key == "set")
+      what = "--set";
+    else if (key == "sweep")
+      what = "--sweep";
     differences += (differences.empty() ? "" : "; ") + what + " is " + joined(ours) + " in this run, " +
                    joined(stored) + " in the checkpoint";
   }
   if (!differences.empty())
-    throw InputError("error: checkpoint '" + path_ + "' belongs to another run: " + differences +
-                     " (resume with the same scenario and options, or start it again with --force and without --resume)");
+    throw InputError(
+        "error: checkpoint '" + path_ + "' belongs to another run: " + differences +
+        " (resume with the same scenario and options, or start it again with --force and without --resume)");
 
   // The records: readable ones listed; a torn or damaged tail cut off.
   std::uint64_t at = text_at + text_bytes + sizeof text_crc;
   std::size_t damaged = 0;
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd_, &st) != 0) io_error(path_, "cannot stat");
   const auto size = static_cast<std::uint64_t>(st.st_size);
   std::vector<std::byte> payload;
@@ -369,7 +380,8 @@ void Journal::scan(const Manifest& manifest)
     at += RECORD_HEADER + bytes;
   }
   if (at < size) {
-    if (::ftruncate(fd_, static_cast<off_t>(at)) != 0 || ::fsync(fd_) != 0) io_error(path_, "cannot cut off the damaged tail");
+    if (::ftruncate(fd_, static_cast<off_t>(at)) != 0 || ::fsync(fd_) != 0)
+      io_error(path_, "cannot cut off the damaged tail");
   }
   notes_.push_back("checkpoint '" + path_ + "': " + std::to_string(entries_.size()) + " readable records" +
                    (damaged ? ", " + std::to_string(damaged) + " damaged" : ""));
@@ -442,8 +454,7 @@ std::vector<char> fold_journal(const Journal& journal, const UnitCodec& codec, i
 
 CheckpointExchange::CheckpointExchange(Journal& journal, std::function<void(const std::string&)> note)
     : journal_(journal), note_(std::move(note))
-{
-}
+{}
 
 std::vector<std::uint32_t> CheckpointExchange::start(const UnitCodec& codec, int paths, const FoldUnit& fold)
 {
@@ -455,10 +466,19 @@ std::vector<std::uint32_t> CheckpointExchange::start(const UnitCodec& codec, int
   return mine;
 }
 
-void CheckpointExchange::finished(const PathUnit& unit) { journal_.append(unit.path, codec_->encode(unit)); }
+void CheckpointExchange::finished(const PathUnit& unit)
+{
+  journal_.append(unit.path, codec_->encode(unit));
+}
 
-void CheckpointExchange::batch_done(const FoldUnit&) { journal_.sync(); }
+void CheckpointExchange::batch_done(const FoldUnit&)
+{
+  journal_.sync();
+}
 
-void CheckpointExchange::finish(const FoldUnit&) { journal_.sync(); }
+void CheckpointExchange::finish(const FoldUnit&)
+{
+  journal_.sync();
+}
 
 }  // namespace clvsim::runner

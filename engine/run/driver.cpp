@@ -10,8 +10,8 @@
 #include "engine/stats/select.h"
 #include "models/kpis.h"
 #include "models/reference/kernel.h"
-#include "models/subscription.h"
 #include "models/sim/kernel.h"
+#include "models/subscription.h"
 
 #include <tbb/global_control.h>
 
@@ -34,15 +34,15 @@ using sim::TallyRow;
 
 namespace {
 
-using runner::PathOutput;
-using runner::PathUnit;
-using runner::Plan;
-using runner::path_kpi_names;
-using runner::Workers;
+using models::PERIOD_KPI_COUNT;
 using runner::HISTOGRAM_BINS;
 using runner::HISTOGRAM_PATHS;
 using runner::HISTOGRAM_SAMPLE;
-using models::PERIOD_KPI_COUNT;
+using runner::path_kpi_names;
+using runner::PathOutput;
+using runner::PathUnit;
+using runner::Plan;
+using runner::Workers;
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -83,52 +83,53 @@ void finish_distributions(const Workers& workers, VariantResults& v, const stats
   // Order statistics by stats::order_statistics / top_sums (linear time, exact, no sort); the
   // histogram and the concentration curve are independent, so they run side by side.
   auto histogram = [&] {
-  if (n_clv > 0) {
-    const auto k_lo = static_cast<std::size_t>(0.005 * static_cast<double>(n_clv - 1));
-    const auto k_hi = static_cast<std::size_t>(0.995 * static_cast<double>(n_clv - 1));
-    const std::vector<float> q = stats::order_statistics(clv, {k_lo, k_hi});
-    double lo = q[0], hi = q[1];
-    if (!(hi > lo)) {
-      float mn = std::numeric_limits<float>::infinity(), mx = -mn;
+    if (n_clv > 0) {
+      const auto k_lo = static_cast<std::size_t>(0.005 * static_cast<double>(n_clv - 1));
+      const auto k_hi = static_cast<std::size_t>(0.995 * static_cast<double>(n_clv - 1));
+      const std::vector<float> q = stats::order_statistics(clv, {k_lo, k_hi});
+      double lo = q[0], hi = q[1];
+      if (!(hi > lo)) {
+        float mn = std::numeric_limits<float>::infinity(), mx = -mn;
+        for (const auto& piece : clv)
+          for (float c : piece) {
+            mn = std::min(mn, c);
+            mx = std::max(mx, c);
+          }
+        lo = mn;
+        hi = mx > lo ? mx : lo + 1.0;
+      }
+      v.clv_histogram.edges.resize(HISTOGRAM_BINS + 1);
+      v.clv_histogram.counts.assign(HISTOGRAM_BINS, 0.0);
+      for (int k = 0; k <= HISTOGRAM_BINS; ++k)
+        v.clv_histogram.edges[static_cast<std::size_t>(k)] = lo + (hi - lo) * k / HISTOGRAM_BINS;
+      // Values beyond the 0.5% tails fall into the first and last bins; integer counts, so
+      // values falling into the same bin one after another do not wait on each other.
+      const double scale = HISTOGRAM_BINS / (hi - lo);
+      std::vector<std::uint64_t> counts(HISTOGRAM_BINS, 0);
       for (const auto& piece : clv)
         for (float c : piece) {
-          mn = std::min(mn, c);
-          mx = std::max(mx, c);
+          int k = static_cast<int>((c - lo) * scale);
+          k = std::clamp(k, 0, HISTOGRAM_BINS - 1);
+          ++counts[static_cast<std::size_t>(k)];
         }
-      lo = mn;
-      hi = mx > lo ? mx : lo + 1.0;
+      for (int k = 0; k < HISTOGRAM_BINS; ++k)
+        v.clv_histogram.counts[static_cast<std::size_t>(k)] = static_cast<double>(counts[static_cast<std::size_t>(k)]);
     }
-    v.clv_histogram.edges.resize(HISTOGRAM_BINS + 1);
-    v.clv_histogram.counts.assign(HISTOGRAM_BINS, 0.0);
-    for (int k = 0; k <= HISTOGRAM_BINS; ++k) v.clv_histogram.edges[static_cast<std::size_t>(k)] = lo + (hi - lo) * k / HISTOGRAM_BINS;
-    // Values beyond the 0.5% tails fall into the first and last bins; integer counts, so
-    // values falling into the same bin one after another do not wait on each other.
-    const double scale = HISTOGRAM_BINS / (hi - lo);
-    std::vector<std::uint64_t> counts(HISTOGRAM_BINS, 0);
-    for (const auto& piece : clv)
-      for (float c : piece) {
-        int k = static_cast<int>((c - lo) * scale);
-        k = std::clamp(k, 0, HISTOGRAM_BINS - 1);
-        ++counts[static_cast<std::size_t>(k)];
-      }
-    for (int k = 0; k < HISTOGRAM_BINS; ++k)
-      v.clv_histogram.counts[static_cast<std::size_t>(k)] = static_cast<double>(counts[static_cast<std::size_t>(k)]);
-  }
   };
   auto concentration = [&] {
-  if (n_revenue > 0) {
-    // Share of revenue from the top x of customers (the top ceil(x n) by revenue).
-    const double total = stats::sum(revenue);
-    const std::vector<double> xs = {0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0};
-    std::vector<std::size_t> upto;
-    for (double x : xs)
-      upto.push_back(std::min(n_revenue, static_cast<std::size_t>(std::ceil(x * static_cast<double>(n_revenue)))));
-    const std::vector<double> top = stats::top_sums(revenue, upto);
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-      v.concentration_x.push_back(xs[i]);
-      v.concentration_share.push_back(total > 0 ? top[i] / total : NaN);
+    if (n_revenue > 0) {
+      // Share of revenue from the top x of customers (the top ceil(x n) by revenue).
+      const double total = stats::sum(revenue);
+      const std::vector<double> xs = {0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0};
+      std::vector<std::size_t> upto;
+      for (double x : xs)
+        upto.push_back(std::min(n_revenue, static_cast<std::size_t>(std::ceil(x * static_cast<double>(n_revenue)))));
+      const std::vector<double> top = stats::top_sums(revenue, upto);
+      for (std::size_t i = 0; i < xs.size(); ++i) {
+        v.concentration_x.push_back(xs[i]);
+        v.concentration_share.push_back(total > 0 ? top[i] / total : NaN);
+      }
     }
-  }
   };
   workers.invoke(histogram, concentration);
 }
@@ -142,7 +143,6 @@ std::string utc_now()
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
 
 //! One path of every variant: the path's draws of the uncertain inputs, then the variants one
 //! after another on the same random numbers. Only the baseline keeps the existing
@@ -257,7 +257,7 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   sum_in_path_order();
   if (!folds) return;
   plan.workers.for_each(std::size_t{0}, V, [&](std::size_t v) {  // variants are independent
-    stats::Pieces all_clv, all_rev;  // every path's pieces in path order, not copied
+    stats::Pieces all_clv, all_rev;                              // every path's pieces in path order, not copied
     for (std::size_t p = 0; p < static_cast<std::size_t>(HISTOGRAM_PATHS); ++p) {
       for (const auto& piece : clv[v][p]) all_clv.emplace_back(piece);
       for (const auto& piece : revenue[v][p]) all_rev.emplace_back(piece);
@@ -324,9 +324,8 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
   for (const auto& ch : sc.channels) {
     const int end = ch.end_period < 0 ? static_cast<int>(H) - 1 : std::min(ch.end_period, static_cast<int>(H) - 1);
     const int periods = std::max(0, end - ch.start_period + 1);
-    const double per_period = ch.budget_per_period
-                                  ? (ch.cac > 0 ? *ch.budget_per_period / ch.cac : 0.0)
-                                  : *ch.customers_per_period;
+    const double per_period =
+        ch.budget_per_period ? (ch.cac > 0 ? *ch.budget_per_period / ch.cac : 0.0) : *ch.customers_per_period;
     const int warmup = ch.start_period == 0 ? sc.simulation.warmup_periods : 0;  // acquiring as in period 0
     customers += per_period * (periods + warmup) * 1.5;  // headroom for reputation and referrals
   }
@@ -380,8 +379,8 @@ Results run(const Scenario& sc, const RunOptions& options)
   r.run_hash = options.run_hash;
   for (const auto& s : sc.segments) r.segment_names.push_back(s.name);
 
-  Plan plan = runner::make_plan(sc, workers,
-                              options.kernel == Kernel::reference ? &reference::simulate_period : &sim::simulate_period);
+  Plan plan = runner::make_plan(
+      sc, workers, options.kernel == Kernel::reference ? &reference::simulate_period : &sim::simulate_period);
   plan.block_major = options.block_major;
   const auto specs = make_variants(sc);
   r.variants.resize(specs.size());
@@ -392,11 +391,14 @@ Results run(const Scenario& sc, const RunOptions& options)
   std::mutex progress_mutex;
   int done = 0;
   std::vector<std::vector<double>> draws;
-  run_paths(plan, sc, specs, r.variants, draws, [&] {
-    if (!options.on_progress) return;
-    std::lock_guard<std::mutex> lock(progress_mutex);
-    options.on_progress(++done, sc.simulation.paths);
-  }, &r.forecast, options.exchange);
+  run_paths(
+      plan, sc, specs, r.variants, draws,
+      [&] {
+        if (!options.on_progress) return;
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        options.on_progress(++done, sc.simulation.paths);
+      },
+      &r.forecast, options.exchange);
   if (options.exchange && !options.exchange->folds()) return r;  // another process folds the units
   r.comparisons = compare_variants(r.variants, specs, sc.simulation.paths, plan.horizon, plan.discount);
   for (const auto& in : sc.uncertain) r.uncertain_inputs.push_back(in.key);

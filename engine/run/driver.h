@@ -24,8 +24,8 @@ class UnitExchange;
 enum class Kernel { fast, reference };
 
 struct RunOptions {
-  int threads = 0;                 //!< 0 = all cores; 1 = in the calling thread, without starting oneTBB
-  std::string command_line;        //!< recorded in the results
+  int threads = 0;           //!< 0 = all cores; 1 = in the calling thread, without starting oneTBB
+  std::string command_line;  //!< recorded in the results
   std::string clvsim_version;
   //! What the results were made from and its hash (engine/run/checkpoint.h run_manifest() and
   //! run_hash()), recorded in the results; empty when the caller has none.

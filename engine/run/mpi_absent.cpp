@@ -8,13 +8,19 @@
 
 namespace clvsim::mpi {
 
-bool built_with_mpi() { return false; }
+bool built_with_mpi()
+{
+  return false;
+}
 
 Session::Session(int*, char***) {}
 
 Session::~Session() = default;
 
-Session::Outcome Session::agree(int code) { return {code, true}; }
+Session::Outcome Session::agree(int code)
+{
+  return {code, true};
+}
 
 void Session::fail_working(int, const std::string&) const
 {

@@ -80,8 +80,10 @@ void wait_politely(MPI_Request& request)
 std::string bytes_text(double b)
 {
   char buf[32];
-  if (b >= 1024.0 * 1024) std::snprintf(buf, sizeof buf, "%.1f MiB", b / (1024.0 * 1024));
-  else std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024.0);
+  if (b >= 1024.0 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f MiB", b / (1024.0 * 1024));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024.0);
   return buf;
 }
 
@@ -93,10 +95,12 @@ std::string bytes_text(double b)
 class MpiExchange final : public runner::UnitExchange {
 public:
   MpiExchange(const Session& session, runner::Journal* journal, std::function<void(const std::string&)> note)
-      : rank_(session.rank()), size_(session.size()), serialized_(session.thread_level() >= MPI_THREAD_SERIALIZED),
-        journal_(journal), note_(std::move(note))
-  {
-  }
+      : rank_(session.rank()),
+        size_(session.size()),
+        serialized_(session.thread_level() >= MPI_THREAD_SERIALIZED),
+        journal_(journal),
+        note_(std::move(note))
+  {}
 
   bool folds() const override { return rank_ == 0; }
 
@@ -219,8 +223,7 @@ private:
     if (journal_) journal_->sync();
     for (auto& [source, record] : arrived_) {
       std::optional<runner::PathUnit> unit = codec_->decode(record);
-      if (!unit)
-        throw std::runtime_error("rank " + std::to_string(source) + " sent a record that rank 0 cannot read");
+      if (!unit) throw std::runtime_error("rank " + std::to_string(source) + " sent a record that rank 0 cannot read");
       record = {};
       fold(std::move(*unit));
     }
@@ -237,8 +240,7 @@ private:
       for (std::size_t at = 0; at < o.record.size(); at += CHUNK) {
         const std::size_t n = std::min(CHUNK, o.record.size() - at);
         o.requests.emplace_back();
-        MPI_Isend(o.record.data() + at, static_cast<int>(n), MPI_BYTE, 0, TAG_DATA, MPI_COMM_WORLD,
-                  &o.requests.back());
+        MPI_Isend(o.record.data() + at, static_cast<int>(n), MPI_BYTE, 0, TAG_DATA, MPI_COMM_WORLD, &o.requests.back());
       }
     }
     outbox_.clear();
@@ -270,7 +272,10 @@ private:
 
 }  // namespace
 
-bool built_with_mpi() { return true; }
+bool built_with_mpi()
+{
+  return true;
+}
 
 Session::Session(int* argc, char*** argv)
 {

@@ -52,8 +52,10 @@ struct CohortSums {
     const bool initial = (fl[i] & sim::INITIAL) != 0;
     const bool referred = (fl[i] & sim::REFERRED) != 0;
     sum += x;
-    if (initial) sum_initial += x;
-    else sum_acquired += x;
+    if (initial)
+      sum_initial += x;
+    else
+      sum_acquired += x;
     if (referred) sum_referred += x;
     n_initial += initial ? 1u : 0u;
     n_referred += referred ? 1u : 0u;
@@ -66,17 +68,32 @@ class PathSimulation {
 public:
   PathSimulation(const Plan& plan, const Scenario& base, const VariantSchedule& schedule, std::uint32_t path,
                  PathOutput& out)
-      : plan_(plan), base_(base), schedule_(schedule), path_(path), out_(out), setup0_(*schedule.periods.front()),
-        sc_(setup0_.scenario), seed_(sc_.simulation.seed), H_(plan.horizon), W_(plan.warmup), U_(W_ + H_),
+      : plan_(plan),
+        base_(base),
+        schedule_(schedule),
+        path_(path),
+        out_(out),
+        setup0_(*schedule.periods.front()),
+        sc_(setup0_.scenario),
+        seed_(sc_.simulation.seed),
+        H_(plan.horizon),
+        W_(plan.warmup),
+        U_(W_ + H_),
         S_(setup0_.segments.size()),
-        pop_(plan.block_size), seg_new_(S_), seg_new_ref_(S_), seg_cost_paid_(S_), seg_cost_referral_(S_),
+        pop_(plan.block_size),
+        seg_new_(S_),
+        seg_new_ref_(S_),
+        seg_cost_paid_(S_),
+        seg_cost_referral_(S_),
         n0_(static_cast<std::uint64_t>(sc_.population.initial_customers)),
-        channel_cost_(sc_.channels.size(), 0.0), channel_count_(sc_.channels.size(), 0.0),
-        acquired_total_(static_cast<double>(n0_)), rating_(sc_.reputation.initial_rating)
+        channel_cost_(sc_.channels.size(), 0.0),
+        channel_count_(sc_.channels.size(), 0.0),
+        acquired_total_(static_cast<double>(n0_)),
+        rating_(sc_.reputation.initial_rating)
   {
     out_.periods.assign(models::PERIOD_KPI_COUNT, std::vector<double>(static_cast<std::size_t>(H_), 0.0));
-    out_.seg_periods.assign(S_, std::vector<std::vector<double>>(models::PERIOD_KPI_COUNT,
-                                                                 std::vector<double>(static_cast<std::size_t>(H_), 0.0)));
+    out_.seg_periods.assign(S_, std::vector<std::vector<double>>(
+                                    models::PERIOD_KPI_COUNT, std::vector<double>(static_cast<std::size_t>(H_), 0.0)));
   }
 
   void run()
@@ -163,8 +180,8 @@ private:
                 a.time_unit != b.time_unit;
     }
     if (!differs) return plan_.existing_p_alive;
-    const double to_unit = scenarios::days_in(sc_.population.history_time_unit) /
-                           scenarios::days_in(sc_.base.purchase.time_unit);
+    const double to_unit =
+        scenarios::days_in(sc_.population.history_time_unit) / scenarios::days_in(sc_.base.purchase.time_unit);
     const double horizon_units =
         H_ * scenarios::days_in(sc_.simulation.period) / scenarios::days_in(sc_.base.purchase.time_unit);
     path_p_alive_.assign(sc_.segments.size(), std::vector<double>(plan_.existing.size()));
@@ -184,8 +201,8 @@ private:
     const std::size_t E = plan_.existing.size();
     if (E == 0) return;
     const std::vector<std::vector<double>>& p_alive = existing_p_alive();
-    const double to_unit = scenarios::days_in(sc_.population.history_time_unit) /
-                           scenarios::days_in(sc_.base.purchase.time_unit);
+    const double to_unit =
+        scenarios::days_in(sc_.population.history_time_unit) / scenarios::days_in(sc_.base.purchase.time_unit);
     const std::uint64_t first_id = n0_;
     const NewTraits prior = draw_new_traits(setup0_, seed_, path_, first_id, E);
     for (std::size_t j = 0; j < E; ++j) {
@@ -216,9 +233,8 @@ private:
   void start_horizon()
   {
     auto& blocks = pop_.blocks();
-    plan_.workers.for_each_isolated(n_major_, blocks.size(), [&](std::size_t bi) {
-      blocks[bi].start_horizon(static_cast<std::uint16_t>(W_));
-    });
+    plan_.workers.for_each_isolated(n_major_, blocks.size(),
+                                    [&](std::size_t bi) { blocks[bi].start_horizon(static_cast<std::uint16_t>(W_)); });
     std::fill(channel_cost_.begin(), channel_cost_.end(), 0.0);
     std::fill(channel_count_.begin(), channel_count_.end(), 0.0);
     loyal_risk_ = loyal_ord_ = one_risk_ = one_ord_ = 0;
@@ -253,8 +269,8 @@ private:
     const auto& orders_season = base_.seasonality.order_multipliers;
     double season_mean = 1.0, season_last = 1.0;
     if (!orders_season.empty()) {
-      season_mean = std::accumulate(orders_season.begin(), orders_season.end(), 0.0) /
-                    static_cast<double>(orders_season.size());
+      season_mean =
+          std::accumulate(orders_season.begin(), orders_season.end(), 0.0) / static_cast<double>(orders_season.size());
       season_last = scenarios::seasonal_multiplier(orders_season, base_.simulation.start_month, H_ - 1);
     }
     const double delta = plan_.discount[1];
@@ -270,9 +286,9 @@ private:
       models::StepInput in;
       in.lambda = L.lambda[j];
       in.churn = L.churn[j];
-      in.hazard = sim::hazard_multiplier<float>(static_cast<float>(m.churn_sensitivity), static_cast<float>(m.reference),
-                                                L.sat[j], static_cast<float>(m.hazard_multiplier),
-                                                member ? static_cast<float>(m.loyalty_hazard) : 1.0f);
+      in.hazard = sim::hazard_multiplier<float>(
+          static_cast<float>(m.churn_sensitivity), static_cast<float>(m.reference), L.sat[j],
+          static_cast<float>(m.hazard_multiplier), member ? static_cast<float>(m.loyalty_hazard) : 1.0f);
       in.frequency = sim::frequency_multiplier<float>(
           static_cast<float>(m.frequency_sensitivity), static_cast<float>(m.reference), L.sat[j],
           static_cast<float>(m.frequency_multiplier / season_last * season_mean),
@@ -283,7 +299,8 @@ private:
       double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * (end - acquired)) : 1.0;
       if (member) basket *= m.loyalty_basket;
       const double per_period = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
-      const double value = sim::expected_order_contribution(m, L.nu[j], member, basket) * r.orders - per_period * r.periods;
+      const double value =
+          sim::expected_order_contribution(m, L.nu[j], member, basket) * r.orders - per_period * r.periods;
       const auto added = static_cast<float>(plan_.discount[static_cast<std::size_t>(end - acquired)] * value);
       L.clv[j] += added;
       sums[g] += static_cast<double>(added);
@@ -297,9 +314,8 @@ private:
     auto& blocks = pop_.blocks();
     const std::size_t nb = blocks.size();
     n_major_ = nb;
-    if (acquires_ && nb > 0 &&
-        (lazy_cohort_ ? n0_ % pop_.block_size() != 0 : blocks.back().size() < pop_.block_size()))
-      n_major_ = nb - 1;  // the last block still takes new customers
+    if (acquires_ && nb > 0 && (lazy_cohort_ ? n0_ % pop_.block_size() != 0 : blocks.back().size() < pop_.block_size()))
+      n_major_ = nb - 1;                                    // the last block still takes new customers
     if (lazy_cohort_ && n_major_ < nb) init_block(nb - 1);  // simulated in the period loop
     const auto uH = static_cast<std::size_t>(U_);
     major_sum_.assign(uH * S_, TallyRow{});
@@ -353,10 +369,10 @@ private:
       throw InputError("error: " + sc_.source_path + ": channel '" + name + "' acquires " + std::to_string(count) +
                        " customers in one period; at most " + std::to_string(MAX_PER_CHANNEL_PERIOD - 1) +
                        " are supported");
-    const std::vector<std::uint8_t> segs =
-        add_customers(pop_, setup, seed_, path_, t, flags,
-                      ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) | (static_cast<std::uint64_t>(slot) << 20),
-                      static_cast<std::size_t>(count), &setup.slot_cumulative_share(slot));
+    const std::vector<std::uint8_t> segs = add_customers(
+        pop_, setup, seed_, path_, t, flags,
+        ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) | (static_cast<std::uint64_t>(slot) << 20),
+        static_cast<std::size_t>(count), &setup.slot_cumulative_share(slot));
     const bool referral = (flags & sim::REFERRED) != 0;
     for (std::uint8_t g : segs) {
       seg_new_[g] += 1;
@@ -519,8 +535,10 @@ private:
     out_.existing_orders.reserve(plan_.existing.size());
     out_.existing_clv.reserve(plan_.existing.size());
     if (plan_.subscription) account_retention();
-    if (S_ == 1 && plan_.existing.empty() && W_ == 0) account_one_cohort();
-    else account_each_customer();
+    if (S_ == 1 && plan_.existing.empty() && W_ == 0)
+      account_one_cohort();
+    else
+      account_each_customer();
     // The horizon's CLV: the lifetime sums less the residuals added, per segment, in block order.
     for (std::size_t g = 0; g < S_; ++g) {
       clv_[g].sum_horizon = clv_[g].sum;
@@ -592,7 +610,7 @@ private:
     std::size_t creation_index = 0, next_sample = 0, existing_seen = 0;
     for (const Block& b : pop_.blocks()) {
       for (std::size_t i = 0; i < b.size(); ++i) {
-        if (b.flags[i] & sim::GONE_BEFORE) continue;  // left during the warm-up
+        if (b.flags[i] & sim::GONE_BEFORE) continue;                         // left during the warm-up
         if ((b.flags[i] & sim::EXISTING) && !(b.flags[i] & sim::INITIAL)) {  // of the history
           // existing customers were pushed one after another, ids N0 + j in order j
           const std::size_t j = existing_seen++;
@@ -665,8 +683,8 @@ private:
   const std::size_t S_;
   Population pop_;
   bool acquires_ = false, lazy_cohort_ = false;
-  std::size_t n_major_ = 0;             //!< blocks [0, n_major_) run block-major
-  std::vector<TallyRow> major_sum_;     //!< [t][segment]: their tallies, summed in block order
+  std::size_t n_major_ = 0;          //!< blocks [0, n_major_) run block-major
+  std::vector<TallyRow> major_sum_;  //!< [t][segment]: their tallies, summed in block order
   std::vector<std::vector<double>> path_p_alive_;
   std::vector<std::vector<double>> residual_;  //!< [block][segment]: the lifetime residuals added (add_lifetime_values)
   // acquisition

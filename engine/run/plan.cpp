@@ -21,9 +21,8 @@ models::HistoryForecast existing_forecast(const SegmentModel& m, const ExistingC
                                           double horizon_units, int horizon)
 {
   const models::CustomerHistory h = history_in_units(c, to_unit);
-  return models::visit_purchase_model(m.model, [&](auto model) {
-    return decltype(model)::forecast(m.purchase, h, horizon_units, horizon);
-  });
+  return models::visit_purchase_model(
+      m.model, [&](auto model) { return decltype(model)::forecast(m.purchase, h, horizon_units, horizon); });
 }
 
 Plan make_plan(const Scenario& sc, const Workers& workers, PeriodKernel kernel)
@@ -47,21 +46,18 @@ Plan make_plan(const Scenario& sc, const Workers& workers, PeriodKernel kernel)
   }
   plan.subscription = sc.base.purchase.model == models::PurchaseModel::sbg;
   // docs/model.md §2: delta = (1+d)^(-L/365.25), period 0 undiscounted.
-  const double delta =
-      std::pow(1.0 + sc.base.economics.discount_rate_annual, -period_days / 365.25);
+  const double delta = std::pow(1.0 + sc.base.economics.discount_rate_annual, -period_days / 365.25);
   // (a customer of the warm-up is discounted to its acquisition until the horizon starts)
   plan.discount.resize(static_cast<std::size_t>(std::max(plan.horizon, plan.warmup)) + 1);
-  for (std::size_t k = 0; k < plan.discount.size(); ++k)
-    plan.discount[k] = std::pow(delta, static_cast<double>(k));
+  for (std::size_t k = 0; k < plan.discount.size(); ++k) plan.discount[k] = std::pow(delta, static_cast<double>(k));
   // population.history was read and validated by the loader (scenarios/history.h).
   assert(sc.population.history.empty() == !sc.existing);
   if (sc.existing) {
     assert(models::history_columns(sc.base.purchase.model) != models::HistoryColumns::none);
     plan.existing = *sc.existing;
-    const double to_unit = scenarios::days_in(sc.population.history_time_unit) /
-                           scenarios::days_in(sc.base.purchase.time_unit);
-    const double horizon_units =
-        plan.horizon * period_days / scenarios::days_in(sc.base.purchase.time_unit);
+    const double to_unit =
+        scenarios::days_in(sc.population.history_time_unit) / scenarios::days_in(sc.base.purchase.time_unit);
+    const double horizon_units = plan.horizon * period_days / scenarios::days_in(sc.base.purchase.time_unit);
     const std::size_t E = plan.existing.size();
     plan.existing_p_alive.assign(sc.segments.size(), std::vector<double>(E));
     plan.existing_p_alive_mix.assign(E, 0.0);

@@ -52,7 +52,7 @@ struct Plan {
   bool subscription = false;
   // existing customers (docs/model.md §3.6), their history converted to purchase.time_unit
   std::vector<scenarios::ExistingCustomer> existing;
-  std::vector<std::vector<double>> existing_p_alive;      //!< [segment][customer]
+  std::vector<std::vector<double>> existing_p_alive;                 //!< [segment][customer]
   std::vector<double> existing_p_alive_mix, existing_closed_orders;  //!< mixed over segment shares
 };
 

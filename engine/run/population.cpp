@@ -31,14 +31,19 @@ const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, s
   thread_local NewTraits t;
   thread_local std::vector<std::uint64_t> ids;
   t.seg.resize(n);
-  t.lambda.resize(n); t.churn.resize(n); t.nu.resize(n); t.sat.resize(n); t.sclock.resize(n); t.oclock.resize(n);
+  t.lambda.resize(n);
+  t.churn.resize(n);
+  t.nu.resize(n);
+  t.sat.resize(n);
+  t.sclock.resize(n);
+  t.oclock.resize(n);
   ids.resize(n);
   std::iota(ids.begin(), ids.end(), first_id);
   sim::draw_clocks(seed, path, n, ids.data(), t.sclock.data(), t.oclock.data());
   if (setup.segments.size() == 1) {  // segment 0 for everyone: drawn in place
     std::fill(t.seg.begin(), t.seg.end(), std::uint8_t{0});
-    sim::draw_traits_batch(setup.segments[0], seed, path, n, ids.data(), t.lambda.data(), t.churn.data(),
-                           t.nu.data(), t.sat.data());
+    sim::draw_traits_batch(setup.segments[0], seed, path, n, ids.data(), t.lambda.data(), t.churn.data(), t.nu.data(),
+                           t.sat.data());
     return t;
   }
   for (std::size_t i = 0; i < n; ++i) t.seg[i] = draw_segment(cum, seed, path, first_id + i);
@@ -52,7 +57,10 @@ const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, s
                            s0.data());
     for (std::size_t j = 0; j < ids.size(); ++j) {
       const std::size_t i = static_cast<std::size_t>(ids[j] - first_id);
-      t.lambda[i] = l[j]; t.churn[i] = c[j]; t.nu[i] = v[j]; t.sat[i] = s0[j];
+      t.lambda[i] = l[j];
+      t.churn[i] = c[j];
+      t.nu[i] = v[j];
+      t.sat[i] = s0[j];
     }
   }
   return t;

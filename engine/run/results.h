@@ -23,13 +23,13 @@ struct Histogram {
 };
 
 struct VariantResults {
-  std::string name;                             //!< "baseline", an investment, "portfolio", "sweep_0000"
+  std::string name;  //!< "baseline", an investment, "portfolio", "sweep_0000"
   KpiTable kpis;
-  std::map<std::string, KpiTable> segments;     //!< segment name -> its KPIs
-  Histogram clv_histogram;                      //!< customer CLV (discounted to acquisition)
+  std::map<std::string, KpiTable> segments;  //!< segment name -> its KPIs
+  Histogram clv_histogram;                   //!< customer CLV (discounted to acquisition)
   //! Revenue concentration: share of revenue from the top `concentration_x` share of customers.
   std::vector<double> concentration_x, concentration_share;
-  std::map<std::string, double> sweep_values;   //!< key -> value for sweep variants
+  std::map<std::string, double> sweep_values;  //!< key -> value for sweep variants
   //! Subscription runs only (Results::subscription): per path, the share of the initial
   //! cohort still subscribed after k renewal decisions, k = 0 .. horizon - 1 (its customers
   //! who paid in period k; 1 at k = 0). Row-major [paths * horizon] like KpiTable::periods.
@@ -39,12 +39,13 @@ struct VariantResults {
 //! Paired comparison of one investment (or the portfolio) against the baseline, per path.
 struct Comparison {
   std::string name;
-  std::map<std::string, std::vector<double>> paths;  //!< delta_npv, cost_npv, net_npv, roi, payback_period, revenue_uplift, ...
+  std::map<std::string, std::vector<double>>
+      paths;  //!< delta_npv, cost_npv, net_npv, roi, payback_period, revenue_uplift, ...
 };
 
 //! Sensitivity of one output to each uncertain input.
 struct Sensitivity {
-  std::string output;                           //!< e.g. "baseline.npv_profit"
+  std::string output;  //!< e.g. "baseline.npv_profit"
   std::vector<std::string> parameter;
   std::vector<double> spearman, tornado_low, tornado_high;
 };
@@ -53,11 +54,11 @@ struct Sensitivity {
 //! across paths with their standard errors, beside the closed forms where the model has them.
 struct CustomerForecast {
   std::vector<std::string> customer_id;
-  std::vector<double> p_alive;                       //!< closed form at the start of the horizon
-  std::vector<double> expected_orders;               //!< Monte Carlo mean over paths
+  std::vector<double> p_alive;          //!< closed form at the start of the horizon
+  std::vector<double> expected_orders;  //!< Monte Carlo mean over paths
   std::vector<double> expected_orders_se;
   std::vector<double> expected_orders_closed_form;
-  std::vector<double> expected_clv;                  //!< discounted to the start of the horizon
+  std::vector<double> expected_clv;  //!< discounted to the start of the horizon
   std::vector<double> expected_clv_se;
 };
 
@@ -84,7 +85,7 @@ struct SubscriptionResults {
 struct Results {
   // provenance (root attributes of the HDF5 file)
   std::string clvsim_version;
-  std::string created_utc;                      //!< ISO 8601, e.g. 2026-11-23T12:00:00Z
+  std::string created_utc;  //!< ISO 8601, e.g. 2026-11-23T12:00:00Z
   //! Wall time of clvsim::run in seconds: the simulation of every path and variant with its
   //! summaries (trait draws included; process start, scenario loading and output excluded).
   //! Metadata for benchmarks, not a result: it differs from run to run.
@@ -92,11 +93,11 @@ struct Results {
   std::uint64_t seed = 0;
   int paths = 0;
   int horizon = 0;
-  std::string period;                           //!< "week" | "month"
+  std::string period;  //!< "week" | "month"
   std::string currency;
   std::string scenario_name;
   std::string scenario_path;
-  std::string scenario_toml;                    //!< verbatim
+  std::string scenario_toml;  //!< verbatim
   std::string command_line;
   //! "key = value" lines of what the results were made from (version, scenario text and
   //! history hashes, paths, seed, --set, --sweep, kernel: engine/run/checkpoint.h
@@ -105,14 +106,14 @@ struct Results {
   std::string run_hash;
   std::vector<std::string> segment_names;
 
-  std::vector<VariantResults> variants;         //!< variants[0] is "baseline"
+  std::vector<VariantResults> variants;  //!< variants[0] is "baseline"
   std::vector<Comparison> comparisons;
   std::vector<Sensitivity> sensitivity;
   //! The scenario's inputs written as distributions (docs/model.md §9.1), in file order. None:
   //! the spread across paths is Monte Carlo noise only (the outputs say so).
   std::vector<std::string> uncertain_inputs;
-  CustomerForecast forecast;                    //!< baseline, existing customers only
-  SubscriptionResults subscription;             //!< sbg runs only (present())
+  CustomerForecast forecast;         //!< baseline, existing customers only
+  SubscriptionResults subscription;  //!< sbg runs only (present())
 };
 
 }  // namespace clvsim

@@ -95,12 +95,14 @@ std::vector<std::string> path_kpi_names(const scenarios::Scenario& sc, bool segm
 }
 
 UnitCodec::UnitCodec(const scenarios::Scenario& sc, std::size_t variants)
-    : variants_(static_cast<std::uint32_t>(variants)), segments_(static_cast<std::uint32_t>(sc.segments.size())),
+    : variants_(static_cast<std::uint32_t>(variants)),
+      segments_(static_cast<std::uint32_t>(sc.segments.size())),
       horizon_(static_cast<std::uint32_t>(sc.simulation.horizon_periods)),
       period_kpis_(static_cast<std::uint32_t>(models::PERIOD_KPI_COUNT)),
       draws_(static_cast<std::uint32_t>(sc.uncertain.size())),
       retention_(sc.base.purchase.model == models::PurchaseModel::sbg ? horizon_ : 0),
-      existing_(sc.existing ? sc.existing->size() : 0), whole_names_(path_kpi_names(sc, false)),
+      existing_(sc.existing ? sc.existing->size() : 0),
+      whole_names_(path_kpi_names(sc, false)),
       segment_names_(path_kpi_names(sc, true))
 {
   whole_kpis_ = static_cast<std::uint32_t>(whole_names_.size());

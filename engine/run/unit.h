@@ -51,8 +51,8 @@ inline constexpr std::uint32_t UNIT_FORMAT = 2;
 //! One path of every variant.
 struct PathUnit {
   std::uint32_t path = 0;
-  std::vector<double> draws;           //!< the path's uncertain inputs, Scenario::uncertain order
-  std::vector<PathOutput> variants;    //!< [variant]; existing_orders/existing_clv only in variants[0]
+  std::vector<double> draws;         //!< the path's uncertain inputs, Scenario::uncertain order
+  std::vector<PathOutput> variants;  //!< [variant]; existing_orders/existing_clv only in variants[0]
 };
 
 //! The names of a table's path KPIs, in the order the results keep them: models::PATH_KPIS

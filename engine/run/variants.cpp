@@ -1,11 +1,11 @@
 #include "engine/run/variants.h"
 
-#include "scenarios/segment_model.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
 #include "models/kpis.h"
 #include "scenarios/changes.h"
 #include "scenarios/keys.h"
+#include "scenarios/segment_model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,8 +15,8 @@
 
 namespace clvsim {
 
-using scenarios::Change;
 using scenarios::apply_change;
+using scenarios::Change;
 using scenarios::Scenario;
 
 namespace {
@@ -90,45 +90,48 @@ std::vector<VariantSpec> make_variants(const Scenario& sc)
         index[a] = rem % sc.sweep[a].values.size();
         rem /= sc.sweep[a].values.size();
       }
-      for (std::size_t a = 0; a < sc.sweep.size(); ++a) v.sweep.emplace_back(sc.sweep[a].key, sc.sweep[a].values[index[a]]);
+      for (std::size_t a = 0; a < sc.sweep.size(); ++a)
+        v.sweep.emplace_back(sc.sweep[a].key, sc.sweep[a].values[index[a]]);
       out.push_back(v);
     }
   }
   return out;
 }
 
-double draw_uncertain(const scenarios::Distribution& d, std::uint64_t seed, std::uint32_t path,
-                      const std::string& name)
+double draw_uncertain(const scenarios::Distribution& d, std::uint64_t seed, std::uint32_t path, const std::string& name)
 {
   rng::Stream s(seed, path, name_id(name), 0, rng::Purpose::uncertainty);
   using scenarios::DistKind;
   switch (d.kind) {
-  case DistKind::normal: {
-    // truncated to [low, high] by rejection (exact); bounds make the loader require them
-    for (int k = 0; k < 10000; ++k) {
-      const double x = d.mean + d.sd * rng::normal(s);
-      if ((!d.has_low || x >= d.low) && (!d.has_high || x <= d.high)) return x;
+    case DistKind::normal: {
+      // truncated to [low, high] by rejection (exact); bounds make the loader require them
+      for (int k = 0; k < 10000; ++k) {
+        const double x = d.mean + d.sd * rng::normal(s);
+        if ((!d.has_low || x >= d.low) && (!d.has_high || x <= d.high)) return x;
+      }
+      return std::clamp(d.mean, d.has_low ? d.low : d.mean, d.has_high ? d.high : d.mean);
     }
-    return std::clamp(d.mean, d.has_low ? d.low : d.mean, d.has_high ? d.high : d.mean);
-  }
-  case DistKind::lognormal: return d.median * std::exp(d.sigma * rng::normal(s));
-  case DistKind::uniform: return d.low + (d.high - d.low) * s.uniform();
-  case DistKind::triangular: {
-    const double u = s.uniform(), range = d.high - d.low, f = (d.mode - d.low) / range;
-    return u < f ? d.low + std::sqrt(u * range * (d.mode - d.low))
-                 : d.high - std::sqrt((1 - u) * range * (d.high - d.mode));
-  }
-  case DistKind::pert: {
-    // PERT: Beta(1 + 4 (mode-low)/(high-low), 1 + 4 (high-mode)/(high-low)) on [low, high]
-    const double range = d.high - d.low;
-    const double a = 1 + 4 * (d.mode - d.low) / range, b = 1 + 4 * (d.high - d.mode) / range;
-    return d.low + range * rng::beta(s, a, b);
-  }
-  case DistKind::beta: {
-    const double lo = d.has_low ? d.low : 0.0, hi = d.has_high ? d.high : 1.0;
-    return lo + (hi - lo) * rng::beta(s, d.a, d.b);
-  }
-  case DistKind::mvlognormal: throw std::invalid_argument("'" + name + "' is drawn with its group (draw_joint)");
+    case DistKind::lognormal:
+      return d.median * std::exp(d.sigma * rng::normal(s));
+    case DistKind::uniform:
+      return d.low + (d.high - d.low) * s.uniform();
+    case DistKind::triangular: {
+      const double u = s.uniform(), range = d.high - d.low, f = (d.mode - d.low) / range;
+      return u < f ? d.low + std::sqrt(u * range * (d.mode - d.low))
+                   : d.high - std::sqrt((1 - u) * range * (d.high - d.mode));
+    }
+    case DistKind::pert: {
+      // PERT: Beta(1 + 4 (mode-low)/(high-low), 1 + 4 (high-mode)/(high-low)) on [low, high]
+      const double range = d.high - d.low;
+      const double a = 1 + 4 * (d.mode - d.low) / range, b = 1 + 4 * (d.high - d.mode) / range;
+      return d.low + range * rng::beta(s, a, b);
+    }
+    case DistKind::beta: {
+      const double lo = d.has_low ? d.low : 0.0, hi = d.has_high ? d.high : 1.0;
+      return lo + (hi - lo) * rng::beta(s, d.a, d.b);
+    }
+    case DistKind::mvlognormal:
+      throw std::invalid_argument("'" + name + "' is drawn with its group (draw_joint)");
   }
   return NaN;
 }
@@ -179,11 +182,16 @@ Scenario path_scenario(const Scenario& sc, std::uint32_t path, std::vector<doubl
         const std::string key = field.substr(8);
         for (auto& c : inv->changes)
           if (c.key == key) c.number = v;
-      } else if (field == "one_time_cost") inv->one_time_cost = v;
-      else if (field == "cost_per_period") inv->cost_per_period = v;
-      else if (field == "cost_per_order") inv->cost_per_order = v;
-      else if (field == "cost_per_contact") inv->cost_per_contact = v;
-      else throw std::invalid_argument("unknown investment field in '" + in.key + "'");
+      } else if (field == "one_time_cost")
+        inv->one_time_cost = v;
+      else if (field == "cost_per_period")
+        inv->cost_per_period = v;
+      else if (field == "cost_per_order")
+        inv->cost_per_order = v;
+      else if (field == "cost_per_contact")
+        inv->cost_per_contact = v;
+      else
+        throw std::invalid_argument("unknown investment field in '" + in.key + "'");
       continue;
     }
     Change c;
@@ -221,7 +229,8 @@ VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
     // The season (docs/model.md §4.4) is part of a period's setup: periods share a setup only
     // when their ramps and their seasonal multipliers agree.
     const auto& season = base.seasonality;
-    const double order_season = scenarios::seasonal_multiplier(season.order_multipliers, base.simulation.start_month, t);
+    const double order_season =
+        scenarios::seasonal_multiplier(season.order_multipliers, base.simulation.start_month, t);
     const double acquisition_season =
         scenarios::seasonal_multiplier(season.acquisition_multipliers, base.simulation.start_month, t);
     std::vector<double> key = weights;
@@ -240,7 +249,8 @@ VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
       }
       for (std::size_t k = 0; k < variant.investments.size(); ++k) {
         if (weights[k] <= 0) continue;
-        for (const auto& c : base.investments[variant.investments[k]].changes) apply_change(setup->scenario, c, weights[k]);
+        for (const auto& c : base.investments[variant.investments[k]].changes)
+          apply_change(setup->scenario, c, weights[k]);
       }
       double cum = 0;
       for (const auto& seg : setup->scenario.segments) {
@@ -319,8 +329,7 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
       // active at its end
       const double acq_b = base.paths.at("customers_acquired")[up] + base.paths.at("customers_initial")[up];
       const double acq_v = k.paths.at("customers_acquired")[up] + k.paths.at("customers_initial")[up];
-      c.paths["delta_retention"][up] =
-          (acq_v > 0 && acq_b > 0) ? av[last] / acq_v - ab[last] / acq_b : NaN;
+      c.paths["delta_retention"][up] = (acq_v > 0 && acq_b > 0) ? av[last] / acq_v - ab[last] / acq_b : NaN;
       c.paths["delta_clv"][up] = k.paths.at("clv_mean")[up] - base.paths.at("clv_mean")[up];
     }
     out.push_back(std::move(c));
@@ -394,8 +403,14 @@ std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
       double lo = 0, hi = 0, nlo = 0, nhi = 0;
       for (std::size_t p = 0; p < x.size(); ++p) {
         if (!std::isfinite((*y)[p])) continue;
-        if (x[p] <= q10) { lo += (*y)[p]; nlo += 1; }
-        if (x[p] >= q90) { hi += (*y)[p]; nhi += 1; }
+        if (x[p] <= q10) {
+          lo += (*y)[p];
+          nlo += 1;
+        }
+        if (x[p] >= q90) {
+          hi += (*y)[p];
+          nhi += 1;
+        }
       }
       s.tornado_low.push_back(nlo > 0 ? lo / nlo : NaN);
       s.tornado_high.push_back(nhi > 0 ? hi / nhi : NaN);

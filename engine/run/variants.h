@@ -18,7 +18,7 @@ namespace clvsim {
 //! One variant as the engine sees it: what to apply on top of a path's base scenario.
 struct VariantSpec {
   std::string name;
-  std::vector<std::size_t> investments;            //!< indices into Scenario::investments, applied in order
+  std::vector<std::size_t> investments;               //!< indices into Scenario::investments, applied in order
   std::vector<std::pair<std::string, double>> sweep;  //!< sweep values, applied from period 0
 };
 
@@ -35,7 +35,7 @@ struct PeriodSetup {
   //! segment from (docs/model.md §4): the channel's `segments` mix, or a copy of
   //! segment_cumulative_share without one (the same bits as before mixes existed).
   std::vector<std::vector<double>> channel_cumulative_share;
-  double acquisition_multiplier = 1.0;      //!< the season's multiplier of every paid channel's volume (§4.4)
+  double acquisition_multiplier = 1.0;  //!< the season's multiplier of every paid channel's volume (§4.4)
 
   //! The cumulative shares of acquisition slot `slot` (0 = referrals: the scenario's shares;
   //! c + 1 = channel c's).
@@ -49,7 +49,7 @@ struct PeriodSetup {
 //! where nothing ramps) and the investment costs of each period. Entry u is period t = u - W:
 //! the W = simulation.warmup_periods periods of the warm-up first (docs/model.md §3.1).
 struct VariantSchedule {
-  std::vector<std::shared_ptr<const PeriodSetup>> periods;  //!< [warm-up + horizon]
+  std::vector<std::shared_ptr<const PeriodSetup>> periods;           //!< [warm-up + horizon]
   std::vector<double> fixed_cost, cost_per_order, cost_per_contact;  //!< investment costs, [warm-up + horizon]
 };
 
@@ -76,8 +76,8 @@ VariantSchedule make_schedule(const scenarios::Scenario& base, const VariantSpec
 //! delta_nps, delta_retention (change in the share of acquired customers still active at
 //! the end), delta_customers_active, delta_clv.
 std::vector<Comparison> compare_variants(const std::vector<VariantResults>& variants,
-                                         const std::vector<VariantSpec>& specs, int paths,
-                                         int horizon, const std::vector<double>& discount);
+                                         const std::vector<VariantSpec>& specs, int paths, int horizon,
+                                         const std::vector<double>& discount);
 
 //! Spearman rank correlation (average ranks for ties) of x and y; NaN if either is constant.
 double spearman(const std::vector<double>& x, const std::vector<double>& y);

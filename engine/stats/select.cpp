@@ -161,6 +161,9 @@ std::vector<double> top_sums(const std::vector<float>& x, const std::vector<std:
   return top_sums(Pieces{std::span<const float>(x)}, counts);
 }
 
-double sum(const std::vector<float>& x) { return sum(Pieces{std::span<const float>(x)}); }
+double sum(const std::vector<float>& x)
+{
+  return sum(Pieces{std::span<const float>(x)});
+}
 
 }  // namespace clvsim::stats

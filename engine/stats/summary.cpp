@@ -38,8 +38,7 @@ Summary summarize(std::span<const double> values)
   out.n = s.size();
   if (s.empty()) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    out.mean = out.sd = out.se = out.p05 = out.p25 = out.p50 = out.p75 = out.p95 = out.min =
-        out.max = nan;
+    out.mean = out.sd = out.se = out.p05 = out.p25 = out.p50 = out.p75 = out.p95 = out.min = out.max = nan;
     return out;
   }
   // Two-pass mean and variance in a fixed order: bitwise reproducible.

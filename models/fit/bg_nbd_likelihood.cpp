@@ -9,8 +9,8 @@ namespace clvsim::fit {
 BgNbdLikelihood::BgNbdLikelihood(CollapsedSummary data, Variant variant, ChunkRunner runner)
     : data_(std::move(data)), variant_(variant), runner_(std::move(runner))
 {
-  has_dropout_term_ = variant_ == Variant::mbg_nbd ? Eigen::ArrayXd::Ones(data_.rows()).eval()
-                                                   : (data_.x > 0.0).cast<double>().eval();
+  has_dropout_term_ =
+      variant_ == Variant::mbg_nbd ? Eigen::ArrayXd::Ones(data_.rows()).eval() : (data_.x > 0.0).cast<double>().eval();
   total_weight_ = data_.weight.sum();
 }
 
@@ -19,8 +19,7 @@ double BgNbdLikelihood::operator()(const std::array<double, 4>& theta) const
   return evaluate(theta, nullptr);
 }
 
-double BgNbdLikelihood::value_and_gradient(const std::array<double, 4>& theta,
-                                           std::array<double, 4>& grad) const
+double BgNbdLikelihood::value_and_gradient(const std::array<double, 4>& theta, std::array<double, 4>& grad) const
 {
   return evaluate(theta, &grad);
 }
@@ -44,8 +43,7 @@ double BgNbdLikelihood::evaluate(const std::array<double, 4>& theta, std::array<
   const double ln_alpha = std::log(alpha), ln_a = std::log(a);
   // Sum of the x-only terms weighted, and of their derivatives (they need no per-row work).
   double const_sum = 0, d_r_sum = 0, d_a_sum = 0, d_b_sum = 0;
-  const double psi_r = grad ? digamma(r) : 0.0, psi_b = grad ? digamma(b) : 0.0,
-               psi_ab = grad ? digamma(a + b) : 0.0;
+  const double psi_r = grad ? digamma(r) : 0.0, psi_b = grad ? digamma(b) : 0.0, psi_ab = grad ? digamma(a + b) : 0.0;
   Eigen::ArrayXd inv_bx1;  // 1/(b+x−1+shift) where the A4 term is present
   if (grad) inv_bx1.resize(m);
   for (std::size_t k = 0; k + 1 < data_.run_start.size(); ++k) {

@@ -17,18 +17,28 @@ DateFormat::DateFormat(std::string format) : format_(std::move(format))
     const char c = i + 1 < format_.size() ? format_[i + 1] : '\0';
     ++i;
     switch (c) {
-      case 'Y': y = true; pattern_ += "YYYY"; break;
-      case 'm': m = true; pattern_ += "MM"; break;
-      case 'd': d = true; pattern_ += "DD"; break;
-      case '%': pattern_ += '%'; break;
+      case 'Y':
+        y = true;
+        pattern_ += "YYYY";
+        break;
+      case 'm':
+        m = true;
+        pattern_ += "MM";
+        break;
+      case 'd':
+        d = true;
+        pattern_ += "DD";
+        break;
+      case '%':
+        pattern_ += '%';
+        break;
       default:
         throw InputError("error: --date-format '" + format_ + "': unsupported directive '%" +
                          std::string(c ? 1 : 0, c) +
                          "' (use %Y, %m, %d and literal characters, e.g. %Y-%m-%d or %Y%m%d)");
     }
   }
-  if (!(y && m && d))
-    throw InputError("error: --date-format '" + format_ + "' must contain %Y, %m and %d");
+  if (!(y && m && d)) throw InputError("error: --date-format '" + format_ + "' must contain %Y, %m and %d");
 }
 
 std::optional<int> DateFormat::parse(std::string_view text) const
@@ -49,10 +59,14 @@ std::optional<int> DateFormat::parse(std::string_view text) const
     if (format_[i] == '%') {
       const char c = format_[++i];
       bool ok = true;
-      if (c == 'Y') ok = digits(4, year);
-      else if (c == 'm') ok = digits(2, month);
-      else if (c == 'd') ok = digits(2, day);
-      else ok = pos < text.size() && text[pos++] == '%';
+      if (c == 'Y')
+        ok = digits(4, year);
+      else if (c == 'm')
+        ok = digits(2, month);
+      else if (c == 'd')
+        ok = digits(2, day);
+      else
+        ok = pos < text.size() && text[pos++] == '%';
       if (!ok) return std::nullopt;
     } else if (pos >= text.size() || text[pos++] != format_[i]) {
       return std::nullopt;
@@ -71,8 +85,7 @@ std::optional<int> days_from_civil(int y, int m, int d)
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153u * static_cast<unsigned>(m > 2 ? m - 3 : m + 9) + 2u) / 5u +
-                       static_cast<unsigned>(d) - 1u;
+  const unsigned doy = (153u * static_cast<unsigned>(m > 2 ? m - 3 : m + 9) + 2u) / 5u + static_cast<unsigned>(d) - 1u;
   const unsigned doe = yoe * 365u + yoe / 4u - yoe / 100u + doy;
   return era * 146097 + static_cast<int>(doe) - 719468;
 }

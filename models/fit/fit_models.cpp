@@ -10,8 +10,8 @@
 #include <map>
 #include <numeric>
 
-#include "engine/core/errors.h"
 #include "engine/core/csv.h"
+#include "engine/core/errors.h"
 #include "models/fit/bg_nbd_likelihood.h"
 #include "models/fit/gamma_gamma_likelihood.h"
 #include "models/fit/pareto_nbd_likelihood.h"
@@ -55,9 +55,8 @@ FitResult fit_bg_nbd_variant(const CollapsedSummary& data, BgNbdLikelihood::Vari
   // Starts with r/alpha at the observed repeat rate; the dropout Beta from "few" to "many".
   // Each extra start costs one more L-BFGS run (about 30-60 evaluations); with more than
   // 200,000 distinct rows one start (plus the polish) keeps a 1M-customer fit in seconds.
-  std::vector<std::vector<double>> starts = {{1.0, 1.0 / rate, 1.0, 1.0},
-                                             {0.5, 0.5 / rate, 0.5, 3.0},
-                                             {2.0, 2.0 / rate, 2.0, 10.0}};
+  std::vector<std::vector<double>> starts = {
+      {1.0, 1.0 / rate, 1.0, 1.0}, {0.5, 0.5 / rate, 0.5, 3.0}, {2.0, 2.0 / rate, 2.0, 10.0}};
   if (data.rows() > 200000) starts.resize(1);
   MleOptions opt;
   opt.has_gradient = true;
@@ -135,8 +134,7 @@ FitResult fit_gamma_gamma(std::span<const double> x, std::span<const double> m_x
     return v;
   };
   // Starts with the population mean p·gamma/(q−1) at the observed mean.
-  const std::vector<std::vector<double>> starts = {
-      {1.0, 2.0, mean}, {5.0, 3.0, 0.4 * mean}, {10.0, 5.0, 0.4 * mean}};
+  const std::vector<std::vector<double>> starts = {{1.0, 2.0, mean}, {5.0, 3.0, 0.4 * mean}, {10.0, 5.0, 0.4 * mean}};
   MleOptions opt;
   opt.has_gradient = true;
   return maximize_likelihood("gamma_gamma", {"p", "q", "gamma"}, starts, ll, lik.customers(), opt);
@@ -180,9 +178,8 @@ FitResult fit_bg_bb(const DiscreteSummary& data)
     opportunities += data.weight[i] * data.n[i];
   }
   const double share = std::clamp(used / std::max(opportunities, 1.0), 0.05, 0.95);
-  const std::vector<std::vector<double>> starts = {{1.0, 1.0, 1.0, 1.0},
-                                                   {share, 1.0 - share, 0.5, 3.0},
-                                                   {2.0 * share, 2.0 * (1.0 - share), 2.0, 10.0}};
+  const std::vector<std::vector<double>> starts = {
+      {1.0, 1.0, 1.0, 1.0}, {share, 1.0 - share, 0.5, 3.0}, {2.0 * share, 2.0 * (1.0 - share), 2.0, 10.0}};
   return maximize_likelihood("bg_bb", {"alpha", "beta", "gamma", "delta"}, starts, ll, data.customers);
 }
 
@@ -233,17 +230,20 @@ SurvivalTable read_survival_table(const std::string& path)
     double alive = 0;
     const std::string& at = fields[alive_col];
     switch (csv::parse_number(at, alive, 0.0)) {
-    case csv::NumberStatus::ok:
-      if (row == 0 && alive <= 0)
-        problems.add(line, "alive at period 0 must be > 0 (the cohort size), got " + csv::excerpt(at));
-      else if (!table.alive.empty() && alive > table.alive.back())
-        problems.add(line, "alive " + csv::excerpt(at) + " exceeds the previous period's " +
-                               shortest(table.alive.back()) + " (survivors cannot increase)");
-      else
-        table.alive.push_back(alive);
-      break;
-    case csv::NumberStatus::below_min: problems.add(line, "alive " + csv::excerpt(at) + " is negative"); break;
-    default: problems.add(line, "alive '" + csv::excerpt(at) + "' is not a number");
+      case csv::NumberStatus::ok:
+        if (row == 0 && alive <= 0)
+          problems.add(line, "alive at period 0 must be > 0 (the cohort size), got " + csv::excerpt(at));
+        else if (!table.alive.empty() && alive > table.alive.back())
+          problems.add(line, "alive " + csv::excerpt(at) + " exceeds the previous period's " +
+                                 shortest(table.alive.back()) + " (survivors cannot increase)");
+        else
+          table.alive.push_back(alive);
+        break;
+      case csv::NumberStatus::below_min:
+        problems.add(line, "alive " + csv::excerpt(at) + " is negative");
+        break;
+      default:
+        problems.add(line, "alive '" + csv::excerpt(at) + "' is not a number");
     }
   }
   if (reader.bad()) throw IoError("error: " + path + ": read error");

@@ -37,8 +37,8 @@ FitResult fit_pareto_nbd(const CollapsedSummary& data, const ChunkRunner& runner
 //! skipped; `skipped_zero` receives how many repeat buyers had m_x = 0); vectorised
 //! likelihood with analytic gradient (gamma_gamma_likelihood.h), LD_LBFGS. `weight` (empty:
 //! 1 each) counts the customers a row stands for.
-FitResult fit_gamma_gamma(std::span<const double> x, std::span<const double> m_x,
-                          std::size_t* skipped_zero = nullptr, std::span<const double> weight = {});
+FitResult fit_gamma_gamma(std::span<const double> x, std::span<const double> m_x, std::size_t* skipped_zero = nullptr,
+                          std::span<const double> weight = {});
 
 //! Discrete-time (BG/BB) customers: x repeat transactions in n opportunities after the first,
 //! the last at opportunity t_x; identical rows collapsed into counts.

@@ -46,8 +46,7 @@ double GammaGammaLikelihood::operator()(const std::array<double, 3>& theta) cons
   return evaluate(theta, nullptr);
 }
 
-double GammaGammaLikelihood::value_and_gradient(const std::array<double, 3>& theta,
-                                                std::array<double, 3>& grad) const
+double GammaGammaLikelihood::value_and_gradient(const std::array<double, 3>& theta, std::array<double, 3>& grad) const
 {
   return evaluate(theta, &grad);
 }

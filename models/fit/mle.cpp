@@ -94,9 +94,8 @@ double optimise(Objective& obj, std::vector<double>& phi, const MleOptions& opti
 }  // namespace
 
 FitResult maximize_likelihood(const std::string& model, std::vector<std::string> names,
-                              const std::vector<std::vector<double>>& starts,
-                              const LogLikelihood& ll, double observations,
-                              const MleOptions& options)
+                              const std::vector<std::vector<double>>& starts, const LogLikelihood& ll,
+                              double observations, const MleOptions& options)
 {
   const std::size_t n = names.size();
   Objective obj(ll, n);
@@ -114,7 +113,8 @@ FitResult maximize_likelihood(const std::string& model, std::vector<std::string>
     }
   }
   if (best.empty() || best_f >= BAD)
-    throw InputError("error: " + model + ": the log-likelihood is not finite at any starting point; "
+    throw InputError("error: " + model +
+                     ": the log-likelihood is not finite at any starting point; "
                      "check the data (e.g. zero amounts for gamma-gamma)");
   // Polish: a fresh local run from the best optimum (a new trust region / Hessian estimate).
   {
@@ -162,25 +162,25 @@ FitResult maximize_likelihood(const std::string& model, std::vector<std::string>
     for (std::size_t i = 0; i < n; ++i) {
       info(i, i) = (f(i, h, i, 0) - 2 * best_f + f(i, -h, i, 0)) / (h * h);
       for (std::size_t j = 0; j < i; ++j) {
-        info(i, j) = info(j, i) =
-            (f(i, h, j, h) - f(i, h, j, -h) - f(i, -h, j, h) + f(i, -h, j, -h)) / (4 * h * h);
+        info(i, j) = info(j, i) = (f(i, h, j, h) - f(i, h, j, -h) - f(i, -h, j, h) + f(i, -h, j, -h)) / (4 * h * h);
       }
     }
   }
   res.evaluations = obj.evaluations;
   res.se.assign(n, std::numeric_limits<double>::quiet_NaN());
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(info);
-  res.hessian_positive_definite = info.allFinite() && eig.info() == Eigen::Success &&
-                                  eig.eigenvalues().minCoeff() > 0;
+  res.hessian_positive_definite = info.allFinite() && eig.info() == Eigen::Success && eig.eigenvalues().minCoeff() > 0;
   if (res.hessian_positive_definite) {
     Eigen::MatrixXd cov = info.inverse();
     cov = (0.5 * (cov + cov.transpose())).eval();  // exactly symmetric, for a Cholesky downstream
     for (std::size_t k = 0; k < n; ++k) res.se[k] = res.estimate[k] * std::sqrt(cov(k, k));
     res.cov_log.assign(n, std::vector<double>(n));
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < n; ++j) res.cov_log[i][j] = cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      for (std::size_t j = 0; j < n; ++j)
+        res.cov_log[i][j] = cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
   } else {
-    res.warnings.push_back(model + ": the Hessian of the negative log-likelihood is not positive "
+    res.warnings.push_back(model +
+                           ": the Hessian of the negative log-likelihood is not positive "
                            "definite at the optimum (a flat or saddle direction); standard "
                            "errors are not available");
   }
@@ -190,8 +190,8 @@ FitResult maximize_likelihood(const std::string& model, std::vector<std::string>
                              " is at the optimiser's bound [1e-08, 1e+08]: the maximum is not "
                              "interior and the estimates are unreliable");
     else if (std::isfinite(res.se[k]) && res.se[k] > res.estimate[k])
-      res.warnings.push_back(model + ": " + res.names[k] + " is poorly identified (SE " +
-                             num(res.se[k]) + " > estimate " + num(res.estimate[k]) + ")");
+      res.warnings.push_back(model + ": " + res.names[k] + " is poorly identified (SE " + num(res.se[k]) +
+                             " > estimate " + num(res.estimate[k]) + ")");
   }
   return res;
 }

@@ -20,19 +20,19 @@ using LogLikelihood = std::function<double(std::span<const double> theta, std::s
 
 //! An estimate with standard errors and the diagnostics a user needs to trust it.
 struct FitResult {
-  std::string model;                 //!< "bg_nbd", "pareto_nbd", "gamma_gamma", "sbg"
-  std::vector<std::string> names;    //!< parameter names, e.g. {"r","alpha","a","b"}
+  std::string model;               //!< "bg_nbd", "pareto_nbd", "gamma_gamma", "sbg"
+  std::vector<std::string> names;  //!< parameter names, e.g. {"r","alpha","a","b"}
   std::vector<double> estimate;
-  std::vector<double> se;            //!< NaN when the Hessian is not positive definite
+  std::vector<double> se;  //!< NaN when the Hessian is not positive definite
   //! cov(φ) = I⁻¹, φ = ln θ (the optimiser's space): the asymptotic covariance of the
   //! log-estimates, row-major names.size() × names.size(); empty when the Hessian is not
   //! positive definite.
   std::vector<std::vector<double>> cov_log;
   double log_likelihood = 0;
-  double observations = 0;           //!< customers (or cohort members) in the likelihood
-  int evaluations = 0;               //!< likelihood evaluations, all starts
+  double observations = 0;  //!< customers (or cohort members) in the likelihood
+  int evaluations = 0;      //!< likelihood evaluations, all starts
   bool hessian_positive_definite = false;
-  std::vector<std::string> warnings; //!< user-facing, without the "warning: " prefix
+  std::vector<std::string> warnings;  //!< user-facing, without the "warning: " prefix
 
   //! The estimate of `name` (throws std::out_of_range for an unknown name).
   double operator[](const std::string& name) const;
@@ -54,8 +54,7 @@ struct MleOptions {
 //! a Hessian that is not positive definite, an SE larger than its estimate).
 //! Throws InputError when no start gives a finite log-likelihood.
 FitResult maximize_likelihood(const std::string& model, std::vector<std::string> names,
-                              const std::vector<std::vector<double>>& starts,
-                              const LogLikelihood& ll, double observations,
-                              const MleOptions& options = {});
+                              const std::vector<std::vector<double>>& starts, const LogLikelihood& ll,
+                              double observations, const MleOptions& options = {});
 
 }  // namespace clvsim::fit

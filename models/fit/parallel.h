@@ -29,7 +29,10 @@ void run_in_order(std::size_t count, const std::function<void(std::size_t)>& bod
 constexpr std::size_t CHUNK_ROWS = 8192;
 
 //! Number of chunks of `rows` rows.
-inline std::size_t chunk_count(std::size_t rows) { return (rows + CHUNK_ROWS - 1) / CHUNK_ROWS; }
+inline std::size_t chunk_count(std::size_t rows)
+{
+  return (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+}
 
 //! Sums of K quantities over rows [0, rows): part(begin, end) returns the K sums over one
 //! chunk; the chunks' results are added in chunk order.
@@ -42,8 +45,10 @@ std::array<double, K> chunked_sum(std::size_t rows, const ChunkRunner& runner, c
     const std::size_t begin = k * CHUNK_ROWS, end = begin + CHUNK_ROWS < rows ? begin + CHUNK_ROWS : rows;
     partial[k] = part(begin, end);
   };
-  if (runner) runner(chunks, body);
-  else run_in_order(chunks, body);
+  if (runner)
+    runner(chunks, body);
+  else
+    run_in_order(chunks, body);
   std::array<double, K> total{};
   for (const auto& p : partial)
     for (std::size_t j = 0; j < K; ++j) total[j] += p[j];

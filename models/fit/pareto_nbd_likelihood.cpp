@@ -100,7 +100,8 @@ double ParetoNbdLikelihood::operator()(const std::array<double, 4>& theta) const
     }
     const Eigen::ArrayXd hi = alive.max(second), lo = alive.min(second);
     // lo = −inf (A0 = 0 at t_x = T): the alive term alone.
-    const Eigen::ArrayXd lse = (lo == -std::numeric_limits<double>::infinity()).select(hi, hi + (1.0 + (lo - hi).exp()).log());
+    const Eigen::ArrayXd lse =
+        (lo == -std::numeric_limits<double>::infinity()).select(hi, hi + (1.0 + (lo - hi).exp()).log());
     return std::array<double, 1>{(data_.weight.segment(s0, len) * lse).sum()};
   };
   return const_sum + chunked_sum<1>(static_cast<std::size_t>(data_.rows()), runner_, rows)[0];

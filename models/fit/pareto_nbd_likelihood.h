@@ -32,9 +32,9 @@ public:
 private:
   const CollapsedSummary& data_;
   ChunkRunner runner_;
-  std::vector<double> pair_x_, pair_t_;          // the distinct (x, t) pairs
-  std::vector<std::uint32_t> row_tx_, row_T_;    // each row's pairs (x, t_x) and (x, T)
-  std::vector<std::uint32_t> row_run_;           // each row's run of equal x
+  std::vector<double> pair_x_, pair_t_;        // the distinct (x, t) pairs
+  std::vector<std::uint32_t> row_tx_, row_T_;  // each row's pairs (x, t_x) and (x, T)
+  std::vector<std::uint32_t> row_run_;         // each row's run of equal x
 };
 
 }  // namespace clvsim::fit

@@ -33,14 +33,26 @@ std::string json_string(const std::string& s)
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (c < 0x20) out += fmt("\\u%04x", c);
-        else out += static_cast<char>(c);
+        if (c < 0x20)
+          out += fmt("\\u%04x", c);
+        else
+          out += static_cast<char>(c);
     }
   }
   return out + '"';
@@ -99,7 +111,8 @@ double p_alive(const FitResult& fit, double x, double t_x, double T)
 double expected_conditional_total(const FitResult& fit, const CollapsedSummary& d, double t)
 {
   double sum = 0;
-  for (Eigen::Index i = 0; i < d.rows(); ++i) sum += d.weight[i] * conditional_expected(fit, t, d.x[i], d.t_x[i], d.T[i]);
+  for (Eigen::Index i = 0; i < d.rows(); ++i)
+    sum += d.weight[i] * conditional_expected(fit, t, d.x[i], d.t_x[i], d.T[i]);
   return sum;
 }
 
@@ -146,7 +159,8 @@ Comparison compare_models(const std::vector<const FitResult*>& purchase, const C
     c.models.push_back(sc);
   }
   if (c.models.empty()) return c;
-  const bool holdout = std::any_of(c.models.begin(), c.models.end(), [](const ModelScore& m) { return std::isfinite(m.holdout_rmse); });
+  const bool holdout =
+      std::any_of(c.models.begin(), c.models.end(), [](const ModelScore& m) { return std::isfinite(m.holdout_rmse); });
   const auto key = [&](const ModelScore& m) {
     if (holdout) return std::isfinite(m.holdout_rmse) ? m.holdout_rmse : std::numeric_limits<double>::infinity();
     return std::isfinite(m.bic) ? m.bic : std::numeric_limits<double>::infinity();
@@ -166,7 +180,8 @@ Comparison compare_models(const std::vector<const FitResult*>& purchase, const C
   } else {
     std::string others;
     for (const auto& m : c.models)
-      if (&m != &*best) others += (others.empty() ? "" : ", ") + m.model + " " + fmt("%.4f", holdout ? m.holdout_rmse : m.bic);
+      if (&m != &*best)
+        others += (others.empty() ? "" : ", ") + m.model + " " + fmt("%.4f", holdout ? m.holdout_rmse : m.bic);
     c.reason = holdout ? "lowest per-customer RMSE of the holdout forecast E[Y | history] against the actual x*: " +
                              fmt("%.4f", best->holdout_rmse) + " against " + others +
                              " (the fragment is for forecasting these customers)"
@@ -269,18 +284,19 @@ void print_console(std::ostream& out, const FitReport& r)
     out << "  " << r.log_rows << " rows, " << s.transactions
         << " transactions after merging same-day purchases of a customer\n";
     out << "  calibration: each customer's first purchase .. " << format_iso(s.calibration_end);
-    if (s.holdout_end) out << "; holdout: " << format_iso(s.calibration_end + 1) << " .. " << format_iso(*s.holdout_end);
+    if (s.holdout_end)
+      out << "; holdout: " << format_iso(s.calibration_end + 1) << " .. " << format_iso(*s.holdout_end);
     out << "; time unit " << to_string(s.time_unit) << "\n";
-    out << "  customers " << s.customers() << ", repeat buyers " << s.repeat_customers
-        << ", repeat transactions " << s.repeat_transactions << " (calibration)";
+    out << "  customers " << s.customers() << ", repeat buyers " << s.repeat_customers << ", repeat transactions "
+        << s.repeat_transactions << " (calibration)";
     if (s.holdout_end) out << ", " << s.holdout_transactions << " (holdout)";
     out << "\n";
     if (s.excluded_customers)
-      out << "  " << s.excluded_customers << " customers whose first purchase is after the calibration end are not in the cohort\n";
+      out << "  " << s.excluded_customers
+          << " customers whose first purchase is after the calibration end are not in the cohort\n";
   } else if (r.survival) {
-    out << "clvsim fit: " << r.source << "\n  cohort " << shortest(r.survival->alive.front())
-        << ", periods 0.." << r.survival->alive.size() - 1 << ", alive at the end "
-        << shortest(r.survival->alive.back()) << "\n";
+    out << "clvsim fit: " << r.source << "\n  cohort " << shortest(r.survival->alive.front()) << ", periods 0.."
+        << r.survival->alive.size() - 1 << ", alive at the end " << shortest(r.survival->alive.back()) << "\n";
   }
   out << "\n";
   char line[256];
@@ -288,9 +304,8 @@ void print_console(std::ostream& out, const FitReport& r)
   out << line;
   for (const FitResult& f : r.fits) {
     for (std::size_t k = 0; k < f.names.size(); ++k) {
-      std::snprintf(line, sizeof line, "%-12s %-10s %14.6g %12s\n", k == 0 ? f.model.c_str() : "",
-                    f.names[k].c_str(), f.estimate[k],
-                    std::isfinite(f.se[k]) ? fmt("%.4g", f.se[k]).c_str() : "n/a");
+      std::snprintf(line, sizeof line, "%-12s %-10s %14.6g %12s\n", k == 0 ? f.model.c_str() : "", f.names[k].c_str(),
+                    f.estimate[k], std::isfinite(f.se[k]) ? fmt("%.4g", f.se[k]).c_str() : "n/a");
       out << line;
     }
     std::snprintf(line, sizeof line, "%-12s %-10s %14.6f\n", "", "LL", f.log_likelihood);
@@ -317,8 +332,8 @@ void print_console(std::ostream& out, const FitReport& r)
     }
     out << "\n";
     for (const ModelScore& m : c.models) {
-      std::snprintf(line, sizeof line, "  %-11s %2zu %14.4f %14.4f %14.4f", m.model.c_str(), m.parameters, m.log_likelihood,
-                    m.aic, m.bic);
+      std::snprintf(line, sizeof line, "  %-11s %2zu %14.4f %14.4f %14.4f", m.model.c_str(), m.parameters,
+                    m.log_likelihood, m.aic, m.bic);
       out << line;
       if (holdout) {
         std::snprintf(line, sizeof line, " %12.1f %8.4f %8.4f", m.holdout_expected, m.holdout_mae, m.holdout_rmse);
@@ -403,8 +418,10 @@ void print_console(std::ostream& out, const FitReport& r)
                     t.holdout[k] ? "holdout" : "calibration", t.actual[k]);
       out << line;
       for (std::size_t m = 0; m < t.models.size(); ++m) {
-        if (std::isfinite(t.expected[m][k])) std::snprintf(line, sizeof line, " %12.1f", t.expected[m][k]);
-        else std::snprintf(line, sizeof line, " %12s", "n/a");
+        if (std::isfinite(t.expected[m][k]))
+          std::snprintf(line, sizeof line, " %12.1f", t.expected[m][k]);
+        else
+          std::snprintf(line, sizeof line, " %12s", "n/a");
         out << line;
       }
       out << "\n";
@@ -430,8 +447,10 @@ void print_json(std::ostream& out, const FitReport& r)
     const CustomerSummary& s = *r.summary;
     out << "\"customers\": " << fmt("%.0f", s.total_customers()) << ", \"repeat_customers\": " << s.repeat_customers
         << ", \"repeat_transactions\": " << s.repeat_transactions << ", \"holdout_transactions\": ";
-    if (s.holdout_end) out << s.holdout_transactions;
-    else out << "null";
+    if (s.holdout_end)
+      out << s.holdout_transactions;
+    else
+      out << "null";
   } else if (r.survival) {
     out << "\"cohort\": " << json_number(r.survival->alive.front())
         << ", \"periods\": " << r.survival->alive.size() - 1;
@@ -448,11 +467,13 @@ void print_json(std::ostream& out, const FitReport& r)
     for (std::size_t k = 0; k < f.names.size(); ++k)
       out << (k ? ", " : "") << json_string(f.names[k]) << ": " << json_number(f.se[k]);
     const double k = static_cast<double>(f.names.size());
-    out << "}, \"log_likelihood\": " << json_number(f.log_likelihood) << ", \"observations\": " << fmt("%.0f", f.observations)
+    out << "}, \"log_likelihood\": " << json_number(f.log_likelihood)
+        << ", \"observations\": " << fmt("%.0f", f.observations)
         << ", \"aic\": " << json_number(2 * k - 2 * f.log_likelihood)
         << ", \"bic\": " << json_number(k * std::log(std::max(f.observations, 1.0)) - 2 * f.log_likelihood);
     out << ", \"cov_log\": ";
-    if (f.cov_log.empty()) out << "null";
+    if (f.cov_log.empty())
+      out << "null";
     else {
       out << "[";
       for (std::size_t i = 0; i < f.cov_log.size(); ++i) out << (i ? ", " : "") << json_array(f.cov_log[i]);
@@ -461,18 +482,18 @@ void print_json(std::ostream& out, const FitReport& r)
     if (r.comparison)
       for (const ModelScore& sc : r.comparison->models)
         if (sc.model == f.model && std::isfinite(sc.holdout_rmse))
-          out << ", \"holdout\": {\"expected\": " << json_number(sc.holdout_expected) << ", \"mae\": "
-              << json_number(sc.holdout_mae) << ", \"rmse\": " << json_number(sc.holdout_rmse) << "}";
+          out << ", \"holdout\": {\"expected\": " << json_number(sc.holdout_expected)
+              << ", \"mae\": " << json_number(sc.holdout_mae) << ", \"rmse\": " << json_number(sc.holdout_rmse) << "}";
     out << "}";
   }
   out << "}";
   if (r.comparison && !r.comparison->chosen.empty())
-    out << ", \"chosen\": {\"model\": " << json_string(r.comparison->chosen) << ", \"reason\": "
-        << json_string(r.comparison->reason) << "}";
+    out << ", \"chosen\": {\"model\": " << json_string(r.comparison->chosen)
+        << ", \"reason\": " << json_string(r.comparison->reason) << "}";
   if (r.summary && r.summary->holdout_end) {
     const CustomerSummary& s = *r.summary;
-    out << ", \"holdout\": {\"from\": " << json_string(format_iso(s.calibration_end + 1)) << ", \"to\": "
-        << json_string(format_iso(*s.holdout_end)) << ", \"length\": " << json_number(r.holdout_length)
+    out << ", \"holdout\": {\"from\": " << json_string(format_iso(s.calibration_end + 1))
+        << ", \"to\": " << json_string(format_iso(*s.holdout_end)) << ", \"length\": " << json_number(r.holdout_length)
         << ", \"time_unit\": " << json_string(to_string(s.time_unit)) << ", \"actual\": " << s.holdout_transactions
         << ", \"expected\": {";
     for (std::size_t m = 0; m < r.holdout.size(); ++m)
@@ -483,7 +504,8 @@ void print_json(std::ostream& out, const FitReport& r)
       out << ", \"by_frequency\": {\"x\": [";
       for (std::size_t g = 0; g < t.label.size(); ++g) out << (g ? ", " : "") << json_string(t.label[g]);
       out << "], \"customers\": " << json_array(t.customers) << ", \"actual_mean\": " << json_array(t.actual_mean);
-      for (std::size_t m = 0; m < t.models.size(); ++m) out << ", " << json_string(t.models[m]) << ": " << json_array(t.expected_mean[m]);
+      for (std::size_t m = 0; m < t.models.size(); ++m)
+        out << ", " << json_string(t.models[m]) << ": " << json_array(t.expected_mean[m]);
       out << "}";
     }
     if (r.tracking) {
@@ -491,11 +513,13 @@ void print_json(std::ostream& out, const FitReport& r)
       out << ", \"tracking\": {\"period\": [";
       for (std::size_t k = 0; k < t.period.size(); ++k) out << (k ? ", " : "") << t.period[k];
       out << "], \"last_day\": [";
-      for (std::size_t k = 0; k < t.period.size(); ++k) out << (k ? ", " : "") << json_string(format_iso(t.last_day[k]));
+      for (std::size_t k = 0; k < t.period.size(); ++k)
+        out << (k ? ", " : "") << json_string(format_iso(t.last_day[k]));
       out << "], \"holdout\": [";
       for (std::size_t k = 0; k < t.period.size(); ++k) out << (k ? ", " : "") << (t.holdout[k] ? "true" : "false");
       out << "], \"actual\": " << json_array(t.actual);
-      for (std::size_t m = 0; m < t.models.size(); ++m) out << ", " << json_string(t.models[m]) << ": " << json_array(t.expected[m]);
+      for (std::size_t m = 0; m < t.models.size(); ++m)
+        out << ", " << json_string(t.models[m]) << ": " << json_array(t.expected[m]);
       out << "}";
     }
     out << "}";
@@ -514,7 +538,7 @@ std::string uncertainty_table(const std::string& group, const FitResult& f)
       << " is not positive definite, so the estimates have no covariance.\n\n";
     return t.str();
   }
-  t << "# The estimates' joint sampling distribution: ln(" ;
+  t << "# The estimates' joint sampling distribution: ln(";
   for (std::size_t k = 0; k < f.names.size(); ++k) t << (k ? ", " : "") << f.names[k];
   t << ") ~ Normal(mean_log, cov_log),\n"
        "# cov_log the inverse observed information on the optimiser's log scale (clvsim fit\n"
@@ -555,9 +579,9 @@ std::string scenario_fragment(const FitReport& r, const FragmentOptions& o)
       << " repeat buyers, " << s.repeat_transactions << " repeat transactions), time unit " << unit << ".\n";
   } else if (r.summary) {
     const CustomerSummary& s = *r.summary;
-    t << "# Calibration: each customer's first purchase .. " << format_iso(s.calibration_end) << " ("
-      << s.customers() << " customers, " << s.repeat_customers << " repeat buyers, "
-      << s.repeat_transactions << " repeat transactions), time unit " << unit << ".\n";
+    t << "# Calibration: each customer's first purchase .. " << format_iso(s.calibration_end) << " (" << s.customers()
+      << " customers, " << s.repeat_customers << " repeat buyers, " << s.repeat_transactions
+      << " repeat transactions), time unit " << unit << ".\n";
   }
   t << "# Maximum-likelihood estimates at full precision; run it with `clvsim run <this file>`\n"
     << "# or copy the sections into a complete scenario.\n\n";
@@ -569,8 +593,8 @@ std::string scenario_fragment(const FitReport& r, const FragmentOptions& o)
   if (!o.history.empty() && r.discrete) {
     t << "[population]\n# The calibration customers (customer_id,x,t_x,n: x transactions in n opportunities, the last\n"
       << "# at opportunity t_x); each one's traits are drawn from the fitted model's posterior given\n"
-      << "# its history (docs/model.md §3.6).\nhistory = " << toml_string(o.history) << "\nhistory_time_unit = \"" << unit
-      << "\"\ninitial_customers = 0\n\n";
+      << "# its history (docs/model.md §3.6).\nhistory = " << toml_string(o.history) << "\nhistory_time_unit = \""
+      << unit << "\"\ninitial_customers = 0\n\n";
   } else if (!o.history.empty() && r.summary) {
     t << "[population]\n# The calibration customers (customer_id,x,t_x,T"
       << (r.summary->has_amounts ? ",m_x; m_x = 0 when x = 0" : "")
@@ -585,8 +609,8 @@ std::string scenario_fragment(const FitReport& r, const FragmentOptions& o)
   }
   if (o.purchase) {
     const FitResult& f = *o.purchase;
-    t << "[purchase]\n# " << model_title(f.model) << ", log-likelihood " << fmt("%.4f", f.log_likelihood)
-      << " over " << shortest(f.observations) << (f.model == "sbg" ? " cohort members" : " customers") << ";\n";
+    t << "[purchase]\n# " << model_title(f.model) << ", log-likelihood " << fmt("%.4f", f.log_likelihood) << " over "
+      << shortest(f.observations) << (f.model == "sbg" ? " cohort members" : " customers") << ";\n";
     for (const FitResult& other : r.fits)
       if (&other != &f && other.model != "gamma_gamma")
         t << "# (" << other.model << " was also fitted: log-likelihood " << fmt("%.4f", other.log_likelihood) << ")\n";
@@ -638,8 +662,7 @@ void write_predictions(std::ostream& out, const CustomerSummary& s, const std::v
       double pa = std::numeric_limits<double>::quiet_NaN();
       try {
         pa = p_alive(*purchase[m], s.x[i], s.t_x[i], s.T[i]);
-      } catch (const std::exception&) {
-      }
+      } catch (const std::exception&) {}
       line += "," + (std::isfinite(pa) ? shortest(pa) : std::string()) + "," +
               (std::isfinite(predicted[m][i]) ? shortest(predicted[m][i]) : std::string());
     }

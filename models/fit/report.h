@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "models/fit/fit_models.h"
-#include "models/fit/summary_file.h"
 #include "models/fit/mle.h"
 #include "models/fit/summary.h"
+#include "models/fit/summary_file.h"
 
 namespace clvsim::fit {
 
@@ -86,10 +86,10 @@ struct HoldoutCheck {
 //! first purchase is day f has age (D − f)/unit (the convention of T), and the expected
 //! cumulative count is Σ_customers E[X(age)].
 struct Tracking {
-  std::vector<int> period;           //!< 1, 2, ...
-  std::vector<int> last_day;         //!< day number of the period's last day (clipped to the end)
-  std::vector<bool> holdout;         //!< the period ends after the calibration end
-  std::vector<double> actual;        //!< cumulative actual repeat transactions
+  std::vector<int> period;     //!< 1, 2, ...
+  std::vector<int> last_day;   //!< day number of the period's last day (clipped to the end)
+  std::vector<bool> holdout;   //!< the period ends after the calibration end
+  std::vector<double> actual;  //!< cumulative actual repeat transactions
   std::vector<std::string> models;
   std::vector<std::vector<double>> expected;  //!< [model][period]
 };
@@ -100,16 +100,16 @@ struct FitReport {
   std::string source;                        //!< the transaction log or survival table
   const CustomerSummary* summary = nullptr;  //!< null for --survival
   const SurvivalTable* survival = nullptr;
-  std::size_t log_rows = 0;                  //!< data rows read (0 for a summary)
+  std::size_t log_rows = 0;  //!< data rows read (0 for a summary)
   std::vector<FitResult> fits;
   std::vector<HoldoutCheck> holdout;
   std::optional<Tracking> tracking;
-  std::size_t gamma_gamma_skipped_zero = 0;  //!< repeat buyers with m_x = 0 left out
-  std::optional<Comparison> comparison;      //!< the purchase models side by side
-  double holdout_length = 0;                 //!< in the time unit; 0 without a holdout
+  std::size_t gamma_gamma_skipped_zero = 0;    //!< repeat buyers with m_x = 0 left out
+  std::optional<Comparison> comparison;        //!< the purchase models side by side
+  double holdout_length = 0;                   //!< in the time unit; 0 without a holdout
   std::optional<FrequencyTable> by_frequency;  //!< with a holdout
-  std::string summary_source;                //!< --summary FILE.csv, when the fit is from a summary
-  const DiscreteSummary* discrete = nullptr; //!< a bg_bb summary
+  std::string summary_source;                  //!< --summary FILE.csv, when the fit is from a summary
+  const DiscreteSummary* discrete = nullptr;   //!< a bg_bb summary
 };
 
 //! Human-readable tables for stdout.
@@ -133,12 +133,12 @@ struct FragmentOptions {
   std::string history;                  //!< summary CSV relative to the TOML's directory; empty = none
   TimeUnit time_unit = TimeUnit::week;
   int horizon_periods = 52;
-  std::string currency;                 //!< economics.currency; empty: not written
-  std::string name;                     //!< simulation.name; empty: not written
+  std::string currency;  //!< economics.currency; empty: not written
+  std::string name;      //!< simulation.name; empty: not written
   //! Write [purchase.uncertainty] / [spend.uncertainty]: the estimates' joint sampling
   //! distribution, multivariate log-normal with the fit's cov_log (see scenario_fragment).
   bool parameter_uncertainty = false;
-  std::string history_note;             //!< why there is no history, when `history` is empty
+  std::string history_note;  //!< why there is no history, when `history` is empty
 };
 //! A scenario fragment that `clvsim run` accepts: [simulation], [population], [purchase],
 //! [spend], [economics] (currency). With parameter_uncertainty, each fitted group also gets

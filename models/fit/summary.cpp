@@ -5,8 +5,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "engine/core/errors.h"
 #include "engine/core/csv.h"
+#include "engine/core/errors.h"
 #include "models/fit/dates.h"
 
 namespace clvsim::fit {
@@ -14,9 +14,12 @@ namespace clvsim::fit {
 double days_in(TimeUnit unit)
 {
   switch (unit) {
-    case TimeUnit::day: return 1.0;
-    case TimeUnit::week: return 7.0;
-    case TimeUnit::month: return 365.25 / 12.0;
+    case TimeUnit::day:
+      return 1.0;
+    case TimeUnit::week:
+      return 7.0;
+    case TimeUnit::month:
+      return 365.25 / 12.0;
   }
   return 7.0;
 }
@@ -24,9 +27,12 @@ double days_in(TimeUnit unit)
 const char* to_string(TimeUnit unit)
 {
   switch (unit) {
-    case TimeUnit::day: return "day";
-    case TimeUnit::week: return "week";
-    case TimeUnit::month: return "month";
+    case TimeUnit::day:
+      return "day";
+    case TimeUnit::week:
+      return "week";
+    case TimeUnit::month:
+      return "month";
   }
   return "week";
 }
@@ -139,8 +145,8 @@ double CustomerSummary::total_customers() const
   return count.empty() ? static_cast<double>(ids.size()) : std::accumulate(count.begin(), count.end(), 0.0);
 }
 
-CollapsedSummary collapse(std::span<const double> x, std::span<const double> t_x,
-                          std::span<const double> T, std::span<const double> count)
+CollapsedSummary collapse(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
+                          std::span<const double> count)
 {
   // Sort the triples themselves (not indices): contiguous 24-byte records sort several
   // times faster than an indirect sort of a million customers.

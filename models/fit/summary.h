@@ -43,17 +43,17 @@ struct CustomerSummary {
   std::vector<double> x, t_x, T, m_x, x_star;  //!< x_star is 0 without a holdout
   //! Customers each row stands for (a summary file's `count` column); empty: one each.
   std::vector<double> count;
-  std::vector<int> first_day;                  //!< day number of the first purchase
+  std::vector<int> first_day;  //!< day number of the first purchase
   bool has_amounts = false;
   TimeUnit time_unit = TimeUnit::week;
   int calibration_end = 0;
   std::optional<int> holdout_end;
-  std::size_t transactions = 0;            //!< merged customer-days of the cohort, through the last observed day
-  std::size_t repeat_customers = 0;        //!< customers with x >= 1
-  std::size_t repeat_transactions = 0;     //!< sum of x
-  std::size_t holdout_transactions = 0;    //!< sum of x*
-  std::size_t excluded_customers = 0;      //!< first purchase after the calibration end
-  int origin_day = 0;                      //!< earliest first purchase
+  std::size_t transactions = 0;          //!< merged customer-days of the cohort, through the last observed day
+  std::size_t repeat_customers = 0;      //!< customers with x >= 1
+  std::size_t repeat_transactions = 0;   //!< sum of x
+  std::size_t holdout_transactions = 0;  //!< sum of x*
+  std::size_t excluded_customers = 0;    //!< first purchase after the calibration end
+  int origin_day = 0;                    //!< earliest first purchase
   //! Repeat transactions per day, day origin_day + i, through the holdout end (or the
   //! calibration end): the "actual" line of the tracking plot.
   std::vector<std::int64_t> repeat_by_day;
@@ -87,8 +87,8 @@ struct CollapsedSummary {
 };
 
 //! `count[i]` (empty: 1 each) is the number of customers row i stands for.
-CollapsedSummary collapse(std::span<const double> x, std::span<const double> t_x,
-                          std::span<const double> T, std::span<const double> count = {});
+CollapsedSummary collapse(std::span<const double> x, std::span<const double> t_x, std::span<const double> T,
+                          std::span<const double> count = {});
 
 //! Shortest decimal text that reads back as the same double.
 std::string shortest(double value);

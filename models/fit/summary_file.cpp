@@ -19,12 +19,16 @@ bool number(csv::Problems& problems, std::size_t line, const std::string& name, 
             double min, bool whole)
 {
   switch (csv::parse_number(text, v, min, std::numeric_limits<double>::infinity(), whole)) {
-  case csv::NumberStatus::ok: return true;
-  case csv::NumberStatus::not_whole: problems.add(line, name + " = " + csv::excerpt(text) + " is not a whole number"); break;
-  case csv::NumberStatus::below_min:
-    problems.add(line, name + " = " + csv::excerpt(text) + " is below " + csv::number_text(min));
-    break;
-  default: problems.add(line, name + " = '" + csv::excerpt(text) + "' is not a number");
+    case csv::NumberStatus::ok:
+      return true;
+    case csv::NumberStatus::not_whole:
+      problems.add(line, name + " = " + csv::excerpt(text) + " is not a whole number");
+      break;
+    case csv::NumberStatus::below_min:
+      problems.add(line, name + " = " + csv::excerpt(text) + " is below " + csv::number_text(min));
+      break;
+    default:
+      problems.add(line, name + " = '" + csv::excerpt(text) + "' is not a number");
   }
   return false;
 }
@@ -51,8 +55,8 @@ SummaryFile read_summary_file(const std::string& path, TimeUnit time_unit)
                        reader.separator_hint());
   const bool has_T = reader.column("T").has_value(), has_n = reader.column("n").has_value();
   if (has_T == has_n)
-    throw InputError(at_header + (has_T ? "both T and n" : "neither T nor n") +
-                     " (header: " + header + "): give T for continuous time (bg_nbd, mbg_nbd, pareto_nbd) or n, the "
+    throw InputError(at_header + (has_T ? "both T and n" : "neither T nor n") + " (header: " + header +
+                     "): give T for continuous time (bg_nbd, mbg_nbd, pareto_nbd) or n, the "
                      "number of transaction opportunities, for bg_bb");
   f.discrete = has_n;
   if (f.discrete && reader.column("m_x"))
@@ -93,21 +97,29 @@ SummaryFile read_summary_file(const std::string& path, TimeUnit time_unit)
     if (count_col) number(problems, line, "count", fields[*count_col], count, 1.0, true);
     if (f.discrete && ok_x && ok_tx && ok_age) {
       constexpr double LIMIT = 1e6;  // opportunities: the likelihood sums O(n) terms per row
-      if (age > LIMIT) problems.add(line, "n = " + csv::number_text(age) + " is above " + csv::number_text(LIMIT));
-      else if (t_x > age) problems.add(line, "t_x = " + csv::number_text(t_x) + " is greater than n = " + csv::number_text(age));
-      else if (x > t_x) problems.add(line, "x = " + csv::number_text(x) + " is greater than t_x = " + csv::number_text(t_x) +
-                                             " (each transaction takes one opportunity)");
+      if (age > LIMIT)
+        problems.add(line, "n = " + csv::number_text(age) + " is above " + csv::number_text(LIMIT));
+      else if (t_x > age)
+        problems.add(line, "t_x = " + csv::number_text(t_x) + " is greater than n = " + csv::number_text(age));
+      else if (x > t_x)
+        problems.add(line, "x = " + csv::number_text(x) + " is greater than t_x = " + csv::number_text(t_x) +
+                               " (each transaction takes one opportunity)");
       else if ((x == 0) != (t_x == 0))
-        problems.add(line, x == 0 ? "t_x = " + csv::number_text(t_x) + " with x = 0 (t_x must be 0 without a repeat transaction)"
-                                  : "t_x = 0 with x = " + csv::number_text(x) + " (the last transaction's opportunity is >= 1)");
+        problems.add(
+            line, x == 0 ? "t_x = " + csv::number_text(t_x) + " with x = 0 (t_x must be 0 without a repeat transaction)"
+                         : "t_x = 0 with x = " + csv::number_text(x) + " (the last transaction's opportunity is >= 1)");
     } else if (!f.discrete && ok_x && ok_tx && ok_age) {
-      if (t_x > age) problems.add(line, "t_x = " + csv::number_text(t_x) + " is greater than T = " + csv::number_text(age));
-      else if (x == 0 && t_x != 0) problems.add(line, "t_x = " + csv::number_text(t_x) + " with x = 0 (t_x must be 0 without a repeat purchase)");
+      if (t_x > age)
+        problems.add(line, "t_x = " + csv::number_text(t_x) + " is greater than T = " + csv::number_text(age));
+      else if (x == 0 && t_x != 0)
+        problems.add(line, "t_x = " + csv::number_text(t_x) + " with x = 0 (t_x must be 0 without a repeat purchase)");
     }
     std::string id = id_col ? fields[*id_col] : "line " + std::to_string(line);
     if (id_col) {
-      if (id.empty()) problems.add(line, "empty customer_id");
-      else if (!seen.insert(id).second) problems.add(line, "customer_id '" + csv::excerpt(id) + "' appears more than once");
+      if (id.empty())
+        problems.add(line, "empty customer_id");
+      else if (!seen.insert(id).second)
+        problems.add(line, "customer_id '" + csv::excerpt(id) + "' appears more than once");
     }
     if (problems.count() != before || !problems.empty()) continue;  // a bad file is reported, not summarised
     ++f.rows;

@@ -24,9 +24,9 @@ namespace clvsim::fit {
 //! A summary file as read.
 struct SummaryFile {
   std::string source;
-  bool discrete = false;      //!< the file has `n` (BG/BB) rather than `T`
-  bool has_ids = false;       //!< a customer_id column
-  bool has_counts = false;    //!< a count column
+  bool discrete = false;    //!< the file has `n` (BG/BB) rather than `T`
+  bool has_ids = false;     //!< a customer_id column
+  bool has_counts = false;  //!< a count column
   std::size_t rows = 0;
   //! Continuous time: ids (the customer_id, or "line N"), x, t_x, T, m_x (0 without the
   //! column), count (empty without the column); x_star all 0 (no holdout).

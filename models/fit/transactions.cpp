@@ -7,8 +7,8 @@
 #include <functional>
 #include <string_view>
 
-#include "engine/core/errors.h"
 #include "engine/core/csv.h"
+#include "engine/core/errors.h"
 
 namespace clvsim::fit {
 
@@ -135,28 +135,30 @@ TransactionLog read_transactions(std::istream& in, const std::string& name, cons
     }
     const auto day = format.date_format.parse(fields[date_col]);
     if (!day) {
-      problems.add(line_no, "bad date '" + csv::excerpt(fields[date_col]) + "' (expected " +
-                                format.date_format.pattern() + ")");
+      problems.add(line_no,
+                   "bad date '" + csv::excerpt(fields[date_col]) + "' (expected " + format.date_format.pattern() + ")");
       ok = false;
     }
     double amount = 0.0;
     if (log.has_amounts) {
       const std::string& text = fields[amount_col];
       switch (csv::parse_number(text, amount, 0.0)) {
-      case csv::NumberStatus::ok: break;
-      case csv::NumberStatus::below_min:
-        problems.add(line_no, "amount " + csv::excerpt(text) + " is negative");
-        ok = false;
-        break;
-      default:
-        problems.add(line_no, "amount '" + csv::excerpt(text) + "' is not a number");
-        ok = false;
+        case csv::NumberStatus::ok:
+          break;
+        case csv::NumberStatus::below_min:
+          problems.add(line_no, "amount " + csv::excerpt(text) + " is negative");
+          ok = false;
+          break;
+        default:
+          problems.add(line_no, "amount '" + csv::excerpt(text) + "' is not a number");
+          ok = false;
       }
     }
     if (!ok || !problems.empty()) continue;  // a bad file is reported, not summarised
     if (format.last_day && *day > *format.last_day) continue;
     if (!have_last || id != last_id) {
-      if (log.customer_ids.size() >= 0xFFFFFFFFu) throw InputError("error: " + name + ": more than 4294967295 customers");
+      if (log.customer_ids.size() >= 0xFFFFFFFFu)
+        throw InputError("error: " + name + ": more than 4294967295 customers");
       bool inserted = false;
       last_index = index.find_or_add(id, inserted);
       last_id = id;

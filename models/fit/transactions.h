@@ -34,12 +34,12 @@ struct Transaction {
 
 //! A parsed transaction log.
 struct TransactionLog {
-  std::string source;                      //!< file name used in messages
-  std::vector<std::string> customer_ids;   //!< in order of first appearance
-  std::vector<Transaction> transactions;   //!< merged, sorted by (customer, day)
+  std::string source;                     //!< file name used in messages
+  std::vector<std::string> customer_ids;  //!< in order of first appearance
+  std::vector<Transaction> transactions;  //!< merged, sorted by (customer, day)
   bool has_amounts = false;
-  std::size_t rows_read = 0;               //!< data rows in the file
-  std::size_t rows_kept = 0;               //!< rows on or before LogFormat::last_day, before merging
+  std::size_t rows_read = 0;  //!< data rows in the file
+  std::size_t rows_kept = 0;  //!< rows on or before LogFormat::last_day, before merging
 };
 
 //! Reads `path` through engine/core/csv.h (quoted fields, BOM, CRLF). Throws IoError when the

@@ -1,7 +1,7 @@
 #include "models/purchase/bg_bb.h"
 
-#include <boost/math/special_functions/gamma.hpp>
 #include <algorithm>
+#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -15,17 +15,19 @@ namespace {
 
 using boost::math::lgamma;
 
-void check_params(const Params& p, const char* where) {
+void check_params(const Params& p, const char* where)
+{
   if (!(p.alpha > 0.0 && p.beta > 0.0 && p.gamma > 0.0 && p.delta > 0.0) || !std::isfinite(p.alpha) ||
       !std::isfinite(p.beta) || !std::isfinite(p.gamma) || !std::isfinite(p.delta)) {
     std::ostringstream os;
-    os << "bg_bb::" << where << ": parameters must be finite and > 0, got alpha = " << p.alpha
-       << ", beta = " << p.beta << ", gamma = " << p.gamma << ", delta = " << p.delta;
+    os << "bg_bb::" << where << ": parameters must be finite and > 0, got alpha = " << p.alpha << ", beta = " << p.beta
+       << ", gamma = " << p.gamma << ", delta = " << p.delta;
     throw std::domain_error(os.str());
   }
 }
 
-void check_customer(int x, int t_x, int n, const char* where) {
+void check_customer(int x, int t_x, int n, const char* where)
+{
   if (n < 0 || x < 0 || t_x < x || t_x > n || (x == 0) != (t_x == 0)) {
     std::ostringstream os;
     os << "bg_bb::" << where << ": need integers 0 <= x <= t_x <= n with x = 0 iff t_x = 0, got x = " << x
@@ -34,10 +36,14 @@ void check_customer(int x, int t_x, int n, const char* where) {
   }
 }
 
-double lbeta(double a, double b) { return lgamma(a) + lgamma(b) - lgamma(a + b); }
+double lbeta(double a, double b)
+{
+  return lgamma(a) + lgamma(b) - lgamma(a + b);
+}
 
 // ln(sum exp(v)).
-double log_sum_exp(const std::vector<double>& v) {
+double log_sum_exp(const std::vector<double>& v)
+{
   double m = -std::numeric_limits<double>::infinity();
   for (double e : v) m = std::max(m, e);
   if (!std::isfinite(m)) return m;
@@ -49,7 +55,8 @@ double log_sum_exp(const std::vector<double>& v) {
 // sum_{t=1}^{m} B(gamma, d0+t)/B(gamma, d0) = d0/(gamma-1) [1 - Gamma(gamma+d0) Gamma(1+d0+m) /
 // (Gamma(1+d0) Gamma(gamma+d0+m))] (the telescoping sum behind FHS eqs. (7) and (13)); summed
 // term by term near gamma = 1, where the closed form is 0/0.
-double survival_sum(double gamma, double d0, double m) {
+double survival_sum(double gamma, double d0, double m)
+{
   if (m <= 0.0) return 0.0;
   if (std::abs(gamma - 1.0) > 1e-5) {
     const double log_ratio = lgamma(gamma + d0) + lgamma(1.0 + d0 + m) - lgamma(1.0 + d0) - lgamma(gamma + d0 + m);
@@ -65,7 +72,8 @@ double survival_sum(double gamma, double d0, double m) {
 
 }  // namespace
 
-double log_likelihood(const Params& p, int x, int t_x, int n) {
+double log_likelihood(const Params& p, int x, int t_x, int n)
+{
   check_params(p, "log_likelihood");
   check_customer(x, t_x, n, "log_likelihood");
   const double ab = lbeta(p.alpha, p.beta), gd = lbeta(p.gamma, p.delta);
@@ -77,7 +85,8 @@ double log_likelihood(const Params& p, int x, int t_x, int n) {
   return log_sum_exp(terms);
 }
 
-double prob_x(const Params& p, int x, int n) {
+double prob_x(const Params& p, int x, int n)
+{
   check_params(p, "prob_x");
   if (n < 0 || x < 0 || x > n) {
     std::ostringstream os;
@@ -93,7 +102,8 @@ double prob_x(const Params& p, int x, int n) {
   return std::exp(log_sum_exp(terms));
 }
 
-double expected_transactions(const Params& p, double n) {
+double expected_transactions(const Params& p, double n)
+{
   check_params(p, "expected_transactions");
   if (!(n >= 0.0) || !std::isfinite(n)) {
     std::ostringstream os;
@@ -103,13 +113,15 @@ double expected_transactions(const Params& p, double n) {
   return p.alpha / (p.alpha + p.beta) * survival_sum(p.gamma, p.delta, n);
 }
 
-double p_alive(const Params& p, int x, int t_x, int n) {
+double p_alive(const Params& p, int x, int t_x, int n)
+{
   const double ll = log_likelihood(p, x, t_x, n);
   return std::exp(lbeta(p.alpha + x, p.beta + n - x) - lbeta(p.alpha, p.beta) + lbeta(p.gamma, p.delta + n + 1.0) -
                   lbeta(p.gamma, p.delta) - ll);
 }
 
-double conditional_expected(const Params& p, double n_star, int x, int t_x, int n) {
+double conditional_expected(const Params& p, double n_star, int x, int t_x, int n)
+{
   const double ll = log_likelihood(p, x, t_x, n);
   if (!(n_star >= 0.0) || !std::isfinite(n_star)) {
     std::ostringstream os;
@@ -121,7 +133,8 @@ double conditional_expected(const Params& p, double n_star, int x, int t_x, int 
   return std::exp(log_front) * survival_sum(p.gamma, p.delta + n, n_star);
 }
 
-double dert(const Params& p, double d, int x, int t_x, int n) {
+double dert(const Params& p, double d, int x, int t_x, int n)
+{
   const double ll = log_likelihood(p, x, t_x, n);
   if (!(d > 0.0) || !std::isfinite(d)) {
     std::ostringstream os;

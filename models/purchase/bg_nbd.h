@@ -6,7 +6,6 @@
 //! p ~ Beta(a, b). A customer is summarised by x repeat purchases, the time t_x of the
 //! last one and the length T of the observation period (all in the model's time unit).
 
-
 #include "engine/rng/batch_samplers.h"
 #include "engine/rng/philox_batch.h"
 #include "engine/rng/samplers.h"
@@ -89,8 +88,8 @@ struct BgNbd {
   //! period); word 1 inverts their count. After each repeat order the customer drops out with
   //! probability p' = 1 - (1 - p)^hazard: the index of the first dropout is geometric, by
   //! inversion of word 0, and the orders placed are min(arrivals, that index).
-  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1,
-                       const sim::PeriodContext& ctx, std::uint64_t id)
+  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1, const sim::PeriodContext& ctx,
+                       std::uint64_t id)
   {
     const float u = rng::word_uniform_f(w1);
     const std::uint32_t arrivals = u <= in.p0 ? 0u : sim::order_count(u, in.lambda * in.frequency, in.p0, ctx, id);
@@ -117,8 +116,8 @@ struct BgNbd {
   static void posterior(rng::Stream& s, const sim::SegmentModel& m, const CustomerHistory& h, float& lambda,
                         float& churn)
   {
-    lambda = static_cast<float>(
-        rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
+    lambda =
+        static_cast<float>(rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
     churn = static_cast<float>(rng::beta(s, m.a, m.b + h.x));
   }
 

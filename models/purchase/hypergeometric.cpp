@@ -8,13 +8,17 @@
 namespace clvsim::models {
 namespace {
 
-constexpr double RESCALE = 1e200;   // when |sum| or |term| passes this, divide both by it
+constexpr double RESCALE = 1e200;                   // when |sum| or |term| passes this, divide both by it
 constexpr double LOG_RESCALE = 460.51701859880914;  // ln(1e200)
 constexpr double TAIL_TOL = 1e-17;
 
-bool is_nonpositive_integer(double v) { return v <= 0.0 && v == std::floor(v); }
+bool is_nonpositive_integer(double v)
+{
+  return v <= 0.0 && v == std::floor(v);
+}
 
-std::string describe(int p, const double* a, int q, const double* b, double z) {
+std::string describe(int p, const double* a, int q, const double* b, double z)
+{
   std::ostringstream os;
   os.precision(17);
   os << p << "F" << q << "(";
@@ -27,11 +31,10 @@ std::string describe(int p, const double* a, int q, const double* b, double z) {
 
 }  // namespace
 
-SignedLog log_pfq_series(int p, const double* a, int q, const double* b, double z,
-                         long max_terms) {
+SignedLog log_pfq_series(int p, const double* a, int q, const double* b, double z, long max_terms)
+{
   if (p < 0 || p > 3 || q < 0 || q > 2) throw std::domain_error("log_pfq_series: p <= 3, q <= 2");
-  if (!(std::abs(z) < 1.0))
-    throw std::domain_error("hypergeometric series needs |z| < 1: " + describe(p, a, q, b, z));
+  if (!(std::abs(z) < 1.0)) throw std::domain_error("hypergeometric series needs |z| < 1: " + describe(p, a, q, b, z));
   for (int j = 0; j < q; ++j)
     if (is_nonpositive_integer(b[j]))
       throw std::domain_error("hypergeometric series with a non-positive integer lower parameter: " +
@@ -65,12 +68,12 @@ SignedLog log_pfq_series(int p, const double* a, int q, const double* b, double 
                           " terms: " + describe(p, a, q, b, z));
 }
 
-SignedLog log_hyp2f1_signed(double a, double b, double c, double z) {
+SignedLog log_hyp2f1_signed(double a, double b, double c, double z)
+{
   if (!(z < 1.0) || std::isnan(a) || std::isnan(b) || std::isnan(c)) {
     std::ostringstream os;
     os.precision(17);
-    os << "log_hyp2f1 needs z < 1 and finite parameters: 2F1(" << a << ", " << b << "; " << c << "; "
-       << z << ")";
+    os << "log_hyp2f1 needs z < 1 and finite parameters: 2F1(" << a << ", " << b << "; " << c << "; " << z << ")";
     throw std::domain_error(os.str());
   }
   if (z < 0.0) {
@@ -96,7 +99,8 @@ SignedLog log_hyp2f1_signed(double a, double b, double c, double z) {
   return log_pfq_series(2, ab, 1, &c, z);
 }
 
-double log_hyp2f1(double a, double b, double c, double z) {
+double log_hyp2f1(double a, double b, double c, double z)
+{
   const SignedLog s = log_hyp2f1_signed(a, b, c, z);
   if (s.sign <= 0) {
     std::ostringstream os;
@@ -107,12 +111,14 @@ double log_hyp2f1(double a, double b, double c, double z) {
   return s.log_abs;
 }
 
-double hyp2f1(double a, double b, double c, double z) {
+double hyp2f1(double a, double b, double c, double z)
+{
   const SignedLog s = log_hyp2f1_signed(a, b, c, z);
   return s.sign * std::exp(s.log_abs);
 }
 
-double hyp3f2(double a1, double a2, double a3, double b1, double b2, double z) {
+double hyp3f2(double a1, double a2, double a3, double b1, double b2, double z)
+{
   const double a[3] = {a1, a2, a3};
   const double b[2] = {b1, b2};
   const SignedLog s = log_pfq_series(3, a, 2, b, z);

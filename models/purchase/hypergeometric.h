@@ -18,8 +18,7 @@ struct SignedLog {
 //! Stops when the remaining tail, bounded geometrically by
 //! |term| * rho / (1 - rho) with rho = max(|term ratio|, |z|), is below 1e-17 |sum|;
 //! throws std::domain_error after max_terms terms or for a non-positive integer b_j.
-SignedLog log_pfq_series(int p, const double* a, int q, const double* b, double z,
-                         long max_terms = 2'000'000);
+SignedLog log_pfq_series(int p, const double* a, int q, const double* b, double z, long max_terms = 2'000'000);
 
 //! Signed ln 2F1(a, b; c; z) for z < 1 (Abramowitz & Stegun 15.1.1).
 //! z < 0: Pfaff transformation 2F1(a,b;c;z) = (1-z)^{-a} 2F1(a, c-b; c; z/(z-1)) (A&S 15.3.4);

@@ -98,8 +98,8 @@ struct MbgNbd {
   //! the customer drops out with probability p' = 1 - (1 - p)^hazard: the number of repeat
   //! purchases before the dropout is geometric from 0 in the acquisition period (from 1
   //! after it, as in the BG/NBD), by inversion of word 0.
-  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1,
-                       const sim::PeriodContext& ctx, std::uint64_t id)
+  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1, const sim::PeriodContext& ctx,
+                       std::uint64_t id)
   {
     const float u = rng::word_uniform_f(w1);
     const std::uint32_t arrivals = u <= in.p0 ? 0u : sim::order_count(u, in.lambda * in.frequency, in.p0, ctx, id);
@@ -127,8 +127,8 @@ struct MbgNbd {
   static void posterior(rng::Stream& s, const sim::SegmentModel& m, const CustomerHistory& h, float& lambda,
                         float& churn)
   {
-    lambda = static_cast<float>(
-        rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
+    lambda =
+        static_cast<float>(rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
     churn = static_cast<float>(rng::beta(s, m.a, m.b + h.x + 1.0));
   }
 

@@ -31,11 +31,11 @@ namespace clvsim::models {
 //! ones a model does not use are ignored.
 struct PurchaseParams {
   PurchaseModel model = PurchaseModel::sbg_poisson;
-  double r = 0, alpha = 1;  //!< order rate lambda ~ Gamma(r, alpha) (bg_nbd, pareto_nbd, sbg_poisson)
-  double a = 1, b = 1;      //!< p or theta ~ Beta(a, b) (bg_nbd, sbg_poisson); sbg: alpha, beta
-  double s = 1, beta = 1;   //!< death rate mu ~ Gamma(s, beta) (pareto_nbd); bg_bb: alpha, beta of p
+  double r = 0, alpha = 1;      //!< order rate lambda ~ Gamma(r, alpha) (bg_nbd, pareto_nbd, sbg_poisson)
+  double a = 1, b = 1;          //!< p or theta ~ Beta(a, b) (bg_nbd, sbg_poisson); sbg: alpha, beta
+  double s = 1, beta = 1;       //!< death rate mu ~ Gamma(s, beta) (pareto_nbd); bg_bb: alpha, beta of p
   double gamma = 1, delta = 1;  //!< bg_bb: theta ~ Beta(gamma, delta)
-  double fee = 0;           //!< sbg: the fee of a period
+  double fee = 0;               //!< sbg: the fee of a period
 };
 
 //! How a model's order trait is drawn (stream period 0 of the traits stream, and 5-6 for a
@@ -56,10 +56,10 @@ enum class ChurnTrait {
 
 //! The columns of a population.history file.
 enum class HistoryColumns {
-  none,         //!< the model has no posterior for histories (sbg_poisson)
-  frequency,    //!< customer_id,x,t_x,T[,m_x] (repeat purchases, last one, age)
+  none,           //!< the model has no posterior for histories (sbg_poisson)
+  frequency,      //!< customer_id,x,t_x,T[,m_x] (repeat purchases, last one, age)
   opportunities,  //!< customer_id,x,t_x,n[,m_x] (repeat transactions, opportunity of the last, opportunities: bg_bb)
-  renewals,     //!< customer_id,renewals (sbg)
+  renewals,       //!< customer_id,renewals (sbg)
 };
 
 //! An existing customer's history in purchase.time_unit: x repeat purchases, the last at

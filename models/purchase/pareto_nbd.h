@@ -6,7 +6,6 @@
 //! lambda ~ Gamma(r, alpha); the lifetime is exponential(mu), mu ~ Gamma(s, beta) (shape,
 //! rate). A customer is summarised by (x, t_x, T) as for the BG/NBD.
 
-
 #include "engine/rng/batch_samplers.h"
 #include "engine/rng/philox_batch.h"
 #include "engine/rng/samplers.h"
@@ -97,8 +96,8 @@ struct ParetoNbd {
   //! An exponential lifetime with rate mu x hazard (word 0): if it ends inside the period the
   //! customer orders only in the part of it it was alive (memoryless, so exact), its Poisson
   //! count inverted from word 1.
-  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1,
-                       const sim::PeriodContext& ctx, std::uint64_t id)
+  static Survival step(const StepInput& in, Clocks&, std::uint32_t w0, std::uint32_t w1, const sim::PeriodContext& ctx,
+                       std::uint64_t id)
   {
     const double death_rate = static_cast<double>(in.churn) * in.hazard;
     double alive_fraction = 1.0;
@@ -122,8 +121,8 @@ struct ParetoNbd {
   static void posterior(rng::Stream& s, const sim::SegmentModel& m, const CustomerHistory& h, float& lambda,
                         float& churn)
   {
-    lambda = static_cast<float>(
-        rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
+    lambda =
+        static_cast<float>(rng::gamma(s, m.r + h.x, (m.lambda_rate * m.period_in_units + h.T) / m.period_in_units));
     churn = static_cast<float>(rng::gamma(s, m.s, (m.mu_rate * m.period_in_units + h.T) / m.period_in_units));
   }
 

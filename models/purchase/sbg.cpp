@@ -10,16 +10,17 @@
 namespace clvsim::models::sbg {
 namespace {
 
-void check_params(const Params& p, const char* where) {
+void check_params(const Params& p, const char* where)
+{
   if (!(p.alpha > 0.0 && p.beta > 0.0) || !std::isfinite(p.alpha) || !std::isfinite(p.beta)) {
     std::ostringstream os;
-    os << "sbg::" << where << ": parameters must be finite and > 0, got alpha = " << p.alpha
-       << ", beta = " << p.beta;
+    os << "sbg::" << where << ": parameters must be finite and > 0, got alpha = " << p.alpha << ", beta = " << p.beta;
     throw std::domain_error(os.str());
   }
 }
 
-void check_discount(double d, const char* where) {
+void check_discount(double d, const char* where)
+{
   if (!(d >= 0.0) || !std::isfinite(d)) {
     std::ostringstream os;
     os << "sbg::" << where << ": discount_rate_per_period must be >= 0, got " << d;
@@ -29,7 +30,8 @@ void check_discount(double d, const char* where) {
 
 }  // namespace
 
-double survival(const Params& p, double t) {
+double survival(const Params& p, double t)
+{
   check_params(p, "survival");
   if (!(t >= 0.0)) {
     std::ostringstream os;
@@ -41,7 +43,8 @@ double survival(const Params& p, double t) {
   return tgamma_delta_ratio(p.beta + t, p.alpha) / tgamma_delta_ratio(p.beta, p.alpha);
 }
 
-double churn_probability(const Params& p, int t) {
+double churn_probability(const Params& p, int t)
+{
   check_params(p, "churn_probability");
   if (t < 1) {
     std::ostringstream os;
@@ -51,7 +54,8 @@ double churn_probability(const Params& p, int t) {
   return survival(p, t - 1.0) * p.alpha / (p.alpha + p.beta + t - 1.0);
 }
 
-double log_likelihood_survival(const Params& p, const std::vector<double>& n) {
+double log_likelihood_survival(const Params& p, const std::vector<double>& n)
+{
   check_params(p, "log_likelihood_survival");
   if (n.empty()) throw std::domain_error("sbg::log_likelihood_survival: empty survival table");
   for (std::size_t t = 0; t < n.size(); ++t) {
@@ -77,7 +81,8 @@ double log_likelihood_survival(const Params& p, const std::vector<double>& n) {
   return ll;
 }
 
-double expected_discounted_lifetime(const Params& p, double d) {
+double expected_discounted_lifetime(const Params& p, double d)
+{
   check_params(p, "expected_discounted_lifetime");
   check_discount(d, "expected_discounted_lifetime");
   if (d == 0.0) {
@@ -92,7 +97,8 @@ double expected_discounted_lifetime(const Params& p, double d) {
   return hyp2f1(1.0, p.beta, p.alpha + p.beta, 1.0 / (1.0 + d));
 }
 
-double derl(const Params& p, double d, int renewals) {
+double derl(const Params& p, double d, int renewals)
+{
   check_params(p, "derl");
   check_discount(d, "derl");
   if (renewals < 0) {
@@ -106,8 +112,7 @@ double derl(const Params& p, double d, int renewals) {
     // sum_{k>=0} S(n+1+k)/S(n): the posterior (Beta(alpha, beta+n)) expected lifetime minus one.
     if (!(p.alpha > 1.0)) {
       std::ostringstream os;
-      os << "sbg::derl: undiscounted residual lifetime is infinite for alpha <= 1, got alpha = "
-         << p.alpha;
+      os << "sbg::derl: undiscounted residual lifetime is infinite for alpha <= 1, got alpha = " << p.alpha;
       throw std::domain_error(os.str());
     }
     return (p.alpha + bn - 1.0) / (p.alpha - 1.0) - 1.0;

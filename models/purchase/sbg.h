@@ -8,7 +8,6 @@
 
 #include <vector>
 
-
 #include "engine/rng/batch_samplers.h"
 #include "engine/rng/philox_batch.h"
 #include "engine/rng/samplers.h"

@@ -4,15 +4,15 @@
 #include <sstream>
 #include <stdexcept>
 
-
 namespace clvsim::models::sbg_poisson {
 
-double expected_orders(const Params& p, int periods) {
-  if (!(p.a > 0.0 && p.b > 0.0 && p.r > 0.0 && p.alpha > 0.0) || !std::isfinite(p.a) ||
-      !std::isfinite(p.b) || !std::isfinite(p.r) || !std::isfinite(p.alpha)) {
+double expected_orders(const Params& p, int periods)
+{
+  if (!(p.a > 0.0 && p.b > 0.0 && p.r > 0.0 && p.alpha > 0.0) || !std::isfinite(p.a) || !std::isfinite(p.b) ||
+      !std::isfinite(p.r) || !std::isfinite(p.alpha)) {
     std::ostringstream os;
-    os << "sbg_poisson::expected_orders: parameters must be finite and > 0, got a = " << p.a
-       << ", b = " << p.b << ", r = " << p.r << ", alpha = " << p.alpha;
+    os << "sbg_poisson::expected_orders: parameters must be finite and > 0, got a = " << p.a << ", b = " << p.b
+       << ", r = " << p.r << ", alpha = " << p.alpha;
     throw std::domain_error(os.str());
   }
   if (periods <= 0) return 0.0;

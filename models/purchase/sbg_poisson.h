@@ -4,7 +4,6 @@
 //! The customer places its acquisition order in period 0; in each later period it first
 //! survives with probability 1 - theta, then places n ~ Poisson(lambda) orders.
 
-
 #include "engine/rng/batch_samplers.h"
 #include "engine/rng/philox_batch.h"
 #include "engine/rng/samplers.h"

@@ -16,10 +16,10 @@
 
 namespace clvsim::reference {
 
-using rng::Purpose;
-using rng::Stream;
 using models::State;
 using models::Survival;
+using rng::Purpose;
+using rng::Stream;
 using sim::Block;
 using sim::LiveState;
 using sim::PeriodContext;
@@ -32,13 +32,13 @@ namespace {
 //! period's parameters are for its segment.
 struct Customer {
   Block& block;
-  std::size_t lane;          //!< index in block.live
+  std::size_t lane;  //!< index in block.live
   std::uint64_t id;
   const SegmentModel& m;
   TallyRow& tally;
-  bool acquisition;          //!< this period is its acquisition period (it places its first order)
-  bool member;               //!< a loyalty member at the start of the period
-  std::uint32_t acquired;    //!< its acquisition period
+  bool acquisition;        //!< this period is its acquisition period (it places its first order)
+  bool member;             //!< a loyalty member at the start of the period
+  std::uint32_t acquired;  //!< its acquisition period
 
   LiveState& live() const { return block.live; }
 };
@@ -86,9 +86,8 @@ Survival survive(const Customer& c, const Multipliers& mu, const std::array<std:
   in.p0 = rng::vmath::exp_f(-(in.lambda * in.frequency));
   in.acquisition = c.acquisition;
   models::Clocks clocks{L.sclock[i], L.oclock[i]};
-  const Survival s = models::visit_purchase_model(c.m.model, [&](auto model) {
-    return decltype(model)::step(in, clocks, w[0], w[1], ctx, c.id);
-  });
+  const Survival s = models::visit_purchase_model(
+      c.m.model, [&](auto model) { return decltype(model)::step(in, clocks, w[0], w[1], ctx, c.id); });
   L.sclock[i] = clocks.survival;
   L.oclock[i] = clocks.order;
   return s;

@@ -33,32 +33,32 @@ template <class T>
 using Column = core::ArenaVector<T>;
 
 enum CustomerFlag : std::uint8_t {
-  ALIVE = 1,       //!< still a customer (not churned / dropped out)
-  EXISTING = 2,    //!< from population.history: acquired before the horizon
-  MEMBER = 4,      //!< loyalty programme member
-  INITIAL = 8,     //!< the initial cohort (population.initial_customers)
-  REFERRED = 16,   //!< acquired through the referral channel
-  OFFERED = 32,    //!< has had its one chance to enrol in the loyalty programme
+  ALIVE = 1,         //!< still a customer (not churned / dropped out)
+  EXISTING = 2,      //!< from population.history: acquired before the horizon
+  MEMBER = 4,        //!< loyalty programme member
+  INITIAL = 8,       //!< the initial cohort (population.initial_customers)
+  REFERRED = 16,     //!< acquired through the referral channel
+  OFFERED = 32,      //!< has had its one chance to enrol in the loyalty programme
   GONE_BEFORE = 64,  //!< left during the warm-up: not a customer of the horizon (docs/model.md §3.1)
 };
 
 //! Kernel state of the live customers of a block, structure of arrays; the customers who
 //! leave in a period are removed at its end (fill_holes).
 struct LiveState {
-  Column<std::uint32_t> slot;      //!< index of the customer in the block's public arrays
-  Column<std::uint32_t> id_lo;     //!< customer id bits 0-31 (Philox counter word 1)
-  Column<std::uint8_t> id_hi;      //!< customer id bits 32-39 (rng::id_high_bits)
-  Column<float> lambda;            //!< order rate per period
-  Column<float> p0;                //!< e^-lambda, the chance of no order at multiplier 1
-  Column<float> churn;             //!< log(1-theta) (sbg*), p (bg_nbd) or mu per period (pareto_nbd)
-  Column<float> nu;                //!< gamma-gamma nu, or the log of the median order value
-  Column<float> sat;               //!< satisfaction S at the end of the last period
-  Column<std::uint32_t> meta;      //!< acquisition period | segment << 16 | flags << 24
-  Column<std::uint32_t> orders;    //!< orders so far (the public n_orders, current here; see Block)
-  Column<float> clv;               //!< contribution so far (the public clv, current here)
-  Column<float> revenue;           //!< kept revenue so far (the public revenue, current here)
-  Column<float> sclock;            //!< sbg_poisson: hazard left before churning (see kernel.cpp)
-  Column<float> oclock;            //!< sbg_poisson: rate x time left before the next order
+  Column<std::uint32_t> slot;           //!< index of the customer in the block's public arrays
+  Column<std::uint32_t> id_lo;          //!< customer id bits 0-31 (Philox counter word 1)
+  Column<std::uint8_t> id_hi;           //!< customer id bits 32-39 (rng::id_high_bits)
+  Column<float> lambda;                 //!< order rate per period
+  Column<float> p0;                     //!< e^-lambda, the chance of no order at multiplier 1
+  Column<float> churn;                  //!< log(1-theta) (sbg*), p (bg_nbd) or mu per period (pareto_nbd)
+  Column<float> nu;                     //!< gamma-gamma nu, or the log of the median order value
+  Column<float> sat;                    //!< satisfaction S at the end of the last period
+  Column<std::uint32_t> meta;           //!< acquisition period | segment << 16 | flags << 24
+  Column<std::uint32_t> orders;         //!< orders so far (the public n_orders, current here; see Block)
+  Column<float> clv;                    //!< contribution so far (the public clv, current here)
+  Column<float> revenue;                //!< kept revenue so far (the public revenue, current here)
+  Column<float> sclock;                 //!< sbg_poisson: hazard left before churning (see kernel.cpp)
+  Column<float> oclock;                 //!< sbg_poisson: rate x time left before the next order
   bool wide_ids = false;                //!< some id_hi is non-zero (else id_hi is all zeros)
   int newest_acquisition = -1;          //!< the latest acquisition period of a new (not EXISTING) customer; -1: none
   int acq_min = 0x10000, acq_max = -1;  //!< the range of every customer's acquisition period (the meta field)
@@ -76,9 +76,20 @@ struct LiveState {
   std::size_t size() const { return slot.size(); }
   void reserve(std::size_t n)
   {
-    slot.reserve(n); id_lo.reserve(n); id_hi.reserve(n); lambda.reserve(n); p0.reserve(n);
-    churn.reserve(n); nu.reserve(n); sat.reserve(n); meta.reserve(n); orders.reserve(n); clv.reserve(n);
-    revenue.reserve(n); sclock.reserve(n); oclock.reserve(n);
+    slot.reserve(n);
+    id_lo.reserve(n);
+    id_hi.reserve(n);
+    lambda.reserve(n);
+    p0.reserve(n);
+    churn.reserve(n);
+    nu.reserve(n);
+    sat.reserve(n);
+    meta.reserve(n);
+    orders.reserve(n);
+    clv.reserve(n);
+    revenue.reserve(n);
+    sclock.reserve(n);
+    oclock.reserve(n);
   }
   //! Remove the lanes `holes` (ascending): each place is taken by the last lane still live,
   //! so only the leaving lanes' places change hands, and the state ends dense. The order of
@@ -94,28 +105,49 @@ struct LiveState {
         continue;
       }
       const std::size_t to = holes[lo++], from = --end;
-      slot[to] = slot[from]; id_lo[to] = id_lo[from]; id_hi[to] = id_hi[from]; lambda[to] = lambda[from];
-      p0[to] = p0[from]; churn[to] = churn[from]; nu[to] = nu[from]; sat[to] = sat[from]; meta[to] = meta[from];
-      orders[to] = orders[from]; clv[to] = clv[from]; revenue[to] = revenue[from];
-      sclock[to] = sclock[from]; oclock[to] = oclock[from];
+      slot[to] = slot[from];
+      id_lo[to] = id_lo[from];
+      id_hi[to] = id_hi[from];
+      lambda[to] = lambda[from];
+      p0[to] = p0[from];
+      churn[to] = churn[from];
+      nu[to] = nu[from];
+      sat[to] = sat[from];
+      meta[to] = meta[from];
+      orders[to] = orders[from];
+      clv[to] = clv[from];
+      revenue[to] = revenue[from];
+      sclock[to] = sclock[from];
+      oclock[to] = oclock[from];
     }
     truncate(end);
   }
   //! Keep the first n entries.
   void truncate(std::size_t n)
   {
-    slot.resize(n); id_lo.resize(n); id_hi.resize(n); lambda.resize(n); p0.resize(n);
-    churn.resize(n); nu.resize(n); sat.resize(n); meta.resize(n); orders.resize(n); clv.resize(n);
-    revenue.resize(n); sclock.resize(n); oclock.resize(n);
+    slot.resize(n);
+    id_lo.resize(n);
+    id_hi.resize(n);
+    lambda.resize(n);
+    p0.resize(n);
+    churn.resize(n);
+    nu.resize(n);
+    sat.resize(n);
+    meta.resize(n);
+    orders.resize(n);
+    clv.resize(n);
+    revenue.resize(n);
+    sclock.resize(n);
+    oclock.resize(n);
   }
 };
 
 struct Block {
   Column<std::uint8_t> segment;
   Column<std::uint8_t> flags;
-  Column<std::uint32_t> n_orders;    //!< orders so far, the first (acquisition) one included
-  Column<float> clv;                 //!< contribution so far, discounted to the acquisition period
-  Column<float> revenue;             //!< kept revenue so far (undiscounted)
+  Column<std::uint32_t> n_orders;  //!< orders so far, the first (acquisition) one included
+  Column<float> clv;               //!< contribution so far, discounted to the acquisition period
+  Column<float> revenue;           //!< kept revenue so far (undiscounted)
 
   LiveState live;  //!< the kernel's state of live customers (see the file comment)
 
@@ -138,17 +170,23 @@ struct Block {
   }
   void reserve(std::size_t n)
   {
-    segment.reserve(n); flags.reserve(n);
-    n_orders.reserve(n); clv.reserve(n); revenue.reserve(n);
+    segment.reserve(n);
+    flags.reserve(n);
+    n_orders.reserve(n);
+    clv.reserve(n);
+    revenue.reserve(n);
     live.reserve(n);
   }
   //! Append a customer with its traits (lambda, churn, nu in the units of LiveState, S0) and
   //! clocks (sim::draw_clocks).
-  void push_back(std::uint64_t id_, std::uint16_t acq, std::uint8_t seg, std::uint8_t fl,
-                 std::uint32_t orders, float lam, float ch, float nu_, float s, float sc, float oc)
+  void push_back(std::uint64_t id_, std::uint16_t acq, std::uint8_t seg, std::uint8_t fl, std::uint32_t orders,
+                 float lam, float ch, float nu_, float s, float sc, float oc)
   {
-    segment.push_back(seg); flags.push_back(fl);
-    n_orders.push_back(orders); clv.push_back(0.0f); revenue.push_back(0.0f);
+    segment.push_back(seg);
+    flags.push_back(fl);
+    n_orders.push_back(orders);
+    clv.push_back(0.0f);
+    revenue.push_back(0.0f);
     if (!(fl & ALIVE)) return;  // a lapsed existing customer never enters the live state
     const std::uint8_t hi = static_cast<std::uint8_t>((id_ >> 32) & 0xFFu);  // rng::id_high_bits
     live.slot.push_back(static_cast<std::uint32_t>(clv.size() - 1));
@@ -172,14 +210,15 @@ struct Block {
   }
   //! push_back of n customers with ids first_id .. first_id + n - 1, acquired in period acq
   //! with no orders yet, all alive (the initial cohort), in bulk.
-  void append_new(std::uint64_t first_id, std::size_t n, std::uint16_t acq, const std::uint8_t* seg,
-                  std::uint8_t fl, const float* lam, const float* ch, const float* nu_, const float* s,
-                  const float* sc, const float* oc)
+  void append_new(std::uint64_t first_id, std::size_t n, std::uint16_t acq, const std::uint8_t* seg, std::uint8_t fl,
+                  const float* lam, const float* ch, const float* nu_, const float* s, const float* sc, const float* oc)
   {
     fl = static_cast<std::uint8_t>(fl | ALIVE);
     const std::size_t base = size(), lbase = live.size();
     segment.insert(segment.end(), seg, seg + n);
-    flags.resize(base + n, fl); n_orders.resize(base + n, 0); clv.resize(base + n, 0.0f);
+    flags.resize(base + n, fl);
+    n_orders.resize(base + n, 0);
+    clv.resize(base + n, 0.0f);
     revenue.resize(base + n, 0.0f);
     live.truncate(lbase + n);  // grows every live array
     for (std::size_t k = 0; k < n; ++k) {
@@ -233,12 +272,35 @@ struct Block {
 
 //! Sums one block contributes to a period, per segment. Merged serially in block order.
 enum Tally : std::size_t {
-  T_ACTIVE, T_CHURNED, T_ORDERS, T_ORDERS_REPEAT, T_REVENUE, T_REVENUE_REPEAT, T_GROSS_MARGIN,
-  T_COST_SERVICE, T_COST_COMPENSATION, T_COST_FULFILMENT, T_COST_SHIPPING, T_COST_RETURNS, T_COST_LOYALTY,
-  T_COST_MARKETING, T_INCIDENTS, T_CONTACTS,
-  T_PROMOTERS, T_PASSIVES, T_DETRACTORS, T_ALIVE_END, T_REVIEWS, T_REVIEWS_NEGATIVE, T_STARS,
-  T_MEMBERS, T_REFERRAL_RATE,
-  T_LOYAL_AT_RISK, T_LOYAL_ORDERED, T_ONETIME_AT_RISK, T_ONETIME_ORDERED,
+  T_ACTIVE,
+  T_CHURNED,
+  T_ORDERS,
+  T_ORDERS_REPEAT,
+  T_REVENUE,
+  T_REVENUE_REPEAT,
+  T_GROSS_MARGIN,
+  T_COST_SERVICE,
+  T_COST_COMPENSATION,
+  T_COST_FULFILMENT,
+  T_COST_SHIPPING,
+  T_COST_RETURNS,
+  T_COST_LOYALTY,
+  T_COST_MARKETING,
+  T_INCIDENTS,
+  T_CONTACTS,
+  T_PROMOTERS,
+  T_PASSIVES,
+  T_DETRACTORS,
+  T_ALIVE_END,
+  T_REVIEWS,
+  T_REVIEWS_NEGATIVE,
+  T_STARS,
+  T_MEMBERS,
+  T_REFERRAL_RATE,
+  T_LOYAL_AT_RISK,
+  T_LOYAL_ORDERED,
+  T_ONETIME_AT_RISK,
+  T_ONETIME_ORDERED,
   T_COUNT
 };
 using TallyRow = std::array<double, T_COUNT>;

@@ -25,13 +25,12 @@
 #include <type_traits>
 #include <utility>
 
-
 namespace clvsim::sim {
 
+using models::SpendModel;
 using rng::index_list;
 using rng::Purpose;
 using rng::Stream;
-using models::SpendModel;
 
 namespace {
 
@@ -73,7 +72,8 @@ namespace {
 // Exp(1) of a 23-bit uniform), rounding it by at most 2^-24 x 17 = 1e-6, so over 60
 // periods a clock is off by less than 6e-5 of one expected event: far below what any run
 // can resolve.
-constexpr std::size_t CHUNK = 4096;  //!< customers per batch, the default block (per-phase scratch in `Chunk`, ~460 KB of stack)
+constexpr std::size_t CHUNK =
+    4096;  //!< customers per batch, the default block (per-phase scratch in `Chunk`, ~460 KB of stack)
 
 //! Bernoulli(prob[k]) trials, n_trials[k] of them, for lanes k < n from the streams
 //! Stream(seed, path, id_k, period, purpose): trial o uses word o of the stream, as a scalar
@@ -90,17 +90,16 @@ constexpr std::size_t CHUNK = 4096;  //!< customers per batch, the default block
   for (std::size_t k = 0; k < n; ++k) {
     const double p = prob[k];
     const std::uint32_t m = n_trials[k];
-    count[k] = static_cast<std::uint32_t>((int(m > 0) & int(rng::word_uniform(w0[k]) < p)) +
-                                          (int(m > 1) & int(rng::word_uniform(w1[k]) < p)) +
-                                          (int(m > 2) & int(rng::word_uniform(w2[k]) < p)) +
-                                          (int(m > 3) & int(rng::word_uniform(w3[k]) < p)));
+    count[k] = static_cast<std::uint32_t>(
+        (int(m > 0) & int(rng::word_uniform(w0[k]) < p)) + (int(m > 1) & int(rng::word_uniform(w1[k]) < p)) +
+        (int(m > 2) & int(rng::word_uniform(w2[k]) < p)) + (int(m > 3) & int(rng::word_uniform(w3[k]) < p)));
   }
 }
 
 void bernoulli_counts(std::size_t n, std::uint64_t seed, std::uint32_t path, std::uint32_t period, Purpose purpose,
                       const std::uint32_t* id_lo, const std::uint8_t* id_hi, const std::uint32_t* n_trials,
-                      const double* prob, std::uint32_t* count, std::uint32_t* w0, std::uint32_t* w1,
-                      std::uint32_t* w2, std::uint32_t* w3)
+                      const double* prob, std::uint32_t* count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
+                      std::uint32_t* w3)
 {
   if (n == 0) return;
   rng::philox_batch(n, seed, path, 0, rng::counter_word2(period, purpose, 0), id_lo, id_hi, w0, w1, w2, w3);
@@ -119,7 +118,10 @@ void bernoulli_counts(std::size_t n, std::uint64_t seed, std::uint32_t path, std
 //! with byte arrays. Passes over the buyers of a chunk (a few hundred, any number) run over
 //! that many lanes, the padding lanes pointing at chunk lane 0 and their outputs unread: a
 //! scalar epilogue of up to 31 lanes costs more than the whole vector loop's padding.
-constexpr std::size_t pad_lanes(std::size_t n) { return (n + 63) & ~std::size_t{63}; }
+constexpr std::size_t pad_lanes(std::size_t n)
+{
+  return (n + 63) & ~std::size_t{63};
+}
 
 //! 0, 1, 2, ..., CHUNK - 1: the identity list (every buyer takes the general path).
 alignas(64) constexpr std::array<std::uint32_t, CHUNK> chunk_iota = [] {
@@ -147,11 +149,11 @@ struct Chunk {
   // as the 32-bit lanes around them (with byte lanes GCC vectorises 64 lanes at a time and
   // spills)
   alignas(64) std::uint32_t code[CHUNK], g_batched[CHUNK], flag32[CHUNK];
-  alignas(64) std::uint32_t fast[CHUNK];               // fast_incidents (32-bit: see there)
+  alignas(64) std::uint32_t fast[CHUNK];  // fast_incidents (32-bit: see there)
   alignas(64) float g_shape[CHUNK], g_value[CHUNK], g_nu[CHUNK];
-  alignas(64) double dprob[CHUNK];        // per-lane probabilities of batched Bernoulli trials
+  alignas(64) double dprob[CHUNK];                 // per-lane probabilities of batched Bernoulli trials
   alignas(64) std::uint32_t u0[CHUNK], u1[CHUNK];  // their counts, and a word of scratch
-  alignas(64) float noise[CHUNK];  // step 5: the satisfaction innovations' standard normals
+  alignas(64) float noise[CHUNK];                  // step 5: the satisfaction innovations' standard normals
 };
 
 //! Per-segment parameters of the vector phases, in single precision.
@@ -212,15 +214,16 @@ template <bool SINGLE, bool PLAIN, bool SURVIVAL>
 
 template <bool SINGLE, bool PLAIN, bool SURVIVAL>
 [[gnu::noinline]] void multipliers(std::size_t nc, const std::uint32_t* __restrict meta, const float* __restrict sat,
-                 const float* __restrict lambda, const float* __restrict churn, const float* __restrict p0_live,
-                 const std::uint32_t* __restrict w0, const SegParams* __restrict sp, std::uint32_t t,
-                 float* __restrict h, float* __restrict mult, float* __restrict p0, float* __restrict ds,
-                 std::uint8_t* __restrict state)
+                                   const float* __restrict lambda, const float* __restrict churn,
+                                   const float* __restrict p0_live, const std::uint32_t* __restrict w0,
+                                   const SegParams* __restrict sp, std::uint32_t t, float* __restrict h,
+                                   float* __restrict mult, float* __restrict p0, float* __restrict ds,
+                                   std::uint8_t* __restrict state)
 {
   const SegParams P0 = sp[0];
   for (std::size_t j = 0; j < nc; ++j)
-    state[j] = static_cast<std::uint8_t>(multiplier_lane<SINGLE, PLAIN, SURVIVAL>(j, meta[j], P0, sp, sat, lambda, churn,
-                                                                                  p0_live, w0, t, h, mult, p0, ds));
+    state[j] = static_cast<std::uint8_t>(multiplier_lane<SINGLE, PLAIN, SURVIVAL>(
+        j, meta[j], P0, sp, sat, lambda, churn, p0_live, w0, t, h, mult, p0, ds));
 }
 
 //! Step 2 with per-customer period costs (marketing e-mails, loyalty membership; docs/model.md §6.4,
@@ -338,10 +341,9 @@ template <bool SINGLE, bool PLAIN, bool NO_ACQ, bool PLAIN_HAZARD = false>
     one_risk += one_time;
     one_ord += one_time & buys;
   }
-  return OrderCounts{active, static_cast<std::int64_t>(nc) - active, loyal_risk, loyal_ord, one_risk, one_ord,
+  return OrderCounts{active,  static_cast<std::int64_t>(nc) - active, loyal_risk, loyal_ord, one_risk, one_ord,
                      acquired};
 }
-
 
 //! Step S of poisson_inversion for a lane still above the pmf (u > p), as a select. Lanes
 //! still moving have k = S, so mean / (S + 1) is poisson_inversion's mean / (k + 1), with
@@ -465,17 +467,16 @@ template <bool SINGLE, bool CLASSIFY, bool LO = true, bool SMALL = false>
                                               const float* __restrict nu, std::uint32_t t,
                                               const double* __restrict p_batched, std::uint32_t w2j,
                                               const std::uint32_t* __restrict none_last, std::uint32_t common_below,
-                                              int incidents, int fast_incidents,
-                                              std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
-                                              std::uint32_t* __restrict g_meta, float* __restrict g_shape,
-                                              float* __restrict g_nu, std::uint32_t* __restrict g_batched,
-                                              std::uint32_t* __restrict code)
+                                              int incidents, int fast_incidents, std::uint32_t* __restrict g_lo,
+                                              std::uint32_t* __restrict g_ord, std::uint32_t* __restrict g_meta,
+                                              float* __restrict g_shape, float* __restrict g_nu,
+                                              std::uint32_t* __restrict g_batched, std::uint32_t* __restrict code)
 {
   const int acquisition = int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
   const double p = SINGLE ? p_batched[0] : p_batched[LiveState::segment_of(mt)];
   const int batched = int(p > 0.0) & ((acquisition & int(o > 1)) ^ 1);
   const float shape = static_cast<float>(p * (o - ret));  // the kept orders
-  if constexpr (LO) {  // else the caller has gathered them
+  if constexpr (LO) {                                     // else the caller has gathered them
     g_lo[k] = id_lo[j];
     g_meta[k] = mt;
     g_nu[k] = nu[j];
@@ -495,8 +496,8 @@ template <bool SINGLE, bool CLASSIFY, bool LO = true, bool SMALL = false>
     const int common = few & int(o < common_below);
     int none;
     if constexpr (SMALL) {
-      const std::uint32_t n1 = none_last[1], n2 = none_last[2], n3 = none_last[3], n4 = none_last[4],
-                          n5 = none_last[5], n6 = none_last[6];
+      const std::uint32_t n1 = none_last[1], n2 = none_last[2], n3 = none_last[3], n4 = none_last[4], n5 = none_last[5],
+                          n6 = none_last[6];
       const auto pick = [o](std::uint32_t n, std::uint32_t v) { return v & (0u - static_cast<std::uint32_t>(o == n)); };
       const std::uint32_t thr = pick(1, n1) | pick(2, n2) | pick(3, n3) | pick(4, n4) | pick(5, n5) | pick(6, n6);
       none = int(w2j <= thr);  // (o > 6: unfinished, redone)
@@ -514,10 +515,10 @@ template <bool SINGLE, bool CLASSIFY>
                                    const std::uint32_t* __restrict id_lo, const float* __restrict nu, std::uint32_t t,
                                    const double* __restrict p_batched, const std::uint32_t* __restrict g_ret,
                                    std::uint32_t* __restrict g_lo, std::uint32_t* __restrict g_ord,
-                                   std::uint32_t* __restrict g_meta, float* __restrict g_shape, float* __restrict g_nu, std::uint32_t* __restrict g_batched,
-                                   const std::uint32_t* __restrict w2, const std::uint32_t* __restrict none_last,
-                                   std::uint32_t common_below, int incidents, int fast_incidents,
-                                   std::uint32_t* __restrict code, std::uint32_t* __restrict g_w2)
+                                   std::uint32_t* __restrict g_meta, float* __restrict g_shape, float* __restrict g_nu,
+                                   std::uint32_t* __restrict g_batched, const std::uint32_t* __restrict w2,
+                                   const std::uint32_t* __restrict none_last, std::uint32_t common_below, int incidents,
+                                   int fast_incidents, std::uint32_t* __restrict code, std::uint32_t* __restrict g_w2)
 {
   // Classify's fields come as restrict parameters: unpacked from the struct inside, GCC
   // left the loop of <true, true> scalar (10 ms of a 1M-customer first period)
@@ -555,8 +556,8 @@ template <bool SINGLE, bool CLASSIFY>
     count[r] = k;
     unfinished[r] = static_cast<std::uint32_t>(unfinished_r);
     buyer_lane<true, true, false, true>(r, 0, meta_r[r], k, 0, nullptr, nullptr, t, p_batched, w2[r], none_last,
-                                  common_below, incidents, fast_incidents, nullptr, g_ord, nullptr, g_shape, nullptr,
-                                  g_batched, code);
+                                        common_below, incidents, fast_incidents, nullptr, g_ord, nullptr, g_shape,
+                                        nullptr, g_batched, code);
   }
 }
 
@@ -580,20 +581,21 @@ template <bool SINGLE, bool CLASSIFY>
 }
 
 //! out[k] = a[k] / b[k] (the batched Gamma(n p, 1) totals over the rates nu).
-[[gnu::noinline]] void divide(std::size_t n, const float* __restrict a, const float* __restrict b, float* __restrict out)
+[[gnu::noinline]] void divide(std::size_t n, const float* __restrict a, const float* __restrict b,
+                              float* __restrict out)
 {
   for (std::size_t k = 0; k < n; ++k) out[k] = a[k] / b[k];
 }
 
 //! Service parameters of fast_incidents.
 struct FastService {
-  double r_q;                  //!< q / (1 - q), the ratio of the binomial pmf's first step
-  double log1m_q;              //!< log(1 - q), as f0_table
-  double fcr, lcr;             //!< first and later contact resolution
+  double r_q;       //!< q / (1 - q), the ratio of the binomial pmf's first step
+  double log1m_q;   //!< log(1 - q), as f0_table
+  double fcr, lcr;  //!< first and later contact resolution
   int max_contacts;
   double response_time_hours;
   double base, per_extra, per_log_wait, per_impolite;  //!< experience_delta's coefficients
-  double impolite;             //!< probability that a contact is impolite
+  double impolite;                                     //!< probability that a contact is impolite
   double cost_per_contact;
   double margin, per_order, return_cost, bonus, order_delta;
 };
@@ -811,11 +813,10 @@ template <bool ONE_ACQ>
                                      const std::uint32_t* __restrict gmeta, const std::uint32_t* __restrict ord,
                                      const std::uint32_t* __restrict ret, const float* __restrict tot,
                                      const double* __restrict disc, std::uint32_t t, std::uint32_t acq_one,
-                                     double margin, double per_order,
-                                     double return_cost, double bonus, double od, std::uint32_t* __restrict ord_s,
-                                     float* __restrict kept_all, float* __restrict kept_repeat, float* __restrict cl,
-                                     float* __restrict dsk, std::int64_t& n_orders, std::int64_t& n_acquisitions,
-                                     std::int64_t& n_returned)
+                                     double margin, double per_order, double return_cost, double bonus, double od,
+                                     std::uint32_t* __restrict ord_s, float* __restrict kept_all,
+                                     float* __restrict kept_repeat, float* __restrict cl, float* __restrict dsk,
+                                     std::int64_t& n_orders, std::int64_t& n_acquisitions, std::int64_t& n_returned)
 {
   std::int32_t no = 0, na = 0, nr = 0;  // n <= CHUNK buyers with fewer than 64 orders each
   const double disc_one = ONE_ACQ ? disc[t - acq_one] : 0.0;
@@ -848,19 +849,18 @@ template <bool ONE_ACQ>
 
 //! Counts of step 5 of a chunk.
 struct EndCounts {
-  std::int64_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
-               dropped = 0;
+  std::int64_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0, dropped = 0;
 };
 
 //! Step 5 of a chunk with one segment: satisfaction at the end of the period (written back
 //! to sat) and the NPS categories of the customers still alive. Branch-free, 16 lanes at a time.
-[[gnu::noinline]] EndCounts end_of_period(std::size_t nc, const std::uint32_t* __restrict meta, const std::uint8_t* __restrict state,
-                        const float* __restrict dsat, const float* __restrict noise, float* __restrict sat, float mean0,
-                        float keepf, float noise_sd)
+[[gnu::noinline]] EndCounts end_of_period(std::size_t nc, const std::uint32_t* __restrict meta,
+                                          const std::uint8_t* __restrict state, const float* __restrict dsat,
+                                          const float* __restrict noise, float* __restrict sat, float mean0,
+                                          float keepf, float noise_sd)
 {
   // 32-bit counts (nc <= CHUNK), so the vectoriser does not widen every lane
-  std::int32_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0,
-               dropped = 0;
+  std::int32_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0, dropped = 0;
   for (std::size_t j = 0; j < nc; ++j) {
     const int alive = int(state[j] == 1);
     const float s = update_satisfaction<float>(sat[j], dsat[j], mean0, keepf, noise_sd * noise[j]);
@@ -885,22 +885,22 @@ struct PeriodSetup {
   std::size_t segments = 0;
   // Per segment, entries [0, segments) set (left uninitialised beyond: this runs once per
   // block and period, so 14 KB of zeroing would cost more than the chunk loop's set-up).
-  std::array<double, 256> log1m_q;     //!< log(1 - q) of each segment's incident probability
-  std::array<SegParams, 256> sp;       //!< the multipliers' parameters, single precision
-  std::array<double, 256> p_batched;   //!< gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
+  std::array<double, 256> log1m_q;    //!< log(1 - q) of each segment's incident probability
+  std::array<SegParams, 256> sp;      //!< the multipliers' parameters, single precision
+  std::array<double, 256> p_batched;  //!< gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
   // What applies to the whole block (each rule is where it is set):
-  bool plain_rate = true;         //!< no frequency effect anywhere: frequency 1, p0 from Block
-  bool reviews = false;           //!< some category writes reviews
+  bool plain_rate = true;           //!< no frequency effect anywhere: frequency 1, p0 from Block
+  bool reviews = false;             //!< some category writes reviews
   bool satisfaction_noise = false;  //!< some segment's satisfaction has an innovation (stationary)
-  bool period_costs = false;      //!< e-mails or loyalty membership cost something
-  bool any_returns = false;       //!< batched buyers have returns to count
-  bool simple_orders = false;     //!< step 4's common case applies (one segment, see set_up)
-  bool fast_service = false;      //!< ... with its incidents vectorised (fast_incidents)
-  bool fusable = false;           //!< step 2's counts fused with the buyers' lanes (sbg_poisson)
-  bool no_acquisitions = false;   //!< nobody in the block is acquired this period
-  bool plain_hazard = false;      //!< the hazard is exp(cs (ref - S)) alone, without clamping
-  FastService fsv{};              //!< fast_incidents' constants
-  Classify cls{};                 //!< the buyers' classification for step 4
+  bool period_costs = false;        //!< e-mails or loyalty membership cost something
+  bool any_returns = false;         //!< batched buyers have returns to count
+  bool simple_orders = false;       //!< step 4's common case applies (one segment, see set_up)
+  bool fast_service = false;        //!< ... with its incidents vectorised (fast_incidents)
+  bool fusable = false;             //!< step 2's counts fused with the buyers' lanes (sbg_poisson)
+  bool no_acquisitions = false;     //!< nobody in the block is acquired this period
+  bool plain_hazard = false;        //!< the hazard is exp(cs (ref - S)) alone, without clamping
+  FastService fsv{};                //!< fast_incidents' constants
+  Classify cls{};                   //!< the buyers' classification for step 4
 };
 
 //! (1-q)^n = exp(n log(1-q)) of a single segment, n < 64, kept per thread while q stays the
@@ -937,10 +937,14 @@ PeriodSetup set_up(const PeriodContext& ctx, bool single, int newest_acquisition
   for (std::size_t g = 0; g < k.segments; ++g) {
     const SegmentModel& m = ctx.segments[g];
     k.log1m_q[g] = incident_log1m_q(m.incident_probability);
-    k.sp[g] = {static_cast<float>(m.churn_sensitivity), static_cast<float>(m.frequency_sensitivity),
-               static_cast<float>(m.reference), static_cast<float>(m.hazard_multiplier),
-               static_cast<float>(m.frequency_multiplier), static_cast<float>(m.loyalty_hazard),
-               static_cast<float>(m.loyalty_frequency), 1.0f};
+    k.sp[g] = {static_cast<float>(m.churn_sensitivity),
+               static_cast<float>(m.frequency_sensitivity),
+               static_cast<float>(m.reference),
+               static_cast<float>(m.hazard_multiplier),
+               static_cast<float>(m.frequency_multiplier),
+               static_cast<float>(m.loyalty_hazard),
+               static_cast<float>(m.loyalty_frequency),
+               1.0f};
     // Without a frequency effect (fs = 0, multiplier 1, no loyalty) the frequency is 1
     // exactly and p0 = e^-lambda, computed once by Block::push_back (same function, same value).
     k.plain_rate &= m.frequency_sensitivity == 0.0 && m.frequency_multiplier == 1.0 && !m.loyalty;
@@ -954,8 +958,8 @@ PeriodSetup set_up(const PeriodContext& ctx, bool single, int newest_acquisition
   const SegmentModel& m0 = ctx.segments[0];
   // Step 4's common case: one segment, batched spend, no loyalty, no basket growth, and
   // incident counts that invert.
-  k.simple_orders = single && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 &&
-                    m0.incident_probability <= 0.5;
+  k.simple_orders =
+      single && aggregate_spend(m0) && !m0.loyalty && m0.log_growth_per_period == 0.0 && m0.incident_probability <= 0.5;
   // Its incidents, 16 lanes at a time (fast_incidents).
   k.fast_service = k.simple_orders && m0.incident_probability > 0.0 && m0.max_contacts >= 1;
   if (k.fast_service) {
@@ -1016,11 +1020,19 @@ class BlockPeriod {
 public:
   BlockPeriod(Block& b, const PeriodContext& ctx, std::span<TallyRow> tallies, const PeriodSetup& k,
               const IncidentTables& tables, Chunk& c, std::vector<std::uint32_t>& leaving)
-      : b_(b), L_(b.live), ctx_(ctx), tallies_(tallies), k_(k), tables_(tables), c_(c), leaving_(leaving),
-        t_(ctx.period), m0_(ctx.segments[0]), word2_survival_(rng::counter_word2(ctx.period, Purpose::survival, 0)),
+      : b_(b),
+        L_(b.live),
+        ctx_(ctx),
+        tallies_(tallies),
+        k_(k),
+        tables_(tables),
+        c_(c),
+        leaving_(leaving),
+        t_(ctx.period),
+        m0_(ctx.segments[0]),
+        word2_survival_(rng::counter_word2(ctx.period, Purpose::survival, 0)),
         loyal_min_(static_cast<std::uint32_t>(ctx.loyal_min_orders))
-  {
-  }
+  {}
 
   void run()
   {
@@ -1029,8 +1041,10 @@ public:
     for (std::size_t c0 = 0; c0 < L_.size(); c0 += CHUNK) {
       begin_chunk(c0);
       multipliers_and_survival();
-      if constexpr (CLOCKS) orders_on_clocks();
-      else orders_per_customer();
+      if constexpr (CLOCKS)
+        orders_on_clocks();
+      else
+        orders_per_customer();
       buyers_and_spend();
       common_buyers();
       service_words();
@@ -1092,8 +1106,8 @@ private:
     lanes_done_ = false;
     // sbg_poisson draws its words in step 2, for the buyers only (survival runs on clocks)
     if constexpr (!CLOCKS)
-      rng::philox_batch(nc_, ctx_.seed, ctx_.path, 0, word2_survival_, &L_.id_lo[c0], &L_.id_hi[c0], c_.w0, c_.w1, c_.w2,
-                        c_.w3);
+      rng::philox_batch(nc_, ctx_.seed, ctx_.path, 0, word2_survival_, &L_.id_lo[c0], &L_.id_hi[c0], c_.w0, c_.w1,
+                        c_.w2, c_.w3);
   }
 
   //! Step 1: the multipliers of docs/model.md §3.2 from satisfaction at the end of the last
@@ -1117,9 +1131,9 @@ private:
                                                          t_, prior, loyal_min_, c_.h, c_.mult, c_.delta_sat, c_.state,
                                                          c_.orders, c_.keep);
       else if (k_.plain_rate)
-        fused_ = survival_and_orders<SINGLE, true, false>(nc_, meta_, sat_, lambda, churn, sclock, oclock,
-                                                          k_.sp.data(), t_, prior, loyal_min_, c_.h, c_.mult,
-                                                          c_.delta_sat, c_.state, c_.orders, c_.keep);
+        fused_ = survival_and_orders<SINGLE, true, false>(nc_, meta_, sat_, lambda, churn, sclock, oclock, k_.sp.data(),
+                                                          t_, prior, loyal_min_, c_.h, c_.mult, c_.delta_sat, c_.state,
+                                                          c_.orders, c_.keep);
       else
         fused_ = survival_and_orders<SINGLE, false, false>(nc_, meta_, sat_, lambda, churn, sclock, oclock,
                                                            k_.sp.data(), t_, prior, loyal_min_, c_.h, c_.mult,
@@ -1189,11 +1203,12 @@ private:
         clock_r[r] = L_.oclock[c0_];
         c_.g_meta[r] = meta_[0];
       }
-      rng::philox_batch(ncand16, ctx_.seed, ctx_.path, 0, word2_survival_, c_.g_lo, c_.g_hi, c_.w0, c_.w1, c_.g_w2, c_.w3);
+      rng::philox_batch(ncand16, ctx_.seed, ctx_.path, 0, word2_survival_, c_.g_lo, c_.g_hi, c_.w0, c_.w1, c_.g_w2,
+                        c_.w3);
       for (std::size_t r = ncand; r < ncand_pad; ++r) c_.w0[r] = c_.w1[r] = c_.g_w2[r] = 0;  // padding lanes
-      orders_and_buyer_lanes(ncand_pad, clock_r, c_.w0, c_.w1, c_.g_meta, t_, k_.p_batched.data(), c_.g_w2, cls.none_last,
-                             cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c_.pk, next,
-                             unfinished, c_.g_ord, c_.g_shape, c_.g_batched, c_.code);
+      orders_and_buyer_lanes(ncand_pad, clock_r, c_.w0, c_.w1, c_.g_meta, t_, k_.p_batched.data(), c_.g_w2,
+                             cls.none_last, cls.common_below, int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c_.pk,
+                             next, unfinished, c_.g_ord, c_.g_shape, c_.g_batched, c_.code);
     } else {
       rng::philox_batch(nc_, ctx_.seed, ctx_.path, 0, word2_survival_, &L_.id_lo[c0_], &L_.id_hi[c0_], c_.w0, c_.w1,
                         c_.w2, c_.w3);
@@ -1207,8 +1222,8 @@ private:
       const std::uint32_t o = 1u + order_count(rng::word_uniform_f(w0), left, rng::vmath::exp_f(-left), ctx_, id_of(i));
       c_.pk[k] = o;
       if (fuse)  // the buyer's lanes again, with its final count
-        buyer_lane<true, true, false>(k, static_cast<std::uint32_t>(j), meta_[j], o, 0, &L_.id_lo[c0_], &L_.nu[c0_],
-                                      t_, k_.p_batched.data(), c_.g_w2[k], cls.none_last, cls.common_below,
+        buyer_lane<true, true, false>(k, static_cast<std::uint32_t>(j), meta_[j], o, 0, &L_.id_lo[c0_], &L_.nu[c0_], t_,
+                                      k_.p_batched.data(), c_.g_w2[k], cls.none_last, cls.common_below,
                                       int(cls.q > 0.0), int(cls.q > 0.0) & int(cls.fast), c_.g_lo, c_.g_ord, c_.g_meta,
                                       c_.g_shape, c_.g_nu, c_.g_batched, c_.code);
     }
@@ -1227,8 +1242,10 @@ private:
     for (std::size_t j = 0; j < nc_; ++j) {
       TallyRow& tally = tallies_[LiveState::segment_of(meta_[j])];
       const std::uint32_t n_prior = lord_[j];
-      if (c_.state[j] == 0) tally[T_CHURNED] += 1;
-      else tally[T_ACTIVE] += 1;
+      if (c_.state[j] == 0)
+        tally[T_CHURNED] += 1;
+      else
+        tally[T_ACTIVE] += 1;
       if (acquisition(meta_[j])) continue;
       const double ordered = c_.state[j] != 0 && c_.orders[j] > 0 ? 1.0 : 0.0;
       if (n_prior >= loyal_min_) {
@@ -1287,8 +1304,10 @@ private:
         mark_gone(j);
         tally[T_CHURNED] += 1;
         // ordering probability of loyal vs one-time customers counts those at risk too
-        if (prior_orders >= loyal_min_) tally[T_LOYAL_AT_RISK] += 1;
-        else if (prior_orders == 1) tally[T_ONETIME_AT_RISK] += 1;
+        if (prior_orders >= loyal_min_)
+          tally[T_LOYAL_AT_RISK] += 1;
+        else if (prior_orders == 1)
+          tally[T_ONETIME_AT_RISK] += 1;
         continue;
       }
       models::StepInput in;
@@ -1304,8 +1323,10 @@ private:
         c_.state[j] = 0;
         mark_gone(j);
         tally[T_CHURNED] += 1;
-        if (prior_orders >= loyal_min_) tally[T_LOYAL_AT_RISK] += 1;
-        else if (prior_orders == 1) tally[T_ONETIME_AT_RISK] += 1;
+        if (prior_orders >= loyal_min_)
+          tally[T_LOYAL_AT_RISK] += 1;
+        else if (prior_orders == 1)
+          tally[T_ONETIME_AT_RISK] += 1;
         continue;
       }
       if (outcome.state == models::State::dropping_out) c_.state[j] = 2;
@@ -1347,8 +1368,8 @@ private:
       // done in step 2
     } else if (SINGLE && k_.simple_orders)
       buyer_lanes<SINGLE, true>(n_buyers_pad, c_.buyers, meta_, c_.orders, &L_.id_lo[c0_], &L_.nu[c0_], t_,
-                                k_.p_batched.data(), c_.g_ret, c_.g_lo, c_.g_ord, c_.g_meta, c_.g_shape, c_.g_nu, c_.g_batched,
-                                c_.w2, cls.none_last, cls.common_below, int(cls.q > 0.0),
+                                k_.p_batched.data(), c_.g_ret, c_.g_lo, c_.g_ord, c_.g_meta, c_.g_shape, c_.g_nu,
+                                c_.g_batched, c_.w2, cls.none_last, cls.common_below, int(cls.q > 0.0),
                                 int(cls.q > 0.0) & int(cls.fast), c_.code, c_.g_w2);
     else
       buyer_lanes<SINGLE, false>(n_buyers_pad, c_.buyers, meta_, c_.orders, &L_.id_lo[c0_], &L_.nu[c0_], t_,
@@ -1473,8 +1494,8 @@ private:
     const FastService& fsv = k_.fsv;
     float *cl = c_.g_value, *dsk = c_.pm, *kept = c_.h, *kept_repeat = c_.mult;  // by r
     std::uint32_t* contacts = c_.g_lo;
-    fast_incidents(n_rest_, rest_, c_.code, c_.buyers, meta_, c_.g_ord, c_.g_ret, tot_, c_.g_w2, tables_.f0.data(), sw0_,
-                   sw1_, sw2_, sw3_, ctx_.discount.data(), t_, fsv, c_.fast, cl, dsk, kept, kept_repeat, contacts,
+    fast_incidents(n_rest_, rest_, c_.code, c_.buyers, meta_, c_.g_ord, c_.g_ret, tot_, c_.g_w2, tables_.f0.data(),
+                   sw0_, sw1_, sw2_, sw3_, ctx_.discount.data(), t_, fsv, c_.fast, cl, dsk, kept, kept_repeat, contacts,
                    c_.flag32);
     std::int64_t n_fast = 0, n_orders = 0, n_acquisitions = 0, n_returned = 0, n_contacts = 0;
     for (std::size_t r = 0; r < n_rest_; ++r) {
@@ -1501,8 +1522,9 @@ private:
     acc_[T_CONTACTS] += static_cast<double>(n_contacts);
     // one incident with 3 or 4 contacts: the values here, the sums in other_buyers (fast = 2)
     if (fsv.max_contacts > 2 && fsv.impolite <= 0.0)
-      long_incidents(n_rest_, c_.flag32, rest_, c_.buyers, meta_, &L_.id_lo[c0_], &L_.id_hi[c0_], c_.g_ord, c_.g_ret, tot_,
-                     sw2_, sw3_, ctx_.discount.data(), ctx_.seed, ctx_.path, t_, fsv, c_.fast, cl, dsk, kept, contacts);
+      long_incidents(n_rest_, c_.flag32, rest_, c_.buyers, meta_, &L_.id_lo[c0_], &L_.id_hi[c0_], c_.g_ord, c_.g_ret,
+                     tot_, sw2_, sw3_, ctx_.discount.data(), ctx_.seed, ctx_.path, t_, fsv, c_.fast, cl, dsk, kept,
+                     contacts);
   }
 
   //! Step 4: every buyer not done above, one at a time: its spend, incidents, costs and
@@ -1558,9 +1580,9 @@ private:
     const bool member = (LiveState::flags_of(mt) & MEMBER) != 0;
     const std::uint64_t id = id_of(i);
     const Spend sp = c_.g_batched[k] ? spend_as_total(tot_[k], c_.g_ret[k], orders, acq)
-                                    : spend_drawn_apart(m, ctx_, id, orders, L_.nu[i]);
+                                     : spend_drawn_apart(m, ctx_, id, orders, L_.nu[i]);
     rng::Stream service = service_batched_ ? rng::Stream::preloaded(ctx_.seed, ctx_.path, id, t_, Purpose::incidents,
-                                                                     sw0_[r], sw1_[r], sw2_[r], sw3_[r])
+                                                                    sw0_[r], sw1_[r], sw2_[r], sw3_[r])
                                            : rng::Stream(ctx_.seed, ctx_.path, id, t_, Purpose::incidents);
     const double f0 = SINGLE && orders < 64 ? tables_.f0[orders] : incident_none_probability(orders, k_.log1m_q[g]);
     const OrderSums o = account_orders(m, ctx_, id, orders, acq, member, t_ - acq_period, L_.nu[i],
@@ -1655,8 +1677,8 @@ private:
         nr += review_p > 0 ? 1 : 0;
       }
     }
-    bernoulli_counts(nr, ctx_.seed, ctx_.path, t_, Purpose::reviews, c_.g_lo, c_.g_hi, c_.pk, c_.dprob, c_.u0, c_.w3, c_.g_j,
-                     c_.g_ord, c_.u1);
+    bernoulli_counts(nr, ctx_.seed, ctx_.path, t_, Purpose::reviews, c_.g_lo, c_.g_hi, c_.pk, c_.dprob, c_.u0, c_.w3,
+                     c_.g_j, c_.g_ord, c_.u1);
     double reviews_n = 0, stars_sum = 0, negative = 0;
     for (std::size_t r = 0; r < nr; ++r) {
       const double stars = review_stars(sat_[c_.list[r]]);
@@ -1756,7 +1778,7 @@ private:
   float* lclv_ = nullptr;
   float* lrev_ = nullptr;
   float* sat_ = nullptr;
-  OrderCounts fused_{};  //!< sbg_poisson: step 1's counts
+  OrderCounts fused_{};                                 //!< sbg_poisson: step 1's counts
   std::size_t buyers_are_candidates_ = NOT_CANDIDATES;  //!< else the number of buyers, listed in c_.list
   bool lanes_done_ = false;  //!< step 2 wrote the buyers' lanes (orders_and_buyer_lanes); c_.orders unset
   std::size_t n_buyers_ = 0;
@@ -1780,7 +1802,6 @@ void simulate_block(Block& b, const PeriodContext& ctx, std::span<TallyRow> tall
 }
 
 }  // namespace
-
 
 void simulate_period(Block& block, const PeriodContext& ctx, std::span<TallyRow> tallies)
 {

@@ -27,7 +27,10 @@ inline constexpr float POISSON_INVERSION_MAX_MEAN = 10.0f;
 
 //! An Exp(1) from a word, -log u, u in (0, 1) (23 bits): the sbg_poisson clocks' initial
 //! values and the order clock's restarts (docs/model.md §3.2).
-[[gnu::always_inline]] inline float clock_gap(std::uint32_t w) { return -rng::vmath::log_f(rng::word_uniform_f(w)); }
+[[gnu::always_inline]] inline float clock_gap(std::uint32_t w)
+{
+  return -rng::vmath::log_f(rng::word_uniform_f(w));
+}
 
 //! Poisson(mean) by sequential-search inversion from the uniform u (mean < 10, p0 = e^-mean),
 //! in single precision; -1 when rounding left u above the whole pmf (then the caller
@@ -60,7 +63,10 @@ inline std::uint32_t order_count(float u, float mean, float p0, const PeriodCont
 
 //! log(1 - q) of an incident probability q, the argument of incident_none_probability
 //! (q capped at 1/2, beyond which the inversion is not used).
-inline double incident_log1m_q(double q) { return std::log1p(-std::min(q, 0.5)); }
+inline double incident_log1m_q(double q)
+{
+  return std::log1p(-std::min(q, 0.5));
+}
 
 //! (1 - q)^n = exp(n log(1 - q)), the probability that none of n orders has an incident.
 inline double incident_none_probability(std::uint32_t n, double log1m_q)
@@ -112,9 +118,12 @@ inline std::uint32_t incidents_of(double u, std::uint32_t n, double q, double f0
 inline double order_value(const SegmentModel& m, rng::Stream& s, float nu)
 {
   switch (m.spend) {
-  case models::SpendModel::gamma_gamma: return rng::gamma(s, m.p, nu);
-  case models::SpendModel::lognormal: return std::exp(nu + m.sigma * rng::normal(s));
-  case models::SpendModel::fixed: break;
+    case models::SpendModel::gamma_gamma:
+      return rng::gamma(s, m.p, nu);
+    case models::SpendModel::lognormal:
+      return std::exp(nu + m.sigma * rng::normal(s));
+    case models::SpendModel::fixed:
+      break;
   }
   return m.fixed_value;
 }
@@ -124,9 +133,12 @@ inline double order_value(const SegmentModel& m, rng::Stream& s, float nu)
 inline double expected_order_value(const SegmentModel& m, float nu)
 {
   switch (m.spend) {
-  case models::SpendModel::gamma_gamma: return m.p / static_cast<double>(nu);
-  case models::SpendModel::lognormal: return std::exp(static_cast<double>(nu) + 0.5 * m.sigma * m.sigma);
-  case models::SpendModel::fixed: break;
+    case models::SpendModel::gamma_gamma:
+      return m.p / static_cast<double>(nu);
+    case models::SpendModel::lognormal:
+      return std::exp(static_cast<double>(nu) + 0.5 * m.sigma * m.sigma);
+    case models::SpendModel::fixed:
+      break;
   }
   return m.fixed_value;
 }
@@ -189,11 +201,11 @@ inline double expected_order_contribution(const SegmentModel& m, float nu, bool 
 {
   const double z = expected_order_value(m, nu) * basket;
   const double kept = (1.0 - m.return_rate) * z;
-  const double fulfil = fulfilment_cost(m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost, 1.0,
-                                        m.return_cost, m.return_rate);
+  const double fulfil =
+      fulfilment_cost(m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost, 1.0, m.return_cost, m.return_rate);
   const double reward = member ? m.loyalty_reward_cost_rate * kept : 0.0;
-  const double incidents = m.incident_probability * incident_cost(m.cost_per_contact, expected_contacts(m),
-                                                                  m.compensation_ratio * z);
+  const double incidents =
+      m.incident_probability * incident_cost(m.cost_per_contact, expected_contacts(m), m.compensation_ratio * z);
   return orders_contribution(m.gross_margin, kept, fulfil, reward) - incidents;
 }
 
@@ -211,8 +223,9 @@ inline FulfilmentLines fulfilment_lines(const SegmentModel& m, double n, double 
 //! Everything the orders of one customer in one period add up to.
 struct OrderSums {
   double revenue = 0, revenue_repeat = 0, contribution = 0;
-  double cost_service = 0, cost_compensation = 0;                   //!< contacts; compensation paid
-  double cost_fulfilment = 0, cost_shipping = 0, cost_returns = 0;  //!< per order (with the same-day surcharge); shipping the shop pays; returns
+  double cost_service = 0, cost_compensation = 0;  //!< contacts; compensation paid
+  double cost_fulfilment = 0, cost_shipping = 0,
+         cost_returns = 0;  //!< per order (with the same-day surcharge); shipping the shop pays; returns
   double cost_loyalty = 0, incidents = 0, contacts = 0, delta_sat = 0;
 };
 
@@ -252,10 +265,9 @@ inline void incident(const SegmentModel& m, rng::Stream& service, double z, Orde
   o.cost_service += m.cost_per_contact * contacts;
   o.cost_compensation += compensation;
   o.contribution -= service_cost;
-  o.delta_sat += experience_delta(m.exp_base, m.exp_per_extra_contact, m.exp_per_log_wait,
-                                  m.exp_per_impolite_contact, m.exp_per_compensation_ratio,
-                                  static_cast<double>(contacts), wait_hours, static_cast<double>(impolite),
-                                  m.compensation_ratio);
+  o.delta_sat += experience_delta(m.exp_base, m.exp_per_extra_contact, m.exp_per_log_wait, m.exp_per_impolite_contact,
+                                  m.exp_per_compensation_ratio, static_cast<double>(contacts), wait_hours,
+                                  static_cast<double>(impolite), m.compensation_ratio);
 }
 
 //! `n` orders of one customer with `k_inc` incidents among them (the first is the
@@ -264,9 +276,8 @@ inline void incident(const SegmentModel& m, rng::Stream& service, double z, Orde
 //! number of returned orders and `first` the acquisition order's share of the total;
 //! otherwise values (and returns) are drawn here, one per order, from the customer's
 //! order_values and returns streams of the period (docs/model.md §3.4, §5.1-5.2, §7).
-inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::uint64_t id,
-                         unsigned n, unsigned k_inc, bool first_is_acquisition,
-                         double basket_multiplier, bool member, float nu, bool aggregate,
+inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::uint64_t id, unsigned n, unsigned k_inc,
+                         bool first_is_acquisition, double basket_multiplier, bool member, float nu, bool aggregate,
                          double total, double first, unsigned returned, rng::Stream& service, OrderSums& o)
 {
   const double per_order_fulfil = m.fulfilment_cost + m.shipping_cost_paid + m.extra_order_cost;
@@ -298,8 +309,10 @@ inline void place_orders(const SegmentModel& m, const PeriodContext& ctx, std::u
     add_fulfilment(m, 1.0, is_returned ? 1.0 : 0.0, o);
     o.cost_loyalty += reward;
     o.contribution += orders_contribution(m.gross_margin, kept, fulfil, reward);
-    if (k < k_inc) incident(m, service, z, o);
-    else o.delta_sat += m.order_delta;
+    if (k < k_inc)
+      incident(m, service, z, o);
+    else
+      o.delta_sat += m.order_delta;
   }
 }
 
@@ -356,7 +369,8 @@ inline OrderSums account_orders(const SegmentModel& m, const PeriodContext& ctx,
                                 double f0, const Spend& sp, rng::Stream& service)
 {
   const std::uint32_t incidents = incidents_of(u_incident, n, m.incident_probability, f0, service);
-  double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * static_cast<double>(tenure)) : 1.0;
+  double basket =
+      m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * static_cast<double>(tenure)) : 1.0;
   if (member) basket *= m.loyalty_basket;
   OrderSums o;
   place_orders(m, ctx, id, n, incidents, acquisition, basket, member, nu, sp.aggregate, sp.total, sp.first, sp.returned,

@@ -19,9 +19,8 @@ inline constexpr double PROMOTER_MIN = 8.5, PASSIVE_MIN = 6.5;
 //! Satisfaction change of one incident (docs/model.md §5.2):
 //! dS = base - per_extra_contact (contacts - 1) - per_log_wait ln(1 + wait_hours/24)
 //!      - per_impolite_contact impolite + per_compensation_ratio compensation_ratio.
-inline double experience_delta(double base, double per_extra_contact, double per_log_wait,
-                               double per_impolite_contact, double per_compensation_ratio,
-                               double contacts, double total_wait_hours, double impolite,
+inline double experience_delta(double base, double per_extra_contact, double per_log_wait, double per_impolite_contact,
+                               double per_compensation_ratio, double contacts, double total_wait_hours, double impolite,
                                double compensation_ratio)
 {
   // Explicit fused multiply-adds: the same rounding wherever this is inlined, scalar or
@@ -53,10 +52,16 @@ inline double satisfaction_noise_sd(double initial_sd, double decay)
 
 //! Whether satisfaction s counts as a promoter (round(s) >= 9).
 template <class F>
-[[gnu::always_inline]] inline bool is_promoter(F s) { return s >= F(PROMOTER_MIN); }
+[[gnu::always_inline]] inline bool is_promoter(F s)
+{
+  return s >= F(PROMOTER_MIN);
+}
 //! Whether satisfaction s counts as a passive (round(s) 7-8).
 template <class F>
-[[gnu::always_inline]] inline bool is_passive(F s) { return s >= F(PASSIVE_MIN) && s < F(PROMOTER_MIN); }
+[[gnu::always_inline]] inline bool is_passive(F s)
+{
+  return s >= F(PASSIVE_MIN) && s < F(PROMOTER_MIN);
+}
 
 //! NPS category of a satisfaction value in [0, 10]: promoter (+1), passive (0), detractor (-1).
 template <class F>
@@ -74,7 +79,10 @@ template <class F>
 }
 
 //! Stars of a review written at satisfaction S: clamp(round(S/2), 1, 5) (docs/model.md §6.1).
-inline double review_stars(double s) { return std::clamp(std::round(s / 2.0), 1.0, 5.0); }
+inline double review_stars(double s)
+{
+  return std::clamp(std::round(s / 2.0), 1.0, 5.0);
+}
 
 //! Hazard multiplier of a customer at satisfaction s (docs/model.md §3.2, §5.3, §6.3-6.4, §7):
 //! exp(churn_sensitivity (reference - s)) x the policies' and marketing's multiplier x the
@@ -105,8 +113,8 @@ inline double update_rating(double rating, double reviews, double mean_stars, do
 
 //! Conversion multiplier of paid acquisition from the rating (docs/model.md §6.1):
 //! M = max(0.05, 1 + share_reading_reviews rating_sensitivity (R - reference_rating)).
-inline double conversion_multiplier(double rating, double share_reading_reviews,
-                                    double rating_sensitivity, double reference_rating)
+inline double conversion_multiplier(double rating, double share_reading_reviews, double rating_sensitivity,
+                                    double reference_rating)
 {
   return std::max(0.05, 1.0 + share_reading_reviews * rating_sensitivity * (rating - reference_rating));
 }

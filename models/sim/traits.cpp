@@ -14,9 +14,9 @@
 
 namespace clvsim::sim {
 
+using models::SpendModel;
 using rng::Purpose;
 using rng::Stream;
-using models::SpendModel;
 
 namespace {
 
@@ -109,19 +109,21 @@ void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t 
     // The spend trait (stream period 3).
     float* v = nu + b0;
     switch (m.spend) {
-    case SpendModel::gamma_gamma: {
-      batch(3, static_cast<float>(m.q), v, nb);
-      const float inv_rate = static_cast<float>(1.0 / m.gamma);
-      for (std::size_t k = 0; k < nb; ++k) v[k] *= inv_rate;
-      break;
-    }
-    case SpendModel::lognormal: {
-      rng::normal_batch_f(nb, seed, path, 3, Purpose::traits, lo, hi, v);
-      const float mu = static_cast<float>(m.log_median), sd = static_cast<float>(m.customer_sigma);
-      for (std::size_t k = 0; k < nb; ++k) v[k] = mu + sd * v[k];
-      break;
-    }
-    case SpendModel::fixed: std::fill(v, v + nb, 0.0f); break;
+      case SpendModel::gamma_gamma: {
+        batch(3, static_cast<float>(m.q), v, nb);
+        const float inv_rate = static_cast<float>(1.0 / m.gamma);
+        for (std::size_t k = 0; k < nb; ++k) v[k] *= inv_rate;
+        break;
+      }
+      case SpendModel::lognormal: {
+        rng::normal_batch_f(nb, seed, path, 3, Purpose::traits, lo, hi, v);
+        const float mu = static_cast<float>(m.log_median), sd = static_cast<float>(m.customer_sigma);
+        for (std::size_t k = 0; k < nb; ++k) v[k] = mu + sd * v[k];
+        break;
+      }
+      case SpendModel::fixed:
+        std::fill(v, v + nb, 0.0f);
+        break;
     }
     // Initial satisfaction S0 ~ Normal(mean, sd) clamped to [0, 10].
     float* s0 = sat + b0;
@@ -132,8 +134,8 @@ void draw_traits_batch(const SegmentModel& m, std::uint64_t seed, std::uint32_t 
   }
 }
 
-void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids,
-                 float* survival_clock, float* order_clock)
+void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids, float* survival_clock,
+                 float* order_clock)
 {
   constexpr std::size_t L = 1024;
   alignas(64) std::uint32_t lo[L], w0[L], w1[L], w2[L], w3[L];
@@ -155,8 +157,8 @@ void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const st
   }
 }
 
-void draw_traits(const SegmentModel& m, std::uint64_t seed, std::uint32_t path, std::uint64_t id,
-                 float& lambda, float& churn, float& nu, float& sat)
+void draw_traits(const SegmentModel& m, std::uint64_t seed, std::uint32_t path, std::uint64_t id, float& lambda,
+                 float& churn, float& nu, float& sat)
 {
   draw_traits_batch(m, seed, path, 1, &id, &lambda, &churn, &nu, &sat);
 }

@@ -3,8 +3,8 @@
 //! when a customer is created, in batches, each a pure function of its id.
 #include "models/sim/segment_model.h"
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 
 namespace clvsim::sim {
 
@@ -22,11 +22,11 @@ void draw_traits_batch(const SegmentModel& model, std::uint64_t seed, std::uint3
 //! Exp(1) in single precision. sbg_poisson runs a customer's survival and its Poisson
 //! orders on them (models/purchase/sbg_poisson.h); the other models ignore them. A customer's clocks do not
 //! depend on n or on the other ids.
-void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids,
-                 float* survival_clock, float* order_clock);
+void draw_clocks(std::uint64_t seed, std::uint32_t path, std::size_t n, const std::uint64_t* ids, float* survival_clock,
+                 float* order_clock);
 
 //! draw_traits_batch for one customer.
-void draw_traits(const SegmentModel& model, std::uint64_t seed, std::uint32_t path,
-                 std::uint64_t id, float& lambda, float& churn, float& nu, float& sat);
+void draw_traits(const SegmentModel& model, std::uint64_t seed, std::uint32_t path, std::uint64_t id, float& lambda,
+                 float& churn, float& nu, float& sat);
 
 }  // namespace clvsim::sim

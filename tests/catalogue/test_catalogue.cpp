@@ -5,9 +5,9 @@
 // signal) or hang (60 s). The format of cases.txt is described at its top.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -37,7 +37,7 @@ struct Case {
   int exit = -1;
   std::vector<std::string> messages;  //!< substrings of stderr's first lines
   std::vector<File> files;
-  int line = 0;                       //!< in cases.txt
+  int line = 0;  //!< in cases.txt
 };
 
 std::string slurp(const fs::path& p)
@@ -68,13 +68,17 @@ std::string unescape(const std::string& s)
       continue;
     }
     const char c = s[++i];
-    if (c == 'n') out += '\n';
-    else if (c == 'r') out += '\r';
-    else if (c == 't') out += '\t';
+    if (c == 'n')
+      out += '\n';
+    else if (c == 'r')
+      out += '\r';
+    else if (c == 't')
+      out += '\t';
     else if (c == 'x' && i + 2 < s.size() + 1) {
       out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
       i += 2;
-    } else out += c;
+    } else
+      out += c;
   }
   return out;
 }
@@ -249,8 +253,10 @@ TEST_P(Catalogue, ExitCodeMessageAndNothingWritten)
   fs::create_directories(dir);
   for (const File& f : c.files) {
     fs::create_directories((dir / f.name).parent_path());
-    if (f.directory) fs::create_directories(dir / f.name);
-    else std::ofstream(dir / f.name, std::ios::binary) << f.text;
+    if (f.directory)
+      fs::create_directories(dir / f.name);
+    else
+      std::ofstream(dir / f.name, std::ios::binary) << f.text;
   }
   const auto before = snapshot(dir);
   const Outcome o = run_in(dir, c.args);
@@ -258,7 +264,8 @@ TEST_P(Catalogue, ExitCodeMessageAndNothingWritten)
   EXPECT_EQ(o.code, c.exit) << o.err;
   if (c.exit != 0) {
     EXPECT_EQ(o.err.rfind("error: ", 0), 0u) << "the message starts with 'error: ': " << o.err;
-    for (const auto& m : c.messages) EXPECT_NE(o.err.find(m), std::string::npos) << "expected '" << m << "' in:\n" << o.err;
+    for (const auto& m : c.messages)
+      EXPECT_NE(o.err.find(m), std::string::npos) << "expected '" << m << "' in:\n" << o.err;
     const auto after = snapshot(dir);
     for (const auto& [name, text] : after)
       EXPECT_TRUE(before.count(name) && before.at(name) == text) << "written or changed on failure: " << name;
@@ -267,7 +274,10 @@ TEST_P(Catalogue, ExitCodeMessageAndNothingWritten)
   fs::remove_all(dir);
 }
 
-std::string case_name(const ::testing::TestParamInfo<Case>& info) { return info.param.id; }
+std::string case_name(const ::testing::TestParamInfo<Case>& info)
+{
+  return info.param.id;
+}
 
 INSTANTIATE_TEST_SUITE_P(Cases, Catalogue, ::testing::ValuesIn(all_cases()), case_name);
 
@@ -284,6 +294,9 @@ TEST(CatalogueFile, HasAtLeast100CasesWithUniqueIdsInEveryArea)
 }
 
 // gtest prints a parameter with this when a case fails.
-void PrintTo(const Case& c, std::ostream* os) { *os << c.id << " (" << c.title << ")"; }
+void PrintTo(const Case& c, std::ostream* os)
+{
+  *os << c.id << " (" << c.title << ")";
+}
 
 }  // namespace

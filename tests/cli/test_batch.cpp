@@ -4,8 +4,8 @@
 // invocations; stale temporaries go; a failed scenario is indexed. The real binary on real files.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,7 +29,10 @@ std::string slurp(const fs::path& p)
   return ss.str();
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has(const std::string& text, const std::string& part)
+{
+  return text.find(part) != std::string::npos;
+}
 
 struct Outcome {
   int code = -1;
@@ -267,7 +270,8 @@ TEST_F(Batch, AResultOfClvsimRunWithTheSameInputsIsReused)
   // `clvsim run` records the same run hash; the scenario file's path is not part of it.
   write("s.toml", SMALL);
   fs::create_directories(dir_ / "od");
-  const Outcome r = clvsim({"run", "./s.toml", "--seed", "7", "--set", "service.courtesy=0.5", "-o", "od/s.h5", "--quiet"});
+  const Outcome r =
+      clvsim({"run", "./s.toml", "--seed", "7", "--set", "service.courtesy=0.5", "-o", "od/s.h5", "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(status_of("s.toml", {"--set", "service.courtesy=0.5", "--seed", "7", "--paths", "4"}), "skipped");
   EXPECT_EQ(status_of("s.toml", {"--set", "service.courtesy=0.5", "--quiet"}), "ran");
@@ -287,9 +291,20 @@ TEST_F(Batch, TheIndexIsMergedAcrossInvocations)
   EXPECT_EQ(status, (std::map<std::string, std::string>{{"a", "ran"}, {"b", "ran"}, {"c", "ran"}}));
   const Index index = read_index(dir_ / "od" / "index.csv");
   // The columns of earlier versions first, in their order.
-  const std::vector<std::string> old = {"scenario", "file", "results", "status", "paths", "npv_profit_mean",
-                                        "npv_profit_se", "clv_mean", "clv_to_cac", "repeat_revenue_share",
-                                        "nps_final", "best_investment", "best_net_npv_mean", "best_p_roi_positive"};
+  const std::vector<std::string> old = {"scenario",
+                                        "file",
+                                        "results",
+                                        "status",
+                                        "paths",
+                                        "npv_profit_mean",
+                                        "npv_profit_se",
+                                        "clv_mean",
+                                        "clv_to_cac",
+                                        "repeat_revenue_share",
+                                        "nps_final",
+                                        "best_investment",
+                                        "best_net_npv_mean",
+                                        "best_p_roi_positive"};
   ASSERT_GE(index.header.size(), old.size());
   EXPECT_EQ(std::vector<std::string>(index.header.begin(), index.header.begin() + old.size()), old);
   // a (not in this batch) keeps its row as it was; b's row is replaced in place; c is added.
@@ -342,7 +357,8 @@ TEST_F(Batch, SweepGivesEveryScenarioItsVariants)
     EXPECT_TRUE(has(show.out, "sweep_0002")) << show.out;
     EXPECT_FALSE(has(show.out, "sweep_0003")) << show.out;
   }
-  EXPECT_EQ(batch({"a.toml", "b.toml"}, sweep), (std::map<std::string, std::string>{{"a", "skipped"}, {"b", "skipped"}}));
+  EXPECT_EQ(batch({"a.toml", "b.toml"}, sweep),
+            (std::map<std::string, std::string>{{"a", "skipped"}, {"b", "skipped"}}));
   EXPECT_EQ(batch({"a.toml"}, {"--quiet"}), (std::map<std::string, std::string>{{"a", "ran"}, {"b", "skipped"}}));
   // a bad sweep is refused before anything runs
   const Outcome o = clvsim({"batch", "a.toml", "--out-dir", "od2", "--sweep", "no.such_key=1,2"});
@@ -359,12 +375,13 @@ TEST_F(Batch, StaleTemporariesOfResultsAndIndexAreRemoved)
   if (dead == 0) ::_exit(0);
   ::waitpid(dead, nullptr, 0);
   const std::string d = std::to_string(dead), live = std::to_string(getpid());
-  for (const std::string name : {"a.h5", "gone.h5", "index.csv", "index.json"}) write("od/" + name + ".tmp-" + d, "half");
+  for (const std::string name : {"a.h5", "gone.h5", "index.csv", "index.json"})
+    write("od/" + name + ".tmp-" + d, "half");
   write("od/a.h5.tmp-" + live, "another batch's");
   write("od/notes.txt.tmp-" + d, "not a batch output");
   EXPECT_EQ(status_of("a.toml", {"--quiet"}), "skipped") << "also when nothing runs";
-  EXPECT_EQ(listing(dir_ / "od"), (std::set<std::string>{"a.h5", "a.h5.tmp-" + live, "index.csv", "index.json",
-                                                         "notes.txt.tmp-" + d}));
+  EXPECT_EQ(listing(dir_ / "od"),
+            (std::set<std::string>{"a.h5", "a.h5.tmp-" + live, "index.csv", "index.json", "notes.txt.tmp-" + d}));
 }
 
 TEST_F(Batch, AFailedScenarioIsIndexedAndEndsTheBatch)
@@ -396,8 +413,9 @@ TEST_F(Batch, AnUnreadableIndexIsReplacedWithAWarning)
   write("od/index.csv", "this is not an index\n");
   std::string err;
   EXPECT_EQ(status_of("a.toml", {"--quiet"}, &err), "ran");
-  EXPECT_TRUE(has(err, "warning: od/index.csv is replaced: it is not an index written by clvsim batch; it loses "
-                       "the rows of scenarios not in this batch\n"))
+  EXPECT_TRUE(has(err,
+                  "warning: od/index.csv is replaced: it is not an index written by clvsim batch; it loses "
+                  "the rows of scenarios not in this batch\n"))
       << err;
 }
 

@@ -43,8 +43,8 @@ protected:
   Outcome clvsim(const std::string& args)
   {
     const auto out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string cmd = "cd '" + dir_.string() + "' && '" CLVSIM_BIN "' " + args + " >'" +
-                            out.string() + "' 2>'" + err.string() + "' </dev/null";
+    const std::string cmd = "cd '" + dir_.string() + "' && '" CLVSIM_BIN "' " + args + " >'" + out.string() + "' 2>'" +
+                            err.string() + "' </dev/null";
     const int status = std::system(cmd.c_str());
     Outcome o;
     o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -249,9 +249,9 @@ TEST_F(Cli, JsonHasTheDocumentedFields)
   write("s.toml", SMALL);
   const auto o = clvsim("run s.toml --json --quiet");
   ASSERT_EQ(o.code, 0) << o.err;
-  for (const char* field : {"\"clvsim_version\"", "\"paths\"", "\"horizon\"", "\"period\"", "\"currency\"",
-                            "\"variants\"", "\"baseline\"", "\"npv_profit\"", "\"clv_mean\"", "\"se\"", "\"p05\"",
-                            "\"run_seconds\""})
+  for (const char* field :
+       {"\"clvsim_version\"", "\"paths\"", "\"horizon\"", "\"period\"", "\"currency\"", "\"variants\"", "\"baseline\"",
+        "\"npv_profit\"", "\"clv_mean\"", "\"se\"", "\"p05\"", "\"run_seconds\""})
     EXPECT_NE(o.out.find(field), std::string::npos) << field;
   // run_seconds: the wall time of the simulation, a positive number of seconds
   const auto at = o.out.find("\"run_seconds\"");
@@ -261,7 +261,8 @@ TEST_F(Cli, JsonHasTheDocumentedFields)
   EXPECT_LT(seconds, 60.0);
   if (std::system("/usr/bin/python3 -c 'import json' >/dev/null 2>&1") == 0) {
     write("out.json", o.out);
-    EXPECT_EQ(std::system(("/usr/bin/python3 -m json.tool '" + (dir_ / "out.json").string() + "' >/dev/null").c_str()), 0);
+    EXPECT_EQ(std::system(("/usr/bin/python3 -m json.tool '" + (dir_ / "out.json").string() + "' >/dev/null").c_str()),
+              0);
   }
 }
 
@@ -355,8 +356,9 @@ TEST_F(Cli, CustomerForecastNeedsHistory)
 
 TEST_F(Cli, CustomerForecastForExistingCustomers)
 {
-  write("history.csv", "customer_id,x,t_x,T,m_x\nann,2,30.43,38.86,35.5\nbob,0,0,38.86,\ncid,26,30.857,31,12.0\n"
-                       "\"Smith, Ann\",1,2,3,10\n");
+  write("history.csv",
+        "customer_id,x,t_x,T,m_x\nann,2,30.43,38.86,35.5\nbob,0,0,38.86,\ncid,26,30.857,31,12.0\n"
+        "\"Smith, Ann\",1,2,3,10\n");
   write("s.toml", R"([simulation]
 period = "week"
 horizon = 39
@@ -381,7 +383,10 @@ gamma = 15.44
   ASSERT_EQ(o.code, 0) << o.err;
   const std::string csv = slurp(dir_ / "f.csv");
   EXPECT_EQ(csv.rfind("customer_id,p_alive,expected_orders,expected_orders_se,expected_orders_closed_form,"
-                      "expected_clv,expected_clv_se\n", 0), 0u) << csv;
+                      "expected_clv,expected_clv_se\n",
+                      0),
+            0u)
+      << csv;
   EXPECT_NE(csv.find("\nann,"), std::string::npos);
   EXPECT_NE(csv.find("\ncid,0.9688"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",1.22602"), std::string::npos) << "closed form for ann: " << csv;
@@ -426,16 +431,17 @@ value = 20
   EXPECT_EQ(v.err, r.err);
   const std::string h = (dir_ / "h.csv").string();
   EXPECT_EQ(r.err, "error: " + h + ":2: t_x = 40 is greater than T = 38.86\n" +  //
-                       "error: " + h + ":4: x = 'abc' is not a number\n" +         //
+                       "error: " + h + ":4: x = 'abc' is not a number\n" +       //
                        "error: " + h + ":5: customer_id 'bob' is used twice (first on line 3)\n");
   EXPECT_EQ(v.out, "");
   EXPECT_EQ(other_files({"s.toml", "h.csv"}), std::vector<std::string>{});
 
   // A segment switching the purchase model.
   write("h.csv", "customer_id,x,t_x,T\nann,2,30.43,38.86\n");
-  write("s.toml", bg_nbd + "[[segment]]\nname = \"a\"\nshare = 0.5\n[[segment]]\nname = \"b\"\nshare = 0.5\n"
-                           "overrides = { \"purchase.model\" = \"pareto_nbd\", \"purchase.r\" = 0.5, "
-                           "\"purchase.alpha\" = 10, \"purchase.s\" = 0.6, \"purchase.beta\" = 11 }\n");
+  write("s.toml", bg_nbd +
+                      "[[segment]]\nname = \"a\"\nshare = 0.5\n[[segment]]\nname = \"b\"\nshare = 0.5\n"
+                      "overrides = { \"purchase.model\" = \"pareto_nbd\", \"purchase.r\" = 0.5, "
+                      "\"purchase.alpha\" = 10, \"purchase.s\" = 0.6, \"purchase.beta\" = 11 }\n");
   const auto v2 = clvsim("validate s.toml");
   const auto r2 = clvsim("run s.toml -o out.h5 --quiet");
   EXPECT_EQ(v2.code, 2) << v2.err;
@@ -470,7 +476,8 @@ TEST_F(Cli, InterruptedRunExits143AndLeavesNothing)
   // terminated after one (mid-simulation): exit code 143 and no file of any kind. (The
   // handler also unlinks a half-written temporary file when the signal lands during writing,
   // which is too brief a window to hit reliably here.)
-  const std::string cmd = "cd '" + dir_.string() + "' && ('" CLVSIM_BIN "' run '" CLVSIM_SOURCE_DIR
+  const std::string cmd = "cd '" + dir_.string() +
+                          "' && ('" CLVSIM_BIN "' run '" CLVSIM_SOURCE_DIR
                           "/bench/reference.toml' --set population.initial_customers=5000000 --paths 8 -o out.h5 "
                           "--quiet >/dev/null 2>&1 & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo $? > code.txt)";
   ASSERT_EQ(std::system(cmd.c_str()), 0);

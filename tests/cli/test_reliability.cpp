@@ -5,13 +5,13 @@
 // Each test names the defect of docs/reliability.md it guards.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,7 +41,7 @@ std::string slurp(const fs::path& p)
 }
 
 struct Outcome {
-  int code = -1;    //!< exit code, or 128 + signal when killed
+  int code = -1;  //!< exit code, or 128 + signal when killed
   std::string out, err;
   long max_rss_kb = 0;
 };
@@ -192,8 +192,10 @@ gamma = 15.44
 )";
 
 //! A run of several seconds that writes its output only at the end.
-const std::vector<std::string> LONG_RUN = {"run", CLVSIM_SOURCE_DIR "/bench/reference.toml", "--set",
-                                           "population.initial_customers=5000000", "--paths", "8", "--quiet"};
+const std::vector<std::string> LONG_RUN = {"run",     CLVSIM_SOURCE_DIR "/bench/reference.toml",
+                                           "--set",   "population.initial_customers=5000000",
+                                           "--paths", "8",
+                                           "--quiet"};
 
 std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string>& b)
 {
@@ -201,7 +203,10 @@ std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has(const std::string& text, const std::string& part)
+{
+  return text.find(part) != std::string::npos;
+}
 
 // --- D1: a full disk while writing results --------------------------------------------------
 
@@ -213,8 +218,8 @@ TEST_F(Reliability, D1_FullDiskExits3WithTheReasonAndLeavesNothing)
   write("s.toml", SMALL);
   // ~2 MB of results into 1 MB: HDF5's writes fail (and its H5Fclose; its exit-time cleanup
   // then crashed with SIGSEGV, exit 139).
-  const Outcome o = clvsim({"run", "s.toml", "--paths", "200", "--set", "simulation.horizon=120", "--quiet", "-o",
-                            "full/out.h5"});
+  const Outcome o =
+      clvsim({"run", "s.toml", "--paths", "200", "--set", "simulation.horizon=120", "--quiet", "-o", "full/out.h5"});
   EXPECT_EQ(o.code, 3) << o.err;
   EXPECT_EQ(o.err, "error: cannot write results file 'full/out.h5': No space left on device\n");
   EXPECT_TRUE(listing(dir_ / "full").empty());
@@ -231,9 +236,8 @@ TEST_F(Reliability, D1_WriteFailureOfAFileSizeLimitExits3)
   // The same failure injected without root: RLIMIT_FSIZE makes writes beyond 256 KiB fail
   // (clvsim ignores SIGXFSZ, which would otherwise kill it).
   write("s.toml", SMALL);
-  const Outcome o = clvsim({"run", "s.toml", "--paths", "200", "--set", "simulation.horizon=120", "--quiet", "-o",
-                            "out.h5"},
-                           256 * 1024);
+  const Outcome o = clvsim(
+      {"run", "s.toml", "--paths", "200", "--set", "simulation.horizon=120", "--quiet", "-o", "out.h5"}, 256 * 1024);
   EXPECT_EQ(o.code, 3) << o.err;
   EXPECT_EQ(o.err, "error: cannot write results file 'out.h5': File too large\n");
   EXPECT_EQ(files(), std::set<std::string>{"s.toml"});
@@ -349,8 +353,9 @@ TEST_F(Reliability, D10_AnInterruptedBatchLeavesNoTemporary)
   const Outcome o = finish(pid);
   EXPECT_EQ(o.code, 130) << o.err;
   // The index is reserved before the first scenario runs: it was not written either.
-  EXPECT_EQ(o.err, "interrupted: index file 'od/index.csv', index file 'od/index.json', results file 'od/b.h5' "
-                   "not written\n");
+  EXPECT_EQ(o.err,
+            "interrupted: index file 'od/index.csv', index file 'od/index.json', results file 'od/b.h5' "
+            "not written\n");
   EXPECT_EQ(listing(dir_ / "od"), std::set<std::string>{"a.h5"});
 }
 
@@ -408,8 +413,10 @@ TEST_F(Reliability, D12_D16_SilentNoOpsAndUnboundedOptionsAreRefused)
   write("s.toml", SMALL);
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"run", "s.toml", "-o", ""}, "error: the results file path is empty\n"},
-      {{"run", "s.toml", "--max-memory", "nan"}, "error: --max-memory = 'nan' is not a size (examples: 8G, 500M, 1048576)\n"},
-      {{"run", "s.toml", "--max-memory", "inf"}, "error: --max-memory = 'inf' is not a size (examples: 8G, 500M, 1048576)\n"},
+      {{"run", "s.toml", "--max-memory", "nan"},
+       "error: --max-memory = 'nan' is not a size (examples: 8G, 500M, 1048576)\n"},
+      {{"run", "s.toml", "--max-memory", "inf"},
+       "error: --max-memory = 'inf' is not a size (examples: 8G, 500M, 1048576)\n"},
       {{"run", "s.toml", "--threads", "100000"}, "error: --threads = 100000 is out of range [0, 1024]\n"},
       {{"batch", "s.toml", "--out-dir", "od", "--threads", "-1"}, "error: --threads = -1 is out of range [0, 1024]\n"},
   };
@@ -436,8 +443,9 @@ TEST_F(Reliability, D6_FitRefusesDataThatCannotIdentifyTheModel)
   write("two.csv", two.str());
   write("daily.csv", daily.str());
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"none.csv", "error: none.csv: no customer bought again by the calibration end 1997-09-30 (0 repeat buyers "
-                   "among 40 customers): the purchase model cannot be identified\n"},
+      {"none.csv",
+       "error: none.csv: no customer bought again by the calibration end 1997-09-30 (0 repeat buyers "
+       "among 40 customers): the purchase model cannot be identified\n"},
       {"two.csv", "error: two.csv: too few customers to fit: 2 in the calibration cohort, at least 10 needed\n"},
       {"daily.csv", "error: daily.csv: the data do not identify bg_nbd: "},
   };
@@ -456,8 +464,8 @@ TEST_F(Reliability, D6_EveryFitFragmentRuns)
   std::ostringstream no_amounts;
   for (std::string line; std::getline(in, line);) no_amounts << line.substr(0, line.rfind(',')) << "\n";
   write("log.csv", no_amounts.str());
-  Outcome o = clvsim({"fit", "log.csv", "--columns", "customer_id,date", "--calibration-end", "1997-09-30", "-o",
-                      "f.toml"});
+  Outcome o =
+      clvsim({"fit", "log.csv", "--columns", "customer_id,date", "--calibration-end", "1997-09-30", "-o", "f.toml"});
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_TRUE(has(slurp(dir_ / "f.toml"), "[spend]\n")) << slurp(dir_ / "f.toml");
   o = clvsim({"run", "f.toml", "--paths", "2", "--quiet", "--customer-forecast", "fc.csv"});
@@ -490,8 +498,9 @@ TEST_F(Reliability, D7_MemoryEstimateIsWithinTwiceThePeak)
   GTEST_SKIP() << "a sanitizer's shadow memory and quarantine change the peak";
 #endif
   write("s.toml", SMALL);
-  write("seg.toml", std::string(SMALL) + "[[segment]]\nname = \"a\"\nshare = 0.3\n[[segment]]\nname = \"b\"\n"
-                                         "share = 0.3\n[[segment]]\nname = \"c\"\nshare = 0.4\n");
+  write("seg.toml", std::string(SMALL) +
+                        "[[segment]]\nname = \"a\"\nshare = 0.3\n[[segment]]\nname = \"b\"\n"
+                        "share = 0.3\n[[segment]]\nname = \"c\"\nshare = 0.4\n");
   std::ostringstream h;
   h << "customer_id,x,t_x,T\n";
   std::mt19937 rng(1);

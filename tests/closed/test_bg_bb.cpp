@@ -19,11 +19,15 @@ using bb::Params;
 // FHS (2010) estimates on the donations data.
 const Params DONATIONS{1.204, 0.750, 0.657, 2.783};
 
-double choose(int n, int k) { return std::round(std::exp(std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0))); }
+double choose(int n, int k)
+{
+  return std::round(std::exp(std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0)));
+}
 
 }  // namespace
 
-TEST(BgBbClosed, LikelihoodOverAllHistoriesIsTheDistributionOfX) {
+TEST(BgBbClosed, LikelihoodOverAllHistoriesIsTheDistributionOfX)
+{
   for (const Params& p : {DONATIONS, Params{0.4, 3.0, 1.0, 1.0}, Params{5.0, 0.5, 3.0, 30.0}}) {
     for (int n : {1, 6, 11}) {
       double total = 0, mean = 0;
@@ -45,7 +49,8 @@ TEST(BgBbClosed, LikelihoodOverAllHistoriesIsTheDistributionOfX) {
   EXPECT_NEAR(bb::expected_transactions(near, 6), bb::expected_transactions(at, 6), 1e-4);
 }
 
-TEST(BgBbClosed, ConditionalFormsAgreeWithAnExactSimulation) {
+TEST(BgBbClosed, ConditionalFormsAgreeWithAnExactSimulation)
+{
   // 3,000,000 customers simulated exactly over 6 + 5 opportunities; those with the history
   // x = 3, t_x = 4, n = 6 (about 2% of them) give the empirical P(alive at 7), mean
   // transactions in opportunities 7..11 and discounted transactions (d = 0.1, 5 opportunities
@@ -90,12 +95,14 @@ TEST(BgBbClosed, ConditionalFormsAgreeWithAnExactSimulation) {
   // Closed-form discounted transactions over 5 opportunities: increments of eq. (13).
   double closed = 0;
   for (int k = 1; k <= ahead; ++k)
-    closed += (bb::conditional_expected(p, k, 3, 4, n) - bb::conditional_expected(p, k - 1, 3, 4, n)) / std::pow(1.1, k);
+    closed +=
+        (bb::conditional_expected(p, k, 3, 4, n) - bb::conditional_expected(p, k - 1, 3, 4, n)) / std::pow(1.1, k);
   const double dmean = disc / m, dse = std::sqrt((disc2 / m - dmean * dmean) / m);
   EXPECT_NEAR(dmean, closed, 4 * dse);
 }
 
-TEST(BgBbClosed, DertIsTheDiscountedSumOfTheConditionalExpectation) {
+TEST(BgBbClosed, DertIsTheDiscountedSumOfTheConditionalExpectation)
+{
   // DERT (eq. 14) = sum_k [E[X(n, n+k)] - E[X(n, n+k-1)]] / (1+d)^k over all k (eq. 13),
   // truncated at 5000 opportunities (the tail is below 1.1^-5000).
   for (const auto& h : std::vector<std::array<int, 3>>{{3, 4, 6}, {0, 0, 6}, {6, 6, 6}, {1, 1, 10}}) {

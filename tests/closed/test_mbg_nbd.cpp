@@ -22,10 +22,14 @@ using mbg::Params;
 // The CDNOW estimates of the MBG/NBD quoted by lifetimes' tests.
 const Params CDNOW{0.525, 6.183, 0.891, 1.614};
 
-double lbeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
+double lbeta(double a, double b)
+{
+  return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
+}
 
 // int over lambda ~ Gamma(r, alpha) of lambda^x [E(1-p)^{x+1} e^{-lambda T} + E p(1-p)^x e^{-lambda t_x}].
-double brute_likelihood(const Params& p, double x, double t_x, double T) {
+double brute_likelihood(const Params& p, double x, double t_x, double T)
+{
   const double alive = std::exp(lbeta(p.a, p.b + x + 1) - lbeta(p.a, p.b));
   const double dead = std::exp(lbeta(p.a + 1, p.b + x) - lbeta(p.a, p.b));
   const double log_norm = p.r * std::log(p.alpha) - std::lgamma(p.r);
@@ -41,20 +45,22 @@ double brute_likelihood(const Params& p, double x, double t_x, double T) {
 
 }  // namespace
 
-TEST(MbgNbdClosed, LikelihoodMatchesNumericalIntegration) {
-  for (const auto& c : std::vector<std::array<double, 3>>{{0, 0, 38.86}, {2, 30.43, 38.86}, {1, 1.71, 38.86},
-                                                         {12, 30, 31}, {0, 0, 0.5}})
-    EXPECT_NEAR(mbg::log_likelihood(CDNOW, c[0], c[1], c[2]), std::log(brute_likelihood(CDNOW, c[0], c[1], c[2])),
-                1e-9)
+TEST(MbgNbdClosed, LikelihoodMatchesNumericalIntegration)
+{
+  for (const auto& c : std::vector<std::array<double, 3>>{
+           {0, 0, 38.86}, {2, 30.43, 38.86}, {1, 1.71, 38.86}, {12, 30, 31}, {0, 0, 0.5}})
+    EXPECT_NEAR(mbg::log_likelihood(CDNOW, c[0], c[1], c[2]), std::log(brute_likelihood(CDNOW, c[0], c[1], c[2])), 1e-9)
         << c[0] << " " << c[1] << " " << c[2];
 }
 
-TEST(MbgNbdClosed, ExpectationsMatchThePrintedHypergeometricForms) {
+TEST(MbgNbdClosed, ExpectationsMatchThePrintedHypergeometricForms)
+{
   using clvsim::models::hyp2f1;
   const Params& p = CDNOW;
   for (double t : {1.0, 10.0, 39.0, 78.0}) {
-    const double printed = p.b / (p.a - 1) * (1 - std::pow(p.alpha / (p.alpha + t), p.r) *
-                                                      hyp2f1(p.r, p.b + 1, p.a + p.b, t / (p.alpha + t)));
+    const double printed =
+        p.b / (p.a - 1) *
+        (1 - std::pow(p.alpha / (p.alpha + t), p.r) * hyp2f1(p.r, p.b + 1, p.a + p.b, t / (p.alpha + t)));
     EXPECT_NEAR(mbg::expected_repeat(p, t), printed, 1e-10 * printed) << t;
   }
   // W&H (2008): E[Y(t) | x, t_x, T].
@@ -76,7 +82,8 @@ TEST(MbgNbdClosed, ExpectationsMatchThePrintedHypergeometricForms) {
             mbg::conditional_expected(p, 48.0, 2, 30.43, 38.86));
 }
 
-TEST(MbgNbdClosed, PmfSumsToOneWithTheExpectedMean) {
+TEST(MbgNbdClosed, PmfSumsToOneWithTheExpectedMean)
+{
   for (double t : {5.0, 39.0}) {
     double total = 0, mean = 0;
     for (int x = 0; x < 400; ++x) {
@@ -89,7 +96,8 @@ TEST(MbgNbdClosed, PmfSumsToOneWithTheExpectedMean) {
   }
 }
 
-TEST(MbgNbdClosed, ExactSimulationAgreesWithTheClosedForms) {
+TEST(MbgNbdClosed, ExactSimulationAgreesWithTheClosedForms)
+{
   // 400,000 customers simulated exactly (dropout coin at time 0 and after each repeat
   // purchase); the mean count of repeat purchases in (0, 39] and the share of one-time
   // buyers still alive at 39 must lie within 4 standard errors of the closed forms (|z| > 4

@@ -27,12 +27,14 @@ struct Customer {
   double x, t_x, T;
 };
 
-double pow_exp(double v, double x, double c) {
+double pow_exp(double v, double x, double c)
+{
   return x == 0.0 ? std::exp(-c * v) : std::exp(x * std::log(v) - c * v);
 }
 
 template <class F>
-double integrate_half_line(F f, std::vector<double> cuts, double tol) {
+double integrate_half_line(F f, std::vector<double> cuts, double tol)
+{
   std::sort(cuts.begin(), cuts.end());
   boost::math::quadrature::tanh_sinh<double> ts;
   boost::math::quadrature::exp_sinh<double> es;
@@ -50,14 +52,13 @@ double integrate_half_line(F f, std::vector<double> cuts, double tol) {
 struct GammaDensity {
   double shape, rate, log_norm;
   GammaDensity(double k, double b) : shape(k), rate(b), log_norm(k * std::log(b) - std::lgamma(k)) {}
-  double operator()(double v) const {
-    return std::exp(log_norm + (shape - 1.0) * std::log(v) - rate * v);
-  }
+  double operator()(double v) const { return std::exp(log_norm + (shape - 1.0) * std::log(v) - rate * v); }
 };
 
 // int int k(lambda, mu) g(lambda) h(mu) dlambda dmu with g, h the Gamma mixing densities.
 template <class K>
-double mix(const Params& p, const Customer& c, K k) {
+double mix(const Params& p, const Customer& c, K k)
+{
   const GammaDensity g(p.r, p.alpha), h(p.s, p.beta);
   const double m1 = (p.r + c.x) / (p.alpha + c.T), m2 = (p.r + c.x) / (p.alpha + c.t_x);
   const double n1 = std::max(p.s, 1.0) / (p.beta + c.T), n2 = (p.s + 1.0) / (p.beta + c.t_x);
@@ -73,18 +74,21 @@ double mix(const Params& p, const Customer& c, K k) {
 
 // Individual-level Pareto/NBD likelihood (F&H note eq. (3)):
 //   L = lambda^x e^{-(lambda+mu) T} + lambda^x mu/(lambda+mu) [e^{-(lambda+mu) t_x} - e^{-(lambda+mu) T}].
-double individual_likelihood(double lam, double mu, const Customer& c) {
+double individual_likelihood(double lam, double mu, const Customer& c)
+{
   const double u = (lam + mu) * (c.T - c.t_x);
   const double phi = u == 0.0 ? 1.0 : -std::expm1(-u) / u;  // (1 - e^{-u})/u
   return pow_exp(lam, c.x, c.T) * std::exp(-mu * c.T) +
          pow_exp(lam, c.x, c.t_x) * mu * std::exp(-mu * c.t_x) * (c.T - c.t_x) * phi;
 }
 
-double brute_force_log_likelihood(const Params& p, const Customer& c) {
+double brute_force_log_likelihood(const Params& p, const Customer& c)
+{
   return std::log(mix(p, c, [&](double lam, double mu) { return individual_likelihood(lam, mu, c); }));
 }
 
-TEST(ParetoNbd, PAliveCdnowPublished) {
+TEST(ParetoNbd, PAliveCdnowPublished)
+{
   // Customer with x = 26, t_x = 30 weeks 6 days, T = 31 (F&H P(alive) illustration): 0.997874.
   EXPECT_NEAR(pn::p_alive(CDNOW, 26, 216.0 / 7.0, 31), 0.997874, 1e-5);
   // mpmath: F&H note eq. (24) with 2F1 at 30 digits.
@@ -93,21 +97,22 @@ TEST(ParetoNbd, PAliveCdnowPublished) {
   EXPECT_NEAR(pn::p_alive(CDNOW, 0, 0, 78), 0.16235951036874201082, 1e-12);
 }
 
-TEST(ParetoNbd, LogLikelihoodEqualsNumericalIntegration) {
+TEST(ParetoNbd, LogLikelihoodEqualsNumericalIntegration)
+{
   // Both hypergeometric branches (alpha < beta, alpha >= beta), the quadrature branch (z > 0.99:
   // ALPHA_GG_BETA with small t_x) and the short-interval branch (t_x close to T), x = 0 to 50.
-  const std::vector<Customer> customers{{0, 0, 78}, {2, 30.43, 38.86}, {50, 20, 78}, {3, 0.1, 40},
-                                        {5, 39.9, 40}};
+  const std::vector<Customer> customers{{0, 0, 78}, {2, 30.43, 38.86}, {50, 20, 78}, {3, 0.1, 40}, {5, 39.9, 40}};
   for (const Params& p : {CDNOW, ALPHA_GT_BETA, ALPHA_GG_BETA}) {
     for (const Customer& c : customers) {
       EXPECT_NEAR(pn::log_likelihood(p, c.x, c.t_x, c.T), brute_force_log_likelihood(p, c), 1e-8)
-          << "alpha = " << p.alpha << ", beta = " << p.beta << "; x = " << c.x
-          << ", t_x = " << c.t_x << ", T = " << c.T;
+          << "alpha = " << p.alpha << ", beta = " << p.beta << "; x = " << c.x << ", t_x = " << c.t_x
+          << ", T = " << c.T;
     }
   }
 }
 
-TEST(ParetoNbd, LogLikelihoodAgainstMpmath) {
+TEST(ParetoNbd, LogLikelihoodAgainstMpmath)
+{
   // F&H note eqs. (19)-(22) with mpmath's 2F1 at 30 digits, cross-checked there against the
   // integral form of A0.
   EXPECT_NEAR(pn::log_likelihood(CDNOW, 0, 0, 78), -0.59299080184282072617, 1e-12);
@@ -119,7 +124,8 @@ TEST(ParetoNbd, LogLikelihoodAgainstMpmath) {
   EXPECT_NEAR(pn::log_likelihood(ALPHA_GG_BETA, 50, 70, 78), -104.09184058250866216, 1e-10);
 }
 
-TEST(ParetoNbd, StableForLargeCounts) {
+TEST(ParetoNbd, StableForLargeCounts)
+{
   for (const Params& p : {CDNOW, ALPHA_GT_BETA, ALPHA_GG_BETA}) {
     const double ll = pn::log_likelihood(p, 5000, 40, 78);
     EXPECT_TRUE(std::isfinite(ll));
@@ -130,16 +136,16 @@ TEST(ParetoNbd, StableForLargeCounts) {
   }
 }
 
-TEST(ParetoNbd, ExpectedRepeatEqualsNumericalIntegration) {
+TEST(ParetoNbd, ExpectedRepeatEqualsNumericalIntegration)
+{
   // E[X(t) | lambda, mu] = lambda/mu (1 - e^{-mu t}) (SMC 1987); lambda and mu are independent,
   // so the double integral is E[lambda] * E[(1 - e^{-mu t})/mu], each done numerically.
   for (const Params& p : {CDNOW, ALPHA_GT_BETA, ALPHA_GG_BETA}) {
     const GammaDensity g(p.r, p.alpha), h(p.s, p.beta);
-    const double mean_lambda =
-        integrate_half_line([&](double lam) { return lam * g(lam); }, {p.r / p.alpha}, 1e-12);
+    const double mean_lambda = integrate_half_line([&](double lam) { return lam * g(lam); }, {p.r / p.alpha}, 1e-12);
     for (double t : {1.0, 10.0, 39.0, 78.0}) {
-      const double per_rate = integrate_half_line(
-          [&](double mu) { return -std::expm1(-mu * t) / mu * h(mu); }, {1.0 / t, 1.0 / p.beta}, 1e-12);
+      const double per_rate = integrate_half_line([&](double mu) { return -std::expm1(-mu * t) / mu * h(mu); },
+                                                  {1.0 / t, 1.0 / p.beta}, 1e-12);
       const double brute = mean_lambda * per_rate;
       EXPECT_NEAR(pn::expected_repeat(p, t), brute, 1e-9 * std::max(1.0, brute))
           << "alpha = " << p.alpha << ", t = " << t;
@@ -150,7 +156,8 @@ TEST(ParetoNbd, ExpectedRepeatEqualsNumericalIntegration) {
   EXPECT_NEAR(pn::expected_repeat(CDNOW, 78), 1.9093981293136854572, 1e-13);
 }
 
-TEST(ParetoNbd, ExpectedRepeatAtSEqualsOne) {
+TEST(ParetoNbd, ExpectedRepeatAtSEqualsOne)
+{
   // s = 1: r beta/alpha ln(1 + t/beta), and continuity from both sides.
   const Params one{0.553, 10.578, 1.0, 11.669};
   const double limit = 0.553 * 11.669 / 10.578 * std::log1p(39.0 / 11.669);
@@ -159,7 +166,8 @@ TEST(ParetoNbd, ExpectedRepeatAtSEqualsOne) {
   EXPECT_NEAR(pn::expected_repeat({0.553, 10.578, 1.0 - 1e-9, 11.669}, 39), limit, 1e-8);
 }
 
-TEST(ParetoNbd, ConditionalExpectedEqualsNumericalIntegration) {
+TEST(ParetoNbd, ConditionalExpectedEqualsNumericalIntegration)
+{
   // E[Y(t) | data] = int int P(alive at T, data | lambda, mu) E[Y(t) | lambda, mu, alive] g h
   //                  / int int L(lambda, mu | data) g h,
   // with P(alive at T, data | .) = lambda^x e^{-(lambda+mu) T}.
@@ -174,7 +182,8 @@ TEST(ParetoNbd, ConditionalExpectedEqualsNumericalIntegration) {
   EXPECT_NEAR(v, 1.4551231932576024824, 1e-12);  // mpmath, F&H note eq. (26)
 }
 
-TEST(ParetoNbd, RejectsInvalidInput) {
+TEST(ParetoNbd, RejectsInvalidInput)
+{
   EXPECT_THROW(pn::log_likelihood({0.5, 1, 0, 1}, 1, 1, 2), std::domain_error);
   EXPECT_THROW(pn::p_alive(CDNOW, 1, 3, 2), std::domain_error);
 }

@@ -6,8 +6,8 @@
 #include "models/purchase/registry.h"
 #include "models/sim/segment_model.h"
 
-#include <boost/math/special_functions/digamma.hpp>
 #include <gtest/gtest.h>
+#include <boost/math/special_functions/digamma.hpp>
 
 #include <array>
 #include <cmath>

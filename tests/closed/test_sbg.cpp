@@ -23,7 +23,8 @@ const std::vector<double> HIGH_END_ALIVE{1000, 869, 743, 653, 593, 551, 517, 491
 
 // sum_{t>=0} S(t) z^t by direct summation with the retention-rate recursion
 // S(t) = S(t-1) (beta+t-1)/(alpha+beta+t-1) (F&H 2007 eq. (4)), 10^5 terms.
-double direct_sum(const Params& p, double z, int from) {
+double direct_sum(const Params& p, double z, int from)
+{
   double s = 1.0, sum = 0.0, disc = 1.0;
   for (int t = 0; t < 100000; ++t) {
     if (t > 0) s *= (p.beta + t - 1.0) / (p.alpha + p.beta + t - 1.0);
@@ -35,26 +36,26 @@ double direct_sum(const Params& p, double z, int from) {
   return sum;
 }
 
-TEST(Sbg, SurvivalEqualsProductOfRetentionRates) {
+TEST(Sbg, SurvivalEqualsProductOfRetentionRates)
+{
   for (const Params& p : {REGULAR, HIGH_END}) {
     double product = 1.0;
     for (int t = 0; t <= 200; ++t) {
       if (t > 0) product *= (p.beta + t - 1.0) / (p.alpha + p.beta + t - 1.0);
       EXPECT_NEAR(sbg::survival(p, t), product, 1e-14 * std::max(product, 1e-3)) << "t = " << t;
       if (t > 0) {
-        EXPECT_NEAR(sbg::churn_probability(p, t), sbg::survival(p, t - 1.0) - sbg::survival(p, t),
-                    1e-15);
+        EXPECT_NEAR(sbg::churn_probability(p, t), sbg::survival(p, t - 1.0) - sbg::survival(p, t), 1e-15);
       }
     }
     // Real t: B(alpha, beta+t)/B(alpha, beta) with std::beta.
     for (double t : {0.5, 2.5, 17.25}) {
-      EXPECT_NEAR(sbg::survival(p, t), std::beta(p.alpha, p.beta + t) / std::beta(p.alpha, p.beta),
-                  1e-13);
+      EXPECT_NEAR(sbg::survival(p, t), std::beta(p.alpha, p.beta + t) / std::beta(p.alpha, p.beta), 1e-13);
     }
   }
 }
 
-TEST(Sbg, CohortLogLikelihoodReproducesPublishedFits) {
+TEST(Sbg, CohortLogLikelihoodReproducesPublishedFits)
+{
   // F&H (2007) report LL = -1680.3 (regular) and -1611.2 (high end) at their MLEs.
   EXPECT_NEAR(sbg::log_likelihood_survival(REGULAR, REGULAR_ALIVE), -1680.3, 0.05);
   EXPECT_NEAR(sbg::log_likelihood_survival(HIGH_END, HIGH_END_ALIVE), -1611.2, 0.05);
@@ -72,7 +73,8 @@ TEST(Sbg, CohortLogLikelihoodReproducesPublishedFits) {
   EXPECT_THROW(sbg::log_likelihood_survival(REGULAR, {100, 120}), std::domain_error);
 }
 
-TEST(Sbg, DiscountedLifetimesEqualDirectSummation) {
+TEST(Sbg, DiscountedLifetimesEqualDirectSummation)
+{
   for (const Params& p : {REGULAR, HIGH_END}) {
     for (double d : {0.1, 0.01}) {
       const double z = 1.0 / (1.0 + d);
@@ -93,7 +95,8 @@ TEST(Sbg, DiscountedLifetimesEqualDirectSummation) {
   EXPECT_NEAR(sbg::derl(HIGH_END, 0.01, 10), 35.902170776644640165, 1e-10);
 }
 
-TEST(Sbg, UndiscountedLifetimeForAlphaAboveOne) {
+TEST(Sbg, UndiscountedLifetimeForAlphaAboveOne)
+{
   // d = 0: E[T] = (alpha+beta-1)/(alpha-1); direct sum converges like N^{1-alpha}.
   const Params p{3.5, 2.0};
   EXPECT_NEAR(sbg::expected_discounted_lifetime(p, 0.0), direct_sum(p, 1.0, 0), 1e-9);
@@ -101,7 +104,8 @@ TEST(Sbg, UndiscountedLifetimeForAlphaAboveOne) {
   EXPECT_THROW(sbg::expected_discounted_lifetime(REGULAR, 0.0), std::domain_error);
 }
 
-TEST(SbgPoisson, ExpectedOrders) {
+TEST(SbgPoisson, ExpectedOrders)
+{
   namespace sp = clvsim::models::sbg_poisson;
   const sp::Params p{0.704, 1.182, 2.0, 4.0};
   EXPECT_EQ(sp::expected_orders(p, 0), 0.0);

@@ -26,8 +26,8 @@ TEST(SplitLine, Rfc4180Fields)
   EXPECT_EQ(split("a,b,c"), (Fields{"a", "b", "c"}));
   EXPECT_EQ(split(""), (Fields{""}));
   EXPECT_EQ(split("a,,"), (Fields{"a", "", ""}));
-  EXPECT_EQ(split(" a , b\t,c "), (Fields{"a", "b", "c"}));  // blanks around unquoted fields
-  EXPECT_EQ(split("\"a,b\",c"), (Fields{"a,b", "c"}));        // a comma inside quotes
+  EXPECT_EQ(split(" a , b\t,c "), (Fields{"a", "b", "c"}));               // blanks around unquoted fields
+  EXPECT_EQ(split("\"a,b\",c"), (Fields{"a,b", "c"}));                    // a comma inside quotes
   EXPECT_EQ(split("\"say \"\"hi\"\"\",x"), (Fields{"say \"hi\"", "x"}));  // doubled quotes
   EXPECT_EQ(split("\" padded \",x"), (Fields{" padded ", "x"}));          // quoted blanks kept
   EXPECT_EQ(split("  \"q\"  ,x"), (Fields{"q", "x"}));
@@ -145,8 +145,9 @@ TEST(Problems, FileLineCapAndCount)
     p.throw_if_any();
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_EQ(std::string(e.what()), "error: h.csv:2: first\nerror: h.csv: whole file\nerror: h.csv:7: third\n"
-                                     "error: h.csv: ... and 2 more problems");
+    EXPECT_EQ(std::string(e.what()),
+              "error: h.csv:2: first\nerror: h.csv: whole file\nerror: h.csv:7: third\n"
+              "error: h.csv: ... and 2 more problems");
   }
   Problems one("x.csv", 1);
   one.add(1, "a");
@@ -165,12 +166,16 @@ TEST(Excerpt, EscapedAndTruncated)
   EXPECT_EQ(excerpt("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
   EXPECT_EQ(excerpt(std::string("nul\0byte", 8)), "nul\\x00byte");
   EXPECT_EQ(excerpt("del\x7f"), "del\\x7f");
-  EXPECT_EQ(excerpt("Zürich, Kraków, 東京"), "Zürich, Kraków, 東京");  // valid UTF-8 as it is
+  EXPECT_EQ(excerpt("Zürich, Kraków, 東京"), "Zürich, Kraków, 東京");       // valid UTF-8 as it is
   EXPECT_EQ(excerpt("bad \xff\xfe end \xc3"), "bad \\xff\\xfe end \\xc3");  // invalid bytes
   EXPECT_EQ(excerpt("\xc0\xaf"), "\\xc0\\xaf");                             // an overlong '/'
   EXPECT_EQ(excerpt("\xed\xa0\x80"), "\\xed\\xa0\\x80");                    // a surrogate
-  EXPECT_EQ(excerpt("\xc2\x9b" "31m"), "\\u009b31m");                       // C1 CSI
-  EXPECT_EQ(excerpt("a\xe2\x80\xae" "b"), "a\\u202eb");                      // right-to-left override
+  EXPECT_EQ(excerpt("\xc2\x9b"
+                    "31m"),
+            "\\u009b31m");  // C1 CSI
+  EXPECT_EQ(excerpt("a\xe2\x80\xae"
+                    "b"),
+            "a\\u202eb");  // right-to-left override
   EXPECT_EQ(excerpt("\xef\xbb\xbfx"), "\\ufeffx");
   const std::string big(20'000'000, 'h');
   EXPECT_EQ(excerpt(big), std::string(80, 'h') + "... (20000000 bytes in all)");

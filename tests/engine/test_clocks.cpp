@@ -14,11 +14,11 @@
 // (P(|z| > 4) = 6.3e-5). Seeds are fixed, so the tests are deterministic; a count law off by
 // a few percent in any cell (e.g. one arrival too many or too few when the clock crosses the
 // period's end, or a clock not restarted) moves the statistic far past the threshold.
-#include "scenarios/segment_model.h"
 #include "models/sim/kernel.h"
-#include "models/sim/traits.h"
 #include "models/sim/segment_model.h"
+#include "models/sim/traits.h"
 #include "scenarios/loader.h"
+#include "scenarios/segment_model.h"
 
 #include <gtest/gtest.h>
 
@@ -38,7 +38,8 @@ constexpr double LAMBDA = 1.5, SHAPE = 1.0e4;
 std::vector<std::uint32_t> order_counts(int horizon, std::uint64_t n, std::uint64_t seed)
 {
   const std::string toml = R"([simulation]
-horizon = )" + std::to_string(horizon) + R"(
+horizon = )" + std::to_string(horizon) +
+                           R"(
 [population]
 initial_customers = 1000
 [purchase]

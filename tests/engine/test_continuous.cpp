@@ -121,8 +121,9 @@ value = 20.0
 
 TEST(Continuous, BgNbdNewCohortExpectedRepeatWeekly)
 {
-  const auto r = run_toml(BGNBD_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 78\npaths = 10\nseed = 7\n"
-                                        "[population]\ninitial_customers = 20000\n");
+  const auto r = run_toml(BGNBD_CDNOW +
+                          "[simulation]\nperiod = \"week\"\nhorizon = 78\npaths = 10\nseed = 7\n"
+                          "[population]\ninitial_customers = 20000\n");
   std::vector<double> mean, se;
   cumulative_repeat(r, 20000, mean, se);
   const models::bg_nbd::Params prm{0.243, 4.414, 0.793, 2.426};
@@ -139,8 +140,9 @@ TEST(Continuous, MbgNbdNewCohortExpectedRepeatWeekly)
   // customer (models/purchase/mbg_nbd.h) against the simulated cohort, within K_SE standard
   // errors across 10 paths of 20,000 customers (K_SE = 4: five comparisons, a false alarm
   // for a correct simulation has probability below 3e-4).
-  const auto r = run_toml(MBGNBD_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 78\npaths = 10\nseed = 71\n"
-                                         "[population]\ninitial_customers = 20000\n");
+  const auto r = run_toml(MBGNBD_CDNOW +
+                          "[simulation]\nperiod = \"week\"\nhorizon = 78\npaths = 10\nseed = 71\n"
+                          "[population]\ninitial_customers = 20000\n");
   std::vector<double> mean, se;
   cumulative_repeat(r, 20000, mean, se);
   const models::mbg_nbd::Params prm{0.525, 6.183, 0.891, 1.614};
@@ -159,21 +161,24 @@ TEST(Continuous, BgBbNewCohortExpectedTransactions)
   // BG/BB: period 0 is the cohort's first purchase and period k its k-th opportunity, so the
   // repeat transactions by the end of period n estimate E[X(n)] (FHS 2010 eq. 7), within K_SE
   // standard errors across 10 paths of 20,000 customers (five comparisons).
-  const auto r = run_toml(BGBB_DONATIONS + "[simulation]\nperiod = \"month\"\nhorizon = 12\npaths = 10\nseed = 73\n"
-                                           "[population]\ninitial_customers = 20000\n");
+  const auto r = run_toml(BGBB_DONATIONS +
+                          "[simulation]\nperiod = \"month\"\nhorizon = 12\npaths = 10\nseed = 73\n"
+                          "[population]\ninitial_customers = 20000\n");
   std::vector<double> mean, se;
   cumulative_repeat(r, 20000, mean, se);
   const models::bg_bb::Params prm{1.204, 0.750, 0.657, 2.783};
   for (int n : {1, 2, 5, 8, 11})
     EXPECT_NEAR(mean[static_cast<std::size_t>(n)], models::bg_bb::expected_transactions(prm, n),
-                K_SE * se[static_cast<std::size_t>(n)]) << "E[X(" << n << ")]";
+                K_SE * se[static_cast<std::size_t>(n)])
+        << "E[X(" << n << ")]";
 }
 
 TEST(Continuous, BgNbdWeeklyParametersInAMonthlySimulation)
 {
   // The same cohort simulated monthly: after k months, E[X(k * 4.348 weeks)].
-  const auto r = run_toml(BGNBD_CDNOW + "[simulation]\nperiod = \"month\"\nhorizon = 18\npaths = 10\nseed = 8\n"
-                                        "[population]\ninitial_customers = 20000\n");
+  const auto r = run_toml(BGNBD_CDNOW +
+                          "[simulation]\nperiod = \"month\"\nhorizon = 18\npaths = 10\nseed = 8\n"
+                          "[population]\ninitial_customers = 20000\n");
   std::vector<double> mean, se;
   cumulative_repeat(r, 20000, mean, se);
   const models::bg_nbd::Params prm{0.243, 4.414, 0.793, 2.426};
@@ -187,19 +192,23 @@ TEST(Continuous, BgNbdWeeklyParametersInAMonthlySimulation)
 TEST(Continuous, ParetoNbdNewCohortExpectedRepeat)
 {
   const models::pareto_nbd::Params prm{0.553, 10.578, 0.606, 11.669};
-  const auto weekly = run_toml(PARETO_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 78\npaths = 10\nseed = 9\n"
-                                              "[population]\ninitial_customers = 20000\n");
+  const auto weekly = run_toml(PARETO_CDNOW +
+                               "[simulation]\nperiod = \"week\"\nhorizon = 78\npaths = 10\nseed = 9\n"
+                               "[population]\ninitial_customers = 20000\n");
   std::vector<double> mean, se;
   cumulative_repeat(weekly, 20000, mean, se);
   for (int t : {1, 4, 13, 39, 78})
     EXPECT_NEAR(mean[static_cast<std::size_t>(t - 1)], models::pareto_nbd::expected_repeat(prm, t),
-                K_SE * se[static_cast<std::size_t>(t - 1)]) << "E[X(" << t << ")]";
-  const auto monthly = run_toml(PARETO_CDNOW + "[simulation]\nperiod = \"month\"\nhorizon = 18\npaths = 10\nseed = 10\n"
-                                               "[population]\ninitial_customers = 20000\n");
+                K_SE * se[static_cast<std::size_t>(t - 1)])
+        << "E[X(" << t << ")]";
+  const auto monthly = run_toml(PARETO_CDNOW +
+                                "[simulation]\nperiod = \"month\"\nhorizon = 18\npaths = 10\nseed = 10\n"
+                                "[population]\ninitial_customers = 20000\n");
   cumulative_repeat(monthly, 20000, mean, se);
   for (int k : {1, 6, 18})
     EXPECT_NEAR(mean[static_cast<std::size_t>(k - 1)], models::pareto_nbd::expected_repeat(prm, k * WEEKS_PER_MONTH),
-                K_SE * se[static_cast<std::size_t>(k - 1)]) << "month " << k;
+                K_SE * se[static_cast<std::size_t>(k - 1)])
+        << "month " << k;
 }
 
 class History : public ::testing::Test {
@@ -231,8 +240,9 @@ TEST_F(History, BgNbdCdnowCustomerExpects1226OrdersIn39Weeks)
   const std::vector<std::array<double, 3>> rows = {{2, 30.43, 38.86}, {26, 30.857, 31}, {0, 0, 38.86}};
   const int copies = 3000;
   write_history(rows, copies);
-  const auto r = run_toml(BGNBD_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 39\npaths = 8\nseed = 12\n"
-                                        "[population]\nhistory = \"history.csv\"\nhistory_time_unit = \"week\"\n",
+  const auto r = run_toml(BGNBD_CDNOW +
+                              "[simulation]\nperiod = \"week\"\nhorizon = 39\npaths = 8\nseed = 12\n"
+                              "[population]\nhistory = \"history.csv\"\nhistory_time_unit = \"week\"\n",
                           dir_.string());
   const auto& f = r.forecast;
   ASSERT_EQ(f.customer_id.size(), rows.size() * copies);
@@ -261,10 +271,11 @@ TEST_F(History, BgNbdCdnowCustomerExpects1226OrdersIn39Weeks)
 TEST_F(History, BlockMajorRunEqualsPeriodByPeriodRun)
 {
   write_history({{2, 30.43, 38.86}, {26, 30.857, 31}, {0, 0, 38.86}}, 100);
-  const std::string toml = BGNBD_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 20\npaths = 3\nseed = 14\n"
-                                         "block_size = 64\n[population]\ninitial_customers = 250\n"
-                                         "history = \"history.csv\"\nhistory_time_unit = \"week\"\n"
-                                         "[[acquisition.channel]]\nname = \"ads\"\ncustomers_per_period = 5.0\ncac = 10.0\n";
+  const std::string toml = BGNBD_CDNOW +
+                           "[simulation]\nperiod = \"week\"\nhorizon = 20\npaths = 3\nseed = 14\n"
+                           "block_size = 64\n[population]\ninitial_customers = 250\n"
+                           "history = \"history.csv\"\nhistory_time_unit = \"week\"\n"
+                           "[[acquisition.channel]]\nname = \"ads\"\ncustomers_per_period = 5.0\ncac = 10.0\n";
   const auto sc = scenarios::load_string(toml, "test.toml", dir_.string());
   RunOptions period_major;
   period_major.block_major = false;
@@ -293,7 +304,8 @@ TEST_F(History, AliveShareFollowsEachPathsUncertainParameters)
   const auto r = run(sc, RunOptions{});
   const auto& active = r.variants[0].kpis.periods.at("customers_active");
   for (int p = 0; p < paths; ++p) {
-    const double a = draw_uncertain(sc.uncertain.at(0).dist, sc.simulation.seed, static_cast<std::uint32_t>(p), "purchase.a");
+    const double a =
+        draw_uncertain(sc.uncertain.at(0).dist, sc.simulation.seed, static_cast<std::uint32_t>(p), "purchase.a");
     const double expected = models::bg_nbd::p_alive({0.243, 4.414, a, 2.426}, 2, 30.43, 38.86);
     const double share = active[static_cast<std::size_t>(p * 2)] / copies;
     EXPECT_NEAR(share, expected, K_SE * std::sqrt(expected * (1 - expected) / copies)) << "path " << p << " a = " << a;
@@ -308,8 +320,9 @@ TEST_F(History, MbgNbdConditionalExpectationAndPAlive)
   const std::vector<std::array<double, 3>> rows = {{2, 30.43, 38.86}, {26, 30.857, 31}, {0, 0, 38.86}};
   const int copies = 2000;
   write_history(rows, copies);
-  const auto r = run_toml(MBGNBD_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 39\npaths = 8\nseed = 72\n"
-                                         "[population]\nhistory = \"history.csv\"\nhistory_time_unit = \"week\"\n",
+  const auto r = run_toml(MBGNBD_CDNOW +
+                              "[simulation]\nperiod = \"week\"\nhorizon = 39\npaths = 8\nseed = 72\n"
+                              "[population]\nhistory = \"history.csv\"\nhistory_time_unit = \"week\"\n",
                           dir_.string());
   const auto& f = r.forecast;
   ASSERT_EQ(f.customer_id.size(), rows.size() * copies);
@@ -336,8 +349,9 @@ TEST_F(History, ParetoNbdConditionalExpectation)
   const std::vector<std::array<double, 3>> rows = {{2, 30.43, 38.86}, {26, 30.857, 31}, {0, 0, 20}, {5, 10, 38}};
   const int copies = 2000;
   write_history(rows, copies);
-  const auto r = run_toml(PARETO_CDNOW + "[simulation]\nperiod = \"week\"\nhorizon = 39\npaths = 8\nseed = 13\n"
-                                         "[population]\nhistory = \"history.csv\"\n",
+  const auto r = run_toml(PARETO_CDNOW +
+                              "[simulation]\nperiod = \"week\"\nhorizon = 39\npaths = 8\nseed = 13\n"
+                              "[population]\nhistory = \"history.csv\"\n",
                           dir_.string());
   const auto& f = r.forecast;
   const models::pareto_nbd::Params prm{0.553, 10.578, 0.606, 11.669};
@@ -351,7 +365,8 @@ TEST_F(History, ParetoNbdConditionalExpectation)
       ss += d * d;
     }
     const double se = std::sqrt(ss / (copies - 1) / copies);
-    EXPECT_NEAR(m, models::pareto_nbd::conditional_expected(prm, 39, rows[row][0], rows[row][1], rows[row][2]), K_SE * se)
+    EXPECT_NEAR(m, models::pareto_nbd::conditional_expected(prm, 39, rows[row][0], rows[row][1], rows[row][2]),
+                K_SE * se)
         << "row " << row;
   }
 }
@@ -366,8 +381,9 @@ TEST_F(History, BgBbAliveShareAndConditionalExpectation)
   const std::vector<std::array<double, 3>> rows = {{3, 4, 6}, {6, 6, 6}, {0, 0, 6}, {1, 1, 10}};
   const int copies = 3000, paths = 6;
   write_history(rows, copies, "n");
-  const auto r = run_toml(BGBB_DONATIONS + "[simulation]\nperiod = \"month\"\nhorizon = 10\npaths = 6\nseed = 74\n"
-                                           "[population]\nhistory = \"history.csv\"\n",
+  const auto r = run_toml(BGBB_DONATIONS +
+                              "[simulation]\nperiod = \"month\"\nhorizon = 10\npaths = 6\nseed = 74\n"
+                              "[population]\nhistory = \"history.csv\"\n",
                           dir_.string());
   const auto& f = r.forecast;
   ASSERT_EQ(f.customer_id.size(), rows.size() * copies);
@@ -424,7 +440,8 @@ fee = 1.0
 [economics]
 gross_margin = 1.0
 discount_rate_annual = 1.0
-)", dir_.string());
+)",
+                          dir_.string());
   const double d = std::pow(2.0, 1.0 / 12.0) - 1.0, delta = 1.0 / (1.0 + d);
   for (int group = 0; group < 2; ++group) {
     const int n = group == 0 ? 0 : 5;

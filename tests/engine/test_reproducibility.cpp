@@ -190,8 +190,8 @@ TEST(Reproducibility, BlockMajorRunInGroupsEqualsPeriodByPeriodRun)
 TEST(Reproducibility, OneSegmentBlockMajorRunEqualsPeriodByPeriodRun)
 {
   std::string one_segment = TOML;
-  one_segment.erase(one_segment.find("[[segment]]"), one_segment.find("[[acquisition.channel]]") -
-                                                         one_segment.find("[[segment]]"));
+  one_segment.erase(one_segment.find("[[segment]]"),
+                    one_segment.find("[[acquisition.channel]]") - one_segment.find("[[segment]]"));
   for (const std::string& toml : {one_segment, one_segment.substr(0, one_segment.find("[[acquisition.channel]]"))}) {
     const auto a = run_with(toml, 2);
     const auto b = run_with(toml, 1, {}, /*block_major=*/false);

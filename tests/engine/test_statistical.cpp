@@ -82,8 +82,10 @@ TEST(Statistical, SbgSurvivalMatchesBetaRatio)
     mean /= P;
     const double s = sbg_survival(0.704, 1.182, t);
     const double se = std::sqrt(s * (1 - s) / (n0 * P));
-    if (t == 0) EXPECT_EQ(mean, 1.0);
-    else EXPECT_NEAR(mean, s, K_SE * se) << "period " << t;
+    if (t == 0)
+      EXPECT_EQ(mean, 1.0);
+    else
+      EXPECT_NEAR(mean, s, K_SE * se) << "period " << t;
   }
 }
 
@@ -125,7 +127,8 @@ TEST(Statistical, SbgRetentionByTenureMrrAndDerlMatchTheClosedForms)
       mrr.push_back(revenue[static_cast<std::size_t>(p * H + k)]);
     }
     const MeanSe x = across_paths(ret), m = across_paths(mrr);
-    if (k == 0) EXPECT_EQ(x.mean, 1.0);
+    if (k == 0)
+      EXPECT_EQ(x.mean, 1.0);
     else {
       EXPECT_NEAR(x.mean, s, K_SE * std::sqrt(s * (1 - s) / (n0 * P))) << "tenure " << k;
       EXPECT_NEAR(m.mean, fee * n0 * s, K_SE * m.se) << "MRR in period " << k;
@@ -170,7 +173,8 @@ value = 50.0
   const int H = 24, P = 10;
   std::vector<double> per_customer(P, 0.0);
   for (int p = 0; p < P; ++p)
-    for (int t = 0; t < H; ++t) per_customer[static_cast<std::size_t>(p)] += orders[static_cast<std::size_t>(p * H + t)] / 20000.0;
+    for (int t = 0; t < H; ++t)
+      per_customer[static_cast<std::size_t>(p)] += orders[static_cast<std::size_t>(p * H + t)] / 20000.0;
   // E[orders] = 1 + sum_{t=1}^{H-1} S(t) E[lambda], E[lambda] = r/alpha (acquisition order in
   // period 0, then survive-then-order in each later period).
   double expected = 1.0;
@@ -367,7 +371,8 @@ std::vector<double> segment_totals(const Results& r, const std::string& segment,
   const auto& v = r.variants[0].segments.at(segment).periods.at(kpi);
   std::vector<double> out(static_cast<std::size_t>(r.paths), 0.0);
   for (int p = 0; p < r.paths; ++p)
-    for (int t = 0; t < r.horizon; ++t) out[static_cast<std::size_t>(p)] += v[static_cast<std::size_t>(p * r.horizon + t)];
+    for (int t = 0; t < r.horizon; ++t)
+      out[static_cast<std::size_t>(p)] += v[static_cast<std::size_t>(p * r.horizon + t)];
   return out;
 }
 
@@ -613,8 +618,10 @@ TEST_P(ContinuousResidual, ShortAndLongHorizonsAgreeOnLifetimeClv)
 {
   const std::string purchase = GetParam();
   auto toml = [&](int horizon) {
-    return "[simulation]\nhorizon = " + std::to_string(horizon) + "\npaths = 10\nseed = 19\n[population]\n"
-           "initial_customers = 5000\n[purchase]\n" + purchase +
+    return "[simulation]\nhorizon = " + std::to_string(horizon) +
+           "\npaths = 10\nseed = 19\n[population]\n"
+           "initial_customers = 5000\n[purchase]\n" +
+           purchase +
            "\n[spend]\nmodel = \"fixed\"\nvalue = 1.0\n[economics]\ngross_margin = 1.0\ndiscount_rate_annual = 0.2\n";
   };
   const auto short_run = across_paths(run_toml(toml(6)).variants[0].kpis.paths.at("clv_initial_cohort_mean"));
@@ -624,13 +631,14 @@ TEST_P(ContinuousResidual, ShortAndLongHorizonsAgreeOnLifetimeClv)
       << "6 months: " << short_run.mean << ", 240 months: " << long_run.mean << ", se " << se;
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, ContinuousResidual,
-                         ::testing::Values("model = \"bg_nbd\"\nr = 0.8\nalpha = 4.0\na = 0.8\nb = 2.5\ntime_unit = \"month\"",
-                                           "model = \"mbg_nbd\"\nr = 0.8\nalpha = 4.0\na = 0.8\nb = 2.5\ntime_unit = \"month\"",
-                                           "model = \"pareto_nbd\"\nr = 0.8\nalpha = 4.0\ns = 0.6\nbeta = 10.0\ntime_unit = \"month\""),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
-                           const std::string p = info.param;
-                           return p.substr(p.find('"') + 1, p.find('"', p.find('"') + 1) - p.find('"') - 1);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Models, ContinuousResidual,
+    ::testing::Values("model = \"bg_nbd\"\nr = 0.8\nalpha = 4.0\na = 0.8\nb = 2.5\ntime_unit = \"month\"",
+                      "model = \"mbg_nbd\"\nr = 0.8\nalpha = 4.0\na = 0.8\nb = 2.5\ntime_unit = \"month\"",
+                      "model = \"pareto_nbd\"\nr = 0.8\nalpha = 4.0\ns = 0.6\nbeta = 10.0\ntime_unit = \"month\""),
+    [](const ::testing::TestParamInfo<const char*>& info) {
+      const std::string p = info.param;
+      return p.substr(p.find('"') + 1, p.find('"', p.find('"') + 1) - p.find('"') - 1);
+    });
 
 }  // namespace

@@ -176,8 +176,8 @@ TEST(Units, RecordRoundTripsAndRefusesAnotherLayout)
     auto longer = record;
     longer.push_back(std::byte{0});
     EXPECT_FALSE(codec.decode(longer).has_value());
-    const auto other = test::load_file("tests/regression/cases/history_bgnbd.toml",
-                                       {"simulation.paths=2", "simulation.horizon=5"});
+    const auto other =
+        test::load_file("tests/regression/cases/history_bgnbd.toml", {"simulation.paths=2", "simulation.horizon=5"});
     EXPECT_FALSE(runner::UnitCodec(other, make_variants(other).size()).decode(record).has_value());
   }
 }

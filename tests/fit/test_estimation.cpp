@@ -70,9 +70,9 @@ TEST(BgNbdLikelihood, MatchesTheScalarClosedFormAndItsGradient)
   const bg::Params truth{0.25, 4.0, 0.8, 2.5};
   const auto s = simulate_bg_nbd(truth, 3000, 7);
   const BgNbdLikelihood lik(collapse(s.x, s.t_x, s.T));
-  for (const std::array<double, 4> th : {std::array<double, 4>{0.25, 4.0, 0.8, 2.5},
-                                         std::array<double, 4>{1.3, 0.2, 3.0, 0.4},
-                                         std::array<double, 4>{0.05, 40.0, 0.1, 30.0}}) {
+  for (const std::array<double, 4> th :
+       {std::array<double, 4>{0.25, 4.0, 0.8, 2.5}, std::array<double, 4>{1.3, 0.2, 3.0, 0.4},
+        std::array<double, 4>{0.05, 40.0, 0.1, 30.0}}) {
     double scalar = 0;
     for (std::size_t i = 0; i < s.x.size(); ++i)
       scalar += bg::log_likelihood({th[0], th[1], th[2], th[3]}, s.x[i], s.t_x[i], s.T[i]);
@@ -98,8 +98,8 @@ TEST(BgNbdLikelihood, MbgNbdVariantMatchesTheScalarClosedFormAndItsGradient)
   const bg::Params truth{0.25, 4.0, 0.8, 2.5};
   const auto s = simulate_bg_nbd(truth, 3000, 8);
   const BgNbdLikelihood lik(collapse(s.x, s.t_x, s.T), BgNbdLikelihood::Variant::mbg_nbd);
-  for (const std::array<double, 4> th : {std::array<double, 4>{0.525, 6.183, 0.891, 1.614},
-                                         std::array<double, 4>{1.3, 0.2, 3.0, 0.4}}) {
+  for (const std::array<double, 4> th :
+       {std::array<double, 4>{0.525, 6.183, 0.891, 1.614}, std::array<double, 4>{1.3, 0.2, 3.0, 0.4}}) {
     double scalar = 0;
     for (std::size_t i = 0; i < s.x.size(); ++i)
       scalar += clvsim::models::mbg_nbd::log_likelihood({th[0], th[1], th[2], th[3]}, s.x[i], s.t_x[i], s.T[i]);
@@ -141,8 +141,8 @@ TEST(ParetoNbdLikelihood, EqualsTheScalarSumAndIsTheSameForAnyChunkRunner)
   const ParetoNbdLikelihood serial(data), threaded(data, run_on_threads);
   ASSERT_GT(data.rows(), static_cast<Eigen::Index>(2 * CHUNK_ROWS));  // several chunks
   EXPECT_LT(serial.pairs(), static_cast<std::size_t>(data.rows()));
-  for (const std::array<double, 4> th : {std::array<double, 4>{0.553, 10.578, 0.606, 11.669},
-                                         std::array<double, 4>{0.3, 30.0, 2.0, 5.0}}) {
+  for (const std::array<double, 4> th :
+       {std::array<double, 4>{0.553, 10.578, 0.606, 11.669}, std::array<double, 4>{0.3, 30.0, 2.0, 5.0}}) {
     double scalar = 0;
     for (Eigen::Index i = 0; i < data.rows(); ++i)
       scalar += data.weight[i] * clvsim::models::pareto_nbd::log_likelihood({th[0], th[1], th[2], th[3]}, data.x[i],
@@ -173,9 +173,9 @@ TEST(GammaGammaLikelihood, MatchesTheScalarClosedFormAndItsGradient)
     m.push_back(0.5 + static_cast<double>(rng() % 10000) / 50.0);
   }
   const GammaGammaLikelihood lik(x, m);
-  for (const std::array<double, 3> th : {std::array<double, 3>{6.25, 3.74, 15.44},
-                                         std::array<double, 3>{0.3, 1.2, 200.0},
-                                         std::array<double, 3>{40.0, 20.0, 1.0}}) {
+  for (const std::array<double, 3> th :
+       {std::array<double, 3>{6.25, 3.74, 15.44}, std::array<double, 3>{0.3, 1.2, 200.0},
+        std::array<double, 3>{40.0, 20.0, 1.0}}) {
     double scalar = 0;
     for (std::size_t i = 0; i < x.size(); ++i)
       scalar += clvsim::models::gamma_gamma::log_likelihood({th[0], th[1], th[2]}, x[i], m[i]);

@@ -2,19 +2,19 @@
 // JSON shape, the scenario fragment and the summary CSV, overwrite protection, usage errors.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
 #include <random>
 #include <regex>
 #include <sstream>
 
 #include <toml++/toml.h>
 
-#include "engine/core/errors.h"
 #include "engine/cli/fit_command.h"
+#include "engine/core/errors.h"
 
 using namespace clvsim;
 namespace fs = std::filesystem;
@@ -86,10 +86,9 @@ protected:
 TEST_F(FitCommand, HelpListsTheOptions)
 {
   EXPECT_EQ(run({"--help"}), 0);
-  for (const char* o : {"--columns", "--date-format", "--calibration-end", "--holdout-end", "--time-unit",
-                        "--model", "--summary-out", "--force", "--json", "--horizon", "--survival", "--summary",
-                        "--threads", "--parameter-uncertainty", "--currency", "--name", "--predictions", "mbg_nbd",
-                        "bg_bb"})
+  for (const char* o : {"--columns", "--date-format", "--calibration-end", "--holdout-end", "--time-unit", "--model",
+                        "--summary-out", "--force", "--json", "--horizon", "--survival", "--summary", "--threads",
+                        "--parameter-uncertainty", "--currency", "--name", "--predictions", "mbg_nbd", "bg_bb"})
     EXPECT_NE(out_.str().find(o), std::string::npos) << o;
 }
 
@@ -103,15 +102,18 @@ TEST_F(FitCommand, UsageErrors)
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--model", "bgnbd"}),
             "error: fit: --model 'bgnbd' must be bg_nbd, mbg_nbd, pareto_nbd, bg_bb or all (see 'clvsim fit --help')");
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--model", "bg_bb"}),
-            "error: fit: --model bg_bb needs --summary FILE.csv with the columns x,t_x,n (discrete time) (see 'clvsim fit --help')");
+            "error: fit: --model bg_bb needs --summary FILE.csv with the columns x,t_x,n (discrete time) (see 'clvsim "
+            "fit --help')");
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--threads", "-2"}),
             "error: fit: --threads -2 is out of range [0, 1024] (see 'clvsim fit --help')");
-  EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--parameter-uncertainty"}),
-            "error: fit: --parameter-uncertainty writes into the fragment: give -o FILE.toml (see 'clvsim fit --help')");
+  EXPECT_EQ(
+      input_error({log, "--calibration-end", "1997-03-01", "--parameter-uncertainty"}),
+      "error: fit: --parameter-uncertainty writes into the fragment: give -o FILE.toml (see 'clvsim fit --help')");
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--time-unit", "fortnight"}),
             "error: fit: --time-unit 'fortnight' must be day, week or month (see 'clvsim fit --help')");
-  EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--holdout-end", "1997-02-01"}),
-            "error: fit: --holdout-end 1997-02-01 must be after --calibration-end 1997-03-01 (see 'clvsim fit --help')");
+  EXPECT_EQ(
+      input_error({log, "--calibration-end", "1997-03-01", "--holdout-end", "1997-02-01"}),
+      "error: fit: --holdout-end 1997-02-01 must be after --calibration-end 1997-03-01 (see 'clvsim fit --help')");
   EXPECT_NE(input_error({log, "--calibration-end", "1997-03-01", "--bogus"}).find("unrecognised option '--bogus'"),
             std::string::npos);
   EXPECT_EQ(input_error({log, "--calibration-end", "1997-03-01", "--horizon", "0"}),
@@ -136,8 +138,8 @@ TEST_F(FitCommand, ColumnsMappingAndCompactDatesGiveTheSameFit)
   }
   ASSERT_EQ(run({iso, "--calibration-end", "1997-03-31", "--json"}), 0);
   const std::string a = out_.str();
-  ASSERT_EQ(run({compact, "--calibration-end", "19970331", "--json", "--columns", "who,day,spend",
-                 "--date-format", "%Y%m%d"}),
+  ASSERT_EQ(run({compact, "--calibration-end", "19970331", "--json", "--columns", "who,day,spend", "--date-format",
+                 "%Y%m%d"}),
             0);
   EXPECT_EQ(out_.str(), a);
   // Two names: no amounts, so no gamma-gamma.
@@ -154,19 +156,28 @@ TEST_F(FitCommand, JsonShapeOnCdnow)
   ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30", "--json"}), 0);
   const std::string j = out_.str();
   const std::string num = "-?[0-9.eE+-]+";
-  const std::string params4 = "\\{\"r\": " + num + ", \"alpha\": " + num + ", \"a\": " + num + ", \"b\": " + num + "\\}";
+  const std::string params4 =
+      "\\{\"r\": " + num + ", \"alpha\": " + num + ", \"a\": " + num + ", \"b\": " + num + "\\}";
   const std::string params3 = "\\{\"p\": " + num + ", \"q\": " + num + ", \"gamma\": " + num + "\\}";
   const std::regex shape(
       "\\{\"summary\": \\{\"customers\": 2357, \"repeat_customers\": 946, \"repeat_transactions\": 2457, "
       "\"holdout_transactions\": 1882\\}, \"models\": \\{"
-      "\"bg_nbd\": \\{\"params\": " + params4 + ", \"se\": " + params4 + ", \"log_likelihood\": " + num +
-      ", \"observations\": 2357, \"aic\": " + num + ", \"bic\": " + num + ", \"cov_log\": \\[\\[.*\\]\\], "
-      "\"holdout\": \\{\"expected\": " + num + ", \"mae\": " + num + ", \"rmse\": " + num + "\\}\\}, "
-      "\"gamma_gamma\": \\{\"params\": " + params3 + ", \"se\": " + params3 + ", \"log_likelihood\": " + num +
-      ", \"observations\": 946, \"aic\": " + num + ", \"bic\": " + num + ", \"cov_log\": \\[\\[.*\\]\\]\\}"
+      "\"bg_nbd\": \\{\"params\": " +
+      params4 + ", \"se\": " + params4 + ", \"log_likelihood\": " + num + ", \"observations\": 2357, \"aic\": " + num +
+      ", \"bic\": " + num +
+      ", \"cov_log\": \\[\\[.*\\]\\], "
+      "\"holdout\": \\{\"expected\": " +
+      num + ", \"mae\": " + num + ", \"rmse\": " + num +
+      "\\}\\}, "
+      "\"gamma_gamma\": \\{\"params\": " +
+      params3 + ", \"se\": " + params3 + ", \"log_likelihood\": " + num + ", \"observations\": 946, \"aic\": " + num +
+      ", \"bic\": " + num +
+      ", \"cov_log\": \\[\\[.*\\]\\]\\}"
       "\\}, \"chosen\": \\{\"model\": \"bg_nbd\", \"reason\": \"the only purchase model fitted\"\\}, "
       "\"holdout\": \\{\"from\": \"1997-10-01\", \"to\": \"1998-06-30\", \"length\": 39, \"time_unit\": \"week\", "
-      "\"actual\": 1882, \"expected\": \\{\"bg_nbd\": 1653.4" + num + "\\}, "
+      "\"actual\": 1882, \"expected\": \\{\"bg_nbd\": 1653.4" +
+      num +
+      "\\}, "
       "\"by_frequency\": \\{\"x\": \\[\"0\", \"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\\+\"\\], "
       "\"customers\": \\[1411, 439, 214, 100, 62, 38, 29, 64\\], \"actual_mean\": \\[.*\\], \"bg_nbd\": \\[.*\\]\\}, "
       "\"tracking\": \\{\"period\": \\[1, 2, .*, 78\\], \"last_day\": \\[\"1997-01-07\", .*\"1998-06-30\"\\], "
@@ -221,8 +232,8 @@ TEST_F(FitCommand, ScenarioFragmentAndSummaryAreWrittenAndProtected)
   EXPECT_EQ(input_error({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path}),
             "error: scenario fragment '" + toml_path + "' exists; use --force to overwrite");
   EXPECT_EQ(fs::last_write_time(toml_path), before);
-  ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path, "--force", "--json",
-                 "--time-unit", "month", "--summary-out", (dir_ / "months.csv").string()}),
+  ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "-o", toml_path, "--force", "--json", "--time-unit",
+                 "month", "--summary-out", (dir_ / "months.csv").string()}),
             0);
   const toml::table m = toml::parse_file(toml_path);
   EXPECT_EQ(m["simulation"]["period"].value_or(std::string()), "month");
@@ -236,10 +247,12 @@ TEST_F(FitCommand, ScenarioFragmentAndSummaryAreWrittenAndProtected)
 TEST_F(FitCommand, SurvivalTableFitsTheSbg)
 {
   // F&H 2007 "regular" customers: 1000 at the start, survivors after each of 7 years.
-  const std::string table = write("cohort.csv", "period,alive\n0,1000\n1,631\n2,468\n3,382\n4,326\n5,289\n6,262\n7,241\n");
+  const std::string table =
+      write("cohort.csv", "period,alive\n0,1000\n1,631\n2,468\n3,382\n4,326\n5,289\n6,262\n7,241\n");
   const std::string toml_path = (dir_ / "sub.toml").string();
   ASSERT_EQ(run({"--survival", table, "--json", "-o", toml_path, "--time-unit", "month"}), 0);
-  EXPECT_NE(out_.str().find("{\"summary\": {\"cohort\": 1000, \"periods\": 7}, \"models\": {\"sbg\": {\"params\": {\"alpha\": 0.7"),
+  EXPECT_NE(out_.str().find(
+                "{\"summary\": {\"cohort\": 1000, \"periods\": 7}, \"models\": {\"sbg\": {\"params\": {\"alpha\": 0.7"),
             std::string::npos)
       << out_.str();
   const toml::table t = toml::parse_file(toml_path);
@@ -255,13 +268,16 @@ TEST_F(FitCommand, SurvivalTableFitsTheSbg)
   ASSERT_EQ(run({"--survival", table, "--time-unit", "month"}), 0);
   // Fitted against actual survival: period 7, 241 alive of 1000.
   EXPECT_NE(out_.str().find("       7          241     0.2410"), std::string::npos) << out_.str();
-  EXPECT_EQ(input_error({"--survival", bad, "--time-unit", "month"}), "error: " + bad + ":4: alive 700 exceeds the previous period's 631 (survivors cannot increase)");
+  EXPECT_EQ(input_error({"--survival", bad, "--time-unit", "month"}),
+            "error: " + bad + ":4: alive 700 exceeds the previous period's 631 (survivors cannot increase)");
   const std::string gap = write("gap.csv", "period,alive\n0,1000\n2,631\n");
-  EXPECT_EQ(input_error({"--survival", gap, "--time-unit", "month"}), "error: " + gap + ":3: period '2' should be 1 (periods are 0, 1, 2, ... in order)");
+  EXPECT_EQ(input_error({"--survival", gap, "--time-unit", "month"}),
+            "error: " + gap + ":3: period '2' should be 1 (periods are 0, 1, 2, ... in order)");
   const std::string rows = write("rows.csv", "\xEF\xBB\xBFperiod,alive\r\n0,1000\r\n1,-5\r\n3,600\r\n3,x\r\n");
-  EXPECT_EQ(input_error({"--survival", rows, "--time-unit", "week"}), "error: " + rows + ":3: alive -5 is negative\n" +  //
-                                                   "error: " + rows + ":4: period '3' should be 2 (periods are 0, 1, 2, ... in order)\n" +
-                                                   "error: " + rows + ":5: alive 'x' is not a number");
+  EXPECT_EQ(input_error({"--survival", rows, "--time-unit", "week"}),
+            "error: " + rows + ":3: alive -5 is negative\n" +  //
+                "error: " + rows + ":4: period '3' should be 2 (periods are 0, 1, 2, ... in order)\n" +
+                "error: " + rows + ":5: alive 'x' is not a number");
 }
 
 TEST_F(FitCommand, SummaryFileGivesTheSameFitAsTheLogAndCountsCompressIt)
@@ -315,8 +331,10 @@ TEST_F(FitCommand, BgBbFromTheDonationsSummary)
   const auto path = test_data() / "donations_summary.csv";
   ASSERT_EQ(run({"--summary", path.string(), "--json"}), 0);  // n in the header: bg_bb
   const std::string j = out_.str();
-  EXPECT_NE(j.find("{\"summary\": {\"customers\": 11104, \"rows\": 22}, \"models\": {\"bg_bb\": {\"params\": {\"alpha\": 1.20"),
-            std::string::npos)
+  EXPECT_NE(
+      j.find(
+          "{\"summary\": {\"customers\": 11104, \"rows\": 22}, \"models\": {\"bg_bb\": {\"params\": {\"alpha\": 1.20"),
+      std::string::npos)
       << j;
   EXPECT_NE(j.find("\"log_likelihood\": -33225.58"), std::string::npos) << j;  // -33,225.6 published
   EXPECT_EQ(input_error({"--summary", path.string(), "--model", "pareto_nbd"}),
@@ -338,18 +356,19 @@ TEST_F(FitCommand, BadSummaryRowsAreAllReportedAndNothingIsWritten)
                                 "g,1,1,abc,1\n");  // T not a number
   const std::string toml_path = (dir_ / "never.toml").string();
   EXPECT_EQ(input_error({"--summary", bad, "-o", toml_path}),
-            "error: " + bad + ":3: x = -1 is below 0\n" +                                    //
-                "error: " + bad + ":4: x = 1.5 is not a whole number\n" +                    //
-                "error: " + bad + ":5: t_x = 5 is greater than T = 3\n" +                    //
+            "error: " + bad + ":3: x = -1 is below 0\n" +                  //
+                "error: " + bad + ":4: x = 1.5 is not a whole number\n" +  //
+                "error: " + bad + ":5: t_x = 5 is greater than T = 3\n" +  //
                 "error: " + bad + ":6: t_x = 1 with x = 0 (t_x must be 0 without a repeat purchase)\n" +
-                "error: " + bad + ":7: customer_id 'a' appears more than once\n" +          //
-                "error: " + bad + ":8: count = 0 is below 1\n" +                             //
+                "error: " + bad + ":7: customer_id 'a' appears more than once\n" +  //
+                "error: " + bad + ":8: count = 0 is below 1\n" +                    //
                 "error: " + bad + ":9: T = 'abc' is not a number");
   EXPECT_FALSE(fs::exists(toml_path));
   const std::string both = write("both.csv", "x,t_x,T,n\n1,1,2,2\n");
   EXPECT_EQ(input_error({"--summary", both}),
-            "error: " + both + ":1: both T and n (header: x,t_x,T,n): give T for continuous time (bg_nbd, mbg_nbd, "
-                               "pareto_nbd) or n, the number of transaction opportunities, for bg_bb");
+            "error: " + both +
+                ":1: both T and n (header: x,t_x,T,n): give T for continuous time (bg_nbd, mbg_nbd, "
+                "pareto_nbd) or n, the number of transaction opportunities, for bg_bb");
   const std::string discrete = write("d.csv", "x,t_x,n\n3,2,6\n0,0,6\n");
   EXPECT_EQ(input_error({"--summary", discrete}),
             "error: " + discrete + ":2: x = 3 is greater than t_x = 2 (each transaction takes one opportunity)");
@@ -360,13 +379,14 @@ TEST_F(FitCommand, ModelComparisonChoosesAndTheUncertaintyFragmentCarriesTheCova
 {
   const auto path = test_data() / "cdnow_sample.csv";
   const std::string toml_path = (dir_ / "all.toml").string(), predictions = (dir_ / "pred.csv").string();
-  ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30", "--model", "all", "-o",
-                 toml_path, "--parameter-uncertainty", "--predictions", predictions}),
+  ASSERT_EQ(run({path.string(), "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30", "--model", "all",
+                 "-o", toml_path, "--parameter-uncertainty", "--predictions", predictions}),
             0);
   const std::string o = out_.str();
   EXPECT_NE(o.find("model comparison"), std::string::npos) << o;
   EXPECT_NE(o.find("  chosen for the scenario fragment: pareto_nbd (lowest per-customer RMSE"), std::string::npos) << o;
-  EXPECT_NE(o.find("note: bg_nbd gives P(alive) = 1 to the 1411 customers without a repeat purchase"), std::string::npos);
+  EXPECT_NE(o.find("note: bg_nbd gives P(alive) = 1 to the 1411 customers without a repeat purchase"),
+            std::string::npos);
   const toml::table t = toml::parse_file(toml_path);
   EXPECT_EQ(t["purchase"]["model"].value_or(std::string()), "pareto_nbd");
   const auto* u = t["purchase"]["uncertainty"].as_table();
@@ -394,8 +414,9 @@ TEST_F(FitCommand, ModelComparisonChoosesAndTheUncertaintyFragmentCarriesTheCova
   std::getline(p, first);
   std::getline(p, third);
   std::getline(p, third);
-  EXPECT_EQ(header, "customer_id,x,t_x,T,x_star,bg_nbd_p_alive,bg_nbd_expected,mbg_nbd_p_alive,mbg_nbd_expected,"
-                    "pareto_nbd_p_alive,pareto_nbd_expected,bg_nbd_p_alive_note");
+  EXPECT_EQ(header,
+            "customer_id,x,t_x,T,x_star,bg_nbd_p_alive,bg_nbd_expected,mbg_nbd_p_alive,mbg_nbd_expected,"
+            "pareto_nbd_p_alive,pareto_nbd_expected,bg_nbd_p_alive_note");
   EXPECT_NE(third.find("3,0,0,38.857142857142854,"), std::string::npos) << third;
   EXPECT_NE(third.find(",1,"), std::string::npos) << third;  // bg_nbd P(alive) = 1
   EXPECT_NE(third.find("1 by assumption"), std::string::npos) << third;

@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "engine/core/errors.h"
@@ -40,14 +40,17 @@ std::string input_error(const std::string& text, LogFormat format = {})
   return error_of<InputError>([&] { read_text(text, format); });
 }
 
-int day(const char* iso) { return *DateFormat().parse(iso); }
+int day(const char* iso)
+{
+  return *DateFormat().parse(iso);
+}
 
 }  // namespace
 
 TEST(Dates, CivilDaysRoundTripAndValidation)
 {
   EXPECT_EQ(days_from_civil(1970, 1, 1), 0);
-  EXPECT_EQ(days_from_civil(1997, 1, 1), 9862);  // 27 years incl. 7 leap days: 27*365+7
+  EXPECT_EQ(days_from_civil(1997, 1, 1), 9862);           // 27 years incl. 7 leap days: 27*365+7
   EXPECT_EQ(day("1997-09-30") - day("1997-01-01"), 272);  // README: 1997-09-30 is day 272
   EXPECT_EQ(format_iso(day("2000-02-29")), "2000-02-29");
   EXPECT_FALSE(days_from_civil(1999, 2, 29));
@@ -181,15 +184,15 @@ TEST(Summary, FaderHardieConventionsOnAHandExample)
   EXPECT_EQ(s.excluded_customers, 1u);
   EXPECT_EQ(s.ids[0], "a");
   EXPECT_EQ(s.x[0], 2);
-  EXPECT_DOUBLE_EQ(s.t_x[0], 3.0);   // 01-22 − 01-01 = 21 days
-  EXPECT_DOUBLE_EQ(s.T[0], 4.0);     // 01-29 − 01-01 = 28 days
-  EXPECT_DOUBLE_EQ(s.m_x[0], 6.0);   // (3 + 9)/2, first purchase excluded
+  EXPECT_DOUBLE_EQ(s.t_x[0], 3.0);  // 01-22 − 01-01 = 21 days
+  EXPECT_DOUBLE_EQ(s.T[0], 4.0);    // 01-29 − 01-01 = 28 days
+  EXPECT_DOUBLE_EQ(s.m_x[0], 6.0);  // (3 + 9)/2, first purchase excluded
   EXPECT_EQ(s.x_star[0], 1);
   EXPECT_EQ(s.x[1], 0);
   EXPECT_EQ(s.t_x[1], 0);
   EXPECT_DOUBLE_EQ(s.T[1], 2.0);
-  EXPECT_EQ(s.m_x[1], 0);            // documented: 0 when x = 0
-  EXPECT_EQ(s.transactions, 5u);     // a: 4 customer-days, b: 1
+  EXPECT_EQ(s.m_x[1], 0);         // documented: 0 when x = 0
+  EXPECT_EQ(s.transactions, 5u);  // a: 4 customer-days, b: 1
   EXPECT_EQ(s.repeat_transactions, 2u);
   EXPECT_EQ(s.holdout_transactions, 1u);
   std::ostringstream csv;

@@ -26,11 +26,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (problems.empty() && rows.empty()) std::abort();  // no rows must be a problem
     for (const auto& c : rows) {
       const bool ok = c.x >= 0 && c.x <= clvsim::scenarios::MAX_HISTORY_ORDERS && c.t_x >= 0 && c.t_x <= c.T &&
-                      c.T <= clvsim::scenarios::MAX_HISTORY_TIME && c.renewals >= 0 &&
-                      c.m_x >= 0 && c.m_x <= clvsim::scenarios::MAX_HISTORY_ORDER_VALUE && !c.id.empty();
+                      c.T <= clvsim::scenarios::MAX_HISTORY_TIME && c.renewals >= 0 && c.m_x >= 0 &&
+                      c.m_x <= clvsim::scenarios::MAX_HISTORY_ORDER_VALUE && !c.id.empty();
       if (!ok) {
-        std::fprintf(stderr, "accepted a row out of bounds: x = %g, t_x = %g, T = %g, renewals = %d\n", c.x, c.t_x,
-                     c.T, c.renewals);
+        std::fprintf(stderr, "accepted a row out of bounds: x = %g, t_x = %g, T = %g, renewals = %d\n", c.x, c.t_x, c.T,
+                     c.renewals);
         std::abort();
       }
     }

@@ -24,8 +24,8 @@
 
 namespace {
 
-const char* const KPI_NAMES[] = {"npv_profit", "clv_mean", "revenue_total", "roi", "net_npv", "delta_npv",
-                                 "cost_npv", "profit", "active_customers", "nps", "payback_period", "x"};
+const char* const KPI_NAMES[] = {"npv_profit", "clv_mean", "revenue_total",    "roi", "net_npv",        "delta_npv",
+                                 "cost_npv",   "profit",   "active_customers", "nps", "payback_period", "x"};
 
 std::string name(FuzzedDataProvider& in)
 {
@@ -38,10 +38,14 @@ std::string name(FuzzedDataProvider& in)
 double value(FuzzedDataProvider& in)
 {
   switch (in.ConsumeIntegralInRange(0, 4)) {
-  case 0: return 0.0 / 0.0;
-  case 1: return in.ConsumeBool() ? 1e308 * 10 : -1e308 * 10;
-  case 2: return in.ConsumeFloatingPoint<double>();
-  default: return in.ConsumeIntegralInRange(-3, 3);
+    case 0:
+      return 0.0 / 0.0;
+    case 1:
+      return in.ConsumeBool() ? 1e308 * 10 : -1e308 * 10;
+    case 2:
+      return in.ConsumeFloatingPoint<double>();
+    default:
+      return in.ConsumeIntegralInRange(-3, 3);
   }
 }
 
@@ -139,8 +143,10 @@ void write_file(FuzzedDataProvider& in, const std::string& path)
   H5Pclose(fapl);
   if (f < 0) return;
   const hsize_t paths = in.ConsumeIntegralInRange<hsize_t>(0, 4), horizon = in.ConsumeIntegralInRange<hsize_t>(0, 4);
-  if (in.ConsumeIntegralInRange(0, 7) != 0) string_attr(f, "format", "clvsim-results");
-  else any_attr(in, f, "format", "clvsim-results");
+  if (in.ConsumeIntegralInRange(0, 7) != 0)
+    string_attr(f, "format", "clvsim-results");
+  else
+    any_attr(in, f, "format", "clvsim-results");
   if (in.ConsumeIntegralInRange(0, 7) != 0) {
     const int version = in.ConsumeIntegralInRange(0, 2);
     const hid_t space = H5Screate(H5S_SCALAR);
@@ -157,7 +163,9 @@ void write_file(FuzzedDataProvider& in, const std::string& path)
       any_attr(in, f, s, "1");
       continue;
     }
-    const int v = std::string(s) == "paths" ? static_cast<int>(paths) : std::string(s) == "horizon" ? static_cast<int>(horizon) : 7;
+    const int v = std::string(s) == "paths"     ? static_cast<int>(paths)
+                  : std::string(s) == "horizon" ? static_cast<int>(horizon)
+                                                : 7;
     const hid_t space = H5Screate(H5S_SCALAR);
     const hid_t a = H5Acreate2(f, s, H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT);
     if (a >= 0) H5Awrite(a, H5T_NATIVE_INT, &v), H5Aclose(a);
@@ -178,7 +186,9 @@ void write_file(FuzzedDataProvider& in, const std::string& path)
         const hid_t segs = ordered_group(v, "segments");
         if (segs >= 0 && in.ConsumeBool()) {
           const hid_t s = H5Gcreate2(segs, name(in).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-          if (s >= 0) table_group(in, s, "paths", paths, horizon), table_group(in, s, "path_periods", paths, horizon), H5Gclose(s);
+          if (s >= 0)
+            table_group(in, s, "paths", paths, horizon), table_group(in, s, "path_periods", paths, horizon),
+                H5Gclose(s);
         }
         if (segs >= 0) H5Gclose(segs);
       }

@@ -32,8 +32,7 @@ void survival(const std::string& text)
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
   try {
     (void)fit::read_survival_table(path);
-  } catch (const InputError&) {
-  }
+  } catch (const InputError&) {}
   std::remove(path.c_str());
 }
 
@@ -63,10 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     format.date_format = fit::DateFormat(formats[(options >> 1) & 3]);
     if (options & 8) format.amount_column.clear();
     fit::SummaryOptions so;
-    so.calibration_end = *format.date_format.parse(format.date_format.format() == "%Y-%m-%d" ? "1997-09-30"
-                                                   : format.date_format.format() == "%Y%m%d"  ? "19970930"
+    so.calibration_end = *format.date_format.parse(format.date_format.format() == "%Y-%m-%d"   ? "1997-09-30"
+                                                   : format.date_format.format() == "%Y%m%d"   ? "19970930"
                                                    : format.date_format.format() == "%d/%m/%Y" ? "30/09/1997"
-                                                                                              : "09.30.1997");
+                                                                                               : "09.30.1997");
     if (options & 16) so.holdout_end = so.calibration_end + 273;
     const fit::TimeUnit units[] = {fit::TimeUnit::day, fit::TimeUnit::week, fit::TimeUnit::month, fit::TimeUnit::week};
     so.time_unit = units[(options >> 5) & 3];

@@ -7,13 +7,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <gtest/gtest.h>
 #include "engine/core/errors.h"
 #include "engine/io/console_summary.h"
-#include "engine/io/hdf5_results.h"
 #include "engine/io/decisions.h"
+#include "engine/io/hdf5_results.h"
 #include "engine/io/json_summary.h"
 #include "engine/stats/summary.h"
-#include <gtest/gtest.h>
 
 #include <unistd.h>
 
@@ -53,8 +53,7 @@ inline KpiTable make_table(int salt)
   for (const char* kpi : {"npv_profit", "clv_mean", "repeat_revenue_share", "customers_acquired"}) {
     std::vector<double> v(PATHS);
     const bool share = std::string(kpi).find("_share") != std::string::npos;
-    for (int i = 0; i < PATHS; ++i)
-      v[i] = share ? 0.5 + 0.004 * value(s, i) : value(s, i) * 1000.0;
+    for (int i = 0; i < PATHS; ++i) v[i] = share ? 0.5 + 0.004 * value(s, i) : value(s, i) * 1000.0;
     t.paths[kpi] = v;
     ++s;
   }
@@ -123,8 +122,7 @@ protected:
   {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     dir_ = std::filesystem::temp_directory_path() /
-           ("clvsim_io_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" +
-            info->name());
+           ("clvsim_io_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" + info->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -134,20 +132,21 @@ protected:
   std::vector<std::string> listing() const
   {
     std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(dir_))
-      out.push_back(e.path().filename().string());
+    for (const auto& e : std::filesystem::directory_iterator(dir_)) out.push_back(e.path().filename().string());
     return out;
   }
 
   std::filesystem::path dir_;
 };
 
-inline bool have_python() { return std::filesystem::exists("/usr/bin/python3"); }
+inline bool have_python()
+{
+  return std::filesystem::exists("/usr/bin/python3");
+}
 
 inline bool have_h5py()
 {
-  return have_python() &&
-         std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0;
+  return have_python() && std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0;
 }
 
 //! Runs a shell command and returns its stdout and exit status.
@@ -323,8 +322,7 @@ void expect_same(const Results& a, const Results& b)
   for (std::size_t i = 0; i < a.comparisons.size(); ++i) {
     EXPECT_EQ(a.comparisons[i].name, b.comparisons[i].name);
     ASSERT_EQ(a.comparisons[i].paths.size(), b.comparisons[i].paths.size());
-    for (const auto& [k, v] : a.comparisons[i].paths)
-      expect_same(v, b.comparisons[i].paths.at(k), "comparison " + k);
+    for (const auto& [k, v] : a.comparisons[i].paths) expect_same(v, b.comparisons[i].paths.at(k), "comparison " + k);
   }
   ASSERT_EQ(a.sensitivity.size(), b.sensitivity.size());
   for (std::size_t i = 0; i < a.sensitivity.size(); ++i) {
@@ -432,8 +430,7 @@ TEST_F(Hdf5Results, LayoutUsesTheDocumentedPaths)
       char name[64];
       unsigned cd[8];
       std::size_t ncd = 8;
-      const H5Z_filter_t id = H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &ncd, cd,
-                                             sizeof name, name, &n);
+      const H5Z_filter_t id = H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &ncd, cd, sizeof name, name, &n);
       if (id == H5Z_FILTER_DEFLATE) {
         deflate = true;
         ASSERT_GE(ncd, 1u);
@@ -470,9 +467,7 @@ TEST_F(Hdf5Results, LayoutUsesTheDocumentedPaths)
     } else {
       int x = 0;
       H5Aread(a, H5T_NATIVE_INT, &x);
-      EXPECT_EQ(x, std::strcmp(name, "format_version") == 0 ? 1
-                   : std::strcmp(name, "paths") == 0      ? PATHS
-                                                          : H);
+      EXPECT_EQ(x, std::strcmp(name, "format_version") == 0 ? 1 : std::strcmp(name, "paths") == 0 ? PATHS : H);
     }
     H5Tclose(t);
     H5Aclose(a);
@@ -542,8 +537,7 @@ TEST_F(Hdf5Results, RefusesToOverwriteWithoutForce)
     write_results(make_results(), path, false);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("results file '" + path +
-                                         "' exists; use --force to overwrite"),
+    EXPECT_NE(std::string(e.what()).find("results file '" + path + "' exists; use --force to overwrite"),
               std::string::npos)
         << e.what();
   }
@@ -593,9 +587,7 @@ TEST_F(Hdf5Results, ReadingSomethingElseIsAnInputError)
     read_results(text);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("'" + text + "' is not a clvsim results file"),
-              std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("'" + text + "' is not a clvsim results file"), std::string::npos) << e.what();
   }
 
   // an HDF5 file without the format attribute
@@ -640,7 +632,8 @@ TEST_F(Hdf5Results, H5pyReadsPathsAndAttributes)
              "    print(list(f['/variants'].keys()))\n"
              "    p = f['/sensitivity/baseline.npv_profit/parameter'].asstr()[()]\n"
              "    print('|'.join(p))\n"
-             "    print(f.attrs['scenario_name'] == " "'Shop \"\\u017b\\u00f3\\u0142w\"\\nline 2')\n");
+             "    print(f.attrs['scenario_name'] == "
+             "'Shop \"\\u017b\\u00f3\\u0142w\"\\nline 2')\n");
   int status = 0;
   const std::string out = run_capture("/usr/bin/python3 '" + script + "' '" + path + "' 2>&1", &status);
   ASSERT_EQ(status, 0) << out;
@@ -690,15 +683,36 @@ TEST_F(JsonSummary, ContainsTheDocumentedKeysAndNumbers)
 {
   const Results r = make_results();
   const std::string json = to_json(r);
-  for (const char* key :
-       {"\"clvsim_version\": \"0.1.0\"", "\"scenario\": ", "\"scenario_path\": ",
-        "\"seed\": 18446744073709551557", "\"paths\": 7", "\"horizon\": 5",
-        "\"period\": \"month\"", "\"currency\": \"PLN\"", "\"variants\": ", "\"baseline\": ",
-        "\"npv_profit\": ", "\"segments\": ", "\"loyal\": ", "\"comparisons\": ",
-        "\"faster_response\": ", "\"delta_npv\": ", "\"cost_npv\": ", "\"net_npv\": ",
-        "\"roi\": ", "\"revenue_uplift\": ", "\"p_roi_positive\": ", "\"payback_period\": ",
-        "\"p50\": ", "\"sensitivity\": ", "\"baseline.npv_profit\": ", "\"spearman\": ",
-        "\"tornado_low\": ", "\"se\": ", "\"p05\": ", "\"p95\": "})
+  for (const char* key : {"\"clvsim_version\": \"0.1.0\"",
+                          "\"scenario\": ",
+                          "\"scenario_path\": ",
+                          "\"seed\": 18446744073709551557",
+                          "\"paths\": 7",
+                          "\"horizon\": 5",
+                          "\"period\": \"month\"",
+                          "\"currency\": \"PLN\"",
+                          "\"variants\": ",
+                          "\"baseline\": ",
+                          "\"npv_profit\": ",
+                          "\"segments\": ",
+                          "\"loyal\": ",
+                          "\"comparisons\": ",
+                          "\"faster_response\": ",
+                          "\"delta_npv\": ",
+                          "\"cost_npv\": ",
+                          "\"net_npv\": ",
+                          "\"roi\": ",
+                          "\"revenue_uplift\": ",
+                          "\"p_roi_positive\": ",
+                          "\"payback_period\": ",
+                          "\"p50\": ",
+                          "\"sensitivity\": ",
+                          "\"baseline.npv_profit\": ",
+                          "\"spearman\": ",
+                          "\"tornado_low\": ",
+                          "\"se\": ",
+                          "\"p05\": ",
+                          "\"p95\": "})
     EXPECT_NE(json.find(key), std::string::npos) << key;
   EXPECT_EQ(json.find("nan"), std::string::npos);
   EXPECT_EQ(json.find("inf"), std::string::npos);
@@ -706,8 +720,7 @@ TEST_F(JsonSummary, ContainsTheDocumentedKeysAndNumbers)
   if (!have_python()) GTEST_SKIP() << "no /usr/bin/python3";
   const std::string path = file("summary.json");
   write_text(path, json);
-  EXPECT_EQ(std::system(("/usr/bin/python3 -m json.tool '" + path + "' >/dev/null").c_str()), 0)
-      << json;
+  EXPECT_EQ(std::system(("/usr/bin/python3 -m json.tool '" + path + "' >/dev/null").c_str()), 0) << json;
 
   // Values, read back by Python and compared with references computed here.
   const std::string script = file("check.py");
@@ -723,8 +736,7 @@ TEST_F(JsonSummary, ContainsTheDocumentedKeysAndNumbers)
              "print(d['sensitivity']['baseline.npv_profit']['purchase.r']['spearman'])\n"
              "print(d['seed'], d['paths'], d['horizon'], d['period'], d['currency'])\n");
   int status = 0;
-  const std::string out =
-      run_capture("/usr/bin/python3 '" + script + "' '" + path + "' 2>&1", &status);
+  const std::string out = run_capture("/usr/bin/python3 '" + script + "' '" + path + "' 2>&1", &status);
   ASSERT_EQ(status, 0) << out;
   std::istringstream lines(out);
 
@@ -786,7 +798,8 @@ TEST_F(JsonSummary, SaysWhenTheSpreadIsMonteCarloNoiseOnly)
   EXPECT_NE(json.find(std::string("\"note\": \"") + io::MONTE_CARLO_NOISE_NOTE), std::string::npos);
   std::ostringstream out;
   print_summary(r, out);
-  EXPECT_NE(out.str().find("P(roi>0): no input is uncertain, so the spread is Monte Carlo noise only"), std::string::npos);
+  EXPECT_NE(out.str().find("P(roi>0): no input is uncertain, so the spread is Monte Carlo noise only"),
+            std::string::npos);
   r.uncertain_inputs = {"purchase.r", "service.courtesy"};
   json = to_json(r);
   EXPECT_NE(json.find("\"uncertain_inputs\": 2"), std::string::npos);
@@ -821,8 +834,7 @@ TEST_F(JsonSummary, EscapesStrings)
   std::string bad = "bad utf8 \xff\xfe end";
   r.comparisons[0].name = bad;
   const std::string json = to_json(r);
-  EXPECT_NE(json.find(R"("scenario": "Shop \"Żółw\" \\ tab\there\nnew line \u0001 end 🐢")"),
-            std::string::npos)
+  EXPECT_NE(json.find(R"("scenario": "Shop \"Żółw\" \\ tab\there\nnew line \u0001 end 🐢")"), std::string::npos)
       << json.substr(0, 300);
   EXPECT_NE(json.find(R"("scenario_path": "C:\\scenarios\\shop.toml")"), std::string::npos);
   EXPECT_NE(json.find(R"("bad utf8 \ufffd\ufffd end")"), std::string::npos);
@@ -842,8 +854,8 @@ TEST_F(JsonSummary, EscapesStrings)
              "assert 'weird \"kpi\"\\n' in d['variants']['baseline']\n"
              "print('ok')\n");
   int status = 0;
-  const std::string out = run_capture(
-      "/usr/bin/python3 '" + script + "' '" + path + "' '" + expected_file + "' 2>&1", &status);
+  const std::string out =
+      run_capture("/usr/bin/python3 '" + script + "' '" + path + "' '" + expected_file + "' 2>&1", &status);
   EXPECT_EQ(status, 0) << out;
   EXPECT_EQ(out, "ok\n");
 }
@@ -887,19 +899,36 @@ TEST(ConsoleSummary, ShowsKpisCurrencyInvestmentsAndSensitivity)
   std::ostringstream out;
   print_summary(r, out);
   const std::string s = out.str();
-  for (const char* want :
-       {"PLN", "npv_profit", "clv_mean", "repeat_revenue_share", "customers_acquired", "mean",
-        "p05", "p95", "baseline", "faster_response", "loyal", "new", "customers_active",
-        "revenue", "nps", "P(roi>0)", "payback", "28.6%", "service.courtesy", "purchase.r",
-        "7 paths", "horizon 5 months", "seed 18446744073709551557"})
+  for (const char* want : {"PLN",
+                           "npv_profit",
+                           "clv_mean",
+                           "repeat_revenue_share",
+                           "customers_acquired",
+                           "mean",
+                           "p05",
+                           "p95",
+                           "baseline",
+                           "faster_response",
+                           "loyal",
+                           "new",
+                           "customers_active",
+                           "revenue",
+                           "nps",
+                           "P(roi>0)",
+                           "payback",
+                           "28.6%",
+                           "service.courtesy",
+                           "purchase.r",
+                           "7 paths",
+                           "horizon 5 months",
+                           "seed 18446744073709551557"})
     EXPECT_NE(s.find(want), std::string::npos) << want << "\n" << s;
   std::istringstream lines(s);
   std::string line;
   std::getline(lines, line);
   // the newline in the scenario name does not break the header line
   EXPECT_NE(line.find("Shop \"Żółw\" line 2"), std::string::npos) << line;
-  while (std::getline(lines, line))
-    EXPECT_LE(display_width(line), 100u) << line;
+  while (std::getline(lines, line)) EXPECT_LE(display_width(line), 100u) << line;
   // purchase.r (|rho| = 0.74) is listed before spend.p (0.4) and service.courtesy (0.12)
   const auto sens = s.find("Sensitivity of baseline.npv_profit");
   ASSERT_NE(sens, std::string::npos);
@@ -951,8 +980,7 @@ TEST(ConsoleSummary, ManyVariantsGetOneLineEach)
   EXPECT_NE(s.find("service.courtesy = 1"), std::string::npos) << s;
   std::istringstream lines(s);
   std::string line;
-  while (std::getline(lines, line))
-    EXPECT_LE(display_width(line), 100u) << line;
+  while (std::getline(lines, line)) EXPECT_LE(display_width(line), 100u) << line;
 }
 
 }  // namespace
@@ -993,8 +1021,8 @@ TEST_F(SubscriptionOutputs, HdfRoundTripJsonAndConsole)
   // JSON: subscription.{...}; MRR = revenue / months_per_period, retention mean and se
   const std::string json = to_json(r);
   for (const char* key : {"\"subscription\": ", "\"months_per_period\": 1", "\"discount_rate_per_period\": 0.008",
-                          "\"fee\": 79", "\"derl\": ", "\"periods\": 4.25", "\"del\": ", "\"retention_closed_form\": ",
-                          "\"mrr\": ", "\"retention_by_tenure\": "})
+                          "\"fee\": 79", "\"derl\": ", "\"periods\": 4.25",
+                          "\"del\": ", "\"retention_closed_form\": ", "\"mrr\": ", "\"retention_by_tenure\": "})
     EXPECT_NE(json.find(key), std::string::npos) << key;
   EXPECT_EQ(to_json(make_results()).find("\"subscription\""), std::string::npos) << "only for subscription runs";
   if (have_python()) {

@@ -23,8 +23,8 @@
 #include "models/reference/kernel.h"
 #include "models/sim/block.h"
 #include "models/sim/kernel.h"
-#include "models/sim/traits.h"
 #include "models/sim/segment_model.h"
+#include "models/sim/traits.h"
 #include "scenarios/scenario.h"
 #include "scenarios/segment_model.h"
 #include "tests/support/support.h"
@@ -81,7 +81,10 @@ void add_customers(Population& pop, const std::vector<SegmentModel>& segments, s
   }
 }
 
-bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(float a, float b)
+{
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 bool close(double a, double b, double rel, double floor)
 {
@@ -130,11 +133,17 @@ bool is_count(std::size_t k)
 {
   using namespace clvsim::sim;
   switch (k) {
-  case T_REVENUE: case T_REVENUE_REPEAT: case T_GROSS_MARGIN: case T_COST_SERVICE: case T_COST_FULFILMENT:
-  case T_COST_LOYALTY: case T_COST_MARKETING: case T_REFERRAL_RATE:
-    return false;
-  default:
-    return true;
+    case T_REVENUE:
+    case T_REVENUE_REPEAT:
+    case T_GROSS_MARGIN:
+    case T_COST_SERVICE:
+    case T_COST_FULFILMENT:
+    case T_COST_LOYALTY:
+    case T_COST_MARKETING:
+    case T_REFERRAL_RATE:
+      return false;
+    default:
+      return true;
   }
 }
 
@@ -154,12 +163,15 @@ std::string tally_difference(const std::vector<TallyRow>& f, const std::vector<T
 }
 
 struct KernelCase {
-  const char* file;       //!< in tests/reference/cases
-  std::size_t existing;   //!< existing customers added at the start
+  const char* file;      //!< in tests/reference/cases
+  std::size_t existing;  //!< existing customers added at the start
   std::uint32_t path;
 };
 
-void PrintTo(const KernelCase& c, std::ostream* os) { *os << c.file << " (path " << c.path << ", " << c.existing << " existing)"; }
+void PrintTo(const KernelCase& c, std::ostream* os)
+{
+  *os << c.file << " (path " << c.path << ", " << c.existing << " existing)";
+}
 
 class FastAgainstReference : public ::testing::TestWithParam<KernelCase> {};
 
@@ -168,7 +180,8 @@ TEST_P(FastAgainstReference, SameCustomersSameOutcomesEveryPeriod)
   const KernelCase kc = GetParam();
   const auto sc = clvsim::test::load_file(std::string("tests/reference/cases/") + kc.file);
   std::vector<SegmentModel> segments;
-  for (const auto& s : sc.segments) segments.push_back(clvsim::scenarios::segment_model(s.behaviour, sc.simulation.period));
+  for (const auto& s : sc.segments)
+    segments.push_back(clvsim::scenarios::segment_model(s.behaviour, sc.simulation.period));
   const int H = sc.simulation.horizon_periods;
   const double delta = std::pow(1.0 + sc.base.economics.discount_rate_annual,
                                 -clvsim::scenarios::days_in(sc.simulation.period) / 365.25);
@@ -213,23 +226,24 @@ TEST_P(FastAgainstReference, SameCustomersSameOutcomesEveryPeriod)
   EXPECT_GT(customer_periods, 10000u) << "the case should simulate a meaningful number of customer-periods";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EligibilityRules, FastAgainstReference,
-    ::testing::Values(KernelCase{"sbg_poisson_plain.toml", 0, 0}, KernelCase{"sbg_poisson_plain.toml", 0, 5},
-                      KernelCase{"sbg_poisson_acquisitions.toml", 0, 1},
-                      KernelCase{"sbg_poisson_segments.toml", 800, 2},
-                      KernelCase{"sbg_poisson_loyalty_reviews.toml", 0, 3},
-                      KernelCase{"sbg_poisson_detractors_silent.toml", 0, 4},
-                      KernelCase{"sbg_poisson_heavy_buyers.toml", 0, 5},
-                      KernelCase{"sbg_poisson_many_incidents.toml", 300, 6},
-                      KernelCase{"sbg_subscriptions.toml", 500, 7}, KernelCase{"bg_nbd.toml", 1000, 8},
-                      KernelCase{"bg_nbd_plain.toml", 0, 9}, KernelCase{"pareto_nbd_segments.toml", 1000, 10},
-                      KernelCase{"mbg_nbd.toml", 1000, 11}, KernelCase{"bg_bb.toml", 1000, 12}),
-    [](const ::testing::TestParamInfo<KernelCase>& info) {
-      std::string name = info.param.file;
-      name = name.substr(0, name.find('.')) + "_path" + std::to_string(info.param.path);
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(EligibilityRules, FastAgainstReference,
+                         ::testing::Values(KernelCase{"sbg_poisson_plain.toml", 0, 0},
+                                           KernelCase{"sbg_poisson_plain.toml", 0, 5},
+                                           KernelCase{"sbg_poisson_acquisitions.toml", 0, 1},
+                                           KernelCase{"sbg_poisson_segments.toml", 800, 2},
+                                           KernelCase{"sbg_poisson_loyalty_reviews.toml", 0, 3},
+                                           KernelCase{"sbg_poisson_detractors_silent.toml", 0, 4},
+                                           KernelCase{"sbg_poisson_heavy_buyers.toml", 0, 5},
+                                           KernelCase{"sbg_poisson_many_incidents.toml", 300, 6},
+                                           KernelCase{"sbg_subscriptions.toml", 500, 7},
+                                           KernelCase{"bg_nbd.toml", 1000, 8}, KernelCase{"bg_nbd_plain.toml", 0, 9},
+                                           KernelCase{"pareto_nbd_segments.toml", 1000, 10},
+                                           KernelCase{"mbg_nbd.toml", 1000, 11}, KernelCase{"bg_bb.toml", 1000, 12}),
+                         [](const ::testing::TestParamInfo<KernelCase>& info) {
+                           std::string name = info.param.file;
+                           name = name.substr(0, name.find('.')) + "_path" + std::to_string(info.param.path);
+                           return name;
+                         });
 
 // ---------------------------------------------------------------------------------------
 // Whole runs: every per-path and per-period KPI of every variant and segment, and every
@@ -273,7 +287,8 @@ TEST_P(WholeRuns, EveryKpiAgreesWithinOneInAMillion)
       const auto& other = r.comparisons[c].paths.at(metric);
       for (std::size_t i = 0; i < values.size(); ++i) {
         if (std::isnan(values[i]) && std::isnan(other[i])) continue;
-        ASSERT_TRUE(close(values[i], other[i], 1e-6, 1e-9)) << f.comparisons[c].name << ' ' << metric << '[' << i << ']';
+        ASSERT_TRUE(close(values[i], other[i], 1e-6, 1e-9))
+            << f.comparisons[c].name << ' ' << metric << '[' << i << ']';
       }
     }
 }

@@ -95,11 +95,13 @@ TEST_F(Report, WhyBreakdownAddsUpToTheFilesNetNpv)
     for (const auto& l : w.lines) {
       other = other || l.name == "other";
       if (l.name == "gross_margin") margin = l.summary.mean;
-      if (l.role == "step") running += l.sign * l.summary.mean;
+      if (l.role == "step")
+        running += l.sign * l.summary.mean;
       else if (l.role == "subtotal") {
         EXPECT_NEAR(running, l.summary.mean, 1e-6 * (1 + std::abs(l.summary.mean))) << w.investment << " " << l.name;
         running = l.summary.mean;
-      } else running = l.summary.mean;
+      } else
+        running = l.summary.mean;
     }
     // Profit is gross margin minus the cost lines: nothing is left unexplained.
     EXPECT_FALSE(other) << w.investment;
@@ -110,7 +112,9 @@ TEST_F(Report, WhyBreakdownAddsUpToTheFilesNetNpv)
     // Every cost line of the file but the investment's own is there.
     for (const auto& [kpi, v] : results_.variants.front().kpis.periods) {
       if (kpi.rfind("cost_", 0) != 0 || kpi == "cost_investment") continue;
-      EXPECT_TRUE(std::any_of(w.lines.begin(), w.lines.end(), [&kpi = kpi](const io::WhyLine& l) { return l.name == kpi; })) << kpi;
+      EXPECT_TRUE(std::any_of(w.lines.begin(), w.lines.end(), [&kpi = kpi](const io::WhyLine& l) {
+        return l.name == kpi;
+      })) << kpi;
     }
   }
 }
@@ -144,8 +148,8 @@ TEST_F(Report, ConsoleAndJsonShowTheDecisionNumbers)
   EXPECT_NE(text.out.find("- cost_service"), std::string::npos);
   const Outcome json = clvsim("show board.h5 --json");
   ASSERT_EQ(json.code, 0) << json.err;
-  for (const char* key : {"\"why\": ", "\"cost_of_goods\": ", "\"gross_margin\": ", "\"pairwise\": [", "\"p_a_better\": ",
-                          "\"difference\": "})
+  for (const char* key : {"\"why\": ", "\"cost_of_goods\": ", "\"gross_margin\": ", "\"pairwise\": [",
+                          "\"p_a_better\": ", "\"difference\": "})
     EXPECT_NE(json.out.find(key), std::string::npos) << key;
 }
 

@@ -3,7 +3,7 @@
 // normal draws, and the reproducibility contract (a lane's value does not depend on the batch).
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 false positives in its AVX-512 headers
-#pragma GCC diagnostic ignored "-Wuninitialized"       // (_mm512_undefined_epi32 inside the intrinsics)
+#pragma GCC diagnostic ignored "-Wuninitialized"        // (_mm512_undefined_epi32 inside the intrinsics)
 #endif
 #include "engine/rng/batch_samplers.h"
 #include "engine/rng/vmath.h"
@@ -77,7 +77,8 @@ TEST(VmathFloat, ExpLogLog1pWithinThreeUlp)
     const double l = std::log(static_cast<double>(y));
     if (std::fabs(l) > 1e-3) worst_log = std::max(worst_log, ulps(vm::log_f(y), l));
     const float f = xf(g);
-    if (std::fabs(f) > 1e-6f) worst_log1p = std::max(worst_log1p, ulps(vm::log1p_f(f), std::log1p(static_cast<double>(f))));
+    if (std::fabs(f) > 1e-6f)
+      worst_log1p = std::max(worst_log1p, ulps(vm::log1p_f(f), std::log1p(static_cast<double>(f))));
   }
   EXPECT_LT(worst_exp, 3.0);
   EXPECT_LT(worst_log, 3.0);
@@ -254,7 +255,8 @@ TEST(BatchSamplers, ThePlainOneLaneSamplersEqualTheBatchedLanes)
     clvsim::rng::gamma_batch_f(n, 5, 3, 7, Purpose::order_values, l.lo.data(), l.hi.data(), sh.data(), x.data());
     for (std::size_t k = 0; k < n; ++k) {
       const std::uint64_t id = l.lo[k] | (static_cast<std::uint64_t>(l.hi[k]) << 32);
-      ASSERT_EQ(x[k], clvsim::rng::gamma_f(5, 3, id, 7, Purpose::order_values, shape)) << "shape " << shape << " lane " << k;
+      ASSERT_EQ(x[k], clvsim::rng::gamma_f(5, 3, id, 7, Purpose::order_values, shape))
+          << "shape " << shape << " lane " << k;
     }
   }
   std::vector<float> z(n);

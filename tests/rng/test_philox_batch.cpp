@@ -33,8 +33,8 @@ TEST(PhiloxBatch, EveryLaneEqualsTheScalarStreamBlock)
   }
   for (std::uint32_t block : {0u, 1u, 5u}) {
     const std::uint64_t seed = 0x123456789ABCDEFull;
-    clvsim::rng::philox_batch(n, seed, 7, block, clvsim::rng::counter_word2(42, Purpose::survival, 0),
-                              lo.data(), hi.data(), w0.data(), w1.data(), w2.data(), w3.data());
+    clvsim::rng::philox_batch(n, seed, 7, block, clvsim::rng::counter_word2(42, Purpose::survival, 0), lo.data(),
+                              hi.data(), w0.data(), w1.data(), w2.data(), w3.data());
     for (std::size_t j = 0; j < n; ++j) {
       Stream s(seed, 7, ids[j], 42, Purpose::survival, block);
       ASSERT_EQ(s.next_u32(), w0[j]) << j;

@@ -10,6 +10,7 @@
 //! errors at n = 200,000 (e.g. a 1% error in a Poisson pmf cell) fails the chi-square test.
 #include "engine/rng/samplers.h"
 
+#include <gtest/gtest.h>
 #include <boost/math/distributions/bernoulli.hpp>
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/binomial.hpp>
@@ -21,7 +22,6 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/poisson.hpp>
 #include <boost/math/distributions/uniform.hpp>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -54,8 +54,7 @@ std::vector<double> draw(std::uint32_t id, F f, int n = N)
 // Sample mean within K sqrt(var/n) of the exact mean; unbiased sample variance within
 // K sqrt((mu4 - var^2)/n) = K var sqrt((excess kurtosis + 2)/n) of the exact variance.
 template <class Dist>
-void expect_moments(const std::vector<double>& x, const Dist& d, double shift,
-                    const std::string& label)
+void expect_moments(const std::vector<double>& x, const Dist& d, double shift, const std::string& label)
 {
   const double n = static_cast<double>(x.size());
   double sum = 0;
@@ -66,8 +65,7 @@ void expect_moments(const std::vector<double>& x, const Dist& d, double shift,
   const double var = ss / (n - 1);
   const double mean_exact = bm::mean(d) + shift, var_exact = bm::variance(d);
   EXPECT_NEAR(m, mean_exact, K * std::sqrt(var_exact / n)) << label << " mean";
-  EXPECT_NEAR(var, var_exact, K * var_exact * std::sqrt((bm::kurtosis_excess(d) + 2) / n))
-      << label << " variance";
+  EXPECT_NEAR(var, var_exact, K * var_exact * std::sqrt((bm::kurtosis_excess(d) + 2) / n)) << label << " variance";
 }
 
 // Kolmogorov-Smirnov p-value (asymptotic Kolmogorov law with Stephens' small-sample
@@ -129,8 +127,7 @@ double chi_square_p_value(const std::vector<double>& x, const Dist& d, double sh
     const double lo = cdf_below(edges[i]), hi = last ? 1.0 : cdf_below(edges[i + 1]);
     const double expected = n * (hi - lo);
     double observed = 0;
-    for (auto it = counts.lower_bound(edges[i]);
-         it != counts.end() && (last || it->first < edges[i + 1]); ++it)
+    for (auto it = counts.lower_bound(edges[i]); it != counts.end() && (last || it->first < edges[i + 1]); ++it)
       observed += it->second;
     stat += (observed - expected) * (observed - expected) / expected;
   }
@@ -193,8 +190,8 @@ TEST(Samplers, GammaShapesWithRate)
 TEST(Samplers, Beta)
 {
   std::uint32_t id = 30;
-  for (auto [a, b] : {std::pair{2.0, 60.0}, std::pair{0.8, 2.4}, std::pair{60.0, 2.0},
-                      std::pair{0.8, 0.8}, std::pair{0.05, 0.05}}) {
+  for (auto [a, b] :
+       {std::pair{2.0, 60.0}, std::pair{0.8, 2.4}, std::pair{60.0, 2.0}, std::pair{0.8, 0.8}, std::pair{0.05, 0.05}}) {
     const auto x = draw(id++, [a = a, b = b](Stream& s) { return rng::beta(s, a, b); });
     const bm::beta_distribution<> d(a, b);
     const std::string label = "beta(" + std::to_string(a) + "," + std::to_string(b) + ")";
@@ -221,10 +218,9 @@ TEST(Samplers, Binomial)
 {
   std::uint32_t id = 60;
   // n p' < 10 uses inversion, >= 10 BTRS; p > 1/2 goes through the n - X reflection.
-  const std::pair<std::uint32_t, double> cases[] = {
-      {20, 0.3},     {50, 0.95},      {30, 0.5},        {100, 0.1},
-      {1000, 0.3},   {1000, 0.7},     {200000, 0.9},    {1000000000, 1e-8},
-      {2000000, 0.5}};
+  const std::pair<std::uint32_t, double> cases[] = {{20, 0.3},     {50, 0.95},         {30, 0.5},
+                                                    {100, 0.1},    {1000, 0.3},        {1000, 0.7},
+                                                    {200000, 0.9}, {1000000000, 1e-8}, {2000000, 0.5}};
   for (auto [n, p] : cases) {
     const auto x = draw(id++, [n = n, p = p](Stream& s) { return rng::binomial(s, n, p); });
     const bm::binomial_distribution<> d(n, p);

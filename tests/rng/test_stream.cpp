@@ -64,8 +64,7 @@ TEST(Stream, MatchesDocumentedCounterLayout)
   const Stream::Philox::key_type key = {{0x89abcdefu, 0x01234567u}};
   for (std::uint32_t block = 0; block < 3; ++block) {
     const Stream::Philox::ctr_type ctr = {
-        {block, 0x0001e240u,
-         period | (static_cast<std::uint32_t>(Purpose::orders) << 16) | (0x2au << 24), path}};
+        {block, 0x0001e240u, period | (static_cast<std::uint32_t>(Purpose::orders) << 16) | (0x2au << 24), path}};
     const auto out = Stream::Philox()(ctr, key);
     for (int i = 0; i < 4; ++i) EXPECT_EQ(s.next_u32(), out.v[i]) << "block " << block;
   }
@@ -112,16 +111,15 @@ TEST(Stream, NoShiftedOverlapBetweenNeighbouringStreams)
   const std::size_t n = 100000;
   auto pairs = [](const std::vector<std::uint32_t>& w) {
     std::vector<std::uint64_t> p(w.size() - 1);
-    for (std::size_t i = 0; i + 1 < w.size(); ++i)
-      p[i] = (std::uint64_t{w[i]} << 32) | w[i + 1];
+    for (std::size_t i = 0; i + 1 < w.size(); ++i) p[i] = (std::uint64_t{w[i]} << 32) | w[i + 1];
     return p;
   };
   const auto base = pairs(words(Stream(9, 0, 500, 0, Purpose::orders), n));
   std::unordered_set<std::uint64_t> seen(base.begin(), base.end());
   EXPECT_EQ(seen.size(), base.size()) << "a stream repeats itself";
   const std::vector<Stream> neighbours = {
-      Stream(9, 0, 501, 0, Purpose::orders), Stream(9, 0, 499, 0, Purpose::orders),
-      Stream(9, 1, 500, 0, Purpose::orders), Stream(9, 0, 500, 1, Purpose::orders),
+      Stream(9, 0, 501, 0, Purpose::orders),       Stream(9, 0, 499, 0, Purpose::orders),
+      Stream(9, 1, 500, 0, Purpose::orders),       Stream(9, 0, 500, 1, Purpose::orders),
       Stream(9, 0, 500, 0, Purpose::order_values), Stream(10, 0, 500, 0, Purpose::orders)};
   for (std::size_t v = 0; v < neighbours.size(); ++v) {
     int hits = 0;

@@ -7,11 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace clvsim::scenarios {
 namespace {
@@ -49,9 +49,8 @@ class HistoryFile : public ::testing::Test {
 protected:
   void SetUp() override
   {
-    dir_ = fs::temp_directory_path() /
-           ("clvsim_history_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("clvsim_history_" + std::to_string(getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -124,16 +123,17 @@ TEST_F(HistoryFile, EveryBadRowIsReportedWithItsLine)
 {
   EXPECT_EQ(errors(HEADER + "ann,2,40,38.86\nbob,1,2,3\ncid,abc,1,2\n\ndan,1,2\neve,0,0,5\n"),
             at(2) + "t_x = 40 is greater than T = 38.86\n" +  //
-                at(4) + "x = 'abc' is not a number\n" +        //
+                at(4) + "x = 'abc' is not a number\n" +       //
                 at(6) + "expected 4 fields, got 3");
   // every problem of one row, in column order
-  EXPECT_EQ(errors(HEADER + "ann,-1,-2,x\n"), at(2) + "x = -1 must be a whole number >= 0\n" +
-                                                  at(2) + "t_x = -2 is negative\n" + at(2) + "T = 'x' is not a number");
-  EXPECT_EQ(errors(HEADER + "ann,1.5,1,2\n,1,1,2\nbob,0,3,5\n"),
-            at(2) + "x = 1.5 must be a whole number >= 0\n" + at(3) + "empty customer_id\n" + at(4) +
-                "t_x = 3 must be 0 when x = 0");
+  EXPECT_EQ(errors(HEADER + "ann,-1,-2,x\n"), at(2) + "x = -1 must be a whole number >= 0\n" + at(2) +
+                                                  "t_x = -2 is negative\n" + at(2) + "T = 'x' is not a number");
+  EXPECT_EQ(errors(HEADER + "ann,1.5,1,2\n,1,1,2\nbob,0,3,5\n"), at(2) + "x = 1.5 must be a whole number >= 0\n" +
+                                                                     at(3) + "empty customer_id\n" + at(4) +
+                                                                     "t_x = 3 must be 0 when x = 0");
   EXPECT_EQ(errors("customer_id,x,t_x,T,m_x\nann,2,3,4,-5\n"), at(2) + "m_x = -5 is negative");
-  EXPECT_EQ(errors(HEADER + "ann,2,nan,inf\n"), at(2) + "t_x = 'nan' is not a number\n" + at(2) + "T = 'inf' is not a number");
+  EXPECT_EQ(errors(HEADER + "ann,2,nan,inf\n"),
+            at(2) + "t_x = 'nan' is not a number\n" + at(2) + "T = 'inf' is not a number");
 }
 
 TEST_F(HistoryFile, ProblemsBeyondTheCapAreCounted)
@@ -169,8 +169,7 @@ TEST_F(HistoryFile, OrdersAtAndBeyondTheirBound)
   EXPECT_EQ(errors(HEADER + "a,1e15,3,38\n"), at(2) + "x = 1e15 is out of range [0, 1000000000]");
   EXPECT_EQ(errors(HEADER + "a,1,1,1e9\n"), "<loaded>");
   EXPECT_EQ(errors(HEADER + "a,1,1,1e300\n"), at(2) + "T = 1e300 is out of range [0, 1000000000]");
-  EXPECT_EQ(errors("customer_id,x,t_x,T,m_x\na,1,1,2,1e13\n"),
-            at(2) + "m_x = 1e13 is out of range [0, 1000000000000]");
+  EXPECT_EQ(errors("customer_id,x,t_x,T,m_x\na,1,1,2,1e13\n"), at(2) + "m_x = 1e13 is out of range [0, 1000000000000]");
 }
 
 TEST_F(HistoryFile, RenewalsAtAndBeyondTheirBound)
@@ -179,8 +178,9 @@ TEST_F(HistoryFile, RenewalsAtAndBeyondTheirBound)
   EXPECT_EQ(errors("customer_id,renewals\na,2147483647\n", SBG),
             at(2) + "renewals = 2147483647 is out of range [0, 2147483646]");
   EXPECT_EQ(errors("customer_id,renewals\na,1e10\n", SBG), at(2) + "renewals = 1e10 is out of range [0, 2147483646]");
-  EXPECT_EQ(errors("customer_id,renewals\na,-2\nb,0.5\n", SBG),
-            at(2) + "renewals = -2 must be a whole number >= 0\n" + at(3) + "renewals = 0.5 must be a whole number >= 0");
+  EXPECT_EQ(
+      errors("customer_id,renewals\na,-2\nb,0.5\n", SBG),
+      at(2) + "renewals = -2 must be a whole number >= 0\n" + at(3) + "renewals = 0.5 must be a whole number >= 0");
 }
 
 TEST_F(HistoryFile, DuplicateIdsNameBothLines)
@@ -197,15 +197,17 @@ TEST_F(HistoryFile, ByteOrderMarkCrlfAndQuotedFieldsAreRead)
   EXPECT_EQ(errors(HEADER + "\"Smith, Ann\",2,30.43,38.86\n\"Smith, Bob\",\"1\",2,3\n"), "<loaded>");
   // a quoted comma is part of the id, so these two are different customers
   EXPECT_EQ(errors(HEADER + "\"a,b\",1,2,3\n\"a\",1,2,3\n"), "<loaded>");
-  EXPECT_EQ(errors(HEADER + "\"a,b\",1,2,3\n\"a,b\",1,2,3\n"), at(3) + "customer_id 'a,b' is used twice (first on line 2)");
+  EXPECT_EQ(errors(HEADER + "\"a,b\",1,2,3\n\"a,b\",1,2,3\n"),
+            at(3) + "customer_id 'a,b' is used twice (first on line 2)");
 }
 
 TEST_F(HistoryFile, SemicolonSeparatorGetsAHint)
 {
   EXPECT_EQ(errors("customer_id;x;t_x;T\n1;2;3;4\n"),
-            at(1) + "missing columns 'customer_id', 'x', 't_x', 'T' (header: customer_id;x;t_x;T; expected "
-                    "customer_id,x,t_x,T[,m_x]); the file seems to use ';' as separator (clvsim reads "
-                    "comma-separated files)");
+            at(1) +
+                "missing columns 'customer_id', 'x', 't_x', 'T' (header: customer_id;x;t_x;T; expected "
+                "customer_id,x,t_x,T[,m_x]); the file seems to use ';' as separator (clvsim reads "
+                "comma-separated files)");
 }
 
 TEST_F(HistoryFile, RawTextInMessagesIsTruncatedAndEscaped)

@@ -101,7 +101,8 @@ TEST(Keys, CheckNumber)
   EXPECT_EQ(check_number("service.max_contacts", 2.5), "service.max_contacts = 2.5 is not an integer");
   EXPECT_EQ(check_number("service.courtesy", NAN), "service.courtesy = nan is not a finite number");
   EXPECT_EQ(check_number("segment.vip.share", 1.5), "segment.vip.share = 1.5 is out of range (0, 1]");
-  EXPECT_EQ(check_number("acquisition.channel.ads.cac", -1), "acquisition.channel.ads.cac = -1 is out of range [0, inf)");
+  EXPECT_EQ(check_number("acquisition.channel.ads.cac", -1),
+            "acquisition.channel.ads.cac = -1 is out of range [0, inf)");
   EXPECT_EQ(check_number("nope", 1), "unknown key 'nope'");
   EXPECT_EQ(check_number("purchase.model", 1), "purchase.model is not a number");
 }

@@ -187,12 +187,14 @@ TEST(Loader, NumbersAcceptIntegers)
 
 TEST(Loader, DerivedDefaultsFollowTheirSource)
 {
-  const Scenario s = load(MINIMAL + "[service]\nfirst_contact_resolution = 0.55\n"
-                                    "[satisfaction]\ninitial_mean = 6.5\n");
+  const Scenario s = load(MINIMAL +
+                          "[service]\nfirst_contact_resolution = 0.55\n"
+                          "[satisfaction]\ninitial_mean = 6.5\n");
   EXPECT_DOUBLE_EQ(s.base.service.later_contact_resolution, 0.55);
   EXPECT_DOUBLE_EQ(s.base.satisfaction.reference, 6.5);
-  const Scenario t = load(MINIMAL + "[service]\nfirst_contact_resolution = 0.55\n"
-                                    "later_contact_resolution = 0.8\n");
+  const Scenario t = load(MINIMAL +
+                          "[service]\nfirst_contact_resolution = 0.55\n"
+                          "later_contact_resolution = 0.8\n");
   EXPECT_DOUBLE_EQ(t.base.service.later_contact_resolution, 0.8);
 }
 
@@ -200,13 +202,17 @@ TEST(Loader, AllPurchaseModels)
 {
   const std::string head = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 10\n";
   const std::string spend = "[spend]\nmodel = \"lognormal\"\nmedian = 120\nsigma = 0.6\ncustomer_sigma = 0.4\n";
-  Scenario s = load(head + "[purchase]\nmodel = \"bg_nbd\"\ntime_unit = \"week\"\nr = 0.243\nalpha = 4.414\n"
-                           "a = 0.793\nb = 2.426\n" + spend);
+  Scenario s = load(head +
+                    "[purchase]\nmodel = \"bg_nbd\"\ntime_unit = \"week\"\nr = 0.243\nalpha = 4.414\n"
+                    "a = 0.793\nb = 2.426\n" +
+                    spend);
   EXPECT_EQ(s.base.purchase.model, PurchaseModel::bg_nbd);
   EXPECT_EQ(s.base.spend.model, SpendModel::lognormal);
   EXPECT_DOUBLE_EQ(s.base.spend.median, 120.0);
-  s = load(head + "[purchase]\nmodel = \"pareto_nbd\"\ntime_unit = \"week\"\nr = 0.553\nalpha = 10.578\n"
-                  "s = 0.606\nbeta = 11.669\n" + spend);
+  s = load(head +
+           "[purchase]\nmodel = \"pareto_nbd\"\ntime_unit = \"week\"\nr = 0.553\nalpha = 10.578\n"
+           "s = 0.606\nbeta = 11.669\n" +
+           spend);
   EXPECT_EQ(s.base.purchase.model, PurchaseModel::pareto_nbd);
   EXPECT_DOUBLE_EQ(s.base.purchase.beta, 11.669);
   s = load(head + "[purchase]\nmodel = \"sbg\"\nalpha = 0.7\nbeta = 3.2\nfee = 0\n");
@@ -221,8 +227,7 @@ TEST(Messages, OutOfRange)
 {
   EXPECT_EQ(errors(MINIMAL + "[service]\n    first_contact_resolution = 1.3\n"),
             "error: shop.toml:15:5: service.first_contact_resolution = 1.3 is out of range [0, 1]");
-  EXPECT_EQ(errors(MINIMAL + "[simulation.x]\n"),
-            "error: shop.toml:14:1: unknown key 'simulation.x'");
+  EXPECT_EQ(errors(MINIMAL + "[simulation.x]\n"), "error: shop.toml:14:1: unknown key 'simulation.x'");
   EXPECT_EQ(errors(MINIMAL + "[economics]\ndiscount_rate_annual = -0.1\n"),
             "error: shop.toml:15:1: economics.discount_rate_annual = -0.1 is out of range [0, 1]");
   EXPECT_EQ(errors(MINIMAL + "[service]\nmax_contacts = 0\n"),
@@ -253,14 +258,18 @@ TEST(Messages, NonAsciiOutsideStringsIsASyntaxErrorFoundBeforeTomlxx)
   EXPECT_EQ(errors("\xc3\xa9 = 1\n" + MINIMAL),
             "error: shop.toml:1:1: TOML syntax error: a non-ASCII character outside a string or comment (TOML "
             "allows them only in strings and comments; a key with such characters is written in quotes)");
-  EXPECT_EQ(errors("[simulation]\nhorizon = 1 \xc2\xa1\n").substr(0, 47), "error: shop.toml:2:13: TOML syntax error: a non");
+  EXPECT_EQ(errors("[simulation]\nhorizon = 1 \xc2\xa1\n").substr(0, 47),
+            "error: shop.toml:2:13: TOML syntax error: a non");
   // An earlier syntax error is toml++'s to report, as without the character.
   EXPECT_NE(errors("[simulation\n\xc3\xa9 = 1\n").find("shop.toml:1:12: TOML syntax error: Error while parsing"),
             std::string::npos);
   // In strings, quoted keys and comments they are fine; a --set value with them is a string.
-  const std::string ok = "# \xc5\x81\xc3\xb3" "d\xc5\xba \"\n" + MINIMAL +
-                         "[simulation.x]\n\"\xc3\xa9\" = '\xc3\xa9'\ny = '''\n\xc3\xa9'''\n"
-                         "z = \"\"\"\xc3\xa9\\\"\"\"\"\" # \xc3\xa9\n";
+  const std::string ok =
+      "# \xc5\x81\xc3\xb3"
+      "d\xc5\xba \"\n" +
+      MINIMAL +
+      "[simulation.x]\n\"\xc3\xa9\" = '\xc3\xa9'\ny = '''\n\xc3\xa9'''\n"
+      "z = \"\"\"\xc3\xa9\\\"\"\"\"\" # \xc3\xa9\n";
   EXPECT_EQ(errors(ok).find("non-ASCII"), std::string::npos) << errors(ok);
   EXPECT_EQ(load(MINIMAL, {"simulation.name=\xc3\xa9"}).simulation.name, "\xc3\xa9");
 }
@@ -315,8 +324,7 @@ TEST(Messages, UnknownKeyInTheWrongTable)
 
 TEST(Messages, UnknownKeyWithoutSuggestion)
 {
-  EXPECT_EQ(errors(MINIMAL + "[service]\nzzzzzzzz = 1\n"),
-            "error: shop.toml:15:1: unknown key 'service.zzzzzzzz'");
+  EXPECT_EQ(errors(MINIMAL + "[service]\nzzzzzzzz = 1\n"), "error: shop.toml:15:1: unknown key 'service.zzzzzzzz'");
 }
 
 TEST(Messages, WrongType)
@@ -329,8 +337,9 @@ TEST(Messages, WrongType)
             "error: shop.toml:15:1: service.max_contacts has the wrong type: expected an integer, got float 4.5");
   EXPECT_EQ(errors(MINIMAL + "[service]\ncourtesy = \"high\"\n"),
             "error: shop.toml:15:1: service.courtesy has the wrong type: expected a number, got string \"high\"");
-  EXPECT_EQ(errors(MINIMAL + "[loyalty]\nenabled = 1\n"),
-            "error: shop.toml:15:1: loyalty.enabled has the wrong type: expected a boolean (true or false), got integer 1");
+  EXPECT_EQ(
+      errors(MINIMAL + "[loyalty]\nenabled = 1\n"),
+      "error: shop.toml:15:1: loyalty.enabled has the wrong type: expected a boolean (true or false), got integer 1");
   EXPECT_EQ(errors(MINIMAL + "[economics]\ncurrency = 5\n"),
             "error: shop.toml:15:1: economics.currency has the wrong type: expected a string, got integer 5");
   EXPECT_EQ(errors(MINIMAL + "[service]\ncourtesy = [0.9]\n"),
@@ -353,8 +362,9 @@ TEST(Messages, UncertainValuesNeedAFittingDistribution)
 
 TEST(Messages, MissingRequiredKeys)
 {
-  const std::string no_model = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
-                               "[purchase]\na = 1\nb = 6\nr = 0.6\nalpha = 1.5\n";
+  const std::string no_model =
+      "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
+      "[purchase]\na = 1\nb = 6\nr = 0.6\nalpha = 1.5\n";
   EXPECT_EQ(errors(no_model),
             "error: shop.toml: missing required key 'purchase.model' (one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
             "\"sbg_poisson\", \"sbg\", \"bg_bb\")");
@@ -367,8 +377,9 @@ TEST(Messages, MissingRequiredKeys)
 
 TEST(Messages, BadEnumValue)
 {
-  const std::string text = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
-                           "[purchase]\n\nmodel = \"gamma\"\n";
+  const std::string text =
+      "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
+      "[purchase]\n\nmodel = \"gamma\"\n";
   EXPECT_EQ(errors(text),
             "error: shop.toml:7:1: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
             "\"sbg_poisson\", \"sbg\", \"bg_bb\"");
@@ -380,8 +391,9 @@ TEST(Messages, BadEnumValue)
 TEST(Messages, ModelParameters)
 {
   // A parameter of another model, and a missing one.
-  const std::string head = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
-                           "[spend]\nmodel = \"fixed\"\nvalue = 50\n";
+  const std::string head =
+      "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
+      "[spend]\nmodel = \"fixed\"\nvalue = 50\n";
   EXPECT_EQ(errors(head + "[purchase]\nmodel = \"bg_nbd\"\nr = 1\nalpha = 2\na = 1\nb = 2\ns = 3\n"),
             "error: shop.toml:14:1: purchase.s is not a parameter of purchase.model = \"bg_nbd\" "
             "(its parameters are r, alpha, a, b)");
@@ -395,16 +407,18 @@ TEST(Messages, ModelParameters)
             "error: shop.toml:13:1: spend.q is not a parameter of spend.model = \"fixed\" (its parameters are value)\n"
             "error: shop.toml: missing required key 'spend.value' (a number in [0, inf); spend.model = \"fixed\" "
             "needs value)");
-  const std::string gg = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
-                         "[purchase]\nmodel = \"sbg_poisson\"\na = 1\nb = 6\nr = 0.6\nalpha = 1.5\n"
-                         "[spend]\nmodel = \"gamma_gamma\"\np = 6\nq = 1\ngamma = 15\n";
+  const std::string gg =
+      "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
+      "[purchase]\nmodel = \"sbg_poisson\"\na = 1\nb = 6\nr = 0.6\nalpha = 1.5\n"
+      "[spend]\nmodel = \"gamma_gamma\"\np = 6\nq = 1\ngamma = 15\n";
   EXPECT_EQ(errors(gg), "error: shop.toml:14:1: spend.q = 1 is out of range (1, inf)");
 }
 
 TEST(Messages, SbgHasNoSpend)
 {
-  const std::string head = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
-                           "[purchase]\nmodel = \"sbg\"\nalpha = 0.7\nbeta = 3.2\nfee = 79\n";
+  const std::string head =
+      "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
+      "[purchase]\nmodel = \"sbg\"\nalpha = 0.7\nbeta = 3.2\nfee = 79\n";
   EXPECT_EQ(errors(head), "<loaded>");
   EXPECT_EQ(errors(head + "[spend]\nmodel = \"fixed\"\nvalue = 5\n"),
             "error: shop.toml:10:1: [spend] is not used with purchase.model = \"sbg\" (a subscription pays "
@@ -416,33 +430,38 @@ TEST(Messages, SbgHasNoSpend)
 
 TEST(Messages, DiscreteModelsNeedTheirUnitToBeThePeriod)
 {
-  const std::string text = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
-                           "[purchase]\nmodel = \"sbg_poisson\"\ntime_unit = \"week\"\na = 1\nb = 6\nr = 0.6\n"
-                           "alpha = 1.5\n[spend]\nmodel = \"fixed\"\nvalue = 50\n";
+  const std::string text =
+      "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
+      "[purchase]\nmodel = \"sbg_poisson\"\ntime_unit = \"week\"\na = 1\nb = 6\nr = 0.6\n"
+      "alpha = 1.5\n[spend]\nmodel = \"fixed\"\nvalue = 50\n";
   EXPECT_EQ(errors(text),
             "error: shop.toml:7:1: purchase.time_unit = \"week\" must equal simulation.period = \"month\" "
             "for purchase.model = \"sbg_poisson\" (a discrete-time model)");
-  const std::string sbg = "[simulation]\nperiod = \"week\"\nhorizon = 12\n[population]\ninitial_customers = 1\n"
-                          "[purchase]\nmodel = \"sbg\"\ntime_unit = \"month\"\nalpha = 1\nbeta = 2\nfee = 3\n";
+  const std::string sbg =
+      "[simulation]\nperiod = \"week\"\nhorizon = 12\n[population]\ninitial_customers = 1\n"
+      "[purchase]\nmodel = \"sbg\"\ntime_unit = \"month\"\nalpha = 1\nbeta = 2\nfee = 3\n";
   EXPECT_EQ(errors(sbg),
             "error: shop.toml:8:1: purchase.time_unit = \"month\" must equal simulation.period = \"week\" "
             "for purchase.model = \"sbg\" (a discrete-time model)");
   // Continuous-time models convert any unit.
-  const std::string bg = "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
-                         "[purchase]\nmodel = \"bg_nbd\"\ntime_unit = \"day\"\nr = 1\nalpha = 2\na = 1\nb = 2\n"
-                         "[spend]\nmodel = \"fixed\"\nvalue = 50\n";
+  const std::string bg =
+      "[simulation]\nhorizon = 12\n[population]\ninitial_customers = 100\n"
+      "[purchase]\nmodel = \"bg_nbd\"\ntime_unit = \"day\"\nr = 1\nalpha = 2\na = 1\nb = 2\n"
+      "[spend]\nmodel = \"fixed\"\nvalue = 50\n";
   EXPECT_EQ(load(bg).base.purchase.time_unit, TimeUnit::day);
 }
 
 TEST(Messages, NoCustomers)
 {
   const std::string text = "[simulation]\nhorizon = 12\n" + MINIMAL.substr(MINIMAL.find("[purchase]"));
-  EXPECT_EQ(errors(text), "error: shop.toml: the scenario has no customers: set population.initial_customers > 0, "
-                          "population.history or an [[acquisition.channel]]");
+  EXPECT_EQ(errors(text),
+            "error: shop.toml: the scenario has no customers: set population.initial_customers > 0, "
+            "population.history or an [[acquisition.channel]]");
   std::string zero = MINIMAL;
   zero.replace(zero.find("= 100"), 5, "= 0");
-  EXPECT_EQ(errors(zero), "error: shop.toml:4:1: the scenario has no customers: set population.initial_customers "
-                          "> 0, population.history or an [[acquisition.channel]]");
+  EXPECT_EQ(errors(zero),
+            "error: shop.toml:4:1: the scenario has no customers: set population.initial_customers "
+            "> 0, population.history or an [[acquisition.channel]]");
   EXPECT_EQ(errors(zero + "[[acquisition.channel]]\nname = \"ads\"\ncustomers_per_period = 10\n"), "<loaded>");
 }
 
@@ -571,8 +590,9 @@ share = 0.5
 
 TEST(Segments, BadOverrides)
 {
-  EXPECT_EQ(errors(MINIMAL + "[[segment]]\nname = \"vip\"\nshare = 1\noverrides = { \"purchase.rr\" = 1 }\n"),
-            "error: shop.toml:17:15: segment 'vip': unknown key 'purchase.rr' in overrides; did you mean 'purchase.r'?");
+  EXPECT_EQ(
+      errors(MINIMAL + "[[segment]]\nname = \"vip\"\nshare = 1\noverrides = { \"purchase.rr\" = 1 }\n"),
+      "error: shop.toml:17:15: segment 'vip': unknown key 'purchase.rr' in overrides; did you mean 'purchase.r'?");
   EXPECT_EQ(errors(MINIMAL + "[[segment]]\nname = \"vip\"\nshare = 1\noverrides = { \"purchase.r\" = -1 }\n"),
             "error: shop.toml:17:15: segment 'vip': purchase.r = -1 is out of range (0, inf)");
   EXPECT_EQ(errors(MINIMAL + "[[segment]]\nname = \"vip\"\nshare = 1\noverrides = { \"simulation.paths\" = 5 }\n"),
@@ -596,25 +616,31 @@ TEST(Segments, AllSegmentsShareOnePurchaseModel)
 {
   // The engine simulates one purchase model per run: `clvsim validate` refuses a switch as
   // `clvsim run` does, all parameters given or not.
-  const std::string text = MINIMAL + "[[segment]]\nname = \"vip\"\nshare = 1\n"
-                                     "overrides = { \"purchase.model\" = \"bg_nbd\", \"purchase.r\" = 1 }\n";
-  EXPECT_EQ(errors(text), "error: shop.toml:17:15: segment 'vip': purchase.model = \"bg_nbd\" differs from "
-                          "purchase.model = \"sbg_poisson\"; all segments must share one purchase model");
+  const std::string text = MINIMAL +
+                           "[[segment]]\nname = \"vip\"\nshare = 1\n"
+                           "overrides = { \"purchase.model\" = \"bg_nbd\", \"purchase.r\" = 1 }\n";
+  EXPECT_EQ(errors(text),
+            "error: shop.toml:17:15: segment 'vip': purchase.model = \"bg_nbd\" differs from "
+            "purchase.model = \"sbg_poisson\"; all segments must share one purchase model");
   std::string bg_nbd = MINIMAL;
   bg_nbd.replace(bg_nbd.find("sbg_poisson"), 11, "bg_nbd");
-  const std::string pareto = "[[segment]]\nname = \"a\"\nshare = 0.5\n[[segment]]\nname = \"b\"\nshare = 0.5\n"
-                             "overrides = { \"purchase.model\" = \"pareto_nbd\", \"purchase.r\" = 0.5, "
-                             "\"purchase.alpha\" = 10, \"purchase.s\" = 0.6, \"purchase.beta\" = 11 }\n";
-  EXPECT_EQ(errors(bg_nbd + pareto), "error: shop.toml:20:15: segment 'b': purchase.model = \"pareto_nbd\" differs "
-                                     "from purchase.model = \"bg_nbd\"; all segments must share one purchase model");
+  const std::string pareto =
+      "[[segment]]\nname = \"a\"\nshare = 0.5\n[[segment]]\nname = \"b\"\nshare = 0.5\n"
+      "overrides = { \"purchase.model\" = \"pareto_nbd\", \"purchase.r\" = 0.5, "
+      "\"purchase.alpha\" = 10, \"purchase.s\" = 0.6, \"purchase.beta\" = 11 }\n";
+  EXPECT_EQ(errors(bg_nbd + pareto),
+            "error: shop.toml:20:15: segment 'b': purchase.model = \"pareto_nbd\" differs "
+            "from purchase.model = \"bg_nbd\"; all segments must share one purchase model");
   // the same model written again is no switch
-  EXPECT_EQ(errors(bg_nbd + "[[segment]]\nname = \"vip\"\nshare = 1\noverrides = { \"purchase.model\" = \"bg_nbd\" }\n"),
-            "<loaded>");
+  EXPECT_EQ(
+      errors(bg_nbd + "[[segment]]\nname = \"vip\"\nshare = 1\noverrides = { \"purchase.model\" = \"bg_nbd\" }\n"),
+      "<loaded>");
 }
 
 TEST(Segments, SharesMustSumToOne)
 {
-  const std::string text = MINIMAL + "\n[[segment]]\nname = \"a\"\nshare = 0.3\n[[segment]]\nname = \"b\"\nshare = 0.6\n";
+  const std::string text =
+      MINIMAL + "\n[[segment]]\nname = \"a\"\nshare = 0.3\n[[segment]]\nname = \"b\"\nshare = 0.6\n";
   EXPECT_EQ(errors(text), "error: shop.toml:15:1: segment shares sum to 0.9, not 1");
   EXPECT_EQ(errors(MINIMAL + "[[segment]]\nname = \"a\"\nshare = 0\n"),
             "error: shop.toml:16:1: segment.a.share = 0 is out of range (0, 1]");
@@ -670,9 +696,11 @@ end_period = 10
 
 TEST(Channels, ExactlyOneOfBudgetAndCustomers)
 {
-  EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\nbudget_per_period = 10\ncustomers_per_period = 5\ncac = 1\n"),
-            "error: shop.toml:14:1: acquisition.channel.x sets both budget_per_period and customers_per_period; "
-            "set exactly one");
+  EXPECT_EQ(
+      errors(MINIMAL +
+             "[[acquisition.channel]]\nname = \"x\"\nbudget_per_period = 10\ncustomers_per_period = 5\ncac = 1\n"),
+      "error: shop.toml:14:1: acquisition.channel.x sets both budget_per_period and customers_per_period; "
+      "set exactly one");
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\ncac = 1\n"),
             "error: shop.toml:14:1: acquisition.channel.x sets neither budget_per_period nor customers_per_period; "
             "set exactly one");
@@ -687,7 +715,8 @@ TEST(Channels, CacRules)
             "budget_per_period)");
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 10\ncac = -1\n"),
             "error: shop.toml:17:1: acquisition.channel.x.cac = -1 is out of range [0, inf)");
-  EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 10\ncac_inflation_annual = -0.6\n"),
+  EXPECT_EQ(errors(MINIMAL +
+                   "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 10\ncac_inflation_annual = -0.6\n"),
             "error: shop.toml:17:1: acquisition.channel.x.cac_inflation_annual = -0.6 is out of range [-0.5, 10]");
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\nbudget_per_period = 0\ncac = 5\n"),
             "error: shop.toml:16:1: acquisition.channel.x.budget_per_period = 0 is out of range (0, inf)");
@@ -715,8 +744,10 @@ TEST(Channels, NamesPeriodsAndKeys)
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 1\n"
                              "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 2\n"),
             "error: shop.toml:18:1: acquisition channel name \"x\" is used twice");
-  EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 1\nstart_period = 5\nend_period = 3\n"),
-            "error: shop.toml:18:1: acquisition.channel.x.end_period = 3 is before start_period = 5 (-1 = to the end)");
+  EXPECT_EQ(
+      errors(MINIMAL +
+             "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 1\nstart_period = 5\nend_period = 3\n"),
+      "error: shop.toml:18:1: acquisition.channel.x.end_period = 3 is before start_period = 5 (-1 = to the end)");
   EXPECT_EQ(errors(MINIMAL + "[[acquisition.channel]]\nname = \"x\"\ncustomers_per_period = 1\nstart_period = 12\n"),
             "error: shop.toml:17:1: acquisition.channel.x.start_period = 12 is not before the end of the horizon "
             "(simulation.horizon = 12)");
@@ -736,9 +767,9 @@ TEST(Channels, NamesPeriodsAndKeys)
 
 TEST(Set, ValidValues)
 {
-  const Scenario s = load(MINIMAL, {"service.courtesy=0.8", "simulation.paths=12", "loyalty.enabled=true",
-                                    "simulation.name=My shop", "economics.currency=\"EUR\"",
-                                    "simulation.period=week", "purchase.time_unit=week"});
+  const Scenario s =
+      load(MINIMAL, {"service.courtesy=0.8", "simulation.paths=12", "loyalty.enabled=true", "simulation.name=My shop",
+                     "economics.currency=\"EUR\"", "simulation.period=week", "purchase.time_unit=week"});
   EXPECT_DOUBLE_EQ(s.base.service.courtesy, 0.8);
   EXPECT_DOUBLE_EQ(s.segments[0].behaviour.service.courtesy, 0.8);
   EXPECT_EQ(s.simulation.paths, 12);
@@ -771,7 +802,8 @@ TEST(Set, Invalid)
             "error: --set simulation.horizon=abc: simulation.horizon has the wrong type: expected an integer, "
             "got string \"abc\"");
   EXPECT_EQ(errors(MINIMAL, {"purchase.model=gamma"}),
-            "error: --set purchase.model=gamma: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"mbg_nbd\", \"pareto_nbd\", "
+            "error: --set purchase.model=gamma: purchase.model = \"gamma\" is not one of \"bg_nbd\", \"mbg_nbd\", "
+            "\"pareto_nbd\", "
             "\"sbg_poisson\", \"sbg\", \"bg_bb\"");
   EXPECT_EQ(errors(MINIMAL, {"service.courtesy={ dist = \"uniform\", low = 0.8, high = 1.2 }"}),
             "error: --set service.courtesy={ dist = \"uniform\", low = 0.8, high = 1.2 }: service.courtesy: "
@@ -790,8 +822,8 @@ TEST(Set, UnknownKeyAndMalformed)
 
 TEST(Set, ArrayEntriesByName)
 {
-  const std::string text = MINIMAL + SEGMENTS +
-                           "[[acquisition.channel]]\nname = \"google_ads\"\nbudget_per_period = 1000\ncac = 50\n";
+  const std::string text =
+      MINIMAL + SEGMENTS + "[[acquisition.channel]]\nname = \"google_ads\"\nbudget_per_period = 1000\ncac = 50\n";
   const Scenario s = load(text, {"segment.vip.share=0.3", "segment.regular.share=0.7",
                                  "acquisition.channel.google_ads.budget_per_period=2000",
                                  "segment.regular.purchase.r=0.4", "segment.vip.purchase.r=1.5"});
@@ -801,8 +833,7 @@ TEST(Set, ArrayEntriesByName)
   EXPECT_DOUBLE_EQ(s.segments[1].behaviour.purchase.r, 0.4);
   EXPECT_DOUBLE_EQ(s.segments[0].behaviour.purchase.r, 1.5);
 
-  EXPECT_EQ(errors(text, {"segment.vip.share=0.5"}),
-            "error: shop.toml:15:1: segment shares sum to 1.3, not 1");
+  EXPECT_EQ(errors(text, {"segment.vip.share=0.5"}), "error: shop.toml:15:1: segment shares sum to 1.3, not 1");
   EXPECT_EQ(errors(text, {"segment.gold.share=0.5"}),
             "error: --set segment.gold.share=0.5: no segment named 'gold' (the scenario has: vip, regular)");
   EXPECT_EQ(errors(text, {"acquisition.channel.google_ads.budget_per_period=-5"}),
@@ -935,9 +966,9 @@ changes = { "satisfaction.churn_sensitivity" = { add = 0.1 }, "segment.odd.servi
 )";
   text.insert(text.find("[purchase]"), "history = \"customers.csv\"\nhistory_time_unit = \"day\"\n");
   text.replace(text.find("sbg_poisson"), 11, "bg_nbd");  // a model with a posterior for histories
-  const Scenario s = load(text, {"segment.vip.share=0.1", "segment.odd.share=0.1", "simulation.name=\"quote \\\" me\"",
-                                 "simulation.seed=9007199254740993", "economics.gross_margin=0.1234567890123",
-                                 "satisfaction.reference=6"});
+  const Scenario s = load(
+      text, {"segment.vip.share=0.1", "segment.odd.share=0.1", "simulation.name=\"quote \\\" me\"",
+             "simulation.seed=9007199254740993", "economics.gross_margin=0.1234567890123", "satisfaction.reference=6"});
   EXPECT_EQ(s.simulation.seed, 9007199254740993ull);
   EXPECT_EQ(s.simulation.name, "quote \" me");
   expect_round_trip(s);
@@ -1022,18 +1053,22 @@ TEST(Seasonality, WeeklyPeriodsTake52Values)
 
 TEST(Seasonality, EveryProblemReportedWithItsLine)
 {
-  const std::string e = errors(MINIMAL + "[seasonality]\norder_multipliers = [1, 2]\n"
-                                         "acquisition_multipliers = [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -2]\n"
-                                         "order_multiplier = 3\n");
+  const std::string e = errors(MINIMAL +
+                               "[seasonality]\norder_multipliers = [1, 2]\n"
+                               "acquisition_multipliers = [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -2]\n"
+                               "order_multiplier = 3\n");
   EXPECT_NE(e.find("shop.toml:15:1: seasonality.order_multipliers has 2 values; expected 12 numbers > 0 (one per "
                    "month of the year"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("shop.toml:16:1: seasonality.acquisition_multipliers[0] = 0 is out of range (0, 100]"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("seasonality.acquisition_multipliers[11] = -2 is out of range (0, 100]"), std::string::npos) << e;
   EXPECT_NE(e.find("shop.toml:17:1: unknown key 'seasonality.order_multiplier'; did you mean "
                    "'seasonality.order_multipliers'?"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_NE(errors(MINIMAL, {"simulation.start_month=13"}).find("simulation.start_month = 13 is out of range [1, 12]"),
             std::string::npos);
 }
@@ -1081,36 +1116,44 @@ TEST(ChannelSegments, EveryProblemReportedWithItsLine)
   std::string e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2bb = 0.7, b2c = 0.3 }\n");
   EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments: no segment named \"b2bb\"; did you mean "
                    "\"b2b\"? (the scenario has: b2c, b2b)"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2b = 1.5, b2c = -0.5 }\n");
   EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments.b2b = 1.5 is out of range [0, 1]"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("shop.toml:25:25: acquisition.channel.sales.segments.b2c = -0.5 is out of range [0, 1]"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_EQ(e.find("sum to"), std::string::npos) << "no sum message on top of the range messages: " << e;
   e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2b = 0.7, b2c = 0.2 }\n");
-  EXPECT_NE(e.find("shop.toml:25:1: acquisition.channel.sales.segments: shares sum to 0.9, not 1"),
-            std::string::npos) << e;
+  EXPECT_NE(e.find("shop.toml:25:1: acquisition.channel.sales.segments: shares sum to 0.9, not 1"), std::string::npos)
+      << e;
   EXPECT_EQ(errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2b = 0.7, b2c = 0.3000000001 }\n"), "<loaded>");
   e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = { b2b = \"most\" }\n");
   EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments.b2b has the wrong type: expected a number"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errors(MINIMAL + TWO_SEGMENTS + channel + "segments = 0.7\n");
   EXPECT_NE(e.find("shop.toml:25:1: acquisition.channel.sales.segments has the wrong type: expected an inline table "
                    "of segment name = share (e.g. { b2b = 0.7, b2c = 0.3 }), got float 0.7"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errors(MINIMAL + TWO_SEGMENTS + channel +
              "segments = { b2b = { dist = \"uniform\", low = 0.5, high = 0.9 }, b2c = 0.3 }\n");
-  EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments.b2b cannot be uncertain"),
-            std::string::npos) << e;
+  EXPECT_NE(e.find("shop.toml:25:14: acquisition.channel.sales.segments.b2b cannot be uncertain"), std::string::npos)
+      << e;
   // No [[segment]]: line 18 with the channel right after MINIMAL.
   e = errors(MINIMAL + channel + "segments = { b2b = 1 }\n");
   EXPECT_NE(e.find("shop.toml:18:1: acquisition.channel.sales.segments names segments, but the scenario defines no "
                    "[[segment]]"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errors(MINIMAL + TWO_SEGMENTS + channel + "segment = { b2b = 1 }\n");
-  EXPECT_NE(e.find("unknown key 'acquisition.channel.sales.segment'; did you mean 'acquisition.channel.sales.segments'?"),
-            std::string::npos) << e;
+  EXPECT_NE(
+      e.find("unknown key 'acquisition.channel.sales.segment'; did you mean 'acquisition.channel.sales.segments'?"),
+      std::string::npos)
+      << e;
 }
 
 TEST(ChannelSegments, InvestmentsCannotChangeTheMix)
@@ -1130,7 +1173,8 @@ TEST(ChannelSegments, InvestmentsCannotChangeTheMix)
   e = errors(base + "changes = {}\n", {"acquisition.channel.sales.segments.b2b=0.5"});
   EXPECT_NE(e.find("error: --set acquisition.channel.sales.segments.b2b=0.5: cannot set "
                    "acquisition.channel.sales.segments.b2b: a channel's segments mix is an inline table"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST(ChannelSegments, DescribeWritesItBack)
@@ -1161,10 +1205,12 @@ TEST(Warmup, DefaultIsANewShopAndTheLimitsAreChecked)
 {
   EXPECT_EQ(load(MINIMAL).simulation.warmup_periods, 0);
   EXPECT_EQ(load(MINIMAL, {"simulation.warmup_periods=24"}).simulation.warmup_periods, 24);
-  EXPECT_NE(errors(MINIMAL, {"simulation.warmup_periods=-1"}).find("simulation.warmup_periods = -1 is out of range [0, 2400]"),
+  EXPECT_NE(errors(MINIMAL, {"simulation.warmup_periods=-1"})
+                .find("simulation.warmup_periods = -1 is out of range [0, 2400]"),
             std::string::npos);
   const std::string e = errors(MINIMAL, {"simulation.warmup_periods=2390"});
-  EXPECT_NE(e.find("simulation.warmup_periods + simulation.horizon = 2402 is out of range [1, 2400]"), std::string::npos)
+  EXPECT_NE(e.find("simulation.warmup_periods + simulation.horizon = 2402 is out of range [1, 2400]"),
+            std::string::npos)
       << e;
 }
 
@@ -1172,11 +1218,13 @@ TEST(Warmup, RefusedWithAHistory)
 {
   const std::string dir = test_dir();
   std::ofstream(dir + "/warm_history.csv") << "customer_id,x,t_x,T\nc1,2,10,20\n";
-  const std::string toml = "[simulation]\nhorizon = 12\nwarmup_periods = 6\n[population]\nhistory = \"warm_history.csv\"\n"
-                           "history_time_unit = \"week\"\n[purchase]\nmodel = \"bg_nbd\"\nr = 0.24\nalpha = 4.4\na = 0.79\n"
-                           "b = 2.4\ntime_unit = \"week\"\n[spend]\nmodel = \"fixed\"\nvalue = 10\n";
+  const std::string toml =
+      "[simulation]\nhorizon = 12\nwarmup_periods = 6\n[population]\nhistory = \"warm_history.csv\"\n"
+      "history_time_unit = \"week\"\n[purchase]\nmodel = \"bg_nbd\"\nr = 0.24\nalpha = 4.4\na = 0.79\n"
+      "b = 2.4\ntime_unit = \"week\"\n[spend]\nmodel = \"fixed\"\nvalue = 10\n";
   const std::string e = errors(toml);
-  EXPECT_NE(e.find("shop.toml:3:1: simulation.warmup_periods = 6 cannot be used with population.history"), std::string::npos)
+  EXPECT_NE(e.find("shop.toml:3:1: simulation.warmup_periods = 6 cannot be used with population.history"),
+            std::string::npos)
       << e;
 }
 

@@ -153,10 +153,10 @@ TEST(Investments, AddAndMultiplyMustStayInRange)
             "error: shop.toml:30:13: investment 'x': segment.vip.service.courtesy = 0.95 + 0.1 = 1.05 is out of "
             "range [0, 1]");
   EXPECT_EQ(investment_errors("name = \"x\"\n", "\"segment.regular.service.courtesy\" = { add = 0.1 }"), "<loaded>");
-  EXPECT_EQ(investment_errors("name = \"x\"\n",
-                              "\"acquisition.channel.google_ads.budget_per_period\" = { add = -1000 }"),
-            "error: shop.toml:30:13: investment 'x': acquisition.channel.google_ads.budget_per_period = 1000 + -1000 "
-            "= 0 is out of range (0, inf)");
+  EXPECT_EQ(
+      investment_errors("name = \"x\"\n", "\"acquisition.channel.google_ads.budget_per_period\" = { add = -1000 }"),
+      "error: shop.toml:30:13: investment 'x': acquisition.channel.google_ads.budget_per_period = 1000 + -1000 "
+      "= 0 is out of range (0, inf)");
   EXPECT_EQ(investment_errors("name = \"x\"\n", "\"service.courtesy\" = { add = -0.9 }"), "<loaded>");
 }
 
@@ -302,10 +302,14 @@ initial_mean = { dist = "beta", a = 3, b = 1, low = 6, high = 9 }
 order_delta = { dist = "normal", mean = 0.2, sd = 0.1, low = -1, high = 1 }
 )");
   ASSERT_EQ(s.uncertain.size(), 8u);
-  const std::vector<std::string> keys = {"economics.gross_margin",     "economics.return_cost",
-                                         "economics.fulfilment_cost_per_order", "economics.shipping_cost_per_order",
-                                         "economics.return_rate",      "satisfaction.decay",
-                                         "satisfaction.initial_mean",  "satisfaction.order_delta"};
+  const std::vector<std::string> keys = {"economics.gross_margin",
+                                         "economics.return_cost",
+                                         "economics.fulfilment_cost_per_order",
+                                         "economics.shipping_cost_per_order",
+                                         "economics.return_rate",
+                                         "satisfaction.decay",
+                                         "satisfaction.initial_mean",
+                                         "satisfaction.order_delta"};
   for (std::size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(s.uncertain[i].key, keys[i]);  // file order
 
   const Distribution& normal = s.uncertain[0].dist;
@@ -449,7 +453,9 @@ TEST(Uncertain, SetReplacesADistributionByANumber)
 
 TEST(Uncertain, BadDistributions)
 {
-  auto courtesy = [](const std::string& table) { return errors(BASE + "[service.experience]\nbase = " + table + "\n"); };
+  auto courtesy = [](const std::string& table) {
+    return errors(BASE + "[service.experience]\nbase = " + table + "\n");
+  };
   EXPECT_EQ(courtesy("{ dist = \"normall\", mean = 1, sd = 1, low = 0, high = 2 }"),
             "error: shop.toml:29:1: service.experience.base: unknown distribution \"normall\"; did you mean "
             "\"normal\"? (one of \"normal\", \"lognormal\", \"uniform\", \"triangular\", \"pert\", \"beta\")");
@@ -525,23 +531,25 @@ TEST(Uncertain, SupportMustFitTheKey)
 TEST(Uncertain, OnlyNumbersCanBeUncertain)
 {
   const std::string u = "{ dist = \"uniform\", low = 10, high = 20 }";
-  EXPECT_EQ(errors(BASE, {"simulation.horizon=" + u}),
-            "error: --set simulation.horizon=" + u + ": simulation.horizon is an integer and cannot be uncertain "
-            "(only numbers can)");
+  EXPECT_EQ(errors(BASE, {"simulation.horizon=" + u}), "error: --set simulation.horizon=" + u +
+                                                           ": simulation.horizon is an integer and cannot be uncertain "
+                                                           "(only numbers can)");
   EXPECT_EQ(errors(BASE, {"simulation.paths=" + u}),
-            "error: --set simulation.paths=" + u + ": simulation.paths is an integer and cannot be uncertain (only "
-            "numbers can)");
+            "error: --set simulation.paths=" + u +
+                ": simulation.paths is an integer and cannot be uncertain (only "
+                "numbers can)");
   EXPECT_EQ(errors(BASE + "[loyalty]\nenabled = " + u + "\n"),
             "error: shop.toml:29:1: loyalty.enabled is a boolean and cannot be uncertain (only numbers can)");
   EXPECT_EQ(errors(BASE + "[economics]\ncurrency = " + u + "\n"),
             "error: shop.toml:29:1: economics.currency is a string and cannot be uncertain (only numbers can)");
-  EXPECT_EQ(errors(BASE + "[[acquisition.channel]]\nname = \"tv\"\ncustomers_per_period = 5\nstart_period = " + u +
-                   "\n"),
-            "error: shop.toml:31:1: acquisition.channel.tv.start_period is an integer and cannot be uncertain (only "
-            "numbers can)");
+  EXPECT_EQ(
+      errors(BASE + "[[acquisition.channel]]\nname = \"tv\"\ncustomers_per_period = 5\nstart_period = " + u + "\n"),
+      "error: shop.toml:31:1: acquisition.channel.tv.start_period is an integer and cannot be uncertain (only "
+      "numbers can)");
   EXPECT_EQ(errors(BASE, {"segment.vip.share=" + u}),
-            "error: --set segment.vip.share=" + u + ": segment.vip.share cannot be uncertain (segment shares must "
-            "sum to 1)");
+            "error: --set segment.vip.share=" + u +
+                ": segment.vip.share cannot be uncertain (segment shares must "
+                "sum to 1)");
   EXPECT_EQ(investment_errors("name = \"x\"\nstart_period = " + u + "\n", ""),
             "error: shop.toml:30:1: investment 'x': start_period is an integer and cannot be uncertain (only numbers "
             "can)");
@@ -560,15 +568,16 @@ TEST(Uncertain, ChangesByADistributionStayInRange)
                               "\"service.courtesy\" = { add = { dist = \"normal\", mean = 0.05, sd = 0.01 } }"),
             "error: shop.toml:30:13: investment 'x': service.courtesy = 0.9 + a normal distribution without low and "
             "high can leave the range [0, 1]");
+  EXPECT_EQ(
+      investment_errors("name = \"x\"\n",
+                        "\"service.courtesy\" = { multiply = { dist = \"lognormal\", median = 1, sigma = 0.1 } }"),
+      "error: shop.toml:30:13: investment 'x': service.courtesy = 0.9 * a lognormal distribution can leave the "
+      "range [0, 1]");
   EXPECT_EQ(investment_errors("name = \"x\"\n",
-                              "\"service.courtesy\" = { multiply = { dist = \"lognormal\", median = 1, sigma = 0.1 } }"),
-            "error: shop.toml:30:13: investment 'x': service.courtesy = 0.9 * a lognormal distribution can leave the "
-            "range [0, 1]");
-  EXPECT_EQ(investment_errors("name = \"x\"\n", "\"service.response_time_hours\" = { multiply = "
-                                                "{ dist = \"lognormal\", median = 0.2, sigma = 0.3 } }"),
+                              "\"service.response_time_hours\" = { multiply = "
+                              "{ dist = \"lognormal\", median = 0.2, sigma = 0.3 } }"),
             "<loaded>");
-  EXPECT_EQ(investment_errors("name = \"x\"\n",
-                              "\"service.courtesy\" = { dist = \"uniform\", low = 0.9, high = 1.1 }"),
+  EXPECT_EQ(investment_errors("name = \"x\"\n", "\"service.courtesy\" = { dist = \"uniform\", low = 0.9, high = 1.1 }"),
             "error: shop.toml:30:13: investment 'x': service.courtesy: a uniform distribution on [0.9, 1.1] can give "
             "values out of range [0, 1]");
 }
@@ -649,8 +658,8 @@ TEST(Sweep, GridSizeIsLimited)
     a += format_number(i / 100.0);
     b += std::to_string(i + 1);
   }
-  const std::string text = BASE + "[sweep]\n\"service.courtesy\" = [" + a + "]\n\"service.response_time_hours\" = [" +
-                           b + "]\n";
+  const std::string text =
+      BASE + "[sweep]\n\"service.courtesy\" = [" + a + "]\n\"service.response_time_hours\" = [" + b + "]\n";
   EXPECT_EQ(errors(text),
             "error: shop.toml:28:1: sweep: the grid has 10201 points (101 x 101); at most 10000 are allowed");
   Scenario s = load(BASE + "[sweep]\n\"service.courtesy\" = [" + a + "]\n");
@@ -743,8 +752,9 @@ detractor_multiplier = { dist = "beta", a = 2, b = 3, low = 2, high = 4 }
 "service.first_contact_resolution" = [0.6, 0.7, 0.8]
 "policies.free_shipping.enabled" = [false, true]
 )";
-  const Scenario s = load(text, {"segment.vip.purchase.r={ dist = \"normal\", mean = 1.2, sd = 0.2, low = 0.5 }",
-                                 "acquisition.channel.google_ads.cac={ dist = \"pert\", low = 40, mode = 45, high = 60 }"});
+  const Scenario s =
+      load(text, {"segment.vip.purchase.r={ dist = \"normal\", mean = 1.2, sd = 0.2, low = 0.5 }",
+                  "acquisition.channel.google_ads.cac={ dist = \"pert\", low = 40, mode = 45, high = 60 }"});
   const std::string described = describe(s);
   Scenario again;
   try {
@@ -787,9 +797,9 @@ detractor_multiplier = { dist = "beta", a = 2, b = 3, low = 2, high = 4 }
     const UncertainInput* v = find_uncertain(again, u.key);
     ASSERT_NE(v, nullptr) << u.key;
     EXPECT_EQ(u.dist.kind, v->dist.kind);
-    for (auto field : {&Distribution::mean, &Distribution::sd, &Distribution::median, &Distribution::sigma,
-                       &Distribution::low, &Distribution::mode, &Distribution::high, &Distribution::a,
-                       &Distribution::b})
+    for (auto field :
+         {&Distribution::mean, &Distribution::sd, &Distribution::median, &Distribution::sigma, &Distribution::low,
+          &Distribution::mode, &Distribution::high, &Distribution::a, &Distribution::b})
       EXPECT_EQ(u.dist.*field, v->dist.*field) << u.key;
     EXPECT_EQ(u.dist.has_low, v->dist.has_low);
     EXPECT_EQ(u.dist.has_high, v->dist.has_high);

@@ -74,9 +74,9 @@ TEST(Warnings, InertServiceInvestmentWarnsNamingTheKeysThatWouldConnectIt)
                            0),
             0u)
       << lines[0];
-  for (const char* key : {"satisfaction.churn_sensitivity = 0", "satisfaction.frequency_sensitivity = 0",
-                          "reviews.probability = 0", "referrals.promoter_rate = referrals.passive_rate = 0",
-                          "docs/model.md §5.4"})
+  for (const char* key :
+       {"satisfaction.churn_sensitivity = 0", "satisfaction.frequency_sensitivity = 0", "reviews.probability = 0",
+        "referrals.promoter_rate = referrals.passive_rate = 0", "docs/model.md §5.4"})
     EXPECT_NE(lines[0].find(key), std::string::npos) << key << " in " << lines[0];
   // first-contact resolution still saves the cost of contacts
   EXPECT_EQ(lines[1].rfind("warning: shop.toml: investment 'complaint_team': changing "
@@ -92,8 +92,7 @@ TEST(Warnings, EachLinkOfTheChainConnectsTheInvestment)
   EXPECT_EQ(warn(toml, {"satisfaction.churn_sensitivity=0.2"}), std::vector<std::string>{});
   EXPECT_EQ(warn(toml, {"satisfaction.frequency_sensitivity=0.05"}), std::vector<std::string>{});
   EXPECT_EQ(warn(toml, {"referrals.promoter_rate=0.01"}), std::vector<std::string>{});
-  EXPECT_EQ(warn(toml, {"reviews.probability=0.05", "reputation.rating_sensitivity=0.15"}),
-            std::vector<std::string>{});
+  EXPECT_EQ(warn(toml, {"reviews.probability=0.05", "reputation.rating_sensitivity=0.15"}), std::vector<std::string>{});
   // reviews alone move the rating, which moves no conversion without rating_sensitivity
   const auto lines = warn(toml, {"reviews.probability=0.05"});
   ASSERT_EQ(lines.size(), 2u) << all(lines);
@@ -101,7 +100,8 @@ TEST(Warnings, EachLinkOfTheChainConnectsTheInvestment)
   EXPECT_FALSE(has(lines, "reviews.probability = 0")) << all(lines);
   // ... and conversion applies to paid channels only
   std::string no_channel = toml;
-  no_channel.erase(no_channel.find("[[acquisition.channel]]"), no_channel.find("[[investment]]") - no_channel.find("[[acquisition.channel]]"));
+  no_channel.erase(no_channel.find("[[acquisition.channel]]"),
+                   no_channel.find("[[investment]]") - no_channel.find("[[acquisition.channel]]"));
   EXPECT_TRUE(has(warn(no_channel, {"reviews.probability=0.05", "reputation.rating_sensitivity=0.15"}),
                   "no [[acquisition.channel]]"));
 }
@@ -132,7 +132,8 @@ overrides = { "satisfaction.churn_sensitivity" = 0.3 }
 
 TEST(Warnings, ServiceChangesWithoutIncidentsHaveNoEffect)
 {
-  const auto lines = warn(SHOP + COMPLAINT_TEAM, {"service.incident_probability=0", "satisfaction.churn_sensitivity=0.2"});
+  const auto lines =
+      warn(SHOP + COMPLAINT_TEAM, {"service.incident_probability=0", "satisfaction.churn_sensitivity=0.2"});
   ASSERT_EQ(lines.size(), 1u) << all(lines);
   EXPECT_EQ(lines[0],
             "warning: shop.toml: investment 'complaint_team': changing service.response_time_hours, service.courtesy "
@@ -148,12 +149,14 @@ name = "tweaks"
 changes = { "policies.free_returns.hazard_multiplier" = 0.8, "loyalty.hazard_multiplier" = 0.7, "marketing.personalization" = 0.9 }
 )");
   ASSERT_EQ(lines.size(), 3u) << all(lines);
-  EXPECT_TRUE(has(lines, "changing policies.free_returns.hazard_multiplier has no effect: "
-                         "policies.free_returns.enabled is false"))
+  EXPECT_TRUE(has(lines,
+                  "changing policies.free_returns.hazard_multiplier has no effect: "
+                  "policies.free_returns.enabled is false"))
       << all(lines);
   EXPECT_TRUE(has(lines, "changing loyalty.hazard_multiplier has no effect: loyalty.enabled is false")) << all(lines);
-  EXPECT_TRUE(has(lines, "changing marketing.personalization has no effect: no e-mails are sent "
-                         "(marketing.emails_per_period = 0)"))
+  EXPECT_TRUE(has(lines,
+                  "changing marketing.personalization has no effect: no e-mails are sent "
+                  "(marketing.emails_per_period = 0)"))
       << all(lines);
 }
 
@@ -212,8 +215,9 @@ changes = { "satisfaction.frequency_sensitivity" = 0.2, "economics.discount_rate
 )";
   const auto lines = warn(sbg);
   ASSERT_EQ(lines.size(), 2u) << all(lines);
-  EXPECT_TRUE(has(lines, "changing satisfaction.frequency_sensitivity cannot change profit: "
-                         "purchase.model = \"sbg\" has no order frequency"))
+  EXPECT_TRUE(has(lines,
+                  "changing satisfaction.frequency_sensitivity cannot change profit: "
+                  "purchase.model = \"sbg\" has no order frequency"))
       << all(lines);
   EXPECT_TRUE(has(lines, "changing economics.discount_rate_annual cannot change profit: the discount rate is fixed"))
       << all(lines);

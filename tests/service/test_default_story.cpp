@@ -56,8 +56,8 @@ void expect_within(const MeanSe& m, double low, double high, const std::string& 
 
 const std::vector<std::string> FEW_PATHS = {"simulation.paths=" + std::to_string(PATHS)};
 const std::vector<std::string> EXCELLENT = {"simulation.paths=" + std::to_string(PATHS),
-                                            "service.first_contact_resolution=0.85",
-                                            "service.response_time_hours=4", "service.courtesy=0.98"};
+                                            "service.first_contact_resolution=0.85", "service.response_time_hours=4",
+                                            "service.courtesy=0.98"};
 
 //! Both runs are shared by the tests below (they take ~1 s each).
 const Results& default_run()
@@ -91,8 +91,7 @@ TEST(DefaultStory, TheDefaultServiceIsTheMediocreOne)
 
 TEST(DefaultStory, MostRevenueComesFromReturningCustomers)
 {
-  expect_within(across_paths(path_kpi(default_run(), "repeat_revenue_share")), 0.6, 0.9,
-                "repeat_revenue_share");
+  expect_within(across_paths(path_kpi(default_run(), "repeat_revenue_share")), 0.6, 0.9, "repeat_revenue_share");
 }
 
 TEST(DefaultStory, LoyalCustomersAreAboutNineTimesMoreLikelyToBuyAgain)

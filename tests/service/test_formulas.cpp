@@ -148,8 +148,8 @@ TEST(Nps, CategoriesAtTheBoundaries)
   EXPECT_EQ(nps_category(6.5), 0);    // round 7 (halves round away from zero)
   EXPECT_EQ(nps_category(7.0), 0);
   EXPECT_EQ(nps_category(8.0), 0);
-  EXPECT_EQ(nps_category(8.49), 0);   // round 8
-  EXPECT_EQ(nps_category(8.5), 1);    // round 9
+  EXPECT_EQ(nps_category(8.49), 0);  // round 8
+  EXPECT_EQ(nps_category(8.5), 1);   // round 9
   EXPECT_EQ(nps_category(9.0), 1);
   EXPECT_EQ(nps_category(10.0), 1);
 }
@@ -159,15 +159,15 @@ TEST(Nps, CategoriesAtTheBoundaries)
 
 TEST(Reviews, StarsFromSatisfaction)
 {
-  EXPECT_EQ(review_stars(0.0), 1.0);    // round 0 -> clamped up to 1
-  EXPECT_EQ(review_stars(0.99), 1.0);   // round 0.495 = 0 -> 1
-  EXPECT_EQ(review_stars(1.0), 1.0);    // round 0.5 = 1
-  EXPECT_EQ(review_stars(2.99), 1.0);   // round 1.495 = 1
-  EXPECT_EQ(review_stars(3.0), 2.0);    // round 1.5 = 2
-  EXPECT_EQ(review_stars(5.0), 3.0);    // round 2.5 = 3
-  EXPECT_EQ(review_stars(7.5), 4.0);    // round 3.75 = 4: a typical new customer gives 4 stars
-  EXPECT_EQ(review_stars(8.99), 4.0);   // round 4.495 = 4
-  EXPECT_EQ(review_stars(9.0), 5.0);    // round 4.5 = 5
+  EXPECT_EQ(review_stars(0.0), 1.0);   // round 0 -> clamped up to 1
+  EXPECT_EQ(review_stars(0.99), 1.0);  // round 0.495 = 0 -> 1
+  EXPECT_EQ(review_stars(1.0), 1.0);   // round 0.5 = 1
+  EXPECT_EQ(review_stars(2.99), 1.0);  // round 1.495 = 1
+  EXPECT_EQ(review_stars(3.0), 2.0);   // round 1.5 = 2
+  EXPECT_EQ(review_stars(5.0), 3.0);   // round 2.5 = 3
+  EXPECT_EQ(review_stars(7.5), 4.0);   // round 3.75 = 4: a typical new customer gives 4 stars
+  EXPECT_EQ(review_stars(8.99), 4.0);  // round 4.495 = 4
+  EXPECT_EQ(review_stars(9.0), 5.0);   // round 4.5 = 5
   EXPECT_EQ(review_stars(10.0), 5.0);
 }
 

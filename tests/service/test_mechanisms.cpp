@@ -24,11 +24,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <iostream>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -104,7 +104,8 @@ const std::vector<double>& period_kpi(const Results& r, const std::string& k)
 //! Value of a per-period KPI at period t of path p.
 double at(const Results& r, const std::string& k, int p, int t)
 {
-  return period_kpi(r, k)[static_cast<std::size_t>(p) * static_cast<std::size_t>(r.horizon) + static_cast<std::size_t>(t)];
+  return period_kpi(r,
+                    k)[static_cast<std::size_t>(p) * static_cast<std::size_t>(r.horizon) + static_cast<std::size_t>(t)];
 }
 //! Per path: the sum over periods [from, horizon) of a per-period KPI.
 std::vector<double> period_sum(const Results& r, const std::string& k, int from = 0)
@@ -139,15 +140,17 @@ Paired paired(const std::vector<double>& a, const std::vector<double>& b)
   r.z = r.se > 0 ? r.mean / r.se : (r.mean > 0 ? INFINITY : (r.mean < 0 ? -INFINITY : 0.0));
   return r;
 }
-double total(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+double total(const std::vector<double>& v)
+{
+  return std::accumulate(v.begin(), v.end(), 0.0);
+}
 
 //! b is larger than a by more than K_DIRECTION paired standard errors.
-#define EXPECT_HIGHER(a, b, what)                                                                  \
-  do {                                                                                             \
-    const Paired d_ = paired(a, b);                                                                \
-    EXPECT_GT(d_.z, K_DIRECTION) << what << ": mean difference " << d_.mean << ", se " << d_.se;  \
-    if (std::getenv("CLVSIM_TEST_VERBOSE"))                                                        \
-      std::cout << "  z = " << d_.z << "  " << what << "\n";                                     \
+#define EXPECT_HIGHER(a, b, what)                                                                                      \
+  do {                                                                                                                 \
+    const Paired d_ = paired(a, b);                                                                                    \
+    EXPECT_GT(d_.z, K_DIRECTION) << what << ": mean difference " << d_.mean << ", se " << d_.se;                       \
+    if (std::getenv("CLVSIM_TEST_VERBOSE")) std::cout << "  z = " << d_.z << "  " << what << "\n";                     \
   } while (0)
 
 //! Bitwise equality of two per-path or per-period series (NaN equals NaN).
@@ -290,12 +293,12 @@ TEST(Neutral, NeutralMechanismsSwitchedOnKeepCustomersOrdersAndRevenueBitwise)
 {
   const Results plain = run_scenario("");
   const Results on = run_scenario(ALL_NEUTRAL_ON);
-  for (const char* k : {"customers_active", "customers_new", "customers_churned", "orders", "orders_repeat",
-                        "revenue", "revenue_repeat", "gross_margin", "incidents", "contacts", "cost_service",
-                        "cost_acquisition", "nps", "promoters_share", "detractors_share"})
+  for (const char* k : {"customers_active", "customers_new", "customers_churned", "orders", "orders_repeat", "revenue",
+                        "revenue_repeat", "gross_margin", "incidents", "contacts", "cost_service", "cost_acquisition",
+                        "nps", "promoters_share", "detractors_share"})
     expect_bitwise(period_kpi(plain, k), period_kpi(on, k), k);
-  for (const char* k : {"revenue_total", "customers_acquired", "repeat_revenue_share",
-                        "return_ratio_loyal_vs_onetime", "nps_final", "cac_mean"})
+  for (const char* k : {"revenue_total", "customers_acquired", "repeat_revenue_share", "return_ratio_loyal_vs_onetime",
+                        "nps_final", "cac_mean"})
     expect_bitwise(path_kpi(plain, k), path_kpi(on, k), k);
   // The mechanisms did run: reviews were written, every active customer is a member, the
   // programme, the emails and the same-day surcharge cost money.
@@ -376,8 +379,8 @@ TEST(Service, ContactsPerIncidentFollowTheResolutionProbabilities)
   // docs/model.md §5.1: first contact resolves with f, each later one with l, at most max_contacts
   // (the last always resolves). f = 0.5, l = 0.9, max 3: P(1) = 0.5, P(2) = 0.45,
   // P(3) = 0.05; E = 1.55, Var = E[c^2] - E^2 = (0.5 + 1.8 + 0.45) - 2.4025 = 0.3475.
-  const Results r = run_scenario("", {"service.first_contact_resolution=0.5", "service.later_contact_resolution=0.9",
-                                      "service.max_contacts=3"});
+  const Results r = run_scenario(
+      "", {"service.first_contact_resolution=0.5", "service.later_contact_resolution=0.9", "service.max_contacts=3"});
   const double incidents = total(period_kpi(r, "incidents")), contacts = total(period_kpi(r, "contacts"));
   EXPECT_NEAR(contacts, 1.55 * incidents, K_SE * std::sqrt(0.3475 * incidents));
   // Incidents ~ Binomial(orders, 0.15).
@@ -385,7 +388,8 @@ TEST(Service, ContactsPerIncidentFollowTheResolutionProbabilities)
   EXPECT_NEAR(incidents, 0.15 * orders, K_SE * std::sqrt(orders * 0.15 * 0.85));
   // Each contact costs 18: cost_service = 18 x contacts exactly (no compensation).
   for (std::size_t i = 0; i < period_kpi(r, "contacts").size(); ++i)
-    EXPECT_NEAR(period_kpi(r, "cost_service")[i], 18.0 * period_kpi(r, "contacts")[i], 1e-9 * period_kpi(r, "cost_service")[i]);
+    EXPECT_NEAR(period_kpi(r, "cost_service")[i], 18.0 * period_kpi(r, "contacts")[i],
+                1e-9 * period_kpi(r, "cost_service")[i]);
 }
 
 TEST(Neutral, NoServiceAndNoSatisfactionEffectsIsThePurchaseModel)
@@ -420,7 +424,9 @@ courtesy = 0.5
 initial_mean = 3.0
 churn_sensitivity = 0.0
 frequency_sensitivity = 0.0
-)", "service.toml", "."), RunOptions{});
+)",
+                                            "service.toml", "."),
+                     RunOptions{});
   for (const char* k : {"customers_active", "customers_churned", "orders", "revenue", "revenue_repeat"})
     expect_bitwise(period_kpi(a, k), period_kpi(b, k), k);
   expect_bitwise(path_kpi(a, "revenue_total"), path_kpi(b, "revenue_total"), "revenue_total");
@@ -627,7 +633,8 @@ TEST(Policies, FreeShippingCostsShippingOnEveryOrder)
 {
   // With neutral multipliers, free shipping changes nothing but the shop's fulfilment bill:
   // + shipping_cost_per_order (14) on every order.
-  const char* neutral = "[policies.free_shipping]\nenabled = true\nfrequency_multiplier = 1.0\nconversion_multiplier = 1.0\n";
+  const char* neutral =
+      "[policies.free_shipping]\nenabled = true\nfrequency_multiplier = 1.0\nconversion_multiplier = 1.0\n";
   const Results off = run_scenario("");
   const Results on = run_scenario(neutral);
   expect_bitwise(period_kpi(off, "orders"), period_kpi(on, "orders"), "orders");
@@ -647,7 +654,8 @@ TEST(Policies, FreeShippingCostsShippingOnEveryOrder)
 TEST(Policies, FreeReturnsRaiseReturnsAndKeepCustomers)
 {
   const Results off = run_scenario("");
-  const Results on = run_scenario("[policies.free_returns]\nenabled = true\nextra_return_rate = 0.1\nhazard_multiplier = 0.7\n");
+  const Results on =
+      run_scenario("[policies.free_returns]\nenabled = true\nextra_return_rate = 0.1\nhazard_multiplier = 0.7\n");
   // More returns: less revenue per order (revenue is net of refunds)...
   auto per_order = [](const Results& r) {
     auto rev = period_sum(r, "revenue"), ord = period_sum(r, "orders");
@@ -674,7 +682,8 @@ TEST(Policies, SameDayShippingMeansFewerIncidents)
 TEST(Marketing, FatigueAboveTheThresholdMeansMoreChurn)
 {
   // uplift_per_email = 0 isolates the fatigue hazard 1 + 0.05 x (12 - 4) x (1 - personalization).
-  const std::string mk = "[marketing]\nuplift_per_email = 0.0\nfatigue_per_email = 0.05\nfatigue_threshold = 4\ncost_per_email = 0.01\n";
+  const std::string mk =
+      "[marketing]\nuplift_per_email = 0.0\nfatigue_per_email = 0.05\nfatigue_threshold = 4\ncost_per_email = 0.01\n";
   const Results none = run_scenario(mk, {"marketing.emails_per_period=0"});
   const Results at_threshold = run_scenario(mk, {"marketing.emails_per_period=4"});
   const Results spam = run_scenario(mk, {"marketing.emails_per_period=12"});
@@ -705,13 +714,19 @@ TEST(Service, CompensationCostsAndRaisesSatisfactionPerIncident)
   // returns, no contact cost; satisfaction starts at exactly 6 and does not decay. Then each
   // order's satisfaction change is exactly per_compensation_ratio x ratio = 2 x 0.5 = 1, and
   // the service cost is exactly ratio x order value = 0.5 x revenue.
-  const std::vector<std::string> sets = {
-      "service.incident_probability=1", "service.cost_per_contact=0", "economics.return_rate=0",
-      "service.experience.base=0", "service.experience.per_extra_contact=0",
-      "service.experience.per_log_wait=0", "service.experience.per_impolite_contact=0",
-      "service.experience.per_compensation_ratio=2", "satisfaction.initial_mean=6",
-      "satisfaction.initial_sd=0", "satisfaction.decay=0", "satisfaction.churn_sensitivity=0",
-      "satisfaction.frequency_sensitivity=0"};
+  const std::vector<std::string> sets = {"service.incident_probability=1",
+                                         "service.cost_per_contact=0",
+                                         "economics.return_rate=0",
+                                         "service.experience.base=0",
+                                         "service.experience.per_extra_contact=0",
+                                         "service.experience.per_log_wait=0",
+                                         "service.experience.per_impolite_contact=0",
+                                         "service.experience.per_compensation_ratio=2",
+                                         "satisfaction.initial_mean=6",
+                                         "satisfaction.initial_sd=0",
+                                         "satisfaction.decay=0",
+                                         "satisfaction.churn_sensitivity=0",
+                                         "satisfaction.frequency_sensitivity=0"};
   auto with = sets;
   with.push_back("service.compensation_ratio=0.5");
   const Results none = run_scenario("", sets);
@@ -747,7 +762,8 @@ TEST(ReturnRatio, LoyalCustomersReturnFarMoreOftenOnlyInAHeterogeneousPopulation
                                           "satisfaction.frequency_sensitivity=0"};
   auto hetero = quiet, homo = quiet;
   for (const char* s : {"purchase.r=0.2", "purchase.alpha=0.5", "purchase.a=1", "purchase.b=6"}) hetero.push_back(s);
-  for (const char* s : {"purchase.r=400", "purchase.alpha=1000", "purchase.a=200", "purchase.b=1800"}) homo.push_back(s);
+  for (const char* s : {"purchase.r=400", "purchase.alpha=1000", "purchase.a=200", "purchase.b=1800"})
+    homo.push_back(s);
   const Results he = run_scenario("", hetero);
   const Results ho = run_scenario("", homo);
   for (double x : path_kpi(he, "return_ratio_loyal_vs_onetime")) EXPECT_GT(x, 4.0);
@@ -781,8 +797,8 @@ protected:
     std::ofstream(dir_ / "shop.toml") << BASE << extra;
     const auto err = dir_ / "stderr.txt";
     const std::string options = command == "run" ? " --quiet -o out.h5" : "";
-    const std::string cmd = "cd '" + dir_.string() + "' && '" CLVSIM_BIN "' " + command + " shop.toml" +
-                            options + " >/dev/null 2>'" + err.string() + "' </dev/null";
+    const std::string cmd = "cd '" + dir_.string() + "' && '" CLVSIM_BIN "' " + command + " shop.toml" + options +
+                            " >/dev/null 2>'" + err.string() + "' </dev/null";
     const int status = std::system(cmd.c_str());
     Outcome o;
     o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -828,8 +844,10 @@ TEST_F(Validation, OutOfRangeValuesOfTheNewKeys)
   expect_rejected("[loyalty]\neligible_after_orders = 0\n", "eligible_after_orders",
                   "loyalty.eligible_after_orders = 0 is out of range");
   expect_rejected("[loyalty]\nbreakage = -0.1\n", "breakage", "loyalty.breakage = -0.1 is out of range [0, 1]");
-  expect_rejected("[reviews]\nprobability = -0.1\n", "probability", "reviews.probability = -0.1 is out of range [0, 1]");
-  expect_rejected("[reputation]\ninitial_rating = 6\n", "initial_rating", "reputation.initial_rating = 6 is out of range");
+  expect_rejected("[reviews]\nprobability = -0.1\n", "probability",
+                  "reviews.probability = -0.1 is out of range [0, 1]");
+  expect_rejected("[reputation]\ninitial_rating = 6\n", "initial_rating",
+                  "reputation.initial_rating = 6 is out of range");
   expect_rejected("[reputation]\nshare_reading_reviews = 1.2\n", "share_reading_reviews",
                   "reputation.share_reading_reviews = 1.2 is out of range [0, 1]");
   expect_rejected("[referrals]\npromoter_rate = -1\n", "promoter_rate", "referrals.promoter_rate = -1 is out of range");
@@ -849,14 +867,16 @@ TEST_F(Validation, WrongTypesAndTyposOfTheNewKeys)
                   "did you mean 'loyalty.enrollment_probability'?");
   // A --set of a new key is validated like the file.
   std::ofstream(dir_ / "ok.toml") << BASE;
-  const std::string cmd = "cd '" + dir_.string() + "' && '" CLVSIM_BIN
+  const std::string cmd = "cd '" + dir_.string() +
+                          "' && '" CLVSIM_BIN
                           "' run ok.toml --quiet --set loyalty.enrollment_probability=1.5 >/dev/null 2>err.txt";
   const int status = std::system(cmd.c_str());
   EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 2);
   std::ifstream in(dir_ / "err.txt");
   std::stringstream ss;
   ss << in.rdbuf();
-  EXPECT_NE(ss.str().find("loyalty.enrollment_probability = 1.5 is out of range [0, 1]"), std::string::npos) << ss.str();
+  EXPECT_NE(ss.str().find("loyalty.enrollment_probability = 1.5 is out of range [0, 1]"), std::string::npos)
+      << ss.str();
 }
 
 }  // namespace

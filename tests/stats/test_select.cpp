@@ -38,7 +38,8 @@ TEST(Select, OrderStatisticsEqualTheSortedValues)
                                       static_cast<std::size_t>(0.995 * double(n - 1))};
     const auto got = order_statistics(x, ranks);
     ASSERT_EQ(got.size(), ranks.size());
-    for (std::size_t i = 0; i < ranks.size(); ++i) EXPECT_EQ(got[i], sorted[ranks[i]]) << "n " << n << " rank " << ranks[i];
+    for (std::size_t i = 0; i < ranks.size(); ++i)
+      EXPECT_EQ(got[i], sorted[ranks[i]]) << "n " << n << " rank " << ranks[i];
   }
 }
 

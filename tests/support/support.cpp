@@ -6,9 +6,15 @@
 
 namespace clvsim::test {
 
-std::string source_path(const std::string& relative) { return std::string(CLVSIM_SOURCE_DIR) + "/" + relative; }
+std::string source_path(const std::string& relative)
+{
+  return std::string(CLVSIM_SOURCE_DIR) + "/" + relative;
+}
 
-std::string test_data(const std::string& name) { return source_path("tests/data/" + name); }
+std::string test_data(const std::string& name)
+{
+  return source_path("tests/data/" + name);
+}
 
 scenarios::Scenario load_file(const std::string& relative, const std::vector<std::string>& sets)
 {

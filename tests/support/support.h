@@ -33,8 +33,7 @@ struct RunSettings {
 Results run_scenario(const scenarios::Scenario& scenario, const RunSettings& settings = {});
 
 //! Load and run TOML text (load_toml, then run_scenario).
-Results run_toml(const std::string& toml, const RunSettings& settings = {},
-                 const std::vector<std::string>& sets = {});
+Results run_toml(const std::string& toml, const RunSettings& settings = {}, const std::vector<std::string>& sets = {});
 
 //! Load and run a file of the source tree (load_file, then run_scenario).
 Results run_file(const std::string& relative, const RunSettings& settings = {},

@@ -132,8 +132,9 @@ TEST(JointUncertainty, EveryProblemHasItsMessage)
             "dist = \"mvlognormal\", keys, mean_log, cov_log)");
   std::string inline_r = BASE;
   inline_r.replace(inline_r.find("r = 0.2425945224301108"), 22, "r = { dist = \"uniform\", low = 0.2, high = 0.3 }");
-  EXPECT_EQ(errors(inline_r + GROUP), "error: fit.toml:21:1: purchase.uncertainty: purchase.r is also written as a "
-                                      "distribution of its own (line 11): give it one or the other");
+  EXPECT_EQ(errors(inline_r + GROUP),
+            "error: fit.toml:21:1: purchase.uncertainty: purchase.r is also written as a "
+            "distribution of its own (line 11): give it one or the other");
 }
 
 TEST(JointUncertainty, ASetKeyLeavesTheGroupAndTheOthersKeepTheirMarginal)

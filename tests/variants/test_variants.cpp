@@ -57,7 +57,10 @@ budget_per_period = 20000.0
 cac = 100.0
 )";
 
-scenarios::Scenario base() { return scenarios::load_string(BASE, "base.toml", "."); }
+scenarios::Scenario base()
+{
+  return scenarios::load_string(BASE, "base.toml", ".");
+}
 
 Results run_it(const scenarios::Scenario& sc, int threads = 0)
 {
@@ -119,8 +122,8 @@ TEST(Variants, AddingAnInvestmentLeavesTheBaselineBitwiseUnchanged)
 {
   const auto alone = run_it(base());
   auto sc = base();
-  sc.investments.push_back(Investment{"fcr", "", 5000, 1000, 0, 0, 1, 2,
-                                      {change("service.first_contact_resolution", ChangeOp::set, 0.9)}});
+  sc.investments.push_back(
+      Investment{"fcr", "", 5000, 1000, 0, 0, 1, 2, {change("service.first_contact_resolution", ChangeOp::set, 0.9)}});
   const auto with = run_it(sc);
   for (const auto& [name, v] : alone.variants[0].kpis.periods)
     EXPECT_TRUE(bitwise_equal(v, with.variants[0].kpis.periods.at(name))) << name;
@@ -133,7 +136,8 @@ TEST(Variants, HigherGrossMarginGivesExactlyThatShareOfTheBaselineMarginNpv)
   // Behaviour is unchanged, so under common random numbers every order is the same and the
   // delta is exactly 10% of the baseline's discounted gross margin (up to rounding).
   auto sc = base();
-  sc.investments.push_back(Investment{"margin", "", 0, 0, 0, 0, 0, 0, {change("economics.gross_margin", ChangeOp::multiply, 1.1)}});
+  sc.investments.push_back(
+      Investment{"margin", "", 0, 0, 0, 0, 0, 0, {change("economics.gross_margin", ChangeOp::multiply, 1.1)}});
   const auto r = run_it(sc);
   const auto& c = comparison(r, "margin");
   const double delta = std::pow(1.1, -1.0 / 12.0);
@@ -152,8 +156,8 @@ TEST(Variants, RoiAndPaybackOnAHandComputableCase)
   // gain covers the cost: 1000 (delta^2 + ... + delta^t) >= 5000 delta^2. Five terms
   // (t = 6) fall short because delta^s < delta^2 for s > 2; six (t = 7) are enough.
   auto sc = base();
-  sc.investments.push_back(Investment{"lean", "", 5000, 0, 0, 0, 2, 0,
-                                      {change("economics.fixed_cost_per_period", ChangeOp::set, 0.0)}});
+  sc.investments.push_back(
+      Investment{"lean", "", 5000, 0, 0, 0, 2, 0, {change("economics.fixed_cost_per_period", ChangeOp::set, 0.0)}});
   const auto r = run_it(sc);
   const auto& c = comparison(r, "lean");
   const double d = std::pow(1.1, -1.0 / 12.0);
@@ -177,7 +181,8 @@ TEST(Variants, TraitChangesApplyToNewCustomersOnlyRateChangesToEveryone)
   auto sc = base();
   sc.channels.clear();
   sc.investments.push_back(Investment{"trait", "", 0, 0, 0, 0, 3, 0, {change("purchase.r", ChangeOp::multiply, 2.0)}});
-  sc.investments.push_back(Investment{"rate", "", 0, 0, 0, 0, 3, 0, {change("service.incident_probability", ChangeOp::set, 0.5)}});
+  sc.investments.push_back(
+      Investment{"rate", "", 0, 0, 0, 0, 3, 0, {change("service.incident_probability", ChangeOp::set, 0.5)}});
   const auto r = run_it(sc);
   for (double d : comparison(r, "trait").paths.at("delta_npv")) EXPECT_EQ(d, 0.0);
   for (double d : comparison(r, "rate").paths.at("delta_npv")) EXPECT_LT(d, 0.0);
@@ -185,7 +190,8 @@ TEST(Variants, TraitChangesApplyToNewCustomersOnlyRateChangesToEveryone)
   const auto& inc_b = r.variants[0].kpis.periods.at("incidents");
   const auto& inc_r = r.variants[2].kpis.periods.at("incidents");
   for (int p = 0; p < r.paths; ++p)
-    for (int t = 0; t < 3; ++t) EXPECT_EQ(inc_b[static_cast<std::size_t>(p * 12 + t)], inc_r[static_cast<std::size_t>(p * 12 + t)]);
+    for (int t = 0; t < 3; ++t)
+      EXPECT_EQ(inc_b[static_cast<std::size_t>(p * 12 + t)], inc_r[static_cast<std::size_t>(p * 12 + t)]);
 }
 
 TEST(Variants, EndingTheLoyaltyProgrammeEndsMembersEffectsAndCosts)
@@ -204,8 +210,10 @@ TEST(Variants, EndingTheLoyaltyProgrammeEndsMembersEffectsAndCosts)
   for (int p = 0; p < r.paths; ++p)
     for (int t = 0; t < 12; ++t) {
       const auto i = static_cast<std::size_t>(p * 12 + t);
-      if (t < 3) EXPECT_EQ(ended[i], base_cost[i]) << "period " << t;
-      else EXPECT_EQ(ended[i], 0.0) << "period " << t;
+      if (t < 3)
+        EXPECT_EQ(ended[i], base_cost[i]) << "period " << t;
+      else
+        EXPECT_EQ(ended[i], 0.0) << "period " << t;
     }
 }
 
@@ -234,8 +242,8 @@ TEST(Variants, InvestmentCostsPerOrderAndContact)
 TEST(Variants, ResultsDoNotDependOnThreads)
 {
   auto sc = base();
-  sc.investments.push_back(Investment{"fcr", "", 5000, 1000, 0.5, 0, 1, 2,
-                                      {change("service.first_contact_resolution", ChangeOp::set, 0.9)}});
+  sc.investments.push_back(Investment{
+      "fcr", "", 5000, 1000, 0.5, 0, 1, 2, {change("service.first_contact_resolution", ChangeOp::set, 0.9)}});
   scenarios::UncertainInput u;
   u.key = "economics.gross_margin";
   u.dist.kind = scenarios::DistKind::uniform;
