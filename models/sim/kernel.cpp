@@ -829,9 +829,6 @@ template <bool ONE_ACQ>
     const float tk = tot[k];
     const float kept = common ? tk : 0.0f;
     const double fulfil = fulfilment_cost(per_order, orders, return_cost, returned);
-    no += static_cast<std::int32_t>(orders);
-    na += acquisition;
-    nr += static_cast<std::int32_t>(returned);
     ord_s[k] = orders;
     kept_all[k] = kept;
     kept_repeat[k] = acquisition ? 0.0f : kept;  // an acquisition period here has one order
@@ -841,6 +838,14 @@ template <bool ONE_ACQ>
     const float c = static_cast<float>(df * orders_contribution(margin, static_cast<double>(kept), fulfil, 0.0));
     cl[k] = common ? c : 0.0f;
     dsk[k] = static_cast<float>(orders_satisfaction_delta(bonus, od, orders, 0.0));  // 0 for the others
+  }
+  // The counts in a pass of their own (in the loop above GCC 12 did not vectorise it).
+  for (std::size_t k = 0; k < n; ++k) {
+    const int common = int(is_common[k] != 0);
+    const std::uint32_t mt = gmeta[k];
+    no += static_cast<std::int32_t>(ord_s[k]);
+    na += common & int(LiveState::acq_of(mt) == t) & int((LiveState::flags_of(mt) & EXISTING) == 0);
+    nr += static_cast<std::int32_t>(common ? ret[k] : 0u);
   }
   n_orders = no;
   n_acquisitions = na;
@@ -861,9 +866,12 @@ struct EndCounts {
 {
   // 32-bit counts (nc <= CHUNK), so the vectoriser does not widen every lane
   std::int32_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0, dropped = 0;
+  // Two passes: the update, then the counts (one loop of both did not vectorise with GCC 12).
+  for (std::size_t j = 0; j < nc; ++j)
+    sat[j] = update_satisfaction<float>(sat[j], dsat[j], mean0, keepf, noise_sd * noise[j]);
   for (std::size_t j = 0; j < nc; ++j) {
     const int alive = int(state[j] == 1);
-    const float s = update_satisfaction<float>(sat[j], dsat[j], mean0, keepf, noise_sd * noise[j]);
+    const float s = sat[j];
     const int pro = alive & int(is_promoter(s));
     const int pas = alive & int(is_passive(s));
     const int member = alive & int((LiveState::flags_of(meta[j]) & MEMBER) != 0);
@@ -874,7 +882,6 @@ struct EndCounts {
     members_pas += member & pas;
     promoters += pro;
     passives += pas;
-    sat[j] = s;
   }
   return EndCounts{alive_end, members, members_pro, members_pas, promoters, passives, dropped};
 }

@@ -38,8 +38,11 @@ inline double experience_delta(double base, double per_extra_contact, double per
 template <class F>
 [[gnu::always_inline]] inline F update_satisfaction(F s, F delta, F mean, F keep, F innovation)
 {
-  const F moved = mean + (std::clamp(s + delta, F(SATISFACTION_MIN), F(SATISFACTION_MAX)) - mean) * keep;
-  return std::clamp(moved + innovation, F(SATISFACTION_MIN), F(SATISFACTION_MAX));
+  // min(max(.)) is std::clamp's value for every input, NaN included, and vectorises where two
+  // std::clamp calls in a row did not (GCC 12: end_of_period ran lane by lane).
+  const auto clamp = [](F v) { return std::min(std::max(v, F(SATISFACTION_MIN)), F(SATISFACTION_MAX)); };
+  const F moved = mean + (clamp(s + delta) - mean) * keep;
+  return clamp(moved + innovation);
 }
 
 //! The sd of the innovation that keeps Normal(mean, sd^2) stationary under the AR(1) step
