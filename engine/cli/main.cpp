@@ -133,12 +133,15 @@ void write_forecast(const CustomerForecast& f, const std::string& file, const st
 {
   std::ostringstream out;
   out << "customer_id,p_alive,expected_orders,expected_orders_se,expected_orders_closed_form,"
-         "expected_clv,expected_clv_se\n";
+         "expected_clv,expected_clv_se,expected_clv_lifetime,expected_clv_lifetime_se,"
+         "orders_p05,orders_p50,orders_p95,clv_lifetime_p05,clv_lifetime_p50,clv_lifetime_p95\n";
   out.precision(10);
   for (std::size_t j = 0; j < f.customer_id.size(); ++j)
     out << csv::field(f.customer_id[j]) << ',' << f.p_alive[j] << ',' << f.expected_orders[j] << ','
         << f.expected_orders_se[j] << ',' << f.expected_orders_closed_form[j] << ',' << f.expected_clv[j] << ','
-        << f.expected_clv_se[j] << '\n';
+        << f.expected_clv_se[j] << ',' << f.expected_clv_lifetime[j] << ',' << f.expected_clv_lifetime_se[j] << ','
+        << f.orders_p05[j] << ',' << f.orders_p50[j] << ',' << f.orders_p95[j] << ',' << f.clv_lifetime_p05[j] << ','
+        << f.clv_lifetime_p50[j] << ',' << f.clv_lifetime_p95[j] << '\n';
   report::write_text_file(file, out.str(), "forecast file", display);
 }
 

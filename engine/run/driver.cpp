@@ -8,6 +8,7 @@
 #include "engine/run/variants.h"
 #include "engine/run/workers.h"
 #include "engine/stats/select.h"
+#include "engine/stats/summary.h"
 #include "models/kpis.h"
 #include "models/reference/kernel.h"
 #include "models/sim/kernel.h"
@@ -160,6 +161,7 @@ PathUnit simulate_unit(const Plan& plan, const Scenario& sc, const std::vector<V
     if (v > 0) {
       po.existing_orders = {};
       po.existing_clv = {};
+      po.existing_clv_lifetime = {};
     }
   }
   return unit;
@@ -197,7 +199,12 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   std::vector<Samples> clv(V, Samples(HISTOGRAM_PATHS)), revenue(V, Samples(HISTOGRAM_PATHS));
   // A folded path's existing customers wait here until every path before it is folded.
   std::vector<std::vector<double>> pending_orders(E > 0 ? static_cast<std::size_t>(paths) : 0),
-      pending_clv(pending_orders.size());
+      pending_clv(pending_orders.size()), pending_life(pending_orders.size());
+  std::vector<double> sum_life(E, 0.0), sum_life2(E, 0.0);
+  // Every path's orders and lifetime CLV per customer, [customer][path], for the predictive
+  // quantiles, when they fit (FORECAST_QUANTILE_VALUES).
+  const bool keep_all = forecast && E > 0 && static_cast<double>(E) * paths <= FORECAST_QUANTILE_VALUES;
+  std::vector<float> all_orders(keep_all ? E * static_cast<std::size_t>(paths) : 0), all_life(all_orders.size());
   std::vector<char> folded(static_cast<std::size_t>(paths), 0);
   int next_sum = 0;
   // Each path's own slots: units of different paths may be folded at the same time.
@@ -215,6 +222,7 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
     if (E > 0) {
       pending_orders[p] = std::move(unit.variants[0].existing_orders);
       pending_clv[p] = std::move(unit.variants[0].existing_clv);
+      pending_life[p] = std::move(unit.variants[0].existing_clv_lifetime);
     }
     folded[p] = 1;
     if (path_done) path_done();
@@ -224,14 +232,23 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
       if (E == 0) continue;
       auto& orders = pending_orders[static_cast<std::size_t>(next_sum)];
       auto& clvs = pending_clv[static_cast<std::size_t>(next_sum)];
+      auto& life = pending_life[static_cast<std::size_t>(next_sum)];
       for (std::size_t j = 0; j < E; ++j) {
         sum_orders[j] += orders[j];
         sum_orders2[j] += orders[j] * orders[j];
         sum_clv[j] += clvs[j];
         sum_clv2[j] += clvs[j] * clvs[j];
+        sum_life[j] += life[j];
+        sum_life2[j] += life[j] * life[j];
+        if (keep_all) {
+          const std::size_t at = j * static_cast<std::size_t>(paths) + static_cast<std::size_t>(next_sum);
+          all_orders[at] = static_cast<float>(orders[j]);
+          all_life[at] = static_cast<float>(life[j]);
+        }
       }
       orders = {};
       clvs = {};
+      life = {};
     }
   };
   const runner::UnitCodec codec(sc, V);
@@ -279,13 +296,32 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
     forecast->expected_orders_se.resize(E);
     forecast->expected_clv.resize(E);
     forecast->expected_clv_se.resize(E);
+    forecast->expected_clv_lifetime.resize(E);
+    forecast->expected_clv_lifetime_se.resize(E);
+    for (auto* q : {&forecast->orders_p05, &forecast->orders_p50, &forecast->orders_p95, &forecast->clv_lifetime_p05,
+                    &forecast->clv_lifetime_p50, &forecast->clv_lifetime_p95})
+      q->assign(E, NaN);
     for (std::size_t j = 0; j < E; ++j) {
       forecast->customer_id[j] = plan.existing[j].id;
       forecast->expected_orders[j] = sum_orders[j] / n;
       forecast->expected_orders_se[j] = se(sum_orders[j], sum_orders2[j]);
       forecast->expected_clv[j] = sum_clv[j] / n;
       forecast->expected_clv_se[j] = se(sum_clv[j], sum_clv2[j]);
+      forecast->expected_clv_lifetime[j] = sum_life[j] / n;
+      forecast->expected_clv_lifetime_se[j] = se(sum_life[j], sum_life2[j]);
     }
+    if (keep_all)  // the quantiles across paths, as every statistic across paths (stats::quantile)
+      plan.workers.for_each(std::size_t{0}, E, [&](std::size_t j) {
+        const auto from = static_cast<std::ptrdiff_t>(j * static_cast<std::size_t>(paths));
+        const std::vector<double> o(all_orders.begin() + from, all_orders.begin() + from + paths);
+        const std::vector<double> c(all_life.begin() + from, all_life.begin() + from + paths);
+        forecast->orders_p05[j] = stats::quantile(o, 0.05);
+        forecast->orders_p50[j] = stats::quantile(o, 0.50);
+        forecast->orders_p95[j] = stats::quantile(o, 0.95);
+        forecast->clv_lifetime_p05[j] = stats::quantile(c, 0.05);
+        forecast->clv_lifetime_p50[j] = stats::quantile(c, 0.50);
+        forecast->clv_lifetime_p95[j] = stats::quantile(c, 0.95);
+      });
   }
 }
 
@@ -341,8 +377,10 @@ double estimate_memory_bytes(const Scenario& sc, int threads)
   // (bench/README.md §5: 14 for CLV accounting, 53 of kernel state per live one, allocator slack).
   const double state = (customers + existing) * 80.0 * in_flight;
   // A history's customers: their rows, ids and posteriors (~360 bytes measured), and each
-  // path's orders and CLV kept per batch of up to 64 paths for the forecast (16 bytes).
-  const double history = existing * (360.0 + 16.0 * std::min(paths, 64.0));
+  // path's orders and CLVs kept per batch of up to 64 paths for the forecast (24 bytes), and
+  // every path's orders and lifetime CLV for its quantiles when they fit (8 bytes).
+  const double quantiles = existing * paths <= FORECAST_QUANTILE_VALUES ? 8.0 * paths : 0.0;
+  const double history = existing * (360.0 + 24.0 * std::min(paths, 64.0) + quantiles);
   // The stored results every output is written from (the HDF5 file, the report, the JSON and
   // console summaries read them without copying): per variant and table, paths x horizon for
   // each period KPI and one value per path for each path KPI (about 12 plus one per channel).

@@ -98,6 +98,7 @@ public:
 
   void run()
   {
+    existing_residual_.assign(plan_.existing.size(), 0.0);
     decide_schedule();
     create_initial_cohort();
     add_existing_customers();
@@ -260,9 +261,10 @@ private:
   //! at their last values and the last period's setup (its season's order multiplier replaced
   //! by the season's mean), each order worth sim::expected_order_contribution less the
   //! per-customer period costs; discounted to the customer's acquisition period. A history's
-  //! customers keep their horizon CLV (the forecast's). `sums` receives the residuals added,
-  //! per segment (the horizon CLV is the lifetime CLV less them).
-  void add_lifetime_values(Block& b, std::vector<double>& sums) const
+  //! customers keep their horizon CLV; their residuals go to existing_residual_ (the forecast's
+  //! lifetime CLV). `sums` receives the residuals added, per segment (the horizon CLV is the
+  //! lifetime CLV less them).
+  void add_lifetime_values(Block& b, std::vector<double>& sums)
   {
     sums.assign(S_, 0.0);
     const PeriodSetup& last = *schedule_.periods.back();
@@ -279,7 +281,7 @@ private:
     for (std::size_t j = 0; j < L.size(); ++j) {
       const std::uint32_t mt = L.meta[j];
       const std::uint8_t fl = sim::LiveState::flags_of(mt);
-      if ((fl & sim::EXISTING) && !(fl & sim::INITIAL)) continue;  // of the history
+      const bool of_history = (fl & sim::EXISTING) && !(fl & sim::INITIAL);
       const std::size_t g = sim::LiveState::segment_of(mt);
       const SegmentModel& m = last.segments[g];
       const bool member = (fl & sim::MEMBER) != 0;
@@ -302,6 +304,11 @@ private:
       const double value =
           sim::expected_order_contribution(m, L.nu[j], member, basket) * r.orders - per_period * r.periods;
       const auto added = static_cast<float>(plan_.discount[static_cast<std::size_t>(end - acquired)] * value);
+      if (of_history) {  // ids N0 + j, j in history order (add_existing_customers); distinct per block
+        const std::uint64_t id = L.id_lo[j] | (static_cast<std::uint64_t>(L.id_hi[j]) << 32);
+        existing_residual_[static_cast<std::size_t>(id - n0_)] = added;
+        continue;
+      }
       L.clv[j] += added;
       sums[g] += static_cast<double>(added);
     }
@@ -534,6 +541,7 @@ private:
     }
     out_.existing_orders.reserve(plan_.existing.size());
     out_.existing_clv.reserve(plan_.existing.size());
+    out_.existing_clv_lifetime.reserve(plan_.existing.size());
     if (plan_.subscription) account_retention();
     if (S_ == 1 && plan_.existing.empty() && W_ == 0)
       account_one_cohort();
@@ -617,6 +625,7 @@ private:
           // orders placed in the horizon: the count started at x + 1 (first purchase + x repeats)
           out_.existing_orders.push_back(static_cast<double>(b.n_orders[i]) - (plan_.existing[j].x + 1.0));
           out_.existing_clv.push_back(b.clv[i]);
+          out_.existing_clv_lifetime.push_back(static_cast<double>(b.clv[i]) + existing_residual_[j]);
           clv_[b.segment[i]].n_existing += 1;
           continue;
         }
@@ -687,6 +696,7 @@ private:
   std::vector<TallyRow> major_sum_;  //!< [t][segment]: their tallies, summed in block order
   std::vector<std::vector<double>> path_p_alive_;
   std::vector<std::vector<double>> residual_;  //!< [block][segment]: the lifetime residuals added (add_lifetime_values)
+  std::vector<double> existing_residual_;      //!< [existing customer]: its residual (0 when it left)
   // acquisition
   //! this period's new customers, referred ones, and their paid and referral costs, by segment
   std::vector<double> seg_new_, seg_new_ref_, seg_cost_paid_, seg_cost_referral_;

@@ -22,7 +22,8 @@ struct PathOutput {
   //! The customers of histogram paths, in pieces: the blocks' own arrays (moved, not
   //! copied) when every customer is kept, else one piece of every stride-th customer
   std::vector<sim::Column<float>> clv_sample, revenue_sample;
-  std::vector<double> existing_orders, existing_clv;  //!< per existing customer
+  std::vector<double> existing_orders, existing_clv;  //!< per existing customer (CLV inside the horizon)
+  std::vector<double> existing_clv_lifetime;          //!< per existing customer, with its residual (§11.1.7)
   //! Plan::subscription only: [k] the share of the initial cohort still subscribed after k
   //! renewal decisions (its customers with more than k payments), k = 0 .. horizon - 1; NaN
   //! without an initial cohort. Empty otherwise.

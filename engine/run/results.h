@@ -58,9 +58,17 @@ struct CustomerForecast {
   std::vector<double> expected_orders;  //!< Monte Carlo mean over paths
   std::vector<double> expected_orders_se;
   std::vector<double> expected_orders_closed_form;
-  std::vector<double> expected_clv;  //!< discounted to the start of the horizon
+  std::vector<double> expected_clv;  //!< discounted to the start of the horizon, inside it
   std::vector<double> expected_clv_se;
+  std::vector<double> expected_clv_lifetime;  //!< with the residual after the horizon (docs/model.md §11.1.7)
+  std::vector<double> expected_clv_lifetime_se;
+  //! Predictive quantiles across paths (p05, p50, p95) of the orders in the horizon and of the
+  //! lifetime CLV; NaN when customers x paths exceeds FORECAST_QUANTILE_VALUES.
+  std::vector<double> orders_p05, orders_p50, orders_p95, clv_lifetime_p05, clv_lifetime_p50, clv_lifetime_p95;
 };
+
+//! The most customer-path values the forecast keeps for its quantiles (two floats each).
+inline constexpr double FORECAST_QUANTILE_VALUES = 2.5e7;
 
 //! What a subscription run (every segment's purchase.model = "sbg") reports besides its KPIs
 //! (docs/model.md §11.6): the closed forms of a new subscriber, mixed over the segments by

@@ -115,7 +115,7 @@ std::size_t UnitCodec::fixed_bytes() const
   const std::size_t per_variant =
       8 * ((std::size_t{segments_} + 1) * table + whole_kpis_ + std::size_t{segments_} * segment_kpis_ + retention_) +
       8;
-  return HEADER_BYTES + 8 * std::size_t{draws_} + variants_ * per_variant + 16 * existing_;
+  return HEADER_BYTES + 8 * std::size_t{draws_} + variants_ * per_variant + 24 * existing_;
 }
 
 std::vector<std::byte> UnitCodec::encode(const PathUnit& unit) const
@@ -152,6 +152,7 @@ std::vector<std::byte> UnitCodec::encode(const PathUnit& unit) const
   const PathOutput& baseline = unit.variants.front();
   w.put_array(baseline.existing_orders.data(), baseline.existing_orders.size());
   w.put_array(baseline.existing_clv.data(), baseline.existing_clv.size());
+  w.put_array(baseline.existing_clv_lifetime.data(), baseline.existing_clv_lifetime.size());
   return w.take();
 }
 
@@ -198,8 +199,10 @@ std::optional<PathUnit> UnitCodec::decode(std::span<const std::byte> record) con
   PathOutput& baseline = unit.variants.front();
   baseline.existing_orders.resize(existing_);
   baseline.existing_clv.resize(existing_);
+  baseline.existing_clv_lifetime.resize(existing_);
   if (!r.get_array(baseline.existing_orders.data(), baseline.existing_orders.size()) ||
-      !r.get_array(baseline.existing_clv.data(), baseline.existing_clv.size()) || !r.at_end())
+      !r.get_array(baseline.existing_clv.data(), baseline.existing_clv.size()) ||
+      !r.get_array(baseline.existing_clv_lifetime.data(), baseline.existing_clv_lifetime.size()) || !r.at_end())
     return std::nullopt;
   return unit;
 }

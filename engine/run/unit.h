@@ -28,10 +28,10 @@
 //!     f64 [R]                                     retention by tenure (PathOutput::retention_by_tenure)
 //!     u32 C; C times: u64 n, f32 [n]              CLV sample pieces (C = 0 unless path < HISTOGRAM_PATHS)
 //!     u32 C; C times: u64 n, f32 [n]              revenue sample pieces
-//!   f64 existing_orders[E], f64 existing_clv[E]   the baseline's, per existing customer
+//!   f64 existing_orders[E], f64 existing_clv[E], f64 existing_clv_lifetime[E]   the baseline's, per existing customer
 //!
 //! Doubles and floats are copied bit for bit (NaN payloads included). Without samples a
-//! record takes 48 + 8 D + V (8 ((S + 1) K H + W + S G + R) + 8) + 16 E bytes (fixed_bytes()).
+//! record takes 48 + 8 D + V (8 ((S + 1) K H + W + S G + R) + 8) + 24 E bytes (fixed_bytes()).
 #include "engine/run/path.h"
 #include "scenarios/scenario.h"
 
@@ -45,8 +45,8 @@
 namespace clvsim::runner {
 
 //! Version of the record layout above; a record of another version is not read.
-//! 2: R and the retention by tenure added.
-inline constexpr std::uint32_t UNIT_FORMAT = 2;
+//! 2: R and the retention by tenure added. 3: existing_clv_lifetime added.
+inline constexpr std::uint32_t UNIT_FORMAT = 3;
 
 //! One path of every variant.
 struct PathUnit {

@@ -383,7 +383,8 @@ gamma = 15.44
   ASSERT_EQ(o.code, 0) << o.err;
   const std::string csv = slurp(dir_ / "f.csv");
   EXPECT_EQ(csv.rfind("customer_id,p_alive,expected_orders,expected_orders_se,expected_orders_closed_form,"
-                      "expected_clv,expected_clv_se\n",
+                      "expected_clv,expected_clv_se,expected_clv_lifetime,expected_clv_lifetime_se,"
+                      "orders_p05,orders_p50,orders_p95,clv_lifetime_p05,clv_lifetime_p50,clv_lifetime_p95\n",
                       0),
             0u)
       << csv;

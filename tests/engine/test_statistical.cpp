@@ -10,6 +10,7 @@
 // means by tens of standard errors.
 #include "engine/run/driver.h"
 #include "scenarios/loader.h"
+#include "tests/support/support.h"
 
 #include <gtest/gtest.h>
 
@@ -640,5 +641,45 @@ INSTANTIATE_TEST_SUITE_P(
       const std::string p = info.param;
       return p.substr(p.find('"') + 1, p.find('"', p.find('"') + 1) - p.find('"') - 1);
     });
+
+}  // namespace
+
+namespace {
+
+// docs/model.md §11.5: the per-customer forecast's lifetime CLV and predictive quantiles. For
+// the CDNOW customers (BG/NBD from their histories), the mean over customers of each one's
+// lifetime CLV is the same from a 6-week and a 156-week horizon, within K_SE combined
+// standard errors (each customer's Monte Carlo SE, independent across customers) plus 1% for
+// the residual's continuous discounting; its horizon CLV grows with the horizon; the
+// quantiles are ordered and the lifetime CLV is at least the horizon's (no period costs).
+TEST(Statistical, ForecastLifetimeClvDoesNotDependOnTheHorizon)
+{
+  auto forecast = [](int weeks) {
+    const auto sc = clvsim::test::load_file("tests/regression/cases/history_bgnbd.toml",
+                                            {"simulation.paths=20", "simulation.horizon=" + std::to_string(weeks)});
+    return run(sc, RunOptions{}).forecast;
+  };
+  const auto short_run = forecast(6), long_run = forecast(156);
+  const std::size_t E = short_run.customer_id.size();
+  ASSERT_EQ(E, 2357u);
+  double s = 0, l = 0, var = 0, hs = 0, hl = 0;
+  for (std::size_t j = 0; j < E; ++j) {
+    s += short_run.expected_clv_lifetime[j] / E;
+    l += long_run.expected_clv_lifetime[j] / E;
+    var += (std::pow(short_run.expected_clv_lifetime_se[j], 2) + std::pow(long_run.expected_clv_lifetime_se[j], 2)) /
+           (static_cast<double>(E) * E);
+    hs += short_run.expected_clv[j] / E;
+    hl += long_run.expected_clv[j] / E;
+    for (const auto* f : {&short_run, &long_run}) {
+      EXPECT_LE(f->orders_p05[j], f->orders_p50[j]);
+      EXPECT_LE(f->orders_p50[j], f->orders_p95[j]);
+      EXPECT_LE(f->clv_lifetime_p05[j], f->clv_lifetime_p50[j]);
+      EXPECT_LE(f->clv_lifetime_p50[j], f->clv_lifetime_p95[j]);
+      EXPECT_GE(f->expected_clv_lifetime[j], f->expected_clv[j] - 1e-9);
+    }
+  }
+  EXPECT_NEAR(s, l, K_SE * std::sqrt(var) + 0.01 * l) << "6 weeks " << s << ", 156 weeks " << l;
+  EXPECT_GT(hl, 2 * hs) << "the horizon's part grows with the horizon";
+}
 
 }  // namespace
