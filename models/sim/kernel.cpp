@@ -852,6 +852,15 @@ template <bool ONE_ACQ>
   n_returned = nr;
 }
 
+//! out[j] = pred(in[j]) as 0/1 bytes, j < n: over restrict pointers, so that the loop
+//! vectorises (written through the chunk's members, GCC reloaded the chunk for every byte).
+template <class Pred>
+[[gnu::always_inline]] inline void byte_flags(std::size_t n, const std::uint8_t* __restrict in,
+                                              std::uint8_t* __restrict out, Pred pred)
+{
+  for (std::size_t j = 0; j < n; ++j) out[j] = pred(in[j]) ? 1 : 0;
+}
+
 //! Counts of step 5 of a chunk.
 struct EndCounts {
   std::int64_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0, dropped = 0;
@@ -1171,7 +1180,7 @@ private:
       acc_[T_ONETIME_ORDERED] += static_cast<double>(oc.one_ord);
     }
     if (oc.churned > 0) {  // about 3% a period: their flags
-      for (std::size_t j = 0; j < nc_; ++j) c_.keep[j] = c_.state[j] == 0 ? 1 : 0;
+      byte_flags(nc_, c_.state, c_.keep, [](std::uint8_t st) { return st == 0; });
       const std::size_t nd = index_list(c_.keep, nc_, c_.buyers);
       for (std::size_t d = 0; d < nd; ++d) mark_gone(c_.buyers[d]);
     }
@@ -1363,7 +1372,10 @@ private:
     if (n_buyers_ != NOT_CANDIDATES) {
       std::copy(c_.list, c_.list + n_buyers_, c_.buyers);
     } else {
-      for (std::size_t j = 0; j < nc_; ++j) c_.keep[j] = (c_.state[j] != 0) & (c_.orders[j] > 0) ? 1 : 0;
+      const std::uint8_t* __restrict state = c_.state;
+      const std::uint32_t* __restrict orders = c_.orders;
+      std::uint8_t* __restrict keep = c_.keep;  // (through c_, GCC reloads the chunk per byte)
+      for (std::size_t j = 0; j < nc_; ++j) keep[j] = (state[j] != 0) & (orders[j] > 0) ? 1 : 0;
       n_buyers_ = index_list(c_.keep, nc_, c_.buyers);
     }
     const std::size_t n_buyers_pad = pad_lanes(n_buyers_);  // buyer_lanes (with the codes)
@@ -1426,9 +1438,11 @@ private:
     // (the common ones also as 32-bit flags: with byte flags GCC vectorised simple_buyers 64
     // lanes at a time, spilled its masks and left up to 63 lanes to a scalar epilogue)
     std::uint32_t* __restrict common = c_.fast;  // (free until fast_incidents)
+    std::uint8_t* __restrict flag = c_.flag;
+    const auto* __restrict code = c_.code;
     for (std::size_t k = 0; k < n_buyers_; ++k) {
-      c_.flag[k] = c_.code[k] == 1 ? 0 : 1;
-      common[k] = c_.code[k] == 1 ? 1u : 0u;
+      flag[k] = code[k] == 1 ? 0 : 1;
+      common[k] = code[k] == 1 ? 1u : 0u;
     }
     const std::size_t nx = index_list(c_.flag, n_buyers_, c_.g_j);
     const double margin = m0_.gross_margin;
@@ -1618,7 +1632,7 @@ private:
                           c_.noise);
     else
       std::fill(c_.noise, c_.noise + nc_, 0.0f);
-    for (std::size_t j = 0; j < nc_; ++j) c_.flag[j] = c_.state[j] == 1 ? 0 : 1;  // leaves the live state (step 6)
+    byte_flags(nc_, c_.state, c_.flag, [](std::uint8_t st) { return st != 1; });  // leaves the live state (step 6)
     if constexpr (SINGLE) {
       end_period_one_segment();
       for (std::size_t k = 0; k < T_COUNT; ++k) tallies_[0][k] += acc_[k];
