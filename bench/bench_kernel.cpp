@@ -59,6 +59,7 @@ decay = 0.1
 order_delta = 0.2
 churn_sensitivity = 0.3
 frequency_sensitivity = 0.0
+stationary = false
 )";
 }
 

@@ -101,7 +101,7 @@ for r in range(1, reps + 1):
 med = statistics.median
 print()
 print(f"throughput, median of {reps} (M customer-periods/s): peer {med(peer_rate)/1e6:.2f}, clvsim {med(sim_rate)/1e6:.2f}")
-print(f"ratio clvsim/peer, median of the per-rep ratios: {med(ratios):.2f}x  (whole clvsim process; docs/model.md §15: >= 10x, aim 20x)")
+print(f"ratio clvsim/peer, median of the per-rep ratios: {med(ratios):.2f}x  (whole clvsim process; bench/README.md: >= 10x, aim 20x)")
 print(f"like for like (clvsim run_seconds vs the peer's simulate()): clvsim {med(inner_rate)/1e6:.2f} M/s, ratio {med(inner_ratios):.2f}x")
 peer = json.load(open(f"{tmp}/peer_1.json"))
 sim1 = json.load(open(f"{tmp}/clvsim_1.json"))["variants"]["baseline"]["clv_horizon_mean"]["mean"]
