@@ -72,7 +72,7 @@ Results run_with(const std::string& toml, int threads, const std::vector<std::st
 
 bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b)
 {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 void expect_tables_equal(const KpiTable& a, const KpiTable& b)

@@ -113,6 +113,9 @@ void expect_results_equal(const Results& a, const Results& b)
   EXPECT_TRUE(bitwise_equal(a.forecast.expected_orders_se, b.forecast.expected_orders_se));
   EXPECT_TRUE(bitwise_equal(a.forecast.expected_clv, b.forecast.expected_clv));
   EXPECT_TRUE(bitwise_equal(a.forecast.expected_clv_se, b.forecast.expected_clv_se));
+  EXPECT_TRUE(bitwise_equal(a.forecast.expected_clv_lifetime, b.forecast.expected_clv_lifetime));
+  EXPECT_TRUE(bitwise_equal(a.forecast.clv_lifetime_p50, b.forecast.clv_lifetime_p50));
+  EXPECT_TRUE(bitwise_equal(a.forecast.orders_p95, b.forecast.orders_p95));
 }
 
 //! A plain run, a run that records its units, and a run folded from the records in reverse.

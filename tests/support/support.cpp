@@ -47,7 +47,8 @@ Results run_file(const std::string& relative, const RunSettings& settings, const
 
 bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b)
 {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  // (two empty vectors may hold null data pointers, which memcmp must not be given)
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 }  // namespace clvsim::test

@@ -87,7 +87,7 @@ const Comparison& comparison(const Results& r, const std::string& name)
 
 bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b)
 {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 TEST(Variants, VariantListHasBaselineEachInvestmentAndPortfolio)
