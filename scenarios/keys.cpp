@@ -2,6 +2,8 @@
 //! type, range, meaning, and the field of Scenario / Behaviour / Channel it lives in.
 #include "scenarios/keys.h"
 
+#include "engine/core/limits.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -195,9 +197,10 @@ Registry build_registry()
 
   // [simulation]
   r.scenario_key(word("simulation.period", periods, "length of one simulation period"), SCN(simulation.period));
-  r.scenario_key(required(integer("simulation.horizon", 1, 2400, "number of periods simulated")),
+  r.scenario_key(required(integer("simulation.horizon", 1, MAX_PERIODS, "number of periods simulated")),
                  SCN(simulation.horizon_periods));
-  r.scenario_key(integer("simulation.paths", 1, 1e7, "Monte Carlo paths (independent futures)"), SCN(simulation.paths));
+  r.scenario_key(integer("simulation.paths", 1, MAX_PATHS, "Monte Carlo paths (independent futures)"),
+                 SCN(simulation.paths));
   r.scenario_key(integer("simulation.seed", 0, 9223372036854775807.0, "random seed: same seed, same results"),
                  SCN(simulation.seed));
   r.scenario_key(
@@ -208,7 +211,7 @@ Registry build_registry()
   r.scenario_key(
       integer("simulation.start_month", 1, 12, "calendar month of period 0 (the phase of [seasonality]), 1 = January"),
       SCN(simulation.start_month));
-  r.scenario_key(integer("simulation.warmup_periods", 0, 2400,
+  r.scenario_key(integer("simulation.warmup_periods", 0, MAX_PERIODS,
                          "periods simulated before period 0 and not reported, so that the horizon starts from "
                          "a running shop's state (0 = a new shop)"),
                  SCN(simulation.warmup_periods));

@@ -4,6 +4,7 @@
 #include "scenarios/loader.h"
 
 #include "engine/core/errors.h"
+#include "engine/core/limits.h"
 #include "scenarios/history.h"
 #include "scenarios/keys.h"
 
@@ -2168,10 +2169,10 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   // shop as it is now, which a warm-up would simulate again.
   if (s.simulation.warmup_periods > 0) {
     const Where& w = found_["simulation.warmup_periods"].where;
-    if (s.simulation.warmup_periods + s.simulation.horizon_periods > 2400)
+    if (s.simulation.warmup_periods + s.simulation.horizon_periods > MAX_PERIODS)
       error(w, "simulation.warmup_periods + simulation.horizon = " +
                    std::to_string(s.simulation.warmup_periods + s.simulation.horizon_periods) +
-                   " is out of range [1, 2400]");
+                   " is out of range [1, " + std::to_string(MAX_PERIODS) + "]");
     if (found_.count("population.history"))
       error(w, "simulation.warmup_periods = " + std::to_string(s.simulation.warmup_periods) +
                    " cannot be used with population.history (the history is the shop's state at period 0): "

@@ -1,5 +1,6 @@
 #include "engine/io/hdf5_results.h"
 
+#include "engine/core/limits.h"
 #include "models/kpis.h"
 
 #include <hdf5.h>
@@ -772,6 +773,13 @@ Results read_all(const Reader& rd)
   rd.attr_scalar(root, "/", "seed", H5T_NATIVE_UINT64, &r.seed);
   r.paths = rd.attr_int(root, "/", "paths");
   r.horizon = rd.attr_int(root, "/", "horizon");
+  // What a run can have written (engine/core/limits.h): anything else is not clvsim's file,
+  // and the readers size tables by these two.
+  if (r.paths < 0 || r.paths > MAX_PATHS)
+    rd.not_results("paths " + std::to_string(r.paths) + " is out of range [0, " + std::to_string(MAX_PATHS) + "]");
+  if (r.horizon < 1 || r.horizon > MAX_PERIODS)
+    rd.not_results("horizon " + std::to_string(r.horizon) + " is out of range [1, " + std::to_string(MAX_PERIODS) +
+                   "]");
   r.period = rd.attr_string(root, "/", "period");
   r.currency = rd.attr_string(root, "/", "currency");
   r.scenario_name = rd.attr_string(root, "/", "scenario_name");

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include "engine/core/errors.h"
+#include "engine/core/limits.h"
 #include "engine/io/console_summary.h"
 #include "engine/io/decisions.h"
 #include "engine/io/hdf5_results.h"
@@ -599,6 +600,32 @@ TEST_F(Hdf5Results, ReadingSomethingElseIsAnInputError)
 
   // an input that cannot be read is bad input (README, exit codes)
   EXPECT_THROW(read_results(file("does_not_exist.h5")), InputError);
+}
+
+TEST_F(Hdf5Results, AHorizonOrPathCountNoRunCanHaveIsAnInputError)
+{
+  // (fuzz_results: a horizon of 2^31 - 1 once sized the discount factors of the JSON summary)
+  for (const char* name : {"horizon", "paths"})
+    for (const int bad : {2147483647, -1, name == std::string("horizon") ? 0 : MAX_PATHS + 1}) {
+      const std::string path = file(std::string("bad_") + name + ".h5");
+      std::filesystem::remove(path);
+      write_results(make_results(), path, false);
+      const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+      ASSERT_GE(f, 0);
+      const hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+      ASSERT_GE(a, 0);
+      H5Awrite(a, H5T_NATIVE_INT, &bad);
+      H5Aclose(a);
+      H5Fclose(f);
+      try {
+        read_results(path);
+        ADD_FAILURE() << name << " = " << bad << ": expected InputError";
+      } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find(std::string(name) + " " + std::to_string(bad) + " is out of range"),
+                  std::string::npos)
+            << e.what();
+      }
+    }
 }
 
 TEST_F(Hdf5Results, H5dumpCanListTheFile)
