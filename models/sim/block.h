@@ -94,9 +94,13 @@ struct LiveState {
   //! Remove the lanes `holes` (ascending): each place is taken by the last lane still live,
   //! so only the leaving lanes' places change hands, and the state ends dense. The order of
   //! the lanes changes, which only reorders sums over lanes: every draw depends on the
-  //! customer's id, not on its lane.
+  //! customer's id, not on its lane. The moves are listed first, then made one column at a
+  //! time (through the columns' own pointers, which no store can change).
   void fill_holes(const std::vector<std::uint32_t>& holes)
   {
+    thread_local std::vector<std::uint32_t> to, from;  // the moves: lane from[k] to lane to[k]
+    to.clear();
+    from.clear();
     std::size_t lo = 0, hi = holes.size(), end = size();
     while (lo < hi) {
       if (holes[hi - 1] == end - 1) {  // the last lane leaves too
@@ -104,22 +108,30 @@ struct LiveState {
         --end;
         continue;
       }
-      const std::size_t to = holes[lo++], from = --end;
-      slot[to] = slot[from];
-      id_lo[to] = id_lo[from];
-      id_hi[to] = id_hi[from];
-      lambda[to] = lambda[from];
-      p0[to] = p0[from];
-      churn[to] = churn[from];
-      nu[to] = nu[from];
-      sat[to] = sat[from];
-      meta[to] = meta[from];
-      orders[to] = orders[from];
-      clv[to] = clv[from];
-      revenue[to] = revenue[from];
-      sclock[to] = sclock[from];
-      oclock[to] = oclock[from];
+      to.push_back(holes[lo++]);
+      from.push_back(static_cast<std::uint32_t>(--end));
     }
+    const std::size_t n = to.size();
+    const auto move = [&](auto& column) {
+      auto* __restrict c = column.data();
+      const std::uint32_t* __restrict t = to.data();
+      const std::uint32_t* __restrict f = from.data();
+      for (std::size_t k = 0; k < n; ++k) c[t[k]] = c[f[k]];
+    };
+    move(slot);
+    move(id_lo);
+    move(id_hi);
+    move(lambda);
+    move(p0);
+    move(churn);
+    move(nu);
+    move(sat);
+    move(meta);
+    move(orders);
+    move(clv);
+    move(revenue);
+    move(sclock);
+    move(oclock);
     truncate(end);
   }
   //! Keep the first n entries.
