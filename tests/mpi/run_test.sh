@@ -12,6 +12,11 @@
 #   ranks_uncertain    the same for scenarios/examples/uncertain_investments.toml (investments,
 #                      uncertain inputs, sensitivity)
 #   ranks_history      the same for a history scenario, its per-customer forecast CSV too
+#   ranks_blocks       fewer paths than ranks (customer-block units, docs/scaling.md §8):
+#                      mpirun -np 1, 2, 3 of 1 and 2 paths with channels, referrals, a warm-up,
+#                      two segments, an investment and 256-customer blocks; of a history with
+#                      segments (its forecast CSV too); of a block-major run; of a
+#                      subscription == one process
 #   kill_resume        one process killed (SIGKILL) after 1, 3 and 5 journal records, then
 #                      --resume (killed again once on the way) == an uninterrupted run
 #   kill_resume_mpi    mpirun -np 2 killed after 2 and 4 records, resumed with -np 3 and -np 1
@@ -82,6 +87,45 @@ case "$case_name" in
       cmp "$tmp/one.csv" "$tmp/np$np.csv" || fail "mpirun -np $np: the per-customer forecast differs"
       echo "ok: mpirun -np $np: the per-customer forecast is the same bytes"
     done ;;
+  ranks_blocks)
+    blocks_case() {  # blocks_case PATHS [--forecast] SCENARIO_ARGS...: -np 1, 2, 3 == one process
+      local paths="$1"; shift
+      local csv=()
+      if [ "$1" = --forecast ]; then csv=(--customer-forecast); shift; fi
+      rm -f "$tmp/one.h5" "$tmp/one.csv"
+      "$bin" run "$@" --paths "$paths" --threads 2 --quiet -o "$tmp/one.h5" ${csv[@]+"${csv[@]}" "$tmp/one.csv"} > /dev/null
+      for np in 1 2 3; do
+        rm -f "$tmp/np$np.h5" "$tmp/np$np.csv"
+        # not --quiet: rank 0's notes say which units ran
+        mpi "$np" run "$@" --paths "$paths" --threads 1 -o "$tmp/np$np.h5" ${csv[@]+"${csv[@]}" "$tmp/np$np.csv"} \
+          > "$tmp/stdout$np.txt" 2> "$tmp/stderr$np.txt" || { cat "$tmp/stderr$np.txt" >&2; fail "mpirun -np $np failed"; }
+        same "$tmp/one.h5" "$tmp/np$np.h5" "mpirun -np $np run $* --paths $paths == one process"
+        if [ "${#csv[@]}" -gt 0 ]; then
+          cmp "$tmp/one.csv" "$tmp/np$np.csv" || fail "mpirun -np $np: the per-customer forecast differs"
+          echo "ok: mpirun -np $np: the per-customer forecast is the same bytes"
+        fi
+        if [ "$paths" -lt "$np" ]; then
+          grep -q "customer blocks are shared out" "$tmp/stderr$np.txt" || { cat "$tmp/stderr$np.txt" >&2; fail "mpirun -np $np, $paths paths: no customer-block units"; }
+        else
+          ! grep -q "customer blocks are shared out" "$tmp/stderr$np.txt" || fail "mpirun -np $np, $paths paths: customer-block units"
+        fi
+      done
+      [ "$(grep -c '^clvsim ' "$tmp/stdout3.txt")" = 1 ] || fail "the summary is printed $(grep -c '^clvsim ' "$tmp/stdout3.txt") times by 3 ranks"
+    }
+    # acquisition channels, referrals, a market limit, loyalty, an investment (two variants),
+    # two segments, a warm-up: the period loop with many blocks, the exchange every period
+    everything=(tests/regression/cases/segments_everything.toml --set simulation.block_size=256
+                --set simulation.warmup_periods=3 --set population.initial_customers=3000)
+    blocks_case 1 "${everything[@]}"
+    blocks_case 2 "${everything[@]}"
+    # existing customers of a history in two segments, a channel: their orders, CLV and
+    # lifetime residuals gathered from the ranks that simulate their blocks
+    blocks_case 2 --forecast tests/regression/cases/history_pareto_segments.toml --set simulation.block_size=256
+    # no acquisition: every block block-major, created by its rank, its unread arrays released
+    blocks_case 1 scenarios/examples/cdnow_bgnbd.toml --set simulation.block_size=256
+    # a subscription: the retention by tenure from every rank's payments
+    blocks_case 1 scenarios/examples/subscription_box.toml --set simulation.block_size=256
+    ;;
   kill_resume)
     args=(run --paths 8 --threads 1 --quiet)
     "$bin" "${args[@]}" -o "$tmp/one.h5" > /dev/null
