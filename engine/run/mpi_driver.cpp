@@ -5,7 +5,8 @@
 // at most CHUNK bytes each. MPI does not let messages of one sender with one tag overtake
 // each other, so rank 0 takes the data of the head it received next from the same sender.
 // Collectives (all on MPI_COMM_WORLD, non-blocking and polled): Session's agree (an int per
-// rank) and barrier, and the exchange's broadcast of the paths already done (a byte per path).
+// rank), barrier and broadcast (an int from rank 0), and the exchange's broadcast of the
+// paths already done (a byte per path).
 // With fewer paths than ranks (customer-block units, docs/scaling.md §8) no unit is sent: the
 // ranks share each path's blocks, and per period allgather their blocks' tally rows (a u64
 // count per rank, then the rows), and at the end of each path variant gather their blocks'
@@ -447,6 +448,15 @@ void Session::barrier() const
   MPI_Request request;
   MPI_Ibarrier(MPI_COMM_WORLD, &request);
   wait_politely(request);
+}
+
+int Session::broadcast(int value) const
+{
+  if (!active_) return value;
+  MPI_Request request;
+  MPI_Ibcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD, &request);
+  wait_politely(request);
+  return value;
 }
 
 std::unique_ptr<runner::UnitExchange> make_exchange(Session& session, runner::Journal* journal,

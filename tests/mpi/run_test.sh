@@ -17,6 +17,9 @@
 #                      two segments, an investment and 256-customer blocks; of a history with
 #                      segments (its forecast CSV too); of a block-major run; of a
 #                      subscription == one process
+#   ranks_batch        mpirun -np 2, 3 clvsim batch of two scenarios == the one-process batch
+#                      (each results file; index rows but for run time and paths of files);
+#                      run again under mpirun -np 3: both skipped by rank 0's decision
 #   kill_resume        one process killed (SIGKILL) after 1, 3 and 5 journal records, then
 #                      --resume (killed again once on the way) == an uninterrupted run
 #   kill_resume_mpi    mpirun -np 2 killed after 2 and 4 records, resumed with -np 3 and -np 1
@@ -126,6 +129,38 @@ case "$case_name" in
     # a subscription: the retention by tenure from every rank's payments
     blocks_case 1 scenarios/examples/subscription_box.toml --set simulation.block_size=256
     ;;
+  ranks_batch)
+    # two paths: path units at -np 2, customer-block units at -np 3
+    scen=(tests/regression/cases/segments_everything.toml scenarios/examples/cdnow_bgnbd.toml)
+    opts=(--paths 2 --set simulation.block_size=512 --quiet)
+    index_rows() {  # index_rows DIR: index.csv without the columns that name DIR or time the run
+      "$python" - "$1/index.csv" <<'PY'
+import csv, sys
+drop = {"results", "results_path", "run_seconds", "created_utc"}
+for row in csv.DictReader(open(sys.argv[1], newline="")):
+    print({k: v for k, v in row.items() if k not in drop})
+PY
+    }
+    "$bin" batch "${scen[@]}" --out-dir "$tmp/one" --threads 2 "${opts[@]}" > /dev/null
+    index_rows "$tmp/one" > "$tmp/one_index.txt"
+    grep -q "'status': 'ran'" "$tmp/one_index.txt" || fail "the one-process batch ran nothing"
+    for np in 2 3; do
+      mpi "$np" batch "${scen[@]}" --out-dir "$tmp/np$np" --threads 1 "${opts[@]}" > "$tmp/stdout$np.txt" \
+        || fail "mpirun -np $np clvsim batch failed"
+      for name in segments_everything cdnow_bgnbd; do
+        same "$tmp/one/$name.h5" "$tmp/np$np/$name.h5" "mpirun -np $np batch: $name == the one-process batch"
+      done
+      index_rows "$tmp/np$np" > "$tmp/np${np}_index.txt"
+      diff "$tmp/one_index.txt" "$tmp/np${np}_index.txt" || fail "mpirun -np $np batch: index rows differ"
+      echo "ok: mpirun -np $np batch: index rows the same"
+      [ "$(grep -c '^scenario,' "$tmp/stdout$np.txt")" = 1 ] || fail "mpirun -np $np batch: the index printed $(grep -c '^scenario,' "$tmp/stdout$np.txt") times"
+    done
+    # again into the same directory: rank 0 finds both complete and every rank skips them
+    cp "$tmp/np3/segments_everything.h5" "$tmp/before.h5"
+    mpi 3 batch "${scen[@]}" --out-dir "$tmp/np3" --threads 1 "${opts[@]}" > /dev/null || fail "the second batch failed"
+    [ "$(grep -c ',skipped,' "$tmp/np3/index.csv")" = 2 ] || { cat "$tmp/np3/index.csv" >&2; fail "mpirun -np 3: complete results not skipped"; }
+    cmp "$tmp/before.h5" "$tmp/np3/segments_everything.h5" || fail "mpirun -np 3: a skipped scenario's results changed"
+    echo "ok: mpirun -np 3 batch again: both scenarios skipped, results untouched" ;;
   kill_resume)
     args=(run --paths 8 --threads 1 --quiet)
     "$bin" "${args[@]}" -o "$tmp/one.h5" > /dev/null
