@@ -280,8 +280,8 @@ public:
       fold_arrived(fold);
       if (blocks_ && blocks_->exchanges() > 0)
         note_("mpi: customer-block units: " + bytes_text(static_cast<double>(blocks_->bytes())) +
-              " received by rank 0 from ranks 1-" + std::to_string(size_ - 1) + " in " +
-              std::to_string(blocks_->exchanges()) + " exchanges of tallies and the customers' gathers");
+              " received by rank 0 from ranks 1-" + std::to_string(size_ - 1) + " (" +
+              std::to_string(blocks_->exchanges()) + " allgathers of tallies, and the customers' gathers)");
       if (received_ > 0)
         note_("mpi: " + std::to_string(received_) + " units from ranks 1-" + std::to_string(size_ - 1) + ", " +
               bytes_text(static_cast<double>(bytes_received_)) + " (" +
