@@ -10,6 +10,8 @@
 #include "engine/report/output_file.h"
 #include "engine/run/checkpoint.h"
 #include "engine/run/driver.h"
+#include "engine/run/exchange.h"
+#include "engine/run/mpi_driver.h"
 #include "engine/stats/summary.h"
 #include "scenarios/keys.h"
 #include "scenarios/loader.h"
@@ -24,6 +26,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -346,7 +349,8 @@ std::vector<scenarios::Scenario> load_all(const std::vector<std::string>& files,
 
 }  // namespace
 
-int cmd_batch(const std::vector<std::string>& args, const std::string& command_line, const std::string& version)
+int cmd_batch(const std::vector<std::string>& args, const std::string& command_line, const std::string& version,
+              mpi::Session& mpi)
 {
   po::options_description opts("clvsim batch SCENARIO... --out-dir DIR [options]");
   std::vector<std::string> files, sets, sweeps;
@@ -377,6 +381,9 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
   const std::string dir = vm["out-dir"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0, force = vm.count("force") > 0;
   const int threads = checked_threads(vm["threads"].as<int>());
+  // Under MPI (as clvsim run): each rank's share of the machine's cores by default.
+  const int rank_threads = threads == 0 && mpi.active() ? mpi.default_threads() : threads;
+  const bool root = mpi.root();  // writes the results and the index, and prints
   const std::string kernel_name = vm["kernel"].as<std::string>();
   const Kernel kernel = parse_kernel(kernel_name);
   const std::vector<std::string> user_sets = sets;  // for the manifests
@@ -385,17 +392,26 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
 
   std::vector<std::string> names;
   const std::vector<scenarios::Scenario> loaded = load_all(files, sets, sweeps, names);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw IoError("error: cannot create output directory '" + dir + "': " + ec.message());
-  remove_stale_results(dir);
+  std::unique_ptr<IndexFiles> index;
+  std::vector<Row> rows;
+  if (root) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw IoError("error: cannot create output directory '" + dir + "': " + ec.message());
+    remove_stale_results(dir);
 
-  IndexFiles index(dir);
-  std::string index_problem;
-  std::vector<Row> rows = read_index(index.csv_path(), index_problem);
-  if (!index_problem.empty())
-    std::cerr << "warning: " << index.csv_path() << " is replaced: " << index_problem
-              << "; it loses the rows of scenarios not in this batch\n";
+    index = std::make_unique<IndexFiles>(dir);
+    std::string index_problem;
+    rows = read_index(index->csv_path(), index_problem);
+    if (!index_problem.empty())
+      std::cerr << "warning: " << index->csv_path() << " is replaced: " << index_problem
+                << "; it loses the rows of scenarios not in this batch\n";
+  }
+  if (mpi.active())
+    if (const int code = mpi.agree(0).code; code != 0) return code;  // another rank's input was bad
+  const auto note = [quiet](const std::string& text) {
+    if (!quiet) std::cerr << text << '\n';
+  };
 
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string out = (fs::path(dir) / (names[i] + ".h5")).string();
@@ -404,7 +420,7 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
     Results results;
     std::string why_not;
     bool have = false;
-    if (!force && fs::exists(out)) {
+    if (root && !force && fs::exists(out)) {
       try {
         results = io::read_results(out);
         why_not = why_not_reused(results, manifest, hash);
@@ -413,7 +429,8 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
         why_not = "it cannot be read";
       }
     }
-    if (!quiet)
+    have = mpi.broadcast(have ? 1 : 0) != 0;  // rank 0's decision: every rank runs the same scenarios
+    if (!quiet && root)
       std::cerr << "batch: [" << i + 1 << "/" << files.size() << "] " << files[i]
                 << (have              ? " (complete results exist, skipped)"
                     : why_not.empty() ? ""
@@ -422,33 +439,44 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
     if (!have) {
       try {
         OutputSet output(true);  // stale or absent: replaced
-        const std::string tmp = output.add(out, "results file");
-        for (const auto& line : scenarios::warnings(loaded[i])) std::cerr << line << '\n';  // scenarios/warnings.h
+        const std::string tmp = root ? output.add(out, "results file") : std::string();
+        if (root)
+          for (const auto& line : scenarios::warnings(loaded[i])) std::cerr << line << '\n';  // scenarios/warnings.h
+        // Under MPI the scenario's units are shared out to the ranks, as clvsim run's.
+        std::unique_ptr<runner::UnitExchange> exchange;
+        if (mpi.active()) exchange = mpi::make_exchange(mpi, nullptr, note);
         RunOptions options;
-        options.threads = threads;
+        options.exchange = exchange.get();
+        options.threads = rank_threads;
         options.kernel = kernel;
         options.command_line = command_line;
         options.clvsim_version = version;
         options.run_manifest = manifest.text();
         options.run_hash = hash;
         results = run(loaded[i], options);
-        io::write_results_file(results, tmp, out);
-        output.commit();
+        if (root) {
+          io::write_results_file(results, tmp, out);
+          output.commit();
+        }
       } catch (const std::exception& e) {
+        if (!root) throw;
         // The index says which scenario failed and why; the batch stops with the error's code.
         merge(rows, failed_row(loaded[i], names[i], files[i], out, e.what()));
         try {
-          index.write(rows, version);
+          index->write(rows, version);
         } catch (const std::exception&) {
           // (the disk that failed the results may fail the index too: the first error is the one to report)
         }
         throw;
       }
     }
-    merge(rows, row_of(results, names[i], files[i], out, have ? "skipped" : "ran"));
+    if (root) merge(rows, row_of(results, names[i], files[i], out, have ? "skipped" : "ran"));
   }
-  index.write(rows, version);
-  std::cout << index_csv(rows);
+  if (root) {
+    index->write(rows, version);
+    std::cout << index_csv(rows);
+  }
+  mpi.barrier();  // the ranks end together (as clvsim run's)
   return 0;
 }
 

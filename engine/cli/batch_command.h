@@ -6,10 +6,18 @@
 #include <string>
 #include <vector>
 
+namespace clvsim::mpi {
+class Session;
+}
+
 namespace clvsim::cli {
 
 //! Runs the batch `args` (the words after "batch"); `command_line` is recorded in each result
 //! and `version` is this clvsim's. Returns 0; throws InputError, IoError as every command.
-int cmd_batch(const std::vector<std::string>& args, const std::string& command_line, const std::string& version);
+//! Under MPI (`mpirun -np N clvsim batch`) every scenario runs across the ranks as `clvsim
+//! run` does; rank 0 alone decides which results are reused (and tells the others), writes
+//! the results and the index, and prints.
+int cmd_batch(const std::vector<std::string>& args, const std::string& command_line, const std::string& version,
+              mpi::Session& mpi);
 
 }  // namespace clvsim::cli

@@ -379,10 +379,6 @@ int main(int argc, char** argv)
     }
     if (!mpi::built_with_mpi() && mpi::launched_size() != 1)
       throw InputError("error: this clvsim was built without MPI (CLVSIM_MPI): run it without mpirun, as one process");
-    if (command == "batch" && mpi.size() > 1)
-      throw InputError(
-          "error: clvsim batch does not run under MPI; run it as one process, or each scenario with 'mpirun clvsim "
-          "run'");
     int code = -1;
     if (command == "run")
       code = cmd_run(args, join_command_line(argc, argv), mpi);
@@ -393,7 +389,7 @@ int main(int argc, char** argv)
     else if (command == "fit")
       code = fit::run_fit_command(args, std::cout, std::cerr);
     else if (command == "batch")
-      code = cli::cmd_batch(args, join_command_line(argc, argv), VERSION);
+      code = cli::cmd_batch(args, join_command_line(argc, argv), VERSION, mpi);
     else if (command == "report")
       code = cli::cmd_report(args);
     else if (command == "export")

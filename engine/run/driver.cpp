@@ -147,8 +147,10 @@ std::string utc_now()
 
 //! One path of every variant: the path's draws of the uncertain inputs, then the variants one
 //! after another on the same random numbers. Only the baseline keeps the existing
-//! customers' orders and CLV (the forecast's).
-PathUnit simulate_unit(const Plan& plan, const Scenario& sc, const std::vector<VariantSpec>& specs, std::uint32_t p)
+//! customers' orders and CLV (the forecast's). With `blocks`, the path's blocks are shared
+//! with the other ranks (runner::simulate_path), and the unit is complete on rank 0 only.
+PathUnit simulate_unit(const Plan& plan, const Scenario& sc, const std::vector<VariantSpec>& specs, std::uint32_t p,
+                       runner::BlockExchange* blocks = nullptr)
 {
   PathUnit unit;
   unit.path = p;
@@ -157,7 +159,7 @@ PathUnit simulate_unit(const Plan& plan, const Scenario& sc, const std::vector<V
   for (std::size_t v = 0; v < specs.size(); ++v) {
     const VariantSchedule sched = make_schedule(base, specs[v]);
     PathOutput& po = unit.variants[v];
-    runner::simulate_path(plan, base, sched, p, po);
+    runner::simulate_path(plan, base, sched, p, po, blocks);
     if (v > 0) {
       po.existing_orders = {};
       po.existing_clv = {};
@@ -258,6 +260,18 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
   } else {
     mine.resize(static_cast<std::size_t>(paths));
     for (int p = 0; p < paths; ++p) mine[static_cast<std::size_t>(p)] = static_cast<std::uint32_t>(p);
+  }
+  // Fewer paths than MPI ranks: every rank runs every path, one after another, on its share
+  // of the path's blocks (docs/scaling.md §8); rank 0's units are complete.
+  if (runner::BlockExchange* blocks = exchange ? exchange->blocks() : nullptr) {
+    for (const std::uint32_t p : mine) {
+      PathUnit unit = simulate_unit(plan, sc, specs, p, blocks);
+      exchange->finished(unit);
+      if (folds) fold(std::move(unit));
+      exchange->batch_done(fold);
+      sum_in_path_order();
+    }
+    mine.clear();
   }
   constexpr std::size_t BATCH = 64;
   for (std::size_t batch = 0; batch < mine.size(); batch += BATCH) {

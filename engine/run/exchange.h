@@ -8,11 +8,28 @@
 //! are the same bits in every case.
 #include "engine/run/unit.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <vector>
 
 namespace clvsim::runner {
+
+//! The ranks that share the customer blocks of each path (docs/scaling.md §8): block b of a
+//! path is simulated by rank b mod size(), and the ranks exchange what the shop-level state
+//! and the accounting need. Collective: every rank calls the same functions in the same
+//! order, on one thread. The path's simulation (engine/run/path.cpp) runs the same code with
+//! one process (size() = 1: nothing to exchange) and with several.
+class BlockExchange {
+public:
+  virtual ~BlockExchange() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  //! Every rank's `mine`, indexed by rank (this rank's own included).
+  virtual std::vector<std::vector<std::byte>> allgather(std::vector<std::byte> mine) = 0;
+  //! Rank 0: every rank's `mine`, indexed by rank; the other ranks: nothing.
+  virtual std::vector<std::vector<std::byte>> gather(std::vector<std::byte> mine) = 0;
+};
 
 //! Folds one unit into the results (the driver's).
 using FoldUnit = std::function<void(PathUnit&&)>;
@@ -37,6 +54,11 @@ public:
   //! After this process's last batch: every unit not folded yet is folded (the folding
   //! process), or this process's units have left (the others).
   virtual void finish(const FoldUnit& fold) = 0;
+  //! After start(): null when this process simulates whole paths (the units start() returned);
+  //! otherwise every process runs every path start() returned, one after another, sharing
+  //! each path's customer blocks through this exchange (docs/scaling.md §8); finished() is
+  //! then called for each path on every process, and the folding process folds it.
+  virtual BlockExchange* blocks() { return nullptr; }
 };
 
 }  // namespace clvsim::runner

@@ -29,6 +29,11 @@ void Session::fail_working(int, const std::string&) const
 
 void Session::barrier() const {}
 
+int Session::broadcast(int value) const
+{
+  return value;
+}
+
 std::unique_ptr<runner::UnitExchange> make_exchange(Session&, runner::Journal*, std::function<void(const std::string&)>)
 {
   throw std::logic_error("clvsim was built without MPI: no MPI exchange");

@@ -5,7 +5,12 @@
 // at most CHUNK bytes each. MPI does not let messages of one sender with one tag overtake
 // each other, so rank 0 takes the data of the head it received next from the same sender.
 // Collectives (all on MPI_COMM_WORLD, non-blocking and polled): Session's agree (an int per
-// rank) and barrier, and the exchange's broadcast of the paths already done (a byte per path).
+// rank), barrier and broadcast (an int from rank 0), and the exchange's broadcast of the
+// paths already done (a byte per path).
+// With fewer paths than ranks (customer-block units, docs/scaling.md §8) no unit is sent: the
+// ranks share each path's blocks, and per period allgather their blocks' tally rows (a u64
+// count per rank, then the rows), and at the end of each path variant gather their blocks'
+// customers to rank 0 (a u64 count per rank, then the bytes, in CHUNK-sized pieces).
 // An error on a rank other than 0 while working: a TAG_ERROR message to rank 0 (an int exit
 // code, then the message), which prints it and ends the job (Session::fail_working).
 #include "engine/run/mpi_driver.h"
@@ -17,7 +22,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -28,7 +35,7 @@ namespace clvsim::mpi {
 
 namespace {
 
-constexpr int TAG_HEAD = 1, TAG_DATA = 2, TAG_ERROR = 3;
+constexpr int TAG_HEAD = 1, TAG_DATA = 2, TAG_ERROR = 3, TAG_BLOCKS = 4;
 constexpr std::size_t CHUNK = std::size_t{1} << 30;
 //! How long a rank that met an error while working waits for rank 0 to print it and end the
 //! job before it does so itself (rank 0 may be busy with a batch of paths, or gone).
@@ -87,6 +94,100 @@ std::string bytes_text(double b)
   return buf;
 }
 
+//! The customer-block exchange of the ranks (runner::BlockExchange): allgather and gather
+//! of byte buffers, sizes first, waiting politely. Counts the bytes this rank received.
+class MpiBlocks final : public runner::BlockExchange {
+public:
+  MpiBlocks(int rank, int size) : rank_(rank), size_(size) {}
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+
+  std::vector<std::vector<std::byte>> allgather(std::vector<std::byte> mine) override
+  {
+    const std::vector<std::uint64_t> sizes = all_sizes(mine.size(), true);
+    std::vector<int> counts(static_cast<std::size_t>(size_)), displs(counts.size());
+    std::uint64_t total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      if (total + sizes[r] > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+        throw std::runtime_error("the ranks' tallies of one exchange exceed 2 GiB");
+      displs[r] = static_cast<int>(total);
+      counts[r] = static_cast<int>(sizes[r]);
+      total += sizes[r];
+    }
+    std::vector<std::byte> all(static_cast<std::size_t>(total));
+    MPI_Request request;
+    MPI_Iallgatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), counts.data(), displs.data(),
+                    MPI_BYTE, MPI_COMM_WORLD, &request);
+    wait_politely(request);
+    std::vector<std::vector<std::byte>> out(counts.size());
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      if (static_cast<int>(r) == rank_) {
+        out[r] = std::move(mine);
+        continue;
+      }
+      out[r].assign(all.begin() + displs[r], all.begin() + displs[r] + counts[r]);
+      bytes_ += static_cast<std::uint64_t>(counts[r]);
+    }
+    ++exchanges_;
+    return out;
+  }
+
+  std::vector<std::vector<std::byte>> gather(std::vector<std::byte> mine) override
+  {
+    const std::vector<std::uint64_t> sizes = all_sizes(mine.size(), false);
+    std::vector<std::vector<std::byte>> out;
+    std::vector<MPI_Request> requests;
+    if (rank_ == 0) {
+      out.resize(static_cast<std::size_t>(size_));
+      for (int r = 1; r < size_; ++r) {
+        std::vector<std::byte>& in = out[static_cast<std::size_t>(r)];
+        in.resize(static_cast<std::size_t>(sizes[static_cast<std::size_t>(r)]));
+        for (std::size_t at = 0; at < in.size(); at += CHUNK) {
+          requests.emplace_back();
+          MPI_Irecv(in.data() + at, static_cast<int>(std::min(CHUNK, in.size() - at)), MPI_BYTE, r, TAG_BLOCKS,
+                    MPI_COMM_WORLD, &requests.back());
+        }
+        bytes_ += in.size();
+      }
+      out[0] = std::move(mine);
+    } else {
+      for (std::size_t at = 0; at < mine.size(); at += CHUNK) {
+        requests.emplace_back();
+        MPI_Isend(mine.data() + at, static_cast<int>(std::min(CHUNK, mine.size() - at)), MPI_BYTE, 0, TAG_BLOCKS,
+                  MPI_COMM_WORLD, &requests.back());
+      }
+    }
+    wait_politely([&] {
+      int done = 0;
+      MPI_Testall(static_cast<int>(requests.size()), requests.data(), &done, MPI_STATUSES_IGNORE);
+      return done != 0;
+    });
+    return out;
+  }
+
+  //! Bytes this rank received from the others, and the number of allgathers.
+  std::uint64_t bytes() const { return bytes_; }
+  std::uint64_t exchanges() const { return exchanges_; }
+
+private:
+  //! Every rank's `n` (all: on every rank; else on rank 0).
+  std::vector<std::uint64_t> all_sizes(std::size_t n, bool all) const
+  {
+    const std::uint64_t mine = n;
+    std::vector<std::uint64_t> sizes(static_cast<std::size_t>(size_));
+    MPI_Request request;
+    if (all)
+      MPI_Iallgather(&mine, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD, &request);
+    else
+      MPI_Igather(&mine, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, &request);
+    wait_politely(request);
+    return sizes;
+  }
+
+  const int rank_, size_;
+  std::uint64_t bytes_ = 0, exchanges_ = 0;
+};
+
 //! One rank's side of the run: see make_exchange. With MPI_THREAD_SERIALIZED (Open MPI and
 //! MPICH give it) the worker that finishes a unit sends it at once (other ranks), or takes in
 //! the records that arrived and journals them (rank 0), under one lock, so the journal keeps
@@ -115,20 +216,30 @@ public:
     std::vector<std::uint32_t> remaining, mine;
     for (int p = 0; p < paths; ++p)
       if (!done[static_cast<std::size_t>(p)]) remaining.push_back(static_cast<std::uint32_t>(p));
+    if (!remaining.empty() && remaining.size() < static_cast<std::size_t>(size_)) {
+      // Fewer paths than ranks: customer-block units. Every rank runs every path on its share
+      // of the blocks; no unit is sent (rank 0's are complete).
+      blocks_ = std::make_unique<MpiBlocks>(rank_, size_);
+      if (rank_ == 0)
+        note_("mpi: " + std::to_string(remaining.size()) + " paths to run on " + std::to_string(size_) +
+              " ranks, fewer paths than ranks: each path's customer blocks are shared out (block b to rank b mod " +
+              std::to_string(size_) + "), the shop's tallies exchanged every period (docs/scaling.md §8)");
+      return remaining;
+    }
     for (std::size_t i = static_cast<std::size_t>(rank_); i < remaining.size(); i += static_cast<std::size_t>(size_))
       mine.push_back(remaining[i]);
-    if (rank_ == 0) {
-      expected_ = remaining.size() - mine.size();
-      if (remaining.size() < static_cast<std::size_t>(size_))
-        note_("mpi: " + std::to_string(remaining.size()) + " paths to run on " + std::to_string(size_) +
-              " ranks: ranks " + std::to_string(remaining.size()) + "-" + std::to_string(size_ - 1) +
-              " have none (a path is the smallest unit; see docs/scaling.md)");
-    }
+    if (rank_ == 0) expected_ = remaining.size() - mine.size();
     return mine;
   }
 
+  runner::BlockExchange* blocks() override { return blocks_.get(); }
+
   void finished(const runner::PathUnit& unit) override
   {
+    if (blocks_) {  // customer-block units: rank 0's unit is the path's; nothing to send
+      if (rank_ == 0 && journal_) journal_->append(unit.path, codec_->encode(unit));
+      return;
+    }
     if (rank_ == 0) {
       if (journal_) journal_->append(unit.path, codec_->encode(unit));
       if (serialized_) {
@@ -167,6 +278,10 @@ public:
     if (rank_ == 0) {
       receive(true);
       fold_arrived(fold);
+      if (blocks_ && blocks_->exchanges() > 0)
+        note_("mpi: customer-block units: " + bytes_text(static_cast<double>(blocks_->bytes())) +
+              " received by rank 0 from ranks 1-" + std::to_string(size_ - 1) + " (" +
+              std::to_string(blocks_->exchanges()) + " allgathers of tallies, and the customers' gathers)");
       if (received_ > 0)
         note_("mpi: " + std::to_string(received_) + " units from ranks 1-" + std::to_string(size_ - 1) + ", " +
               bytes_text(static_cast<double>(bytes_received_)) + " (" +
@@ -267,7 +382,8 @@ private:
   std::uint64_t bytes_received_ = 0;
   std::vector<std::pair<int, std::vector<std::byte>>> arrived_;  //!< rank 0: (source, record), not folded yet
   std::vector<Outgoing> outbox_;
-  std::list<Outgoing> in_flight_;  //!< a list: MPI holds pointers into its elements
+  std::list<Outgoing> in_flight_;      //!< a list: MPI holds pointers into its elements
+  std::unique_ptr<MpiBlocks> blocks_;  //!< customer-block units (fewer paths than ranks), else null
 };
 
 }  // namespace
@@ -332,6 +448,15 @@ void Session::barrier() const
   MPI_Request request;
   MPI_Ibarrier(MPI_COMM_WORLD, &request);
   wait_politely(request);
+}
+
+int Session::broadcast(int value) const
+{
+  if (!active_) return value;
+  MPI_Request request;
+  MPI_Ibcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD, &request);
+  wait_politely(request);
+  return value;
 }
 
 std::unique_ptr<runner::UnitExchange> make_exchange(Session& session, runner::Journal* journal,

@@ -73,6 +73,9 @@ public:
   [[noreturn]] void fail_working(int code, const std::string& message) const;
   //! Waits until every rank calls it (the end of a run), without spinning.
   void barrier() const;
+  //! Collective: rank 0's `value` on every rank (a decision rank 0 alone can take, such as
+  //! clvsim batch's skipping of a scenario whose results exist); `value` without MPI.
+  int broadcast(int value) const;
 
 private:
   bool active_ = false, working_ = false;

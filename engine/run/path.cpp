@@ -3,6 +3,7 @@
 #include "engine/core/errors.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
+#include "engine/run/exchange.h"
 #include "engine/run/population.h"
 #include "models/acquisition.h"
 #include "models/purchase/registry.h"
@@ -12,7 +13,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
+#include <stdexcept>
 
 namespace clvsim::runner {
 
@@ -63,11 +66,68 @@ struct CohortSums {
   s = {sum, sum_initial, sum_acquired, sum_referred, n_initial, n_referred};
 }
 
+//! The block exchange of one process: every block is its own, nothing to exchange.
+class OneProcess final : public BlockExchange {
+public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  std::vector<std::vector<std::byte>> allgather(std::vector<std::byte> mine) override
+  {
+    std::vector<std::vector<std::byte>> all;
+    all.push_back(std::move(mine));
+    return all;
+  }
+  std::vector<std::vector<std::byte>> gather(std::vector<std::byte> mine) override
+  {
+    return allgather(std::move(mine));
+  }
+};
+
+//! Appends the bytes of n values of T (with their count first) to a byte buffer.
+template <class T>
+void put(std::vector<std::byte>& out, const T* values, std::size_t n)
+{
+  const std::uint64_t count = n;
+  const std::size_t at = out.size();
+  out.resize(at + sizeof count + n * sizeof(T));
+  std::memcpy(out.data() + at, &count, sizeof count);
+  if (n > 0) std::memcpy(out.data() + at + sizeof count, values, n * sizeof(T));
+}
+
+//! Reads back what put() wrote, in the same order.
+class Reader {
+public:
+  explicit Reader(const std::vector<std::byte>& in) : in_(in) {}
+  template <class Vector>
+  void get(Vector& v)
+  {
+    std::uint64_t count = 0;
+    take(&count, sizeof count);
+    v.resize(static_cast<std::size_t>(count));
+    take(v.data(), v.size() * sizeof(typename Vector::value_type));
+  }
+
+private:
+  void take(void* to, std::size_t n)
+  {
+    if (n > in_.size() - at_) throw std::runtime_error("a rank sent fewer bytes of customer blocks than expected");
+    if (n > 0) std::memcpy(to, in_.data() + at_, n);
+    at_ += n;
+  }
+  const std::vector<std::byte>& in_;
+  std::size_t at_ = 0;
+};
+
 //! A path's simulation as named steps (docs/model.md §3.5): run() reads as the model's order.
+//! Block b of the path is simulated by rank b mod N of the block exchange (N = 1: one process,
+//! every block); every rank creates the customers in the same order, acquires the same
+//! customers from the same shop state, and merges every block's tallies in block order, so
+//! the shop-level state (rating, referrals, market, loyalty tallies) is the same bits on every
+//! rank and as with one process; rank 0 then accounts every block's customers in creation order.
 class PathSimulation {
 public:
   PathSimulation(const Plan& plan, const Scenario& base, const VariantSchedule& schedule, std::uint32_t path,
-                 PathOutput& out)
+                 PathOutput& out, BlockExchange& bx)
       : plan_(plan),
         base_(base),
         schedule_(schedule),
@@ -89,7 +149,10 @@ public:
         channel_cost_(sc_.channels.size(), 0.0),
         channel_count_(sc_.channels.size(), 0.0),
         acquired_total_(static_cast<double>(n0_)),
-        rating_(sc_.reputation.initial_rating)
+        rating_(sc_.reputation.initial_rating),
+        bx_(bx),
+        N_(static_cast<std::size_t>(bx.size())),
+        R_(static_cast<std::size_t>(bx.rank()))
   {
     out_.periods.assign(models::PERIOD_KPI_COUNT, std::vector<double>(static_cast<std::size_t>(H_), 0.0));
     out_.seg_periods.assign(S_, std::vector<std::vector<double>>(
@@ -112,15 +175,89 @@ public:
       if (u >= W_) record_period_kpis(u);
     }
     residual_.resize(pop_.blocks().size());
-    for (std::size_t bi = n_major_; bi < pop_.blocks().size(); ++bi) {
+    for (std::size_t bi : owned(n_major_, pop_.blocks().size())) {
       add_lifetime_values(pop_.blocks()[bi], residual_[bi]);
       sim::flush_live(pop_.blocks()[bi]);
     }
+    if (N_ > 1 && !gather_customers()) return;  // rank 0 accounts the path
     account_customers();
     record_path_kpis();
   }
 
 private:
+  bool owns(std::size_t bi) const { return bi % N_ == R_; }
+
+  //! The blocks of [lo, hi) this rank simulates, in block order.
+  std::vector<std::size_t> owned(std::size_t lo, std::size_t hi) const
+  {
+    std::vector<std::size_t> own;
+    for (std::size_t bi = lo; bi < hi; ++bi)
+      if (owns(bi)) own.push_back(bi);
+    return own;
+  }
+
+  //! Every rank's `mine` (this rank's own moved, not copied, with one process), by rank.
+  template <class T>
+  std::vector<std::vector<T>> from_every_rank(std::vector<T>&& mine)
+  {
+    std::vector<std::vector<T>> all;
+    if (N_ == 1) {
+      all.push_back(std::move(mine));
+      return all;
+    }
+    std::vector<std::byte> bytes(mine.size() * sizeof(T));
+    if (!bytes.empty()) std::memcpy(bytes.data(), mine.data(), bytes.size());
+    std::vector<std::vector<std::byte>> got = bx_.allgather(std::move(bytes));
+    all.resize(N_);
+    for (std::size_t r = 0; r < N_; ++r) {
+      all[r].resize(got[r].size() / sizeof(T));
+      if (!all[r].empty()) std::memcpy(all[r].data(), got[r].data(), all[r].size() * sizeof(T));
+    }
+    return all;
+  }
+
+  //! Several ranks: the blocks' customers rank 0 accounts (their segment, flags, orders, CLV
+  //! and revenue, the residuals added per block, the history's residuals) go to rank 0, into
+  //! its copies of the other ranks' blocks. True on rank 0.
+  bool gather_customers()
+  {
+    auto& blocks = pop_.blocks();
+    std::vector<std::byte> mine;
+    if (R_ != 0) {
+      for (std::size_t bi : owned(0, blocks.size())) {
+        const Block& b = blocks[bi];
+        put(mine, residual_[bi].data(), residual_[bi].size());
+        put(mine, b.segment.data(), b.segment.size());
+        put(mine, b.flags.data(), b.flags.size());
+        put(mine, b.n_orders.data(), b.n_orders.size());
+        put(mine, b.clv.data(), b.clv.size());
+        put(mine, b.revenue.data(), b.revenue.size());
+      }
+      put(mine, existing_residual_.data(), existing_residual_.size());
+    }
+    std::vector<std::vector<std::byte>> all = bx_.gather(std::move(mine));
+    if (R_ != 0) return false;
+    std::vector<double> their_residual;
+    for (std::size_t r = 1; r < N_; ++r) {
+      Reader in(all[r]);
+      for (std::size_t bi = r; bi < blocks.size(); bi += N_) {
+        Block& b = blocks[bi];
+        in.get(residual_[bi]);
+        in.get(b.segment);
+        in.get(b.flags);
+        in.get(b.n_orders);
+        in.get(b.clv);
+        in.get(b.revenue);
+      }
+      in.get(their_residual);
+      // existing customer j has the creation index N0 + j (add_existing_customers)
+      for (std::size_t j = 0; j < existing_residual_.size(); ++j)
+        if ((n0_ + j) / pop_.block_size() % N_ == r) existing_residual_[j] = their_residual[j];
+      all[r] = {};
+    }
+    return true;
+  }
+
   //! Block-major runs. A block's period t depends only on its own customers and the period's
   //! setup; other blocks matter only through the customers acquired later, who go to the
   //! last block or to new ones. So every block that nobody joins after the start (all blocks
@@ -164,7 +301,11 @@ private:
     const std::uint64_t B = pop_.block_size();
     pop_.blocks().resize(static_cast<std::size_t>((n0_ + B - 1) / B));
     if (lazy_cohort_) return;
-    plan_.workers.for_each_isolated(std::size_t{0}, pop_.blocks().size(), [&](std::size_t k) { init_block(k); });
+    // Several ranks: a rank creates its own blocks, and the last one, which the next customers join.
+    const std::size_t nb = pop_.blocks().size();
+    plan_.workers.for_each_isolated(std::size_t{0}, nb, [&](std::size_t k) {
+      if (owns(k) || k + 1 == nb) init_block(k);
+    });
   }
 
   //! P(alive) of every existing customer per segment under this path's parameters: the
@@ -234,8 +375,10 @@ private:
   void start_horizon()
   {
     auto& blocks = pop_.blocks();
-    plan_.workers.for_each_isolated(n_major_, blocks.size(),
-                                    [&](std::size_t bi) { blocks[bi].start_horizon(static_cast<std::uint16_t>(W_)); });
+    const std::vector<std::size_t> own = owned(n_major_, blocks.size());
+    plan_.workers.for_each_isolated(std::size_t{0}, own.size(), [&](std::size_t i) {
+      blocks[own[i]].start_horizon(static_cast<std::uint16_t>(W_));
+    });
     std::fill(channel_cost_.begin(), channel_cost_.end(), 0.0);
     std::fill(channel_count_.begin(), channel_count_.end(), 0.0);
     loyal_risk_ = loyal_ord_ = one_risk_ = one_ord_ = 0;
@@ -330,11 +473,11 @@ private:
     for (int u = 0; u < U_; ++u) ctxs[static_cast<std::size_t>(u)] = period_context(u);
     // Blocks in groups whose per-block tallies (H x S rows each) take at most ~16 MB, so long
     // horizons and many blocks do not hold every block's tallies at once; a group's tallies
-    // are added to major_sum_ in block order before the next group starts.
+    // (every rank's) are added to major_sum_ in block order before the next group starts.
+    // (Several ranks: a group the same on every rank, whatever their thread counts.)
     const std::size_t per_block = uH * S_ * sizeof(TallyRow);
-    const std::size_t group =
-        std::max<std::size_t>({std::size_t{1}, (std::size_t{16} << 20) / per_block, 4 * plan_.workers.concurrency()});
-    std::vector<TallyRow> rows;  // [block in group][t][segment]
+    const std::size_t group = std::max<std::size_t>(
+        {std::size_t{1}, (std::size_t{16} << 20) / per_block, N_ > 1 ? 64 * N_ : 4 * plan_.workers.concurrency()});
     // A one-segment path reads only clv and revenue of the initial cohort's blocks afterwards
     // (the CLV sums and the sample): their other arrays are freed when a block is done.
     // (A subscription run keeps n_orders: its payments give the retention by tenure.)
@@ -342,23 +485,28 @@ private:
     residual_.resize(nb);
     for (std::size_t g0 = 0; g0 < n_major_; g0 += group) {
       const std::size_t g1 = std::min(n_major_, g0 + group);
-      rows.assign((g1 - g0) * uH * S_, TallyRow{});
-      plan_.workers.for_each_isolated(g0, g1, [&](std::size_t bi) {
+      const std::vector<std::size_t> own = owned(g0, g1);
+      std::vector<TallyRow> rows(own.size() * uH * S_, TallyRow{});  // [own block][t][segment]
+      plan_.workers.for_each_isolated(std::size_t{0}, own.size(), [&](std::size_t i) {
+        const std::size_t bi = own[i];
         if (lazy_cohort_) init_block(bi);
         for (std::size_t t = 0; t < uH; ++t) {
           if (W_ > 0 && t == static_cast<std::size_t>(W_)) blocks[bi].start_horizon(static_cast<std::uint16_t>(W_));
-          plan_.simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[((bi - g0) * uH + t) * S_], S_));
+          plan_.simulate_period(blocks[bi], ctxs[t], std::span<TallyRow>(&rows[(i * uH + t) * S_], S_));
         }
         add_lifetime_values(blocks[bi], residual_[bi]);
         sim::flush_live(blocks[bi]);
         if (lazy_cohort_) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
         if (release) blocks[bi].release_unread();
       });
-      for (std::size_t bi = g0; bi < g1; ++bi)
+      const std::vector<std::vector<TallyRow>> all = from_every_rank(std::move(rows));
+      std::vector<std::size_t> next(N_, 0);  // per rank: its next block's rows
+      for (std::size_t bi = g0; bi < g1; ++bi) {
+        const TallyRow* b = &all[bi % N_][next[bi % N_]++ * uH * S_];
         for (std::size_t t = 0; t < uH; ++t)
           for (std::size_t g = 0; g < S_; ++g)
-            for (std::size_t k = 0; k < sim::T_COUNT; ++k)
-              major_sum_[t * S_ + g][k] += rows[((bi - g0) * uH + t) * S_ + g][k];
+            for (std::size_t k = 0; k < sim::T_COUNT; ++k) major_sum_[t * S_ + g][k] += b[t * S_ + g][k];
+      }
     }
   }
 
@@ -430,25 +578,31 @@ private:
     }
   }
 
-  //! The period of the blocks not run block-major, in parallel, each filling its own tally
-  //! rows; then the ordered merge (block 0, 1, 2, ... per segment) into seg_sum_ and total_.
+  //! The period of this rank's blocks not run block-major, in parallel, each filling its own
+  //! tally rows; then every rank's rows (several ranks: exchanged) and the ordered merge
+  //! (block 0, 1, 2, ... per segment) into seg_sum_ and total_.
   void simulate_blocks(int t)
   {
     auto& blocks = pop_.blocks();
-    tallies_.assign((blocks.size() - n_major_) * S_, TallyRow{});
+    const std::vector<std::size_t> own = owned(n_major_, blocks.size());
+    std::vector<TallyRow> tallies(own.size() * S_, TallyRow{});  // [own block][segment]
     const sim::PeriodContext ctx = period_context(t);
-    if (n_major_ < blocks.size())
-      plan_.workers.for_each_isolated(n_major_, blocks.size(), [&](std::size_t bi) {
-        plan_.simulate_period(blocks[bi], ctx, std::span<TallyRow>(&tallies_[(bi - n_major_) * S_], S_));
+    if (!own.empty())
+      plan_.workers.for_each_isolated(std::size_t{0}, own.size(), [&](std::size_t i) {
+        plan_.simulate_period(blocks[own[i]], ctx, std::span<TallyRow>(&tallies[i * S_], S_));
       });
+    const std::vector<std::vector<TallyRow>> all = from_every_rank(std::move(tallies));
+    std::vector<std::size_t> next(N_, 0);  // per rank: its next block's rows
     const auto ut = static_cast<std::size_t>(t);
     seg_sum_.assign(S_, TallyRow{});
     if (n_major_ > 0)
       std::copy(major_sum_.begin() + static_cast<std::ptrdiff_t>(ut * S_),
                 major_sum_.begin() + static_cast<std::ptrdiff_t>((ut + 1) * S_), seg_sum_.begin());
-    for (std::size_t bi = n_major_; bi < blocks.size(); ++bi)
+    for (std::size_t bi = n_major_; bi < blocks.size(); ++bi) {
+      const TallyRow* b = &all[bi % N_][next[bi % N_]++ * S_];
       for (std::size_t g = 0; g < S_; ++g)
-        for (std::size_t k = 0; k < sim::T_COUNT; ++k) seg_sum_[g][k] += tallies_[(bi - n_major_) * S_ + g][k];
+        for (std::size_t k = 0; k < sim::T_COUNT; ++k) seg_sum_[g][k] += b[g][k];
+    }
     total_ = TallyRow{};
     for (std::size_t g = 0; g < S_; ++g)
       for (std::size_t k = 0; k < sim::T_COUNT; ++k) total_[k] += seg_sum_[g][k];
@@ -709,7 +863,7 @@ private:
   double rating_;
   double loyal_risk_ = 0, loyal_ord_ = 0, one_risk_ = 0, one_ord_ = 0;
   // this period's tallies
-  std::vector<TallyRow> tallies_, seg_sum_;
+  std::vector<TallyRow> seg_sum_;
   TallyRow total_{};
   // customer accounting
   std::vector<models::ClvSums> clv_;
@@ -717,14 +871,18 @@ private:
   std::size_t stride_ = 1;
   sim::Column<float>* clv_piece_ = nullptr;
   sim::Column<float>* rev_piece_ = nullptr;
+  // the ranks sharing the path's blocks: block b is rank (b mod N_)'s
+  BlockExchange& bx_;
+  const std::size_t N_, R_;
 };
 
 }  // namespace
 
 void simulate_path(const Plan& plan, const Scenario& base, const VariantSchedule& schedule, std::uint32_t path,
-                   PathOutput& out)
+                   PathOutput& out, BlockExchange* blocks)
 {
-  PathSimulation(plan, base, schedule, path, out).run();
+  OneProcess one;
+  PathSimulation(plan, base, schedule, path, out, blocks ? *blocks : one).run();
 }
 
 }  // namespace clvsim::runner

@@ -13,6 +13,8 @@
 
 namespace clvsim::runner {
 
+class BlockExchange;
+
 //! Per-path output before it is copied into the results.
 struct PathOutput {
   std::vector<std::vector<double>> periods;                   //!< [kpi][t], overall
@@ -32,8 +34,10 @@ struct PathOutput {
 
 //! One path of one variant. `base` is the path's baseline scenario (uncertain inputs
 //! drawn), against which channel saturation compares budgets; `schedule` gives each
-//! period's setup.
+//! period's setup. With `blocks` (engine/run/exchange.h; null: one process) the path's blocks
+//! are shared out to its ranks, every rank calls simulate_path for the path, and `out` is
+//! complete on rank 0 only (docs/scaling.md §8); the bits are those of one process.
 void simulate_path(const Plan& plan, const scenarios::Scenario& base, const VariantSchedule& schedule,
-                   std::uint32_t path, PathOutput& out);
+                   std::uint32_t path, PathOutput& out, BlockExchange* blocks = nullptr);
 
 }  // namespace clvsim::runner

@@ -12,6 +12,14 @@
 #   ranks_uncertain    the same for scenarios/examples/uncertain_investments.toml (investments,
 #                      uncertain inputs, sensitivity)
 #   ranks_history      the same for a history scenario, its per-customer forecast CSV too
+#   ranks_blocks       fewer paths than ranks (customer-block units, docs/scaling.md §8):
+#                      mpirun -np 1, 2, 3 of 1 and 2 paths with channels, referrals, a warm-up,
+#                      two segments, an investment and 256-customer blocks; of a history with
+#                      segments (its forecast CSV too); of a block-major run; of a
+#                      subscription == one process
+#   ranks_batch        mpirun -np 2, 3 clvsim batch of two scenarios == the one-process batch
+#                      (each results file; index rows but for run time and paths of files);
+#                      run again under mpirun -np 3: both skipped by rank 0's decision
 #   kill_resume        one process killed (SIGKILL) after 1, 3 and 5 journal records, then
 #                      --resume (killed again once on the way) == an uninterrupted run
 #   kill_resume_mpi    mpirun -np 2 killed after 2 and 4 records, resumed with -np 3 and -np 1
@@ -82,6 +90,77 @@ case "$case_name" in
       cmp "$tmp/one.csv" "$tmp/np$np.csv" || fail "mpirun -np $np: the per-customer forecast differs"
       echo "ok: mpirun -np $np: the per-customer forecast is the same bytes"
     done ;;
+  ranks_blocks)
+    blocks_case() {  # blocks_case PATHS [--forecast] SCENARIO_ARGS...: -np 1, 2, 3 == one process
+      local paths="$1"; shift
+      local csv=()
+      if [ "$1" = --forecast ]; then csv=(--customer-forecast); shift; fi
+      rm -f "$tmp/one.h5" "$tmp/one.csv"
+      "$bin" run "$@" --paths "$paths" --threads 2 --quiet -o "$tmp/one.h5" ${csv[@]+"${csv[@]}" "$tmp/one.csv"} > /dev/null
+      for np in 1 2 3; do
+        rm -f "$tmp/np$np.h5" "$tmp/np$np.csv"
+        # not --quiet: rank 0's notes say which units ran
+        mpi "$np" run "$@" --paths "$paths" --threads 1 -o "$tmp/np$np.h5" ${csv[@]+"${csv[@]}" "$tmp/np$np.csv"} \
+          > "$tmp/stdout$np.txt" 2> "$tmp/stderr$np.txt" || { cat "$tmp/stderr$np.txt" >&2; fail "mpirun -np $np failed"; }
+        same "$tmp/one.h5" "$tmp/np$np.h5" "mpirun -np $np run $* --paths $paths == one process"
+        if [ "${#csv[@]}" -gt 0 ]; then
+          cmp "$tmp/one.csv" "$tmp/np$np.csv" || fail "mpirun -np $np: the per-customer forecast differs"
+          echo "ok: mpirun -np $np: the per-customer forecast is the same bytes"
+        fi
+        if [ "$paths" -lt "$np" ]; then
+          grep -q "customer blocks are shared out" "$tmp/stderr$np.txt" || { cat "$tmp/stderr$np.txt" >&2; fail "mpirun -np $np, $paths paths: no customer-block units"; }
+        else
+          ! grep -q "customer blocks are shared out" "$tmp/stderr$np.txt" || fail "mpirun -np $np, $paths paths: customer-block units"
+        fi
+      done
+      [ "$(grep -c '^clvsim ' "$tmp/stdout3.txt")" = 1 ] || fail "the summary is printed $(grep -c '^clvsim ' "$tmp/stdout3.txt") times by 3 ranks"
+    }
+    # acquisition channels, referrals, a market limit, loyalty, an investment (two variants),
+    # two segments, a warm-up: the period loop with many blocks, the exchange every period
+    everything=(tests/regression/cases/segments_everything.toml --set simulation.block_size=256
+                --set simulation.warmup_periods=3 --set population.initial_customers=3000)
+    blocks_case 1 "${everything[@]}"
+    blocks_case 2 "${everything[@]}"
+    # existing customers of a history in two segments, a channel: their orders, CLV and
+    # lifetime residuals gathered from the ranks that simulate their blocks
+    blocks_case 2 --forecast tests/regression/cases/history_pareto_segments.toml --set simulation.block_size=256
+    # no acquisition: every block block-major, created by its rank, its unread arrays released
+    blocks_case 1 scenarios/examples/cdnow_bgnbd.toml --set simulation.block_size=256
+    # a subscription: the retention by tenure from every rank's payments
+    blocks_case 1 scenarios/examples/subscription_box.toml --set simulation.block_size=256
+    ;;
+  ranks_batch)
+    # two paths: path units at -np 2, customer-block units at -np 3
+    scen=(tests/regression/cases/segments_everything.toml scenarios/examples/cdnow_bgnbd.toml)
+    opts=(--paths 2 --set simulation.block_size=512 --quiet)
+    index_rows() {  # index_rows DIR: index.csv without the columns that name DIR or time the run
+      "$python" - "$1/index.csv" <<'PY'
+import csv, sys
+drop = {"results", "results_path", "run_seconds", "created_utc"}
+for row in csv.DictReader(open(sys.argv[1], newline="")):
+    print({k: v for k, v in row.items() if k not in drop})
+PY
+    }
+    "$bin" batch "${scen[@]}" --out-dir "$tmp/one" --threads 2 "${opts[@]}" > /dev/null
+    index_rows "$tmp/one" > "$tmp/one_index.txt"
+    grep -q "'status': 'ran'" "$tmp/one_index.txt" || fail "the one-process batch ran nothing"
+    for np in 2 3; do
+      mpi "$np" batch "${scen[@]}" --out-dir "$tmp/np$np" --threads 1 "${opts[@]}" > "$tmp/stdout$np.txt" \
+        || fail "mpirun -np $np clvsim batch failed"
+      for name in segments_everything cdnow_bgnbd; do
+        same "$tmp/one/$name.h5" "$tmp/np$np/$name.h5" "mpirun -np $np batch: $name == the one-process batch"
+      done
+      index_rows "$tmp/np$np" > "$tmp/np${np}_index.txt"
+      diff "$tmp/one_index.txt" "$tmp/np${np}_index.txt" || fail "mpirun -np $np batch: index rows differ"
+      echo "ok: mpirun -np $np batch: index rows the same"
+      [ "$(grep -c '^scenario,' "$tmp/stdout$np.txt")" = 1 ] || fail "mpirun -np $np batch: the index printed $(grep -c '^scenario,' "$tmp/stdout$np.txt") times"
+    done
+    # again into the same directory: rank 0 finds both complete and every rank skips them
+    cp "$tmp/np3/segments_everything.h5" "$tmp/before.h5"
+    mpi 3 batch "${scen[@]}" --out-dir "$tmp/np3" --threads 1 "${opts[@]}" > /dev/null || fail "the second batch failed"
+    [ "$(grep -c ',skipped,' "$tmp/np3/index.csv")" = 2 ] || { cat "$tmp/np3/index.csv" >&2; fail "mpirun -np 3: complete results not skipped"; }
+    cmp "$tmp/before.h5" "$tmp/np3/segments_everything.h5" || fail "mpirun -np 3: a skipped scenario's results changed"
+    echo "ok: mpirun -np 3 batch again: both scenarios skipped, results untouched" ;;
   kill_resume)
     args=(run --paths 8 --threads 1 --quiet)
     "$bin" "${args[@]}" -o "$tmp/one.h5" > /dev/null
