@@ -913,6 +913,7 @@ struct EndCounts {
 
 //! Step 5 of a chunk with one segment: satisfaction at the end of the period (written back
 //! to sat) and the NPS categories of the customers still alive. Branch-free, 16 lanes at a time.
+template <bool NOISE>
 [[gnu::noinline]] EndCounts end_of_period(std::size_t nc, const std::uint32_t* __restrict meta,
                                           const std::uint8_t* __restrict state, const float* __restrict dsat,
                                           const float* __restrict noise, float* __restrict sat, float mean0,
@@ -922,7 +923,7 @@ struct EndCounts {
   std::int32_t alive_end = 0, members = 0, members_pro = 0, members_pas = 0, promoters = 0, passives = 0, dropped = 0;
   // Two passes: the update, then the counts (one loop of both did not vectorise with GCC 12).
   for (std::size_t j = 0; j < nc; ++j)
-    sat[j] = update_satisfaction<float>(sat[j], dsat[j], mean0, keepf, noise_sd * noise[j]);
+    sat[j] = update_satisfaction<float>(sat[j], dsat[j], mean0, keepf, NOISE ? noise_sd * noise[j] : 0.0f);
   for (std::size_t j = 0; j < nc; ++j) {
     const int alive = int(state[j] == 1);
     const float s = sat[j];
@@ -1670,7 +1671,7 @@ private:
     if (k_.satisfaction_noise)
       rng::normal_batch_f(nc_, ctx_.seed, ctx_.path, t_, Purpose::satisfaction_noise, &L_.id_lo[c0_], &L_.id_hi[c0_],
                           c_.noise);
-    else
+    else if (!SINGLE)  // (one segment: end_of_period<false> adds the innovation 0 without reading them)
       std::fill(c_.noise, c_.noise + nc_, 0.0f);
     byte_flags(nc_, c_.state, c_.flag, [](std::uint8_t st) { return st != 1; });  // leaves the live state (step 6)
     if constexpr (SINGLE) {
@@ -1690,7 +1691,10 @@ private:
     const float mean0 = static_cast<float>(m0_.initial_mean), keepf = static_cast<float>(1.0 - m0_.decay);
     const float noise_sd = static_cast<float>(m0_.satisfaction_noise_sd);
     const double r_pro = m0_.referral_promoter_rate, r_pas = m0_.referral_passive_rate, lr = m0_.loyalty_referral;
-    const EndCounts ec = end_of_period(nc_, meta_, c_.state, c_.delta_sat, c_.noise, sat_, mean0, keepf, noise_sd);
+    const EndCounts ec =
+        k_.satisfaction_noise
+            ? end_of_period<true>(nc_, meta_, c_.state, c_.delta_sat, c_.noise, sat_, mean0, keepf, noise_sd)
+            : end_of_period<false>(nc_, meta_, c_.state, c_.delta_sat, nullptr, sat_, mean0, keepf, noise_sd);
     const std::int64_t detractors = ec.alive_end - ec.promoters - ec.passives;
     acc_[T_CHURNED] += static_cast<double>(ec.dropped);
     acc_[T_ALIVE_END] += static_cast<double>(ec.alive_end);
