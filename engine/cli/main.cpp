@@ -361,6 +361,9 @@ int main(int argc, char** argv)
 {
   mpi::Session mpi(&argc, &argv);  // MPI when an MPI launcher started clvsim (README "MPI")
   temp_files::install_signal_handlers();
+  // A job's interruption (Ctrl-C on mpirun, or the job ended by a failing rank) is reported
+  // once, by rank 0: the other ranks write nothing.
+  if (mpi.active() && !mpi.root()) temp_files::quiet_when_interrupted();
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {

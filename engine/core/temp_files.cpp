@@ -65,6 +65,7 @@ long stale_pid(const std::string& entry, const std::string& name)
 }
 
 std::atomic<bool> g_committing{false};
+std::atomic<bool> g_quiet{false};
 volatile std::sig_atomic_t g_held_signal = 0;
 
 void on_signal(int sig)
@@ -73,7 +74,12 @@ void on_signal(int sig)
     g_held_signal = sig;
     return;
   }
-  remove_all_registered(STDERR_FILENO);
+  if (g_quiet.load()) {  // remove, say nothing
+    for (Slot& s : g_slots)
+      if (s.used.load(std::memory_order_acquire)) ::unlink(s.tmp);
+  } else {
+    remove_all_registered(STDERR_FILENO);
+  }
   ::_exit(128 + sig);
 }
 
@@ -88,6 +94,11 @@ void install_signal_handlers()
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&sa.sa_mask, sig);  // one at a time
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::sigaction(sig, &sa, nullptr);
   std::signal(SIGXFSZ, SIG_IGN);
+}
+
+void quiet_when_interrupted() noexcept
+{
+  g_quiet.store(true);
 }
 
 void begin_commit() noexcept

@@ -39,6 +39,10 @@ std::size_t remove_stale(const std::string& path) noexcept;
 //! ignores SIGXFSZ, so a file-size limit fails the write (an I/O error) instead of killing.
 void install_signal_handlers();
 
+//! From now on the handler removes the registered files without a word: for a process whose
+//! interruption another one reports (an MPI rank other than 0: rank 0 writes and speaks).
+void quiet_when_interrupted() noexcept;
+
 //! Holds signals until end_commit(), which acts on a held one (exits 128 + signal, saying that
 //! every output was written).
 void begin_commit() noexcept;
