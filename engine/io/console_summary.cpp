@@ -105,6 +105,9 @@ std::vector<std::string> pick(const std::map<std::string, std::vector<double>>& 
 
 const std::vector<std::string> HEADLINE = {"npv_profit", "revenue_total", "customers_acquired",
                                            "clv_mean",   "clv_to_cac",    "nps_final"};
+//! The by-segment table's: the headline and each segment's own CAC (its channel mix's).
+const std::vector<std::string> SEGMENT_HEADLINE = {"npv_profit", "revenue_total", "customers_acquired", "clv_mean",
+                                                   "cac_mean",   "clv_to_cac",    "nps_final"};
 
 //! Per-path KPIs in the order of docs/model.md §11.1; others follow alphabetically.
 const std::vector<std::string> PATH_KPI_ORDER = {"npv_profit",
@@ -189,7 +192,7 @@ void segment_table(std::ostream& out, const VariantResults& v)
   std::map<std::string, std::vector<double>> any;
   for (const auto& [seg, t] : v.segments)
     for (const auto& [k, x] : t.paths) any[k];
-  const auto cols = pick(any, HEADLINE, 6);
+  const auto cols = pick(any, SEGMENT_HEADLINE, SEGMENT_HEADLINE.size());
   if (cols.empty()) return;
   title(out, v.name + ": by segment (mean across paths)");
   constexpr int NAME = 20, COL = 13;

@@ -814,6 +814,26 @@ TEST_F(JsonSummary, PaybackNeverIsNull)
   EXPECT_NE(json.find("\"p50\": null", pos), std::string::npos) << json.substr(pos, 80);
 }
 
+TEST_F(JsonSummary, TheBySegmentTableShowsEachSegmentsCac)
+{
+  // a channel's segment mix gives segments their own CAC (#23 item 5): the console shows it
+  Results r = make_results();
+  r.variants[0].segments["loyal"].paths["cac_mean"] = std::vector<double>(PATHS, 40.0);
+  r.variants[0].segments["new"].paths["cac_mean"] = std::vector<double>(PATHS, 120.0);
+  std::ostringstream out;
+  print_summary(r, out);
+  const std::string text = out.str();
+  const auto table = text.find("baseline: by segment (mean across paths)");
+  ASSERT_NE(table, std::string::npos) << text;
+  const std::string rows = text.substr(table, text.find("\n\n", table) - table);
+  EXPECT_NE(rows.find("cac_mean"), std::string::npos) << rows;
+  const auto loyal = rows.find("\n  loyal"), fresh = rows.find("\n  new");
+  ASSERT_NE(loyal, std::string::npos) << rows;
+  ASSERT_NE(fresh, std::string::npos) << rows;
+  EXPECT_NE(rows.substr(loyal, rows.find('\n', loyal + 1) - loyal).find("40.00"), std::string::npos) << rows;
+  EXPECT_NE(rows.substr(fresh, rows.find('\n', fresh + 1) - fresh).find("120.00"), std::string::npos) << rows;
+}
+
 TEST_F(JsonSummary, SaysWhenTheSpreadIsMonteCarloNoiseOnly)
 {
   // #23 item 7: uncertain_inputs counts the inputs written as distributions; with none, every
