@@ -12,6 +12,7 @@
 #include "engine/io/console_summary.h"
 #include "engine/io/decisions.h"
 #include "engine/io/json_summary.h"
+#include "engine/io/subscription.h"
 #include "engine/report/html_page.h"
 #include "engine/report/kpi_definitions.h"
 #include "engine/stats/summary.h"
@@ -251,6 +252,7 @@ void header(Context& c, const ResultsReportOptions& o)
   if (!o.results_file.empty())
     h += "<p class=\"note\">From the results file <code>" + esc(o.results_file) + "</code>.</p>\n";
   h += "<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#over-time\">Over time</a>";
+  if (r.subscription.present()) h += "<a href=\"#subscription\">Subscription</a>";
   if (!r.comparisons.empty()) h += "<a href=\"#investments\">Investments</a>";
   if (!r.sensitivity.empty()) h += "<a href=\"#sensitivity\">Sensitivity</a>";
   bool sweep = false;
@@ -413,6 +415,91 @@ void over_time_section(Context& c)
     d.end_object();
     c.page.chart(d.take(), esc(caption) + " " + esc(c.time_title()) + ".");
   }
+}
+
+//! A subscription run (purchase.model = "sbg", docs/model.md §11.6): a new subscriber's
+//! closed-form lifetime value, MRR per period and retention by tenure against the sBG closed
+//! form, what the console and the JSON's `subscription` show (io::subscription_series).
+void subscription_section(Context& c)
+{
+  const Results& r = c.r;
+  const SubscriptionResults& s = r.subscription;
+  if (!s.present()) return;
+  std::string& h = c.page.html();
+  h += "<h2 id=\"subscription\">Subscription</h2>\n";
+  h += "<p>Every payment is an order of one fee; a subscriber leaves with the sBG churn of its segment. A new "
+       "subscriber's lifetime value in closed form (Fader &amp; Hardie's sBG; mean fee " +
+       esc(value_text(s.fee, "clv_mean")) + " " + esc(c.currency) + ", discount rate " +
+       esc(pct(s.discount_rate_per_period)) + " per " + esc(c.period) +
+       "; without the scenario's satisfaction and policy effects, which the simulation includes):</p>\n";
+  h += "<table>\n<tr><th class=\"text\">closed form</th><th>payments</th><th>value (" + esc(c.currency) +
+       ")</th></tr>\n";
+  h += "<tr><td>DEL: every payment, the first included</td>" + num_cell(value_text(s.del_periods, "x")) +
+       num_cell(value_text(s.del_value, "clv_mean")) + "</tr>\n";
+  h += "<tr><td>DERL: the payments after the first</td>" + num_cell(value_text(s.derl_periods, "x")) +
+       num_cell(value_text(s.derl_value, "clv_mean")) + "</tr>\n</table>\n";
+  std::vector<const VariantResults*> vs;
+  for (const auto& v : r.variants)
+    if (vs.size() < MAX_FAN_VARIANTS) vs.push_back(&v);
+  JsonWriter mrr, ret;
+  mrr.begin_array();
+  ret.begin_array();
+  std::vector<std::string> mrr_order, ret_order;
+  for (const auto* v : vs) {
+    const io::SubscriptionSeries x = io::subscription_series(r, *v);
+    for (std::size_t t = 0; t < x.mrr_mean.size(); ++t)
+      for (const auto& [stat, y] :
+           {std::pair<const char*, double>{"mean", x.mrr_mean[t]}, {"p05", x.mrr_p05[t]}, {"p95", x.mrr_p95[t]}}) {
+        mrr.begin_object().field("series", v->name + " " + stat).field("variant", v->name).field("stat", stat);
+        mrr.field("x", static_cast<int>(t)).field("y", y).end_object();
+      }
+    for (const char* q : {" mean", " p05", " p95"}) mrr_order.push_back(v->name + q);
+    for (std::size_t k = 0; k < x.retention_mean.size(); ++k) {
+      ret.begin_object().field("series", v->name).field("variant", v->name).field("stat", "mean");
+      ret.field("x", static_cast<int>(k)).field("y", x.retention_mean[k]).end_object();
+    }
+    ret_order.push_back(v->name);
+  }
+  for (std::size_t k = 0; k < s.retention_closed_form.size(); ++k) {
+    ret.begin_object().field("series", "sBG closed form").field("variant", "").field("stat", "closed_form");
+    ret.field("x", static_cast<int>(k)).field("y", s.retention_closed_form[k]).end_object();
+  }
+  ret_order.push_back("sBG closed form");
+  mrr.end_array();
+  ret.end_array();
+  JsonWriter msrc, rsrc;
+  msrc.begin_object().field("kind", "subscription_mrr");
+  msrc.field("computed_from",
+             "/variants/<variant>/path_periods/revenue / months_per_period: mean, p05, p95 across paths");
+  msrc.end_object();
+  rsrc.begin_object().field("kind", "subscription_retention");
+  rsrc.field("computed_from",
+             "/variants/<variant>/subscription/retention_by_tenure (mean across paths) and "
+             "/subscription/retention_closed_form");
+  rsrc.end_object();
+  const std::string mrr_data = c.page.dataset(mrr.take(), msrc.take());
+  const std::string ret_data = c.page.dataset(ret.take(), rsrc.take());
+  JsonWriter d;
+  d.begin_object().field("kind", "lines").field("data", mrr_data);
+  d.key("order").raw(json_string_array(mrr_order));
+  if (vs.size() == 1)  // the mean dark, its 5-95% quantiles light (several variants: a colour each line)
+    d.key("colors").raw(json_string_array({"#08519c", "#9ecae1", "#9ecae1"}));
+  d.field("title", "Monthly recurring revenue").field("x_title", cap(c.period));
+  d.field("y_title", "MRR" + c.in_currency()).field("y_format", "money").end_object();
+  c.page.chart(d.take(), "MRR: the payments billed in each " + esc(c.period) +
+                             ", per month; mean and the 5% and 95% quantiles across paths. " + esc(c.time_title()) +
+                             ".");
+  JsonWriter e;
+  e.begin_object().field("kind", "lines").field("data", ret_data);
+  e.key("order").raw(json_string_array(ret_order));
+  if (vs.size() == 1) e.key("colors").raw(json_string_array({"#2171b5", "#e6550d"}));
+  e.field("title", "Retention by tenure").field("x_title", cap(c.period) + "s since the first payment");
+  e.field("y_title", "share of subscribers still paying (%)").field("y_format", "share").end_object();
+  c.page.chart(e.take(),
+               "Share of each cohort of new subscribers still paying k " + esc(c.period) +
+                   "s after its first payment (mean across paths), beside the sBG closed form S(k) without the "
+                   "scenario's satisfaction and policy effects: a gap between them is those effects. NaN after a "
+                   "warm-up (the customers at t = 0 have every tenure).");
 }
 
 std::string why_label(const io::WhyLine& l, const std::string& investment)
@@ -967,7 +1054,8 @@ void customers_section(Context& c)
       d.end_object();
       c.page.chart(d.take(),
                    "CLV of the customers of " + esc(vs.front()->name) +
-                       ": each one's discounted contribution from its acquisition to the end of the horizon, "
+                       ": each one's lifetime value, its discounted contribution from its acquisition to the "
+                       "end of the horizon plus the expected value of its life after it (docs/model.md §11.1.7), "
                        "discounted to its acquisition (share of customers per bin). A sample of customers of the "
                        "run's first paths; the first and last bins also hold the 0.5% tails. The other variants' "
                        "mean CLV is in the KPI tables.");
@@ -1132,6 +1220,7 @@ RenderedReport results_report(const Results& r, const ResultsReportOptions& o)
   header(c, o);
   summary_section(c);
   over_time_section(c);
+  subscription_section(c);
   investments_section(c);
   sensitivity_section(c);
   sweep_section(c);

@@ -213,6 +213,23 @@ def check(data, f):
             for r in rows:
                 if not r["label"].startswith(str(r["name"])) and " beats " not in r["label"]:
                     fail(f"{where}: label {r['label']!r} does not name {r['name']!r}")
+        elif kind == "subscription_mrr":
+            months = float(f["subscription"].attrs["months_per_period"])
+            for r in rows:
+                col = variants[r["variant"]]["path_periods"]["revenue"][:, r["x"]] / months
+                want = summary(col)[r["stat"]]
+                if not close(r["y"], want, float(np.max(np.abs(col))) if col.size else 1.0):
+                    fail(f"{where}: {r['series']} at {r['x']} = {r['y']}, recomputed {want}")
+        elif kind == "subscription_retention":
+            for r in rows:
+                if r["stat"] == "closed_form":
+                    want = float(f["subscription"]["retention_closed_form"][r["x"]])
+                    ok = same(r["y"], want)
+                else:
+                    want = summary(variants[r["variant"]]["subscription"]["retention_by_tenure"][:, r["x"]])["mean"]
+                    ok = close(r["y"], want)
+                if not ok:
+                    fail(f"{where}: {r['series']} at tenure {r['x']} = {r['y']}, from the file {want}")
         else:
             fail(f"{where}: unknown kind of data set; teach check_data.py where its numbers come from")
     return counts

@@ -6,7 +6,7 @@
 # `report` of the same results draw the same numbers, and `export --csv` reads in pandas.
 #
 # usage: render_test.sh CASE CLVSIM SOURCE_DIR SHARED_DATA
-#   CASE: default | board | edge | fit | survival
+#   CASE: default | board | edge | subscription | fit | survival
 set -euo pipefail
 case_name=$1 clvsim=$2 src=$3 shared=${CLVSIM_SHARED_DATA:-$4}
 work=$(mktemp -d "${TMPDIR:-/tmp}/clvsim-report-test.XXXXXX")
@@ -83,6 +83,18 @@ PYEOF
     "$clvsim" run "$work/edge.toml" --paths 2 --quiet -o "$work/r.h5" --report "$work/edge.html" > /dev/null
     render "$work/edge.html" --min-charts 8 --data-out "$work/edge.json"
     $PY "$src/tests/report/check_data.py" "$work/edge.json" "$work/r.h5"
+    ;;
+  subscription)
+    # A subscription run (purchase.model = "sbg"): its section's MRR and retention by tenure
+    # against the sBG closed form, drawn from the file's numbers.
+    "$clvsim" run "$src/scenarios/examples/subscription_box.toml" --paths 20 --quiet -o "$work/r.h5" \
+      --report "$work/sub.html" > /dev/null
+    grep -q 'id="subscription"' "$work/sub.html"
+    grep -q 'DERL: the payments after the first' "$work/sub.html"
+    render "$work/sub.html" --min-charts 7 --data-out "$work/sub.json"
+    $PY "$src/tests/report/check_data.py" "$work/sub.json" "$work/r.h5" | tee "$work/check.txt"
+    grep -q "subscription_mrr x1" "$work/check.txt"
+    grep -q "subscription_retention x1" "$work/check.txt"
     ;;
   fit)
     log="$shared/cdnow_sample.csv"
