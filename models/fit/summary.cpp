@@ -8,33 +8,28 @@
 #include "engine/core/csv.h"
 #include "engine/core/errors.h"
 #include "models/fit/dates.h"
+#include "models/kinds.h"
 
 namespace clvsim::fit {
 
+namespace {
+//! The model layer's unit of the same name (models/kinds.h): its day lengths and names.
+models::TimeUnit model_unit(TimeUnit unit)
+{
+  return unit == TimeUnit::day    ? models::TimeUnit::day
+         : unit == TimeUnit::week ? models::TimeUnit::week
+                                  : models::TimeUnit::month;
+}
+}  // namespace
+
 double days_in(TimeUnit unit)
 {
-  switch (unit) {
-    case TimeUnit::day:
-      return 1.0;
-    case TimeUnit::week:
-      return 7.0;
-    case TimeUnit::month:
-      return 365.25 / 12.0;
-  }
-  return 7.0;
+  return models::days_in(model_unit(unit));
 }
 
 const char* to_string(TimeUnit unit)
 {
-  switch (unit) {
-    case TimeUnit::day:
-      return "day";
-    case TimeUnit::week:
-      return "week";
-    case TimeUnit::month:
-      return "month";
-  }
-  return "week";
+  return models::to_string(model_unit(unit));
 }
 
 std::optional<TimeUnit> parse_time_unit(const std::string& text)
