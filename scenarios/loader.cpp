@@ -5,6 +5,7 @@
 
 #include "engine/core/errors.h"
 #include "engine/core/limits.h"
+#include "engine/core/quoted.h"
 #include "scenarios/history.h"
 #include "scenarios/keys.h"
 
@@ -115,36 +116,7 @@ std::optional<std::size_t> non_ascii_outside_strings(std::string_view t)
 
 std::string quote(const std::string& s)
 {
-  std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", u);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  return core::quoted(s);
 }
 
 std::string join(const std::string& path, const std::string& name)

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/core/csv.h"
+#include "engine/core/quoted.h"
 #include "models/fit/dates.h"
 
 namespace clvsim::fit {
@@ -30,32 +31,7 @@ std::string json_number(double v)
 
 std::string json_string(const std::string& s)
 {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20)
-          out += fmt("\\u%04x", c);
-        else
-          out += static_cast<char>(c);
-    }
-  }
-  return out + '"';
+  return core::quoted(s);
 }
 
 std::string toml_string(const std::string& s)
