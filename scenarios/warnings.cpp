@@ -383,6 +383,57 @@ std::string no_effect_reason(const Scenario& base, const Scenario& changed, cons
   return "nothing the simulation uses changes";
 }
 
+//! Without discounting (economics.discount_rate_annual = 0) the lifetime CLV's residual
+//! after the horizon (docs/model.md §11.1.7) is a customer's expected remaining orders and
+//! alive periods, which grow as 1/x in the trait x that ends its life: the churn or dropout
+//! probability (Beta(shape, .)) or the death rate (Gamma(shape, .)). E[1/x] is finite only
+//! for shape > 1 and E[1/x^2] only for shape > 2, so across customers the lifetime CLV then
+//! has no mean (shape <= 1) or no variance (shape <= 2). One line per segment that has
+//! either, naming the key; empty with any positive discount rate.
+std::vector<std::string> undiscounted_lifetime_warnings(const Scenario& scenario)
+{
+  std::vector<std::string> lines;
+  if (scenario.base.economics.discount_rate_annual > 0.0) return lines;
+  for (const auto& g : scenario.segments) {
+    const Purchase& pu = g.behaviour.purchase;
+    std::string key, law;
+    double shape = 0.0;
+    switch (pu.model) {
+      case PurchaseModel::sbg_poisson:
+        key = "purchase.a", shape = pu.a, law = "a customer's remaining periods grow as 1/theta, theta ~ Beta(a, b)";
+        break;
+      case PurchaseModel::sbg:
+        key = "purchase.alpha", shape = pu.alpha,
+        law = "a subscriber's remaining payments grow as 1/theta, theta ~ Beta(alpha, beta)";
+        break;
+      case PurchaseModel::bg_bb:
+        key = "purchase.gamma", shape = pu.gamma,
+        law = "a customer's remaining periods grow as 1/theta, theta ~ Beta(gamma, delta)";
+        break;
+      case PurchaseModel::bg_nbd:
+      case PurchaseModel::mbg_nbd:
+        key = "purchase.a", shape = pu.a, law = "a customer's remaining orders grow as 1/p, p ~ Beta(a, b)";
+        break;
+      case PurchaseModel::pareto_nbd:
+        key = "purchase.s", shape = pu.s, law = "a customer's remaining lifetime grows as 1/mu, mu ~ Gamma(s, beta)";
+        break;
+    }
+    if (shape > 2.0) continue;
+    const std::string where = scenario.segments.size() > 1 ? "segment '" + g.name + "': " : "";
+    const std::string what =
+        shape <= 1.0 ? " <= 1: the lifetime CLV has no finite mean, so clv_mean, clv_initial_cohort_mean, "
+                       "clv_to_cac and a forecast's expected_clv_lifetime will not settle however many paths run"
+                     : " <= 2: the lifetime CLV has no finite variance, so the standard errors and intervals of "
+                       "clv_mean, clv_initial_cohort_mean, clv_to_cac and a forecast's expected_clv_lifetime "
+                       "understate their noise";
+    lines.push_back("warning: " + scenario.source_path + ": " + where + "economics.discount_rate_annual = 0 and " +
+                    key + " = " + format_number(shape) + what + " (after the horizon " + law +
+                    "); read clv_horizon_mean, or set a positive discount rate "
+                    "(docs/model.md §11.1.7)");
+  }
+  return lines;
+}
+
 //! A change's verdict: fine, no effect at all, no way to profit, or costs only.
 enum class Verdict { reaches_profit, no_effect, no_profit, costs_only };
 
@@ -452,6 +503,7 @@ std::vector<std::string> warnings(const Scenario& scenario)
                       join(keys, ", ", " and ") + what + why);
     }
   }
+  for (auto& line : undiscounted_lifetime_warnings(scenario)) lines.push_back(std::move(line));
   return lines;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-//! Warnings about a valid scenario whose numbers would be silent nonsense (docs/model.md §5.4):
-//! an investment whose changes cannot reach profit, because the chain they act through is
-//! left at its neutral (zero) key defaults or switched off. Printed on stderr by `clvsim
+//! Warnings about a valid scenario whose numbers would be silent nonsense (docs/model.md §5.4,
+//! §11.1.7): an investment whose changes cannot reach profit, because the chain they act
+//! through is left at its neutral (zero) key defaults or switched off; a lifetime CLV without
+//! a finite mean or variance, undiscounted. Printed on stderr by `clvsim
 //! validate`, `run` and `batch`; they never change the exit code or the results.
 #include "scenarios/scenario.h"
 
@@ -26,6 +27,11 @@ namespace clvsim::scenarios {
 //! connected when it is in the baseline or in the investment's variant (all its changes).
 //! A change that reaches profit only through costs is reported when its behavioural chain is
 //! cut (a service change that can only change the cost of contacts).
+//!
+//! Then, with economics.discount_rate_annual = 0, one line per segment whose lifetime CLV
+//! has no finite mean or variance ("warning: <source>: [segment '<name>': ]economics.
+//! discount_rate_annual = 0 and <key> = <shape> <= 1 (or 2) ..."; the shape of the trait
+//! that ends a life, docs/model.md §11.1.7).
 std::vector<std::string> warnings(const Scenario& scenario);
 
 }  // namespace clvsim::scenarios

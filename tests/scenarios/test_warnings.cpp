@@ -240,6 +240,57 @@ changes = { "service.courtesy" = 0.99 }
   EXPECT_TRUE(has(lines, "every [[segment]] overrides service.courtesy")) << all(lines);
 }
 
+TEST(Warnings, WithoutDiscountingALifetimeCLVWithoutAMeanOrVarianceWarns)
+{
+  // SHOP: sbg_poisson with theta ~ Beta(a = 1, b = 6): E[1/theta] is infinite for a <= 1.
+  const auto none = warn(SHOP, {"economics.discount_rate_annual=0"});
+  ASSERT_EQ(none.size(), 1u) << all(none);
+  EXPECT_EQ(none[0],
+            "warning: shop.toml: economics.discount_rate_annual = 0 and purchase.a = 1 <= 1: the lifetime CLV has no "
+            "finite mean, so clv_mean, clv_initial_cohort_mean, clv_to_cac and a forecast's expected_clv_lifetime "
+            "will not settle however many paths run (after the horizon a customer's remaining periods grow as "
+            "1/theta, theta ~ Beta(a, b)); read clv_horizon_mean, or set a positive discount rate (docs/model.md "
+            "§11.1.7)");
+  // 1 < a <= 2: a mean but no variance
+  const auto heavy = warn(SHOP, {"economics.discount_rate_annual=0", "purchase.a=2"});
+  ASSERT_EQ(heavy.size(), 1u) << all(heavy);
+  EXPECT_TRUE(has(heavy, "purchase.a = 2 <= 2: the lifetime CLV has no finite variance, so the standard errors"))
+      << all(heavy);
+  // a > 2, or any discounting: nothing to say
+  EXPECT_EQ(warn(SHOP, {"economics.discount_rate_annual=0", "purchase.a=2.5"}), std::vector<std::string>{});
+  EXPECT_EQ(warn(SHOP, {"economics.discount_rate_annual=0.001"}), std::vector<std::string>{});
+  // each model names the shape of the trait that ends a life
+  // (sbg: a subscription has no [spend])
+  const auto shop_with = [](const std::string& purchase) {
+    const std::size_t from = SHOP.find("[purchase]\n") + 11;
+    const std::size_t to = SHOP.find(purchase.find("\"sbg\"") != std::string::npos ? "[service]" : "[spend]");
+    return SHOP.substr(0, from) + purchase + SHOP.substr(to);
+  };
+  const std::vector<std::string> zero = {"economics.discount_rate_annual=0"};
+  EXPECT_TRUE(has(warn(shop_with("model = \"pareto_nbd\"\nr = 0.5\nalpha = 10\ns = 0.6\nbeta = 12\n"), zero),
+                  "purchase.s = 0.6 <= 1: the lifetime CLV has no finite mean"));
+  EXPECT_TRUE(
+      has(warn(shop_with("model = \"bg_nbd\"\nr = 0.25\nalpha = 4\na = 0.8\nb = 2.4\n"), zero), "1/p, p ~ Beta(a, b)"));
+  EXPECT_TRUE(
+      has(warn(shop_with("model = \"sbg\"\nalpha = 1.5\nbeta = 3\nfee = 10\n"), zero), "purchase.alpha = 1.5 <= 2"));
+  EXPECT_TRUE(has(warn(shop_with("model = \"bg_bb\"\nalpha = 1.2\nbeta = 0.75\ngamma = 0.7\ndelta = 2.8\n"), zero),
+                  "purchase.gamma = 0.7 <= 1"));
+  // with segments, one line for each segment that has it, naming it
+  const auto seg = warn(SHOP + R"(
+[[segment]]
+name = "casual"
+share = 0.7
+[[segment]]
+name = "loyal"
+share = 0.3
+overrides = { "purchase.a" = 3.0 }
+)",
+                        {"economics.discount_rate_annual=0"});
+  ASSERT_EQ(seg.size(), 1u) << all(seg);
+  EXPECT_TRUE(has(seg, "warning: shop.toml: segment 'casual': economics.discount_rate_annual = 0 and purchase.a = 1 "))
+      << all(seg);
+}
+
 TEST(Warnings, TheShippedScenariosDoNotWarn)
 {
   // The built-in scenario, every example, every regression case and the reference model:
