@@ -165,11 +165,13 @@ public:
     decide_schedule();
     create_initial_cohort();
     add_existing_customers();
+    release_others_full_blocks();
     if (plan_.block_major) run_independent_blocks();
     // u counts the path's periods, the warm-up's first: period t = u - W_ (docs/model.md §3.1).
     for (int u = 0; u < U_; ++u) {
       if (u == W_ && W_ > 0) start_horizon();
       acquire(u);
+      release_others_full_blocks();
       simulate_blocks(u);
       end_period(u);
       if (u >= W_) record_period_kpis(u);
@@ -186,6 +188,17 @@ public:
 
 private:
   bool owns(std::size_t bi) const { return bi % N_ == R_; }
+
+  //! Several ranks: every rank creates every customer (docs/scaling.md §8), but the kernel
+  //! state of a block another rank simulates is needed only while customers join it: once a
+  //! later block exists it is full, and its live state is freed (its public arrays stay for
+  //! its size and for rank 0's accounting).
+  void release_others_full_blocks()
+  {
+    auto& blocks = pop_.blocks();
+    for (; N_ > 1 && released_ + 1 < blocks.size(); ++released_)
+      if (!owns(released_)) blocks[released_].live = sim::LiveState{};
+  }
 
   //! The blocks of [lo, hi) this rank simulates, in block order.
   std::vector<std::size_t> owned(std::size_t lo, std::size_t hi) const
@@ -847,6 +860,7 @@ private:
   Population pop_;
   bool acquires_ = false, lazy_cohort_ = false;
   std::size_t n_major_ = 0;          //!< blocks [0, n_major_) run block-major
+  std::size_t released_ = 0;         //!< blocks [0, released_) checked by release_others_full_blocks
   std::vector<TallyRow> major_sum_;  //!< [t][segment]: their tallies, summed in block order
   std::vector<std::vector<double>> path_p_alive_;
   std::vector<std::vector<double>> residual_;  //!< [block][segment]: the lifetime residuals added (add_lifetime_values)
