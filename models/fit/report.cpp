@@ -639,8 +639,11 @@ void write_predictions(std::ostream& out, const CustomerSummary& s, const std::v
       try {
         pa = p_alive(*purchase[m], s.x[i], s.t_x[i], s.T[i]);
       } catch (const std::exception&) {}
-      line += "," + (std::isfinite(pa) ? shortest(pa) : std::string()) + "," +
-              (std::isfinite(predicted[m][i]) ? shortest(predicted[m][i]) : std::string());
+      // appended piece by piece (a chain of + on temporaries drew GCC 12's -Wrestrict false positive)
+      line += ',';
+      if (std::isfinite(pa)) line += shortest(pa);
+      line += ',';
+      if (std::isfinite(predicted[m][i])) line += shortest(predicted[m][i]);
     }
     if (bg) line += s.x[i] == 0 ? ",1 by assumption: no repeat purchase yet (BG/NBD drops out only after one)" : ",";
     out << line << "\n";
