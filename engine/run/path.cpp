@@ -189,15 +189,15 @@ public:
 private:
   bool owns(std::size_t bi) const { return bi % N_ == R_; }
 
-  //! Several ranks: every rank creates every customer (docs/scaling.md §8), but the kernel
-  //! state of a block another rank simulates is needed only while customers join it: once a
-  //! later block exists it is full, and its live state is freed (its public arrays stay for
-  //! its size and for rank 0's accounting).
+  //! Several ranks: every rank creates every customer (docs/scaling.md §8), but a block
+  //! another rank simulates is needed only while customers join it: once a later block
+  //! exists it is full, and it is freed, public arrays and kernel state (nothing reads them:
+  //! rank 0 receives the owner's public arrays at the end, gather_customers).
   void release_others_full_blocks()
   {
     auto& blocks = pop_.blocks();
     for (; N_ > 1 && released_ + 1 < blocks.size(); ++released_)
-      if (!owns(released_)) blocks[released_].live = sim::LiveState{};
+      if (!owns(released_)) blocks[released_] = Block{};
   }
 
   //! The blocks of [lo, hi) this rank simulates, in block order.
