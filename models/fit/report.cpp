@@ -564,7 +564,17 @@ std::string scenario_fragment(const FitReport& r, const FragmentOptions& o)
   t << "[simulation]\n";
   if (!o.name.empty()) t << "name = " << toml_string(o.name) << "\n";
   t << "period = \"" << period << "\"\nhorizon = " << o.horizon_periods << "\n\n";
-  if (!o.currency.empty()) t << "[economics]\ncurrency = " << toml_string(o.currency) << "\n\n";
+  // What a transaction log cannot tell is said, not assumed silently: the amounts' currency
+  // (without --currency a run would label them with the default, PLN) and the margin.
+  t << "[economics]\n# What the fitted data cannot tell: set these for your shop (docs/model.md §2, §3.4).\n";
+  if (!o.currency.empty())
+    t << "currency = " << toml_string(o.currency) << "\n";
+  else
+    t << "# currency = \"USD\"   # the amounts' currency (fit --currency); left out, results are labelled PLN\n";
+  t << "# gross_margin = 0.3   # clvsim's default, an assumption: profit and CLV scale with it\n"
+    << "# discount_rate_annual = 0.10   # the default\n";
+  if (!(r.survival && !r.summary)) t << "# return_rate, return_cost, fulfilment_cost_per_order: 0 unless set\n";
+  t << "\n";
   if (o.history.empty() && !o.history_note.empty()) t << "# [population] has no history: " << o.history_note << "\n\n";
   if (!o.history.empty() && r.discrete) {
     t << "[population]\n# The calibration customers (customer_id,x,t_x,n: x transactions in n opportunities, the last\n"

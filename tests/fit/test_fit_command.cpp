@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <regex>
@@ -226,6 +227,15 @@ TEST_F(FitCommand, ScenarioFragmentAndSummaryAreWrittenAndProtected)
   EXPECT_NEAR(t["spend"]["p"].value_or(0.0), 6.2496, 1e-3);
   EXPECT_NEAR(t["spend"]["q"].value_or(0.0), 3.7442, 1e-3);
   EXPECT_NEAR(t["spend"]["gamma"].value_or(0.0), 15.4435, 1e-3);
+  // What the log cannot tell is said in [economics], not left to silent defaults.
+  EXPECT_FALSE(t["economics"]["currency"]);
+  std::ifstream fragment(toml_path);
+  const std::string text((std::istreambuf_iterator<char>(fragment)), std::istreambuf_iterator<char>());
+  for (const char* line : {"[economics]\n# What the fitted data cannot tell: set these for your shop",
+                           "# currency = \"USD\"   # the amounts' currency (fit --currency); left out, results are "
+                           "labelled PLN\n",
+                           "# gross_margin = 0.3   # clvsim's default, an assumption"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << " in\n" << text;
 
   // Existing outputs are not overwritten without --force, and nothing is written.
   const auto before = fs::last_write_time(toml_path);
