@@ -467,8 +467,12 @@ void print_summary(const Results& r, std::ostream& out)
 {
   std::string head = "clvsim";
   if (!r.clvsim_version.empty()) head += " " + r.clvsim_version;
-  head += " - scenario \"" + r.scenario_name + "\"";
-  if (!r.scenario_path.empty()) head += " (" + r.scenario_path + ")";
+  if (!r.scenario_name.empty()) {
+    head += " - scenario \"" + r.scenario_name + "\"";
+    if (!r.scenario_path.empty()) head += " (" + r.scenario_path + ")";
+  } else if (!r.scenario_path.empty()) {  // no simulation.name (a fit fragment): the file names it
+    head += " - scenario " + r.scenario_path;
+  }
   out << printable(head) << '\n';
   out << grouped(r.paths, 0) << (r.paths == 1 ? " path" : " paths") << ", horizon " << r.horizon << ' '
       << (r.horizon == 1 && !r.period.empty() ? r.period : plural_period(r.period)) << ", seed " << r.seed;

@@ -983,6 +983,21 @@ TEST(ConsoleSummary, ShowsKpisCurrencyInvestmentsAndSensitivity)
   EXPECT_LT(s.find("spend.p", sens), s.find("service.courtesy", sens));
 }
 
+TEST(ConsoleSummary, TheHeaderNamesTheScenarioOrItsFile)
+{
+  Results r = make_results();
+  r.scenario_name = "shop";
+  r.scenario_path = "shop.toml";
+  const auto head = [&] {
+    std::ostringstream out;
+    print_summary(r, out);
+    return out.str().substr(0, out.str().find('\n'));
+  };
+  EXPECT_NE(head().find(" - scenario \"shop\" (shop.toml)"), std::string::npos) << head();
+  r.scenario_name.clear();  // a fit fragment has no simulation.name: no empty quotes
+  EXPECT_EQ(head().substr(head().find(" - ")), " - scenario shop.toml");
+}
+
 TEST(ConsoleSummary, SkipsEmptySectionsAndThinsLongHorizons)
 {
   Results r;
