@@ -176,7 +176,8 @@ struct ClvSums {
   double sum = 0, n = 0, sum_initial = 0, n_initial = 0, sum_acquired = 0, n_acquired = 0;
   double sum_horizon = 0;                   //!< sum's contributions inside the horizon only
   double sum_referred = 0, n_referred = 0;  //!< of the acquired, those who came through referrals
-  double n_existing = 0;                    //!< existing customers (population.history), in no sum
+  double n_existing = 0;                    //!< existing customers (population.history), in no sum above
+  double sum_existing = 0;                  //!< their lifetime CLVs (horizon contributions plus residuals)
   void add(const ClvSums& o)
   {
     sum += o.sum;
@@ -189,6 +190,7 @@ struct ClvSums {
     sum_referred += o.sum_referred;
     n_referred += o.n_referred;
     n_existing += o.n_existing;
+    sum_existing += o.sum_existing;
   }
 };
 
@@ -262,6 +264,15 @@ inline double ratio_or_nan(double a, double b)
     "clv_mean (lifetime) of the customers the shop starts with (the initial cohort, or the customers alive at "        \
     "period 0 after a warm-up).",                                                                                      \
     ratio_or_nan(in.clv.sum_initial, in.clv.n_initial))                                                                \
+  X(clv_existing_mean, money,                                                                                          \
+    "Mean lifetime CLV of the existing customers of population.history (who are in no other clv_ KPI): each one's "    \
+    "discounted contribution over the horizon plus the expected residual after it, discounted to the start of the "    \
+    "horizon; the mean over customers of the forecast's expected_clv_lifetime. NaN without a history.",                \
+    ratio_or_nan(in.clv.sum_existing, in.clv.n_existing))                                                              \
+  X(customer_equity_existing, money,                                                                                   \
+    "The existing customers' lifetime CLVs summed (clv_existing_mean times their number): the value of the customer "  \
+    "base of the history. NaN without a history.",                                                                     \
+    in.clv.n_existing > 0 ? in.clv.sum_existing : detail::NaN)                                                         \
   X(cac_mean, money, "The paid channels' spend over the horizon divided by the customers they brought.",               \
     in.cac_mean())                                                                                                     \
   X(cac_blended_mean, money,                                                                                           \

@@ -116,6 +116,8 @@ const std::vector<std::string> PATH_KPI_ORDER = {"npv_profit",
                                                  "clv_mean",
                                                  "clv_horizon_mean",
                                                  "clv_initial_cohort_mean",
+                                                 "clv_existing_mean",
+                                                 "customer_equity_existing",
                                                  "cac_mean",
                                                  "clv_to_cac",
                                                  "repeat_revenue_share",
@@ -166,6 +168,10 @@ void per_path_table(std::ostream& out, const VariantResults& v, const Results& r
   for (const auto& kpi : ordered_keys(v.kpis.paths)) {
     if (r.subscription.present() && order_only_kpi(kpi)) continue;  // payments, not orders
     const std::vector<double>& values = v.kpis.paths.at(kpi);
+    // the history's KPIs only where there is a history (NaN on every path otherwise)
+    if (kpi.find("existing") != std::string::npos &&
+        std::none_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); }))
+      continue;
     const KpiKind kind = kpi_kind(kpi);
     std::string name = kpi;
     if (kind == KpiKind::money && !r.currency.empty() &&

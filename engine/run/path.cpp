@@ -794,6 +794,7 @@ private:
           out_.existing_clv.push_back(b.clv[i]);
           out_.existing_clv_lifetime.push_back(static_cast<double>(b.clv[i]) + existing_residual_[j]);
           clv_[b.segment[i]].n_existing += 1;
+          clv_[b.segment[i]].sum_existing += out_.existing_clv_lifetime.back();
           continue;
         }
         models::ClvSums& c = clv_[b.segment[i]];

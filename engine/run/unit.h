@@ -45,8 +45,9 @@
 namespace clvsim::runner {
 
 //! Version of the record layout above; a record of another version is not read.
-//! 2: R and the retention by tenure added. 3: existing_clv_lifetime added.
-inline constexpr std::uint32_t UNIT_FORMAT = 3;
+//! 2: R and the retention by tenure added. 3: existing_clv_lifetime added. 4: the path KPIs
+//! clv_existing_mean and customer_equity_existing added.
+inline constexpr std::uint32_t UNIT_FORMAT = 4;
 
 //! One path of every variant.
 struct PathUnit {

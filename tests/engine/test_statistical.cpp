@@ -682,4 +682,33 @@ TEST(Statistical, ForecastLifetimeClvDoesNotDependOnTheHorizon)
   EXPECT_GT(hl, 2 * hs) << "the horizon's part grows with the horizon";
 }
 
+// docs/model.md §11.1.3: clv_existing_mean is, on each path, the mean over the history's
+// customers of their lifetime CLVs, so its mean across paths is the mean over customers of
+// the forecast's expected_clv_lifetime (the same sums in another order: 1e-9 relative), and
+// customer_equity_existing is their sum; runs without a history have neither (NaN).
+TEST(Statistical, ExistingCustomersClvAndEquityAreTheForecastsAggregates)
+{
+  const auto sc = clvsim::test::load_file("tests/regression/cases/history_bgnbd.toml", {"simulation.paths=8"});
+  const Results r = run(sc, RunOptions{});
+  const auto& paths = r.variants[0].kpis.paths;
+  const std::vector<double>& mean = paths.at("clv_existing_mean");
+  const std::vector<double>& equity = paths.at("customer_equity_existing");
+  ASSERT_EQ(mean.size(), 8u);
+  const std::size_t E = r.forecast.customer_id.size();
+  ASSERT_EQ(E, 2357u);
+  double across_paths = 0, over_customers = 0;
+  for (std::size_t p = 0; p < mean.size(); ++p) {
+    EXPECT_NEAR(equity[p], mean[p] * static_cast<double>(E), 1e-9 * std::abs(equity[p])) << "path " << p;
+    across_paths += mean[p] / static_cast<double>(mean.size());
+  }
+  for (std::size_t j = 0; j < E; ++j) over_customers += r.forecast.expected_clv_lifetime[j] / static_cast<double>(E);
+  EXPECT_GT(over_customers, 0.0);
+  EXPECT_NEAR(across_paths, over_customers, 1e-9 * over_customers);
+
+  const auto none = clvsim::test::load_file("tests/regression/cases/segments_everything.toml", {"simulation.paths=2"});
+  const Results without = run(none, RunOptions{});
+  for (const char* kpi : {"clv_existing_mean", "customer_equity_existing"})
+    for (double x : without.variants[0].kpis.paths.at(kpi)) EXPECT_TRUE(std::isnan(x)) << kpi << " " << x;
+}
+
 }  // namespace
