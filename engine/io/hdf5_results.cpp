@@ -152,6 +152,16 @@ std::string join_path(const std::string& parent, const std::string& name)
   return parent == "/" ? "/" + name : parent + "/" + name;
 }
 
+//! 'parent/name', the path as messages quote it (built by appending: "'" + a temporary + "'"
+//! drew GCC 12's -Wrestrict false positive).
+std::string quoted_path(const std::string& parent, const std::string& name)
+{
+  std::string q = "'";
+  q += join_path(parent, name);
+  q += '\'';
+  return q;
+}
+
 // ---------------------------------------------------------------------------------------
 // Writing
 // ---------------------------------------------------------------------------------------
@@ -214,7 +224,7 @@ public:
   Handle group(hid_t parent, const std::string& parent_path, const std::string& name, bool ordered = false)
   {
     check_name(name, parent_path);
-    const std::string where = "'" + join_path(parent_path, name) + "'";
+    const std::string where = quoted_path(parent_path, name);
     Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
     check(gcpl.get(), "H5Pcreate", where);
     if (ordered)
@@ -230,7 +240,7 @@ public:
                  std::vector<hsize_t> dims, bool compress = false)
   {
     check_name(name, parent_path);
-    const std::string where = "'" + join_path(parent_path, name) + "'";
+    const std::string where = quoted_path(parent_path, name);
     hsize_t n = 1;
     for (hsize_t d : dims) n *= d;
     Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
@@ -264,7 +274,7 @@ public:
   void strings(hid_t parent, const std::string& parent_path, const std::string& name, const std::vector<std::string>& v)
   {
     check_name(name, parent_path);
-    const std::string where = "'" + join_path(parent_path, name) + "'";
+    const std::string where = quoted_path(parent_path, name);
     const hsize_t n = v.size();
     Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
     check(space.get(), "H5Screate_simple", where);
@@ -595,7 +605,7 @@ public:
   std::vector<double> doubles(hid_t parent, const std::string& parent_path, const std::string& name,
                               std::vector<hsize_t>* shape = nullptr) const
   {
-    const std::string where = "'" + join_path(parent_path, name) + "'";
+    const std::string where = quoted_path(parent_path, name);
     Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
     check(ds.get(), "H5Dopen2", where);
     Handle type(H5Dget_type(ds.get()), H5Tclose);
@@ -649,7 +659,7 @@ public:
 
   std::vector<std::string> strings(hid_t parent, const std::string& parent_path, const std::string& name) const
   {
-    const std::string where = "'" + join_path(parent_path, name) + "'";
+    const std::string where = quoted_path(parent_path, name);
     Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
     check(ds.get(), "H5Dopen2", where);
     Handle type(H5Dget_type(ds.get()), H5Tclose);
@@ -740,7 +750,7 @@ KpiTable read_table(const Reader& rd, hid_t group, const std::string& group_path
       std::vector<hsize_t> shape;
       t.periods[kpi] = rd.doubles(raw.get(), raw_path, kpi, &shape);
       if (shape.size() != 2 || shape[1] != static_cast<hsize_t>(std::max(horizon, 0)))
-        rd.not_results("'" + join_path(raw_path, kpi) + "' is not [paths x horizon]");
+        rd.not_results(quoted_path(raw_path, kpi) + " is not [paths x horizon]");
     }
   }
   if (rd.has_link(group, "paths")) {

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <numeric>
 
@@ -19,8 +18,6 @@
 namespace clvsim::fit {
 
 namespace {
-
-constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
 //! Repeat purchases per unit of time over the whole base: the scale of r/alpha.
 double repeat_rate(const CollapsedSummary& d)

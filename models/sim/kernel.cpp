@@ -458,6 +458,8 @@ template <class T>
   }
   for (; k < nb; ++k) {  // the buyers in the last lanes (nc not a multiple of 16)
 #else
+  (void)nc;  // (the lanes and their flags are the vector path's; the scalar loop needs the list only)
+  (void)is_buyer;
   for (std::size_t k = 0; k < nb; ++k) {
 #endif
     const std::uint32_t jb = buyers[k];
@@ -1448,7 +1450,7 @@ private:
       const std::uint8_t* __restrict state = c_.state;
       const std::uint32_t* __restrict orders = c_.orders;
       std::uint8_t* __restrict keep = c_.keep;  // (through c_, GCC reloads the chunk per byte)
-      for (std::size_t j = 0; j < nc_; ++j) keep[j] = (state[j] != 0) & (orders[j] > 0) ? 1 : 0;
+      for (std::size_t j = 0; j < nc_; ++j) keep[j] = ((state[j] != 0) & (orders[j] > 0)) ? 1 : 0;
       n_buyers_ = index_list(c_.keep, nc_, c_.buyers);
     }
     const std::size_t n_buyers_pad = pad_lanes(n_buyers_);  // buyer_lanes (with the codes)

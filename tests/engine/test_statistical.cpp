@@ -237,10 +237,11 @@ order_delta = 0.0
       std::vector<double> v;
       for (int p = 0; p < r.paths; ++p) v.push_back(nps[static_cast<std::size_t>(p * r.horizon + t)]);
       const MeanSe m = across_paths(v);
-      if (stationary)
+      if (stationary) {
         EXPECT_NEAR(m.mean, expected, K_SE * m.se) << "period " << t;
-      else if (t == 23)
+      } else if (t == 23) {
         EXPECT_GT(m.mean - expected, 10.0) << "without the innovation the NPS drifts toward 0";
+      }
     }
   }
 }

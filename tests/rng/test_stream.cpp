@@ -134,8 +134,8 @@ TEST(Stream, NoShiftedOverlapBetweenNeighbouringStreams)
 // deterministic anyway).
 TEST(Stream, NeighbouringStreamsAreUncorrelated)
 {
-  const int n = 100000;
-  auto uniforms = [n](Stream s) {
+  constexpr int n = 100000;
+  auto uniforms = [](Stream s) {
     std::vector<double> u(n);
     for (auto& x : u) x = s.uniform();
     return u;
