@@ -316,10 +316,20 @@ void summary_section(Context& c)
   h += "<p>The shop as it is (<b>" + esc(base.name) + "</b>), over " + std::to_string(r.horizon) + " " + esc(c.period) +
        "s. Each figure is the mean across the " + std::to_string(r.paths) +
        " simulated paths, with the range that holds 90% of them (p05 to p95).</p>\n<div class=\"cards\">";
-  const std::vector<std::pair<std::string, std::string>> headline = {
+  std::vector<std::pair<std::string, std::string>> headline = {
       {"npv_profit", "NPV of profit"},   {"revenue_total", "Revenue over the horizon"},
       {"clv_mean", "Mean lifetime CLV"}, {"clv_to_cac", "CLV / CAC"},
       {"nps_final", "NPS at the end"},   {"rating_final", "Rating at the end"}};
+  // Only a history's customers (a fit fragment's forecast): their CLV and equity instead of
+  // the new customers' CLV and CLV/CAC, which have no value
+  const auto any_finite = [&](const char* kpi) {
+    const auto* v = find(base.kpis.paths, kpi);
+    return v && std::any_of(v->begin(), v->end(), [](double x) { return std::isfinite(x); });
+  };
+  if (!any_finite("clv_mean") && any_finite("clv_existing_mean")) {
+    headline[2] = {"clv_existing_mean", "Mean lifetime CLV of the history's customers"};
+    headline[3] = {"customer_equity_existing", "Customer equity (the history's customers)"};
+  }
   for (const auto& [kpi, label] : headline)
     if (const auto* v = find(base.kpis.paths, kpi)) {
       const std::string f = chart_format(kpi);

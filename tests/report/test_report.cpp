@@ -263,6 +263,27 @@ TEST(ReportPieces, PageIsSelfContainedAndItsDataCannotEndTheScript)
   EXPECT_NE(html.find("vega-lite"), std::string::npos);
 }
 
+TEST_F(Report, AHistoryOnlyRunsSummaryCardsShowItsCustomersClvAndEquity)
+{
+  // A fit fragment's run has no new customers: clv_mean and clv_to_cac have no value, so the
+  // summary shows the history's customers' mean lifetime CLV and their equity instead.
+  const Outcome o =
+      clvsim("run '" CLVSIM_SOURCE_DIR
+             "/tests/regression/cases/history_bgnbd.toml' --paths 4 --quiet -o hist.h5 --report hist.html");
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string html = slurp(dir_ / "hist.html");
+  const std::string summary =
+      html.substr(html.find("id=\"summary\""), html.find("id=\"over-time\"") - html.find("id=\"summary\""));
+  EXPECT_NE(summary.find("Mean lifetime CLV of the history"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("Customer equity (the history"), std::string::npos) << summary;
+  EXPECT_EQ(summary.find("CLV / CAC"), std::string::npos) << summary;
+  // a run with new customers keeps its CLV and CLV / CAC cards
+  ASSERT_EQ(clvsim("report board.h5 -o board.html").code, 0);
+  const std::string board = slurp(dir_ / "board.html");
+  EXPECT_NE(board.find(">Mean lifetime CLV<"), std::string::npos);
+  EXPECT_NE(board.find(">CLV / CAC<"), std::string::npos);
+}
+
 TEST_F(Report, EveryKpiOfTheRunIsDefined)
 {
   // The definitions table covers every KPI clvsim writes: add new ones to kpi_definitions.cpp.
