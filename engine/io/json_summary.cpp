@@ -1,5 +1,7 @@
 #include "engine/io/json_summary.h"
 
+#include "engine/core/quoted.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -114,97 +116,9 @@ public:
 private:
   void indent() { out_.append(2 * first_.size(), ' '); }
 
-  //! JSON string: escapes quotes, backslashes and control characters; passes valid UTF-8
-  //! through and replaces invalid bytes with U+FFFD so the document always parses.
-  void string_literal(const std::string& s)
-  {
-    out_ += '"';
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const std::size_t n = s.size();
-    for (std::size_t i = 0; i < n;) {
-      const unsigned char c = p[i];
-      if (c < 0x80) {
-        switch (c) {
-          case '"':
-            out_ += "\\\"";
-            break;
-          case '\\':
-            out_ += "\\\\";
-            break;
-          case '\b':
-            out_ += "\\b";
-            break;
-          case '\f':
-            out_ += "\\f";
-            break;
-          case '\n':
-            out_ += "\\n";
-            break;
-          case '\r':
-            out_ += "\\r";
-            break;
-          case '\t':
-            out_ += "\\t";
-            break;
-          default:
-            if (c < 0x20 || c == 0x7f) {
-              char buf[8];
-              std::snprintf(buf, sizeof buf, "\\u%04x", c);
-              out_ += buf;
-            } else {
-              out_ += static_cast<char>(c);
-            }
-        }
-        ++i;
-        continue;
-      }
-      const std::size_t len = utf8_length(p + i, n - i);
-      if (len == 0) {
-        out_ += "\\ufffd";
-        ++i;
-      } else {
-        out_.append(s, i, len);
-        i += len;
-      }
-    }
-    out_ += '"';
-  }
-
-  //! Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates,
-  //! nothing above U+10FFFF), 0 if invalid.
-  static std::size_t utf8_length(const unsigned char* p, std::size_t avail)
-  {
-    const unsigned char c = p[0];
-    std::size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF)
-      len = 2;
-    else if (c == 0xE0) {
-      len = 3;
-      lo = 0xA0;
-    } else if (c >= 0xE1 && c <= 0xEC)
-      len = 3;
-    else if (c == 0xED) {
-      len = 3;
-      hi = 0x9F;
-    } else if (c >= 0xEE && c <= 0xEF)
-      len = 3;
-    else if (c == 0xF0) {
-      len = 4;
-      lo = 0x90;
-    } else if (c >= 0xF1 && c <= 0xF3)
-      len = 4;
-    else if (c == 0xF4) {
-      len = 4;
-      hi = 0x8F;
-    } else
-      return 0;
-    if (avail < len) return 0;
-    if (p[1] < lo || p[1] > hi) return 0;
-    for (std::size_t k = 2; k < len; ++k)
-      if (p[k] < 0x80 || p[k] > 0xBF) return 0;
-    return len;
-  }
+  //! A JSON string (core::quoted: escapes, valid UTF-8 through, invalid bytes as U+FFFD, so
+  //! the document always parses).
+  void string_literal(const std::string& s) { out_ += core::quoted(s); }
 
   std::string out_;
   std::vector<bool> first_;
