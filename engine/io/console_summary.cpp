@@ -169,7 +169,7 @@ void per_path_table(std::ostream& out, const VariantResults& v, const Results& r
     if (r.subscription.present() && order_only_kpi(kpi)) continue;  // payments, not orders
     const std::vector<double>& values = v.kpis.paths.at(kpi);
     // the history's KPIs only where there is a history (NaN on every path otherwise)
-    if (kpi.find("existing") != std::string::npos &&
+    if ((kpi == "clv_existing_mean" || kpi == "customer_equity_existing") &&
         std::none_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); }))
       continue;
     const KpiKind kind = kpi_kind(kpi);

@@ -998,6 +998,24 @@ TEST(ConsoleSummary, TheHeaderNamesTheScenarioOrItsFile)
   EXPECT_EQ(head().substr(head().find(" - ")), " - scenario shop.toml");
 }
 
+TEST(ConsoleSummary, TheHistorysKpisAppearOnlyWithAHistory)
+{
+  Results r = make_results();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto& paths = r.variants[0].kpis.paths;
+  paths["clv_existing_mean"] = std::vector<double>(paths.at("npv_profit").size(), nan);
+  paths["customer_equity_existing"] = paths["clv_existing_mean"];
+  std::ostringstream without;
+  print_summary(r, without);
+  EXPECT_EQ(without.str().find("existing"), std::string::npos) << without.str();
+  paths["clv_existing_mean"][0] = 38.4;  // a run with a history: a value on some path
+  paths["customer_equity_existing"][0] = 90410.0;
+  std::ostringstream with;
+  print_summary(r, with);
+  EXPECT_NE(with.str().find("  clv_existing_mean"), std::string::npos) << with.str();
+  EXPECT_NE(with.str().find("  customer_equity_existing"), std::string::npos) << with.str();
+}
+
 TEST(ConsoleSummary, SkipsEmptySectionsAndThinsLongHorizons)
 {
   Results r;
