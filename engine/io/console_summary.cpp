@@ -69,13 +69,12 @@ std::string left(std::string s, int width)
   return s + std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ');
 }
 
-//! Like left(), but a name too long keeps its end ("~" + tail): for dotted input names the
-//! distinctive part is the key at the end (investment.x.changes.service.courtesy).
-std::string left_tail(std::string s, int width)
+//! A p-value as read: "n/a", "<0.001", or three decimals.
+std::string p_value_text(double p)
 {
-  s = printable(std::move(s));
-  if (static_cast<int>(s.size()) > width) return "~" + s.substr(s.size() - static_cast<std::size_t>(width - 1));
-  return s + std::string(static_cast<std::size_t>(width - static_cast<int>(s.size())), ' ');
+  if (std::isnan(p)) return "n/a";
+  if (p < 0.001) return "<0.001";
+  return fmt("%.3f", p);
 }
 
 std::string plural_period(const std::string& period)
@@ -412,17 +411,27 @@ void sensitivity_table(std::ostream& out, const Results& r)
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rho(a) > rho(b); });
     title(out, "Sensitivity of " + s.output + ": inputs by |Spearman| rank correlation");
     out << std::string(INDENT, ' ') << "tornado = mean output when the input is in its lowest / highest decile\n";
+    out << std::string(INDENT, ' ')
+        << "p-value = how often noise alone gives a correlation this strong (above 0.05: noise, not a finding)\n";
     const KpiKind kind = kpi_kind(s.output);
-    constexpr int NAME = 44, COL = 13;
-    out << std::string(INDENT, ' ') << left("input", NAME) << cell("spearman", COL) << cell("tornado low", COL)
-        << cell("tornado high", COL) << '\n';
+    // A name longer than its column gets a line of its own, whole (its start says which
+    // investment it belongs to, its end which key), and its numbers the next line: every
+    // line stays within 100 characters.
+    constexpr int NAME = 46, COL = 13;
+    out << std::string(INDENT, ' ') << left("input", NAME) << cell("spearman", COL) << cell("p-value", COL)
+        << cell("tornado low", COL) << cell("tornado high", COL) << '\n';
     const auto at = [](const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : std::nan(""); };
     for (std::size_t k = 0; k < order.size() && k < TOP; ++k) {
       const std::size_t i = order[k];
-      const double sp = at(s.spearman, i);
-      out << std::string(INDENT, ' ') << left_tail(s.parameter[i], NAME)
-          << cell(std::isnan(sp) ? "n/a" : fmt("%+.3f", sp), COL) << cell(format_value(at(s.tornado_low, i), kind), COL)
-          << cell(format_value(at(s.tornado_high, i), kind), COL) << '\n';
+      const double sp = at(s.spearman, i), pv = at(s.p_value, i);
+      const std::string name = printable(s.parameter[i]);
+      if (static_cast<int>(name.size()) >= NAME)
+        out << std::string(INDENT, ' ') << name << '\n' << std::string(INDENT, ' ') << std::string(NAME, ' ');
+      else
+        out << std::string(INDENT, ' ') << left(name, NAME);
+      out << cell(std::isnan(sp) ? "n/a" : fmt("%+.3f", sp), COL) << cell(p_value_text(pv), COL)
+          << cell(format_value(at(s.tornado_low, i), kind), COL) << cell(format_value(at(s.tornado_high, i), kind), COL)
+          << '\n';
     }
     if (order.size() > TOP) out << std::string(INDENT, ' ') << "... and " << order.size() - TOP << " more\n";
   }

@@ -380,6 +380,8 @@ std::string to_json(const Results& r)
       j.number(at(s.tornado_low, i));
       j.key("tornado_high");
       j.number(at(s.tornado_high, i));
+      j.key("p_value");
+      j.number(at(s.p_value, i));
       j.end_object();
     }
     j.end_object();

@@ -783,7 +783,9 @@ void sensitivity_section(Context& c)
       "path. "
       "The tornado shows the mean output over the paths whose draw of the input is in its lowest and in its highest "
       "10%: a long bar means the result depends on that input. The Spearman rank correlation says how consistently the "
-      "output rises (positive) or falls (negative) with the input.</p>\n";
+      "output rises (positive) or falls (negative) with the input; its p-value how often Monte Carlo noise alone "
+      "gives a correlation that strong (grey bars: above 0.05, not told apart from noise). An investment's own "
+      "uncertain values are listed only for the outputs they can move (that investment and the portfolio).</p>\n";
   for (const Sensitivity& s : r.sensitivity) {
     if (s.parameter.empty()) continue;
     // The output's mean across paths (the tornado's centre line), from the results.
@@ -807,12 +809,13 @@ void sensitivity_section(Context& c)
           .field("spearman", at(s.spearman, i))
           .field("tornado_low", at(s.tornado_low, i))
           .field("tornado_high", at(s.tornado_high, i))
+          .field("p_value", at(s.p_value, i))
           .field("output_mean", mean)
           .end_object();
     j.end_array();
     JsonWriter src;
     src.begin_object().field("kind", "sensitivity").field("output", s.output);
-    src.field("equals", "/sensitivity/" + s.output + "/{parameter,spearman,tornado_low,tornado_high}");
+    src.field("equals", "/sensitivity/" + s.output + "/{parameter,spearman,tornado_low,tornado_high,p_value}");
     src.field("output_mean", "mean of the output's per-path values").end_object();
     const std::string data = c.page.dataset(j.take(), src.take());
     const std::string metric = dot == std::string::npos ? s.output : s.output.substr(dot + 1);

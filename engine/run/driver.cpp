@@ -454,7 +454,9 @@ Results run(const Scenario& sc, const RunOptions& options)
   if (options.exchange && !options.exchange->folds()) return r;  // another process folds the units
   r.comparisons = compare_variants(r.variants, specs, sc.simulation.paths, plan.horizon, plan.discount);
   for (const auto& in : sc.uncertain) r.uncertain_inputs.push_back(in.key);
-  r.sensitivity = sensitivity(r.uncertain_inputs, draws, r.variants, r.comparisons);
+  std::vector<std::string> investment_names;
+  for (const auto& inv : sc.investments) investment_names.push_back(inv.name);
+  r.sensitivity = sensitivity(r.uncertain_inputs, draws, r.variants, r.comparisons, specs, investment_names);
   if (plan.subscription) r.subscription = subscription_results(sc, plan);
   r.run_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;

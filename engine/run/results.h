@@ -48,6 +48,9 @@ struct Sensitivity {
   std::string output;  //!< e.g. "baseline.npv_profit"
   std::vector<std::string> parameter;
   std::vector<double> spearman, tornado_low, tornado_high;
+  //! Two-sided p-value of spearman under independence (spearman_p_value): how often Monte
+  //! Carlo noise alone gives a correlation this strong. Empty in files written before it.
+  std::vector<double> p_value;
 };
 
 //! Per existing customer (population.history) forecast over the horizon: Monte Carlo means

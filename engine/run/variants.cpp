@@ -7,11 +7,14 @@
 #include "scenarios/keys.h"
 #include "scenarios/segment_model.h"
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string_view>
 
 namespace clvsim {
 
@@ -377,23 +380,59 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y)
   return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : NaN;
 }
 
+double spearman_p_value(double rho, std::size_t n)
+{
+  if (std::isnan(rho) || n < 4) return NaN;
+  const double r = std::min(1.0, std::abs(rho));
+  if (r == 1.0) return 0.0;
+  const double df = static_cast<double>(n - 2);
+  const double t = r * std::sqrt(df / (1.0 - r * r));
+  return 2.0 * boost::math::cdf(boost::math::complement(boost::math::students_t(df), t));
+}
+
+bool input_reaches(const std::string& input, const VariantSpec& spec, const std::vector<std::string>& investment_names)
+{
+  constexpr std::string_view PREFIX = "investment.";
+  if (input.rfind(PREFIX, 0) != 0) return true;
+  const std::size_t dot = input.find('.', PREFIX.size());
+  const std::string name = input.substr(PREFIX.size(), dot - PREFIX.size());
+  return std::any_of(spec.investments.begin(), spec.investments.end(),
+                     [&](std::size_t i) { return i < investment_names.size() && investment_names[i] == name; });
+}
+
 std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
                                      const std::vector<std::vector<double>>& draws,
                                      const std::vector<VariantResults>& variants,
-                                     const std::vector<Comparison>& comparisons)
+                                     const std::vector<Comparison>& comparisons, const std::vector<VariantSpec>& specs,
+                                     const std::vector<std::string>& investment_names)
 {
   std::vector<Sensitivity> out;
   if (inputs.empty()) return out;
-  std::vector<std::pair<std::string, const std::vector<double>*>> outputs;
-  outputs.emplace_back("baseline.npv_profit", &variants.at(0).kpis.paths.at("npv_profit"));
-  for (const auto& c : comparisons) outputs.emplace_back(c.name + ".net_npv", &c.paths.at("net_npv"));
-  for (const auto& [name, y] : outputs) {
+  // (output name, its per-path values, the variant it measures)
+  struct Output {
+    std::string name;
+    const std::vector<double>* values;
+    const VariantSpec* spec;
+  };
+  std::vector<Output> outputs;
+  outputs.push_back({"baseline.npv_profit", &variants.at(0).kpis.paths.at("npv_profit"), &specs.at(0)});
+  for (const auto& c : comparisons) {
+    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const VariantSpec& v) { return v.name == c.name; });
+    outputs.push_back({c.name + ".net_npv", &c.paths.at("net_npv"), spec == specs.end() ? nullptr : &*spec});
+  }
+  for (const auto& [name, y, spec] : outputs) {
     Sensitivity s;
     s.output = name;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (spec && !input_reaches(inputs[i], *spec, investment_names)) continue;  // it cannot move this output
       const auto& x = draws[i];
       s.parameter.push_back(inputs[i]);
-      s.spearman.push_back(spearman(x, *y));
+      const double rho = spearman(x, *y);
+      std::size_t pairs = 0;  // the paths spearman() used: both values finite
+      for (std::size_t p = 0; p < x.size() && p < y->size(); ++p)
+        pairs += std::isfinite(x[p]) && std::isfinite((*y)[p]) ? 1 : 0;
+      s.spearman.push_back(rho);
+      s.p_value.push_back(spearman_p_value(rho, pairs));
       // tornado: mean output over the paths in the lowest and highest decile of the input
       std::vector<double> sorted = x;
       std::sort(sorted.begin(), sorted.end());
@@ -415,7 +454,7 @@ std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
       s.tornado_low.push_back(nlo > 0 ? lo / nlo : NaN);
       s.tornado_high.push_back(nhi > 0 ? hi / nhi : NaN);
     }
-    out.push_back(std::move(s));
+    if (!s.parameter.empty()) out.push_back(std::move(s));
   }
   return out;
 }

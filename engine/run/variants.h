@@ -82,12 +82,24 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
 //! Spearman rank correlation (average ranks for ties) of x and y; NaN if either is constant.
 double spearman(const std::vector<double>& x, const std::vector<double>& y);
 
+//! The two-sided p-value of a Spearman correlation rho over n pairs under independence:
+//! t = rho sqrt((n - 2) / (1 - rho^2)) against Student's t with n - 2 degrees of freedom
+//! (docs/model.md §9.2); NaN when n < 4 or rho is NaN.
+double spearman_p_value(double rho, std::size_t n);
+
+//! Whether uncertain input `input` can move variant `spec`: an investment's own value
+//! ("investment.<name>.<field>") only moves the variants that include that investment; any
+//! other input moves every variant. `investment_names` are Scenario::investments' names.
+bool input_reaches(const std::string& input, const VariantSpec& spec, const std::vector<std::string>& investment_names);
+
 //! Sensitivity of baseline npv_profit and each comparison's net_npv to each uncertain input
-//! (docs/model.md §9): Spearman correlation and tornado (mean output when the input is in its lowest
-//! vs highest decile of draws).
+//! that can move it (input_reaches; an output no input reaches has no entry), docs/model.md
+//! §9.2: Spearman correlation with its p-value and tornado (mean output when the input is in
+//! its lowest vs highest decile of draws).
 std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
                                      const std::vector<std::vector<double>>& draws_by_input,
                                      const std::vector<VariantResults>& variants,
-                                     const std::vector<Comparison>& comparisons);
+                                     const std::vector<Comparison>& comparisons, const std::vector<VariantSpec>& specs,
+                                     const std::vector<std::string>& investment_names);
 
 }  // namespace clvsim

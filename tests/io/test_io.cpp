@@ -112,6 +112,7 @@ inline Results make_results(const std::string& scenario_name = "Shop \"Żółw\"
   s.spearman = {0.12, -0.74, 0.4};
   s.tornado_low = {1000, 2000, 1500};
   s.tornado_high = {1100, 900, 1700};
+  s.p_value = {0.41, 1e-9, NaN};
   r.sensitivity.push_back(s);
   return r;
 }
@@ -332,6 +333,7 @@ void expect_same(const Results& a, const Results& b)
     expect_same(a.sensitivity[i].spearman, b.sensitivity[i].spearman, "spearman");
     expect_same(a.sensitivity[i].tornado_low, b.sensitivity[i].tornado_low, "tornado_low");
     expect_same(a.sensitivity[i].tornado_high, b.sensitivity[i].tornado_high, "tornado_high");
+    expect_same(a.sensitivity[i].p_value, b.sensitivity[i].p_value, "p_value");
   }
 }
 
@@ -408,6 +410,7 @@ TEST_F(Hdf5Results, LayoutUsesTheDocumentedPaths)
            "/sensitivity/baseline.npv_profit/spearman",
            "/sensitivity/baseline.npv_profit/tornado_low",
            "/sensitivity/baseline.npv_profit/tornado_high",
+           "/sensitivity/baseline.npv_profit/p_value",
        })
     EXPECT_TRUE(h5_exists(f, p)) << p;
 

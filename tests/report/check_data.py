@@ -169,7 +169,7 @@ def check(data, f):
             if [r["parameter"] for r in rows] != params:
                 fail(f"{where}: parameters {[r['parameter'] for r in rows]} != file {params}")
             for i, r in enumerate(rows):
-                for k in ("spearman", "tornado_low", "tornado_high"):
+                for k in ("spearman", "tornado_low", "tornado_high", "p_value"):
                     if not same(r[k], float(g[k][i])):
                         fail(f"{where}: {r['parameter']} {k} = {r[k]}, file {g[k][i]}")
         elif kind == "sweep":

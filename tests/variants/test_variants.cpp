@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -334,6 +336,62 @@ TEST(Uncertainty, SensitivityRanksTheDrivingInputFirst)
   EXPECT_GT(s.spearman[1], 0.9);
   EXPECT_LT(std::abs(s.spearman[0]), std::abs(s.spearman[1]));
   EXPECT_GT(s.tornado_high[1], s.tornado_low[1]);
+}
+
+TEST(Uncertainty, AnInvestmentsOwnUncertainValueReachesOnlyTheVariantsWithIt)
+{
+  // An uncertain cost of investment 'a' cannot move the baseline or investment 'b': its
+  // correlation with them would be Monte Carlo noise shown as a finding. A base key moves all.
+  auto sc = base();
+  sc.simulation.paths = 12;
+  sc.investments.push_back(Investment{"a", "", 1000, 0, 0, 0, 0, 0, {}});
+  sc.investments.push_back(
+      Investment{"b", "", 0, 0, 0, 0, 0, 0, {change("service.first_contact_resolution", ChangeOp::set, 0.9)}});
+  scenarios::UncertainInput cost, gm;
+  cost.key = "investment.a.one_time_cost";
+  cost.dist.kind = scenarios::DistKind::uniform;
+  cost.dist.low = 500;
+  cost.dist.high = 5000;
+  gm.key = "economics.gross_margin";
+  gm.dist.kind = scenarios::DistKind::uniform;
+  gm.dist.low = 0.2;
+  gm.dist.high = 0.4;
+  sc.uncertain = {cost, gm};
+  const auto r = run_it(sc);
+  std::map<std::string, std::vector<std::string>> inputs;
+  for (const auto& s : r.sensitivity) {
+    inputs[s.output] = s.parameter;
+    EXPECT_EQ(s.p_value.size(), s.parameter.size()) << s.output;
+  }
+  const std::vector<std::string> both = {"investment.a.one_time_cost", "economics.gross_margin"};
+  const std::vector<std::string> base_only = {"economics.gross_margin"};
+  EXPECT_EQ(inputs.at("baseline.npv_profit"), base_only);
+  EXPECT_EQ(inputs.at("a.net_npv"), both);
+  EXPECT_EQ(inputs.at("b.net_npv"), base_only);
+  EXPECT_EQ(inputs.at("portfolio.net_npv"), both);
+  // a's net NPV falls one for one with its own cost: a perfect rank correlation, p = 0
+  const auto& a = *std::find_if(r.sensitivity.begin(), r.sensitivity.end(),
+                                [](const Sensitivity& s) { return s.output == "a.net_npv"; });
+  EXPECT_DOUBLE_EQ(a.spearman[0], -1.0);
+  EXPECT_EQ(a.p_value[0], 0.0);
+}
+
+TEST(Uncertainty, SpearmanPValueAgainstClosedForms)
+{
+  // n = 4 (2 degrees of freedom): P(|T| > t) = 1 - t / sqrt(2 + t^2), and with
+  // t = rho sqrt(2 / (1 - rho^2)) that is exactly 1 - |rho|.
+  for (double rho : {0.0, 0.1, 0.5, -0.5, 0.9})
+    EXPECT_NEAR(spearman_p_value(rho, 4), 1.0 - std::abs(rho), 1e-12) << rho;
+  // three pairs say nothing: NaN, as for a NaN rho; |rho| = 1 cannot be noise
+  EXPECT_TRUE(std::isnan(spearman_p_value(0.5, 3)));
+  EXPECT_TRUE(std::isnan(spearman_p_value(std::nan(""), 100)));
+  EXPECT_EQ(spearman_p_value(1.0, 10), 0.0);
+  // many paths: t -> normal; rho = 0.2 over n = 10,002 pairs has t = 20.41, p ~ 1e-90
+  EXPECT_LT(spearman_p_value(0.2, 10002), 1e-80);
+  // n = 5 (3 degrees of freedom): P(|T| > t) = 1 - (2/pi) (atan(t/sqrt3) + t sqrt3 / (3 + t^2))
+  const double rho = 0.6, t = rho * std::sqrt(3.0 / (1 - rho * rho));
+  const double p3 = 1.0 - (2.0 / M_PI) * (std::atan(t / std::sqrt(3.0)) + t * std::sqrt(3.0) / (3.0 + t * t));
+  EXPECT_NEAR(spearman_p_value(rho, 5), p3, 1e-12);
 }
 
 TEST(Uncertainty, SpearmanOnKnownData)

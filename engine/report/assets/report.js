@@ -182,14 +182,15 @@
       height: { step: 22 },
       transform: [
         { calculate: 'abs(datum.spearman)', as: 'strength' },
-        { calculate: "datum.spearman >= 0 ? 'raises the output' : 'lowers the output'", as: 'direction' }
+        // p > 0.05: a correlation noise alone gives often (files before p_value: no grey)
+        { calculate: "isValid(datum.p_value) && datum.p_value > 0.05 ? 'noise (p-value > 0.05)' : datum.spearman >= 0 ? 'raises the output' : 'lowers the output'", as: 'direction' }
       ],
       mark: { type: 'bar' },
       encoding: {
         y: { field: 'parameter', type: 'nominal', sort: { field: 'strength', op: 'max', order: 'descending' }, title: null, axis: { labelLimit: 420 } },
         x: { field: 'spearman', type: 'quantitative', title: 'Spearman rank correlation with the output', scale: { domain: [-1, 1] } },
-        color: { field: 'direction', type: 'nominal', scale: { domain: ['raises the output', 'lowers the output'], range: ['#67a9cf', '#ef8a62'] }, legend: { title: null, orient: 'top' } },
-        tooltip: [{ field: 'parameter' }, { field: 'spearman', format: '+.3f' }]
+        color: { field: 'direction', type: 'nominal', scale: { domain: ['raises the output', 'lowers the output', 'noise (p-value > 0.05)'], range: ['#67a9cf', '#ef8a62', '#cccccc'] }, legend: { title: null, orient: 'top' } },
+        tooltip: [{ field: 'parameter' }, { field: 'spearman', format: '+.3f' }, { field: 'p_value', title: 'p-value', format: '.3g' }]
       }
     }, c);
   }
