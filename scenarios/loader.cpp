@@ -303,6 +303,8 @@ private:
                    const toml::node& node, const Where& w,
                    std::vector<std::pair<std::string, std::pair<Distribution, Where>>>& dists);
   void read_sweep(Scenario& s);
+  //! Scenario::satisfaction_described from the keys found and the segments, investments and sweep read.
+  void describe_satisfaction(Scenario& s) const;
   void read_joint(Scenario& s);
   void read_seasonality(Scenario& s);
   void read_joint_table(Scenario& s, const std::string& name, const Found& found);
@@ -2085,6 +2087,21 @@ void Loader::read_sweep(Scenario& s)
                             std::to_string(MAX_SWEEP_POINTS) + " are allowed");
 }
 
+void Loader::describe_satisfaction(Scenario& s) const
+{
+  const auto describes = [](std::string_view key) {
+    return key.starts_with("satisfaction.") || key.starts_with("service.") || key.starts_with("reviews.");
+  };
+  bool any = false;
+  for (const auto& [key, found] : found_) any = any || describes(key);
+  for (const auto& g : s.segments)
+    for (const auto& o : g.overrides) any = any || describes(o.key);
+  for (const auto& inv : s.investments)
+    for (const auto& c : inv.changes) any = any || describes(c.key);
+  for (const auto& axis : s.sweep) any = any || describes(axis.key);
+  s.satisfaction_described = any;
+}
+
 Scenario Loader::load(std::string_view text, const std::vector<std::string>& sets)
 {
   toml::table root;
@@ -2123,6 +2140,7 @@ Scenario Loader::load(std::string_view text, const std::vector<std::string>& set
   resolve_segments(s);  // investments check their changes against the segments' behaviour
   read_investments(s);
   read_sweep(s);
+  describe_satisfaction(s);
 
   // Someone must buy: initial customers, a history or a channel (invalid ones were reported).
   const bool bad_n0 = found_.count("population.initial_customers") && !values_.count("population.initial_customers");

@@ -324,6 +324,11 @@ struct Scenario {
   //! population.history_time_unit): changing the source key through scenarios/keys.h
   //! moves them along, and segments derive them from their own overridden source.
   std::vector<std::string> defaulted_keys;
+  //! Whether anything in the file or the command line describes satisfaction: a
+  //! `satisfaction.`, `service.` or `reviews.` key, a segment override, an investment change
+  //! or a sweep axis of one. Without it NPS and the rating are clvsim's defaults, and
+  //! scenarios::warnings says so (docs/model.md §5.4). True for scenarios built in code.
+  bool satisfaction_described = true;
 };
 
 }  // namespace clvsim::scenarios

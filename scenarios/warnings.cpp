@@ -434,6 +434,28 @@ std::vector<std::string> undiscounted_lifetime_warnings(const Scenario& scenario
   return lines;
 }
 
+//! Without any satisfaction, service or reviews key (Scenario::satisfaction_described) the
+//! NPS and the rating are what clvsim's defaults make of the orders (docs/model.md §5.4):
+//! a fit fragment's run showed an NPS rising from 0.4 to 3.4 that no data stood behind.
+std::vector<std::string> default_satisfaction_warnings(const Scenario& scenario)
+{
+  if (scenario.satisfaction_described) return {};
+  const Satisfaction& sat = scenario.base.satisfaction;
+  const bool subscription = scenario.base.purchase.model == PurchaseModel::sbg;
+  const double delta = subscription ? sat.renewal_delta : sat.order_delta;
+  const std::string moves = delta == 0.0 ? std::string(" and nothing moves it")
+                                         : std::string(" and each ") + (subscription ? "payment" : "order") +
+                                               " without incident adds " + format_number(delta) + " (satisfaction." +
+                                               (subscription ? "renewal_delta" : "order_delta") + ")";
+  return {"warning: " + scenario.source_path +
+          ": no satisfaction, service or reviews keys, so nps_final, the NPS by period and rating_final are "
+          "clvsim's defaults, not your customers': satisfaction starts around " +
+          format_number(sat.initial_mean) + " (satisfaction.initial_mean)" + moves + "; the rating stays at " +
+          format_number(scenario.reputation.initial_rating) +
+          " (reputation.initial_rating); describe [satisfaction] and [service] to model them, or leave them "
+          "out of your conclusions (docs/model.md §5.4)"};
+}
+
 //! A change's verdict: fine, no effect at all, no way to profit, or costs only.
 enum class Verdict { reaches_profit, no_effect, no_profit, costs_only };
 
@@ -504,6 +526,7 @@ std::vector<std::string> warnings(const Scenario& scenario)
     }
   }
   for (auto& line : undiscounted_lifetime_warnings(scenario)) lines.push_back(std::move(line));
+  for (auto& line : default_satisfaction_warnings(scenario)) lines.push_back(std::move(line));
   return lines;
 }
 

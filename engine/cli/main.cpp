@@ -213,7 +213,6 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
   auto scenario = load(vm["scenario"].as<std::string>(), sets);
   for (const auto& spec : sweeps) scenarios::add_sweep(scenario, spec);
-  if (mpi.root()) print_warnings(scenario);
 
   const bool force = vm.count("force") > 0;
   if (vm.count("customer-forecast") && scenario.population.history.empty())
@@ -276,6 +275,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   options.exchange = exchange.get();
   if (mpi.active())
     if (const int code = mpi.agree(0).code; code != 0) return code;  // another rank's input was bad
+  // The scenario's warnings once the command is known to run (a refused one prints its errors only).
+  if (mpi.root()) print_warnings(scenario);
   const Results results = run(scenario, options);
   if (!mpi.root()) {  // rank 0 writes and prints
     mpi.barrier();

@@ -574,6 +574,8 @@ std::string scenario_fragment(const FitReport& r, const FragmentOptions& o)
   t << "# gross_margin = 0.3   # clvsim's default, an assumption: profit and CLV scale with it\n"
     << "# discount_rate_annual = 0.10   # the default\n";
   if (!(r.survival && !r.summary)) t << "# return_rate, return_cost, fulfilment_cost_per_order: 0 unless set\n";
+  t << "# Satisfaction, service and reviews are not in the data either: without [satisfaction] and [service]\n"
+    << "# (docs/model.md §5) NPS and the rating are clvsim's defaults, and clvsim run says so.\n";
   t << "\n";
   if (o.history.empty() && !o.history_note.empty()) t << "# [population] has no history: " << o.history_note << "\n\n";
   if (!o.history.empty() && r.discrete) {

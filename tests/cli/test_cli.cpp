@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -168,6 +169,24 @@ TEST_F(Cli, InvalidScenarioExits2WithPositionAndWritesNothing)
   EXPECT_NE(o.err.find("service.courtesy = 1.3 is out of range [0, 1]"), std::string::npos) << o.err;
   EXPECT_EQ(other_files({"bad.toml"}), std::vector<std::string>{});
   EXPECT_EQ(clvsim("validate bad.toml").code, 2);
+}
+
+TEST_F(Cli, ARefusedRunPrintsItsErrorAloneAndARunningOneItsWarnings)
+{
+  // SMALL without [service]: nothing describes satisfaction, so a run warns that NPS is a
+  // default (docs/model.md §5.4) - but only a run that goes ahead; one refused for its
+  // options prints its one error line.
+  std::string bare = SMALL;
+  bare.erase(bare.find("[service]"));
+  write("bare.toml", bare);
+  const auto refused = clvsim("run bare.toml -o missing_dir/out.h5");
+  EXPECT_EQ(refused.code, 3) << refused.err;
+  EXPECT_EQ(refused.err.rfind("error: ", 0), 0u) << refused.err;
+  EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  const auto ran = clvsim("run bare.toml --quiet");
+  EXPECT_EQ(ran.code, 0) << ran.err;
+  EXPECT_EQ(ran.err.rfind("warning: bare.toml: no satisfaction, service or reviews keys, so nps_final", 0), 0u)
+      << ran.err;
 }
 
 TEST_F(Cli, MissingScenarioFileExits2)

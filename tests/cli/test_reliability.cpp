@@ -168,6 +168,8 @@ model = "gamma_gamma"
 p = 6.25
 q = 3.74
 gamma = 80.0
+[satisfaction]
+initial_mean = 7.5   # the default, stated: without it every run warns that NPS is a default
 )";
 
 const char* HISTORY_SCENARIO = R"([simulation]

@@ -284,6 +284,8 @@ model = "gamma_gamma"
 p = 6.25
 q = 3.74
 gamma = 15.44
+[satisfaction]
+initial_mean = 7.5   # the default, stated: the run's one line of stderr is its error, no warning
 [[acquisition.channel]]
 name = "ads"
 customers_per_period = { dist = "uniform", low = 100.0, high = 1500000.0 }
@@ -316,7 +318,8 @@ EOF
       --threads 1 --quiet > /dev/null 2> "$tmp/stderr.txt"; rc=$?
     set -e
     [ "$rc" = 2 ] || { cat "$tmp/stderr.txt" >&2; fail "a failing scenario in a batch under mpirun -np 3: exit $rc"; }
-    [ "$(grep -c . "$tmp/stderr.txt")" = 1 ] || { cat "$tmp/stderr.txt" >&2; fail "a failing batch scenario: not one message"; }
+    # (the CDNOW example's warning that its NPS is a default aside: docs/model.md §5.4)
+    [ "$(grep -v '^warning: ' "$tmp/stderr.txt" | grep -c .)" = 1 ] || { cat "$tmp/stderr.txt" >&2; fail "a failing batch scenario: not one message"; }
     [ -e "$tmp/fails/cdnow_bgnbd.h5" ] || fail "a failing batch scenario: the scenario before it was not written"
     grep -q "^fail,.*,failed," "$tmp/fails/index.csv" || { cat "$tmp/fails/index.csv" >&2; fail "a failing batch scenario is not indexed as failed"; }
     echo "ok: a scenario failing in a batch under mpirun -np 3: exit 2, one message, the others written, indexed failed" ;;
