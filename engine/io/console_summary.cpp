@@ -292,7 +292,7 @@ void period_table(std::ostream& out, const VariantResults& v, const Results& r)
   std::string t = v.name + " by " + (r.period.empty() ? "period" : r.period) +
                   " (mean across paths; t = 0 is the first " + (r.period.empty() ? "period" : r.period) + ")";
   title(out, t);
-  constexpr int TCOL = 6, COL = 17;
+  constexpr int TCOL = 6, COL = 18;  // 2 + 6 + 5 x 18 = 98 characters; labels up to 17 (customers_churned)
   out << std::string(INDENT, ' ') << cell("t", TCOL);
   for (const auto& c : cols) out << cell(short_label(c, COL - 1), COL);
   out << '\n';
