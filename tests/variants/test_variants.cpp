@@ -313,20 +313,23 @@ TEST(Uncertainty, DistributionsHaveTheRightMeans)
   }
 }
 
+//! An uncertain input `key` ~ Uniform(low, high).
+scenarios::UncertainInput uniform_input(const std::string& key, double low, double high)
+{
+  scenarios::UncertainInput in;
+  in.key = key;
+  in.dist.kind = scenarios::DistKind::uniform;
+  in.dist.low = low;
+  in.dist.high = high;
+  return in;
+}
+
 TEST(Uncertainty, SensitivityRanksTheDrivingInputFirst)
 {
   auto sc = base();
   sc.simulation.paths = 40;
-  scenarios::UncertainInput gm, inert;
-  gm.key = "economics.gross_margin";
-  gm.dist.kind = scenarios::DistKind::uniform;
-  gm.dist.low = 0.2;
-  gm.dist.high = 0.4;
-  inert.key = "reviews.promoter_multiplier";
-  inert.dist.kind = scenarios::DistKind::uniform;
-  inert.dist.low = 1.0;
-  inert.dist.high = 2.0;
-  sc.uncertain = {inert, gm};
+  sc.uncertain = {uniform_input("reviews.promoter_multiplier", 1.0, 2.0),
+                  uniform_input("economics.gross_margin", 0.2, 0.4)};
   const auto r = run_it(sc);
   ASSERT_FALSE(r.sensitivity.empty());
   const auto& s = r.sensitivity[0];
@@ -347,16 +350,8 @@ TEST(Uncertainty, AnInvestmentsOwnUncertainValueReachesOnlyTheVariantsWithIt)
   sc.investments.push_back(Investment{"a", "", 1000, 0, 0, 0, 0, 0, {}});
   sc.investments.push_back(
       Investment{"b", "", 0, 0, 0, 0, 0, 0, {change("service.first_contact_resolution", ChangeOp::set, 0.9)}});
-  scenarios::UncertainInput cost, gm;
-  cost.key = "investment.a.one_time_cost";
-  cost.dist.kind = scenarios::DistKind::uniform;
-  cost.dist.low = 500;
-  cost.dist.high = 5000;
-  gm.key = "economics.gross_margin";
-  gm.dist.kind = scenarios::DistKind::uniform;
-  gm.dist.low = 0.2;
-  gm.dist.high = 0.4;
-  sc.uncertain = {cost, gm};
+  sc.uncertain = {uniform_input("investment.a.one_time_cost", 500, 5000),
+                  uniform_input("economics.gross_margin", 0.2, 0.4)};
   const auto r = run_it(sc);
   std::map<std::string, std::vector<std::string>> inputs;
   for (const auto& s : r.sensitivity) {
