@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <numbers>
@@ -883,7 +884,18 @@ std::optional<std::string> check_number(const KeyInfo& info, const std::string& 
   if (info.type == KeyType::integer && value != std::floor(value)) return shown + " is not an integer";
   const bool low = info.lo_open ? !(value > info.lo) : !(value >= info.lo);
   const bool high = info.hi_open ? !(value < info.hi) : !(value <= info.hi);
-  if (low || high) return shown + " is out of range " + range_text(info);
+  if (low || high) {
+    // A probability or share written as a percentage (gross_margin = 35): say how to write
+    // it. Only from 2 on: 1.3 is more likely a slip than 1.3%.
+    const bool unit_range = info.lo == 0.0 && info.hi == 1.0 && !info.lo_open && !info.hi_open;
+    std::string hint;
+    if (unit_range && value >= 2.0 && value <= 100.0) {
+      char fraction[32];
+      std::snprintf(fraction, sizeof fraction, "%.10g", value / 100.0);
+      hint = " (a fraction: " + format_number(value) + "% is " + fraction + ")";
+    }
+    return shown + " is out of range " + range_text(info) + hint;
+  }
   return std::nullopt;
 }
 

@@ -416,6 +416,12 @@ void Loader::unknown_set_key(const toml::table& root, const Where& w, const std:
       for (const auto& k : channel_keys())
         if (k.name != "name") candidates.push_back(k.name);
     }
+  for (const auto& name : entry_names(root.at_path("investment").node()))
+    if (key.rfind("investment." + name + ".", 0) == 0) {
+      prefix = "investment." + name + ".";
+      for (const auto& k : investment_keys())
+        if (k.name != "name") candidates.push_back(k.name);
+    }
   if (prefix.empty()) {
     for (const auto& k : all_keys()) candidates.push_back(k.name);
   } else {
@@ -527,6 +533,47 @@ void Loader::apply_set(toml::table& root, int index, const std::string& arg)
       }
     }
   }
+
+  // An investment's fields by its name: investment.<name>.<field> (costs, start, ramp,
+  // description) and investment.<name>.changes.<key> (a change, added or replaced; its value
+  // as in the file: a value, { add = x } or { multiply = x }). Read and checked with the
+  // file's investments, the message naming this --set.
+  if (key.rfind("investment.", 0) == 0) {
+    const std::string rest = key.substr(11);
+    const auto dot = rest.find('.');
+    if (dot != std::string::npos && dot > 0) {
+      const std::string name = rest.substr(0, dot), field = rest.substr(dot + 1);
+      const bool is_change = field.rfind("changes.", 0) == 0 && field.size() > 8;
+      const KeyInfo* info = is_change ? nullptr : find_investment_key(field);
+      if (is_change || (info && field != "name")) {
+        auto* entry = const_cast<toml::table*>(find_entry(root.at_path("investment").node(), name));
+        if (!entry) {
+          const auto names = entry_names(root.at_path("investment").node());
+          std::string have;
+          for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
+          error(w, "no investment named '" + name + "' (" +
+                       (names.empty() ? std::string("the scenario has none") : "the scenario has: " + have) + ")");
+          return;
+        }
+        if (!is_change) {
+          origin_[put(*entry, field, value_for(info))] = w;
+          return;
+        }
+        const std::string target = field.substr(8);
+        toml::node* c = entry->get("changes");
+        if (!c) {
+          entry->insert("changes", toml::table{});
+          c = entry->get("changes");
+        }
+        if (!c->is_table()) {
+          error(w, "cannot set " + key + ": investment '" + name + "' has changes that are not a table");
+          return;
+        }
+        origin_[put(*c->as_table(), target, value_for(find_key(target)))] = w;
+        return;
+      }
+    }
+  }
   unknown_set_key(root, w, key);
 }
 
@@ -588,7 +635,9 @@ std::optional<Value> Loader::read_value(const KeyInfo& info, const std::string& 
       v.text = node.as_string()->get();
       v.is_text = true;
       if (info.type == KeyType::word && std::find(info.words.begin(), info.words.end(), v.text) == info.words.end()) {
-        error(w, prefix + name + " = " + quote(v.text) + " is not one of " + words_text(info));
+        const auto close = did_you_mean(v.text, info.words);
+        error(w, prefix + name + " = " + quote(v.text) + " is not one of " + words_text(info) +
+                     (close ? "; did you mean " + quote(*close) + "?" : ""));
         return std::nullopt;
       }
       return v;

@@ -404,8 +404,10 @@ int main(int argc, char** argv)
       if (!std::cout) throw IoError("error: cannot write to standard output");
       return code;
     }
-    std::cerr << "error: unknown command '" << command
-              << "' (commands: run, validate, show, report, export, fit, batch; see 'clvsim --help')\n";
+    const std::vector<std::string> commands = {"run", "validate", "show", "report", "export", "fit", "batch"};
+    const auto close = scenarios::did_you_mean(command, commands);
+    std::cerr << "error: unknown command '" << command << "'" << (close ? "; did you mean '" + *close + "'?" : "")
+              << " (commands: run, validate, show, report, export, fit, batch; see 'clvsim --help')\n";
     return 2;
   } catch (const InputError& e) {
     return fail(mpi, 2, e.what());

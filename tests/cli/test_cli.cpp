@@ -150,6 +150,10 @@ TEST_F(Cli, BadUsageExits2)
   auto o = clvsim("frobnicate");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("unknown command 'frobnicate'"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("did you mean"), std::string::npos) << o.err;
+  const auto typo = clvsim("valdate x.toml");
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("error: unknown command 'valdate'; did you mean 'validate'?"), std::string::npos) << typo.err;
   o = clvsim("run --pths 3");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("pths"), std::string::npos) << o.err;

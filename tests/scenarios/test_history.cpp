@@ -239,7 +239,7 @@ TEST_F(HistoryFile, ScenarioProblemsComeFirstThenEveryRow)
   std::string toml = BG_NBD;
   toml.insert(toml.find("[spend]"), "[service]\ncourtesy = 2\n");
   EXPECT_EQ(errors(HEADER + "ann,2,40,38.86\nbob,x,1,2\n", toml),
-            "error: shop.toml:12:1: service.courtesy = 2 is out of range [0, 1]\n" + at(2) +
+            "error: shop.toml:12:1: service.courtesy = 2 is out of range [0, 1] (a fraction: 2% is 0.02)\n" + at(2) +
                 "t_x = 40 is greater than T = 38.86\n" + at(3) + "x = 'x' is not a number");
 }
 

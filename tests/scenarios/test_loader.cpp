@@ -483,7 +483,7 @@ TEST(Messages, SeveralProblemsAtOnceInFileOrder)
   // Positioned problems first, then file-level ones, then --set ones.
   const std::string no_horizon = MINIMAL.substr(MINIMAL.find("[population]")) + "[service]\ncourtesy = 2\n";
   EXPECT_EQ(errors(no_horizon, {"service.cost_per_contact=-1"}),
-            "error: shop.toml:13:1: service.courtesy = 2 is out of range [0, 1]\n"
+            "error: shop.toml:13:1: service.courtesy = 2 is out of range [0, 1] (a fraction: 2% is 0.02)\n"
             "error: shop.toml: missing required key 'simulation.horizon' (an integer in [1, 2400])\n"
             "error: --set service.cost_per_contact=-1: service.cost_per_contact = -1 is out of range [0, inf)");
 }
@@ -849,6 +849,63 @@ TEST(Set, ArrayEntriesByName)
             "error: --set acquisition.channel.x.cac=5: no acquisition channel named 'x' (the scenario has none)");
 }
 
+TEST(Set, InvestmentFieldsAndChangesByName)
+{
+  // The new-user review: '--set investment.faster_response.one_time_cost=-5' was an unknown key,
+  // though --set overrides "any scenario key".
+  const std::string text = MINIMAL + R"(
+[[investment]]
+name = "faster"
+cost_per_period = 100
+changes = { "service.courtesy" = 0.9 }
+)";
+  const Scenario s = load(text, {"investment.faster.one_time_cost=2500", "investment.faster.start_period=3",
+                                 "investment.faster.changes.service.courtesy=0.95",
+                                 "investment.faster.changes.service.response_time_hours={ multiply = 0.5 }"});
+  ASSERT_EQ(s.investments.size(), 1u);
+  const Investment& inv = s.investments[0];
+  EXPECT_DOUBLE_EQ(inv.one_time_cost, 2500.0);
+  EXPECT_DOUBLE_EQ(inv.cost_per_period, 100.0);  // untouched
+  EXPECT_EQ(inv.start_period, 3);
+  ASSERT_EQ(inv.changes.size(), 2u);
+  const auto change = [&](const std::string& key) {
+    return *std::find_if(inv.changes.begin(), inv.changes.end(), [&](const Change& c) { return c.key == key; });
+  };
+  EXPECT_DOUBLE_EQ(change("service.courtesy").number, 0.95);                // replaced
+  EXPECT_EQ(change("service.response_time_hours").op, ChangeOp::multiply);  // added
+  EXPECT_DOUBLE_EQ(change("service.response_time_hours").number, 0.5);
+  // the file's and the change's own rules, the message naming the --set
+  EXPECT_EQ(errors(text, {"investment.faster.one_time_cost=-5"}),
+            "error: --set investment.faster.one_time_cost=-5: investment 'faster': one_time_cost = -5 is out of "
+            "range [0, inf)");
+  EXPECT_EQ(errors(text, {"investment.faster.changes.service.courtesy=5"}),
+            "error: --set investment.faster.changes.service.courtesy=5: investment 'faster': service.courtesy = 5 "
+            "is out of range [0, 1] (a fraction: 5% is 0.05)");
+  EXPECT_EQ(errors(text, {"investment.slower.one_time_cost=5"}),
+            "error: --set investment.slower.one_time_cost=5: no investment named 'slower' (the scenario has: faster)");
+  EXPECT_EQ(errors(text, {"investment.faster.one_time_cots=5"}),
+            "error: --set investment.faster.one_time_cots=5: unknown key 'investment.faster.one_time_cots'; did you "
+            "mean 'investment.faster.one_time_cost'?");
+  EXPECT_EQ(errors(MINIMAL, {"investment.x.one_time_cost=5"}),
+            "error: --set investment.x.one_time_cost=5: no investment named 'x' (the scenario has none)");
+}
+
+TEST(Set, AWordOrAShareWrittenWrongIsAnsweredWithTheLikelyMeaning)
+{
+  EXPECT_EQ(errors(MINIMAL, {"simulation.period=monthly"}),
+            "error: --set simulation.period=monthly: simulation.period = \"monthly\" is not one of \"week\", "
+            "\"month\"; did you mean \"month\"?");
+  EXPECT_EQ(errors(MINIMAL, {"economics.gross_margin=35"}),
+            "error: --set economics.gross_margin=35: economics.gross_margin = 35 is out of range [0, 1] (a fraction: "
+            "35% is 0.35)");
+  // not a percentage: no hint; an unrelated word: no suggestion
+  EXPECT_EQ(errors(MINIMAL, {"economics.gross_margin=350"}),
+            "error: --set economics.gross_margin=350: economics.gross_margin = 350 is out of range [0, 1]");
+  EXPECT_EQ(errors(MINIMAL, {"simulation.period=fortnight"}),
+            "error: --set simulation.period=fortnight: simulation.period = \"fortnight\" is not one of \"week\", "
+            "\"month\"");
+}
+
 // ---------------------------------------------------------------------------------------
 // describe(): what `clvsim validate` prints; it reloads to the same scenario.
 
@@ -998,7 +1055,8 @@ TEST(LoadFile, MessagesUseThePathAsGiven)
     load_file(file.string());
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_EQ(std::string(e.what()), "error: " + file.string() + ":15:1: service.courtesy = 2 is out of range [0, 1]");
+    EXPECT_EQ(std::string(e.what()), "error: " + file.string() +
+                                         ":15:1: service.courtesy = 2 is out of range [0, 1] (a fraction: 2% is 0.02)");
   }
 }
 
