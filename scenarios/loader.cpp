@@ -34,7 +34,7 @@ namespace fs = std::filesystem;
 struct Where {
   int line = 0, column = 0;
   int set_index = -1;    //!< index of the --set argument, -1 = the file
-  std::string set_text;  //!< "service.courtesy=1.3"
+  std::string set_text;  //!< "--set service.courtesy=1.3", or the option option_set() names
 };
 
 struct Problem {
@@ -256,7 +256,7 @@ private:
   {
     Problem p{w.set_index >= 0 ? 2 : (w.line > 0 ? 0 : 1), w.line, w.column, w.set_index, ""};
     if (w.set_index >= 0)
-      p.text = "error: --set " + w.set_text + ": " + message;
+      p.text = "error: " + w.set_text + ": " + message;
     else if (w.line > 0)
       p.text = "error: " + source_ + ":" + std::to_string(w.line) + ":" + std::to_string(w.column) + ": " + message;
     else
@@ -364,6 +364,10 @@ void Loader::throw_problems()
 // ---------------------------------------------------------------------------------------
 // --set KEY=VALUE
 
+//! Marks an option_set entry: OPTION_MARK + "--paths 0" + OPTION_MARK + "simulation.paths=0"
+//! (a control character no --set argument typed on a command line starts with).
+constexpr char OPTION_MARK = '\x1f';
+
 //! Insert a copy of `value` at table[name] (replacing any value there).
 const toml::node* put(toml::table& table, const std::string& name, const toml::node& value)
 {
@@ -432,9 +436,18 @@ void Loader::unknown_set_key(const toml::table& root, const Where& w, const std:
   error(w, message);
 }
 
-void Loader::apply_set(toml::table& root, int index, const std::string& arg)
+void Loader::apply_set(toml::table& root, int index, const std::string& entry)
 {
-  Where w{0, 0, index, arg};
+  // option_set's entries carry the option as typed, before the assignment
+  std::string arg = entry, shown = "--set " + entry;
+  if (entry.size() > 1 && entry[0] == OPTION_MARK) {
+    const auto end = entry.find(OPTION_MARK, 1);
+    if (end != std::string::npos) {
+      shown = entry.substr(1, end - 1);
+      arg = entry.substr(end + 1);
+    }
+  }
+  Where w{0, 0, index, shown};
   const auto eq = arg.find('=');
   const std::string key = eq == std::string::npos ? "" : trim(arg.substr(0, eq));
   if (key.empty()) {
@@ -2347,6 +2360,11 @@ Scenario load_string(std::string_view toml_text, const std::string& source_name,
                      const std::vector<std::string>& sets)
 {
   return Loader(source_name, base_dir).load(toml_text, sets);
+}
+
+std::string option_set(const std::string& option, const std::string& value, const std::string& key)
+{
+  return std::string(1, OPTION_MARK) + option + " " + value + OPTION_MARK + key + "=" + value;
 }
 
 Scenario load_file(const std::string& path, const std::vector<std::string>& sets)

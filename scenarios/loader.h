@@ -22,6 +22,11 @@ std::string_view default_scenario_toml();
 Scenario load_string(std::string_view toml_text, const std::string& source_name, const std::string& base_dir,
                      const std::vector<std::string>& sets = {});
 
+//! A `sets` entry for a command-line option that stands for a key (`--paths 0` for
+//! simulation.paths): applied like "--set KEY=VALUE", its messages naming the option as
+//! typed ("--paths 0: simulation.paths = 0 is out of range [1, 10000000]").
+std::string option_set(const std::string& option, const std::string& value, const std::string& key);
+
 //! Read a file and load it (base_dir = the file's directory). Unreadable file: InputError
 //! "error: cannot read scenario file 'x.toml': No such file or directory".
 Scenario load_file(const std::string& path, const std::vector<std::string>& sets = {});

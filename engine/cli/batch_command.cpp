@@ -387,8 +387,10 @@ int cmd_batch(const std::vector<std::string>& args, const std::string& command_l
   const std::string kernel_name = vm["kernel"].as<std::string>();
   const Kernel kernel = parse_kernel(kernel_name);
   const std::vector<std::string> user_sets = sets;  // for the manifests
-  if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
-  if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
+  if (vm.count("paths"))
+    sets.push_back(scenarios::option_set("--paths", vm["paths"].as<std::string>(), "simulation.paths"));
+  if (vm.count("seed"))
+    sets.push_back(scenarios::option_set("--seed", vm["seed"].as<std::string>(), "simulation.seed"));
 
   std::vector<std::string> names;
   const std::vector<scenarios::Scenario> loaded = load_all(files, sets, sweeps, names);

@@ -209,8 +209,10 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   const int threads = checked_threads(vm["threads"].as<int>());
   const std::vector<std::string> user_sets = sets;  // for the checkpoint's manifest
   // --paths and --seed are scenario keys: validated like the file.
-  if (vm.count("paths")) sets.push_back("simulation.paths=" + vm["paths"].as<std::string>());
-  if (vm.count("seed")) sets.push_back("simulation.seed=" + vm["seed"].as<std::string>());
+  if (vm.count("paths"))
+    sets.push_back(scenarios::option_set("--paths", vm["paths"].as<std::string>(), "simulation.paths"));
+  if (vm.count("seed"))
+    sets.push_back(scenarios::option_set("--seed", vm["seed"].as<std::string>(), "simulation.seed"));
   auto scenario = load(vm["scenario"].as<std::string>(), sets);
   for (const auto& spec : sweeps) scenarios::add_sweep(scenario, spec);
 

@@ -65,9 +65,9 @@ std::string resolve_again(const Results& r, std::string& note)
     if (value_of(i, "--set", v))
       sets.push_back(v);
     else if (value_of(i, "--paths", v))
-      sets.push_back("simulation.paths=" + v);
+      sets.push_back(scenarios::option_set("--paths", v, "simulation.paths"));
     else if (value_of(i, "--seed", v))
-      sets.push_back("simulation.seed=" + v);
+      sets.push_back(scenarios::option_set("--seed", v, "simulation.seed"));
     else if (value_of(i, "--sweep", v))
       sweeps.push_back(v);
   }
