@@ -524,6 +524,12 @@ void Loader::apply_set(toml::table& root, int index, const std::string& entry)
           const auto names = entry_names(root.at_path(array_path).node());
           std::string have;
           for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
+          if (is_segment && names.empty() && name == "all") {  // the implicit segment validate shows
+            error(w, "the scenario has no [[segment]]: its one segment 'all' is the base scenario" +
+                         (field == "share" ? std::string(" and its share is 1")
+                                           : "; set " + field + " itself (--set " + field + "=...)"));
+            return;
+          }
           error(w, std::string("no ") + (is_segment ? "segment" : "acquisition channel") + " named '" + name + "' (" +
                        (names.empty() ? std::string("the scenario has none") : "the scenario has: " + have) + ")");
           return;

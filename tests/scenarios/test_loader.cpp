@@ -845,6 +845,13 @@ TEST(Set, ArrayEntriesByName)
   EXPECT_EQ(errors(text, {"segment.vip.purchase.rr=5"}),
             "error: --set segment.vip.purchase.rr=5: unknown key 'segment.vip.purchase.rr'; did you mean "
             "'segment.vip.purchase.r'?");
+  // validate shows a scenario without segments as one [[segment]] 'all': --set names it so
+  EXPECT_EQ(errors(MINIMAL, {"segment.all.share=0.5"}),
+            "error: --set segment.all.share=0.5: the scenario has no [[segment]]: its one segment 'all' is the base "
+            "scenario and its share is 1");
+  EXPECT_EQ(errors(MINIMAL, {"segment.all.purchase.r=0.5"}),
+            "error: --set segment.all.purchase.r=0.5: the scenario has no [[segment]]: its one segment 'all' is the "
+            "base scenario; set purchase.r itself (--set purchase.r=...)");
   EXPECT_EQ(errors(MINIMAL, {"acquisition.channel.x.cac=5"}),
             "error: --set acquisition.channel.x.cac=5: no acquisition channel named 'x' (the scenario has none)");
 }
