@@ -89,9 +89,16 @@ std::vector<ExistingCustomer> read_history(std::istream& in, const std::string& 
   for (const auto& column : required)
     if (!reader.column(column)) missing += std::string(n_missing++ ? ", " : "") + "'" + column + "'";
   if (n_missing > 0) {
+    // The other kind of history (renewals for a purchase model, or the reverse): say which
+    // model it belongs to.
+    std::string kind;
+    if (!sbg && reader.column("renewals"))
+      kind = "; customer_id,renewals is a history for purchase.model = \"sbg\"";
+    else if (sbg && reader.column("x"))
+      kind = "; customer_id,x,t_x,T is a history for the purchase models (bg_nbd, mbg_nbd, pareto_nbd, bg_bb)";
     problems.add(reader.line(), std::string(n_missing == 1 ? "missing column " : "missing columns ") + missing +
                                     " (header: " + csv::excerpt(reader.header_line()) + "; expected " + expected + ")" +
-                                    reader.separator_hint());
+                                    kind + reader.separator_hint());
     return finish();
   }
   std::vector<std::string> used = required;

@@ -13,6 +13,10 @@ po::variables_map parse_options(const std::vector<std::string>& args, const po::
   try {
     po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
     po::notify(vm);
+  } catch (const po::too_many_positional_options_error&) {
+    throw InputError("error: clvsim " + command + ": one input file at a time" +
+                     (command == "run" || command == "validate" ? " (clvsim batch runs several scenarios)" : "") +
+                     " (see 'clvsim " + command + " --help')");
   } catch (const po::error& e) {
     throw InputError(std::string("error: clvsim ") + command + ": " + e.what() + " (see 'clvsim " + command +
                      " --help')");

@@ -157,7 +157,14 @@ TEST_F(HistoryFile, FileLevelProblems)
             at(1) + "missing columns 'customer_id', 't_x' (header: id,x,T; expected customer_id,x,t_x,T[,m_x])");
   EXPECT_EQ(errors("customer_id,x,t_x,T,x\n1,1,2,3,4\n"), at(1) + "column 'x' appears 2 times in the header");
   EXPECT_EQ(errors("customer_id,x\n1,2\n", SBG),
-            at(1) + "missing column 'renewals' (header: customer_id,x; expected customer_id,renewals)");
+            at(1) +
+                "missing column 'renewals' (header: customer_id,x; expected customer_id,renewals); customer_id,x,t_x,T "
+                "is a history for the purchase models (bg_nbd, mbg_nbd, pareto_nbd, bg_bb)");
+  // a subscription's history given to a purchase model: says which model it is for
+  EXPECT_EQ(errors("customer_id,renewals\n1,3\n"),
+            at(1) +
+                "missing columns 'x', 't_x', 'T' (header: customer_id,renewals; expected customer_id,x,t_x,T[,m_x]); "
+                "customer_id,renewals is a history for purchase.model = \"sbg\"");
   EXPECT_EQ(errors(HEADER + "\"ann,2,3,4\n"), at(2) + "unterminated quote");
 }
 
