@@ -340,6 +340,8 @@ int cmd_show(const std::vector<std::string>& args)
   if (!vm.count("results")) throw InputError("error: clvsim show: missing RESULTS.h5 (see 'clvsim show --help')");
   const std::string path = vm["results"].as<std::string>();
   const Results results = io::read_results(path);
+  // the scenario's warnings as the run printed them (stderr, as there)
+  for (const auto& line : results.warnings) std::cerr << line << '\n';
   if (vm.count("json"))
     std::cout << io::to_json(results) << '\n';
   else

@@ -411,6 +411,7 @@ void write_all(Writer& w, const Results& r)
   w.attr_double(root, "/", "run_seconds", r.run_seconds);
   w.attr_strings(root, "/", "segments", r.segment_names);
   w.attr_strings(root, "/", "uncertain_inputs", r.uncertain_inputs);
+  w.attr_strings(root, "/", "warnings", r.warnings);
 
   Handle variants = w.group(root, "/", "variants", /*ordered=*/true);
   for (const VariantResults& v : r.variants) {
@@ -804,6 +805,7 @@ Results read_all(const Reader& rd)
   if (rd.has_attr(root, "run_seconds")) rd.attr_scalar(root, "/", "run_seconds", H5T_NATIVE_DOUBLE, &r.run_seconds);
   if (rd.has_attr(root, "uncertain_inputs"))  // (files of clvsim before 0.2 have none)
     r.uncertain_inputs = rd.attr_strings(root, "/", "uncertain_inputs");
+  if (rd.has_attr(root, "warnings")) r.warnings = rd.attr_strings(root, "/", "warnings");
 
   if (!rd.has_link(root, "variants")) rd.not_results("no /variants group");
   Handle variants = rd.open_group(root, "/", "variants");

@@ -293,6 +293,13 @@ std::string to_json(const Results& r)
     j.string(k);
   }
   j.end_array();
+  j.key("warnings");
+  j.begin_array();
+  for (const auto& w : r.warnings) {
+    j.element();
+    j.string(w);
+  }
+  j.end_array();
 
   j.key("variants");
   j.begin_object();

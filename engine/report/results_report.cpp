@@ -382,6 +382,16 @@ void summary_section(Context& c)
       h += (i ? ", " : "") + std::string("<code>") + esc(inputs[i]) + "</code>";
     h += ". The ranges above include their effect; <a href=\"#sensitivity\">Sensitivity</a> shows which matter.</p>\n";
   }
+  // The scenario's warnings, as validate and run printed them on the terminal: the report's
+  // reader (a board) never sees that terminal.
+  if (!r.warnings.empty()) {
+    const std::string prefix = "warning: " + r.scenario_path + ": ";
+    h += "<div class=\"warning\"><b>What these numbers leave out</b> (clvsim's warnings about this scenario, "
+         "docs/model.md §5.4):<ul>\n";
+    for (const auto& w : r.warnings)
+      h += "<li>" + esc(w.rfind(prefix, 0) == 0 ? w.substr(prefix.size()) : w) + "</li>\n";
+    h += "</ul></div>\n";
+  }
 }
 
 //! Fan charts of profit, cumulative discounted profit, active customers, NPS and rating.

@@ -13,6 +13,7 @@
 #include "models/reference/kernel.h"
 #include "models/sim/kernel.h"
 #include "models/subscription.h"
+#include "scenarios/warnings.h"
 
 #include <tbb/global_control.h>
 
@@ -454,6 +455,7 @@ Results run(const Scenario& sc, const RunOptions& options)
   if (options.exchange && !options.exchange->folds()) return r;  // another process folds the units
   r.comparisons = compare_variants(r.variants, specs, sc.simulation.paths, plan.horizon, plan.discount);
   for (const auto& in : sc.uncertain) r.uncertain_inputs.push_back(in.key);
+  r.warnings = scenarios::warnings(sc);
   std::vector<std::string> investment_names;
   for (const auto& inv : sc.investments) investment_names.push_back(inv.name);
   r.sensitivity = sensitivity(r.uncertain_inputs, draws, r.variants, r.comparisons, specs, investment_names);

@@ -123,6 +123,10 @@ struct Results {
   //! The scenario's inputs written as distributions (docs/model.md §9.1), in file order. None:
   //! the spread across paths is Monte Carlo noise only (the outputs say so).
   std::vector<std::string> uncertain_inputs;
+  //! The scenario's warnings (scenarios::warnings, docs/model.md §5.4, §11.1.7) as `validate`
+  //! and `run` printed them: kept with the results so that the report and `show` say what the
+  //! numbers leave out. Empty in files of older versions.
+  std::vector<std::string> warnings;
   CustomerForecast forecast;         //!< baseline, existing customers only
   SubscriptionResults subscription;  //!< sbg runs only (present())
 };

@@ -317,7 +317,12 @@ changes = { "service.courtesy" = 0.99 }
   o = clvsim("run s.toml --quiet --json");
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.err.find(expected), std::string::npos) << o.err;
-  EXPECT_EQ(o.out.find("warning:"), std::string::npos) << "stdout stays one JSON document";
+  // stdout stays one JSON document: the warning is a string of its "warnings" array, not a line
+  EXPECT_EQ(o.out.find("\nwarning:"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.rfind("{", 0), 0u) << o.out;
+  const auto list = o.out.find("\"warnings\": [");
+  ASSERT_NE(list, std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\"" + expected, list), std::string::npos) << o.out;
   // connected: no warning
   o = clvsim("validate s.toml --set satisfaction.churn_sensitivity=0.2");
   EXPECT_EQ(o.code, 0) << o.err;

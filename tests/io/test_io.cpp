@@ -79,6 +79,7 @@ inline Results make_results(const std::string& scenario_name = "Shop \"Żółw\"
   r.run_seconds = 1.25;
   r.segment_names = {"loyal", "new"};
   r.uncertain_inputs = {"purchase.r", "spend.p", "service.courtesy"};
+  r.warnings = {"warning: shop.toml: investment 'x': changing service.courtesy has no effect: ...", "a second \"one\""};
   r.segment_names = {"loyal", "new"};
 
   for (int vi = 0; vi < 2; ++vi) {
@@ -294,6 +295,7 @@ void expect_same(const Results& a, const Results& b)
   EXPECT_EQ(a.run_seconds, b.run_seconds);
   EXPECT_EQ(a.segment_names, b.segment_names);
   EXPECT_EQ(a.uncertain_inputs, b.uncertain_inputs);
+  EXPECT_EQ(a.warnings, b.warnings);
   ASSERT_EQ(a.variants.size(), b.variants.size());
   for (std::size_t i = 0; i < a.variants.size(); ++i) {
     const VariantResults& x = a.variants[i];

@@ -284,6 +284,37 @@ TEST_F(Report, AHistoryOnlyRunsSummaryCardsShowItsCustomersClvAndEquity)
   EXPECT_NE(board.find(">CLV / CAC<"), std::string::npos);
 }
 
+TEST_F(Report, TheScenariosWarningsTravelWithTheResultsIntoTheReportAndShow)
+{
+  // history_bgnbd.toml describes no satisfaction: run warns that NPS and the rating are
+  // defaults (docs/model.md §5.4). The report's reader never sees that terminal, so the
+  // warning is kept in the results, shown in the report's summary and again by show.
+  const Outcome o = clvsim("run '" CLVSIM_SOURCE_DIR
+                           "/tests/regression/cases/history_bgnbd.toml' --paths 2 --quiet -o warned.h5 --report "
+                           "warned.html");
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string line = o.err.substr(0, o.err.find('\n'));
+  ASSERT_NE(line.find("no satisfaction, service or reviews keys"), std::string::npos) << o.err;
+  const Results r = io::read_results((dir_ / "warned.h5").string());
+  EXPECT_EQ(r.warnings, std::vector<std::string>{line});
+  const std::string html = slurp(dir_ / "warned.html");
+  const std::string summary =
+      html.substr(html.find("id=\"summary\""), html.find("id=\"over-time\"") - html.find("id=\"summary\""));
+  EXPECT_NE(summary.find("What these numbers leave out"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("<li>no satisfaction, service or reviews keys, so nps_final"), std::string::npos) << summary;
+  const Outcome shown = clvsim("show warned.h5");
+  EXPECT_EQ(shown.code, 0);
+  EXPECT_EQ(shown.err, line + "\n");
+  const std::string json = clvsim("show warned.h5 --json").out;
+  const auto at = json.find("\"warnings\": [");
+  ASSERT_NE(at, std::string::npos) << json;
+  EXPECT_EQ(json.find("\"warning: ", at), json.find_first_not_of(" \n", at + 13)) << json.substr(at, 200);
+  // a scenario without warnings: no box
+  EXPECT_TRUE(results_.warnings.empty());
+  ASSERT_EQ(clvsim("report board.h5 -o quiet.html").code, 0);
+  EXPECT_EQ(slurp(dir_ / "quiet.html").find("What these numbers leave out"), std::string::npos);
+}
+
 TEST_F(Report, EveryKpiOfTheRunIsDefined)
 {
   // The definitions table covers every KPI clvsim writes: add new ones to kpi_definitions.cpp.
