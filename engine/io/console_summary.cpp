@@ -507,6 +507,11 @@ void print_summary(const Results& r, std::ostream& out)
   comparisons_table(out, r);
   print_decisions(r, out);
   sensitivity_table(out, r);
+  // The warnings went to stderr before the summary and have scrolled away by now.
+  if (!r.warnings.empty())
+    out << '\n'
+        << r.warnings.size() << (r.warnings.size() == 1 ? " warning" : " warnings")
+        << " about this scenario: printed before this summary, kept in the results and the report\n";
 }
 
 }  // namespace clvsim::io

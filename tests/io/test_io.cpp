@@ -988,6 +988,20 @@ TEST(ConsoleSummary, ShowsKpisCurrencyInvestmentsAndSensitivity)
   EXPECT_LT(s.find("spend.p", sens), s.find("service.courtesy", sens));
 }
 
+TEST(ConsoleSummary, EndsByRecallingTheScenariosWarnings)
+{
+  Results r = make_results();  // two warnings
+  std::ostringstream out;
+  print_summary(r, out);
+  const std::string s = out.str();
+  EXPECT_EQ(s.substr(s.rfind('\n', s.size() - 2) + 1),
+            "2 warnings about this scenario: printed before this summary, kept in the results and the report\n");
+  r.warnings.clear();
+  std::ostringstream quiet;
+  print_summary(r, quiet);
+  EXPECT_EQ(quiet.str().find("about this scenario"), std::string::npos);
+}
+
 TEST(ConsoleSummary, TheHeaderNamesTheScenarioOrItsFile)
 {
   Results r = make_results();
