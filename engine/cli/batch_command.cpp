@@ -73,7 +73,8 @@ const std::vector<Column> COLUMNS = {
     {"created_utc", false},  // when the results were made
     {"clvsim_version", false},
     {"run_hash", false},
-    {"error", false},  // why a failed scenario failed
+    {"error", false},    // why a failed scenario failed
+    {"warnings", true},  // how many warnings the scenario has (scenarios::warnings; the results keep their text)
 };
 
 //! One row of the index: column name -> value as written in index.csv (unquoted).
@@ -131,7 +132,8 @@ Row row_of(const Results& r, const std::string& name, const std::string& file, c
           {"run_seconds", io::json_number(r.run_seconds)},
           {"created_utc", r.created_utc},
           {"clvsim_version", r.clvsim_version},
-          {"run_hash", r.run_hash}};
+          {"run_hash", r.run_hash},
+          {"warnings", std::to_string(r.warnings.size())}};
   return row;
 }
 
@@ -151,7 +153,8 @@ Row failed_row(const scenarios::Scenario& s, const std::string& name, const std:
           {"horizon", std::to_string(s.simulation.horizon_periods)},
           {"period", scenarios::to_string(s.simulation.period)},
           {"currency", s.base.economics.currency},
-          {"error", error}};
+          {"error", error},
+          {"warnings", std::to_string(scenarios::warnings(s).size())}};
 }
 
 //! The rows of an existing index.csv (none when there is none). A file that cannot be read

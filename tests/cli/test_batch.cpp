@@ -279,6 +279,19 @@ TEST_F(Batch, AResultOfClvsimRunWithTheSameInputsIsReused)
   EXPECT_EQ(status_of("s.toml", {"--set", "service.courtesy=0.5", "--quiet"}), "ran");
 }
 
+TEST_F(Batch, TheIndexCountsEachScenariosWarnings)
+{
+  // without its [satisfaction] SMALL's NPS is a default: one warning, counted in the index
+  // (its text is in the results file, docs/model.md §5.4)
+  write("bare.toml", std::string(SMALL).substr(0, std::string(SMALL).find("[satisfaction]")));
+  write("full.toml", SMALL);
+  const Outcome o = clvsim({"batch", "bare.toml", "full.toml", "--out-dir", "od", "--quiet"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const Index index = read_index(dir_ / "od" / "index.csv");
+  EXPECT_EQ(index.row("bare").at("warnings"), "1");
+  EXPECT_EQ(index.row("full").at("warnings"), "0");
+}
+
 TEST_F(Batch, TheIndexIsMergedAcrossInvocations)
 {
   write("a.toml", SMALL);
@@ -325,6 +338,7 @@ TEST_F(Batch, TheIndexIsMergedAcrossInvocations)
     EXPECT_EQ(row.at("variants"), "1");
     EXPECT_GT(std::stod(row.at("run_seconds")), 0.0);
     EXPECT_EQ(row.at("run_hash").size(), 16u);
+    EXPECT_EQ(row.at("warnings"), "0");  // SMALL states its satisfaction: nothing to warn about
   }
   EXPECT_EQ(index.row("a").at("scenario_name"), "small shop");
   EXPECT_EQ(index.row("c").at("scenario_name"), "c shop");
