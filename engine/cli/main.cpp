@@ -87,9 +87,12 @@ scenarios::Scenario load(const std::string& path, const std::vector<std::string>
 }
 
 //! The scenario's warnings (scenarios/warnings.h) on stderr: they change no exit code.
-void print_warnings(const scenarios::Scenario& scenario)
+//! Returns how many.
+std::size_t print_warnings(const scenarios::Scenario& scenario)
 {
-  for (const auto& line : scenarios::warnings(scenario)) std::cerr << line << '\n';
+  const auto lines = scenarios::warnings(scenario);
+  for (const auto& line : lines) std::cerr << line << '\n';
+  return lines.size();
 }
 
 double parse_size(const std::string& text)
@@ -319,8 +322,12 @@ int cmd_validate(const std::vector<std::string>& args)
     throw InputError("error: clvsim validate: missing SCENARIO (see 'clvsim validate --help')");
   const auto scenario = scenarios::load_file(vm["scenario"].as<std::string>(), sets);
   std::cout << scenarios::describe(scenario);
-  print_warnings(scenario);
-  std::cerr << vm["scenario"].as<std::string>() << ": ok\n";
+  const std::size_t warned = print_warnings(scenario);
+  std::cerr << vm["scenario"].as<std::string>() << ": ok"
+            << (warned == 0   ? ""
+                : warned == 1 ? " (1 warning above)"
+                              : " (" + std::to_string(warned) + " warnings above)")
+            << '\n';
   return 0;
 }
 

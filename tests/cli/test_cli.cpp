@@ -314,6 +314,7 @@ changes = { "service.courtesy" = 0.99 }
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.err.find(expected), std::string::npos) << o.err;
   EXPECT_EQ(o.out.find("warning:"), std::string::npos) << "warnings go to stderr";
+  EXPECT_NE(o.err.find("\ns.toml: ok (1 warning above)\n"), std::string::npos) << o.err;
   o = clvsim("run s.toml --quiet --json");
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.err.find(expected), std::string::npos) << o.err;
