@@ -394,6 +394,23 @@ std::vector<std::string> entry_names(const toml::node* array)
   return names;
 }
 
+//! "no segment named 'x' (the scenario has: a, b)", or "(the scenario has none)": an array
+//! entry a --set names but the file does not have.
+std::string no_entry(const std::string& what, const std::string& name, const toml::node* array)
+{
+  std::string have;
+  for (const auto& n : entry_names(array)) have += (have.empty() ? "" : ", ") + n;
+  return "no " + what + " named '" + name + "' (" +
+         (have.empty() ? std::string("the scenario has none") : "the scenario has: " + have) + ")";
+}
+
+//! entry[name] as a table, inserted empty when absent; nullptr when it is something else.
+toml::table* subtable(toml::table& entry, const std::string& name)
+{
+  if (!entry.get(name)) entry.insert(name, toml::table{});
+  return entry.get(name)->as_table();
+}
+
 std::string trim(const std::string& s)
 {
   const auto b = s.find_first_not_of(" \t");
@@ -521,30 +538,23 @@ void Loader::apply_set(toml::table& root, int index, const std::string& entry)
       if (info) {
         auto* entry = const_cast<toml::table*>(find_entry(root.at_path(array_path).node(), name));
         if (!entry) {
-          const auto names = entry_names(root.at_path(array_path).node());
-          std::string have;
-          for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
-          if (is_segment && names.empty() && name == "all") {  // the implicit segment validate shows
+          if (is_segment && name == "all" &&
+              entry_names(root.at_path(array_path).node()).empty()) {  // the implicit segment validate shows
             error(w, "the scenario has no [[segment]]: its one segment 'all' is the base scenario" +
                          (field == "share" ? std::string(" and its share is 1")
                                            : "; set " + field + " itself (--set " + field + "=...)"));
             return;
           }
-          error(w, std::string("no ") + (is_segment ? "segment" : "acquisition channel") + " named '" + name + "' (" +
-                       (names.empty() ? std::string("the scenario has none") : "the scenario has: " + have) + ")");
+          error(w, no_entry(is_segment ? "segment" : "acquisition channel", name, root.at_path(array_path).node()));
           return;
         }
         if (is_segment && field != "share") {
-          toml::node* o = entry->get("overrides");
-          if (!o) {
-            entry->insert("overrides", toml::table{});
-            o = entry->get("overrides");
-          }
-          if (!o->is_table()) {
+          toml::table* overrides = subtable(*entry, "overrides");
+          if (!overrides) {
             error(w, "cannot set " + key + ": segment '" + name + "' has overrides that are not a table");
             return;
           }
-          origin_[put(*o->as_table(), field, value_for(info))] = w;
+          origin_[put(*overrides, field, value_for(info))] = w;
         } else {
           origin_[put(*entry, field, value_for(info))] = w;
         }
@@ -567,11 +577,7 @@ void Loader::apply_set(toml::table& root, int index, const std::string& entry)
       if (is_change || (info && field != "name")) {
         auto* entry = const_cast<toml::table*>(find_entry(root.at_path("investment").node(), name));
         if (!entry) {
-          const auto names = entry_names(root.at_path("investment").node());
-          std::string have;
-          for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
-          error(w, "no investment named '" + name + "' (" +
-                       (names.empty() ? std::string("the scenario has none") : "the scenario has: " + have) + ")");
+          error(w, no_entry("investment", name, root.at_path("investment").node()));
           return;
         }
         if (!is_change) {
@@ -579,16 +585,12 @@ void Loader::apply_set(toml::table& root, int index, const std::string& entry)
           return;
         }
         const std::string target = field.substr(8);
-        toml::node* c = entry->get("changes");
-        if (!c) {
-          entry->insert("changes", toml::table{});
-          c = entry->get("changes");
-        }
-        if (!c->is_table()) {
+        toml::table* changes = subtable(*entry, "changes");
+        if (!changes) {
           error(w, "cannot set " + key + ": investment '" + name + "' has changes that are not a table");
           return;
         }
-        origin_[put(*c->as_table(), target, value_for(find_key(target)))] = w;
+        origin_[put(*changes, target, value_for(find_key(target)))] = w;
         return;
       }
     }
