@@ -187,7 +187,7 @@ public:
   }
 
 private:
-  bool owns(std::size_t bi) const { return bi % N_ == R_; }
+  bool owns(std::size_t bi) const { return BlockOwner{N_, R_}.owns(bi); }
 
   //! Several ranks: every rank creates every customer (docs/scaling.md §8), but a block
   //! another rank simulates is needed only while customers join it: once a later block
@@ -540,7 +540,7 @@ private:
     const std::vector<std::uint8_t> segs = add_customers(
         pop_, setup, seed_, path_, t, flags,
         ACQUIRED_ID_BASE | (static_cast<std::uint64_t>(t) << 26) | (static_cast<std::uint64_t>(slot) << 20),
-        static_cast<std::size_t>(count), &setup.slot_cumulative_share(slot));
+        static_cast<std::size_t>(count), &setup.slot_cumulative_share(slot), BlockOwner{N_, R_});
     const bool referral = (flags & sim::REFERRED) != 0;
     for (std::uint8_t g : segs) {
       seg_new_[g] += 1;

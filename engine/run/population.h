@@ -42,16 +42,28 @@ struct NewTraits {
 //! nullptr, the scenario's setup.segment_cumulative_share), then each segment's traits in one batch (a customer's draws do not depend on the
 //! batch it is drawn in). In this thread's scratch: valid until its next call (the arrays
 //! keep their size from block to block, so they are neither reallocated nor zeroed).
+//! `wanted` (when not empty, one flag per customer): only those customers' traits and clocks
+//! are drawn, the others' left 0 (their segments are drawn all the same).
 const NewTraits& draw_new_traits(const PeriodSetup& setup, std::uint64_t seed, std::uint32_t path,
-                                 std::uint64_t first_id, std::size_t n,
-                                 const std::vector<double>* cumulative = nullptr);
+                                 std::uint64_t first_id, std::size_t n, const std::vector<double>* cumulative = nullptr,
+                                 const std::vector<std::uint8_t>& wanted = {});
+
+//! Which blocks this process simulates (several MPI ranks with customer-block units,
+//! docs/scaling.md §8): block b is rank b mod ranks's. One rank owns every block.
+struct BlockOwner {
+  std::size_t ranks = 1, rank = 0;
+  bool owns(std::size_t block) const { return block % ranks == rank; }
+};
 
 //! `count` new customers with ids first_id, first_id + 1, ..., acquired in `period`, with the
 //! traits of that period's setup (so a change to a trait distribution applies to customers
 //! acquired from then on), pushed in id order, their segments drawn against `cumulative`
-//! (draw_new_traits). Returns their segments, in that order.
+//! (draw_new_traits). Returns their segments, in that order. Customers that land in a block
+//! `owner` does not own get their segment but no traits (every rank creates every customer,
+//! for the counts; only the block's owner simulates it, and nothing else reads its traits).
 std::vector<std::uint8_t> add_customers(Population& pop, const PeriodSetup& setup, std::uint64_t seed,
                                         std::uint32_t path, int period, std::uint8_t flags, std::uint64_t first_id,
-                                        std::size_t count, const std::vector<double>* cumulative = nullptr);
+                                        std::size_t count, const std::vector<double>* cumulative = nullptr,
+                                        BlockOwner owner = {});
 
 }  // namespace clvsim::runner
