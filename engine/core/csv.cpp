@@ -1,6 +1,7 @@
 #include "engine/core/csv.h"
 
 #include "engine/core/errors.h"
+#include "engine/core/utf8.h"
 
 #include <charconv>
 #include <cmath>
@@ -26,36 +27,6 @@ std::string_view trim(std::string_view s)
 bool is_blank_line(std::string_view s)
 {
   return trim(s).empty();
-}
-
-//! Length of the valid UTF-8 sequence at s[i] and its code point, or 0 if it is not one
-//! (overlong forms, surrogates and code points above U+10FFFF are not).
-std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp)
-{
-  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = at(i);
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF)
-    n = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3, cp = c & 0x0F;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4, cp = c & 0x07;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const unsigned char b = at(i + k);
-    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  return n;
 }
 
 //! Code points a terminal would act on or not show: C1 controls, zero-width and
@@ -90,7 +61,7 @@ std::string excerpt(std::string_view raw, std::size_t max_chars)
       out += buf, ++i;
     } else {
       char32_t cp = 0;
-      const std::size_t n = utf8_sequence(raw, i, cp);
+      const std::size_t n = core::utf8_sequence(raw, i, cp);
       if (n == 0) {
         std::snprintf(buf, sizeof buf, "\\x%02x", c);
         out += buf, ++i;
