@@ -401,9 +401,12 @@ void sensitivity_table(std::ostream& out, const Results& r)
 {
   constexpr std::size_t TOP = 8;
   for (const Sensitivity& s : r.sensitivity) {
-    if (s.parameter.empty()) continue;
-    std::vector<std::size_t> order(s.parameter.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    // the inputs that can move this output (an investment's own values cannot move another variant)
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < s.parameter.size(); ++i)
+      if (s.input_reaches(i)) order.push_back(i);
+    if (order.empty()) continue;
+    const std::size_t left_out = s.parameter.size() - order.size();
     const auto rho = [&](std::size_t i) {
       const double x = i < s.spearman.size() ? std::abs(s.spearman[i]) : 0.0;
       return std::isnan(x) ? -1.0 : x;
@@ -434,6 +437,9 @@ void sensitivity_table(std::ostream& out, const Results& r)
           << '\n';
     }
     if (order.size() > TOP) out << std::string(INDENT, ' ') << "... and " << order.size() - TOP << " more\n";
+    if (left_out > 0)
+      out << std::string(INDENT, ' ') << "(" << left_out << (left_out == 1 ? " input" : " inputs")
+          << " left out: an investment's own values cannot move this output)\n";
   }
 }
 

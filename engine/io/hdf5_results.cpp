@@ -484,6 +484,7 @@ void write_all(Writer& w, const Results& r)
     w.doubles(sg.get(), sp, "tornado_low", s.tornado_low);
     w.doubles(sg.get(), sp, "tornado_high", s.tornado_high);
     w.doubles(sg.get(), sp, "p_value", s.p_value);
+    w.doubles(sg.get(), sp, "reaches", s.reaches);
   }
 }
 
@@ -899,6 +900,7 @@ Results read_all(const Reader& rd)
       if (rd.has_link(sg.get(), "tornado_low")) s.tornado_low = rd.doubles(sg.get(), sp, "tornado_low");
       if (rd.has_link(sg.get(), "tornado_high")) s.tornado_high = rd.doubles(sg.get(), sp, "tornado_high");
       if (rd.has_link(sg.get(), "p_value")) s.p_value = rd.doubles(sg.get(), sp, "p_value");
+      if (rd.has_link(sg.get(), "reaches")) s.reaches = rd.doubles(sg.get(), sp, "reaches");
       r.sensitivity.push_back(std::move(s));
     }
   }

@@ -389,6 +389,8 @@ std::string to_json(const Results& r)
       j.number(at(s.tornado_high, i));
       j.key("p_value");
       j.number(at(s.p_value, i));
+      j.key("reaches");
+      j.number(i < s.reaches.size() ? s.reaches[i] : 1.0);
       j.end_object();
     }
     j.end_object();

@@ -115,7 +115,7 @@ std::size_t export_csv(const Results& r, const std::string& dir, bool force)
   Csv per_path{"per_path.csv", "variant,segment,path,kpi,value\n"};
   Csv per_period{"per_period.csv", "variant,segment,period,kpi,stat,value\n"};
   Csv comparisons{"comparisons.csv", "investment,path,metric,value\n"};
-  Csv sensitivity{"sensitivity.csv", "output,parameter,spearman,tornado_low,tornado_high,p_value\n"};
+  Csv sensitivity{"sensitivity.csv", "output,parameter,spearman,tornado_low,tornado_high,p_value,reaches\n"};
   Csv variants{"variants.csv", "variant,key,value\n"};
   for (const VariantResults& v : r.variants) {
     table_rows(per_path, per_period, v.name, TOTAL_SEGMENT, v.kpis, r.horizon);
@@ -135,7 +135,7 @@ std::size_t export_csv(const Results& r, const std::string& dir, bool force)
     for (std::size_t i = 0; i < s.parameter.size(); ++i)
       sensitivity.row({csv_field(s.output), csv_field(s.parameter[i]), csv_number(at(s.spearman, i)),
                        csv_number(at(s.tornado_low, i)), csv_number(at(s.tornado_high, i)),
-                       csv_number(at(s.p_value, i))});
+                       csv_number(at(s.p_value, i)), csv_number(i < s.reaches.size() ? s.reaches[i] : 1.0)});
   }
 
   std::error_code ec;

@@ -795,9 +795,13 @@ void sensitivity_section(Context& c)
       "10%: a long bar means the result depends on that input. The Spearman rank correlation says how consistently the "
       "output rises (positive) or falls (negative) with the input; its p-value how often Monte Carlo noise alone "
       "gives a correlation that strong (grey bars: above 0.05, not told apart from noise). An investment's own "
-      "uncertain values are listed only for the outputs they can move (that investment and the portfolio).</p>\n";
+      "uncertain values are shown only for the outputs they can move (that investment and the portfolio).</p>\n";
   for (const Sensitivity& s : r.sensitivity) {
-    if (s.parameter.empty()) continue;
+    // the inputs that can move this output (Sensitivity::reaches)
+    std::vector<std::size_t> shown;
+    for (std::size_t i = 0; i < s.parameter.size(); ++i)
+      if (s.input_reaches(i)) shown.push_back(i);
+    if (shown.empty()) continue;
     // The output's mean across paths (the tornado's centre line), from the results.
     double mean = NaN;
     const std::size_t dot = s.output.rfind('.');
@@ -813,7 +817,7 @@ void sensitivity_section(Context& c)
     JsonWriter j;
     j.begin_array();
     const auto at = [](const std::vector<double>& v, std::size_t i) { return i < v.size() ? v[i] : NaN; };
-    for (std::size_t i = 0; i < s.parameter.size(); ++i)
+    for (std::size_t i : shown)
       j.begin_object()
           .field("parameter", s.parameter[i])
           .field("spearman", at(s.spearman, i))
@@ -825,7 +829,8 @@ void sensitivity_section(Context& c)
     j.end_array();
     JsonWriter src;
     src.begin_object().field("kind", "sensitivity").field("output", s.output);
-    src.field("equals", "/sensitivity/" + s.output + "/{parameter,spearman,tornado_low,tornado_high,p_value}");
+    src.field("equals",
+              "/sensitivity/" + s.output + "/{parameter,spearman,tornado_low,tornado_high,p_value} where reaches is 1");
     src.field("output_mean", "mean of the output's per-path values").end_object();
     const std::string data = c.page.dataset(j.take(), src.take());
     const std::string metric = dot == std::string::npos ? s.output : s.output.substr(dot + 1);

@@ -51,6 +51,13 @@ struct Sensitivity {
   //! Two-sided p-value of spearman under independence (spearman_p_value): how often Monte
   //! Carlo noise alone gives a correlation this strong. Empty in files written before it.
   std::vector<double> p_value;
+  //! 1 where the input can move the output, 0 where it cannot (input_reaches: an investment's
+  //! own value against the baseline or another investment): its correlation is noise by
+  //! construction, kept for completeness; the console and the report leave it out. Empty in
+  //! files written before it (every input counts as reaching).
+  std::vector<double> reaches;
+  //! Whether input i can move the output (reaches; files without it: yes).
+  bool input_reaches(std::size_t i) const { return i >= reaches.size() || reaches[i] != 0.0; }
 };
 
 //! Per existing customer (population.history) forecast over the horizon: Monte Carlo means

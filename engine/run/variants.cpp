@@ -424,8 +424,8 @@ std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
     Sensitivity s;
     s.output = name;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-      if (spec && !input_reaches(inputs[i], *spec, investment_names)) continue;  // it cannot move this output
       const auto& x = draws[i];
+      s.reaches.push_back(!spec || input_reaches(inputs[i], *spec, investment_names) ? 1.0 : 0.0);
       s.parameter.push_back(inputs[i]);
       const double rho = spearman(x, *y);
       std::size_t pairs = 0;  // the paths spearman() used: both values finite
@@ -454,7 +454,7 @@ std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
       s.tornado_low.push_back(nlo > 0 ? lo / nlo : NaN);
       s.tornado_high.push_back(nhi > 0 ? hi / nhi : NaN);
     }
-    if (!s.parameter.empty()) out.push_back(std::move(s));
+    out.push_back(std::move(s));
   }
   return out;
 }

@@ -93,9 +93,9 @@ double spearman_p_value(double rho, std::size_t n);
 bool input_reaches(const std::string& input, const VariantSpec& spec, const std::vector<std::string>& investment_names);
 
 //! Sensitivity of baseline npv_profit and each comparison's net_npv to each uncertain input
-//! that can move it (input_reaches; an output no input reaches has no entry), docs/model.md
-//! §9.2: Spearman correlation with its p-value and tornado (mean output when the input is in
-//! its lowest vs highest decile of draws).
+//! (docs/model.md §9.2): Spearman correlation with its p-value, tornado (mean output when the
+//! input is in its lowest vs highest decile of draws) and whether the input can move the
+//! output at all (input_reaches).
 std::vector<Sensitivity> sensitivity(const std::vector<std::string>& inputs,
                                      const std::vector<std::vector<double>>& draws_by_input,
                                      const std::vector<VariantResults>& variants,

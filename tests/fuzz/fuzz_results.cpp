@@ -207,7 +207,7 @@ void write_file(FuzzedDataProvider& in, const std::string& path)
       if (std::string(top) == "comparisons") {
         table_group(in, c, "paths", paths, horizon);
       } else {
-        for (const char* d : {"parameter", "spearman", "tornado_low", "tornado_high", "p_value"})
+        for (const char* d : {"parameter", "spearman", "tornado_low", "tornado_high", "p_value", "reaches"})
           if (in.ConsumeBool()) any_dataset(in, c, d, paths, horizon);
       }
       H5Gclose(c);

@@ -114,6 +114,7 @@ inline Results make_results(const std::string& scenario_name = "Shop \"Żółw\"
   s.tornado_low = {1000, 2000, 1500};
   s.tornado_high = {1100, 900, 1700};
   s.p_value = {0.41, 1e-9, NaN};
+  s.reaches = {1, 1, 1};
   r.sensitivity.push_back(s);
   return r;
 }
@@ -336,6 +337,7 @@ void expect_same(const Results& a, const Results& b)
     expect_same(a.sensitivity[i].tornado_low, b.sensitivity[i].tornado_low, "tornado_low");
     expect_same(a.sensitivity[i].tornado_high, b.sensitivity[i].tornado_high, "tornado_high");
     expect_same(a.sensitivity[i].p_value, b.sensitivity[i].p_value, "p_value");
+    expect_same(a.sensitivity[i].reaches, b.sensitivity[i].reaches, "reaches");
   }
 }
 
@@ -413,6 +415,7 @@ TEST_F(Hdf5Results, LayoutUsesTheDocumentedPaths)
            "/sensitivity/baseline.npv_profit/tornado_low",
            "/sensitivity/baseline.npv_profit/tornado_high",
            "/sensitivity/baseline.npv_profit/p_value",
+           "/sensitivity/baseline.npv_profit/reaches",
        })
     EXPECT_TRUE(h5_exists(f, p)) << p;
 
@@ -986,6 +989,27 @@ TEST(ConsoleSummary, ShowsKpisCurrencyInvestmentsAndSensitivity)
   ASSERT_NE(sens, std::string::npos);
   EXPECT_LT(s.find("purchase.r", sens), s.find("spend.p", sens));
   EXPECT_LT(s.find("spend.p", sens), s.find("service.courtesy", sens));
+}
+
+TEST(ConsoleSummary, InputsThatCannotMoveAnOutputAreLeftOutOfItsTable)
+{
+  Results r = make_results();
+  r.sensitivity[0].reaches = {1, 0, 1};  // purchase.r cannot move it (as an investment's own cost could not)
+  std::ostringstream out;
+  print_summary(r, out);
+  const std::string s = out.str();
+  const auto sens = s.find("Sensitivity of baseline.npv_profit");
+  ASSERT_NE(sens, std::string::npos) << s;
+  EXPECT_EQ(s.find("purchase.r", sens), std::string::npos) << s.substr(sens);
+  EXPECT_NE(s.find("service.courtesy", sens), std::string::npos);
+  EXPECT_NE(s.find("(1 input left out: an investment's own values cannot move this output)", sens),
+            std::string::npos)
+      << s.substr(sens);
+  // none reaches: no table at all
+  r.sensitivity[0].reaches = {0, 0, 0};
+  std::ostringstream none;
+  print_summary(r, none);
+  EXPECT_EQ(none.str().find("Sensitivity of baseline.npv_profit"), std::string::npos);
 }
 
 TEST(ConsoleSummary, EndsByRecallingTheScenariosWarnings)

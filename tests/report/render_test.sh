@@ -69,7 +69,7 @@ for c in f["comparisons"]:
         got = cmp[(cmp.investment == c) & (cmp.metric == m)].sort_values("path").value.to_numpy()
         assert np.array_equal(got, f["comparisons"][c]["paths"][m][...], equal_nan=True), (c, m)
 sens = pd.read_csv(d + "/sensitivity.csv")
-assert list(sens.columns) == ["output", "parameter", "spearman", "tornado_low", "tornado_high", "p_value"]
+assert list(sens.columns) == ["output", "parameter", "spearman", "tornado_low", "tornado_high", "p_value", "reaches"]
 assert len(sens) == sum(len(f["sensitivity"][o]["parameter"]) for o in f.get("sensitivity", {}))
 print("export: pandas reads", len(pp), "+", len(per), "+", len(cmp), "+", len(sens), "rows equal to the file")
 PYEOF

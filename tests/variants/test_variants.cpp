@@ -345,6 +345,7 @@ TEST(Uncertainty, AnInvestmentsOwnUncertainValueReachesOnlyTheVariantsWithIt)
 {
   // An uncertain cost of investment 'a' cannot move the baseline or investment 'b': its
   // correlation with them would be Monte Carlo noise shown as a finding. A base key moves all.
+  // Every output keeps a row per input (docs/model.md §9.2); `reaches` says which count.
   auto sc = base();
   sc.simulation.paths = 12;
   sc.investments.push_back(Investment{"a", "", 1000, 0, 0, 0, 0, 0, {}});
@@ -353,22 +354,25 @@ TEST(Uncertainty, AnInvestmentsOwnUncertainValueReachesOnlyTheVariantsWithIt)
   sc.uncertain = {uniform_input("investment.a.one_time_cost", 500, 5000),
                   uniform_input("economics.gross_margin", 0.2, 0.4)};
   const auto r = run_it(sc);
-  std::map<std::string, std::vector<std::string>> inputs;
+  std::map<std::string, std::vector<double>> reaches;
+  const std::vector<std::string> inputs = {"investment.a.one_time_cost", "economics.gross_margin"};
   for (const auto& s : r.sensitivity) {
-    inputs[s.output] = s.parameter;
-    EXPECT_EQ(s.p_value.size(), s.parameter.size()) << s.output;
+    EXPECT_EQ(s.parameter, inputs) << s.output;
+    EXPECT_EQ(s.p_value.size(), 2u) << s.output;
+    reaches[s.output] = s.reaches;
   }
-  const std::vector<std::string> both = {"investment.a.one_time_cost", "economics.gross_margin"};
-  const std::vector<std::string> base_only = {"economics.gross_margin"};
-  EXPECT_EQ(inputs.at("baseline.npv_profit"), base_only);
-  EXPECT_EQ(inputs.at("a.net_npv"), both);
-  EXPECT_EQ(inputs.at("b.net_npv"), base_only);
-  EXPECT_EQ(inputs.at("portfolio.net_npv"), both);
+  ASSERT_EQ(reaches.size(), 4u);
+  EXPECT_EQ(reaches.at("baseline.npv_profit"), (std::vector<double>{0, 1}));
+  EXPECT_EQ(reaches.at("a.net_npv"), (std::vector<double>{1, 1}));
+  EXPECT_EQ(reaches.at("b.net_npv"), (std::vector<double>{0, 1}));
+  EXPECT_EQ(reaches.at("portfolio.net_npv"), (std::vector<double>{1, 1}));
   // a's net NPV falls one for one with its own cost: a perfect rank correlation, p = 0
   const auto& a = *std::find_if(r.sensitivity.begin(), r.sensitivity.end(),
                                 [](const Sensitivity& s) { return s.output == "a.net_npv"; });
   EXPECT_DOUBLE_EQ(a.spearman[0], -1.0);
   EXPECT_EQ(a.p_value[0], 0.0);
+  EXPECT_TRUE(a.input_reaches(0));
+  EXPECT_FALSE(r.sensitivity[0].input_reaches(0));  // baseline
 }
 
 TEST(Uncertainty, SpearmanPValueAgainstClosedForms)
