@@ -1002,8 +1002,7 @@ TEST(ConsoleSummary, InputsThatCannotMoveAnOutputAreLeftOutOfItsTable)
   ASSERT_NE(sens, std::string::npos) << s;
   EXPECT_EQ(s.find("purchase.r", sens), std::string::npos) << s.substr(sens);
   EXPECT_NE(s.find("service.courtesy", sens), std::string::npos);
-  EXPECT_NE(s.find("(1 input left out: an investment's own values cannot move this output)", sens),
-            std::string::npos)
+  EXPECT_NE(s.find("(1 input left out: an investment's own values cannot move this output)", sens), std::string::npos)
       << s.substr(sens);
   // none reaches: no table at all
   r.sensitivity[0].reaches = {0, 0, 0};
