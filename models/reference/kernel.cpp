@@ -126,7 +126,8 @@ void period_costs(const Customer& c, const PeriodContext& ctx)
 
 //! A buyer's order values when they are totals (sim::one_total): the returned orders first
 //! (one Bernoulli per order from the returns stream), then the kept orders' total
-//! Gamma((n - returned) p, 1) / nu from the order_values stream; an acquisition period with
+//! Gamma((n - returned) p, 1) / nu from the order_values stream (fixed values:
+//! sim::fixed_total of the kept orders); an acquisition period with
 //! more than one order values its first order apart (sim::spend_drawn_apart).
 sim::Spend draw_spend(const Customer& c, std::uint32_t n, const PeriodContext& ctx)
 {
@@ -138,6 +139,8 @@ sim::Spend draw_spend(const Customer& c, std::uint32_t n, const PeriodContext& c
     Stream returns(ctx.seed, ctx.path, c.id, ctx.period, Purpose::returns);
     for (std::uint32_t k = 0; k < n; ++k) returned += rng::bernoulli(returns, m.return_rate) ? 1u : 0u;
   }
+  if (m.spend == models::SpendModel::fixed)
+    return sim::spend_as_total(sim::fixed_total(m.fixed_value, n - returned), returned, n, c.acquisition);
   const float shape = static_cast<float>(m.p * (n - returned));
   const float total = rng::gamma_f(ctx.seed, ctx.path, c.id, ctx.period, Purpose::order_values, shape) / nu;
   return sim::spend_as_total(total, returned, n, c.acquisition);

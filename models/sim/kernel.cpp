@@ -56,7 +56,7 @@ namespace {
 //   Gamma(n p, nu) (exact: a sum of independent Gamma(p, nu)) by rng::gamma_batch_f, in the
 //   layout of engine/rng/batch_samplers.h (attempt a from block a, the scalar finish from
 //   block 3). Otherwise (and for an acquisition period with more than one order) one value
-//   per order, from block 0 on.
+//   per order, from block 0 on. Fixed values draw nothing: their totals are fixed_total.
 // * Purpose::incidents: Binomial fallbacks, then contacts, waits and courtesy of each
 //   incident. The incidents are the first K orders of the period (orders are exchangeable).
 // * Purpose::returns, reviews, loyalty: as named, one draw per order or per offer.
@@ -977,13 +977,18 @@ struct PeriodSetup {
   // block and period, so 14 KB of zeroing would cost more than the chunk loop's set-up).
   std::array<double, 256> log1m_q;    //!< log(1 - q) of each segment's incident probability
   std::array<SegParams, 256> sp;      //!< the multipliers' parameters, single precision
-  std::array<double, 256> p_batched;  //!< gamma-gamma p where the spend is one Gamma(n p, nu) draw, else 0
+  std::array<double, 256> p_batched;  //!< gamma-gamma p where the spend is one Gamma(n p, nu) draw, 1 where
+                                      //!< it is a fixed value's total (shape: the kept orders), else 0
+  std::array<double, 256> fixed;      //!< the fixed order value where fixed_spend
+  std::array<bool, 256> fixed_spend;  //!< the batched total is a fixed value's (p_batched 1)
   // What applies to the whole block (each rule is where it is set):
   bool plain_rate = true;           //!< no frequency effect anywhere: frequency 1, p0 from Block
   bool reviews = false;             //!< some category writes reviews
   bool satisfaction_noise = false;  //!< some segment's satisfaction has an innovation (stationary)
   bool period_costs = false;        //!< e-mails or loyalty membership cost something
   bool any_returns = false;         //!< batched buyers have returns to count
+  bool any_drawn = false;           //!< some segment's batched totals are gamma draws
+  bool any_fixed = false;           //!< some segment's batched totals are fixed values'
   bool simple_orders = false;       //!< step 4's common case applies (one segment, see set_up)
   bool fast_service = false;        //!< ... with its incidents vectorised (fast_incidents)
   bool fusable = false;             //!< step 2's counts fused with the buyers' lanes (sbg_poisson)
@@ -1041,7 +1046,12 @@ PeriodSetup set_up(const PeriodContext& ctx, bool single, int newest_acquisition
     k.period_costs |= m.marketing_cost_per_customer != 0.0 || m.loyalty_cost_per_member != 0.0;
     k.reviews |= m.review_p_promoter > 0 || m.review_p_passive > 0 || m.review_p_detractor > 0;
     k.satisfaction_noise |= m.satisfaction_noise_sd > 0;
-    k.p_batched[g] = aggregate_spend(m) ? m.p : 0.0;
+    const bool fixed = aggregate_spend(m) && m.spend == models::SpendModel::fixed;
+    k.p_batched[g] = fixed ? 1.0 : aggregate_spend(m) ? m.p : 0.0;
+    k.fixed[g] = fixed ? m.fixed_value : 0.0;
+    k.fixed_spend[g] = fixed;
+    k.any_fixed |= fixed;
+    k.any_drawn |= !fixed && k.p_batched[g] > 0.0;
     k.any_returns |= m.return_rate > 0 && k.p_batched[g] > 0.0;
   }
   tables.set(k.log1m_q[0]);
@@ -1474,10 +1484,23 @@ private:
       for (std::size_t k = 0; k < n_buyers_; ++k) c_.g_hi[k] = L_.id_hi[c0_ + c_.buyers[k]];
     else
       std::fill(c_.g_hi, c_.g_hi + n_buyers_, std::uint8_t{0});
-    rng::gamma_batch_f(n_buyers_, ctx_.seed, ctx_.path, t_, Purpose::order_values, c_.g_lo, c_.g_hi, c_.g_shape,
-                       c_.g_value);
     tot_ = c_.pu;  // the batched totals, by k
-    divide(n_buyers_, c_.g_value, c_.g_nu, tot_);
+    if (k_.any_drawn) {
+      rng::gamma_batch_f(n_buyers_, ctx_.seed, ctx_.path, t_, Purpose::order_values, c_.g_lo, c_.g_hi, c_.g_shape,
+                         c_.g_value);
+      divide(n_buyers_, c_.g_value, c_.g_nu, tot_);
+    }
+    if (k_.any_fixed) fixed_totals();
+  }
+
+  //! The batched totals of fixed order values: fixed_total of the kept orders (a mix of
+  //! segments draws gamma totals for every batched buyer first; these overwrite theirs).
+  void fixed_totals()
+  {
+    for (std::size_t k = 0; k < n_buyers_; ++k) {
+      const std::size_t g = SINGLE ? 0 : LiveState::segment_of(c_.g_meta[k]);
+      if (k_.fixed_spend[g] && c_.g_batched[k]) tot_[k] = fixed_total(k_.fixed[g], c_.g_ord[k] - c_.g_ret[k]);
+    }
   }
 
   //! Returns of the batched buyers' orders: one Bernoulli(return_rate) per order from the

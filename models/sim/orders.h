@@ -143,14 +143,23 @@ inline double expected_order_value(const SegmentModel& m, float nu)
   return m.fixed_value;
 }
 
-//! Whether the n order values of a period may be drawn as one sum Gamma(n p, nu) (exact: a
-//! sum of independent Gamma(p, nu)): gamma-gamma spend without compensation (which needs
-//! each incident order's value). With returns, the orders' return draws come first (as per
-//! order) and the sum is drawn over the n - r kept orders only, as returned values are never
+//! Whether the n order values of a period are accounted as one total: gamma-gamma spend,
+//! whose sum is one draw Gamma(n p, nu) (exact: a sum of independent Gamma(p, nu)), or a
+//! fixed value, whose sum is n times it (fixed_total), either without compensation (which
+//! needs each incident order's value). With returns, the orders' return draws come first (as
+//! per order) and the total is over the n - r kept orders only, as returned values are never
 //! used.
 inline bool aggregate_spend(const SegmentModel& m)
 {
-  return m.spend == models::SpendModel::gamma_gamma && m.compensation_ratio == 0.0;
+  return (m.spend == models::SpendModel::gamma_gamma || m.spend == models::SpendModel::fixed) &&
+         m.compensation_ratio == 0.0;
+}
+
+//! The total of `kept` orders of a fixed value, in the single precision of a drawn total
+//! (both kernels: the reference's draw_spend and the fast kernel's spend batch).
+inline float fixed_total(double value, std::uint32_t kept)
+{
+  return static_cast<float>(value * static_cast<double>(kept));
 }
 
 //! Fulfilment cost of n orders, `returned` of them returned (docs/model.md §3.4): per order
@@ -324,26 +333,32 @@ struct Spend {
   std::uint32_t returned = 0;
 };
 
-//! Whether a buyer's n order values are one Gamma(n p, nu) total, drawn with the other
-//! buyers' in a batch (gamma-gamma without compensation; not an acquisition period with
-//! several orders, whose first order is valued apart).
+//! Whether a buyer's n order values are one total (aggregate_spend): a Gamma(n p, nu) drawn
+//! with the other buyers' in a batch, or n fixed values; not an acquisition period with
+//! several orders, whose first order is valued apart.
 inline bool one_total(const SegmentModel& m, std::uint32_t n, bool acquisition)
 {
-  return aggregate_spend(m) && m.p > 0.0 && !(acquisition && n > 1);
+  return aggregate_spend(m) && (m.spend == models::SpendModel::fixed || m.p > 0.0) && !(acquisition && n > 1);
 }
 
 //! The spend of an acquisition period with n > 1 orders and aggregate spend without returns:
-//! the first order's value and the other n - 1 orders' total, from the order_values stream;
-//! with returns the values are drawn per order (Spend::aggregate false).
+//! the first order's value and the other n - 1 orders' total, from the order_values stream
+//! (fixed values: the value and fixed_total of n); with returns the values are drawn per
+//! order (Spend::aggregate false).
 inline Spend spend_drawn_apart(const SegmentModel& m, const PeriodContext& ctx, std::uint64_t id, std::uint32_t n,
                                float nu)
 {
   Spend sp;
   if (!aggregate_spend(m) || m.return_rate > 0) return sp;
+  sp.aggregate = true;
+  if (m.spend == models::SpendModel::fixed) {
+    sp.first = m.fixed_value;
+    sp.total = fixed_total(m.fixed_value, n);
+    return sp;
+  }
   rng::Stream values(ctx.seed, ctx.path, id, ctx.period, rng::Purpose::order_values);
   sp.first = rng::gamma(values, m.p, nu);
   sp.total = sp.first + rng::gamma(values, m.p * (n - 1), nu);
-  sp.aggregate = true;
   return sp;
 }
 
