@@ -178,8 +178,14 @@ struct ClvSums {
   double sum_referred = 0, n_referred = 0;  //!< of the acquired, those who came through referrals
   double n_existing = 0;                    //!< existing customers (population.history), in no sum above
   double sum_existing = 0;                  //!< their lifetime CLVs (horizon contributions plus residuals)
+  //! Over every customer alive at the end (existing ones included), discounted to the start of
+  //! the horizon: the residuals after it, the expected orders after it and their expected contacts.
+  double value_after = 0, orders_after = 0, contacts_after = 0;
   void add(const ClvSums& o)
   {
+    value_after += o.value_after;
+    orders_after += o.orders_after;
+    contacts_after += o.contacts_after;
     sum += o.sum;
     n += o.n;
     sum_initial += o.sum_initial;
@@ -202,6 +208,7 @@ struct PathInputs {
   std::span<const double> discount;
   ClvSums clv;
   double loyal_at_risk = 0, loyal_ordered = 0, onetime_at_risk = 0, onetime_ordered = 0;
+  double costs_after = 0;  //!< the shop's running costs after the horizon (whole paths)
 
   //! The sum over the horizon of a per-period KPI.
   double total(PeriodKpi k) const
@@ -273,6 +280,11 @@ inline double ratio_or_nan(double a, double b)
     "The existing customers' lifetime CLVs summed (clv_existing_mean times their number): the value of the customer "  \
     "base of the history. NaN without a history.",                                                                     \
     in.clv.n_existing > 0 ? in.clv.sum_existing : detail::NaN)                                                         \
+  X(value_after_horizon, money,                                                                                        \
+    "What the customers alive at the end of the horizon are expected to contribute after it (existing customers "      \
+    "included): each one's closed-form residual of clv_mean, with the last period's setup held, discounted to the "    \
+    "start of the horizon. Shop-level, acquisition and investment costs after the horizon are not in it.",             \
+    in.clv.value_after)                                                                                                \
   X(cac_mean, money, "The paid channels' spend over the horizon divided by the customers they brought.",               \
     in.cac_mean())                                                                                                     \
   X(cac_blended_mean, money,                                                                                           \
@@ -288,6 +300,13 @@ inline double ratio_or_nan(double a, double b)
   X(rating_final, stars, "rating in the last period.", in.last(PeriodKpi::rating))
 
 #define CLVSIM_WHOLE_PATH_KPIS(X)                                                                                      \
+  X(costs_after_horizon, money,                                                                                        \
+    "The shop's running costs after the horizon if its last period is held for ever: per period the investments' "     \
+    "cost_per_period, economics.fixed_cost_per_period and the loyalty programme's fixed cost; the investments' "       \
+    "cost_per_order and cost_per_contact on the expected orders and contacts of the customers alive at its end; "      \
+    "discounted to the start of the horizon (NaN at a 0% discount rate with a cost per period, whose sum has no "      \
+    "end). The customers' own costs are in value_after_horizon.",                                                      \
+    in.costs_after)                                                                                                    \
   X(return_ratio_loyal_vs_onetime, ratio,                                                                              \
     "Per-period probability of ordering of customers with at least kpi.loyal_min_orders orders over that of "          \
     "customers with exactly one.",                                                                                     \
@@ -359,6 +378,15 @@ inline constexpr std::array COMPARISON_KPIS = {
     KpiInfo{"delta_customers_active", KpiScope::comparison, KpiUnit::count,
             "customers_active in the last period, variant minus baseline."},
     KpiInfo{"delta_clv", KpiScope::comparison, KpiUnit::money, "clv_mean of the variant minus the baseline's."},
+    KpiInfo{"delta_value_after_horizon", KpiScope::comparison, KpiUnit::money,
+            "value_after_horizon of the variant minus the baseline's: what the investment adds to the value of "
+            "the customers alive at the end of the horizon after it, its effects held as in the last period."},
+    KpiInfo{"cost_npv_after_horizon", KpiScope::comparison, KpiUnit::money,
+            "costs_after_horizon of the variant minus the baseline's: the investment's running costs after the "
+            "horizon if it keeps running, and the change of the shop's fixed costs it makes."},
+    KpiInfo{"net_npv_lifetime", KpiScope::comparison, KpiUnit::money,
+            "net_npv + delta_value_after_horizon - cost_npv_after_horizon: the investment kept running for ever, "
+            "its customers' value after the horizon counted (customers acquired after it are not)."},
 };
 
 //! The row of a KPI of any scope by its name (`cac_paid_<channel>` matches CHANNEL_CAC_KPI),

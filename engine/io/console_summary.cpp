@@ -115,6 +115,7 @@ const std::vector<std::string> PATH_KPI_ORDER = {"npv_profit",
                                                  "clv_mean",
                                                  "clv_horizon_mean",
                                                  "clv_initial_cohort_mean",
+                                                 "value_after_horizon",
                                                  "clv_existing_mean",
                                                  "customer_equity_existing",
                                                  "cac_mean",
@@ -170,6 +171,9 @@ void per_path_table(std::ostream& out, const VariantResults& v, const Results& r
     // the history's KPIs only where there is a history (NaN on every path otherwise)
     if ((kpi == "clv_existing_mean" || kpi == "customer_equity_existing") &&
         std::none_of(values.begin(), values.end(), [](double x) { return std::isfinite(x); }))
+      continue;
+    // investment costs after the horizon only for a variant with running investments
+    if (kpi == "costs_after_horizon" && std::all_of(values.begin(), values.end(), [](double x) { return x == 0; }))
       continue;
     const KpiKind kind = kpi_kind(kpi);
     std::string name = kpi;
@@ -397,6 +401,33 @@ void comparisons_table(std::ostream& out, const Results& r)
         << (r.uncertain_inputs.size() == 1 ? "" : "s") << " and Monte Carlo noise\n";
 }
 
+//! Each investment's net NPV with its customers' value after the horizon and its running
+//! costs after it (docs/model.md §8.4): what the horizon's cut leaves out, side by side.
+void beyond_horizon_table(std::ostream& out, const Results& r)
+{
+  if (r.comparisons.empty()) return;
+  std::string t = "Beyond the horizon: each investment kept running, its effects held (mean across paths";
+  t += r.currency.empty() ? ")" : "; money in " + r.currency + ")";
+  title(out, t);
+  constexpr int NAME = 22, COL = 14;
+  out << std::string(INDENT, ' ') << left("investment", NAME);
+  for (const char* h : {"net_npv", "+ value after", "- cost after", "= lifetime", "P(lifetime>0)"}) out << cell(h, COL);
+  out << '\n';
+  for (const Comparison& c : r.comparisons) {
+    out << std::string(INDENT, ' ') << left(c.name, NAME);
+    for (const char* k : {"net_npv", "delta_value_after_horizon", "cost_npv_after_horizon", "net_npv_lifetime"}) {
+      const auto it = c.paths.find(k);
+      out << cell(it == c.paths.end() ? "-" : format_value(mean_of(it->second), KpiKind::money), COL);
+    }
+    const auto life = c.paths.find("net_npv_lifetime");
+    out << cell(life == c.paths.end() ? "-" : format_value(share_positive(life->second), KpiKind::share), COL) << '\n';
+  }
+  out << std::string(INDENT, ' ')
+      << "value after: what the customers alive at the end add after it (docs/model.md §11.1.7);\n"
+      << std::string(INDENT, ' ') << "cost after: the running costs it adds, the last period's for ever;\n"
+      << std::string(INDENT, ' ') << "neither counts the customers who would be acquired after the horizon\n";
+}
+
 void sensitivity_table(std::ostream& out, const Results& r)
 {
   constexpr std::size_t TOP = 8;
@@ -511,6 +542,7 @@ void print_summary(const Results& r, std::ostream& out)
   if (!r.variants.empty()) period_table(out, r.variants.front(), r);
   if (!r.variants.empty()) subscription_table(out, r.variants.front(), r);
   comparisons_table(out, r);
+  beyond_horizon_table(out, r);
   print_decisions(r, out);
   sensitivity_table(out, r);
   // The warnings went to stderr before the summary and have scrolled away by now.

@@ -277,7 +277,8 @@ void decision_table(Context& c)
 {
   std::string& h = c.page.html();
   h += "<table>\n<tr><th class=\"text\">Investment</th><th>Net NPV mean</th><th>p05</th><th>p50</th><th>p95</th>"
-       "<th>P(roi&gt;0)</th><th>ROI p50</th><th>Payback (median)</th></tr>\n";
+       "<th>P(roi&gt;0)</th><th>ROI p50</th><th>Payback (median)</th><th>Lifetime net NPV mean</th>"
+       "<th>P(lifetime&gt;0)</th></tr>\n";
   for (const Comparison& cmp : c.r.comparisons) {
     const auto* net = find(cmp.paths, "net_npv");
     const auto* roi = find(cmp.paths, "roi");
@@ -298,7 +299,14 @@ void decision_table(Context& c)
       const double m = io::payback_median(*payback);
       pb = std::isinf(m) ? "not within the horizon" : std::isnan(m) ? "n/a" : c.period + " " + period_text(m);
     }
-    h += num_cell(pb) + "</tr>\n";
+    h += num_cell(pb);
+    if (const auto* life = find(cmp.paths, "net_npv_lifetime")) {
+      const double m = stats::summarize(*life).mean;
+      h += num_cell(signed_money(m), m, true) + num_cell(pct(io::share_positive(*life)));
+    } else {
+      h += "<td></td><td></td>";
+    }
+    h += "</tr>\n";
   }
   h += "</table>\n";
 }
@@ -364,6 +372,11 @@ void summary_section(Context& c)
            esc(c.currency) +
            (roi ? ", with a positive return on " + esc(pct(io::share_positive(*roi))) + " of paths" : "") + ".</p>\n";
     }
+    h += "<p>Net NPV stops at the end of the horizon, but customers an investment keeps are worth something after "
+         "it. <b>Lifetime net NPV</b> adds what the customers alive at the end are worth more after the horizon "
+         "(in closed form, the investment's effects held) and subtracts what the investment would cost after it if "
+         "it kept running (its last period's costs, for ever); customers who would be acquired after the horizon "
+         "are in neither (docs/model.md §8.4).</p>\n";
   }
   if (r.uncertain_inputs.empty() && r.sensitivity.empty()) {
     h += "<p class=\"warning\"><b>No input of this scenario is uncertain.</b> The spread across paths is Monte Carlo "

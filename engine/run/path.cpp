@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -418,11 +419,15 @@ private:
   //! by the season's mean), each order worth sim::expected_order_contribution less the
   //! per-customer period costs; discounted to the customer's acquisition period. A history's
   //! customers keep their horizon CLV; their residuals go to existing_residual_ (the forecast's
-  //! lifetime CLV). `sums` receives the residuals added, per segment (the horizon CLV is the
-  //! lifetime CLV less them).
+  //! lifetime CLV). `sums` receives, per segment, the residuals added (entries [0, S): the
+  //! horizon CLV is the lifetime CLV less them), then, over every live customer, existing ones
+  //! included, discounted to the start of the horizon: the residuals ([S, 2S):
+  //! value_after_horizon), the expected orders after the horizon ([2S, 3S)) and their expected
+  //! contacts ([3S, 4S)), for costs_after_horizon (docs/model.md §8.4).
   void add_lifetime_values(Block& b, std::vector<double>& sums)
   {
-    sums.assign(S_, 0.0);
+    sums.assign(4 * S_, 0.0);
+    const double to_start = plan_.discount[static_cast<std::size_t>(H_ - 1)];  // period H - 1 to period 0
     const PeriodSetup& last = *schedule_.periods.back();
     const auto& orders_season = base_.seasonality.order_multipliers;
     double season_mean = 1.0, season_last = 1.0;
@@ -433,6 +438,9 @@ private:
     }
     const double delta = plan_.discount[1];
     const int end = U_ - 1;
+    std::vector<double> contacts_per_order(S_);  // q E[contacts] of each segment (§5.1)
+    for (std::size_t g = 0; g < S_; ++g)
+      contacts_per_order[g] = last.segments[g].incident_probability * sim::expected_contacts(last.segments[g]);
     sim::LiveState& L = b.live;
     for (std::size_t j = 0; j < L.size(); ++j) {
       const std::uint32_t mt = L.meta[j];
@@ -460,6 +468,9 @@ private:
       const double value =
           sim::expected_order_contribution(m, L.nu[j], member, basket) * r.orders - per_period * r.periods;
       const auto added = static_cast<float>(plan_.discount[static_cast<std::size_t>(end - acquired)] * value);
+      sums[S_ + g] += to_start * value;
+      sums[2 * S_ + g] += to_start * r.orders;
+      sums[3 * S_ + g] += to_start * r.orders * contacts_per_order[g];
       if (of_history) {  // ids N0 + j, j in history order (add_existing_customers); distinct per block
         const std::uint64_t id = L.id_lo[j] | (static_cast<std::uint64_t>(L.id_hi[j]) << 32);
         existing_residual_[static_cast<std::size_t>(id - n0_)] = added;
@@ -717,7 +728,12 @@ private:
     // The horizon's CLV: the lifetime sums less the residuals added, per segment, in block order.
     for (std::size_t g = 0; g < S_; ++g) {
       clv_[g].sum_horizon = clv_[g].sum;
-      for (const auto& r : residual_) clv_[g].sum_horizon -= r[g];
+      for (const auto& r : residual_) {
+        clv_[g].sum_horizon -= r[g];
+        clv_[g].value_after += r[S_ + g];
+        clv_[g].orders_after += r[2 * S_ + g];
+        clv_[g].contacts_after += r[3 * S_ + g];
+      }
     }
   }
 
@@ -828,6 +844,7 @@ private:
                       std::map<std::string, double>& m) {
       models::PathInputs in{kp, plan_.discount, clv};
       if (whole) {
+        in.costs_after = costs_after_;
         in.loyal_at_risk = loyal_risk_;
         in.loyal_ordered = loyal_ord_;
         in.onetime_at_risk = one_risk_;
@@ -838,6 +855,19 @@ private:
     };
     models::ClvSums all;
     for (const auto& c : clv_) all.add(c);
+    // The shop's running costs after the horizon, its last period held (docs/model.md §8.4):
+    // per period (the investments', the fixed costs, the loyalty programme's) for ever,
+    // sum_{t >= H} delta^t = delta^H / (1 - delta); per order and contact (the investments')
+    // on the discounted expected orders and contacts after the horizon.
+    const Scenario& last = schedule_.periods.back()->scenario;
+    const bool programme = last.base.loyalty.enabled && H_ - 1 >= last.base.loyalty.start_period;
+    const double per_period = schedule_.after_per_period + last.base.economics.fixed_cost_per_period +
+                              (programme ? last.base.loyalty.fixed_cost_per_period : 0.0);
+    const double delta = plan_.discount[1];
+    const double periods_after =
+        delta < 1.0 ? std::pow(delta, H_) / (1.0 - delta) : std::numeric_limits<double>::quiet_NaN();
+    costs_after_ = (per_period != 0.0 ? per_period * periods_after : 0.0) +
+                   schedule_.after_per_order * all.orders_after + schedule_.after_per_contact * all.contacts_after;
     record(out_.periods, all, true, out_.path_kpis);
     for (std::size_t c = 0; c < sc_.channels.size(); ++c)
       out_.path_kpis["cac_paid_" + sc_.channels[c].name] =
@@ -864,7 +894,8 @@ private:
   std::size_t released_ = 0;         //!< blocks [0, released_) checked by release_others_full_blocks
   std::vector<TallyRow> major_sum_;  //!< [t][segment]: their tallies, summed in block order
   std::vector<std::vector<double>> path_p_alive_;
-  std::vector<std::vector<double>> residual_;  //!< [block][segment]: the lifetime residuals added (add_lifetime_values)
+  std::vector<std::vector<double>> residual_;  //!< [block][4 x segment]: sums of add_lifetime_values
+  double costs_after_ = 0;                     //!< costs_after_horizon (record_path_kpis)
   std::vector<double> existing_residual_;      //!< [existing customer]: its residual (0 when it left)
   // acquisition
   //! this period's new customers, referred ones, and their paid and referral costs, by segment

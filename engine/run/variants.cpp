@@ -227,6 +227,11 @@ VariantSchedule make_schedule(const Scenario& base, const VariantSpec& variant)
         out.fixed_cost[ut] += inv.cost_per_period;
         out.cost_per_order[ut] += inv.cost_per_order;
         out.cost_per_contact[ut] += inv.cost_per_contact;
+        if (u == U - 1) {
+          out.after_per_period += inv.cost_per_period;
+          out.after_per_order += inv.cost_per_order;
+          out.after_per_contact += inv.cost_per_contact;
+        }
       }
     }
     // The season (docs/model.md §4.4) is part of a period's setup: periods share a setup only
@@ -283,9 +288,8 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
     const auto& k = variants[v].kpis;
     Comparison c;
     c.name = specs[v].name;
-    for (const char* m : {"delta_npv", "cost_npv", "net_npv", "roi", "roi_incremental", "payback_period",
-                          "revenue_uplift", "delta_nps", "delta_retention", "delta_customers_active", "delta_clv"})
-      c.paths[m].assign(static_cast<std::size_t>(paths), NaN);
+    for (const auto& kpi : models::COMPARISON_KPIS)
+      c.paths[std::string(kpi.name)].assign(static_cast<std::size_t>(paths), NaN);
     const auto& pb = base.periods.at("profit");
     const auto& pv = k.periods.at("profit");
     const auto& cv = k.periods.at("cost_investment");
@@ -334,6 +338,13 @@ std::vector<Comparison> compare_variants(const std::vector<VariantResults>& vari
       const double acq_v = k.paths.at("customers_acquired")[up] + k.paths.at("customers_initial")[up];
       c.paths["delta_retention"][up] = (acq_v > 0 && acq_b > 0) ? av[last] / acq_v - ab[last] / acq_b : NaN;
       c.paths["delta_clv"][up] = k.paths.at("clv_mean")[up] - base.paths.at("clv_mean")[up];
+      // beyond the horizon: the change of what the customers alive at its end are worth after
+      // it, against what the investments cost after it if they keep running
+      const double after = k.paths.at("value_after_horizon")[up] - base.paths.at("value_after_horizon")[up];
+      const double cost_after = k.paths.at("costs_after_horizon")[up] - base.paths.at("costs_after_horizon")[up];
+      c.paths["delta_value_after_horizon"][up] = after;
+      c.paths["cost_npv_after_horizon"][up] = cost_after;
+      c.paths["net_npv_lifetime"][up] = delta - cost + after - cost_after;
     }
     out.push_back(std::move(c));
   }

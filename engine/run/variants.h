@@ -51,6 +51,9 @@ struct PeriodSetup {
 struct VariantSchedule {
   std::vector<std::shared_ptr<const PeriodSetup>> periods;           //!< [warm-up + horizon]
   std::vector<double> fixed_cost, cost_per_order, cost_per_contact;  //!< investment costs, [warm-up + horizon]
+  //! The investments' running costs of the last period (its one-time costs apart): what they
+  //! cost per period, order and contact if they keep running after the horizon (docs/model.md §8.4).
+  double after_per_period = 0, after_per_order = 0, after_per_contact = 0;
 };
 
 //! The path's base scenario: the scenario with every uncertain input replaced by its draw

@@ -173,6 +173,11 @@ TEST(Variants, RoiAndPaybackOnAHandComputableCase)
     EXPECT_NEAR(c.paths.at("roi")[up], (gain - cost) / cost, 1e-9);
     EXPECT_EQ(c.paths.at("payback_period")[up], 7.0);
     EXPECT_NEAR(c.paths.at("revenue_uplift")[up], 0.0, 1e-15);
+    // beyond the horizon (§8.4): the fixed cost saved for ever from period 12 on, the same customers
+    const double saved = 1000 * std::pow(d, 12) / (1 - d);
+    EXPECT_NEAR(c.paths.at("cost_npv_after_horizon")[up], -saved, 1e-6);
+    EXPECT_EQ(c.paths.at("delta_value_after_horizon")[up], 0.0);
+    EXPECT_NEAR(c.paths.at("net_npv_lifetime")[up], gain - cost + saved, 1e-6);
   }
 }
 
@@ -239,6 +244,94 @@ TEST(Variants, InvestmentCostsPerOrderAndContact)
   const auto& v = r.variants[1].kpis.periods;
   for (std::size_t i = 0; i < v.at("orders").size(); ++i)
     EXPECT_NEAR(v.at("cost_investment")[i], 2.0 * v.at("orders")[i] + 3.0 * v.at("contacts")[i], 1e-9);
+}
+
+// Beyond the horizon (docs/model.md §8.4). With fixed order values of 1, a gross margin of 1
+// and no other cost, each expected order after the horizon contributes exactly 1, so the
+// baseline's value_after_horizon is the discounted expected orders after it: an investment
+// that changes nothing and costs 2 per order and 3 per contact costs 2 and 3 q E[contacts]
+// times that after the horizon, and 700 a period costs 700 delta^H / (1 - delta).
+TEST(Variants, BeyondTheHorizonCountsRunningCostsOnTheExpectedOrdersAndForEver)
+{
+  auto sc = scenarios::load_string(R"(
+[simulation]
+horizon = 10
+paths = 4
+seed = 5
+block_size = 256
+[population]
+initial_customers = 3000
+[purchase]
+model = "sbg_poisson"
+a = 1.0
+b = 5.0
+r = 0.9
+alpha = 2.0
+[spend]
+model = "fixed"
+value = 1.0
+[economics]
+gross_margin = 1.0
+[service]
+incident_probability = 0.2
+first_contact_resolution = 0.6
+later_contact_resolution = 0.5
+max_contacts = 3
+cost_per_contact = 0.0
+[satisfaction]
+churn_sensitivity = 0.3
+)",
+                                   "after.toml", ".");
+  sc.investments.push_back(Investment{"orders", "", 0, 0, 2.0, 3.0, 0, 0, {}});
+  sc.investments.push_back(Investment{"monthly", "", 500, 700, 0, 0, 4, 0, {}});
+  const auto r = run_it(sc);
+  const double d = std::pow(1.1, -1.0 / 12.0);
+  const double contacts_per_order = 0.2 * (1.0 + 0.4 + 0.4 * 0.5);  // q E[contacts], 3 at most
+  const auto& orders = comparison(r, "orders");
+  const auto& monthly = comparison(r, "monthly");
+  for (int p = 0; p < r.paths; ++p) {
+    const auto up = static_cast<std::size_t>(p);
+    const double after_orders = r.variants[0].kpis.paths.at("value_after_horizon")[up];
+    ASSERT_GT(after_orders, 100.0);
+    EXPECT_EQ(orders.paths.at("delta_value_after_horizon")[up], 0.0);  // the same customers
+    EXPECT_NEAR(orders.paths.at("cost_npv_after_horizon")[up], (2.0 + 3.0 * contacts_per_order) * after_orders,
+                1e-9 * after_orders);
+    EXPECT_DOUBLE_EQ(orders.paths.at("net_npv_lifetime")[up],
+                     orders.paths.at("net_npv")[up] - orders.paths.at("cost_npv_after_horizon")[up]);
+    // per period for ever from period H = 10 on; the one-time cost is not repeated
+    EXPECT_NEAR(monthly.paths.at("cost_npv_after_horizon")[up], 700.0 * std::pow(d, 10) / (1.0 - d), 1e-9);
+    EXPECT_EQ(r.variants[0].kpis.paths.at("costs_after_horizon")[up], 0.0);
+  }
+}
+
+// value_after_horizon is the lifetime CLV's residual, discounted to period 0: for an initial
+// cohort alone (everyone acquired in period 0) it is N0 (clv_mean - clv_horizon_mean), up to
+// the float rounding of the per-customer CLVs; a service investment that keeps customers adds
+// to it, and net_npv_lifetime puts it beside the net NPV.
+TEST(Variants, ValueAfterTheHorizonIsTheCohortsResidual)
+{
+  auto sc = base();
+  sc.channels.clear();
+  sc.investments.push_back(
+      Investment{"fcr", "", 0, 100, 0, 0, 0, 0, {change("service.first_contact_resolution", ChangeOp::set, 0.95)}});
+  const auto r = run_it(sc);
+  const auto& c = comparison(r, "fcr");
+  for (std::size_t v = 0; v < 2; ++v) {
+    const auto& k = r.variants[v].kpis.paths;
+    for (int p = 0; p < r.paths; ++p) {
+      const auto up = static_cast<std::size_t>(p);
+      const double residuals = 2000.0 * (k.at("clv_mean")[up] - k.at("clv_horizon_mean")[up]);
+      EXPECT_NEAR(k.at("value_after_horizon")[up], residuals, 1e-5 * std::abs(residuals)) << v << ' ' << p;
+    }
+  }
+  for (int p = 0; p < r.paths; ++p) {
+    const auto up = static_cast<std::size_t>(p);
+    EXPECT_GT(c.paths.at("delta_value_after_horizon")[up], 0.0);
+    EXPECT_NEAR(c.paths.at("net_npv_lifetime")[up],
+                c.paths.at("net_npv")[up] + c.paths.at("delta_value_after_horizon")[up] -
+                    c.paths.at("cost_npv_after_horizon")[up],
+                1e-9 * std::abs(c.paths.at("net_npv_lifetime")[up]));
+  }
 }
 
 TEST(Variants, ResultsDoNotDependOnThreads)
