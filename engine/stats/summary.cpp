@@ -41,12 +41,16 @@ Summary summarize(std::span<const double> values)
     out.mean = out.sd = out.se = out.p05 = out.p25 = out.p50 = out.p75 = out.p95 = out.min = out.max = nan;
     return out;
   }
-  // Two-pass mean and variance in a fixed order: bitwise reproducible.
+  // Two-pass mean and variance in a fixed order: bitwise reproducible. Values that are all
+  // the same (a cost fixed on every path) have that mean and sd 0 exactly, not the rounding
+  // of sum / n (an sd of 1e-10 would read as Monte Carlo noise where there is none).
+  const bool constant = std::all_of(s.begin(), s.end(), [&](double v) { return v == s.front(); });
   double sum = 0;
   for (double v : s) sum += v;
-  out.mean = sum / static_cast<double>(s.size());
+  out.mean = constant ? s.front() : sum / static_cast<double>(s.size());
   double ss = 0;
-  for (double v : s) ss += (v - out.mean) * (v - out.mean);
+  if (!constant)
+    for (double v : s) ss += (v - out.mean) * (v - out.mean);
   out.sd = s.size() > 1 ? std::sqrt(ss / static_cast<double>(s.size() - 1)) : 0.0;
   out.se = out.sd / std::sqrt(static_cast<double>(s.size()));
   std::sort(s.begin(), s.end());
