@@ -405,7 +405,10 @@ void comparisons_table(std::ostream& out, const Results& r)
 //! costs after it (docs/model.md §8.4): what the horizon's cut leaves out, side by side.
 void beyond_horizon_table(std::ostream& out, const Results& r)
 {
-  if (r.comparisons.empty()) return;
+  // (results files written before these metrics existed have none)
+  if (std::none_of(r.comparisons.begin(), r.comparisons.end(),
+                   [](const Comparison& c) { return c.paths.count("net_npv_lifetime") > 0; }))
+    return;
   std::string t = "Beyond the horizon: each investment kept running, its effects held (mean across paths";
   t += r.currency.empty() ? ")" : "; money in " + r.currency + ")";
   title(out, t);

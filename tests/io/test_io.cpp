@@ -991,6 +991,32 @@ TEST(ConsoleSummary, ShowsKpisCurrencyInvestmentsAndSensitivity)
   EXPECT_LT(s.find("spend.p", sens), s.find("service.courtesy", sens));
 }
 
+// The "Beyond the horizon" table (docs/model.md §8.4): net_npv beside the value after the
+// horizon, the costs after it and their sum; left out for results that have none of these
+// metrics (files written before they existed).
+TEST(ConsoleSummary, BeyondTheHorizonTableOnlyWithItsMetrics)
+{
+  Results r = make_results();
+  std::ostringstream without;
+  print_summary(r, without);
+  EXPECT_EQ(without.str().find("Beyond the horizon"), std::string::npos);
+  Comparison& c = r.comparisons[0];
+  c.paths["delta_value_after_horizon"] = {500, 500, 500, 500, 500, 500, 500};
+  c.paths["cost_npv_after_horizon"] = {300, 300, 300, 300, 300, 300, 300};
+  c.paths["net_npv_lifetime"] = {220, 180, 90, 400, 155, 190, 340};
+  std::ostringstream with;
+  print_summary(r, with);
+  const std::string s = with.str();
+  const auto at = s.find("Beyond the horizon");
+  ASSERT_NE(at, std::string::npos) << s;
+  const auto row = s.find("faster_response", at);
+  ASSERT_NE(row, std::string::npos);
+  const std::string line = s.substr(row, s.find('\n', row) - row);
+  // net_npv mean 25, value after 500, cost after 300, lifetime mean 225, positive on every path
+  for (const char* want : {"25.0", "500", "300", "225", "100.0%"})
+    EXPECT_NE(line.find(want), std::string::npos) << want << " in " << line;
+}
+
 TEST(ConsoleSummary, InputsThatCannotMoveAnOutputAreLeftOutOfItsTable)
 {
   Results r = make_results();
