@@ -9,8 +9,14 @@
 #include "scenarios/history.h"
 #include "scenarios/keys.h"
 
-#include <toml++/toml.h>
+// GCC 12 reports '__Y may be used uninitialized' 40 times inside avx512fintrin.h for Eigen's
+// matrix kernels: a false positive on the intrinsics' self-initialised _mm512_undefined_*
+// (GCC PR 105593). The warning is off for the lines of the headers included here first.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <Eigen/Cholesky>
+#pragma GCC diagnostic pop
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cerrno>
