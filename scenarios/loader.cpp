@@ -12,10 +12,14 @@
 // GCC 12 reports '__Y may be used uninitialized' 40 times inside avx512fintrin.h for Eigen's
 // matrix kernels: a false positive on the intrinsics' self-initialised _mm512_undefined_*
 // (GCC PR 105593). The warning is off for the lines of the headers included here first.
+#if defined(__GNUC__) && !defined(__clang__)  // (clang has no such warning)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <Eigen/Cholesky>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #include <toml++/toml.h>
 
 #include <algorithm>
