@@ -1000,6 +1000,10 @@ TEST(ConsoleSummary, BeyondTheHorizonTableOnlyWithItsMetrics)
   std::ostringstream without;
   print_summary(r, without);
   EXPECT_EQ(without.str().find("Beyond the horizon"), std::string::npos);
+  // the per-path row of costs_after_horizon is left out where it is 0 on every path (a baseline
+  // without fixed costs), kept for the investment's variant
+  r.variants[0].kpis.paths["costs_after_horizon"].assign(PATHS, 0.0);
+  r.variants[1].kpis.paths["costs_after_horizon"].assign(PATHS, 300.0);
   Comparison& c = r.comparisons[0];
   c.paths["delta_value_after_horizon"] = {500, 500, 500, 500, 500, 500, 500};
   c.paths["cost_npv_after_horizon"] = {300, 300, 300, 300, 300, 300, 300};
@@ -1015,6 +1019,10 @@ TEST(ConsoleSummary, BeyondTheHorizonTableOnlyWithItsMetrics)
   // net_npv mean 25, value after 500, cost after 300, lifetime mean 225, positive on every path
   for (const char* want : {"25.0", "500", "300", "225", "100.0%"})
     EXPECT_NE(line.find(want), std::string::npos) << want << " in " << line;
+  const auto first = s.find("costs_after_horizon");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_GT(first, s.find("faster_response: per-path KPIs"));  // not in the baseline's table
+  EXPECT_EQ(s.find("costs_after_horizon", first + 1), std::string::npos);
 }
 
 TEST(ConsoleSummary, InputsThatCannotMoveAnOutputAreLeftOutOfItsTable)

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine/io/console_summary.h"
 #include "engine/io/decisions.h"
 #include "engine/io/hdf5_results.h"
 #include "engine/report/csv_export.h"
@@ -282,6 +284,31 @@ TEST_F(Report, AHistoryOnlyRunsSummaryCardsShowItsCustomersClvAndEquity)
   const std::string board = slurp(dir_ / "board.html");
   EXPECT_NE(board.find(">Mean lifetime CLV<"), std::string::npos);
   EXPECT_NE(board.find(">CLV / CAC<"), std::string::npos);
+}
+
+// The summary's investment table ends with the lifetime net NPV (docs/model.md §8.4): its mean
+// as the console formats money, signed, and the share of paths where it is positive.
+TEST_F(Report, TheInvestmentTableShowsEachLifetimeNetNpv)
+{
+  ASSERT_EQ(clvsim("report board.h5 -o lifetime.html").code, 0);
+  const std::string html = slurp(dir_ / "lifetime.html");
+  EXPECT_NE(html.find("<th>Lifetime net NPV mean</th><th>P(lifetime&gt;0)</th>"), std::string::npos);
+  ASSERT_FALSE(results_.comparisons.empty());
+  for (const Comparison& c : results_.comparisons) {
+    const auto row = html.find("<tr><td><a href=\"#inv-" + c.name + "\">");
+    ASSERT_NE(row, std::string::npos) << c.name;
+    const std::string tr = html.substr(row, html.find("</tr>", row) - row);
+    const std::vector<double>& life = c.paths.at("net_npv_lifetime");
+    const double mean = std::accumulate(life.begin(), life.end(), 0.0) / static_cast<double>(life.size());
+    std::string money = io::format_value(mean, io::KpiKind::money);
+    if (mean > 0) money = "+" + money;
+    const double positive =
+        static_cast<double>(std::count_if(life.begin(), life.end(), [](double x) { return x > 0; })) /
+        static_cast<double>(life.size());
+    const std::string cells =
+        ">" + money + "</td><td class=\"num\">" + io::format_value(positive, io::KpiKind::share) + "</td>";
+    EXPECT_NE(tr.find(cells), std::string::npos) << cells << " in " << tr;
+  }
 }
 
 TEST_F(Report, TheScenariosWarningsTravelWithTheResultsIntoTheReportAndShow)

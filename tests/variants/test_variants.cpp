@@ -304,6 +304,38 @@ churn_sensitivity = 0.3
   }
 }
 
+// costs_after_horizon counts the shop-level costs a variant changes: a programme switched on
+// by an investment adds its fixed cost for ever (the members' own costs are in the customers'
+// value after the horizon); at a 0% discount rate a cost per period for ever has no sum (NaN).
+TEST(Variants, BeyondTheHorizonCountsAProgrammesFixedCostAndHasNoSumAtZeroDiscount)
+{
+  auto sc = base();
+  sc.base.loyalty.fixed_cost_per_period = 250.0;
+  Change on;
+  on.key = "loyalty.enabled";
+  on.number = 1.0;
+  sc.investments.push_back(Investment{"programme", "", 0, 0, 0, 0, 0, 0, {on}});
+  const auto r = run_it(sc);
+  const double d = std::pow(1.1, -1.0 / 12.0);
+  const auto& c = comparison(r, "programme");
+  for (int p = 0; p < r.paths; ++p) {
+    const auto up = static_cast<std::size_t>(p);
+    EXPECT_NEAR(c.paths.at("cost_npv_after_horizon")[up], 250.0 * std::pow(d, 12) / (1.0 - d), 1e-6);
+    // the shop's own fixed cost of 1000 a month is in both variants' costs after the horizon
+    EXPECT_NEAR(r.variants[0].kpis.paths.at("costs_after_horizon")[up], 1000.0 * std::pow(d, 12) / (1.0 - d), 1e-6);
+  }
+  auto zero = base();
+  zero.base.economics.discount_rate_annual = 0.0;
+  zero.investments.push_back(Investment{"monthly", "", 0, 700, 0, 0, 0, 0, {}});
+  const auto z = run_it(zero);
+  for (int p = 0; p < z.paths; ++p) {
+    const auto up = static_cast<std::size_t>(p);
+    EXPECT_TRUE(std::isnan(z.variants[0].kpis.paths.at("costs_after_horizon")[up]));
+    EXPECT_TRUE(std::isnan(comparison(z, "monthly").paths.at("net_npv_lifetime")[up]));
+    EXPECT_TRUE(std::isfinite(comparison(z, "monthly").paths.at("net_npv")[up]));
+  }
+}
+
 // value_after_horizon is the lifetime CLV's residual, discounted to period 0: for an initial
 // cohort alone (everyone acquired in period 0) it is N0 (clv_mean - clv_horizon_mean), up to
 // the float rounding of the per-customer CLVs; a service investment that keeps customers adds
