@@ -1,5 +1,6 @@
 #include "engine/run/path.h"
 
+#include "engine/core/block_arena.h"
 #include "engine/core/errors.h"
 #include "engine/rng/samplers.h"
 #include "engine/rng/stream.h"
@@ -211,10 +212,10 @@ private:
   }
 
   //! Every rank's `mine` (this rank's own moved, not copied, with one process), by rank.
-  template <class T>
-  std::vector<std::vector<T>> from_every_rank(std::vector<T>&& mine)
+  template <class T, class Alloc>
+  std::vector<std::vector<T, Alloc>> from_every_rank(std::vector<T, Alloc>&& mine)
   {
-    std::vector<std::vector<T>> all;
+    std::vector<std::vector<T, Alloc>> all;
     if (N_ == 1) {
       all.push_back(std::move(mine));
       return all;
@@ -438,47 +439,62 @@ private:
     }
     const double delta = plan_.discount[1];
     const int end = U_ - 1;
-    std::vector<double> contacts_per_order(S_);  // q E[contacts] of each segment (§5.1)
-    for (std::size_t g = 0; g < S_; ++g)
-      contacts_per_order[g] = last.segments[g].incident_probability * sim::expected_contacts(last.segments[g]);
-    sim::LiveState& L = b.live;
-    for (std::size_t j = 0; j < L.size(); ++j) {
-      const std::uint32_t mt = L.meta[j];
-      const std::uint8_t fl = sim::LiveState::flags_of(mt);
-      const bool of_history = (fl & sim::EXISTING) && !(fl & sim::INITIAL);
-      const std::size_t g = sim::LiveState::segment_of(mt);
+    // What does not depend on the customer, per segment: the multipliers' parameters in the
+    // kernel's single precision, and q E[contacts] (§5.1). The same values the per-customer
+    // expressions would give (casts and products of the segment's parameters).
+    struct SegmentTerms {
+      float cs, ref, hm, lh, fs, fm, lf;
+      double contacts_per_order;
+    };
+    std::vector<SegmentTerms> terms(S_);
+    for (std::size_t g = 0; g < S_; ++g) {
       const SegmentModel& m = last.segments[g];
-      const bool member = (fl & sim::MEMBER) != 0;
-      models::StepInput in;
-      in.lambda = L.lambda[j];
-      in.churn = L.churn[j];
-      in.hazard = sim::hazard_multiplier<float>(
-          static_cast<float>(m.churn_sensitivity), static_cast<float>(m.reference), L.sat[j],
-          static_cast<float>(m.hazard_multiplier), member ? static_cast<float>(m.loyalty_hazard) : 1.0f);
-      in.frequency = sim::frequency_multiplier<float>(
-          static_cast<float>(m.frequency_sensitivity), static_cast<float>(m.reference), L.sat[j],
-          static_cast<float>(m.frequency_multiplier / season_last * season_mean),
-          member ? static_cast<float>(m.loyalty_frequency) : 1.0f);
-      const models::Residual r = models::visit_purchase_model(
-          m.model, [&](auto model) { return models::residual_after_horizon<decltype(model)>(in, delta); });
-      const int acquired = static_cast<int>(sim::LiveState::acq_of(mt));
-      double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * (end - acquired)) : 1.0;
-      if (member) basket *= m.loyalty_basket;
-      const double per_period = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
-      const double value =
-          sim::expected_order_contribution(m, L.nu[j], member, basket) * r.orders - per_period * r.periods;
-      const auto added = static_cast<float>(plan_.discount[static_cast<std::size_t>(end - acquired)] * value);
-      sums[S_ + g] += to_start * value;
-      sums[2 * S_ + g] += to_start * r.orders;
-      sums[3 * S_ + g] += to_start * r.orders * contacts_per_order[g];
-      if (of_history) {  // ids N0 + j, j in history order (add_existing_customers); distinct per block
-        const std::uint64_t id = L.id_lo[j] | (static_cast<std::uint64_t>(L.id_hi[j]) << 32);
-        existing_residual_[static_cast<std::size_t>(id - n0_)] = added;
-        continue;
-      }
-      L.clv[j] += added;
-      sums[g] += static_cast<double>(added);
+      terms[g] = {static_cast<float>(m.churn_sensitivity),
+                  static_cast<float>(m.reference),
+                  static_cast<float>(m.hazard_multiplier),
+                  static_cast<float>(m.loyalty_hazard),
+                  static_cast<float>(m.frequency_sensitivity),
+                  static_cast<float>(m.frequency_multiplier / season_last * season_mean),
+                  static_cast<float>(m.loyalty_frequency),
+                  m.incident_probability * sim::expected_contacts(m)};
     }
+    sim::LiveState& L = b.live;
+    // The purchase model is the same in every segment (segments override parameters).
+    models::visit_purchase_model(last.segments[0].model, [&](auto model) {
+      using Model = decltype(model);
+      for (std::size_t j = 0; j < L.size(); ++j) {
+        const std::uint32_t mt = L.meta[j];
+        const std::uint8_t fl = sim::LiveState::flags_of(mt);
+        const bool of_history = (fl & sim::EXISTING) && !(fl & sim::INITIAL);
+        const std::size_t g = sim::LiveState::segment_of(mt);
+        const SegmentModel& m = last.segments[g];
+        const SegmentTerms& k = terms[g];
+        const bool member = (fl & sim::MEMBER) != 0;
+        models::StepInput in;
+        in.lambda = L.lambda[j];
+        in.churn = L.churn[j];
+        in.hazard = sim::hazard_multiplier<float>(k.cs, k.ref, L.sat[j], k.hm, member ? k.lh : 1.0f);
+        in.frequency = sim::frequency_multiplier<float>(k.fs, k.ref, L.sat[j], k.fm, member ? k.lf : 1.0f);
+        const models::Residual r = models::residual_after_horizon<Model>(in, delta);
+        const int acquired = static_cast<int>(sim::LiveState::acq_of(mt));
+        double basket = m.log_growth_per_period != 0.0 ? std::exp(m.log_growth_per_period * (end - acquired)) : 1.0;
+        if (member) basket *= m.loyalty_basket;
+        const double per_period = m.marketing_cost_per_customer + (member ? m.loyalty_cost_per_member : 0.0);
+        const double value =
+            sim::expected_order_contribution(m, L.nu[j], member, basket) * r.orders - per_period * r.periods;
+        const auto added = static_cast<float>(plan_.discount[static_cast<std::size_t>(end - acquired)] * value);
+        sums[S_ + g] += to_start * value;
+        sums[2 * S_ + g] += to_start * r.orders;
+        sums[3 * S_ + g] += to_start * r.orders * k.contacts_per_order;
+        if (of_history) {  // ids N0 + j, j in history order (add_existing_customers); distinct per block
+          const std::uint64_t id = L.id_lo[j] | (static_cast<std::uint64_t>(L.id_hi[j]) << 32);
+          existing_residual_[static_cast<std::size_t>(id - n0_)] = added;
+          continue;
+        }
+        L.clv[j] += added;
+        sums[g] += static_cast<double>(added);
+      }
+    });
   }
 
   //! The blocks [0, n_major_) that nobody joins after the start run all H periods each in
@@ -510,7 +526,9 @@ private:
     for (std::size_t g0 = 0; g0 < n_major_; g0 += group) {
       const std::size_t g1 = std::min(n_major_, g0 + group);
       const std::vector<std::size_t> own = owned(g0, g1);
-      std::vector<TallyRow> rows(own.size() * uH * S_, TallyRow{});  // [own block][t][segment]
+      // [own block][t][segment]; from the block arena: a few MB (245 blocks x 60 periods of the 1M
+      // reference model: 3.4 MB) that malloc would hand out as fresh 4 KiB pages, ~800 faults
+      core::ArenaVector<TallyRow> rows(own.size() * uH * S_, TallyRow{});
       plan_.workers.for_each_isolated(std::size_t{0}, own.size(), [&](std::size_t i) {
         const std::size_t bi = own[i];
         if (lazy_cohort_) init_block(bi);
@@ -523,7 +541,7 @@ private:
         if (lazy_cohort_) blocks[bi].live = sim::LiveState{};  // done: free the kernel state
         if (release) blocks[bi].release_unread();
       });
-      const std::vector<std::vector<TallyRow>> all = from_every_rank(std::move(rows));
+      const std::vector<core::ArenaVector<TallyRow>> all = from_every_rank(std::move(rows));
       std::vector<std::size_t> next(N_, 0);  // per rank: its next block's rows
       for (std::size_t bi = g0; bi < g1; ++bi) {
         const TallyRow* b = &all[bi % N_][next[bi % N_]++ * uH * S_];
