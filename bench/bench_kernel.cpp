@@ -175,18 +175,20 @@ void BM_EndToEndReference(benchmark::State& state)
 
 }  // namespace
 
-// Args: customers, block size (the default simulation.block_size is 4096).
+// Args: customers, block size (the default simulation.block_size is 16384).
 BENCHMARK(BM_KernelSbgPoissonReference)
     ->Args({262144, 1024})
     ->Args({262144, 4096})
     ->Args({262144, 16384})
     ->Args({262144, 65536})
     ->Args({1048576, 4096})
+    ->Args({1048576, 16384})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_KernelSbgPoissonReferenceBlockMajor)
     ->Args({262144, 4096})
     ->Args({262144, 16384})
     ->Args({1048576, 4096})
+    ->Args({1048576, 16384})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_KernelBgNbd)->Args({262144, 4096})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_KernelParetoNbd)->Args({262144, 4096})->Unit(benchmark::kMillisecond);

@@ -28,7 +28,7 @@ struct Simulation {
   int horizon_periods = 36;  //!< key `simulation.horizon`, >= 1
   int paths = 200;           //!< >= 1
   std::uint64_t seed = 20240601;
-  int block_size = 4096;   //!< customers per work block; fixed by the scenario, never by threads
+  int block_size = 16384;  //!< customers per work block; fixed by the scenario, never by threads
   int threads = 0;         //!< 0 = all cores; not part of the results
   std::string name;        //!< free label printed with the results
   int start_month = 1;     //!< calendar month of period 0, 1-12 (the seasons' phase)

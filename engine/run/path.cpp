@@ -526,7 +526,7 @@ private:
     for (std::size_t g0 = 0; g0 < n_major_; g0 += group) {
       const std::size_t g1 = std::min(n_major_, g0 + group);
       const std::vector<std::size_t> own = owned(g0, g1);
-      // [own block][t][segment]; from the block arena: a few MB (245 blocks x 60 periods of the 1M
+      // [own block][t][segment]; from the block arena: a few MB (62 blocks x 60 periods of the 1M
       // reference model: 3.4 MB) that malloc would hand out as fresh 4 KiB pages, ~800 faults
       core::ArenaVector<TallyRow> rows(own.size() * uH * S_, TallyRow{});
       plan_.workers.for_each_isolated(std::size_t{0}, own.size(), [&](std::size_t i) {

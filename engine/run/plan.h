@@ -39,7 +39,7 @@ struct Plan {
   const scenarios::Scenario* scenario = nullptr;
   int horizon = 0;
   int warmup = 0;  //!< simulation.warmup_periods: the path's periods u = 0 .. warmup + horizon - 1 are t = u - warmup
-  std::size_t block_size = 4096;
+  std::size_t block_size = 16384;
   bool block_major = true;  //!< RunOptions::block_major
   //! The period kernel of RunOptions::kernel (sim::simulate_period or reference::simulate_period).
   PeriodKernel simulate_period = nullptr;

@@ -159,7 +159,7 @@ TEST(Loader, MinimalScenarioAndDefaults)
   EXPECT_EQ(s.source_toml, MINIMAL);
   EXPECT_EQ(s.simulation.period, Period::month);
   EXPECT_EQ(s.simulation.paths, 200);
-  EXPECT_EQ(s.simulation.block_size, 4096);
+  EXPECT_EQ(s.simulation.block_size, 16384);
   EXPECT_EQ(s.base.purchase.time_unit, TimeUnit::month);  // = simulation.period
   EXPECT_EQ(s.base.spend.model, SpendModel::fixed);
   EXPECT_DOUBLE_EQ(s.base.spend.value, 50.0);
