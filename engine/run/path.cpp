@@ -413,6 +413,38 @@ private:
     return ctx;
   }
 
+  //! What add_lifetime_values needs of each segment of the last period's setup, whatever the
+  //! customer: the multipliers' parameters in the kernel's single precision (the frequency
+  //! multiplier with the last period's season replaced by the season's mean), and q E[contacts]
+  //! (docs/model.md §5.1).
+  struct ResidualTerms {
+    float cs, ref, hm, lh, fs, fm, lf;
+    double contacts_per_order;
+  };
+  std::vector<ResidualTerms> residual_terms(const PeriodSetup& last) const
+  {
+    const auto& orders_season = base_.seasonality.order_multipliers;
+    double season_mean = 1.0, season_last = 1.0;
+    if (!orders_season.empty()) {
+      season_mean =
+          std::accumulate(orders_season.begin(), orders_season.end(), 0.0) / static_cast<double>(orders_season.size());
+      season_last = scenarios::seasonal_multiplier(orders_season, base_.simulation.start_month, H_ - 1);
+    }
+    std::vector<ResidualTerms> terms(S_);
+    for (std::size_t g = 0; g < S_; ++g) {
+      const SegmentModel& m = last.segments[g];
+      terms[g] = {static_cast<float>(m.churn_sensitivity),
+                  static_cast<float>(m.reference),
+                  static_cast<float>(m.hazard_multiplier),
+                  static_cast<float>(m.loyalty_hazard),
+                  static_cast<float>(m.frequency_sensitivity),
+                  static_cast<float>(m.frequency_multiplier / season_last * season_mean),
+                  static_cast<float>(m.loyalty_frequency),
+                  m.incident_probability * sim::expected_contacts(m)};
+    }
+    return terms;
+  }
+
   //! Lifetime CLV (docs/model.md §11.1.7): to each live customer's CLV, after the last period,
   //! the expected discounted contribution of its life after the horizon, in closed form
   //! (models::residual_after_horizon) given its traits, its satisfaction and membership held
@@ -430,34 +462,9 @@ private:
     sums.assign(4 * S_, 0.0);
     const double to_start = plan_.discount[static_cast<std::size_t>(H_ - 1)];  // period H - 1 to period 0
     const PeriodSetup& last = *schedule_.periods.back();
-    const auto& orders_season = base_.seasonality.order_multipliers;
-    double season_mean = 1.0, season_last = 1.0;
-    if (!orders_season.empty()) {
-      season_mean =
-          std::accumulate(orders_season.begin(), orders_season.end(), 0.0) / static_cast<double>(orders_season.size());
-      season_last = scenarios::seasonal_multiplier(orders_season, base_.simulation.start_month, H_ - 1);
-    }
+    const std::vector<ResidualTerms> terms = residual_terms(last);
     const double delta = plan_.discount[1];
     const int end = U_ - 1;
-    // What does not depend on the customer, per segment: the multipliers' parameters in the
-    // kernel's single precision, and q E[contacts] (§5.1). The same values the per-customer
-    // expressions would give (casts and products of the segment's parameters).
-    struct SegmentTerms {
-      float cs, ref, hm, lh, fs, fm, lf;
-      double contacts_per_order;
-    };
-    std::vector<SegmentTerms> terms(S_);
-    for (std::size_t g = 0; g < S_; ++g) {
-      const SegmentModel& m = last.segments[g];
-      terms[g] = {static_cast<float>(m.churn_sensitivity),
-                  static_cast<float>(m.reference),
-                  static_cast<float>(m.hazard_multiplier),
-                  static_cast<float>(m.loyalty_hazard),
-                  static_cast<float>(m.frequency_sensitivity),
-                  static_cast<float>(m.frequency_multiplier / season_last * season_mean),
-                  static_cast<float>(m.loyalty_frequency),
-                  m.incident_probability * sim::expected_contacts(m)};
-    }
     sim::LiveState& L = b.live;
     // The purchase model is the same in every segment (segments override parameters).
     models::visit_purchase_model(last.segments[0].model, [&](auto model) {
@@ -468,7 +475,7 @@ private:
         const bool of_history = (fl & sim::EXISTING) && !(fl & sim::INITIAL);
         const std::size_t g = sim::LiveState::segment_of(mt);
         const SegmentModel& m = last.segments[g];
-        const SegmentTerms& k = terms[g];
+        const ResidualTerms& k = terms[g];
         const bool member = (fl & sim::MEMBER) != 0;
         models::StepInput in;
         in.lambda = L.lambda[j];
