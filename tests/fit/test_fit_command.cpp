@@ -444,6 +444,9 @@ TEST_F(FitCommand, ModelAllPutsAModelTheRunSimulatesIntoTheFragment)
   const toml::table t = toml::parse_file(toml_path);
   EXPECT_EQ(t["purchase"]["model"].value_or(std::string()), "mbg_nbd");
   EXPECT_EQ(t["population"]["history"].value_or(std::string()), "customers.csv");
+  // The summary is the history: no all_customers.csv beside the fragment (it was once written
+  // empty, the default name of a log's summary).
+  EXPECT_FALSE(fs::exists(dir_ / "all_customers.csv"));
   const std::string validate = std::string(CLVSIM_BIN) + " validate '" + toml_path + "' > /dev/null 2>&1";
   EXPECT_EQ(std::system(validate.c_str()), 0) << validate;
 }
