@@ -304,6 +304,23 @@ private:
   void read_base(Scenario& s);
   void check_model_parameters(const std::string& model_key, const std::string& model);
   void read_segments(Scenario& s);
+  //! One [[segment]] entry of read_segments: its name and share, and its overrides table.
+  struct SegmentEntry {
+    Segment segment;
+    const toml::table* overrides = nullptr;
+    bool share_valid = true;  //!< false when the share is missing or not a valid number
+  };
+  SegmentEntry read_segment_entry(const toml::node& element, int index, std::set<std::string>& names);
+  //! A segment's overrides (flattened, --set over the file, duplicates refused), each read
+  //! like the file's key of that name; only behaviour keys. Where each was given: `where`.
+  std::map<std::string, Value> read_segment_overrides(const toml::table* overrides, const std::string& prefix,
+                                                      const std::vector<std::string>& behaviour_keys,
+                                                      std::map<std::string, Where>& where);
+  //! A segment's overrides held to the run's models: one purchase model for every segment, a
+  //! model's parameters only (and all of them when a segment changes the model), no spend
+  //! with sbg, a discrete-time model's unit equal to the period. Refused overrides are removed.
+  void check_segment_models(const Scenario& s, const std::string& prefix, std::map<std::string, Value>& values,
+                            std::map<std::string, Where>& where);
   void read_channels(Scenario& s);
   void read_channel_segments(const Scenario& s, Channel& channel, const std::string& label, const toml::node& node,
                              const Where& w);
@@ -903,184 +920,22 @@ void Loader::read_segments(Scenario& s)
   std::vector<std::string> behaviour_keys;
   for (const auto& k : all_keys())
     if (k.segment_ok) behaviour_keys.push_back(k.name);
-  const std::string base_model = purchase_model_.value_or("");
 
   bool shares_valid = true;
   double share_sum = 0.0;
   std::set<std::string> names;
   int index = 0;
   for (const auto& element : *array) {
-    ++index;
-    const auto& table = *element.as_table();
-    const Where entry_where = where_of(element);
-    Segment segment;
-    // Label used in messages before the name is known to be valid.
-    std::string label = "segment #" + std::to_string(index);
-    if (const auto* n = table.get("name"); n && n->is_string() && valid_name(n->as_string()->get()))
-      label = "segment." + n->as_string()->get();
-
-    bool has_name = false, has_share = false;
-    const toml::table* overrides = nullptr;
-    Where overrides_where;
-    for (auto&& [key, node] : table) {
-      const std::string name(key.str());
-      const Where w = where_of(key, node);
-      if (name == "name") {
-        has_name = true;
-        if (auto v = read_value(segment_keys()[0], label + ".name", node, w)) {
-          if (!valid_name(v->text))
-            error(w, label + ".name = " + quote(v->text) +
-                         " must be letters, digits, '_' or '-' (it names results and --set keys)");
-          else if (!names.insert(v->text).second)
-            error(w, "segment name " + quote(v->text) + " is used twice");
-          segment.name = v->text;
-        }
-      } else if (name == "share") {
-        has_share = true;
-        if (node.is_table() && node.as_table()->contains("dist")) {
-          error(w, label + ".share cannot be uncertain (segment shares must sum to 1)");
-          shares_valid = false;
-        } else if (auto v = read_value(segment_keys()[1], label + ".share", node, w))
-          segment.share = v->number;
-        else
-          shares_valid = false;
-      } else if (name == "overrides") {
-        if (!node.is_table())
-          error(w, label + ".overrides has the wrong type: expected a table, got " + got(node));
-        else
-          overrides = node.as_table(), overrides_where = w;
-      } else {
-        std::string message = "unknown key '" + label + "." + name + "'";
-        if (auto s2 = did_you_mean(name, {"name", "share", "overrides"}))
-          message += "; did you mean '" + label + "." + *s2 + "'?";
-        error(w, message);
-      }
-    }
-    if (!has_name) error(entry_where, label + ": missing required key 'name' (a string)");
-    if (!has_share) {
-      error(entry_where, label + ": missing required key 'share' (" + wanted(segment_keys()[1]) + ")");
-      shares_valid = false;
-    }
+    SegmentEntry entry = read_segment_entry(element, ++index, names);
+    Segment& segment = entry.segment;
+    shares_valid &= entry.share_valid;
     share_sum += segment.share;
-
-    // Overrides: behaviour keys only, validated like the file.
+    // Overrides: behaviour keys only, validated like the file, then held to the run's models.
     const std::string prefix = "segment '" + segment.name + "': ";
-    std::vector<FlatOverride> flat;
-    std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& t,
-                                                                              const std::string& p) {
-      for (auto&& [key, node] : t) {
-        const std::string k = p + std::string(key.str());
-        if (node.is_table() && !node.as_table()->contains("dist") && !find_key(k))
-          flatten(*node.as_table(), k + ".");
-        else
-          flat.push_back(FlatOverride{k, &node, where_of(key, node)});
-      }
-    };
-    if (overrides) flatten(*overrides, "");
-    std::map<std::string, std::size_t> by_key;
-    std::vector<FlatOverride> unique;
-    for (auto& o : flat) {
-      auto it = by_key.find(o.key);
-      if (it == by_key.end()) {
-        by_key[o.key] = unique.size();
-        unique.push_back(o);
-      } else if (o.where.set_index >= 0) {
-        unique[it->second] = o;  // --set wins over the file
-      } else if (unique[it->second].where.set_index < 0) {
-        error(o.where, prefix + "override '" + o.key + "' is given twice");
-      }
-    }
-    std::map<std::string, Value> seg_values;
     std::map<std::string, Where> seg_where;
-    for (const auto& o : unique) {
-      const KeyInfo* info = find_key(o.key);
-      if (!info) {
-        std::string message = prefix + "unknown key '" + o.key + "' in overrides";
-        if (auto s2 = did_you_mean(o.key, behaviour_keys)) message += "; did you mean '" + *s2 + "'?";
-        error(o.where, message);
-        continue;
-      }
-      if (!info->segment_ok) {
-        error(o.where, prefix + o.key +
-                           " cannot be overridden by a segment (only customer behaviour: purchase, "
-                           "spend, economics, service, satisfaction, reviews, referrals, policies, "
-                           "marketing, loyalty)");
-        continue;
-      }
-      if (auto v = read_value(*info, o.key, *o.node, o.where, prefix)) {
-        seg_values[o.key] = *v;
-        seg_where[o.key] = o.where;
-      }
-    }
-
-    // Model consistency within the segment. One purchase model for all segments: the engine
-    // simulates one model per run (its kernel, posterior draws for histories and closed
-    // forms are chosen once).
-    std::string model = base_model;
-    if (auto it = seg_values.find("purchase.model"); it != seg_values.end()) {
-      model = it->second.text;
-      if (!base_model.empty() && model != base_model) {
-        if (model == "sbg" || base_model == "sbg")
-          error(seg_where["purchase.model"], prefix +
-                                                 "purchase.model cannot switch between \"sbg\" "
-                                                 "(contractual) and the other models");
-        else
-          error(seg_where["purchase.model"], prefix + "purchase.model = " + quote(model) +
-                                                 " differs from purchase.model = " + quote(base_model) +
-                                                 "; all segments must share one purchase model");
-        // The parameters given for the refused model are not reported once more.
-        const auto base_params = model_parameters("purchase.model", base_model);
-        for (const auto& p : model_parameters("purchase.model", model))
-          if (std::find(base_params.begin(), base_params.end(), p) == base_params.end()) seg_values.erase(p);
-        seg_values.erase("purchase.model");
-        model = base_model;
-      }
-    }
-    auto check_params = [&](const std::string& model_key, const std::string& m, const std::string& base_m) {
-      const auto params = model_parameters(model_key, m);
-      for (auto it = seg_values.begin(); it != seg_values.end();) {
-        const KeyInfo* info = find_key(it->first);
-        if (info->model_key == model_key && std::find(params.begin(), params.end(), it->first) == params.end()) {
-          error(seg_where[it->first], prefix + it->first + " is not a parameter of " + model_key + " = " + quote(m) +
-                                          " (its parameters are " + list_params(params) + ")");
-          it = seg_values.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      if (m != base_m)
-        for (const auto& p : params)
-          if (!seg_values.count(p))
-            error(seg_where[model_key], prefix + "missing override '" + p + "' (" + model_key + " = " + quote(m) +
-                                            " needs " + list_params(params) + ")");
-    };
-    if (!model.empty()) check_params("purchase.model", model, base_model);
-    if (model == "sbg") {
-      for (auto it = seg_values.begin(); it != seg_values.end();) {
-        if (it->first.rfind("spend.", 0) == 0) {
-          error(seg_where[it->first], prefix + it->first + " is not used with purchase.model = \"sbg\"");
-          it = seg_values.erase(it);
-        } else {
-          ++it;
-        }
-      }
-    } else if (values_.count("spend.model")) {
-      std::string spend = values_["spend.model"].text;
-      if (seg_values.count("spend.model")) spend = seg_values["spend.model"].text;
-      check_params("spend.model", spend, values_["spend.model"].text);
-    }
-    if (model == "sbg_poisson" || model == "sbg" || model == "bg_bb") {
-      std::string unit = to_string(s.base.purchase.time_unit);
-      if (seg_values.count("purchase.time_unit")) unit = seg_values["purchase.time_unit"].text;
-      const std::string period = to_string(s.simulation.period);
-      if (unit != period && (seg_values.count("purchase.time_unit") || seg_values.count("purchase.model"))) {
-        const Where& w =
-            seg_values.count("purchase.time_unit") ? seg_where["purchase.time_unit"] : seg_where["purchase.model"];
-        error(w, prefix + "purchase.time_unit = " + quote(unit) + " must equal simulation.period = " + quote(period) +
-                     " for purchase.model = " + quote(model) + " (a discrete-time model)");
-      }
-    }
-
+    std::map<std::string, Value> seg_values =
+        read_segment_overrides(entry.overrides, prefix, behaviour_keys, seg_where);
+    check_segment_models(s, prefix, seg_values, seg_where);
     for (const auto& [key, v] : seg_values) {
       if (v.dist) add_uncertain("segment." + segment.name + "." + key, *v.dist, seg_where[key]);
       Override o;
@@ -1096,6 +951,185 @@ void Loader::read_segments(Scenario& s)
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.12g", share_sum);
     error(segments_where_, std::string("segment shares sum to ") + buf + ", not 1");
+  }
+}
+
+Loader::SegmentEntry Loader::read_segment_entry(const toml::node& element, int index, std::set<std::string>& names)
+{
+  SegmentEntry entry;
+  Segment& segment = entry.segment;
+  const auto& table = *element.as_table();
+  // Label used in messages before the name is known to be valid.
+  std::string label = "segment #" + std::to_string(index);
+  if (const auto* n = table.get("name"); n && n->is_string() && valid_name(n->as_string()->get()))
+    label = "segment." + n->as_string()->get();
+
+  bool has_name = false, has_share = false;
+  for (auto&& [key, node] : table) {
+    const std::string name(key.str());
+    const Where w = where_of(key, node);
+    if (name == "name") {
+      has_name = true;
+      if (auto v = read_value(segment_keys()[0], label + ".name", node, w)) {
+        if (!valid_name(v->text))
+          error(w, label + ".name = " + quote(v->text) +
+                       " must be letters, digits, '_' or '-' (it names results and --set keys)");
+        else if (!names.insert(v->text).second)
+          error(w, "segment name " + quote(v->text) + " is used twice");
+        segment.name = v->text;
+      }
+    } else if (name == "share") {
+      has_share = true;
+      if (node.is_table() && node.as_table()->contains("dist")) {
+        error(w, label + ".share cannot be uncertain (segment shares must sum to 1)");
+        entry.share_valid = false;
+      } else if (auto v = read_value(segment_keys()[1], label + ".share", node, w))
+        segment.share = v->number;
+      else
+        entry.share_valid = false;
+    } else if (name == "overrides") {
+      if (!node.is_table())
+        error(w, label + ".overrides has the wrong type: expected a table, got " + got(node));
+      else
+        entry.overrides = node.as_table();
+    } else {
+      std::string message = "unknown key '" + label + "." + name + "'";
+      if (auto s2 = did_you_mean(name, {"name", "share", "overrides"}))
+        message += "; did you mean '" + label + "." + *s2 + "'?";
+      error(w, message);
+    }
+  }
+  const Where entry_where = where_of(element);
+  if (!has_name) error(entry_where, label + ": missing required key 'name' (a string)");
+  if (!has_share) {
+    error(entry_where, label + ": missing required key 'share' (" + wanted(segment_keys()[1]) + ")");
+    entry.share_valid = false;
+  }
+  return entry;
+}
+
+std::map<std::string, Value> Loader::read_segment_overrides(const toml::table* overrides, const std::string& prefix,
+                                                            const std::vector<std::string>& behaviour_keys,
+                                                            std::map<std::string, Where>& seg_where)
+{
+  std::vector<FlatOverride> flat;
+  std::function<void(const toml::table&, const std::string&)> flatten = [&](const toml::table& t,
+                                                                            const std::string& p) {
+    for (auto&& [key, node] : t) {
+      const std::string k = p + std::string(key.str());
+      if (node.is_table() && !node.as_table()->contains("dist") && !find_key(k))
+        flatten(*node.as_table(), k + ".");
+      else
+        flat.push_back(FlatOverride{k, &node, where_of(key, node)});
+    }
+  };
+  if (overrides) flatten(*overrides, "");
+  std::map<std::string, std::size_t> by_key;
+  std::vector<FlatOverride> unique;
+  for (auto& o : flat) {
+    auto it = by_key.find(o.key);
+    if (it == by_key.end()) {
+      by_key[o.key] = unique.size();
+      unique.push_back(o);
+    } else if (o.where.set_index >= 0) {
+      unique[it->second] = o;  // --set wins over the file
+    } else if (unique[it->second].where.set_index < 0) {
+      error(o.where, prefix + "override '" + o.key + "' is given twice");
+    }
+  }
+  std::map<std::string, Value> seg_values;
+  for (const auto& o : unique) {
+    const KeyInfo* info = find_key(o.key);
+    if (!info) {
+      std::string message = prefix + "unknown key '" + o.key + "' in overrides";
+      if (auto s2 = did_you_mean(o.key, behaviour_keys)) message += "; did you mean '" + *s2 + "'?";
+      error(o.where, message);
+      continue;
+    }
+    if (!info->segment_ok) {
+      error(o.where, prefix + o.key +
+                         " cannot be overridden by a segment (only customer behaviour: purchase, "
+                         "spend, economics, service, satisfaction, reviews, referrals, policies, "
+                         "marketing, loyalty)");
+      continue;
+    }
+    if (auto v = read_value(*info, o.key, *o.node, o.where, prefix)) {
+      seg_values[o.key] = *v;
+      seg_where[o.key] = o.where;
+    }
+  }
+  return seg_values;
+}
+
+void Loader::check_segment_models(const Scenario& s, const std::string& prefix,
+                                  std::map<std::string, Value>& seg_values, std::map<std::string, Where>& seg_where)
+{
+  // One purchase model for all segments: the engine simulates one model per run (its kernel,
+  // posterior draws for histories and closed forms are chosen once).
+  const std::string base_model = purchase_model_.value_or("");
+  std::string model = base_model;
+  if (auto it = seg_values.find("purchase.model"); it != seg_values.end()) {
+    model = it->second.text;
+    if (!base_model.empty() && model != base_model) {
+      if (model == "sbg" || base_model == "sbg")
+        error(seg_where["purchase.model"], prefix +
+                                               "purchase.model cannot switch between \"sbg\" "
+                                               "(contractual) and the other models");
+      else
+        error(seg_where["purchase.model"], prefix + "purchase.model = " + quote(model) +
+                                               " differs from purchase.model = " + quote(base_model) +
+                                               "; all segments must share one purchase model");
+      // The parameters given for the refused model are not reported once more.
+      const auto base_params = model_parameters("purchase.model", base_model);
+      for (const auto& p : model_parameters("purchase.model", model))
+        if (std::find(base_params.begin(), base_params.end(), p) == base_params.end()) seg_values.erase(p);
+      seg_values.erase("purchase.model");
+      model = base_model;
+    }
+  }
+  auto check_params = [&](const std::string& model_key, const std::string& m, const std::string& base_m) {
+    const auto params = model_parameters(model_key, m);
+    for (auto it = seg_values.begin(); it != seg_values.end();) {
+      const KeyInfo* info = find_key(it->first);
+      if (info->model_key == model_key && std::find(params.begin(), params.end(), it->first) == params.end()) {
+        error(seg_where[it->first], prefix + it->first + " is not a parameter of " + model_key + " = " + quote(m) +
+                                        " (its parameters are " + list_params(params) + ")");
+        it = seg_values.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (m != base_m)
+      for (const auto& p : params)
+        if (!seg_values.count(p))
+          error(seg_where[model_key], prefix + "missing override '" + p + "' (" + model_key + " = " + quote(m) +
+                                          " needs " + list_params(params) + ")");
+  };
+  if (!model.empty()) check_params("purchase.model", model, base_model);
+  if (model == "sbg") {
+    for (auto it = seg_values.begin(); it != seg_values.end();) {
+      if (it->first.rfind("spend.", 0) == 0) {
+        error(seg_where[it->first], prefix + it->first + " is not used with purchase.model = \"sbg\"");
+        it = seg_values.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  } else if (values_.count("spend.model")) {
+    std::string spend = values_["spend.model"].text;
+    if (seg_values.count("spend.model")) spend = seg_values["spend.model"].text;
+    check_params("spend.model", spend, values_["spend.model"].text);
+  }
+  if (model == "sbg_poisson" || model == "sbg" || model == "bg_bb") {
+    std::string unit = to_string(s.base.purchase.time_unit);
+    if (seg_values.count("purchase.time_unit")) unit = seg_values["purchase.time_unit"].text;
+    const std::string period = to_string(s.simulation.period);
+    if (unit != period && (seg_values.count("purchase.time_unit") || seg_values.count("purchase.model"))) {
+      const Where& w =
+          seg_values.count("purchase.time_unit") ? seg_where["purchase.time_unit"] : seg_where["purchase.model"];
+      error(w, prefix + "purchase.time_unit = " + quote(unit) + " must equal simulation.period = " + quote(period) +
+                   " for purchase.model = " + quote(model) + " (a discrete-time model)");
+    }
   }
 }
 
