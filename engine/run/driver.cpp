@@ -170,6 +170,127 @@ PathUnit simulate_unit(const Plan& plan, const Scenario& sc, const std::vector<V
   return unit;
 }
 
+//! The per-customer forecast of a history's customers (CustomerForecast): each path's orders,
+//! horizon CLV and lifetime CLV of every existing customer, held when its unit is folded (by
+//! path: units of different paths may be folded at the same time) and summed in path order,
+//! so the sums do not depend on the order units finish in.
+class ExistingSums {
+public:
+  //! `keep_all`: also keep every path's orders and lifetime CLV per customer, for the
+  //! predictive quantiles (when customers x paths fit FORECAST_QUANTILE_VALUES).
+  ExistingSums(std::size_t customers, int paths, bool keep_all)
+      : E_(customers),
+        paths_(paths),
+        keep_all_(keep_all),
+        pending_orders_(customers > 0 ? static_cast<std::size_t>(paths) : 0),
+        pending_clv_(pending_orders_.size()),
+        pending_life_(pending_orders_.size()),
+        folded_(static_cast<std::size_t>(paths), 0),
+        sum_orders_(customers, 0.0),
+        sum_orders2_(customers, 0.0),
+        sum_clv_(customers, 0.0),
+        sum_clv2_(customers, 0.0),
+        sum_life_(customers, 0.0),
+        sum_life2_(customers, 0.0),
+        all_orders_(keep_all ? customers * static_cast<std::size_t>(paths) : 0),
+        all_life_(all_orders_.size())
+  {}
+
+  //! Path p's unit is folded: its existing customers (of the baseline, `po`) wait for the
+  //! paths before it.
+  void hold(std::size_t p, PathOutput& po)
+  {
+    if (E_ > 0) {
+      pending_orders_[p] = std::move(po.existing_orders);
+      pending_clv_[p] = std::move(po.existing_clv);
+      pending_life_[p] = std::move(po.existing_clv_lifetime);
+    }
+    folded_[p] = 1;
+  }
+
+  //! Adds the held paths, in path order, up to the first path not folded yet. Not concurrent
+  //! with hold (called between batches).
+  void sum_in_path_order()
+  {
+    for (; next_ < paths_ && folded_[static_cast<std::size_t>(next_)]; ++next_) {
+      if (E_ == 0) continue;
+      auto& orders = pending_orders_[static_cast<std::size_t>(next_)];
+      auto& clvs = pending_clv_[static_cast<std::size_t>(next_)];
+      auto& life = pending_life_[static_cast<std::size_t>(next_)];
+      for (std::size_t j = 0; j < E_; ++j) {
+        sum_orders_[j] += orders[j];
+        sum_orders2_[j] += orders[j] * orders[j];
+        sum_clv_[j] += clvs[j];
+        sum_clv2_[j] += clvs[j] * clvs[j];
+        sum_life_[j] += life[j];
+        sum_life2_[j] += life[j] * life[j];
+        if (keep_all_) {
+          const std::size_t at = j * static_cast<std::size_t>(paths_) + static_cast<std::size_t>(next_);
+          all_orders_[at] = static_cast<float>(orders[j]);
+          all_life_[at] = static_cast<float>(life[j]);
+        }
+      }
+      orders = {};
+      clvs = {};
+      life = {};
+    }
+  }
+
+  //! The means over paths with their standard errors, and the quantiles where kept.
+  void finish(const Plan& plan, CustomerForecast& forecast) const
+  {
+    const double n = paths_;
+    auto se = [&](double sum, double sum2) {
+      if (paths_ < 2) return NaN;
+      const double mean = sum / n;
+      return std::sqrt(std::max(0.0, (sum2 - n * mean * mean) / (n - 1)) / n);
+    };
+    forecast.customer_id.resize(E_);
+    forecast.p_alive = plan.existing_p_alive_mix;
+    forecast.expected_orders_closed_form = plan.existing_closed_orders;
+    forecast.expected_orders.resize(E_);
+    forecast.expected_orders_se.resize(E_);
+    forecast.expected_clv.resize(E_);
+    forecast.expected_clv_se.resize(E_);
+    forecast.expected_clv_lifetime.resize(E_);
+    forecast.expected_clv_lifetime_se.resize(E_);
+    for (auto* q : {&forecast.orders_p05, &forecast.orders_p50, &forecast.orders_p95, &forecast.clv_lifetime_p05,
+                    &forecast.clv_lifetime_p50, &forecast.clv_lifetime_p95})
+      q->assign(E_, NaN);
+    for (std::size_t j = 0; j < E_; ++j) {
+      forecast.customer_id[j] = plan.existing[j].id;
+      forecast.expected_orders[j] = sum_orders_[j] / n;
+      forecast.expected_orders_se[j] = se(sum_orders_[j], sum_orders2_[j]);
+      forecast.expected_clv[j] = sum_clv_[j] / n;
+      forecast.expected_clv_se[j] = se(sum_clv_[j], sum_clv2_[j]);
+      forecast.expected_clv_lifetime[j] = sum_life_[j] / n;
+      forecast.expected_clv_lifetime_se[j] = se(sum_life_[j], sum_life2_[j]);
+    }
+    if (keep_all_)  // the quantiles across paths, as every statistic across paths (stats::quantile)
+      plan.workers.for_each(std::size_t{0}, E_, [&](std::size_t j) {
+        const auto from = static_cast<std::ptrdiff_t>(j * static_cast<std::size_t>(paths_));
+        const std::vector<double> o(all_orders_.begin() + from, all_orders_.begin() + from + paths_);
+        const std::vector<double> c(all_life_.begin() + from, all_life_.begin() + from + paths_);
+        forecast.orders_p05[j] = stats::quantile(o, 0.05);
+        forecast.orders_p50[j] = stats::quantile(o, 0.50);
+        forecast.orders_p95[j] = stats::quantile(o, 0.95);
+        forecast.clv_lifetime_p05[j] = stats::quantile(c, 0.05);
+        forecast.clv_lifetime_p50[j] = stats::quantile(c, 0.50);
+        forecast.clv_lifetime_p95[j] = stats::quantile(c, 0.95);
+      });
+  }
+
+private:
+  const std::size_t E_;
+  const int paths_;
+  const bool keep_all_;
+  std::vector<std::vector<double>> pending_orders_, pending_clv_, pending_life_;  //!< [path][customer]
+  std::vector<char> folded_;
+  int next_ = 0;  //!< the first path not summed yet
+  std::vector<double> sum_orders_, sum_orders2_, sum_clv_, sum_clv2_, sum_life_, sum_life2_;
+  std::vector<float> all_orders_, all_life_;  //!< [customer][path] (keep_all)
+};
+
 //! Simulate the paths of every variant and fold them into `variants`, `draws` and `forecast`.
 //! Paths run in parallel in batches; within a path the variants run one after another on the
 //! same random numbers (simulate_unit). Each unit is folded into its path's slots as it
@@ -195,21 +316,11 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
     }
   draws.assign(sc.uncertain.size(), std::vector<double>(static_cast<std::size_t>(paths), 0.0));
   const std::size_t E = plan.existing.size();
-  std::vector<double> sum_orders(E, 0.0), sum_orders2(E, 0.0), sum_clv(E, 0.0), sum_clv2(E, 0.0);
   const std::size_t V = variants.size();
   // [variant][path]: the path's sample pieces
   using Samples = std::vector<std::vector<sim::Column<float>>>;  // [path][piece]
   std::vector<Samples> clv(V, Samples(HISTOGRAM_PATHS)), revenue(V, Samples(HISTOGRAM_PATHS));
-  // A folded path's existing customers wait here until every path before it is folded.
-  std::vector<std::vector<double>> pending_orders(E > 0 ? static_cast<std::size_t>(paths) : 0),
-      pending_clv(pending_orders.size()), pending_life(pending_orders.size());
-  std::vector<double> sum_life(E, 0.0), sum_life2(E, 0.0);
-  // Every path's orders and lifetime CLV per customer, [customer][path], for the predictive
-  // quantiles, when they fit (FORECAST_QUANTILE_VALUES).
-  const bool keep_all = forecast && E > 0 && static_cast<double>(E) * paths <= FORECAST_QUANTILE_VALUES;
-  std::vector<float> all_orders(keep_all ? E * static_cast<std::size_t>(paths) : 0), all_life(all_orders.size());
-  std::vector<char> folded(static_cast<std::size_t>(paths), 0);
-  int next_sum = 0;
+  ExistingSums existing(E, paths, forecast && E > 0 && static_cast<double>(E) * paths <= FORECAST_QUANTILE_VALUES);
   // Each path's own slots: units of different paths may be folded at the same time.
   const runner::FoldUnit fold = [&](PathUnit&& unit) {
     const std::size_t p = unit.path;
@@ -222,38 +333,10 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
         revenue[v][p] = std::move(po.revenue_sample);
       }
     }
-    if (E > 0) {
-      pending_orders[p] = std::move(unit.variants[0].existing_orders);
-      pending_clv[p] = std::move(unit.variants[0].existing_clv);
-      pending_life[p] = std::move(unit.variants[0].existing_clv_lifetime);
-    }
-    folded[p] = 1;
+    existing.hold(p, unit.variants[0]);
     if (path_done) path_done();
   };
-  const auto sum_in_path_order = [&] {
-    for (; next_sum < paths && folded[static_cast<std::size_t>(next_sum)]; ++next_sum) {
-      if (E == 0) continue;
-      auto& orders = pending_orders[static_cast<std::size_t>(next_sum)];
-      auto& clvs = pending_clv[static_cast<std::size_t>(next_sum)];
-      auto& life = pending_life[static_cast<std::size_t>(next_sum)];
-      for (std::size_t j = 0; j < E; ++j) {
-        sum_orders[j] += orders[j];
-        sum_orders2[j] += orders[j] * orders[j];
-        sum_clv[j] += clvs[j];
-        sum_clv2[j] += clvs[j] * clvs[j];
-        sum_life[j] += life[j];
-        sum_life2[j] += life[j] * life[j];
-        if (keep_all) {
-          const std::size_t at = j * static_cast<std::size_t>(paths) + static_cast<std::size_t>(next_sum);
-          all_orders[at] = static_cast<float>(orders[j]);
-          all_life[at] = static_cast<float>(life[j]);
-        }
-      }
-      orders = {};
-      clvs = {};
-      life = {};
-    }
-  };
+  const auto sum_in_path_order = [&] { existing.sum_in_path_order(); };
   const runner::UnitCodec codec(sc, V);
   std::vector<std::uint32_t> mine;
   if (exchange) {
@@ -297,47 +380,7 @@ void run_paths(const Plan& plan, const Scenario& sc, const std::vector<VariantSp
     finish_distributions(plan.workers, variants[v], all_clv, all_rev);
   });
 
-  if (forecast && E > 0) {
-    const double n = paths;
-    auto se = [&](double sum, double sum2) {
-      if (paths < 2) return NaN;
-      const double mean = sum / n;
-      return std::sqrt(std::max(0.0, (sum2 - n * mean * mean) / (n - 1)) / n);
-    };
-    forecast->customer_id.resize(E);
-    forecast->p_alive = plan.existing_p_alive_mix;
-    forecast->expected_orders_closed_form = plan.existing_closed_orders;
-    forecast->expected_orders.resize(E);
-    forecast->expected_orders_se.resize(E);
-    forecast->expected_clv.resize(E);
-    forecast->expected_clv_se.resize(E);
-    forecast->expected_clv_lifetime.resize(E);
-    forecast->expected_clv_lifetime_se.resize(E);
-    for (auto* q : {&forecast->orders_p05, &forecast->orders_p50, &forecast->orders_p95, &forecast->clv_lifetime_p05,
-                    &forecast->clv_lifetime_p50, &forecast->clv_lifetime_p95})
-      q->assign(E, NaN);
-    for (std::size_t j = 0; j < E; ++j) {
-      forecast->customer_id[j] = plan.existing[j].id;
-      forecast->expected_orders[j] = sum_orders[j] / n;
-      forecast->expected_orders_se[j] = se(sum_orders[j], sum_orders2[j]);
-      forecast->expected_clv[j] = sum_clv[j] / n;
-      forecast->expected_clv_se[j] = se(sum_clv[j], sum_clv2[j]);
-      forecast->expected_clv_lifetime[j] = sum_life[j] / n;
-      forecast->expected_clv_lifetime_se[j] = se(sum_life[j], sum_life2[j]);
-    }
-    if (keep_all)  // the quantiles across paths, as every statistic across paths (stats::quantile)
-      plan.workers.for_each(std::size_t{0}, E, [&](std::size_t j) {
-        const auto from = static_cast<std::ptrdiff_t>(j * static_cast<std::size_t>(paths));
-        const std::vector<double> o(all_orders.begin() + from, all_orders.begin() + from + paths);
-        const std::vector<double> c(all_life.begin() + from, all_life.begin() + from + paths);
-        forecast->orders_p05[j] = stats::quantile(o, 0.05);
-        forecast->orders_p50[j] = stats::quantile(o, 0.50);
-        forecast->orders_p95[j] = stats::quantile(o, 0.95);
-        forecast->clv_lifetime_p05[j] = stats::quantile(c, 0.05);
-        forecast->clv_lifetime_p50[j] = stats::quantile(c, 0.50);
-        forecast->clv_lifetime_p95[j] = stats::quantile(c, 0.95);
-      });
-  }
+  if (forecast && E > 0) existing.finish(plan, *forecast);
 }
 
 //! The closed forms of a subscription run (docs/model.md §11.6): a new subscriber's, mixed
