@@ -236,7 +236,10 @@ Tracking track(const CustomerSummary& s, const std::vector<const FitResult*>& fi
   return tr;
 }
 
-void print_console(std::ostream& out, const FitReport& r)
+namespace {
+
+//! What was fitted: the input, its customers and transactions (calibration, holdout).
+void print_source(std::ostream& out, const FitReport& r)
 {
   if (!r.summary_source.empty()) {
     out << "clvsim fit --summary " << r.summary_source << "\n";
@@ -274,7 +277,11 @@ void print_console(std::ostream& out, const FitReport& r)
     out << "clvsim fit: " << r.source << "\n  cohort " << shortest(r.survival->alive.front()) << ", periods 0.."
         << r.survival->alive.size() - 1 << ", alive at the end " << shortest(r.survival->alive.back()) << "\n";
   }
-  out << "\n";
+}
+
+//! Each model's estimates with their standard errors, log-likelihood and observations.
+void print_estimates(std::ostream& out, const FitReport& r)
+{
   char line[256];
   std::snprintf(line, sizeof line, "%-12s %-10s %14s %12s\n", "model", "parameter", "estimate", "SE");
   out << line;
@@ -295,7 +302,12 @@ void print_console(std::ostream& out, const FitReport& r)
   for (const FitResult& f : r.fits) out << "  " << f.model << ": " << model_title(f.model) << "\n";
   if (r.gamma_gamma_skipped_zero)
     out << "  gamma_gamma left out " << r.gamma_gamma_skipped_zero << " repeat buyers whose mean amount is 0\n";
+}
 
+//! The purchase models compared (AIC, BIC, holdout errors) and the one chosen for the fragment.
+void print_comparison(std::ostream& out, const FitReport& r)
+{
+  char line[256];
   if (r.comparison && !r.comparison->models.empty()) {
     const Comparison& c = *r.comparison;
     const bool holdout = std::isfinite(c.models.front().holdout_rmse);
@@ -319,6 +331,11 @@ void print_console(std::ostream& out, const FitReport& r)
     }
     out << "  chosen for the scenario fragment: " << c.chosen << " (" << c.reason << ")\n";
   }
+}
+
+//! BG/NBD's assumption that one-time buyers are alive, when some customers are.
+void print_bg_nbd_note(std::ostream& out, const FitReport& r)
+{
   for (const FitResult& f : r.fits)
     if (f.model == "bg_nbd" && r.summary) {
       double one_time = 0;
@@ -329,6 +346,12 @@ void print_console(std::ostream& out, const FitReport& r)
             << " customers without a repeat purchase: in the BG/NBD a customer can only drop out after a repeat "
                "purchase (mbg_nbd and pareto_nbd do not assume this)\n";
     }
+}
+
+//! The cohort's survival against the fitted sBG.
+void print_survival(std::ostream& out, const FitReport& r)
+{
+  char line[256];
   if (r.survival) {
     for (const FitResult& f : r.fits) {
       if (f.model != "sbg") continue;
@@ -345,7 +368,12 @@ void print_console(std::ostream& out, const FitReport& r)
       }
     }
   }
+}
 
+//! The holdout's repeat transactions, forecast against actual, in total and by frequency.
+void print_holdout(std::ostream& out, const FitReport& r)
+{
+  char line[256];
   if (!r.holdout.empty()) {
     out << "\nholdout repeat transactions (sum over customers of E[Y(t) | x, t_x, T] vs actual x*)\n";
     for (const auto& h : r.holdout) {
@@ -377,6 +405,12 @@ void print_console(std::ostream& out, const FitReport& r)
       out << "\n";
     }
   }
+}
+
+//! Cumulative repeat transactions by period, actual against each model.
+void print_tracking(std::ostream& out, const FitReport& r)
+{
+  char line[256];
   if (r.tracking) {
     const Tracking& t = *r.tracking;
     const bool months = r.summary && r.summary->time_unit == TimeUnit::month;
@@ -403,6 +437,20 @@ void print_console(std::ostream& out, const FitReport& r)
       out << "\n";
     }
   }
+}
+
+}  // namespace
+
+void print_console(std::ostream& out, const FitReport& r)
+{
+  print_source(out, r);
+  out << "\n";
+  print_estimates(out, r);
+  print_comparison(out, r);
+  print_bg_nbd_note(out, r);
+  print_survival(out, r);
+  print_holdout(out, r);
+  print_tracking(out, r);
 }
 
 namespace {
