@@ -262,6 +262,20 @@ public:
 
 private:
   // --- problems
+  //! The name of a segment, channel or investment (`kind`), given as `key` = `name`: letters,
+  //! digits, '_' or '-'; not reserved (`reserved`: why it is, "" when it is not); not taken by
+  //! another of its kind (`names`, which it joins).
+  void check_name(const Where& w, const std::string& key, const std::string& name, const std::string& reserved,
+                  const std::string& kind, std::set<std::string>& names)
+  {
+    if (!valid_name(name))
+      error(w, key + " = " + quote(name) + " must be letters, digits, '_' or '-' (it names results and --set keys)");
+    else if (!reserved.empty())
+      error(w, key + " = " + quote(name) + reserved);
+    else if (!names.insert(name).second)
+      error(w, kind + " name " + quote(name) + " is used twice");
+  }
+
   void error(const Where& w, const std::string& message)
   {
     Problem p{w.set_index >= 0 ? 2 : (w.line > 0 ? 0 : 1), w.line, w.column, w.set_index, ""};
@@ -971,11 +985,7 @@ Loader::SegmentEntry Loader::read_segment_entry(const toml::node& element, int i
     if (name == "name") {
       has_name = true;
       if (auto v = read_value(segment_keys()[0], label + ".name", node, w)) {
-        if (!valid_name(v->text))
-          error(w, label + ".name = " + quote(v->text) +
-                       " must be letters, digits, '_' or '-' (it names results and --set keys)");
-        else if (!names.insert(v->text).second)
-          error(w, "segment name " + quote(v->text) + " is used twice");
+        check_name(w, label + ".name", v->text, "", "segment", names);
         segment.name = v->text;
       }
     } else if (name == "share") {
@@ -1185,13 +1195,9 @@ void Loader::read_channels(Scenario& s)
       if (!v) continue;
       if (v->dist) uncertain.emplace_back(name, *v);
       if (name == "name") {
-        if (!valid_name(v->text))
-          error(w, label + ".name = " + quote(v->text) +
-                       " must be letters, digits, '_' or '-' (it names results and --set keys)");
-        else if (v->text == "referral")
-          error(w, label + ".name = \"referral\" is reserved for referred customers (docs/model.md §6.2)");
-        else if (!names.insert(v->text).second)
-          error(w, "acquisition channel name " + quote(v->text) + " is used twice");
+        check_name(w, label + ".name", v->text,
+                   v->text == "referral" ? " is reserved for referred customers (docs/model.md §6.2)" : "",
+                   "acquisition channel", names);
         channel.name = v->text;
       } else if (name == "budget_per_period") {
         channel.budget_per_period = v->number;
@@ -1643,14 +1649,11 @@ void Loader::read_investments(Scenario& s)
       auto v = read_value(*info, name, node, w, prefix);
       if (!v) continue;
       if (name == "name") {
-        if (!valid_name(v->text))
-          error(w, prefix + "name = " + quote(v->text) +
-                       " must be letters, digits, '_' or '-' (it names results and --set keys)");
-        else if (reserved_name(v->text))
-          error(w, prefix + "name = " + quote(v->text) +
-                       " is reserved (the run's variants are named baseline, portfolio and sweep_NNNN)");
-        else if (!names.insert(v->text).second)
-          error(w, "investment name " + quote(v->text) + " is used twice");
+        check_name(w, prefix + "name", v->text,
+                   reserved_name(v->text)
+                       ? " is reserved (the run's variants are named baseline, portfolio and sweep_NNNN)"
+                       : "",
+                   "investment", names);
         inv.name = v->text;
       } else if (name == "description") {
         inv.description = v->text;
